@@ -1,0 +1,119 @@
+/** File and stream I/O for the CLI (the library core never touches the file system). */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export const STDIN = '-';
+
+export class UsageError extends Error {}
+
+const RULE_EXT = /\.ya?ml$/i;
+
+/** Expands files and directories (recursively, `*.yml`/`*.yaml`, sorted) and `-` (stdin). */
+export function expandPaths(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      throw new UsageError(`cannot read directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && RULE_EXT.test(e.name)) out.push(p);
+    }
+  };
+  for (const p of paths) {
+    if (p === STDIN) {
+      out.push(STDIN);
+      continue;
+    }
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      throw new UsageError(`no such file or directory: ${p}`);
+    }
+    if (st.isDirectory()) walk(p);
+    else out.push(p);
+  }
+  return out;
+}
+
+let stdinCache: Uint8Array | undefined;
+
+export function readInput(p: string): Uint8Array {
+  if (p === STDIN) {
+    stdinCache ??= fs.readFileSync(0);
+    return stdinCache;
+  }
+  return fs.readFileSync(p);
+}
+
+/** Display name of an input (stdin shows as `<stdin>`). */
+export function displayName(p: string): string {
+  return p === STDIN ? '<stdin>' : p;
+}
+
+/** Writes a file atomically: a temporary file in the same directory, then rename. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  let mode: number | undefined;
+  try {
+    mode = fs.statSync(file).mode & 0o777;
+  } catch {
+    mode = undefined;
+  }
+  try {
+    fs.writeFileSync(tmp, data, mode !== undefined ? { mode } : {});
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+    throw e;
+  }
+}
+
+/** Writes to stdout, tolerating a closed pipe (`sigil … | head`). */
+export function out(text: string): void {
+  try {
+    process.stdout.write(text);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
+  }
+}
+
+export function err(text: string): void {
+  process.stderr.write(text);
+}
+
+export const useColor = (): boolean => !process.env['NO_COLOR'] && process.stderr.isTTY === true && process.env['TERM'] !== 'dumb';
+
+/** A progress line on stderr for long runs, shown only on a terminal (never in pipes or CI logs). */
+export function progress(total: number): { tick(): void; done(): void } {
+  const show = process.stderr.isTTY === true && !process.env['CI'] && total > 200;
+  let n = 0;
+  let last = 0;
+  return {
+    tick() {
+      n++;
+      if (!show) return;
+      const now = Date.now();
+      if (now - last < 100 && n !== total) return;
+      last = now;
+      process.stderr.write(`\r${n}/${total} files`);
+    },
+    done() {
+      if (show) process.stderr.write('\r\x1b[K');
+    },
+  };
+}

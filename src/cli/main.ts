@@ -1,0 +1,36 @@
+/** `sigil`: the command-line interface. Usage and input errors exit 2, findings exit 1. */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { commands } from './commands/index.js';
+import { UsageError, err } from './io.js';
+
+const cli = yargs(hideBin(process.argv))
+  .scriptName('sigil')
+  .usage('$0 <command> [options]\n\nSigma rules → KQL (Sentinel, Defender XDR), Splunk SPL and canonical Sigma; lint, noise score, rule tests.')
+  .strict()
+  .demandCommand(1, 'Name a command (see the list above).')
+  .recommendCommands()
+  .help()
+  .alias('h', 'help')
+  .version()
+  .wrap(Math.min(110, process.stdout.columns ?? 100))
+  .fail((msg, e) => {
+    if (e && !(e instanceof UsageError)) {
+      err(`sigil: internal error: ${e.stack ?? e.message}\nPlease report this with the input that caused it.\n`);
+      process.exit(3);
+    }
+    err(`sigil: ${msg ?? e?.message}\nRun 'sigil --help' for usage.\n`);
+    process.exit(2);
+  });
+for (const c of commands) cli.command(c);
+
+try {
+  await cli.parseAsync();
+} catch (e) {
+  if (e instanceof UsageError) {
+    err(`sigil: ${e.message}\n`);
+    process.exit(2);
+  }
+  err(`sigil: internal error: ${(e as Error).stack ?? String(e)}\nPlease report this with the input that caused it.\n`);
+  process.exit(3);
+}
