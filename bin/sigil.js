@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// Entry point installed as `sigil`. The TypeScript sources are compiled to dist/ by `npm ci` (prepare).
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// Entry point installed as `sigil`. `npm ci` builds dist/ (prepare): the compiled modules
+// (dist/cli/main.js) and a single-file bundle of them (dist/sigil.mjs) that starts faster.
+// The bundle is used unless the modules are newer (someone recompiled without bundling).
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const main = new URL('../dist/cli/main.js', import.meta.url);
-if (!existsSync(fileURLToPath(main))) {
+const modules = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const bundle = fileURLToPath(new URL('../dist/sigil.mjs', import.meta.url));
+if (!existsSync(modules) && !existsSync(bundle)) {
   process.stderr.write('sigil: dist/ is missing; run `npm run build` (npm ci does it for you).\n');
   process.exit(2);
 }
-await import(main.href);
+const useBundle = existsSync(bundle) && (!existsSync(modules) || statSync(bundle).mtimeMs >= statSync(modules).mtimeMs);
+await import(pathToFileURL(useBundle ? bundle : modules).href);

@@ -34,3 +34,11 @@ try {
   err(`sigil: internal error: ${(e as Error).stack ?? String(e)}\nPlease report this with the input that caused it.\n`);
   process.exit(3);
 }
+
+// `npm run bench` measures whole processes; it asks each run for its peak memory this way.
+if (process.env['SIGIL_BENCH_RUSAGE']) {
+  process.on('exit', () => {
+    const u = process.resourceUsage();
+    process.stderr.write(`\nSIGIL_RUSAGE ${JSON.stringify({ maxRssKb: u.maxRSS, userMs: Math.round(u.userCPUTime / 1000), systemMs: Math.round(u.systemCPUTime / 1000) })}\n`);
+  });
+}

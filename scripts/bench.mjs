@@ -1,0 +1,84 @@
+// `npm run bench`: whole-process figures over the shared corpus (../shared/corpus/sigmahq).
+// Each case runs the CLI as a user would, several times; we report the median wall time,
+// throughput and peak RSS (from the process itself, see SIGIL_BENCH_RUSAGE in src/cli/main.ts).
+// Not a test: numbers vary with the machine. Usage: npm run bench [-- --runs N] [-- case-name…]
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const corpus = path.resolve(root, '../shared/corpus/sigmahq');
+const args = process.argv.slice(2);
+const runsIdx = args.indexOf('--runs');
+const runs = runsIdx >= 0 ? Number(args[runsIdx + 1]) : 5;
+const only = args.filter((a, i) => !a.startsWith('--') && (runsIdx < 0 || i !== runsIdx + 1));
+
+if (!fs.existsSync(corpus)) {
+  console.error(`bench: the shared corpus is not at ${corpus}`);
+  process.exit(2);
+}
+const countYml = (dir) => {
+  let n = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) n += countYml(p);
+    else if (/\.ya?ml$/.test(e.name)) n += 1;
+  }
+  return n;
+};
+const RULE_DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-compliance', 'rules-dfir', 'rules-placeholder', 'deprecated', 'unsupported'].map((d) => path.join(corpus, d));
+const rulesDir = path.join(corpus, 'rules');
+const allCount = RULE_DIRS.reduce((n, d) => n + countYml(d), 0);
+const rulesCount = countYml(rulesDir);
+
+const cases = [
+  { name: 'parse', what: `parse the whole corpus (${allCount} files)`, files: allCount, argv: ['parse', ...RULE_DIRS, '-q'], target: 1.5 },
+  { name: 'parse-json', what: `parse the whole corpus, AST as JSON Lines`, files: allCount, argv: ['parse', ...RULE_DIRS, '--json'], target: null },
+  { name: 'kql', what: `rules/ (${rulesCount}) → KQL, defender-xdr`, files: rulesCount, argv: ['convert', rulesDir, '-t', 'kql', '-p', 'defender-xdr', '--json'], target: 1.5 },
+  { name: 'kql-sentinel', what: `rules/ (${rulesCount}) → KQL, sentinel`, files: rulesCount, argv: ['convert', rulesDir, '-t', 'kql', '-p', 'sentinel', '--json'], target: 1.5 },
+  { name: 'spl', what: `rules/ (${rulesCount}) → SPL, splunk-windows`, files: rulesCount, argv: ['convert', rulesDir, '-t', 'splunk', '-p', 'splunk-windows', '--json'], target: 1.5 },
+  { name: 'sigma', what: `rules/ (${rulesCount}) → canonical Sigma`, files: rulesCount, argv: ['convert', rulesDir, '-t', 'sigma', '--json'], target: 1.5 },
+  { name: 'lint', what: `lint rules/ (${rulesCount}) with cross-file checks and noise scores`, files: rulesCount, argv: ['lint', rulesDir, '--format', 'json'], target: 2.0 },
+];
+
+const bin = path.join(root, 'bin/sigil.js');
+const results = [];
+for (const c of cases) {
+  if (only.length && !only.includes(c.name)) continue;
+  const walls = [];
+  let rss = 0;
+  let failed = null;
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [bin, ...c.argv], { env: { ...process.env, SIGIL_BENCH_RUSAGE: '1', NO_COLOR: '1' }, maxBuffer: 1 << 30, encoding: 'utf8' });
+    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+    const m = /SIGIL_RUSAGE (\{.*\})/.exec(r.stderr ?? '');
+    if (!m || (r.status !== 0 && r.status !== 1)) {
+      failed = `exit ${r.status}: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`;
+      break;
+    }
+    walls.push(wall);
+    rss = Math.max(rss, JSON.parse(m[1]).maxRssKb);
+  }
+  if (failed) {
+    results.push({ case: c.name, what: c.what, error: failed });
+    console.log(`${c.name.padEnd(13)} FAILED ${failed}`);
+    continue;
+  }
+  walls.sort((a, b) => a - b);
+  const median = walls[Math.floor(walls.length / 2)];
+  const row = { case: c.name, what: c.what, runs, medianWallS: +median.toFixed(3), minWallS: +walls[0].toFixed(3), filesPerS: Math.round(c.files / median), peakRssMb: +(rss / 1024).toFixed(1), targetS: c.target };
+  results.push(row);
+  const verdict = c.target == null ? '' : median <= c.target ? `  (target ≤ ${c.target} s: met)` : `  (target ≤ ${c.target} s: MISSED)`;
+  console.log(`${c.name.padEnd(13)} ${row.medianWallS.toFixed(2)} s median (min ${row.minWallS.toFixed(2)}), ${row.filesPerS} files/s, peak ${row.peakRssMb} MB — ${c.what}${verdict}`);
+}
+for (const extra of ['bench-eval.mjs']) {
+  const p = path.join(root, 'scripts', extra);
+  if (fs.existsSync(p) && (!only.length || only.includes('eval'))) {
+    console.log(`\n# ${extra}`);
+    const r = spawnSync(process.execPath, [p], { stdio: 'inherit' });
+    if (r.status !== 0) console.log(`${extra} failed with exit ${r.status}`);
+  }
+}
+fs.mkdirSync(path.join(root, 'out'), { recursive: true });
+fs.writeFileSync(path.join(root, 'out/bench.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2));
