@@ -8,6 +8,8 @@ export const STDIN = '-';
 export class UsageError extends Error {}
 
 const RULE_EXT = /\.ya?ml$/i;
+/** Rule tests beside a rule (`name.tests.yml`, docs/rule-tests.md) are not rules: a directory walk skips them. */
+const TESTS_EXT = /\.tests\.ya?ml$/i;
 
 /** Expands files and directories (recursively, `*.yml`/`*.yaml`, sorted) and `-` (stdin). */
 export function expandPaths(paths: readonly string[]): string[] {
@@ -24,7 +26,7 @@ export function expandPaths(paths: readonly string[]): string[] {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.isFile() && RULE_EXT.test(e.name)) out.push(p);
+      else if (e.isFile() && RULE_EXT.test(e.name) && !TESTS_EXT.test(e.name)) out.push(p);
     }
   };
   for (const p of paths) {

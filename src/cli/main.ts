@@ -4,7 +4,19 @@ import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
 import { UsageError, err } from './io.js';
 
-const cli = yargs(hideBin(process.argv))
+// yargs-parser drops a lone `-` positional; carry it through as a placeholder and restore it
+// after parsing, so `sigil parse -` reads stdin as documented.
+const STDIN_PLACEHOLDER = '\u0000sigil-stdin';
+const rawArgs = hideBin(process.argv).map((a) => (a === '-' ? STDIN_PLACEHOLDER : a));
+const restoreStdin = (argv: Record<string, unknown>): void => {
+  for (const [k, v] of Object.entries(argv)) {
+    if (v === STDIN_PLACEHOLDER) argv[k] = '-';
+    else if (Array.isArray(v)) argv[k] = v.map((x) => (x === STDIN_PLACEHOLDER ? '-' : x));
+  }
+};
+
+const cli = yargs(rawArgs)
+  .middleware(restoreStdin, true)
   .scriptName('sigil')
   .usage('$0 <command> [options]\n\nSigma rules → KQL (Sentinel, Defender XDR), Splunk SPL and canonical Sigma; lint, noise score, rule tests.')
   .strict()

@@ -43,6 +43,8 @@ const METADATA_KEYS = new Set([
   'date', 'modified', 'tags', 'falsepositives', 'level', 'fields', 'scope',
 ]);
 const STRING_LIST_KEYS = new Set(['references', 'tags', 'falsepositives', 'fields', 'scope']);
+/** Value ranges of the time modifiers (sigma-appendix-modifiers.md, "Time Modifiers"). */
+const TIME_PART_RANGE = { minute: [0, 59], hour: [0, 23], day: [1, 31], week: [1, 52], month: [1, 12] } as const;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function locOf(ctx: BuildContext, node: YNode): Loc {
@@ -52,6 +54,12 @@ export function locOf(ctx: BuildContext, node: YNode): Loc {
 function report(ctx: BuildContext, code: ParseCode, message: string, node: YNode | Loc | undefined, hint?: string, severity?: Severity): void {
   const at = node === undefined ? undefined : 'kind' in node ? locOf(ctx, node) : node;
   ctx.diagnostics.push(makeDiagnostic(code, message, at, hint, severity));
+}
+
+/** Sets a key from the document as an own property: `__proto__` must not replace the prototype. */
+function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }
 
 function plain(ctx: BuildContext, node: YNode): JsonValue {
@@ -115,10 +123,10 @@ function readMetadata(ctx: BuildContext, map: YMap, structural: ReadonlySet<stri
       continue;
     }
     meta.keyOrder.push(k);
-    meta.locs[k] = locOf(ctx, value);
+    setOwn(meta.locs, k, locOf(ctx, value));
     if (structural.has(k)) continue;
     if (!METADATA_KEYS.has(k)) {
-      meta.custom[k] = plain(ctx, value);
+      setOwn(meta.custom, k, plain(ctx, value));
       continue;
     }
     if (k === 'related') {
@@ -175,7 +183,7 @@ function readLogsource(ctx: BuildContext, node: YNode | undefined, owner: YMap):
       const s = scalarString(ctx, `logsource.${k}`, value);
       if (s !== undefined) ls[k] = s;
     } else {
-      (ls.custom ??= {})[k] = plain(ctx, value);
+      setOwn((ls.custom ??= {}), k, plain(ctx, value));
     }
   }
   return ls;
@@ -196,6 +204,9 @@ export function readDetection(ctx: BuildContext, node: YNode | undefined, owner:
     return empty;
   }
   const det: Detection = { ...empty, loc: locOf(ctx, node) };
+  // Identifiers whose body was reported as invalid: the condition may still name them
+  // without a second, misleading "not defined" diagnostic.
+  const invalid: string[] = [];
   let conditionNode: YNode | undefined;
   for (const { key, value } of node.entries) {
     const name = keyText(key);
@@ -219,6 +230,7 @@ export function readDetection(ctx: BuildContext, node: YNode | undefined, owner:
     }
     const body = readIdentifierBody(ctx, value, name);
     if (body) det.identifiers.push({ name, node: body, loc: locOf(ctx, key) });
+    else invalid.push(name);
   }
   if (!conditionNode) {
     report(ctx, 'P010', `'${section}' has no 'condition'.`, node, `Add e.g. 'condition: ${det.identifiers[0]?.name ?? 'selection'}'.`);
@@ -234,7 +246,7 @@ export function readDetection(ctx: BuildContext, node: YNode | undefined, owner:
     if (conditionNode.items.length === 0) report(ctx, 'P010', 'The condition list is empty.', conditionNode, 'Add a condition such as "selection".');
   } else report(ctx, 'P006', `'condition' must be a string or a list of strings, not ${describe(conditionNode)}.`, conditionNode, "Write 'condition: selection and not filter'.");
 
-  const names = det.identifiers.map((i) => i.name);
+  const names = [...det.identifiers.map((i) => i.name), ...invalid];
   const used = new Set<string>();
   for (const { text, node: scalar } of texts) {
     const position = conditionPositionMapper(ctx, scalar);
@@ -246,7 +258,7 @@ export function readDetection(ctx: BuildContext, node: YNode | undefined, owner:
       collectUsed(res.condition, used);
     }
   }
-  if (det.conditions.length === texts.length) {
+  if (texts.length > 0 && det.conditions.length === texts.length) {
     for (const id of det.identifiers) {
       if (!used.has(id.name)) {
         report(ctx, 'P012', `Search identifier '${id.name}' is never used in the condition.`, id.loc, `Use it in the condition or remove it (condition: ${det.conditionText[0] ?? ''}).`);
@@ -279,7 +291,10 @@ function conditionPositionMapper(ctx: BuildContext, scalar: YScalar): (index: nu
   const quote = scalar.style === 2 || scalar.style === 3 ? 1 : 0;
   const contentStart = scalar.start + quote;
   const exact = ctx.text.slice(contentStart, contentStart + scalar.text.length) === scalar.text;
-  return (index: number) => ctx.lines.loc(exact ? contentStart + Math.max(0, Math.min(index, scalar.text.length)) : scalar.start);
+  // Folded, block or escaped scalars do not map character for character: point at where their text starts.
+  let first = scalar.start;
+  while (!exact && (ctx.text[first] === ' ' || ctx.text[first] === '\t')) first++;
+  return (index: number) => ctx.lines.loc(exact ? contentStart + Math.max(0, Math.min(index, scalar.text.length)) : first);
 }
 
 function readIdentifierBody(ctx: BuildContext, node: YNode, name: string): DetectionNode | undefined {
@@ -324,6 +339,10 @@ function readMap(ctx: BuildContext, node: YMap): DetectionNode {
       report(ctx, 'P017', 'Field names must be plain strings.', key);
       continue;
     }
+    if (k === '<<') {
+      report(ctx, 'P017', "YAML merge keys ('<<') are not part of Sigma's YAML.", key, 'Write the fields out in the selection.');
+      continue;
+    }
     const pieces = k.split('|');
     const field = pieces[0]!;
     const m = readMatch(ctx, field === '' ? null : field, pieces.slice(1), value, key);
@@ -332,11 +351,24 @@ function readMap(ctx: BuildContext, node: YMap): DetectionNode {
   return { type: 'allOf', items, loc: locOf(ctx, node) };
 }
 
+/** Where the `index`-th modifier of a `field|mod1|mod2` key starts (the key's start when the key is not written literally). */
+function modifierLoc(ctx: BuildContext, key: YNode, index: number): Loc {
+  if (key.kind !== 'scalar') return locOf(ctx, key);
+  const quote = key.style === 2 || key.style === 3 ? 1 : 0;
+  const contentStart = key.start + quote;
+  if (ctx.text.slice(contentStart, contentStart + key.text.length) !== key.text) return locOf(ctx, key);
+  let at = -1;
+  for (let i = 0; i <= index; i++) {
+    at = key.text.indexOf('|', at + 1);
+    if (at === -1) return locOf(ctx, key);
+  }
+  return ctx.lines.loc(contentStart + at + 1);
+}
+
 /** Reads `field|mods: value(s)` (field null: keywords). */
 function readMatch(ctx: BuildContext, field: string | null, modNames: string[], valueNode: YNode, keyNode: YNode): FieldMatch | undefined {
   const analysis = checkModifiers(modNames, field === null);
-  for (const p of analysis.problems) report(ctx, p.code, p.message, keyNode, p.hint);
-  if (modNames.some((m) => m === '')) report(ctx, 'P020', 'Empty modifier (two | in a row, or a trailing |).', keyNode, 'Remove the extra |.');
+  for (const p of analysis.problems) report(ctx, p.code, p.message, p.index === undefined ? keyNode : modifierLoc(ctx, keyNode, p.index), p.hint);
   const mods = analysis.modifiers;
   const match: FieldMatch = { type: 'match', field, modifiers: mods, values: [], list: valueNode.kind === 'seq', loc: locOf(ctx, keyNode) };
   let scalars: YNode[];
@@ -417,6 +449,16 @@ function readValue(ctx: BuildContext, v: YScalar, kind: ValueKind, mods: readonl
         report(ctx, 'P022', `'${mods.filter((m) => m !== 'all' && m !== 'neq').join('|')}' compares numbers; '${truncate(v.text)}' is not a number.`, v, `Write '${fieldName}|${mods[0]}: 10'.`);
         return undefined;
       }
+      const part = mods.find((m): m is keyof typeof TIME_PART_RANGE => m in TIME_PART_RANGE);
+      const range = part ? TIME_PART_RANGE[part] : undefined;
+      if (part && range && (!Number.isInteger(n) || n < range[0] || n > range[1])) {
+        report(ctx, 'P022', `'${part}' is a whole number from ${range[0]} to ${range[1]}; ${truncate(v.text)} is not.`, v, `Write e.g. '${fieldName}|${part}: ${range[0]}'.`);
+        return undefined;
+      }
+      if (mods.includes('year') && !Number.isInteger(n)) {
+        report(ctx, 'P022', `'year' is a whole number; ${truncate(v.text)} is not.`, v, `Write e.g. '${fieldName}|year: 2024'.`);
+        return undefined;
+      }
       return { type: 'number', value: n, raw: v.text, loc };
     }
     default:
@@ -441,7 +483,8 @@ function readValue(ctx: BuildContext, v: YScalar, kind: ValueKind, mods: readonl
     }
     return { type: 'boolean', value: v.value, loc };
   }
-  if (typeof v.value === 'number' && !stringMods) {
+  // Non-finite numbers (.inf, .nan) have no JSON form: such a value is matched as its text.
+  if (typeof v.value === 'number' && !stringMods && Number.isFinite(v.value)) {
     return { type: 'number', value: v.value, raw: v.text, loc };
   }
   const parts = parseSigmaString(v.text, expand);
@@ -497,7 +540,10 @@ function buildFilter(ctx: BuildContext, map: YMap, node: YNode): FilterRule {
   out.filter.loc = locOf(ctx, node);
   const rulesNode = node.entries.find((e) => keyText(e.key) === 'rules')?.value;
   if (!rulesNode) report(ctx, 'P033', "The filter has no 'rules' list.", node, 'List the ids or names of the rules the filter applies to.');
-  else out.filter.rules = stringList(ctx, 'filter.rules', rulesNode) ?? [];
+  else {
+    out.filter.rules = stringList(ctx, 'filter.rules', rulesNode) ?? [];
+    if (rulesNode.kind === 'seq' && rulesNode.items.length === 0) report(ctx, 'P033', "The filter's 'rules' list is empty.", rulesNode, 'List the ids or names of the rules the filter applies to.');
+  }
   const rest: YMap = { ...node, entries: node.entries.filter((e) => keyText(e.key) !== 'rules') };
   out.filter.detection = readDetection(ctx, rest, map, 'filter');
   return out;
@@ -524,7 +570,10 @@ function buildCorrelation(ctx: BuildContext, map: YMap, node: YNode): Correlatio
 
   const rulesNode = get('rules');
   if (!rulesNode) report(ctx, 'P031', "The correlation has no 'rules'.", node, 'List the ids or names of the correlated rules.');
-  else correlation.rules = stringList(ctx, 'correlation.rules', rulesNode) ?? [];
+  else {
+    correlation.rules = stringList(ctx, 'correlation.rules', rulesNode) ?? [];
+    if (rulesNode.kind === 'seq' && rulesNode.items.length === 0) report(ctx, 'P031', "The correlation's 'rules' list is empty.", rulesNode, 'List the ids or names of the correlated rules.');
+  }
 
   const gb = get('group-by');
   if (gb) correlation.groupBy = stringList(ctx, 'correlation.group-by', gb) ?? [];
@@ -536,6 +585,7 @@ function buildCorrelation(ctx: BuildContext, map: YMap, node: YNode): Correlatio
   } else {
     const m = TIMESPAN_RE.exec(ts.text)!;
     correlation.timespan = { raw: ts.text, seconds: Number(m[1]) * UNIT_SECONDS[m[2]!]! };
+    if (correlation.timespan.seconds === 0) report(ctx, 'P031', `The timespan '${ts.text}' is empty.`, ts, 'Give a positive time window, e.g. 5m.');
     if (get('timeframe') && !get('timespan')) report(ctx, 'P035', "'timeframe' is the old name of 'timespan'.", ts, "Rename it to 'timespan'.", 'warning');
   }
 
@@ -559,10 +609,10 @@ function buildCorrelation(ctx: BuildContext, map: YMap, node: YNode): Correlatio
         const m: Record<string, string> = {};
         for (const e of value.entries) {
           const r = keyText(e.key);
-          if (r !== null && e.value.kind === 'scalar') m[r] = e.value.text;
+          if (r !== null && e.value.kind === 'scalar') setOwn(m, r, e.value.text);
           else report(ctx, 'P031', `Alias '${alias}': each entry maps a rule to a field name.`, e.value);
         }
-        correlation.aliases[alias] = m;
+        setOwn(correlation.aliases, alias, m);
       }
   }
 
@@ -573,8 +623,22 @@ function buildCorrelation(ctx: BuildContext, map: YMap, node: YNode): Correlatio
   if (!cond) {
     if (!temporal) report(ctx, 'P031', `A ${type} correlation needs a 'condition'.`, node, "Write e.g.\ncondition:\n    gte: 10");
   } else correlation.condition = readCorrelationCondition(ctx, cond, needsField, type);
-  if (!temporal && !gb && type !== 'event_count') {
-    report(ctx, 'P031', `A ${type} correlation needs 'group-by'.`, node, 'List the fields that scope the count (e.g. User, Computer).', 'warning');
+  if (!gb) {
+    // The specification lists group-by as mandatory for every type; backends can do without it.
+    report(ctx, 'P031', `A ${type} correlation needs 'group-by'.`, node, 'List the fields that scope the correlation (e.g. User, Computer).', 'warning');
+  }
+  // Alias entries name the rules whose events carry the field: each must be a correlated rule.
+  const aliasesNode = get('aliases');
+  if (aliasesNode?.kind === 'map' && rulesNode) {
+    for (const { key, value } of aliasesNode.entries) {
+      if (value.kind !== 'map') continue;
+      for (const e of value.entries) {
+        const r = keyText(e.key);
+        if (r !== null && !correlation.rules.includes(r)) {
+          report(ctx, 'P031', `Alias '${keyText(key) ?? '?'}' maps rule '${truncate(r)}', which is not in this correlation's 'rules'.`, e.key, `Use one of: ${correlation.rules.join(', ')}.`);
+        }
+      }
+    }
   }
   if (temporal && correlation.rules.length < 2 && rulesNode) report(ctx, 'P031', `A ${type} correlation needs at least two rules.`, rulesNode, 'List the rules whose events must occur together.');
   return out;
@@ -586,9 +650,12 @@ function readCorrelationCondition(ctx: BuildContext, node: YNode, needsField: bo
     return undefined;
   }
   const out: CorrelationCondition = { comparisons: [] };
+  let comparisonKeys = 0;
+  let fieldKey = false;
   for (const { key, value } of node.entries) {
     const k = keyText(key);
     if (k === 'field') {
+      fieldKey = true;
       if (value.kind === 'scalar' && typeof value.value === 'string') out.field = value.text;
       else if (value.kind === 'seq' && value.items.length === 1 && value.items[0]!.kind === 'scalar') out.field = (value.items[0] as YScalar).text;
       else report(ctx, 'P031', "'field' must name one field.", value);
@@ -600,6 +667,7 @@ function readCorrelationCondition(ctx: BuildContext, node: YNode, needsField: bo
       continue;
     }
     if (k !== null && (COMPARISON_OPS as readonly string[]).includes(k)) {
+      comparisonKeys++;
       if (value.kind === 'scalar' && typeof value.value === 'number' && Number.isFinite(value.value)) out.comparisons.push({ op: k as ComparisonOp, value: value.value });
       else report(ctx, 'P031', `'${k}' must be compared with a number, not ${describe(value)}.`, value, `Write '${k}: 10'.`);
       continue;
@@ -607,7 +675,8 @@ function readCorrelationCondition(ctx: BuildContext, node: YNode, needsField: bo
     const guess = k ? closest(k, [...COMPARISON_OPS, 'field']) : undefined;
     report(ctx, 'P031', `Unknown key '${k ?? '?'}' in the correlation condition.`, key, guess ? `Did you mean '${guess}'?` : 'Use gt, gte, lt, lte, eq, neq and (for value_* types) field.');
   }
-  if (out.comparisons.length === 0) report(ctx, 'P031', 'The correlation condition has no comparison.', node, 'Add e.g. gte: 10.');
-  if (needsField && !out.field) report(ctx, 'P031', `A ${type} correlation condition needs 'field'.`, node, "Add 'field: TargetUserName' (the field whose values are counted or aggregated).");
+  // (A comparison or field that was present but invalid has been reported above.)
+  if (comparisonKeys === 0) report(ctx, 'P031', 'The correlation condition has no comparison.', node, 'Add e.g. gte: 10.');
+  if (needsField && !fieldKey) report(ctx, 'P031', `A ${type} correlation condition needs 'field'.`, node, "Add 'field: TargetUserName' (the field whose values are counted or aggregated).");
   return out;
 }

@@ -39,6 +39,9 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
     const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
     if (len === 0 || i + len > bytes.length) return i;
     for (let k = 1; k < len; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF (RFC 3629 table).
+    const b1 = bytes[i + 1]!;
+    if ((b === 0xe0 && b1 < 0xa0) || (b === 0xed && b1 > 0x9f) || (b === 0xf0 && b1 < 0x90) || (b === 0xf4 && b1 > 0x8f)) return i;
     i += len;
   }
   return bytes.length;
@@ -47,9 +50,11 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 function locFromByteOffset(bytes: Uint8Array, offset: number): Loc {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset; i++) if (bytes[i] === 10) {
-    line++;
-    lineStart = i + 1;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 10 || (bytes[i] === 13 && bytes[i + 1] !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
   }
   return { line, column: offset - lineStart + 1, offset };
 }
@@ -74,6 +79,8 @@ export function parse(input: string | Uint8Array, options: ParseOptions = {}): P
       text = decoder.decode(input);
     } catch {
       const at = firstInvalidUtf8(input);
+      const utf16 = input.length >= 2 && ((input[0] === 0xff && input[1] === 0xfe) || (input[0] === 0xfe && input[1] === 0xff));
+      if (utf16) return fail(makeDiagnostic('P001', 'The file is UTF-16 text (it starts with a UTF-16 byte order mark); Sigma rules are UTF-8.', { line: 1, column: 1 }, 'Save the file as UTF-8 (in PowerShell: Set-Content -Encoding utf8).'));
       return fail(makeDiagnostic('P001', `The file is not valid UTF-8 (byte 0x${input[at]?.toString(16).padStart(2, '0') ?? '??'} at offset ${at}).`, locFromByteOffset(input, at), 'Save the file as UTF-8.'));
     }
   }
@@ -99,12 +106,15 @@ export function parse(input: string | Uint8Array, options: ParseOptions = {}): P
   let previous: YMap | null = null;
   yaml.documents.forEach((ydoc, index) => {
     const docLoc = lines.loc(Math.max(0, ydoc.start));
-    const diagnostics: Diagnostic[] = [];
+    // Tree-building problems (duplicate keys, bad aliases) belong to their document.
+    const diagnostics: Diagnostic[] = [...ydoc.diagnostics];
     const parsed: ParsedDocument = { index, diagnostics, loc: docLoc };
     const ctx: BuildContext = { lines, text, diagnostics, budget: { left: LIMITS.maxNodeVisits } };
     const node = ydoc.contents;
     const push = (): void => {
       for (const d of diagnostics) if (options.file !== undefined) d.file = options.file;
+      // In file order, as an editor lists them (Array.prototype.sort is stable).
+      diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
       result.documents.push(parsed);
     };
     if (!node || (node.kind === 'scalar' && node.value === null)) {
@@ -112,6 +122,11 @@ export function parse(input: string | Uint8Array, options: ParseOptions = {}): P
         diagnostics.push(makeDiagnostic('P005', 'The YAML document is empty.', docLoc, 'Remove the empty document (a stray ---).', 'warning'));
         push();
       }
+      return;
+    }
+    if (ydoc.expandedSize > LIMITS.maxNodeVisits) {
+      diagnostics.push(makeDiagnostic('P004', `The document expands to more than ${LIMITS.maxNodeVisits} YAML nodes (alias expansion).`, docLoc, 'Remove the YAML aliases (*name): Sigma rules do not need them.'));
+      push();
       return;
     }
     if (node.kind !== 'map') {
@@ -124,12 +139,10 @@ export function parse(input: string | Uint8Array, options: ParseOptions = {}): P
     if (action) {
       const a = action.kind === 'scalar' ? action.text : '';
       const rest: YMap = { ...node, entries: node.entries.filter((e) => !(e.key.kind === 'scalar' && e.key.text === 'action')) };
-      if (a === 'global') {
-        global = rest;
-        return;
-      }
-      if (a === 'reset') {
-        global = null;
+      if (a === 'global' || a === 'reset') {
+        global = a === 'global' ? rest : null;
+        // A template has no entry of its own: its tree problems are reported for the file.
+        for (const d of diagnostics) result.diagnostics.push(options.file !== undefined ? { ...d, file: options.file } : d);
         return;
       }
       if (a === 'repeat') {
@@ -181,8 +194,16 @@ function schemaCheck(ctx: BuildContext, doc: SigmaDocument, map: YMap): void {
     if (e instanceof BudgetExceeded) return;
     throw e;
   }
+  // A node the parser has already reported on needs no second (schema) diagnostic.
+  const reported = new Set(ctx.diagnostics.map((d) => `${d.line}:${d.column}`));
+  // Once the parser found an error in the document, the schema's view of the detection only
+  // restates it less precisely (the parser is authoritative there).
+  const parserErrors = ctx.diagnostics.some((d) => d.severity === 'error');
   for (const f of validateSchema(doc.kind, data)) {
+    if (parserErrors && /^\/(detection|filter)(\/|$)/.test(f.path)) continue;
     const node = nodeAtPointer(map, f.path) ?? map;
+    const at = ctx.lines.loc(node.start);
+    if (reported.has(`${at.line}:${at.column}`)) continue;
     ctx.diagnostics.push(makeDiagnostic('P008', `Schema: ${f.message}.`, ctx.lines.loc(node.start), 'The Sigma JSON schema for this document type does not accept this; check the specification.'));
   }
 }

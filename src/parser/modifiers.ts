@@ -20,6 +20,8 @@ export interface ModifierProblem {
   code: 'P020' | 'P021';
   message: string;
   hint: string;
+  /** Index (into the names given) of the modifier the problem is about, when it is one modifier. */
+  index?: number;
 }
 
 export interface ModifierAnalysis {
@@ -62,12 +64,16 @@ export function editDistance(a: string, b: string): number {
 export function checkModifiers(names: readonly string[], keyword: boolean): ModifierAnalysis {
   const problems: ModifierProblem[] = [];
   const modifiers: Modifier[] = [];
-  for (const name of names) {
+  names.forEach((name, index) => {
+    if (name === '') {
+      problems.push({ code: 'P020', message: 'Empty modifier (two | in a row, or a trailing |).', hint: 'Remove the extra |.', index });
+      return;
+    }
     if (MODIFIER_SET.has(name)) {
       if (modifiers.includes(name as Modifier)) {
-        problems.push({ code: 'P021', message: `Modifier '${name}' is given twice.`, hint: `Remove the second '|${name}'.` });
+        problems.push({ code: 'P021', message: `Modifier '${name}' is given twice.`, hint: `Remove the second '|${name}'.`, index });
       } else modifiers.push(name as Modifier);
-      continue;
+      return;
     }
     const lower = name.toLowerCase();
     const guess = MODIFIER_SET.has(lower) ? lower : closest(name, MODIFIERS);
@@ -75,8 +81,9 @@ export function checkModifiers(names: readonly string[], keyword: boolean): Modi
       code: 'P020',
       message: `Unknown modifier '${name}'.`,
       hint: guess ? `Did you mean '${guess}'? Modifiers are lower case.` : `Known modifiers: ${MODIFIERS.join(', ')}.`,
+      index,
     });
-  }
+  });
   const bad = (message: string, hint: string): void => {
     problems.push({ code: 'P021', message, hint });
   };
@@ -92,6 +99,13 @@ export function checkModifiers(names: readonly string[], keyword: boolean): Modi
   if (time.length > 1) bad(`Time modifiers ${time.join(', ')} cannot be combined.`, 'Use one time part per field.');
   if (enc.length && b64.length && modifiers.indexOf(enc[0] as Modifier) > modifiers.indexOf(b64[0] as Modifier)) {
     bad(`'${enc[0]}' must come before '${b64[0]}'.`, `Modifiers apply left to right: write |${enc[0]}|${b64[0]} to encode the UTF-16 bytes in base64.`);
+  }
+  // Modifiers apply left to right: a position modifier before an encoding would encode its
+  // wildcards, which cannot be done (pySigma rejects it). Written after, it searches the encoded text.
+  const firstEncoding = modifiers.findIndex((m) => (BASE64 as readonly string[]).includes(m) || (ENCODINGS as readonly string[]).includes(m));
+  if (firstEncoding !== -1) {
+    const early = pos.find((m) => modifiers.indexOf(m as Modifier) < firstEncoding);
+    if (early) bad(`'${early}' must come after '${modifiers[firstEncoding]}'.`, `Modifiers apply left to right and wildcards cannot be encoded: write |${modifiers[firstEncoding]}|${early} to find the encoded value.`);
   }
   for (const f of has(modifiers, REGEX_FLAGS)) {
     if (!modifiers.includes('re')) bad(`Modifier '${f}' is a regular-expression flag and needs 're'.`, `Write |re|${f}.`);
@@ -127,7 +141,7 @@ export function checkModifiers(names: readonly string[], keyword: boolean): Modi
     if (keyword) bad(`'${[...time, ...cmp][0]}' needs a field name.`, "Write 'Field|gte: 10'.");
   }
   if (modifiers.includes('neq') && cmp.length) bad("'neq' cannot be combined with a comparison modifier.", 'Use lt/gt for a numeric inequality.');
-  if (modifiers.includes('expand') && kind !== 'string') bad("'expand' applies to string values only.", 'Placeholders (%name%) live in plain string values.');
+  // (`expand` with a non-string kind is reported above, among the modifiers that kind excludes.)
   return { modifiers, kind, problems };
 }
 

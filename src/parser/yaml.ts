@@ -43,6 +43,14 @@ export interface YDocument {
   contents: YNode | null;
   /** Offset of the document's first node (or where it would be). */
   start: number;
+  /**
+   * Number of nodes the document holds once aliases are expanded. Every tree walk is linear in
+   * this, so a document over LIMITS.maxNodeVisits is refused before it is walked: aliases can
+   * make a small file describe an exponentially (or quadratically) large tree.
+   */
+  expandedSize: number;
+  /** Problems found while building this document's tree (duplicate keys, bad aliases). */
+  diagnostics: Diagnostic[];
 }
 
 /** Maps offsets to 1-based line/column. */
@@ -54,6 +62,14 @@ export class LineIndex {
     while (i !== -1) {
       starts.push(i + 1);
       i = text.indexOf('\n', i + 1);
+    }
+    // YAML also breaks lines at a lone CR (old Mac line endings); rare, so only then rescan.
+    if (text.includes('\r')) {
+      starts.length = 1;
+      for (let k = 0; k < text.length; k++) {
+        const c = text.charCodeAt(k);
+        if (c === 10 || (c === 13 && text.charCodeAt(k + 1) !== 10)) starts.push(k + 1);
+      }
     }
     this.starts = starts;
   }
@@ -152,12 +168,27 @@ export function parseYaml(text: string, lines: LineIndex): YamlParseResult {
   const documents: YDocument[] = [];
   const anchors = new Map<string, YNode>();
   // Stack of open collections; for maps, a pending key.
-  type Frame = { node: YMap; pendingKey: YNode | null; seen: Set<string> } | { node: YSeq };
+  // `size` counts the expanded nodes below an open collection (see YDocument.expandedSize).
+  type Frame = { node: YMap; pendingKey: YNode | null; seen: Set<string>; size: number } | { node: YSeq; size: number };
   const stack: Frame[] = [];
+  const sizes = new WeakMap<YNode, number>();
   let doc: YDocument | null = null;
+
+  /** Adds a finished node's expanded size to its parent (or to the document). */
+  const count = (size: number): void => {
+    const top = stack[stack.length - 1];
+    if (top) top.size += size;
+    else if (doc) doc.expandedSize += size;
+  };
 
   const attach = (node: YNode): void => {
     const top = stack[stack.length - 1];
+    // An empty scalar (`key:` with nothing after it) has no position of its own: use its
+    // key's, else its collection's, so diagnostics about it point somewhere useful.
+    if (node.kind === 'scalar' && node.start < 0) {
+      const key = top && top.node.kind === 'map' ? (top as { pendingKey: YNode | null }).pendingKey : null;
+      node.start = node.end = key ? key.start : top ? top.node.start : 0;
+    }
     if (!top) {
       if (doc) doc.contents = node;
       return;
@@ -166,7 +197,7 @@ export function parseYaml(text: string, lines: LineIndex): YamlParseResult {
       top.node.items.push(node);
       return;
     }
-    const frame = top as { node: YMap; pendingKey: YNode | null; seen: Set<string> };
+        const frame = top as { node: YMap; pendingKey: YNode | null; seen: Set<string>; size: number };
     if (frame.pendingKey === null) {
       frame.pendingKey = node;
       return;
@@ -176,7 +207,7 @@ export function parseYaml(text: string, lines: LineIndex): YamlParseResult {
     if (key.kind === 'scalar') {
       const k = key.text;
       if (frame.seen.has(k)) {
-        diagnostics.push(
+        (doc?.diagnostics ?? diagnostics).push(
           makeDiagnostic('P003', `Duplicate key '${truncate(k)}' in this mapping; the first one is kept.`, lines.loc(key.start), 'Remove or rename one of the two keys: YAML keys must be unique.'),
         );
         return;
@@ -191,7 +222,7 @@ export function parseYaml(text: string, lines: LineIndex): YamlParseResult {
   for (const ev of events) {
     switch (ev.type) {
       case EVENT_ID.DOCUMENT:
-        doc = { contents: null, start: -1 };
+        doc = { contents: null, start: -1, expandedSize: 0, diagnostics: [] };
         documents.push(doc);
         anchors.clear();
         break;
@@ -201,7 +232,7 @@ export function parseYaml(text: string, lines: LineIndex): YamlParseResult {
         const a = anchorName(ev.anchorStart, ev.anchorEnd);
         if (a) anchors.set(a, node);
         attach(node);
-        stack.push({ node, pendingKey: null, seen: new Set() });
+        stack.push({ node, pendingKey: null, seen: new Set(), size: 1 });
         break;
       }
       case EVENT_ID.SEQUENCE: {
@@ -210,7 +241,7 @@ export function parseYaml(text: string, lines: LineIndex): YamlParseResult {
         const a = anchorName(ev.anchorStart, ev.anchorEnd);
         if (a) anchors.set(a, node);
         attach(node);
-        stack.push({ node });
+        stack.push({ node, size: 1 });
         break;
       }
       case EVENT_ID.SCALAR: {
@@ -219,22 +250,35 @@ export function parseYaml(text: string, lines: LineIndex): YamlParseResult {
         const a = anchorName(ev.anchorStart, ev.anchorEnd);
         if (a) anchors.set(a, node);
         attach(node);
+        sizes.set(node, 1);
+        count(1);
         break;
       }
       case EVENT_ID.ALIAS: {
         const name = text.slice(ev.anchorStart, ev.anchorEnd);
         const target = anchors.get(name);
         if (!target) {
-          diagnostics.push(makeDiagnostic('P002', `Unknown YAML alias '*${truncate(name)}'.`, lines.loc(Math.max(0, ev.anchorStart - 1)), 'Define the anchor (&name) before using the alias.'));
+          (doc?.diagnostics ?? diagnostics).push(makeDiagnostic('P002', `Unknown YAML alias '*${truncate(name)}'.`, lines.loc(Math.max(0, ev.anchorStart - 1)), 'Define the anchor (&name) before using the alias.'));
           attach({ kind: 'scalar', value: null, text: '', quoted: false, start: ev.anchorStart, end: ev.anchorEnd, style: 1 });
+        } else if (stack.some((f) => f.node === target)) {
+          // An alias inside its own anchor describes an infinite tree.
+          (doc?.diagnostics ?? diagnostics).push(makeDiagnostic('P004', `The YAML alias '*${truncate(name)}' refers to a node that contains it (an infinite structure).`, lines.loc(Math.max(0, ev.anchorStart - 1)), 'Remove the YAML aliases (*name): Sigma rules do not need them.'));
+          attach({ kind: 'scalar', value: null, text: '', quoted: false, start: ev.anchorStart, end: ev.anchorEnd, style: 1 });
+          count(1);
         } else {
           attach(target);
+          count(sizes.get(target) ?? 1);
         }
         break;
       }
-      case EVENT_ID.POP:
-        if (stack.length > 0) stack.pop();
+      case EVENT_ID.POP: {
+        const frame = stack.pop();
+        if (frame) {
+          sizes.set(frame.node, frame.size);
+          count(frame.size);
+        }
         break;
+      }
     }
   }
   return { documents, diagnostics };
@@ -248,14 +292,15 @@ function scalarNode(text: string, ev: ScalarEvent): YScalar {
   let value: ScalarData;
   if (tag) value = resolveTagged(tag, decoded);
   else value = plain ? resolvePlain(decoded) : decoded;
-  const start = missing ? Math.max(ev.anchorStart, ev.tagStart, 0) : ev.valueStart;
+  // -1 (no position) for an empty scalar without anchor or tag; `attach` fills it in.
+  const start = missing ? Math.max(ev.anchorStart, ev.tagStart) : ev.valueStart;
   return {
     kind: 'scalar',
     value,
     text: decoded,
     quoted: !plain || tag === '!!str',
     start: start - (ev.style === SCALAR_STYLE.SINGLE_QUOTED || ev.style === SCALAR_STYLE.DOUBLE_QUOTED ? 1 : 0),
-    end: missing ? start : ev.valueEnd,
+    end: missing ? Math.max(start, 0) : ev.valueEnd,
     style: ev.style,
   };
 }
@@ -269,7 +314,32 @@ function yamlErrorToDiagnostic(e: unknown, text: string, lines: LineIndex): Diag
   if (/maxDepth|nesting/i.test(reason)) {
     return makeDiagnostic('P004', `YAML nesting is deeper than ${LIMITS.maxDepth} levels.`, at, 'A Sigma rule needs a few levels; flatten the structure.');
   }
+  // js-yaml reports an unclosed quote where the scalar runs into the next lines ("deficient
+  // indentation"); point at the opening quote instead, which is what the author must fix.
+  if (/indentation|end of the stream/i.test(reason)) {
+    const open = findUnterminatedQuote(text, lines, at.line);
+    if (open) return makeDiagnostic('P002', `YAML syntax error: the ${open.quote === "'" ? 'single' : 'double'}-quoted string starting here is never closed.`, open.loc, `Close the string with ${open.quote}${open.quote === "'" ? " (write '' for a quote inside it)" : ' (write \\" for a quote inside it)'}.`);
+  }
   return makeDiagnostic('P002', `YAML syntax error: ${reason}.`, at, yamlHint(reason));
+}
+
+const QUOTED_VALUE_START = /^(\s*(?:-\s+)?(?:[^'"#\s][^'"#]*?:\s+)?)(['"])/;
+
+/** Looks back from an error line for a line whose quoted value opens and does not close on it. */
+function findUnterminatedQuote(text: string, lines: LineIndex, errorLine: number): { quote: string; loc: Loc } | undefined {
+  const all = text.split('\n', errorLine);
+  for (let l = Math.min(errorLine, all.length) - 1; l >= Math.max(0, errorLine - 20); l--) {
+    const line = all[l]!;
+    const m = QUOTED_VALUE_START.exec(line);
+    if (!m) continue;
+    const quote = m[2]!;
+    const rest = line.slice(m[1]!.length + 1);
+    const closed = quote === "'" ? rest.replace(/''/g, '').includes("'") : rest.replace(/\\./g, '').includes('"');
+    if (closed) return undefined;
+    const lineStart = lines.loc(0).offset + all.slice(0, l).reduce((n, s) => n + s.length + 1, 0);
+    return { quote, loc: lines.loc(lineStart + m[1]!.length) };
+  }
+  return undefined;
 }
 
 function yamlHint(reason: string): string {
