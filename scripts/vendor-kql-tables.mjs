@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// Vendors the KQL table schemas into src/data/kql/kql-tables.json: the shared Defender XDR /
+// Sentinel table file (../shared/schemas/kql-tables.json, from Microsoft's table references)
+// plus the ASIM parser columns used by the sentinel-asim pipeline (from Microsoft's ASIM
+// schema references, learn.microsoft.com/azure/sentinel/normalization-schema-*; only the
+// columns the pipeline maps, plus the common ones). Run: node scripts/vendor-kql-tables.mjs [SRC]
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const src = process.argv[2] ?? path.resolve(root, '../shared/schemas/kql-tables.json');
+const data = JSON.parse(fs.readFileSync(src, 'utf8'));
+
+const common = {
+  TimeGenerated: 'datetime', EventType: 'string', EventResult: 'string', EventProduct: 'string', EventVendor: 'string', EventCount: 'int',
+  EventStartTime: 'datetime', EventEndTime: 'datetime', Dvc: 'string', DvcHostname: 'string', DvcId: 'string', DvcIpAddr: 'string', DvcOs: 'string', Type: 'string',
+};
+const actor = { ActorUsername: 'string', ActorUserId: 'string', ActorUsernameType: 'string', ActingProcessName: 'string', ActingProcessCommandLine: 'string', ActingProcessId: 'string', ActingProcessGuid: 'string' };
+const asim = {
+  imProcessCreate: {
+    ...common, ...actor,
+    TargetProcessName: 'string', TargetProcessCommandLine: 'string', TargetProcessId: 'string', TargetProcessGuid: 'string', TargetProcessFileCompany: 'string',
+    TargetProcessFileDescription: 'string', TargetProcessFileProduct: 'string', TargetProcessFileVersion: 'string', TargetProcessFileOriginalName: 'string',
+    TargetProcessMD5: 'string', TargetProcessSHA1: 'string', TargetProcessSHA256: 'string', TargetProcessIMPHASH: 'string', TargetProcessIntegrityLevel: 'string',
+    TargetProcessCurrentDirectory: 'string', TargetUsername: 'string', ParentProcessName: 'string', ParentProcessId: 'string',
+    CommandLine: 'string', Process: 'string', User: 'string', Hash: 'string', HashType: 'string',
+  },
+  imFileEvent: {
+    ...common, ...actor,
+    TargetFilePath: 'string', TargetFileName: 'string', TargetFileMD5: 'string', TargetFileSHA1: 'string', TargetFileSHA256: 'string', SrcFilePath: 'string', SrcFileName: 'string',
+    FilePath: 'string', User: 'string', Process: 'string',
+  },
+  imRegistry: {
+    ...common, ...actor,
+    RegistryKey: 'string', RegistryValue: 'string', RegistryValueData: 'string', RegistryValueType: 'string', RegistryPreviousKey: 'string', RegistryPreviousValue: 'string',
+    RegistryPreviousValueData: 'string', User: 'string', Process: 'string',
+  },
+  imNetworkSession: {
+    ...common,
+    SrcIpAddr: 'string', SrcPortNumber: 'int', SrcHostname: 'string', DstIpAddr: 'string', DstPortNumber: 'int', DstHostname: 'string', NetworkProtocol: 'string',
+    NetworkDirection: 'string', SrcProcessName: 'string', SrcProcessId: 'string', SrcUsername: 'string', DstProcessName: 'string', SrcIpAddr_: 'string',
+  },
+  imDns: {
+    ...common,
+    DnsQuery: 'string', DnsQueryTypeName: 'string', DnsResponseName: 'string', DnsResponseCodeName: 'string', SrcIpAddr: 'string', SrcProcessName: 'string', SrcProcessId: 'string', SrcUsername: 'string',
+  },
+};
+delete asim.imNetworkSession.SrcIpAddr_;
+const out = {
+  _meta: {
+    ...data._meta,
+    vendoredFrom: path.relative(root, src),
+    asim: 'ASIM parser columns from learn.microsoft.com/azure/sentinel/normalization-schema-{process-event,file-event,registry-event,network,dns} (subset: common fields + the fields the sentinel-asim pipeline maps)',
+  },
+  tables: data.tables,
+  asim,
+};
+const dest = path.join(root, 'src/data/kql/kql-tables.json');
+fs.writeFileSync(dest, JSON.stringify(out, null, 1) + '\n');
+console.log(`wrote ${path.relative(root, dest)}: ${Object.keys(out.tables).length} tables, ${Object.keys(asim).length} ASIM parsers`);

@@ -1,0 +1,59 @@
+/**
+ * Conversion (C…) diagnostics, shared by every backend and pipeline. Codes are stable:
+ * never reuse or renumber one. Documented in docs/backends/kql.md.
+ */
+import type { DiagnosticDef } from '../diagnostics.js';
+import type { ConversionError, ConversionWarning } from './types.js';
+
+export const CONVERSION_DIAGNOSTICS = {
+  C001: { severity: 'error', summary: 'Unsupported logsource: no pipeline routes the rule to a table / index.' },
+  C002: { severity: 'error', summary: 'Field not available: the target table has no column for the field (after field mapping).' },
+  C003: { severity: 'error', summary: 'The target cannot express this operator or value for the field.' },
+  C004: { severity: 'error', summary: 'A pipeline `fail` rule: the pipeline declares the field or logsource unsupported.' },
+  C005: { severity: 'error', summary: 'Unresolved `expand` placeholder (no pipeline variable of that name).' },
+  C006: { severity: 'error', summary: 'The detection cannot be lowered (invalid modifier combination, windash expansion too large).' },
+  C007: { severity: 'error', summary: 'A field split (hashes, DOMAIN\\user) cannot express the value.' },
+  C008: { severity: 'error', summary: 'Dropping fields leaves a detection that never matches.' },
+  C009: { severity: 'error', summary: 'Keyword (field-less) search is not supported by the target table.' },
+  C010: { severity: 'error', summary: 'Correlation type or shape not supported by the backend.' },
+  C011: { severity: 'error', summary: 'A correlation refers to a rule that failed to convert or is missing.' },
+  C012: { severity: 'error', summary: 'Unknown target, pipeline or output format.' },
+  C013: { severity: 'error', summary: 'Invalid pipeline file (schema validation).' },
+  C014: { severity: 'error', summary: 'The rule is not a detection rule (filters are applied to rules, not converted alone).' },
+  C101: { severity: 'warning', summary: 'Fields were dropped by a pipeline (the query ignores them).' },
+  C102: { severity: 'warning', summary: 'Correlation windows are fixed buckets (bin) rather than sliding windows.' },
+  C103: { severity: 'warning', summary: 'The mapping relies on an unverified vendor name (e.g. an undocumented ActionType).' },
+} as const satisfies Record<string, DiagnosticDef>;
+
+export type ConversionCode = keyof typeof CONVERSION_DIAGNOSTICS;
+
+/** Short reason per code: groups failures in summaries. */
+export const REASONS: Record<ConversionCode, string> = {
+  C001: 'unsupported logsource',
+  C002: 'field not in table',
+  C003: 'operator not expressible',
+  C004: 'unsupported by pipeline',
+  C005: 'unresolved placeholder',
+  C006: 'cannot lower detection',
+  C007: 'field split impossible',
+  C008: 'detection empty after dropping fields',
+  C009: 'keyword search unsupported',
+  C010: 'correlation unsupported',
+  C011: 'correlation base rule failed',
+  C012: 'unknown name',
+  C013: 'invalid pipeline',
+  C014: 'not a detection rule',
+  C101: 'fields dropped',
+  C102: 'fixed windows',
+  C103: 'unverified mapping',
+};
+
+export function conversionError(code: ConversionCode, message: string, extra: Partial<Omit<ConversionError, 'code' | 'message'>> = {}): ConversionError {
+  return { code, message, reason: REASONS[code], ...extra };
+}
+
+export function conversionWarning(code: ConversionCode, message: string, hint?: string): ConversionWarning {
+  const w: ConversionWarning = { code, message };
+  if (hint) w.hint = hint;
+  return w;
+}

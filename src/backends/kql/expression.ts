@@ -1,0 +1,278 @@
+/**
+ * Predicate → KQL expression. Target choices (operators, literals) come from the tables in
+ * operators.ts and literals.ts; this module only decides structure and types.
+ * Errors are values: a leaf the target cannot express throws `Inexpressible`, caught per rule.
+ */
+import { RE2JS } from 're2js';
+import { patternShape, patternToRegex, type PatternPart, type Predicate } from '../../ast/semantics.js';
+import { conversionError } from '../diagnostics.js';
+import type { ConversionError } from '../types.js';
+import { kqlName, kqlString } from './literals.js';
+import { KQL_OPERATORS as OP, KQL_TIME_PARTS, MAX_WINDASH_EXPANSION, OR_CHUNK, WRAP_WIDTH } from './operators.js';
+
+export class Inexpressible extends Error {
+  constructor(readonly error: ConversionError) {
+    super(error.message);
+  }
+}
+
+export interface ColumnRef {
+  /** KQL text that reads the value (`FolderPath`, `tostring(AdditionalFields.PipeName)`). */
+  expr: string;
+  /** KQL scalar type of `expr`. */
+  type: string;
+}
+
+export interface ExprContext {
+  /** Resolves a target field name to a column (or throws Inexpressible C002). */
+  column(field: string): ColumnRef;
+  /** Columns read, for metadata. */
+  used: Set<string>;
+}
+
+const isString = (c: ColumnRef): boolean => c.type === 'string';
+const NUMERIC = new Set(['int', 'long', 'real', 'decimal', 'double']);
+
+/** A string view of any column: string columns as is, others through tostring(). */
+function asString(c: ColumnRef): string {
+  return isString(c) ? c.expr : `tostring(${c.expr})`;
+}
+
+function fail(code: 'C003' | 'C002', message: string, field?: string): never {
+  throw new Inexpressible(conversionError(code, message, field ? { field } : {}));
+}
+
+/** Sigma regex (i/m/s flags) → RE2 source with inline flags, or an error when RE2 rejects it. */
+export function kqlRegex(pattern: string, flags: string, field: string | null): string {
+  const src = (flags ? `(?${flags})` : '') + pattern;
+  try {
+    RE2JS.compile(src);
+  } catch (e) {
+    fail('C003', `regular expression ${JSON.stringify(pattern)} is not valid RE2 (Kusto's regex engine): ${(e as Error).message}`, field ?? undefined);
+  }
+  return src;
+}
+
+/** Sigma wildcard pattern → anchored RE2 source: `*` and `?` match any character, newlines included. */
+function wildcardRegex(pattern: readonly PatternPart[], cased: boolean): string {
+  // `matches regex` searches: a leading `^.*` / trailing `.*$` adds nothing, so it is dropped.
+  const re = patternToRegex(pattern).replace(/^\^\.\*/, '').replace(/\.\*\$$/, '');
+  return (cased ? '(?s)' : '(?is)') + re;
+}
+
+/** Concrete strings of a pattern whose only non-text parts are char classes and edge `*`. */
+function expandWindash(pattern: readonly PatternPart[]): PatternPart[][] | undefined {
+  let count = 1;
+  for (const p of pattern) {
+    if (typeof p === 'string') continue;
+    if ('anyOf' in p) count *= p.anyOf.length;
+    else if ('wildcard' in p && p.wildcard === 'multi') continue;
+    else return undefined;
+  }
+  if (count === 1 || count > MAX_WINDASH_EXPANSION) return undefined;
+  // Inner `*` would still need a regex: only edges are allowed.
+  const inner = pattern.slice(1, -1);
+  if (inner.some((p) => typeof p !== 'string' && 'wildcard' in p)) return undefined;
+  let alts: PatternPart[][] = [[]];
+  for (const p of pattern) {
+    if (typeof p !== 'string' && 'anyOf' in p) alts = alts.flatMap((a) => [...p.anyOf].map((ch) => [...a, ch]));
+    else alts = alts.map((a) => [...a, p]);
+  }
+  return alts.map(merge);
+}
+
+function merge(parts: PatternPart[]): PatternPart[] {
+  const out: PatternPart[] = [];
+  for (const x of parts) {
+    const last = out[out.length - 1];
+    if (typeof x === 'string' && typeof last === 'string') out[out.length - 1] = last + x;
+    else out.push(x);
+  }
+  return out;
+}
+
+/** Rendered node: text plus its precedence (for parentheses). */
+interface Rendered {
+  text: string;
+  prec: 'or' | 'and' | 'atom';
+}
+
+const atom = (text: string): Rendered => ({ text, prec: 'atom' });
+
+function stringLeaf(p: Extract<Predicate, { kind: 'string' }>, ctx: ExprContext): Rendered {
+  const cs = p.cased ? 'cs' : 'ci';
+  if (p.field === null) {
+    // Keyword: found in any column of the row.
+    const shape = patternShape(p.pattern);
+    if (shape.op === 'contains') return atom(`* ${OP.contains[cs]} ${kqlString(shape.text)}`);
+    const expanded = expandWindash(p.pattern);
+    if (expanded) return render({ kind: 'or', items: expanded.map((pattern): Predicate => ({ ...p, pattern })) }, ctx);
+    if (shape.op === 'any') return atom('true');
+    return atom(`* ${OP.regex} ${kqlString(unanchoredKeyword(p.pattern, p.cased))}`);
+  }
+  const col = ctx.column(p.field);
+  const shape = patternShape(p.pattern);
+  if (shape.op === 'any') return atom(isString(col) ? `isnotempty(${col.expr})` : `isnotnull(${col.expr})`);
+  if (shape.op === 'complex') {
+    const expanded = expandWindash(p.pattern);
+    if (expanded) return render({ kind: 'or', items: expanded.map((pattern): Predicate => ({ ...p, pattern })) }, ctx);
+    return atom(`${asString(col)} ${OP.regex} ${kqlString(wildcardRegex(p.pattern, p.cased))}`);
+  }
+  if (shape.op === 'eq') {
+    if (NUMERIC.has(col.type) && /^-?\d+(\.\d+)?$/.test(shape.text)) return atom(`${col.expr} == ${shape.text}`);
+    if (shape.text === '') return atom(isString(col) ? `isempty(${col.expr})` : `isnull(${col.expr})`);
+    return atom(`${asString(col)} ${OP.eq[cs]} ${kqlString(shape.text)}`);
+  }
+  return atom(`${asString(col)} ${OP[shape.op][cs]} ${kqlString(shape.text)}`);
+}
+
+/** A keyword pattern is "found anywhere" (the lowering wrapped it in `*`). */
+function unanchoredKeyword(pattern: readonly PatternPart[], cased: boolean): string {
+  return wildcardRegex(pattern, cased);
+}
+
+function leaf(p: Predicate, ctx: ExprContext): Rendered {
+  switch (p.kind) {
+    case 'string':
+      return stringLeaf(p, ctx);
+    case 'regex': {
+      const src = kqlRegex(p.pattern, p.flags, p.field);
+      if (p.field === null) return atom(`* ${OP.regex} ${kqlString(src)}`);
+      return atom(`${asString(ctx.column(p.field))} ${OP.regex} ${kqlString(src)}`);
+    }
+    case 'number': {
+      const col = ctx.column(p.field);
+      if (p.timePart) {
+        if (col.type !== 'datetime') fail('C003', `${p.field}: the ${p.timePart} modifier needs a datetime column (${col.type})`, p.field);
+        return atom(`datetime_part(${kqlString(KQL_TIME_PARTS[p.timePart])}, ${col.expr}) ${OP.compare[p.op]} ${p.value}`);
+      }
+      if (NUMERIC.has(col.type)) return atom(`${col.expr} ${OP.compare[p.op]} ${p.value}`);
+      if (p.op === 'eq') return atom(`${asString(col)} == ${kqlString(p.raw)}`);
+      if (isString(col)) return atom(`todouble(${col.expr}) ${OP.compare[p.op]} ${p.value}`);
+      return fail('C003', `${p.field}: numeric comparison on a ${col.type} column`, p.field);
+    }
+    case 'boolean': {
+      const col = ctx.column(p.field);
+      if (col.type === 'bool') return atom(`${col.expr} == ${p.value}`);
+      return atom(`${asString(col)} =~ ${kqlString(String(p.value))}`);
+    }
+    case 'null': {
+      const col = ctx.column(p.field);
+      return atom(isString(col) ? `isempty(${col.expr})` : `isnull(${col.expr})`);
+    }
+    case 'exists': {
+      const col = ctx.column(p.field);
+      if (isString(col)) return atom(p.value ? `isnotempty(${col.expr})` : `isempty(${col.expr})`);
+      return atom(p.value ? `isnotnull(${col.expr})` : `isnull(${col.expr})`);
+    }
+    case 'cidr': {
+      const col = ctx.column(p.field);
+      const fn = p.cidr.version === 4 ? 'ipv4_is_in_range' : 'ipv6_is_in_range';
+      // As written (validated by the parser); Kusto masks host bits itself.
+      return atom(`${fn}(${asString(col)}, ${kqlString(p.cidr.raw)})`);
+    }
+    case 'fieldref': {
+      const a = ctx.column(p.field);
+      const b = ctx.column(p.ref);
+      const cs = p.cased ? 'cs' : 'ci';
+      return atom(`${asString(a)} ${OP[p.position][cs]} ${asString(b)}`);
+    }
+    default:
+      return fail('C003', `unexpected predicate ${p.kind}`);
+  }
+}
+
+function wrapJoin(items: Rendered[], word: 'and' | 'or', indent: string): string {
+  const flat = items.map((i) => i.text).join(` ${word} `);
+  if (flat.length <= WRAP_WIDTH && !flat.includes('\n')) return flat;
+  return items.map((i) => i.text).join(`\n${indent}${word} `);
+}
+
+function orOf(items: Rendered[]): Rendered {
+  if (items.length === 1) return items[0]!;
+  // Kusto's parser rejects very deep operator chains: long ORs go in parenthesised chunks.
+  if (items.length > OR_CHUNK) {
+    const chunks: Rendered[] = [];
+    for (let i = 0; i < items.length; i += OR_CHUNK) chunks.push(atom(`(${orOf(items.slice(i, i + OR_CHUNK)).text.replace(/\n/g, '\n ')})`));
+    return orOf(chunks);
+  }
+  const text = wrapJoin(items, 'or', '');
+  // A multi-line OR of AND groups reads better with each group in parentheses.
+  if (text.includes('\n')) return { text: wrapJoin(items.map((i) => (i.prec === 'and' ? atom(`(${i.text.replace(/\n/g, '\n ')})`) : i)), 'or', ''), prec: 'or' };
+  return { text, prec: 'or' };
+}
+
+const paren = (r: Rendered, min: 'and' | 'atom'): string => (r.prec === 'or' || (min === 'atom' && r.prec === 'and') ? `(${r.text})` : r.text);
+
+/** Groups `col =~ a or col =~ b` into `col in~ (a, b)` (same column, same case rule). */
+function groupEquals(items: Predicate[], ctx: ExprContext): Rendered[] {
+  const out: Rendered[] = [];
+  const groups = new Map<string, { col: ColumnRef; values: string[]; op: string; index: number }>();
+  const slots: (Rendered | string)[] = [];
+  for (const p of items) {
+    let key: string | undefined;
+    let value: string | undefined;
+    let col: ColumnRef | undefined;
+    let op: string | undefined;
+    if (p.kind === 'string' && p.field !== null) {
+      const shape = patternShape(p.pattern);
+      if (shape.op === 'eq' && shape.text !== '') {
+        col = ctx.column(p.field);
+        if (isString(col)) {
+          op = OP.in[p.cased ? 'cs' : 'ci'];
+          key = `${col.expr}\u0000${op}`;
+          value = kqlString(shape.text);
+        }
+      }
+    } else if (p.kind === 'number' && !p.timePart && p.op === 'eq') {
+      col = ctx.column(p.field);
+      if (NUMERIC.has(col.type)) {
+        op = 'in';
+        key = `${col.expr}\u0000in#`;
+        value = String(p.value);
+      }
+    }
+    if (key && col && op && value !== undefined) {
+      const g = groups.get(key);
+      if (g) g.values.push(value);
+      else {
+        groups.set(key, { col, values: [value], op, index: slots.length });
+        slots.push(key);
+      }
+    } else slots.push(render(p, ctx));
+  }
+  for (const s of slots) {
+    if (typeof s !== 'string') {
+      out.push(s);
+      continue;
+    }
+    const g = groups.get(s)!;
+    const uniq = [...new Set(g.values)];
+    if (uniq.length === 1) out.push(atom(`${g.col.expr} ${g.op === 'in' ? '==' : g.op === 'in~' ? OP.eq.ci : OP.eq.cs} ${uniq[0]}`));
+    else out.push(atom(`${g.col.expr} ${g.op} (${uniq.join(', ')})`));
+  }
+  return out;
+}
+
+export function render(p: Predicate, ctx: ExprContext): Rendered {
+  switch (p.kind) {
+    case 'and':
+      if (p.items.length === 0) return atom('true');
+      return { text: wrapJoin(p.items.map((i) => render(i, ctx)).map((r) => atom(paren(r, 'and'))), 'and', ''), prec: p.items.length > 1 ? 'and' : 'atom' };
+    case 'or':
+      return orOf(groupEquals(p.items, ctx).map((r) => (r.prec === 'or' ? atom(`(${r.text})`) : r)));
+    case 'not': {
+      const inner = render(p.item, ctx);
+      return atom(`not(${inner.text})`);
+    }
+    default:
+      return leaf(p, ctx);
+  }
+}
+
+/** The predicate as a list of `where` clauses (top-level AND items become separate lines). */
+export function whereClauses(p: Predicate, ctx: ExprContext): string[] {
+  if (p.kind === 'and') return p.items.map((i) => render(i, ctx).text);
+  const r = render(p, ctx);
+  return r.text === 'true' ? [] : [r.text];
+}

@@ -1,0 +1,172 @@
+/**
+ * KQL output formats: the plain query, a Microsoft Sentinel scheduled analytics rule (Azure-Sentinel
+ * repository YAML and ARM template), and a Defender XDR custom detection (Graph detectionRule JSON).
+ */
+import YAML from 'yaml';
+import type { CorrelationRule, SigmaRule } from '../../ast/types.js';
+import { attackInfo } from '../attack.js';
+import { conversionError } from '../diagnostics.js';
+import type { ConversionSuccess, OutputFormat } from '../types.js';
+import { kqlName } from './literals.js';
+import { tableColumns, type KqlProduct } from './schema.js';
+
+type Doc = SigmaRule | CorrelationRule;
+
+/** Sentinel has no Critical severity. */
+const SENTINEL_SEVERITY: Record<string, string> = { informational: 'Informational', low: 'Low', medium: 'Medium', high: 'High', critical: 'High' };
+const GRAPH_SEVERITY: Record<string, string> = { informational: 'informational', low: 'low', medium: 'medium', high: 'high', critical: 'high' };
+
+function tableOf(r: ConversionSuccess): string {
+  return typeof r.meta['table'] === 'string' ? r.meta['table'] : r.tables[0] ?? '';
+}
+function productOf(r: ConversionSuccess): KqlProduct {
+  return r.meta['product'] === 'defender' ? 'defender' : 'sentinel';
+}
+
+/** Entity columns present in the table, by entity type, first match wins. */
+const ENTITY_CANDIDATES: { entityType: string; identifier: string; columns: string[] }[] = [
+  { entityType: 'Host', identifier: 'HostName', columns: ['DeviceName', 'Computer', 'DvcHostname'] },
+  { entityType: 'Account', identifier: 'Name', columns: ['AccountName', 'InitiatingProcessAccountName', 'SubjectUserName', 'TargetUserName', 'ActorUsername'] },
+  { entityType: 'Process', identifier: 'CommandLine', columns: ['ProcessCommandLine', 'InitiatingProcessCommandLine', 'CommandLine', 'TargetProcessCommandLine', 'ActingProcessCommandLine'] },
+];
+
+function entityMappings(r: ConversionSuccess): { entityType: string; fieldMappings: { identifier: string; columnName: string }[] }[] {
+  const cols = r.tables.length === 1 ? tableColumns(tableOf(r), productOf(r)) : undefined;
+  if (!cols) return [];
+  const out = [];
+  for (const e of ENTITY_CANDIDATES) {
+    const col = e.columns.find((c) => cols.has(c));
+    if (col) out.push({ entityType: e.entityType, fieldMappings: [{ identifier: e.identifier, columnName: col }] });
+  }
+  return out;
+}
+
+const CONNECTORS: Record<string, { connectorId: string; dataTypes: string[] }> = {
+  SecurityEvent: { connectorId: 'SecurityEvents', dataTypes: ['SecurityEvent'] },
+  WindowsEvent: { connectorId: 'WindowsForwardedEvents', dataTypes: ['WindowsEvent'] },
+  Event: { connectorId: 'WindowsSecurityEvents', dataTypes: ['Event'] },
+};
+
+function requiredDataConnectors(r: ConversionSuccess): { connectorId: string; dataTypes: string[] }[] {
+  return r.tables.flatMap((t) => (t.startsWith('Device') ? [{ connectorId: 'MicrosoftThreatProtection', dataTypes: [t] }] : CONNECTORS[t] ? [CONNECTORS[t]!] : []));
+}
+
+function sentinelRule(r: ConversionSuccess, rule: Doc): Record<string, unknown> {
+  const { tactics, techniques } = attackInfo(rule.tags);
+  const description = [rule.description ?? rule.title ?? '', rule.references?.length ? `References: ${rule.references.join(' ')}` : ''].filter(Boolean).join('\n');
+  return {
+    id: rule.id ?? '',
+    name: rule.title ?? rule.name ?? '',
+    description,
+    severity: SENTINEL_SEVERITY[rule.level ?? 'medium'] ?? 'Medium',
+    requiredDataConnectors: requiredDataConnectors(r),
+    queryFrequency: '1h',
+    queryPeriod: '1h',
+    triggerOperator: 'gt',
+    triggerThreshold: 0,
+    tactics,
+    relevantTechniques: techniques,
+    query: r.queries.join('\n') + '\n',
+    entityMappings: entityMappings(r),
+    version: '1.0.0',
+    kind: 'Scheduled',
+  };
+}
+
+/** ISO 8601 durations for ARM (`1h` → PT1H). */
+const iso = (short: string): string => `PT${short.toUpperCase()}`;
+
+const query: OutputFormat = {
+  name: 'query',
+  description: 'the KQL query text (.kql)',
+  render: (r) => ({ text: r.queries.join('\n\n') + '\n', extension: '.kql' }),
+};
+
+const sentinelYaml: OutputFormat = {
+  name: 'sentinel-rule',
+  description: 'Microsoft Sentinel scheduled analytics rule, Azure-Sentinel repository YAML',
+  render: (r, rule) => ({ text: YAML.stringify(sentinelRule(r, rule), { lineWidth: 0, blockQuote: 'literal' }), extension: '.yaml' }),
+};
+
+const sentinelArm: OutputFormat = {
+  name: 'sentinel-arm',
+  description: 'Microsoft Sentinel scheduled analytics rule as an ARM template (alertRules, kind Scheduled)',
+  render: (r, rule) => {
+    const s = sentinelRule(r, rule);
+    const template = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      parameters: { workspace: { type: 'String' } },
+      resources: [
+        {
+          id: `[concat(resourceId('Microsoft.OperationalInsights/workspaces/providers', parameters('workspace'), 'Microsoft.SecurityInsights'),'/alertRules/${String(s['id'])}')]`,
+          name: `[concat(parameters('workspace'),'/Microsoft.SecurityInsights/${String(s['id'])}')]`,
+          type: 'Microsoft.OperationalInsights/workspaces/providers/alertRules',
+          kind: 'Scheduled',
+          apiVersion: '2023-02-01-preview',
+          properties: {
+            displayName: s['name'],
+            description: s['description'],
+            severity: s['severity'],
+            enabled: true,
+            query: s['query'],
+            queryFrequency: iso(String(s['queryFrequency'])),
+            queryPeriod: iso(String(s['queryPeriod'])),
+            triggerOperator: 'GreaterThan',
+            triggerThreshold: 0,
+            suppressionDuration: 'PT5H',
+            suppressionEnabled: false,
+            tactics: s['tactics'],
+            techniques: (s['relevantTechniques'] as string[]).map((t) => t.split('.')[0]),
+            subTechniques: (s['relevantTechniques'] as string[]).filter((t) => t.includes('.')),
+            entityMappings: s['entityMappings'],
+          },
+        },
+      ],
+    };
+    return { text: JSON.stringify(template, null, 2) + '\n', extension: '.json' };
+  },
+};
+
+/** Columns a Defender custom detection must return, plus an entity column. */
+const DEFENDER_REQUIRED = ['Timestamp', 'ReportId', 'DeviceId'];
+
+const defenderDetection: OutputFormat = {
+  name: 'defender-detection',
+  description: 'Microsoft Defender XDR custom detection rule (Graph security detectionRule JSON)',
+  check: (r) => {
+    const cols = r.tables.length === 1 && productOf(r) === 'defender' ? tableColumns(tableOf(r), 'defender') : undefined;
+    if (!cols || !DEFENDER_REQUIRED.every((c) => cols.has(c))) {
+      return conversionError('C003', `a Defender custom detection must return ${DEFENDER_REQUIRED.join(', ')}: the query reads ${r.tables.join(', ')} (${productOf(r)})`, { hint: 'use -p defender-xdr, or --format sentinel-rule' });
+    }
+    return undefined;
+  },
+  render: (r, rule) => {
+    const { tactics, techniques } = attackInfo(rule.tags);
+    const cols = tableColumns(tableOf(r), 'defender')!;
+    const entity = ['DeviceName', 'AccountName', 'InitiatingProcessAccountName'].filter((c) => cols.has(c));
+    const queryText = `${r.queries.join('\n')}\n| project ${[...DEFENDER_REQUIRED, ...entity].map(kqlName).join(', ')}`;
+    const body = {
+      displayName: rule.title ?? '',
+      isEnabled: true,
+      queryCondition: { queryText },
+      schedule: { period: '1H' },
+      detectionAction: {
+        alertTemplate: {
+          title: rule.title ?? '',
+          description: rule.description ?? '',
+          severity: GRAPH_SEVERITY[rule.level ?? 'medium'] ?? 'medium',
+          category: tactics[0] ?? 'SuspiciousActivity',
+          recommendedActions: null,
+          mitreTechniques: techniques,
+          impactedAssets: [{ '@odata.type': '#microsoft.graph.security.impactedDeviceAsset', identifier: 'deviceId' }],
+        },
+        organizationalScopes: null,
+        responseActions: [],
+      },
+    };
+    return { text: JSON.stringify(body, null, 2) + '\n', extension: '.json' };
+  },
+};
+
+export const KQL_FORMATS: OutputFormat[] = [query, sentinelYaml, sentinelArm, defenderDetection];

@@ -1,0 +1,26 @@
+/** The KQL backend: Microsoft Defender XDR advanced hunting and Microsoft Sentinel. */
+import type { ProcessedRule } from '../../pipelines/types.js';
+import { failure, type Backend, type ConversionResult, type ConvertContext } from '../types.js';
+import { convertCorrelation } from './correlation.js';
+import { Inexpressible } from './expression.js';
+import { KQL_FORMATS } from './formats.js';
+import { buildQuery } from './query.js';
+
+export function convertKql(rule: ProcessedRule, _ctx: ConvertContext): ConversionResult {
+  try {
+    const q = buildQuery(rule);
+    return { ok: true, queries: [q.text], tables: [q.table], fields: q.columns, warnings: [], meta: { product: q.product, timeColumn: q.timeColumn, table: q.table } };
+  } catch (e) {
+    if (e instanceof Inexpressible) return failure([{ ...e.error, ...(rule.rule.detection.loc && !e.error.loc ? { loc: rule.rule.detection.loc } : {}) }]);
+    throw e;
+  }
+}
+
+export const kqlBackend: Backend = {
+  name: 'kql',
+  description: 'Kusto Query Language for Microsoft Defender XDR advanced hunting and Microsoft Sentinel',
+  defaultPipelines: ['defender-xdr'],
+  formats: KQL_FORMATS,
+  convert: convertKql,
+  convertCorrelation,
+};

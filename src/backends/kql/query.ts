@@ -1,0 +1,71 @@
+/** A processed rule → one KQL query (table, computed columns, where clauses). */
+import { predicateFields, type Predicate } from '../../ast/semantics.js';
+import type { LogSource } from '../../ast/types.js';
+import type { ProcessedRule } from '../../pipelines/types.js';
+import { conversionError } from '../diagnostics.js';
+import { Inexpressible, whereClauses, type ColumnRef, type ExprContext } from './expression.js';
+import { kqlName, kqlString } from './literals.js';
+import { tableColumns, type KqlProduct } from './schema.js';
+
+export interface KqlQuery {
+  text: string;
+  table: string;
+  product: KqlProduct;
+  timeColumn: string;
+  columns: string[];
+}
+
+export function productOf(rule: ProcessedRule): KqlProduct {
+  return rule.state['product'] === 'defender' ? 'defender' : 'sentinel';
+}
+
+function describeLogsource(ls: LogSource): string {
+  return (['product', 'category', 'service'] as const).filter((k) => ls[k]).map((k) => `${k}: ${ls[k]}`).join(', ') || 'none';
+}
+
+function accessor(base: string, path: string[]): string {
+  return path.reduce((acc, seg) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(seg) ? `${acc}.${seg}` : `${acc}[${kqlString(seg)}]`), kqlName(base));
+}
+
+/** Builds the query; throws Inexpressible for what the target cannot express. */
+export function buildQuery(rule: ProcessedRule): KqlQuery {
+  const table = rule.table;
+  if (table === undefined) {
+    throw new Inexpressible(
+      conversionError('C001', `no pipeline routes logsource (${describeLogsource(rule.rule.logsource)}) to a table (pipelines: ${rule.pipelines.join(', ') || 'none'})`, {
+        hint: 'use a pipeline that supports this logsource (sigil list pipelines), or add a route in a pipeline file (-p my-pipeline.yml)',
+      }),
+    );
+  }
+  const product = productOf(rule);
+  const cols = tableColumns(table, product);
+  const reverse = new Map<string, string>();
+  for (const [sigma, targets] of Object.entries(rule.fieldMap)) for (const t of targets) reverse.set(t, sigma);
+  const used = new Set<string>();
+  const column = (field: string): ColumnRef => {
+    used.add(field);
+    if (Object.hasOwn(rule.extend, field)) return { expr: kqlName(field), type: 'string' };
+    if (!cols) return { expr: kqlName(field), type: 'string' };
+    const t = cols.get(field);
+    if (t) return { expr: kqlName(field), type: t };
+    const [base, ...rest] = field.split('.');
+    if (rest.length && base && cols.get(base) === 'dynamic') return { expr: `tostring(${accessor(base, rest)})`, type: 'string' };
+    const sigma = reverse.get(field);
+    const what = sigma ? `Sigma field '${sigma}' (mapped to '${field}')` : `field '${field}'`;
+    throw new Inexpressible(
+      conversionError('C002', `${what} is not a column of ${table}`, {
+        field: sigma ?? field,
+        hint: `${table} has no such column in ${product === 'defender' ? 'Defender XDR' : 'Sentinel'}; map the field in a pipeline or drop it (drop_fields)`,
+      }),
+    );
+  };
+  const ctx: ExprContext = { column, used };
+  const filterClauses = rule.filters.flatMap((f) => whereClauses(f, ctx));
+  const clauses = whereClauses(rule.predicate, ctx);
+  const lines = [kqlName(table)];
+  const needed = new Set<string>([...rule.filters, rule.predicate].flatMap((p: Predicate) => [...predicateFields(p)]));
+  for (const [name, expr] of Object.entries(rule.extend)) if (needed.has(name)) lines.push(`| extend ${kqlName(name)} = ${expr}`);
+  for (const c of new Set([...filterClauses, ...clauses])) lines.push(`| where ${c.replace(/\n/g, '\n    ')}`);
+  const timeColumn = typeof rule.state['timeColumn'] === 'string' ? rule.state['timeColumn'] : product === 'defender' ? 'Timestamp' : 'TimeGenerated';
+  return { text: lines.join('\n'), table, product, timeColumn, columns: [...used].sort() };
+}

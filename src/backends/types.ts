@@ -1,0 +1,91 @@
+/**
+ * The backend contract. A backend is one module: a name, the pipelines it ships, its output
+ * formats, and a pure function from a rule (after its pipelines ran) to query text plus
+ * metadata. A rule the target cannot express yields a `ConversionFailure` naming the reason;
+ * backends never throw for a rule (an exception is a bug).
+ */
+import type { CorrelationRule, JsonValue, Loc, SigmaRule } from '../ast/types.js';
+import type { ProcessedRule } from '../pipelines/types.js';
+
+/** Why a rule cannot be converted (codes catalogued in src/backends/diagnostics.ts). */
+export interface ConversionError {
+  code: string;
+  message: string;
+  /** Short machine-friendly reason, used to group failures in summaries ("field not in table"). */
+  reason: string;
+  /** The Sigma field (or target column) the error is about, when there is one. */
+  field?: string;
+  hint?: string;
+  loc?: Loc;
+}
+
+/** A remark about a conversion that still succeeded (e.g. fixed vs sliding windows). */
+export interface ConversionWarning {
+  code: string;
+  message: string;
+  hint?: string;
+  loc?: Loc;
+}
+
+export interface ConversionSuccess {
+  ok: true;
+  /** One or more query texts (one per condition set the target cannot combine). */
+  queries: string[];
+  /** Tables / indexes / functions the queries read. */
+  tables: string[];
+  /** Target fields (columns) the queries read. */
+  fields: string[];
+  warnings: ConversionWarning[];
+  /** Backend-specific extra data formats may use (e.g. the time column). Plain JSON. */
+  meta: Record<string, JsonValue>;
+}
+
+export interface ConversionFailure {
+  ok: false;
+  errors: ConversionError[];
+  warnings: ConversionWarning[];
+}
+
+export type ConversionResult = ConversionSuccess | ConversionFailure;
+
+/** Options from the command line or API (`--format`, backend flags). */
+export type BackendOptions = Record<string, string | number | boolean | undefined>;
+
+export interface ConvertContext {
+  /** Names of the pipelines that ran, in order (for metadata and messages). */
+  pipelines: string[];
+  options: BackendOptions;
+}
+
+export interface RenderedOutput {
+  text: string;
+  /** File extension including the dot (`.kql`, `.yaml`, `.json`). */
+  extension: string;
+}
+
+export interface OutputFormat {
+  name: string;
+  description: string;
+  /** Whether the format can hold this result (e.g. a Defender detection needs a Device* table). */
+  check?(result: ConversionSuccess, rule: SigmaRule | CorrelationRule): ConversionError | undefined;
+  render(result: ConversionSuccess, rule: SigmaRule | CorrelationRule, options: BackendOptions): RenderedOutput;
+}
+
+export interface Backend {
+  name: string;
+  description: string;
+  /** Pipelines applied when the user names none (e.g. `['defender-xdr']`). */
+  defaultPipelines?: string[];
+  /** The first format is the default. */
+  formats: OutputFormat[];
+  convert(rule: ProcessedRule, ctx: ConvertContext): ConversionResult;
+  /**
+   * A correlation over already processed base rules (in the order the correlation names them).
+   * Backends without correlation support omit this; callers then report C010.
+   */
+  convertCorrelation?(corr: CorrelationRule, referenced: ProcessedRule[], ctx: ConvertContext): ConversionResult;
+}
+
+export function failure(errors: ConversionError[], warnings: ConversionWarning[] = []): ConversionFailure {
+  return { ok: false, errors, warnings };
+}

@@ -1,0 +1,20 @@
+import type { Check } from '../../types.js';
+import { stringValues } from '../../walk.js';
+
+export const controlCharacter: Check = {
+  meta: {
+    code: 'D011', name: 'control-character', family: 'detection', defaultSeverity: 'error',
+    summary: 'A value contains a control character, usually a `\\t` or `\\n` from a double-quoted YAML string.',
+    why: 'In a double-quoted YAML string "C:\\temp" is C:, a TAB and "emp": the rule looks for a path that does not exist. Single quotes keep backslashes literal.',
+    bad: 'Image|startswith: "C:\\temp\\"',
+    good: "Image|startswith: 'C:\\temp\\'",
+    pysigma: ['control_character'],
+  },
+  check(ctx) {
+    for (const { match, value } of stringValues(ctx.document)) {
+      const lit = value.parts.filter((p): p is string => typeof p === 'string').join('');
+      const ch = [...lit].find((c) => c.charCodeAt(0) < 0x20);
+      if (ch !== undefined) ctx.report({ message: `A value of '${match.field ?? 'keywords'}' contains the control character U+${ch.charCodeAt(0).toString(16).padStart(4, '0')}.`, loc: value.loc ?? match.loc, hint: "Use single quotes ('C:\\temp\\') or double the backslashes in double quotes." });
+    }
+  },
+};

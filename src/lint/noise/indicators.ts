@@ -1,0 +1,117 @@
+/**
+ * Indicators: what a leaf of a lowered detection checks, as a (canonical field, operator,
+ * value) triple. The same triple in two rules is the same indicator, whichever vendor's field
+ * name they used (canonicalField maps FolderPath, process_path … back to Image).
+ */
+import type { Condition, Detection, SigmaDocument } from '../../ast/types.js';
+import { lowerNode, patternShape, type PatternPart, type Predicate } from '../../ast/semantics.js';
+import { canonicalField } from '../../pipelines/field-tables.js';
+
+export interface Indicator {
+  /** Canonical field name; `*` for keyword searches. */
+  field: string;
+  op: string;
+  /** The value (lower-cased unless the match is case-sensitive). */
+  value: string;
+  /** The identifier (clause) it comes from. */
+  clause: string;
+  leaf: Predicate;
+}
+
+export function indicatorKey(i: Pick<Indicator, 'field' | 'op' | 'value'>): string {
+  return `${i.field.toLowerCase()}|${i.op}|${i.value}`;
+}
+
+const fieldCache = new Map<string, string>();
+export function canonical(field: string | null): string {
+  if (field === null) return '*';
+  let c = fieldCache.get(field);
+  if (c === undefined) {
+    c = canonicalField(field);
+    fieldCache.set(field, c);
+  }
+  return c;
+}
+
+function patternText(pattern: readonly PatternPart[]): string {
+  return pattern.map((p) => (typeof p === 'string' ? p : 'wildcard' in p ? (p.wildcard === 'multi' ? '*' : '?') : 'anyOf' in p ? '-' : `%${p.placeholder}%`)).join('');
+}
+
+function mergeWindash(pattern: readonly PatternPart[]): PatternPart[] {
+  const out: PatternPart[] = [];
+  for (const p of pattern) {
+    const q: PatternPart = typeof p !== 'string' && 'anyOf' in p ? '-' : p;
+    const last = out[out.length - 1];
+    if (typeof q === 'string' && typeof last === 'string') out[out.length - 1] = last + q;
+    else out.push(q);
+  }
+  return out;
+}
+
+/** The indicator of a leaf predicate (not and/or/not). */
+export function leafIndicator(leaf: Predicate, clause: string): Indicator | undefined {
+  switch (leaf.kind) {
+    case 'string': {
+      // A windash class stands for '-' (its canonical form) so that `-decode` and `/decode` variants share an indicator.
+      const pattern = leaf.pattern.some((p) => typeof p !== 'string' && 'anyOf' in p) ? mergeWindash(leaf.pattern) : leaf.pattern;
+      const shape = patternShape(pattern);
+      const text = shape.op === 'any' ? '*' : shape.op === 'complex' ? patternText(pattern) : shape.text;
+      const value = leaf.cased ? text : text.toLowerCase();
+      return { field: canonical(leaf.field), op: shape.op === 'complex' ? 'wildcard' : shape.op, value, clause, leaf };
+    }
+    case 'regex':
+      return { field: canonical(leaf.field), op: 're', value: leaf.pattern, clause, leaf };
+    case 'number':
+      return { field: canonical(leaf.field), op: leaf.timePart ? `${leaf.op}:${leaf.timePart}` : leaf.op, value: String(leaf.value), clause, leaf };
+    case 'boolean':
+      return { field: canonical(leaf.field), op: 'eq', value: String(leaf.value), clause, leaf };
+    case 'null':
+      return { field: canonical(leaf.field), op: 'null', value: '', clause, leaf };
+    case 'exists':
+      return { field: canonical(leaf.field), op: 'exists', value: String(leaf.value), clause, leaf };
+    case 'cidr':
+      return { field: canonical(leaf.field), op: 'cidr', value: `${leaf.cidr.network}/${leaf.cidr.prefix}`, clause, leaf };
+    case 'fieldref':
+      return { field: canonical(leaf.field), op: `fieldref:${leaf.position}`, value: canonical(leaf.ref), clause, leaf };
+    default:
+      return undefined;
+  }
+}
+
+/** Every indicator of a rule's detection, by clause (identifier), positive and in filters. */
+export function documentIndicators(doc: SigmaDocument): Indicator[] {
+  const det: Detection | undefined = doc.kind === 'rule' ? doc.detection : doc.kind === 'filter' ? doc.filter.detection : undefined;
+  if (!det) return [];
+  const out: Indicator[] = [];
+  for (const id of det.identifiers) {
+    let p: Predicate;
+    try {
+      p = lowerNode(id.node);
+    } catch {
+      continue;
+    }
+    const walk = (q: Predicate): void => {
+      if (q.kind === 'and' || q.kind === 'or') q.items.forEach(walk);
+      else if (q.kind === 'not') walk(q.item);
+      else {
+        const i = leafIndicator(q, id.name);
+        if (i) out.push(i);
+      }
+    };
+    walk(p);
+  }
+  return out;
+}
+
+/** Identifiers the conditions reference (only those count towards a rule's indicators). */
+export function usedIdentifiers(det: Detection): Set<string> {
+  const used = new Set<string>();
+  const walk = (c: Condition): void => {
+    if (c.type === 'and' || c.type === 'or') c.items.forEach(walk);
+    else if (c.type === 'not') walk(c.item);
+    else if (c.type === 'ref') used.add(c.name);
+    else c.names.forEach((n) => used.add(n));
+  };
+  det.conditions.forEach(walk);
+  return used;
+}

@@ -1,0 +1,419 @@
+/**
+ * The noisiness score: how likely a rule is to fire on benign activity, and which clause is
+ * to blame. Specificity is counted in bits (≈ −log2 of the share of benign events a part
+ * matches):
+ *  1. corpus reach: an indicator many catalog rules use is common; each doubling of its reach
+ *     costs a bit;
+ *  2. intrinsic specificity: value length and character classes, wildcards, the operator,
+ *     common binaries and paths, event-id-only selections;
+ *  3. boolean structure: the condition is reduced to at most MAX_BRANCHES disjuncts (keeping
+ *     the least specific: the noisiest branch decides); a conjunction adds its parts' bits
+ *     (with diminishing returns), a list of alternatives costs log2(n)/2 bits, `and not`
+ *     filters add bits according to how much they exclude.
+ *  4. optional baseline: matches on benign events measured by the evaluator.
+ * The score reads only the detection (never level, status, title, falsepositives or path).
+ */
+import type { Condition, Detection, SigmaDocument } from '../../ast/types.js';
+import { lowerNode, type Predicate } from '../../ast/semantics.js';
+import { leafIndicator, indicatorKey, type Indicator } from './indicators.js';
+import { reachLookup, type NoiseCatalog } from './catalog.js';
+
+export interface NoiseResult {
+  score: number;
+  level: 'low' | 'medium' | 'high';
+  explanation: string;
+  /** Bits of specificity of the noisiest branch (for tests and tuning). */
+  bits: number;
+  /** The noisiest branch's literals: clause, indicator key, reach and bits (for tests and tuning). */
+  branch: { clause: string; indicator: string | null; reach: number; bits: number; filter: boolean }[];
+}
+
+export interface NoiseOptions {
+  catalog: NoiseCatalog;
+  thresholds?: { medium: number; high: number };
+  /** Matches of this rule on a benign baseline, and the number of events. */
+  baseline?: { matches: number; events: number };
+}
+
+/** Bound on the disjuncts kept per node: the noisiest ones (others cannot change the maximum). */
+export const MAX_BRANCHES = 32;
+/**
+ * The model's constants, in one place (docs/noise.md explains them). Exported so that the
+ * calibration experiment (test/lint/noise-auc.test.ts) can show how each one moves the AUC.
+ */
+export const NOISE_PARAMS = {
+  /** Bits lost per doubling of an indicator's corpus reach. */
+  reachWeight: 1,
+  /** Bits per character of a value, before the operator factor. */
+  perChar: 0.9,
+  /** Minimum bits of a string indicator of 3+ characters: two common values together still narrow. */
+  floor: 1,
+  /** Bits lost per doubling of the number of alternative values in a list. */
+  listPenalty: 0,
+  /** Weight of each further field of a conjunction, and of each further indicator on the same field. */
+  decay: 0.9,
+  sameField: 0.9,
+  /** Bits of a whole uncommon file name (`endswith '\\name.exe'`), and of a common one. */
+  rareName: 7,
+  commonName: 2,
+  /** How branches combine: 0 = the noisiest branch decides; 1 = their mean (experiment knob). */
+  branchMean: 0,
+  /** Bits of a PowerShell cmdlet name. */
+  cmdlet: 2,
+  /** Bits lost per doubling of the number of condition branches. */
+  branchPenalty: 0,
+  /** Scale of the logsource prior. */
+  prior: 2,
+  /** Score 50 at this many bits; the logistic's width. */
+  center: 6.5,
+  width: 3,
+};
+
+/** A literal of a branch: an indicator with its bits, or a filter (negated sub-condition). */
+interface Literal {
+  bits: number;
+  clause: string;
+  indicator?: Indicator;
+  reach?: number;
+  /** Number of alternatives OR-ed in this literal (a value list). */
+  alternatives?: number;
+  filter?: boolean;
+}
+
+interface Branch {
+  bits: number;
+  literals: Literal[];
+}
+
+/** Image-like executables so common that a rule on them alone matches everyday activity. */
+const COMMON_BINARIES = new Set([
+  'powershell.exe', 'pwsh.exe', 'cmd.exe', 'rundll32.exe', 'regsvr32.exe', 'svchost.exe', 'explorer.exe', 'msiexec.exe', 'wmic.exe',
+  'reg.exe', 'schtasks.exe', 'sc.exe', 'net.exe', 'net1.exe', 'mshta.exe', 'cscript.exe', 'wscript.exe', 'conhost.exe', 'dllhost.exe',
+  'taskhostw.exe', 'lsass.exe', 'services.exe', 'werfault.exe', 'bash', 'sh', 'python', 'python.exe', 'curl', 'curl.exe', 'wget', 'chrome.exe',
+  'msedge.exe', 'firefox.exe', 'outlook.exe', 'winword.exe', 'excel.exe', 'w3wp.exe', 'java.exe', 'node.exe', 'certutil.exe', 'bitsadmin.exe',
+  'wmiprvse.exe', 'mmc.exe', 'notepad.exe', 'taskmgr.exe', 'consent.exe', 'userinit.exe', 'winlogon.exe', 'smss.exe', 'csrss.exe', 'ntoskrnl.exe',
+  // Everyday Unix utilities: shell scripts run them constantly.
+  'dash', 'zsh', 'ksh', 'grep', 'egrep', 'cat', 'kill', 'pkill', 'chmod', 'chown', 'ls', 'ps', 'id', 'whoami', 'find', 'awk', 'sed', 'cut',
+  'perl', 'ruby', 'php', 'python2', 'python3', 'base64', 'crontab', 'systemctl', 'sudo', 'su', 'cp', 'mv', 'rm', 'tar', 'ssh', 'scp',
+  'osascript', 'launchctl', 'defaults', 'security', 'open', 'dscl', 'uname', 'hostname', 'ifconfig', 'netstat', 'env', 'nohup',
+]);
+
+/**
+ * Path fragments nearly every event contains (system folders, registry roots): they add no
+ * specificity, so they are removed before a value's length is counted.
+ */
+const COMMON_FRAGMENTS = [
+  '\\software\\microsoft\\windows\\currentversion', '\\software\\microsoft\\windows nt\\currentversion', '\\software\\wow6432node',
+  '\\software\\microsoft', '\\software\\policies\\microsoft', '\\software\\classes', '\\system\\currentcontrolset\\services',
+  '\\system\\currentcontrolset\\control', '\\system\\currentcontrolset', 'hklm\\', 'hkcu\\', 'hkey_local_machine', 'hkey_current_user', '\\registry\\machine',
+  'c:\\windows\\system32\\', 'c:\\windows\\syswow64\\', 'c:\\windows\\', '\\windows\\system32\\', '\\windows\\', 'c:\\users\\', '\\users\\',
+  '\\appdata\\local\\temp\\', '\\appdata\\local\\', '\\appdata\\roaming\\', 'c:\\program files (x86)\\', 'c:\\program files\\', '\\program files',
+  'c:\\programdata\\', '\\microsoft\\windows\\', '/usr/bin/', '/usr/sbin/', '/usr/local/bin/', '/bin/', '/sbin/', '/etc/', '/tmp/', '/var/', '/home/',
+];
+
+/** PowerShell cmdlet names (Verb-Noun) are everyday admin vocabulary, not indicators by themselves. */
+const CMDLET = /^(get|set|new|remove|add|invoke|start|stop|enable|disable|import|export|test|clear|out|write|read|copy|move|select|convert)-[a-z]+$/;
+const COMMON_PATH = /^(c:)?\\?(windows|program files( \(x86\))?|programdata|users)(\\(system32|syswow64|temp|appdata))?\\?$|^\\?(system32|syswow64|appdata|temp|windows)\\?$|^\/(tmp|usr|bin|etc|var|home)\/?$/;
+
+const OP_FACTOR: Record<string, number> = { eq: 1, startswith: 0.8, endswith: 0.8, contains: 0.6, wildcard: 0.6, any: 0 };
+
+/**
+ * Fields whose values name an event type (an API call, an operation, an event id): equality on
+ * them selects a kind of event, not a suspicious behaviour, like an event-id-only selection.
+ */
+const EVENT_TYPE_FIELD = /^(eventid|eventname|eventsource|eventtype|event_type|event\.action|action|actiontype|operation|operationname|operationnamevalue|activitytype|activitydisplayname|category|type|method|cs-method|provider_name|channel|workload|recordtype|status|resulttype|service|source|logontype|protocol|qtype)$/i;
+
+const intrinsicCache = new Map<string, number>();
+let cacheParams = '';
+
+/** Drops memoised bits when NOISE_PARAMS changed (calibration experiments change them). */
+function syncIntrinsicCache(): void {
+  const params = JSON.stringify(NOISE_PARAMS);
+  if (params !== cacheParams) {
+    intrinsicCache.clear();
+    cacheParams = params;
+  }
+}
+
+/** Intrinsic specificity of one indicator, in bits (memoised per indicator: many rules share them). */
+export function intrinsicBits(ind: Indicator, indKey: string = indicatorKey(ind)): number {
+  const key = `${ind.leaf.kind}\u0000${indKey}`;
+  let bits = intrinsicCache.get(key);
+  if (bits === undefined) {
+    bits = valueBits(ind);
+    if (EVENT_TYPE_FIELD.test(ind.field) && (ind.op === 'eq' || ind.leaf.kind === 'number')) bits = Math.min(bits, 3);
+    intrinsicCache.set(key, bits);
+  }
+  return bits;
+}
+
+function valueBits(ind: Indicator): number {
+  const leaf = ind.leaf;
+  switch (leaf.kind) {
+    case 'string': {
+      if (ind.op === 'any') return 0.2;
+      const text = ind.value.replace(/\*/g, '');
+      let core = text;
+      for (const f of COMMON_FRAGMENTS) if (core.includes(f)) core = core.split(f).join('\u0000');
+      const L = core.replace(/\u0000/g, '').length + (core.includes('\u0000') ? 1 : 0);
+      let factor = OP_FACTOR[ind.op] ?? 0.6;
+      if (ind.field === '*') factor *= 0.8; // keywords: anywhere in the event
+      // Character classes: punctuation, digits and mixed text are rarer than plain words.
+      const rich = /[\\/.:=%$_\-{}[\]"'|&<>]/.test(text) || /\d/.test(text) ? 1 : /\s/.test(text) ? 0.9 : 0.75;
+      let bits = Math.min(20, NOISE_PARAMS.perChar * factor * rich * Math.min(L, 40));
+      // A whole file name (endswith '\\name.exe', or equal to it): as specific as the binary is rare.
+      const file = text.replace(/^.*[\\/]/, '');
+      const wholeName = (ind.op === 'endswith' && /^[\\/]/.test(text) && !text.slice(1).includes('\\')) || (ind.op === 'eq' && /^[^\\/]+\.\w{2,4}$/.test(text));
+      if (wholeName) bits = COMMON_BINARIES.has(file) ? NOISE_PARAMS.commonName : Math.max(bits, NOISE_PARAMS.rareName);
+      if (COMMON_PATH.test(text)) bits = Math.min(bits, 1.5);
+      if (CMDLET.test(text.trim())) bits = Math.min(bits, NOISE_PARAMS.cmdlet);
+      if (L <= 2) bits = Math.min(bits, 0.5);
+      return bits;
+    }
+    case 'regex': {
+      const literal = leaf.pattern.replace(/\\./g, 'x').replace(/[.*+?^${}()|[\]]/g, '').length;
+      return Math.min(14, 0.3 * literal);
+    }
+    case 'number':
+      // Event ids and codes select an event type, not a behaviour.
+      return leaf.op === 'eq' ? 2.5 : 1;
+    case 'boolean':
+      return 1;
+    case 'null':
+    case 'exists':
+      return 0.5;
+    case 'cidr': {
+      const n = leaf.cidr.network;
+      const priv = /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|169\.254\.|fe80|fc|fd|0000)/.test(n);
+      return priv || leaf.cidr.prefix < 8 ? 1 : Math.min(10, leaf.cidr.prefix / (leaf.cidr.version === 4 ? 3 : 10));
+    }
+    case 'fieldref':
+      return 3;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Combines the bits of a conjunction. Indicators on the same field are correlated (two
+ * substrings of one command line often come together), indicators on different fields less so:
+ * within a field each further indicator counts `sameField`^i, across fields `decay`^j.
+ */
+function conjunctionBits(literals: Literal[]): number {
+  const byField = new Map<string, number[]>();
+  for (const l of literals) {
+    const f = l.indicator?.field ?? '';
+    const list = byField.get(f) ?? [];
+    list.push(l.bits);
+    byField.set(f, list);
+  }
+  const perField = [...byField.values()].map((bits) => bits.sort((a, b) => b - a).reduce((t, b, i) => t + b * Math.pow(NOISE_PARAMS.sameField, i), 0));
+  return perField.sort((a, b) => b - a).reduce((t, b, j) => t + b * Math.pow(NOISE_PARAMS.decay, j), 0);
+}
+
+function branchBits(literals: Literal[]): number {
+  const pos = literals.filter((l) => !l.filter);
+  const filters = literals.filter((l) => l.filter).map((l) => l.bits);
+  // Filters: at most 4 bits together; they refine, never make a broad selection specific.
+  return conjunctionBits(pos) + Math.min(4, filters.reduce((a, b) => a + b, 0));
+}
+
+function prune(branches: Branch[]): Branch[] {
+  if (branches.length <= MAX_BRANCHES) return branches;
+  return [...branches].sort((a, b) => a.bits - b.bits).slice(0, MAX_BRANCHES);
+}
+
+function makeBranch(literals: Literal[]): Branch {
+  return { literals, bits: branchBits(literals) };
+}
+
+class Scorer {
+  constructor(private readonly reach: (key: string) => number) {}
+
+  literalOf(leaf: Predicate, clause: string): Literal {
+    const ind = leafIndicator(leaf, clause);
+    if (!ind) return { bits: 0, clause };
+    const key = indicatorKey(ind);
+    const r = this.reach(key);
+    const intrinsic = intrinsicBits(ind, key);
+    const floor = ind.leaf.kind === 'string' && ind.value.replace(/\*/g, '').length >= 3 ? Math.min(intrinsic, NOISE_PARAMS.floor) : 0.2;
+    const bits = Math.max(floor, 0.2, intrinsic - NOISE_PARAMS.reachWeight * Math.log2(1 + r));
+    return { bits, clause, indicator: ind, reach: r };
+  }
+
+  /** Disjuncts of a lowered identifier (value lists collapse into one literal). */
+  predicate(p: Predicate, clause: string): Branch[] {
+    switch (p.kind) {
+      case 'and': {
+        let acc: Branch[] = [makeBranch([])];
+        for (const item of p.items) acc = this.product(acc, this.predicate(item, clause));
+        return acc;
+      }
+      case 'or': {
+        // A list of leaf alternatives: the noisiest value, minus log2(n)/2 for the union.
+        if (p.items.every((i) => i.kind !== 'and' && i.kind !== 'or' && i.kind !== 'not')) {
+          const lits = p.items.map((i) => this.literalOf(i, clause)).sort((a, b) => a.bits - b.bits);
+          const worst = lits[0]!;
+          const n = lits.length;
+          return [makeBranch([{ ...worst, bits: Math.max(0.1, worst.bits - NOISE_PARAMS.listPenalty * Math.log2(n)), alternatives: n }])];
+        }
+        return prune(p.items.flatMap((i) => this.predicate(i, clause)));
+      }
+      case 'not':
+        return [makeBranch([this.filterLiteral(this.predicate(p.item, clause), clause)])];
+      default:
+        return [makeBranch([this.literalOf(p, clause)])];
+    }
+  }
+
+  /** A negated part: the broader what it excludes, the more bits it adds (0.3 … 2.5). */
+  filterLiteral(excluded: Branch[], clause: string): Literal {
+    const broadest = Math.min(...excluded.map((b) => b.bits));
+    const bits = Math.max(0.3, Math.min(2.5, 2.5 - 0.15 * broadest)) + 0.1 * Math.log2(excluded.length);
+    const clauses = [...new Set(excluded.flatMap((b) => b.literals.map((l) => l.clause)))];
+    return { bits, clause: clauses.join(', ') || clause, filter: true };
+  }
+
+  product(a: Branch[], b: Branch[]): Branch[] {
+    // The neutral start of a conjunction (one empty branch) needs no copying.
+    if (a.length === 1 && a[0]!.literals.length === 0) return b;
+    if (b.length === 1 && b[0]!.literals.length === 0) return a;
+    const out: Branch[] = [];
+    for (const x of a) for (const y of b) out.push(makeBranch([...x.literals, ...y.literals]));
+    return prune(out);
+  }
+
+  condition(c: Condition, det: Detection, cache: Map<string, Branch[]>): Branch[] {
+    const ident = (name: string): Branch[] => {
+      let r = cache.get(name);
+      if (!r) {
+        const node = det.identifiers.find((i) => i.name === name)?.node;
+        r = node ? this.predicate(lowerNode(node), name) : [makeBranch([])];
+        cache.set(name, r);
+      }
+      return r;
+    };
+    switch (c.type) {
+      case 'and': {
+        let acc: Branch[] = [makeBranch([])];
+        for (const item of c.items) acc = this.product(acc, this.condition(item, det, cache));
+        return acc;
+      }
+      case 'or':
+        return prune(c.items.flatMap((i) => this.condition(i, det, cache)));
+      case 'not': {
+        const inner = this.condition(c.item, det, cache);
+        const name = c.item.type === 'ref' ? c.item.name : c.item.type === 'of' ? c.item.pattern : 'filter';
+        return [makeBranch([{ ...this.filterLiteral(inner, name), clause: name }])];
+      }
+      case 'ref':
+        return ident(c.name);
+      case 'of': {
+        const parts = c.names.map(ident);
+        if (c.quantifier === 'any') return prune(parts.flat());
+        let acc: Branch[] = [makeBranch([])];
+        for (const p of parts) acc = this.product(acc, p);
+        return acc;
+      }
+    }
+  }
+}
+
+function describe(l: Literal): string {
+  const ind = l.indicator;
+  if (!ind) return `${l.clause}`;
+  const field = ind.field === '*' ? 'keyword' : ind.field;
+  const bare = ind.leaf.kind === 'number' || ind.leaf.kind === 'boolean' || ind.leaf.kind === 'exists';
+  const value = ind.op === 'null' ? 'null' : bare ? ind.value : `'${ind.value.length > 60 ? ind.value.slice(0, 57) + '…' : ind.value}'`;
+  const alt = l.alternatives && l.alternatives > 1 ? ` (one of ${l.alternatives} values)` : '';
+  return `${field} ${ind.op} ${value}${alt}`;
+}
+
+function usedBy(l: Literal): string {
+  const r = l.reach ?? 0;
+  return r === 0 ? 'used by no other rule' : `used by ${r} other rule${r === 1 ? '' : 's'}`;
+}
+
+function explain(worst: Branch, branches: number, score: number): string {
+  const pos = worst.literals.filter((l) => !l.filter).sort((a, b) => a.bits - b.bits);
+  const filters = worst.literals.filter((l) => l.filter);
+  const clauses = [...new Set(pos.map((l) => l.clause))].join(' and ') || 'detection';
+  const head = branches > 1 ? `noisiest of ${branches} branches, ` : '';
+  let s: string;
+  if (pos.length === 0) s = `${head}${clauses}: no positive indicator (the rule matches everything its filters leave)`;
+  else if (pos.length === 1) {
+    const l = pos[0]!;
+    s = `${head}${clauses}: ${describe(l)} is ${usedBy(l)}${l.bits < 3 ? ' and alone matches common activity' : ''}; no other indicator narrows this branch`;
+  } else {
+    const [a, b] = [pos[0]!, pos[pos.length - 1]!];
+    s = score >= 50
+      ? `${head}${clauses}: ${describe(a)} (${usedBy(a)}) is narrowed only by ${pos.slice(1).map((l) => `${describe(l)} (${usedBy(l)})`).join(', ')}; together they still match common activity`
+      : `${head}${clauses}: ${pos.length} indicators must hold together; the most specific is ${describe(b)} (${usedBy(b)})`;
+  }
+  if (filters.length) s += `; filters ${filters.map((f) => f.clause).join(', ')} exclude known benign activity`;
+  else if (score >= 50) s += '; no filter excludes known benign activity';
+  return s;
+}
+
+/**
+ * Event volume of a logsource, in bits (domain knowledge, not fitted per rule): high-volume
+ * sources (every shell process on Linux/macOS, every PowerShell script block, auditd, DNS,
+ * proxy) let even specific-looking values match benign activity; sources whose events are
+ * already alerts (honeypots, identity-risk detections, antivirus, RPC firewall blocks) start
+ * closer to malicious.
+ */
+const LOGSOURCE_PRIOR: [RegExp, number, string][] = [
+  [/^(linux|macos)\|process_creation\|/, -2, 'Linux/macOS process creation is high-volume'],
+  [/^linux\|\|auditd$/, -2, 'auditd is high-volume'],
+  [/^windows\|ps_(script|module|classic_start|classic_provider_start)\|/, -2, 'PowerShell logging is high-volume'],
+  [/^\w*\|(dns_query|dns|proxy|firewall|network_connection|image_load)\|/, -1, 'a high-volume event type'],
+  [/^(aws|azure|gcp|m365|okta|github|google_workspace|onelogin|bitbucket)\|/, -1, 'cloud audit events are routine admin actions'],
+  [/^opencanary\|/, 6, 'honeypot events are never benign'],
+  [/^azure\|\|riskdetection$|^windows\|\|windefend$|^rpc_firewall\|/, 3, 'events of this source are already detections'],
+];
+
+function logsourcePrior(doc: SigmaDocument): number {
+  if (doc.kind !== 'rule') return 0;
+  const key = `${doc.logsource.product ?? ''}|${doc.logsource.category ?? ''}|${doc.logsource.service ?? ''}`;
+  return LOGSOURCE_PRIOR.find(([re]) => re.test(key))?.[1] ?? 0;
+}
+
+/** Logistic map from bits of specificity to a 0–100 score (NOISE_PARAMS.center bits = 50). */
+export function bitsToScore(bits: number): number {
+  return Math.round(100 / (1 + Math.exp((bits - NOISE_PARAMS.center) / NOISE_PARAMS.width)));
+}
+
+export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResult | undefined {
+  if (doc.kind !== 'rule' || doc.detection.conditions.length === 0) return undefined;
+  const det = doc.detection;
+  syncIntrinsicCache();
+  const scorer = new Scorer(reachLookup(options.catalog, doc.id));
+  let branches: Branch[];
+  try {
+    const cache = new Map<string, Branch[]>();
+    branches = prune(det.conditions.flatMap((c) => scorer.condition(c, det, cache)));
+  } catch {
+    return undefined; // a detection that does not lower has parser errors already
+  }
+  if (branches.length === 0) return undefined;
+  const sorted = [...branches].sort((a, b) => a.bits - b.bits);
+  const worst = sorted[0]!;
+  // Several branches: their union is broader than the worst alone.
+  const mean = sorted.reduce((a, b) => a + b.bits, 0) / sorted.length;
+  const combined = (1 - NOISE_PARAMS.branchMean) * worst.bits + NOISE_PARAMS.branchMean * mean;
+  let bits = Math.max(0, combined - NOISE_PARAMS.branchPenalty * Math.log2(branches.length) + NOISE_PARAMS.prior * logsourcePrior(doc));
+  let baselineNote = '';
+  if (options.baseline && options.baseline.events > 0) {
+    const { matches, events } = options.baseline;
+    // Observed rate on benign events: -log2((matches + 1) / (events + 2)) bits, weighted in by the sample size.
+    const observed = -Math.log2((matches + 1) / (events + 2));
+    const w = Math.min(0.7, Math.log10(1 + events) / 6);
+    bits = (1 - w) * bits + w * observed;
+    baselineNote = `; baseline: ${matches} match${matches === 1 ? '' : 'es'} in ${events} benign events`;
+  }
+  const score = bitsToScore(bits);
+  const t = options.thresholds ?? { medium: 40, high: 70 };
+  const level = score >= t.high ? 'high' : score >= t.medium ? 'medium' : 'low';
+  const branch = worst.literals.map((l) => ({ clause: l.clause, indicator: l.indicator ? indicatorKey(l.indicator) : null, reach: l.reach ?? 0, bits: Math.round(l.bits * 100) / 100, filter: !!l.filter }));
+  return { score, level, explanation: explain(worst, branches.length, score) + baselineNote, bits: Math.round(bits * 100) / 100, branch };
+}

@@ -1,0 +1,172 @@
+/**
+ * Pipelines applied to the AST itself, for targets that print Sigma (`-t sigma -p NAME`):
+ * field renames, value prefix rewrites, placeholder expansion, dropped fields, routing
+ * conditions and added conditions become visible in the rule. Transformations that have no
+ * Sigma form (hash / domain splits) are reported as notes and left out.
+ */
+import type { Condition, DetectionNode, FieldMatch, Modifier, SearchIdentifier, SigmaRule, StringPart, Value } from '../ast/types.js';
+import { printCondition } from '../parser/condition-print.js';
+import { conversionError, conversionWarning } from '../backends/diagnostics.js';
+import type { ConversionError, ConversionWarning } from '../backends/types.js';
+import type { ConditionMap, PipelineSpec, Scalar } from './types.js';
+import { logsourceMatches, whenHolds } from './match.js';
+
+export interface AstPipelineResult {
+  rule: SigmaRule;
+  /** The table the routing chose, if any. */
+  table?: string;
+  errors: ConversionError[];
+  /** Transformations that have no Sigma form and were left out. */
+  notes: ConversionWarning[];
+}
+
+function conditionMapToNode(map: ConditionMap): DetectionNode {
+  const items: FieldMatch[] = Object.entries(map).map(([key, raw]) => {
+    const [field, ...mods] = key.split('|');
+    const values: Scalar[] = Array.isArray(raw) ? raw : [raw];
+    return {
+      type: 'match',
+      field: field!,
+      modifiers: mods as Modifier[],
+      values: values.map((v): Value =>
+        typeof v === 'number' ? { type: 'number', value: v, raw: String(v) } : typeof v === 'boolean' ? { type: 'boolean', value: v } : { type: 'string', parts: v ? [v] : [], raw: v },
+      ),
+      list: Array.isArray(raw),
+    };
+  });
+  return { type: 'allOf', items };
+}
+
+function mapMatches(node: DetectionNode, f: (m: FieldMatch) => DetectionNode | null): DetectionNode | null {
+  if (node.type === 'match') return f(node);
+  const items = node.items.map((i) => mapMatches(i, f)).filter((x): x is DetectionNode => x !== null);
+  return items.length ? { ...node, items } : null;
+}
+
+function rewriteStrings(m: FieldMatch, f: (parts: StringPart[]) => StringPart[][]): FieldMatch {
+  const values = m.values.flatMap((v): Value[] => (v.type === 'string' ? f(v.parts).map((parts) => ({ ...v, parts, raw: parts.map((x) => (typeof x === 'string' ? x : 'wildcard' in x ? (x.wildcard === 'multi' ? '*' : '?') : `%${x.placeholder}%`)).join('') })) : [v]));
+  return { ...m, values, list: m.list || values.length > 1 };
+}
+
+/** Applies pipelines to the rule's AST. */
+export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly PipelineSpec[]): AstPipelineResult {
+  let identifiers: SearchIdentifier[] = rule.detection.identifiers.map((i) => ({ ...i }));
+  const added: DetectionNode[] = [];
+  const errors: ConversionError[] = [];
+  const notes: ConversionWarning[] = [];
+  let table: string | undefined;
+  const ls = rule.logsource;
+  const usedFields = (): Set<string> => {
+    const s = new Set<string>();
+    const walk = (n: DetectionNode): void => {
+      if (n.type === 'match') {
+        if (n.field) s.add(n.field);
+      } else n.items.forEach(walk);
+    };
+    identifiers.forEach((i) => walk(i.node));
+    return s;
+  };
+  const eachMatch = (f: (m: FieldMatch) => DetectionNode | null): void => {
+    identifiers = identifiers.map((i) => ({ ...i, node: mapMatches(i.node, f) ?? { type: 'allOf', items: [] } }));
+  };
+  for (const spec of pipelines) {
+    if (table === undefined && spec.routes) {
+      const route = spec.routes.find((r) => logsourceMatches(r.logsource, ls));
+      if (route) {
+        table = route.table;
+        if (route.conditions) added.push(conditionMapToNode(route.conditions));
+      }
+    }
+    for (const t of spec.transformations) {
+      if (!whenHolds(t.when, ls, table)) continue;
+      switch (t.type) {
+        case 'field_map':
+          eachMatch((m) => {
+            const target = m.field === null || !Object.hasOwn(t.map, m.field) ? undefined : t.map[m.field];
+            if (target === undefined) return m;
+            const list = Array.isArray(target) ? target : [target];
+            return list.length === 1 ? { ...m, field: list[0]! } : { type: 'anyOf', items: list.map((f) => ({ ...m, field: f })) };
+          });
+          break;
+        case 'field_template': {
+          const except = new Set(t.except ?? []);
+          eachMatch((m) => (m.field === null || except.has(m.field) ? m : { ...m, field: t.template.replace('{field}', m.field) }));
+          break;
+        }
+        case 'add_condition':
+          added.push(conditionMapToNode(t.conditions));
+          break;
+        case 'replace_prefix': {
+          const fields = new Set(t.fields);
+          eachMatch((m) => {
+            if (m.field === null || !fields.has(m.field)) return m;
+            return rewriteStrings(m, (parts) => [
+              parts.map((p, i) => {
+                if (typeof p !== 'string') return p;
+                const prev = parts[i - 1];
+                const atStart = i === 0 || (typeof prev !== 'string' && prev !== undefined && 'wildcard' in prev && prev.wildcard === 'multi') || m.modifiers.includes('contains') || m.modifiers.includes('endswith');
+                if (!atStart) return p;
+                const r = t.replacements.find((x) => p.toLowerCase().startsWith(x.prefix.toLowerCase()));
+                return r ? r.with + p.slice(r.prefix.length) : p;
+              }),
+            ]);
+          });
+          break;
+        }
+        case 'expand_placeholders': {
+          const vars = { ...(spec.vars ?? {}), ...(t.vars ?? {}) };
+          eachMatch((m) => {
+            if (!m.modifiers.includes('expand')) return m;
+            const r = rewriteStrings(m, (parts) => {
+              let alts: StringPart[][] = [[]];
+              for (const p of parts) {
+                const values = typeof p !== 'string' && 'placeholder' in p && Object.hasOwn(vars, p.placeholder) ? vars[p.placeholder] : undefined;
+                alts = values ? alts.flatMap((a) => values.map((v) => [...a, v])) : alts.map((a) => [...a, p]);
+              }
+              return alts;
+            });
+            const stillPlaceholders = r.values.some((v) => v.type === 'string' && v.parts.some((p) => typeof p !== 'string' && 'placeholder' in p));
+            return stillPlaceholders ? r : { ...r, modifiers: r.modifiers.filter((x) => x !== 'expand') };
+          });
+          break;
+        }
+        case 'drop_fields': {
+          const fields = new Set(t.fields);
+          eachMatch((m) => (m.field !== null && fields.has(m.field) ? null : m));
+          break;
+        }
+        case 'fail': {
+          if (!t.fields) errors.push(conversionError('C004', `${spec.name}: ${t.reason}`));
+          else {
+            const used = usedFields();
+            const hit = t.fields.find((f) => used.has(f));
+            if (hit) errors.push(conversionError('C004', `${spec.name}: field ${hit}: ${t.reason}`, { field: hit }));
+          }
+          break;
+        }
+        case 'split_hashes':
+        case 'split_domain_user':
+          if (usedFields().has(t.field)) notes.push(conversionWarning('C101', `${spec.name}: ${t.type} of ${t.field} has no Sigma form; the field is kept as written`));
+          break;
+        case 'set_state':
+          break;
+      }
+    }
+  }
+  let conditions: Condition[] = rule.detection.conditions;
+  if (added.length) {
+    const taken = new Set(identifiers.map((i) => i.name));
+    const refs: Condition[] = added.map((node, k) => {
+      let name = `_pipeline${k === 0 ? '' : '_' + (k + 1)}`;
+      while (taken.has(name)) name += '_';
+      taken.add(name);
+      identifiers.push({ name, node });
+      return { type: 'ref', name };
+    });
+    conditions = conditions.map((c): Condition => ({ type: 'and', items: [...refs, c] }));
+  }
+  const out: SigmaRule = { ...rule, detection: { ...rule.detection, identifiers, conditions, conditionText: conditions.map(printCondition) } };
+  const res: AstPipelineResult = { rule: out, errors, notes };
+  if (table !== undefined) res.table = table;
+  return res;
+}

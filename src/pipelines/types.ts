@@ -1,0 +1,115 @@
+/**
+ * Processing pipelines are data: a built-in pipeline is a module exporting a plain
+ * `PipelineSpec`; a user pipeline is a YAML file with the same shape (validated against
+ * src/pipelines/pipeline-schema.json). The engine (src/pipelines/index.ts) runs them, in
+ * order, on a rule's lowered Predicate tree and logsource.
+ */
+import type { JsonValue, SigmaRule } from '../ast/types.js';
+import type { Predicate } from '../ast/semantics.js';
+import type { ConversionError, ConversionWarning } from '../backends/types.js';
+
+export type Scalar = string | number | boolean;
+
+/** Matches a rule's logsource: every key given must be equal (case-insensitive). */
+export interface LogsourceMatch {
+  category?: string;
+  product?: string;
+  service?: string;
+}
+
+/** When a transformation applies: every key given must hold. */
+export interface When {
+  /** Any of these logsources. */
+  logsource?: LogsourceMatch | LogsourceMatch[];
+  /** The table the rule was routed to is one of these. */
+  table?: string | string[];
+}
+
+/**
+ * Conditions written like a Sigma detection map: `{ "Field": value, "Field|startswith": [a, b] }`.
+ * Keys are AND-ed, list values OR-ed. Modifiers allowed: contains, startswith, endswith, cased.
+ * Strings are literal (no wildcards); numbers compare numerically.
+ */
+export type ConditionMap = Record<string, Scalar | Scalar[]>;
+
+/** Logsource → table routing. The first matching route of the first pipeline that has one wins. */
+export interface Route {
+  logsource: LogsourceMatch;
+  table: string;
+  /** Conditions the table needs to hold only this logsource's events (EventID, ActionType…). */
+  conditions?: ConditionMap;
+  /** Shown in docs; with `unverified`, also as a C103 warning on each converted rule. */
+  note?: string;
+  /** Set when a vendor name used here is not in the vendor's public documentation. */
+  unverified?: string;
+  /**
+   * Computed columns defined before filtering, in the target's syntax (KQL `extend`):
+   * name → expression. Used where the target stores a Sigma field in pieces.
+   */
+  extend?: Record<string, string>;
+}
+
+export type Transformation =
+  /** Renames Sigma fields; a list maps one field to several columns (any may match). */
+  | { type: 'field_map'; when?: When; map: Record<string, string | string[]> }
+  /**
+   * Maps every field not mapped yet and not in `except` through a template: `EventData.{field}`
+   * reads Sysmon's `Image` from the dynamic EventData column of WindowsEvent.
+   */
+  | { type: 'field_template'; when?: When; template: string; except?: string[] }
+  /** Adds conditions (AND) to the rule. */
+  | { type: 'add_condition'; when?: When; conditions: ConditionMap }
+  /**
+   * Rewrites the start of every literal text run of a field's string patterns (at the
+   * pattern's start or after a `*`), case-insensitively: `HKLM\` → `HKEY_LOCAL_MACHINE\`.
+   */
+  | { type: 'replace_prefix'; when?: When; fields: string[]; replacements: { prefix: string; with: string }[] }
+  /** `Hashes` (`ALGO=hex,…`) → one column per algorithm; algorithms not listed fail the rule. */
+  | { type: 'split_hashes'; when?: When; field: string; columns: Record<string, string> }
+  /** `DOMAIN\user` in one Sigma field → a domain column and an account column. */
+  | { type: 'split_domain_user'; when?: When; field: string; domain: string; user: string }
+  /**
+   * Maps literal values of a field to values of a target column (case-insensitive):
+   * `Initiated: 'true'` → `ActionType in (…)`. Other values or operators fail the rule (C007).
+   */
+  | { type: 'value_map'; when?: When; field: string; column: string; values: Record<string, Scalar[]> }
+  /** Resolves `%name%` placeholders from `vars` (this transformation's, then the pipeline's). */
+  | { type: 'expand_placeholders'; when?: When; vars?: Record<string, string[]> }
+  /** Removes conditions on these fields (they count as true); warns C101. */
+  | { type: 'drop_fields'; when?: When; fields: string[] }
+  /** Fails the rule (C004) if it uses one of `fields`, or — without `fields` — if `when` holds. */
+  | { type: 'fail'; when?: When; fields?: string[]; reason: string }
+  /** Sets backend state (e.g. the time column). */
+  | { type: 'set_state'; when?: When; state: Record<string, JsonValue> };
+
+export interface PipelineSpec {
+  name: string;
+  description: string;
+  /** Backends the pipeline is written for (informational; `sigil list pipelines`). */
+  targets?: string[];
+  /** Values for `expand` placeholders. */
+  vars?: Record<string, string[]>;
+  routes?: Route[];
+  transformations: Transformation[];
+}
+
+/** A rule after its pipelines ran: what a backend's `convert` receives. */
+export interface ProcessedRule {
+  /** The rule as parsed (untouched). */
+  rule: SigmaRule;
+  /** The detection, lowered and transformed (field names are target names now). */
+  predicate: Predicate;
+  /** Conditions from routing and `add_condition`, in order (AND-ed with the detection). */
+  filters: Predicate[];
+  /** The table / index / function the route chose (absent: no pipeline routed the rule). */
+  table?: string;
+  /** Computed columns the route defines (name → target expression). */
+  extend: Record<string, string>;
+  /** Sigma field → target field(s), as mapped (for docs, `fields:` lists, metadata). */
+  fieldMap: Record<string, string[]>;
+  state: Record<string, JsonValue>;
+  pipelines: string[];
+  /** Non-empty: the rule cannot be expressed; backends return these as the failure. */
+  errors: ConversionError[];
+  warnings: ConversionWarning[];
+}

@@ -1,0 +1,74 @@
+/**
+ * Shared corpus run for the per-pipeline corpus tests (one file per pipeline so vitest runs
+ * them in parallel): every rule of the SigmaHQ corpus (rules/) through one built-in pipeline,
+ * and every emitted query through Microsoft's KQL language service.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SigmaDocument } from '../../../src/ast/types.js';
+import { convertDocument } from '../../../src/backends/index.js';
+import { lookupRule, parse } from '../../../src/parser/index.js';
+import { kqlErrors } from './kusto.js';
+
+export const CORPUS = '/work/shared/corpus/sigmahq/rules';
+
+function walk(dir: string, out: string[] = []): string[] {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walk(p, out);
+    else if (/\.ya?ml$/.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+export interface Outcome {
+  documents: number;
+  converted: number;
+  failed: number;
+  crashes: string[];
+  reasons: Record<string, number>;
+  byCategory: Record<string, number>;
+  invalid: { file: string; query: string; errors: string[] }[];
+}
+
+export function runCorpus(pipeline: string): Outcome {
+  const results = walk(CORPUS).sort().map((f) => parse(fs.readFileSync(f), { file: f, schema: false }));
+  const docs: { file: string; doc: SigmaDocument }[] = results.flatMap((r) =>
+    r.documents.filter((d) => d.document && !d.diagnostics.some((x) => x.severity === 'error')).map((d) => ({ file: r.file!, doc: d.document! })),
+  );
+  const o: Outcome = { documents: docs.length, converted: 0, failed: 0, crashes: [], reasons: {}, byCategory: {}, invalid: [] };
+  const product = pipeline === 'defender-xdr' ? 'defender' : 'sentinel';
+  const queries: { file: string; query: string }[] = [];
+  for (const { file, doc } of docs) {
+    if (doc.kind === 'filter') continue;
+    let r;
+    try {
+      r = convertDocument(doc, { target: 'kql', pipelines: [pipeline], lookup: (ref) => lookupRule(results, ref) });
+    } catch (e) {
+      o.crashes.push(`${file}: ${(e as Error).stack}`);
+      continue;
+    }
+    if (!r.ok) {
+      o.failed++;
+      const k = r.errors[0]!.code + ' ' + r.errors[0]!.reason;
+      o.reasons[k] = (o.reasons[k] ?? 0) + 1;
+      continue;
+    }
+    o.converted++;
+    const cat = doc.kind === 'rule' ? (doc.logsource.category ?? doc.logsource.service ?? '?') : 'correlation';
+    o.byCategory[cat] = (o.byCategory[cat] ?? 0) + 1;
+    for (const query of r.queries) queries.push({ file, query });
+  }
+  // The language service costs per query; batches of statements amortise its setup.
+  // A batch with errors is re-checked query by query to name the culprit.
+  const BATCH = 40;
+  for (let i = 0; i < queries.length; i += BATCH) {
+    const batch = queries.slice(i, i + BATCH);
+    if (kqlErrors(batch.map((q) => q.query).join(';\n'), product).length === 0) continue;
+    for (const q of batch) {
+      const errors = kqlErrors(q.query, product);
+      if (errors.length) o.invalid.push({ ...q, errors });
+    }
+  }
+  return o;
+}

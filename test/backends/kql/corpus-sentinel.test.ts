@@ -1,0 +1,22 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCorpus, type Outcome } from './corpus-run.js';
+
+let o: Outcome;
+beforeAll(() => {
+  o = runCorpus('sentinel');
+}, 300_000);
+
+describe('sentinel over the SigmaHQ corpus', () => {
+  it('converts without crashing', () => {
+    expect(o.documents).toBeGreaterThan(3000);
+    expect(o.crashes).toEqual([]);
+  });
+  it('every emitted query parses and binds in the Kusto language service', () => {
+    expect(o.invalid.slice(0, 3).map((x) => ({ file: x.file, errors: x.errors.slice(0, 3), query: x.query.slice(0, 600) }))).toEqual([]);
+  });
+  it('converts at least 2320 rules; every failure has a coded reason', () => {
+    console.log('sentinel', JSON.stringify({ converted: o.converted, failed: o.failed, reasons: o.reasons }));
+    expect(o.converted).toBeGreaterThanOrEqual(2320);
+    expect(Object.values(o.reasons).reduce((a, b) => a + b, 0)).toBe(o.failed);
+  });
+});

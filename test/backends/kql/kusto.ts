@@ -1,0 +1,66 @@
+/**
+ * Microsoft's KQL parser (@kusto/language-service-next) for tests: loads the bridge once,
+ * builds TableSymbols from the vendored schema file (Defender and Sentinel databases), and
+ * checks queries for parse and binding errors.
+ */
+import { createRequire } from 'node:module';
+import { allTables } from '../../../src/backends/kql/schema.js';
+
+const require = createRequire(import.meta.url);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the bridge is untyped global JS
+type K = any;
+let kusto: K | undefined;
+
+function load(): K {
+  if (kusto) return kusto;
+  const dir = '@kusto/language-service-next/';
+  require(dir + 'bridge.min.js');
+  require(dir + 'Kusto.Language.Bridge.min.js');
+  kusto = (globalThis as unknown as { Kusto: K }).Kusto;
+  return kusto;
+}
+
+const TYPES: Record<string, string> = { string: 'String', int: 'Int', long: 'Long', real: 'Real', double: 'Real', bool: 'Bool', boolean: 'Bool', datetime: 'DateTime', dynamic: 'Dynamic', guid: 'Guid', timespan: 'TimeSpan', decimal: 'Decimal' };
+
+const globalsCache = new Map<string, K>();
+
+/** GlobalState with every table (and ASIM parser, as a table) of one product. */
+export function globalsFor(product: 'defender' | 'sentinel'): K {
+  const cached = globalsCache.get(product);
+  if (cached) return cached;
+  const K = load();
+  const S = K.Language.Symbols;
+  const symbols = [];
+  for (const t of allTables()) {
+    const cols = { ...t.columns, ...(product === 'defender' ? t.defenderOnly : t.sentinelOnly) };
+    const columns = Object.entries(cols).map(([name, type]) => new S.ColumnSymbol(name, S.ScalarTypes[TYPES[type] ?? 'String']));
+    symbols.push(new S.TableSymbol.$ctor4(t.name, columns));
+  }
+  const g = K.Language.GlobalState.Default.WithDatabase(new S.DatabaseSymbol.ctor('db', symbols));
+  globalsCache.set(product, g);
+  return g;
+}
+
+/** Error diagnostics (parse and bind) of a query. */
+export function kqlErrors(query: string, product: 'defender' | 'sentinel'): string[] {
+  const K = load();
+  const code = K.Language.KustoCode.ParseAndAnalyze(query, globalsFor(product));
+  const d = code.GetDiagnostics();
+  const out: string[] = [];
+  for (let i = 0; i < d.Count; i++) {
+    const x = d.getItem(i);
+    if (x.Severity === 'Error') out.push(`${x.Message} at ${x.Start}`);
+  }
+  return out;
+}
+
+/** Values of the literal expressions of a query, in source order (strings decoded by Kusto). */
+export function kqlLiterals(query: string, product: 'defender' | 'sentinel' = 'defender'): unknown[] {
+  const K = load();
+  const code = K.Language.KustoCode.ParseAndAnalyze(query, globalsFor(product));
+  const out: unknown[] = [];
+  code.Syntax.WalkElements((e: K) => {
+    if (e instanceof K.Language.Syntax.LiteralExpression) out.push(e.LiteralValue);
+  });
+  return out;
+}

@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parse } from '../../src/parser/index.js';
+import type { SigmaRule } from '../../src/ast/types.js';
+import { noiseScore, MAX_BRANCHES } from '../../src/lint/noise/score.js';
+import { BUILTIN_CATALOG, buildCatalog } from '../../src/lint/noise/catalog.js';
+
+function ruleOf(detection: string, logsource = 'logsource:\n    category: process_creation\n    product: windows'): SigmaRule {
+  const doc = parse(`title: T\nid: 11111111-2222-4333-8444-555555555555\n${logsource}\ndetection:\n${detection}\n`, { schema: false }).documents[0]!.document;
+  if (!doc || doc.kind !== 'rule') throw new Error('not a rule');
+  return doc;
+}
+const score = (det: string): number => noiseScore(ruleOf(det), { catalog: BUILTIN_CATALOG })!.score;
+const bits = (det: string): number => noiseScore(ruleOf(det), { catalog: BUILTIN_CATALOG })!.bits;
+
+// Values drawn from a small vocabulary: common binaries, flags, paths, rare strings.
+const value = fc.constantFrom("'\\powershell.exe'", "'\\cmd.exe'", "'\\rundll32.exe'", "' -enc '", "'-decode'", "'\\AppData\\Local\\Temp\\'", "'.dll'", "'vssadmin delete shadows'", "'\\wbem\\scrcons.exe'", "'Invoke-Mimikatz'", "'x'");
+const field = fc.constantFrom('Image|endswith', 'CommandLine|contains', 'ParentImage|endswith', 'OriginalFileName', 'CurrentDirectory|startswith');
+
+describe('noise score structure', () => {
+  it('adding an indicator to a conjunction never makes a rule noisier', () => {
+    fc.assert(
+      fc.property(field, value, field, value, (f1, v1, f2, v2) => {
+        const one = `    selection:\n        ${f1}: ${v1}\n    condition: selection`;
+        const two = `    selection:\n        ${f1}: ${v1}\n    extra:\n        ${f2}: ${v2}\n    condition: selection and extra`;
+        expect(bits(two)).toBeGreaterThanOrEqual(bits(one) - 1e-9);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('adding an alternative branch never makes a rule less noisy (the noisiest branch decides)', () => {
+    fc.assert(
+      fc.property(field, value, field, value, (f1, v1, f2, v2) => {
+        const one = `    selection:\n        ${f1}: ${v1}\n    condition: selection`;
+        const two = `    selection:\n        ${f1}: ${v1}\n    other:\n        ${f2}: ${v2}\n    condition: selection or other`;
+        expect(bits(two)).toBeLessThanOrEqual(bits(one) + 1e-9);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("an 'and not' filter lowers the score, more for a broad exclusion than for a narrow one", () => {
+    const base = "    selection:\n        Image|endswith: '\\powershell.exe'\n";
+    const plain = score(base + '    condition: selection');
+    const broad = score(base + "    filter:\n        ParentImage|endswith: '\\explorer.exe'\n    condition: selection and not filter");
+    const narrow = score(base + "    filter:\n        ParentCommandLine: 'C:\\Program Files\\Contoso Monitoring Agent\\agent.exe --collect --interval 300'\n    condition: selection and not filter");
+    expect(broad).toBeLessThan(plain);
+    expect(narrow).toBeLessThan(plain);
+    expect(broad).toBeLessThan(narrow);
+  });
+
+  it('common binaries, short tokens and event ids alone are noisy; long unusual values are specific', () => {
+    expect(score("    selection:\n        Image|endswith: '\\powershell.exe'\n    condition: selection")).toBeGreaterThanOrEqual(70);
+    expect(score("    selection:\n        CommandLine|contains: ' -e '\n    condition: selection")).toBeGreaterThanOrEqual(70);
+    expect(score("    selection:\n        CommandLine|contains: 'vssadmin.exe delete shadows /all /quiet'\n    condition: selection")).toBeLessThan(40);
+    const sysmon = noiseScore(ruleOf('    selection:\n        EventID: 19\n    condition: selection', 'logsource:\n    product: windows\n    service: sysmon'), { catalog: BUILTIN_CATALOG })!;
+    expect(sysmon.level).toBe('high');
+  });
+
+  it('reduces a condition with many alternatives to a bounded number of branches, without blow-up', () => {
+    // 12 selections of 2 alternatives each, AND-ed: 4096 disjuncts if expanded naively.
+    const sels = Array.from({ length: 12 }, (_, i) => `    s${i}:\n        - CommandLine|contains: 'a${i}x'\n          User: u${i}\n        - Image|endswith: '\\b${i}.exe'\n          User: v${i}`).join('\n');
+    const t0 = Date.now();
+    const n = noiseScore(ruleOf(`${sels}\n    condition: all of s*`), { catalog: BUILTIN_CATALOG })!;
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(n.explanation).toMatch(/^noisiest of \d+ branches/);
+    expect(Number(/noisiest of (\d+)/.exec(n.explanation)![1])).toBeLessThanOrEqual(MAX_BRANCHES);
+  });
+
+  it('explains with the clause and the indicator that drive the score', () => {
+    const n = noiseScore(ruleOf("    selection_img:\n        Image|endswith: '\\powershell.exe'\n    condition: selection_img"), { catalog: BUILTIN_CATALOG })!;
+    expect(n.explanation).toMatch(/^selection_img: Image endswith '\\powershell\.exe' is used by (\d+) other rules and alone matches common activity; no other indicator narrows this branch; no filter excludes known benign activity$/);
+    const reach = Number(/used by (\d+)/.exec(n.explanation)![1]);
+    expect(reach).toBe(BUILTIN_CATALOG.reach['image|endswith|\\powershell.exe']);
+  });
+
+  it('vendor field names count as the Sigma field (FolderPath = Image) in reach', () => {
+    const cat = buildCatalog([ruleOf("    s:\n        Image|endswith: '\\foo.exe'\n    condition: s"), { ...ruleOf("    s:\n        FolderPath|endswith: '\\foo.exe'\n    condition: s"), id: '99999999-2222-4333-8444-555555555555' }], 'test');
+    expect(cat.reach['image|endswith|\\foo.exe']).toBe(2);
+  });
+
+  it('folds a benign baseline in: many matches raise the score, none lower it', () => {
+    const r = ruleOf("    selection:\n        Image|endswith: '\\certutil.exe'\n        CommandLine|contains: '-decode'\n    condition: selection");
+    const plain = noiseScore(r, { catalog: BUILTIN_CATALOG })!;
+    const often = noiseScore(r, { catalog: BUILTIN_CATALOG, baseline: { matches: 500, events: 10000 } })!;
+    const never = noiseScore(r, { catalog: BUILTIN_CATALOG, baseline: { matches: 0, events: 10000 } })!;
+    expect(often.score).toBeGreaterThan(plain.score);
+    expect(never.score).toBeLessThan(plain.score);
+    expect(often.explanation).toContain('baseline: 500 matches in 10000 benign events');
+  });
+});
+
+describe('benign baseline through the evaluator', () => {
+  it('counts each rule\'s matches on the events', async () => {
+    const { measureBaseline } = await import('../../src/lint/baseline.js');
+    const a = ruleOf("    selection:\n        Image|endswith: '\\certutil.exe'\n    condition: selection");
+    const b = { ...ruleOf("    selection:\n        CommandLine|contains: 'vssadmin delete shadows'\n    condition: selection"), id: '22222222-2222-4333-8444-555555555555' };
+    const events = [
+      { Image: 'C:\\Windows\\System32\\certutil.exe', CommandLine: 'certutil -hashfile x' },
+      { Image: 'C:\\Windows\\System32\\CERTUTIL.EXE', CommandLine: 'certutil -urlcache' },
+      { Image: 'C:\\Windows\\System32\\notepad.exe', CommandLine: 'notepad' },
+    ];
+    const m = measureBaseline([a, b], events);
+    expect(m.get(a)).toEqual({ matches: 2, events: 3 });
+    expect(m.get(b)).toEqual({ matches: 0, events: 3 });
+  });
+});
