@@ -1,0 +1,163 @@
+/** `sigil hunt`: which rules match which events, over JSON / JSON Lines streams. */
+import fs from 'node:fs';
+import readline from 'node:readline';
+import type { CommandModule } from 'yargs';
+import type { CorrelationRule, SigmaRule } from '../../ast/types.js';
+import type { Diagnostic } from '../../diagnostics.js';
+import { createCorrelator, type CorrelationAlert, type Correlator } from '../../eval/correlate.js';
+import { evalDiagnostic } from '../../eval/codes.js';
+import type { EventObject } from '../../eval/event-shapes.js';
+import { parseJsonEvents, parseJsonLine } from '../../eval/json-events.js';
+import { formatDiagnostic } from '../format.js';
+import { displayName, err, out, STDIN, UsageError } from '../io.js';
+import { loadRules } from '../load.js';
+
+interface Args {
+  rules: string[];
+  events?: string[];
+  format: 'jsonl' | 'table';
+  'logsource-filter': boolean;
+  'timestamp-field'?: string[];
+}
+
+/** At most this many input diagnostics are printed; the rest are counted. */
+const MAX_PRINTED = 20;
+
+/** Yields the events of one input: JSON Lines streamed line by line, or a whole JSON document. */
+async function* readEvents(input: string, report: (d: Diagnostic) => void): AsyncGenerator<EventObject> {
+  const file = displayName(input);
+  let stream: NodeJS.ReadableStream;
+  if (input === STDIN) stream = process.stdin;
+  else {
+    // A .json file whose first line is not a complete object is one JSON document
+    // (pretty-printed, an array, or EVTX records one after another): read it whole.
+    if (/\.json$/i.test(input) && !firstLineIsJson(input)) {
+      const parsed = parseJsonEvents(fs.readFileSync(input, 'utf8'), file);
+      parsed.diagnostics.forEach(report);
+      for (const e of parsed.events) yield e.event;
+      return;
+    }
+    stream = fs.createReadStream(input, { encoding: 'utf8' });
+  }
+  const rl = readline.createInterface({ input: stream, crlfDelay: Infinity });
+  let lineNo = 0;
+  for await (const line of rl) {
+    lineNo++;
+    const r = parseJsonLine(line, lineNo, file);
+    if (r === null) continue;
+    if ('diagnostic' in r) report(r.diagnostic);
+    else yield r.event;
+  }
+}
+
+function firstLineIsJson(file: string): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 16);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.subarray(0, n).toString('utf8');
+    const nl = text.indexOf('\n');
+    const first = (nl === -1 ? text : text.slice(0, nl)).trim();
+    if (!first.startsWith('{')) return false;
+    JSON.parse(first);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export const huntCommand: CommandModule<object, Args> = {
+  command: 'hunt [events..]',
+  describe: 'Run rules (and correlations) over events: JSON Lines files, JSON files or - for stdin',
+  builder: (y) =>
+    y
+      .positional('events', { type: 'string', array: true, describe: 'JSON Lines / JSON event files; - or none reads stdin' })
+      .option('rules', { alias: 'r', type: 'string', requiresArg: true, demandOption: true, describe: 'a rule file or directory (repeat -r for more)', coerce: (v: string | string[]) => ([] as string[]).concat(v) })
+      .option('format', { choices: ['jsonl', 'table'] as const, default: 'jsonl' as const, describe: 'jsonl: one {rule_id, title, event_index, file} per match; table: counts per rule' })
+      .option('logsource-filter', { type: 'boolean', default: true, describe: "test a rule only against events of its logsource (applies to events that carry a Windows Channel; --no-logsource-filter to test every rule on every event)" })
+      .option('timestamp-field', { type: 'string', array: true, describe: 'fields holding the event time for correlations (default: TimeCreated @timestamp timestamp Timestamp TimeGenerated)' })
+      .example('$0 hunt -r rules/windows events.jsonl', 'print every match as JSON Lines')
+      .example('zcat big.jsonl.gz | $0 hunt -r rules/ - --format table', 'count matches per rule over a stream'),
+  handler: async (argv) => {
+    const { results } = loadRules(argv.rules);
+    const fileOf = new Map<SigmaRule | CorrelationRule, string>();
+    const rules: SigmaRule[] = [];
+    const correlations: CorrelationRule[] = [];
+    let ruleErrors = 0;
+    for (const r of results) {
+      for (const d of r.diagnostics) if (d.severity === 'error') {
+        ruleErrors++;
+        err(formatDiagnostic(d) + '\n');
+      }
+      for (const d of r.documents) {
+        const errors = d.diagnostics.filter((x) => x.severity === 'error');
+        if (errors.length || !d.document) {
+          ruleErrors++;
+          for (const x of errors) err(formatDiagnostic(x) + '\n');
+          continue;
+        }
+        if (d.document.kind === 'rule') rules.push(d.document);
+        else if (d.document.kind === 'correlation') correlations.push(d.document);
+        else continue;
+        if (r.file) fileOf.set(d.document, r.file);
+      }
+    }
+    if (rules.length === 0) throw new UsageError(`no usable rules among ${argv.rules.join(' ')}${ruleErrors ? ` (${ruleErrors} with errors)` : ''}`);
+    // yargs drops a bare `-`; no events file means stdin either way.
+    const inputs = argv.events && argv.events.length ? argv.events : [STDIN];
+    for (const ev of inputs) if (ev !== STDIN && !fs.existsSync(ev)) throw new UsageError(`no such events file: ${ev}`);
+
+    const options = { logsourceFilter: argv['logsource-filter'], ...(argv['timestamp-field'] ? { timestampFields: argv['timestamp-field'] } : {}) };
+    const correlator: Correlator = createCorrelator(correlations, rules, options);
+    for (const { rule, diagnostics } of correlator.engine.diagnostics) {
+      for (const d of diagnostics) err(formatDiagnostic({ ...d, file: fileOf.get(rule) ?? d.file, severity: 'warning', message: `${d.message} Rule '${rule.title ?? rule.id}' is skipped.` }) + '\n');
+    }
+    for (const d of correlator.diagnostics) err(formatDiagnostic(d) + '\n');
+
+    let inputProblems = 0;
+    const report = (d: Diagnostic): void => {
+      inputProblems++;
+      if (inputProblems <= MAX_PRINTED) err(formatDiagnostic(d) + '\n');
+    };
+    const counts = new Map<SigmaRule | CorrelationRule, number>();
+    const started = performance.now();
+    let total = 0;
+    let matches = 0;
+    for (const input of inputs) {
+      const file = displayName(input);
+      let index = 0;
+      try {
+        for await (const event of readEvents(input, report)) {
+          const alerts: CorrelationAlert[] = correlator.push(event);
+          for (const m of correlator.lastMatches) {
+            matches++;
+            counts.set(m.rule, (counts.get(m.rule) ?? 0) + 1);
+            if (argv.format === 'jsonl') out(JSON.stringify({ rule_id: m.rule.id ?? null, title: m.rule.title ?? null, event_index: index, file }) + '\n');
+          }
+          for (const a of alerts) {
+            counts.set(a.correlation, (counts.get(a.correlation) ?? 0) + 1);
+            if (argv.format === 'jsonl') out(JSON.stringify({ correlation_id: a.correlation.id ?? null, title: a.correlation.title ?? null, type: a.correlation.correlation.type, group: a.group, value: a.value, time: new Date(a.time).toISOString(), event_index: index, file }) + '\n');
+          }
+          index++;
+        }
+      } catch (e) {
+        const d = evalDiagnostic('E003', `Cannot read the events: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+        d.file = file;
+        report(d);
+      }
+      total += index;
+    }
+    if (argv.format === 'table') {
+      const rows = [...counts.entries()].sort((a, b) => b[1] - a[1] || String(a[0].title).localeCompare(String(b[0].title)));
+      const w = Math.max(5, ...rows.map(([, n]) => String(n).length));
+      out(`${'count'.padStart(w)}  ${'rule id'.padEnd(36)}  title\n`);
+      for (const [r, n] of rows) out(`${String(n).padStart(w)}  ${(r.id ?? '-').padEnd(36)}  ${r.title ?? ''}${r.kind === 'correlation' ? ' (correlation)' : ''}\n`);
+    }
+    const secs = (performance.now() - started) / 1000;
+    if (inputProblems > MAX_PRINTED) err(`… and ${inputProblems - MAX_PRINTED} more input problems\n`);
+    err(`${total} events, ${rules.length} rules${correlations.length ? ` + ${correlations.length} correlations` : ''}: ${matches} matches in ${secs.toFixed(2)}s (${Math.round(total / Math.max(secs, 1e-9))} events/s)\n`);
+    process.exitCode = inputProblems > 0 ? 2 : 0;
+  },
+};

@@ -1,0 +1,236 @@
+/** `sigil test`: run the tests found beside the given rules (docs/rule-tests.md). */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import type { SigmaRule } from '../../ast/types.js';
+import type { Diagnostic } from '../../diagnostics.js';
+import { evalDiagnostic } from '../../eval/codes.js';
+import { compileRule, type RuleMatcher } from '../../eval/compile.js';
+import type { EventObject } from '../../eval/event-shapes.js';
+import { parseJsonEvents } from '../../eval/json-events.js';
+import { describeExplanation, parseRegressionInfo, parseTestsFile, runCase, type CaseResult, type TestCase } from '../../eval/rule-tests.js';
+import { formatDiagnostic } from '../format.js';
+import { err, expandPaths, out, useColor, UsageError } from '../io.js';
+import { loadRules } from '../load.js';
+
+interface Args {
+  paths: string[];
+  format: 'text' | 'json' | 'junit';
+}
+
+const TESTS_FILE = /\.tests\.ya?ml$/i;
+
+interface RuleEntry {
+  rule: SigmaRule;
+  file: string;
+  matcher?: RuleMatcher;
+}
+
+interface Outcome extends CaseResult {
+  ruleId: string | null;
+  title: string;
+  ruleFile: string;
+  /** Where the case is written (tests file or info.yml) and its line. */
+  source: string;
+  line: number;
+  explanationText?: string[];
+}
+
+function readText(file: string): string | Diagnostic {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const d = evalDiagnostic('E005', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+    d.file = file;
+    return d;
+  }
+}
+
+/** Walks up from a directory to the first one that holds `rel`. */
+function findUp(start: string, rel: string): string | undefined {
+  let dir = path.resolve(start);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, rel))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/** regression_data fallback: rule id → info.yml files, per repository root (cached). */
+const regressionIndex = new Map<string, Map<string, string[]>>();
+function infoFilesFor(root: string, id: string): string[] {
+  let idx = regressionIndex.get(root);
+  if (!idx) {
+    idx = new Map();
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name === 'info.yml') {
+          const text = readText(p);
+          if (typeof text !== 'string') continue;
+          for (const rid of parseRegressionInfo(text, p).ruleIds) idx!.set(rid, [...(idx!.get(rid) ?? []), p]);
+        }
+      }
+    };
+    walk(path.join(root, 'regression_data'));
+    regressionIndex.set(root, idx);
+  }
+  return idx.get(id) ?? [];
+}
+
+function xml(s: string): string {
+  return s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+}
+
+export const testCommand: CommandModule<object, Args> = {
+  command: 'test <paths..>',
+  describe: 'Run rule tests: name.tests.yml beside a rule, and SigmaHQ regression_data (regression_tests_path or info.yml by rule id)',
+  builder: (y) =>
+    y
+      .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'rule files or directories (tests files are found beside the rules)' })
+      .option('format', { choices: ['text', 'json', 'junit'] as const, default: 'text' as const, describe: 'output: text, one JSON document, or JUnit XML for CI' })
+      .example('$0 test rules/windows/', 'run every test of the Windows rules')
+      .example('$0 test rules/ --format junit > junit.xml', 'CI report'),
+  handler: (argv) => {
+    const files = expandPaths(argv.paths);
+    const testsFiles = files.filter((f) => TESTS_FILE.test(f));
+    const ruleFiles = files.filter((f) => !TESTS_FILE.test(f));
+    // A tests file named on its own brings its rule file.
+    for (const t of testsFiles) {
+      for (const ext of ['.yml', '.yaml']) {
+        const r = t.replace(TESTS_FILE, ext);
+        if (fs.existsSync(r) && !ruleFiles.includes(r)) ruleFiles.push(r);
+      }
+    }
+    if (ruleFiles.length === 0) throw new UsageError('no rule files among the given paths');
+    const { results } = loadRules(ruleFiles, { resolve: false });
+    const problems: Diagnostic[] = [];
+    const rulesByFile = new Map<string, RuleEntry[]>();
+    for (const r of results) {
+      problems.push(...r.diagnostics.filter((d) => d.severity === 'error'));
+      for (const d of r.documents) {
+        problems.push(...d.diagnostics.filter((x) => x.severity === 'error'));
+        if (d.document?.kind === 'rule' && r.file) rulesByFile.set(r.file, [...(rulesByFile.get(r.file) ?? []), { rule: d.document, file: r.file }]);
+      }
+    }
+    const outcomes: Outcome[] = [];
+    const matcherOf = (e: RuleEntry): RuleMatcher => (e.matcher ??= compileRule(e.rule));
+    const eventsCache = new Map<string, EventObject[] | null>();
+    const loadEvents = (file: string): EventObject[] | null => {
+      if (eventsCache.has(file)) return eventsCache.get(file)!;
+      const text = readText(file);
+      let events: EventObject[] | null = null;
+      if (typeof text !== 'string') problems.push(text);
+      else {
+        const parsed = parseJsonEvents(text, file);
+        problems.push(...parsed.diagnostics);
+        events = parsed.events.map((e) => e.event);
+      }
+      eventsCache.set(file, events);
+      return events;
+    };
+    const record = (entry: RuleEntry, c: TestCase, source: string, events: EventObject[] | null): void => {
+      const base = { ruleId: entry.rule.id ?? null, title: entry.rule.title ?? '(untitled)', ruleFile: entry.file, source, line: c.line };
+      if (events === null) {
+        outcomes.push({ ...base, name: c.name, passed: false, reason: `cannot read the events file ${c.eventsFile}`, events: 0, matched: 0 });
+        return;
+      }
+      const res = runCase(matcherOf(entry), c, events);
+      const o: Outcome = { ...base, ...res };
+      if (res.explanation) o.explanationText = describeExplanation(res.explanation);
+      outcomes.push(o);
+    };
+
+    for (const [ruleFile, entries] of rulesByFile) {
+      // 1. name.tests.yml beside the rule file.
+      for (const ext of ['.tests.yml', '.tests.yaml']) {
+        const tf = ruleFile.replace(/\.ya?ml$/i, ext);
+        if (!fs.existsSync(tf)) continue;
+        const text = readText(tf);
+        if (typeof text !== 'string') {
+          problems.push(text);
+          continue;
+        }
+        const parsed = parseTestsFile(text, tf);
+        problems.push(...parsed.diagnostics);
+        for (const c of parsed.cases) {
+          const entry = c.rule !== undefined ? entries.find((e) => e.rule.id === c.rule || e.rule.title === c.rule || e.rule.name === c.rule) : entries.length === 1 ? entries[0] : undefined;
+          if (!entry) {
+            const d = evalDiagnostic('E005', c.rule !== undefined ? `Test '${c.name}' names rule '${c.rule}', which is not in ${ruleFile}.` : `Test '${c.name}': ${ruleFile} holds ${entries.length} rules; say which with 'rule: <id or title>'.`, { line: c.line, column: 1 });
+            d.file = tf;
+            problems.push(d);
+            continue;
+          }
+          record(entry, c, tf, c.event ? [c.event] : loadEvents(path.resolve(path.dirname(tf), c.eventsFile!)));
+        }
+      }
+      // 2. SigmaHQ regression data.
+      for (const entry of entries) {
+        const infos: { info: string; root: string }[] = [];
+        const declared = entry.rule.custom['regression_tests_path'];
+        if (typeof declared === 'string') {
+          const root = findUp(path.dirname(entry.file), declared);
+          if (root) infos.push({ info: path.join(root, declared), root });
+          else {
+            // Declared but absent (e.g. a corpus snapshot without that regression data): a warning, not a failure.
+            const d = evalDiagnostic('E005', `regression_tests_path '${declared}' is not found in any directory above the rule; its regression tests are not run.`, entry.rule.locs['regression_tests_path'], undefined, 'warning');
+            d.file = entry.file;
+            problems.push(d);
+          }
+        } else if (entry.rule.id) {
+          const root = findUp(path.dirname(entry.file), 'regression_data');
+          if (root) for (const info of infoFilesFor(root, entry.rule.id)) infos.push({ info, root });
+        }
+        for (const { info, root } of infos) {
+          const text = readText(info);
+          if (typeof text !== 'string') {
+            problems.push(text);
+            continue;
+          }
+          const parsed = parseRegressionInfo(text, info);
+          problems.push(...parsed.diagnostics);
+          for (const c of parsed.cases) record(entry, c, info, loadEvents(path.join(root, c.eventsFile!)));
+        }
+      }
+    }
+
+    for (const d of problems) err(formatDiagnostic(d) + '\n');
+    const failed = outcomes.filter((o) => !o.passed).length;
+    if (argv.format === 'json') {
+      out(JSON.stringify({ passed: outcomes.length - failed, failed, cases: outcomes }, null, 2) + '\n');
+    } else if (argv.format === 'junit') {
+      const bySuite = new Map<string, Outcome[]>();
+      for (const o of outcomes) bySuite.set(o.ruleFile, [...(bySuite.get(o.ruleFile) ?? []), o]);
+      let x = `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sigil test" tests="${outcomes.length}" failures="${failed}">\n`;
+      for (const [file, list] of bySuite) {
+        x += `  <testsuite name="${xml(file)}" tests="${list.length}" failures="${list.filter((o) => !o.passed).length}">\n`;
+        for (const o of list) {
+          x += `    <testcase classname="${xml(o.title)}" name="${xml(o.name)}" file="${xml(o.source)}" line="${o.line}">`;
+          if (!o.passed) x += `\n      <failure message="${xml(o.reason)}">${xml((o.explanationText ?? []).join('\n'))}</failure>\n    `;
+          x += '</testcase>\n';
+        }
+        x += '  </testsuite>\n';
+      }
+      out(x + '</testsuites>\n');
+    } else {
+      const color = useColor();
+      const paint = (code: string, s: string): string => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+      for (const o of outcomes) {
+        out(`${o.passed ? paint('32', 'PASS') : paint('31', 'FAIL')} ${o.title} — ${o.name}: ${o.reason}  (${o.source}:${o.line})\n`);
+        for (const l of o.explanationText ?? []) out(`       ${l}\n`);
+      }
+    }
+    const ruleCount = [...rulesByFile.values()].reduce((n, l) => n + l.length, 0);
+    err(`${ruleCount} rules, ${outcomes.length} test cases: ${outcomes.length - failed} passed, ${failed} failed\n`);
+    if (ruleCount === 0 || outcomes.length === 0) {
+      err(ruleCount === 0 ? 'sigil: no rule could be read\n' : 'sigil: no tests found for the given rules (see docs/rule-tests.md)\n');
+      process.exitCode = 2;
+      return;
+    }
+    // A tests file or events file that cannot be used is a failed test, not a pass.
+    const broken = problems.filter((d) => d.code.startsWith('E') && d.severity === 'error').length;
+    process.exitCode = failed > 0 || broken > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,113 @@
+/**
+ * The engine: many compiled rules, an index so that an event is tested only against rules
+ * that can match it, and an optional logsource filter for Windows events.
+ */
+import type { SigmaRule } from '../ast/types.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { compileRule, toView, type CompileOptions, type RuleMatcher } from './compile.js';
+import type { EventObject } from './event-shapes.js';
+import { EventView } from './event-view.js';
+import { logsourceSees } from './logsource-map.js';
+import { RuleIndex } from './rule-index.js';
+
+export interface EngineOptions extends CompileOptions {
+  /**
+   * Only test a rule against events of its logsource, when the event tells (a Windows
+   * event with a Channel; see logsource-map.ts). Default false: every rule sees every event.
+   */
+  logsourceFilter?: boolean;
+  /** Use the rule index (default true; false tests every rule, for cross-checking). */
+  index?: boolean;
+}
+
+export interface Engine {
+  readonly matchers: readonly RuleMatcher[];
+  /** Diagnostics of rules that cannot be evaluated (they never match). */
+  readonly diagnostics: readonly { rule: SigmaRule; diagnostics: Diagnostic[] }[];
+  /** The rules that match the event, in the order they were given. */
+  evaluate(event: EventObject | EventView): RuleMatcher[];
+  /** How many rule tests the last evaluate ran (for benchmarks and tests of the index). */
+  readonly lastTested: number;
+}
+
+interface Partition {
+  eligible: Uint8Array;
+  unindexed: number[];
+}
+
+export function createEngine(rules: readonly SigmaRule[], options: EngineOptions = {}): Engine {
+  const matchers = rules.map((r) => compileRule(r, options));
+  const useIndex = options.index !== false;
+  const index = new RuleIndex(matchers.map((m) => (m.ok ? m.predicate : undefined)));
+  const all = matchers.map((_, i) => i).filter((i) => matchers[i]!.ok);
+  const allEligible = new Uint8Array(matchers.length).fill(1);
+  const partitions = new Map<string, Partition>();
+  const everything: Partition = { eligible: allEligible, unindexed: index.unindexed };
+
+  const partitionFor = (ev: EventView): Partition => {
+    if (!options.logsourceFilter) return everything;
+    const channel = ev.value('Channel');
+    if (typeof channel !== 'string') return everything;
+    const idRaw = ev.value('EventID');
+    const eventId = typeof idRaw === 'number' ? idRaw : typeof idRaw === 'string' && /^\d+$/.test(idRaw) ? Number(idRaw) : null;
+    const key = `${channel}\u0000${eventId}`;
+    let p = partitions.get(key);
+    if (!p) {
+      const eligible = new Uint8Array(matchers.length);
+      matchers.forEach((m, i) => {
+        if (logsourceSees(m.rule.logsource, { channel, eventId })) eligible[i] = 1;
+      });
+      p = { eligible, unindexed: index.unindexed.filter((i) => eligible[i]) };
+      partitions.set(key, p);
+    }
+    return p;
+  };
+
+  // Per-evaluation marks: a rule is tested at most once per event.
+  const mark = new Uint32Array(matchers.length);
+  let generation = 0;
+  let lastTested = 0;
+
+  const engine: Engine = {
+    matchers,
+    diagnostics: matchers.filter((m) => !m.ok).map((m) => ({ rule: m.rule, diagnostics: m.diagnostics })),
+    get lastTested() {
+      return lastTested;
+    },
+    evaluate(event) {
+      const ev = toView(event);
+      const part = partitionFor(ev);
+      const hits: number[] = [];
+      let tested = 0;
+      if (!useIndex) {
+        for (const i of all) {
+          if (!part.eligible[i]) continue;
+          tested++;
+          if (matchers[i]!.test(ev)) hits.push(i);
+        }
+      } else {
+        generation = (generation + 1) >>> 0;
+        if (generation === 0) {
+          mark.fill(0);
+          generation = 1;
+        }
+        const gen = generation;
+        const eligible = part.eligible;
+        for (const i of part.unindexed) {
+          tested++;
+          if (matchers[i]!.test(ev)) hits.push(i);
+        }
+        index.candidates(ev, (i) => {
+          if (mark[i] === gen || !eligible[i]) return;
+          mark[i] = gen;
+          tested++;
+          if (matchers[i]!.test(ev)) hits.push(i);
+        });
+        hits.sort((a, b) => a - b);
+      }
+      lastTested = tested;
+      return hits.map((i) => matchers[i]!);
+    },
+  };
+  return engine;
+}

@@ -1,0 +1,118 @@
+/**
+ * Field access on one normalised event, with the per-event caches the compiled rules share
+ * (string forms and their lower-cased copies are computed once per field per event, not
+ * once per rule).
+ */
+import type { EventObject } from './event-shapes.js';
+
+const isObject = (v: unknown): v is EventObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A field's value: the key itself first (flat events, and keys that contain dots), then a
+ * walk over nested objects by the dotted name (`a.b.c`). `undefined` = absent.
+ */
+export function lookup(event: EventObject, field: string): unknown {
+  const direct = event[field];
+  if (direct !== undefined || !field.includes('.')) return direct;
+  let cur: unknown = event;
+  for (const step of field.split('.')) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[step];
+  }
+  return cur;
+}
+
+/** The string form of a scalar: strings as they are, numbers and booleans as JSON writes them. */
+export function scalarString(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return v;
+    case 'number':
+      return Number.isFinite(v) ? String(v) : undefined;
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'bigint':
+      return String(v);
+    default:
+      return undefined;
+  }
+}
+
+/** String forms of a value: a scalar gives one, a list gives its elements' (recursively). */
+export function stringForms(v: unknown, out: string[] = []): string[] {
+  if (Array.isArray(v)) for (const x of v) stringForms(x, out);
+  else {
+    const s = scalarString(v);
+    if (s !== undefined) out.push(s);
+  }
+  return out;
+}
+
+/** Every scalar anywhere in the event (keyword searches), in string form. */
+function allScalars(v: unknown, out: string[]): void {
+  if (Array.isArray(v)) for (const x of v) allScalars(x, out);
+  else if (isObject(v)) for (const k in v) allScalars(v[k], out);
+  else {
+    const s = scalarString(v);
+    if (s !== undefined) out.push(s);
+  }
+}
+
+const EMPTY: readonly string[] = [];
+
+export class EventView {
+  private strCache = new Map<string, readonly string[]>();
+  private lowerCache = new Map<string, readonly string[]>();
+  private all?: readonly string[];
+  private allLower?: readonly string[];
+  private joined?: string;
+
+  constructor(readonly data: EventObject) {}
+
+  value(field: string): unknown {
+    return lookup(this.data, field);
+  }
+
+  /** String forms of the field's value (empty when absent or null). */
+  strings(field: string): readonly string[] {
+    let s = this.strCache.get(field);
+    if (s === undefined) {
+      const v = lookup(this.data, field);
+      s = v === undefined || v === null ? EMPTY : stringForms(v);
+      this.strCache.set(field, s);
+    }
+    return s;
+  }
+
+  /** Lower-cased string forms (case-insensitive comparison = comparing lower-cased strings). */
+  lowered(field: string): readonly string[] {
+    let s = this.lowerCache.get(field);
+    if (s === undefined) {
+      const raw = this.strings(field);
+      s = raw.length === 0 ? EMPTY : raw.map((x) => x.toLowerCase());
+      this.lowerCache.set(field, s);
+    }
+    return s;
+  }
+
+  /** Every scalar value of the event in string form (keyword searches). */
+  allStrings(): readonly string[] {
+    if (!this.all) {
+      const out: string[] = [];
+      allScalars(this.data, out);
+      this.all = out;
+    }
+    return this.all;
+  }
+
+  /** All lower-cased values joined by NUL: one string to scan for keyword substrings. */
+  allLoweredJoined(): string {
+    this.joined ??= this.allLowered().join('\u0000');
+    return this.joined;
+  }
+
+  allLowered(): readonly string[] {
+    this.allLower ??= this.allStrings().map((x) => x.toLowerCase());
+    return this.allLower;
+  }
+}
