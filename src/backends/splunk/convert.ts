@@ -1,0 +1,141 @@
+/**
+ * Rule → SPL: routing prefix (index, source / sourcetype) from the splunk-windows pipeline,
+ * tstats over a CIM data model for splunk-cim, or a bare search without a pipeline.
+ */
+import { predicateFields, type Predicate } from '../../ast/semantics.js';
+import type { ProcessedRule } from '../../pipelines/types.js';
+import { conversionError } from '../diagnostics.js';
+import { failure, type BackendOptions, type ConversionResult, type ConvertContext, type ConversionError } from '../types.js';
+import { EncodeError, encodeConjunction, renderQuery, searchExpr, type EncodedQuery } from './encode.js';
+import { quoteString, searchField } from './escape.js';
+import { CIM_GROUP_FIELDS } from '../../pipelines/splunk-cim.js';
+import { ANY_CHANNEL } from '../../pipelines/splunk-windows.js';
+
+export type SourceConvention = 'classic' | 'xml' | 'legacy';
+export const SOURCE_CONVENTIONS: readonly SourceConvention[] = ['classic', 'xml', 'legacy'];
+
+/** A setting from the backend options (`-O name=value`), else the pipeline state, else the default. */
+function setting(name: string, options: BackendOptions, state: Record<string, unknown>, fallback: string): string {
+  const alt = name.replace(/_/g, '-');
+  const o = options[name] ?? options[alt];
+  if (o !== undefined) return String(o);
+  const s = state[name];
+  return typeof s === 'string' ? s : fallback;
+}
+
+/** `source=…` / `sourcetype=…` terms for the route's channel(s). */
+export function sourceTerms(channels: string[], convention: SourceConvention): string[] {
+  const one = (key: string, values: string[]): string => (values.length === 1 ? `${key}=${quoteString(values[0]!)}` : `${key} IN (${values.map(quoteString).join(', ')})`);
+  switch (convention) {
+    case 'classic':
+      return [one('source', channels.map((c) => `WinEventLog:${c}`))];
+    case 'xml':
+      return ['sourcetype="XmlWinEventLog"', one('source', channels.map((c) => `XmlWinEventLog:${c}`))];
+    case 'legacy':
+      return [one('sourcetype', channels.map((c) => `WinEventLog:${c}`))];
+  }
+}
+
+export interface RuleQuery {
+  /** The base search and post-filter commands. */
+  encoded: EncodedQuery;
+  /** True for a tstats (generating) query, which Splunk requires to start with `|`. */
+  generating: boolean;
+  text: string;
+  tables: string[];
+  fields: string[];
+}
+
+/** Builds the query of one processed rule, or the per-rule errors that prevent it. */
+export function ruleQuery(rule: ProcessedRule, ctx: ConvertContext): RuleQuery | ConversionError[] {
+  const state = rule.state as Record<string, unknown>;
+  const routing = state['splunk_routing'];
+  const at = rule.rule.logsource.loc ? { loc: rule.rule.logsource.loc } : {};
+  const ls = rule.rule.logsource;
+  const lsText = ['category', 'product', 'service'].filter((k) => ls[k as 'category'] !== undefined).map((k) => `${k}: ${ls[k as 'category']}`).join(', ') || 'empty';
+  const unknownWindows = routing === 'windows' && rule.table === ANY_CHANNEL && (ls.category !== undefined || ls.service !== undefined);
+  if (typeof routing === 'string' && (rule.table === undefined || unknownWindows)) {
+    return [conversionError('C001', `${rule.pipelines.join(', ')}: no Splunk ${routing === 'cim' ? 'CIM data model' : 'event log source'} for logsource {${lsText}}`, { ...at, hint: routing === 'cim' ? 'splunk-cim covers process_creation, registry_*, file_event, network_connection, firewall, dns_query/dns, proxy, webserver' : 'add a route for this logsource in a pipeline of your own (routes: [{logsource: …, table: <channel>}])' })];
+  }
+  const fieldSet = predicateFields(rule.predicate);
+  for (const f of rule.filters) predicateFields(f, fieldSet);
+  const fields = [...fieldSet];
+  try {
+    if (routing === 'cim') return cimQuery(rule, fields);
+    const prefix: string[] = [];
+    const index = setting('index', ctx.options, state, '');
+    if (index) prefix.push(`index=${/^[A-Za-z0-9_*-]+$/.test(index) ? index : quoteString(index)}`);
+    let tables: string[] = [];
+    if (routing === 'windows' && rule.table !== undefined) {
+      const convention = setting('source_convention', ctx.options, state, 'classic') as SourceConvention;
+      if (!SOURCE_CONVENTIONS.includes(convention)) return [conversionError('C012', `unknown source_convention '${convention}' (known: ${SOURCE_CONVENTIONS.join(', ')})`)];
+      tables = rule.table.split('|');
+      prefix.push(...sourceTerms(tables, convention));
+    } else if (rule.table !== undefined) {
+      tables = [rule.table];
+    }
+    const encoded = encodeConjunction(prefix, [...rule.filters, rule.predicate]);
+    return { encoded, generating: false, text: renderQuery(encoded), tables, fields };
+  } catch (e) {
+    if (e instanceof EncodeError) return [conversionError('C003', e.message, { ...at, ...(e.field ? { field: e.field } : {}) })];
+    throw e;
+  }
+}
+
+function cimQuery(rule: ProcessedRule, fields: string[]): RuleQuery | ConversionError[] {
+  const table = rule.table!;
+  const object = table.split('.').slice(1).join('.');
+  const errors: ConversionError[] = [];
+  const at = rule.rule.detection.loc ? { loc: rule.rule.detection.loc } : {};
+  if (hasKeyword(rule.predicate)) errors.push(conversionError('C009', `tstats over ${table} cannot search the raw event (keywords)`, at));
+  for (const f of fields) {
+    if (!f.startsWith(object + '.')) errors.push(conversionError('C002', `field ${f} has no CIM counterpart in ${table}`, { ...at, field: f, hint: 'use the splunk-windows pipeline for this rule, or map the field in a pipeline of your own' }));
+  }
+  if (errors.length) return errors;
+  const parts: string[] = [];
+  for (const item of [...rule.filters, rule.predicate]) {
+    const s = searchExpr(item);
+    if (s === null) return datamodelQuery(rule, fields);
+    if (s !== '*') parts.push(s);
+  }
+  const by = [...new Set([...(CIM_GROUP_FIELDS[table] ?? []), ...fields])];
+  const where = parts.length ? ` where ${parts.join(' ')}` : '';
+  const text = `| tstats summariesonly=false allow_old_summaries=true fillnull_value="null" count min(_time) as firstTime max(_time) as lastTime from datamodel=${table}${where} by ${by.map(searchField).join(' ')}`;
+  return { encoded: { search: text, post: [] }, generating: true, text, tables: [table], fields };
+}
+
+/**
+ * tstats' where clause takes search terms only; a rule that needs a regex or an eval comparison
+ * (?, a literal *, cased, re, fieldref) searches the data model with the `datamodel` command
+ * (unaccelerated, but exact), whose events carry the same dataset-prefixed field names.
+ */
+function datamodelQuery(rule: ProcessedRule, fields: string[]): RuleQuery {
+  const table = rule.table!;
+  const [model, ...rest] = table.split('.');
+  const encoded = encodeConjunction([], [...rule.filters, rule.predicate]);
+  const head = `| datamodel ${model} ${rest.join('.')} search`;
+  const post = encoded.search === '*' ? encoded.post : [`search ${encoded.search}`, ...encoded.post];
+  const text = [head, ...post].join(' | ');
+  return { encoded: { search: head, post }, generating: true, text, tables: [table], fields };
+}
+
+function hasKeyword(p: Predicate): boolean {
+  switch (p.kind) {
+    case 'and':
+    case 'or':
+      return p.items.some(hasKeyword);
+    case 'not':
+      return hasKeyword(p.item);
+    case 'string':
+    case 'regex':
+      return p.field === null;
+    default:
+      return false;
+  }
+}
+
+export function convertRule(rule: ProcessedRule, ctx: ConvertContext): ConversionResult {
+  const q = ruleQuery(rule, ctx);
+  if (Array.isArray(q)) return failure(q);
+  return { ok: true, queries: [q.text], tables: q.tables, fields: q.fields, warnings: [], meta: { generating: q.generating } };
+}

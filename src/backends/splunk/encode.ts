@@ -1,0 +1,352 @@
+/**
+ * Encodes a `Predicate` (src/ast/semantics.ts) as SPL. Two target grammars:
+ *
+ * - search terms (`field="a*b"`, `NOT field=*`, `field IN (…)`, bare `"*kw*"` against _raw):
+ *   case-insensitive, `*` native; used wherever they express the predicate exactly;
+ * - eval expressions (`where`): regex via `match()`, `cidrmatch()`, `isnull()`, field
+ *   comparisons; used for `?` wildcards, literal `*`, `cased`, `re`, fieldref, time parts.
+ *
+ * Every compound expression is parenthesised (whether `search` binds AND or OR tighter is
+ * contested; no query depends on it). The top-level conjunction is split: items that are
+ * search terms form the base search; every other item becomes its own `| regex` (a lone
+ * positive regex) or `| where` (the WHOLE item, so no OR/NOT is ever split across pipes).
+ */
+import type { PatternPart, Predicate } from '../../ast/semantics.js';
+import { escapePcre, evalField, quoteString, searchField, searchLiteralOk } from './escape.js';
+
+/** Bound on the alternatives a windash character class may expand into inside a search. */
+const MAX_CLASS_EXPANSION = 64;
+
+export class EncodeError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Search terms
+
+/** The predicate as search terms, or null when search terms cannot express it exactly. */
+export function searchExpr(p: Predicate): string | null {
+  switch (p.kind) {
+    case 'and': {
+      const items = p.items.map(searchExpr);
+      if (items.some((i) => i === null)) return null;
+      return items.length === 0 ? '*' : items.length === 1 ? items[0]! : `(${items.join(' AND ')})`;
+    }
+    case 'or': {
+      const list = inList(p.items);
+      if (list) return list;
+      const items = p.items.map(searchExpr);
+      if (items.some((i) => i === null)) return null;
+      return items.length === 1 ? items[0]! : `(${items.join(' OR ')})`;
+    }
+    case 'not': {
+      const inner = searchExpr(p.item);
+      return inner === null ? null : inner.startsWith('(') ? `NOT ${inner}` : `NOT (${inner})`;
+    }
+    case 'string':
+      return stringTerm(p);
+    case 'number':
+      if (p.timePart) return null;
+      return `${searchField(p.field)}${NUMBER_OPS[p.op]}${numberText(p)}`;
+    case 'boolean':
+      return `${searchField(p.field)}=${quoteString(String(p.value))}`;
+    case 'null':
+      return `NOT ${searchField(p.field)}=*`;
+    case 'exists':
+      return p.value ? `${searchField(p.field)}=*` : `NOT ${searchField(p.field)}=*`;
+    case 'cidr':
+      // Splunk's search command treats `field="network/prefix"` as a CIDR match (IPv4 and IPv6).
+      return `${searchField(p.field)}=${quoteString(`${p.cidr.network}/${p.cidr.prefix}`)}`;
+    case 'regex':
+    case 'fieldref':
+      return null;
+  }
+}
+
+const NUMBER_OPS = { eq: '=', lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
+
+/** The number as written when that is plain decimal text (`0x10` is written as 16). */
+function numberText(p: Extract<Predicate, { kind: 'number' }>): string {
+  const raw = p.raw.trim();
+  return /^-?[0-9]+(\.[0-9]+)?$/.test(raw) && Number(raw) === p.value ? raw : String(p.value);
+}
+
+/** A string pattern as search-term text (`a*b`), or null if it needs a regex. */
+export function searchPatternText(pattern: readonly PatternPart[]): string | null {
+  let out = '';
+  for (const part of pattern) {
+    if (typeof part === 'string') {
+      if (!searchLiteralOk(part)) return null;
+      out += part.replace(/[\\"]/g, (c) => '\\' + c);
+    } else if ('wildcard' in part) {
+      if (part.wildcard === 'single') return null;
+      out += '*';
+    } else return null;
+  }
+  return out;
+}
+
+/** Expands character classes (windash) into alternatives, when there are few enough. */
+function expandClasses(pattern: readonly PatternPart[]): PatternPart[][] | null {
+  if (!pattern.some((p) => typeof p !== 'string' && 'anyOf' in p)) return [pattern as PatternPart[]];
+  let acc: PatternPart[][] = [[]];
+  for (const part of pattern) {
+    if (typeof part !== 'string' && 'anyOf' in part) {
+      const next: PatternPart[][] = [];
+      for (const a of acc) for (const ch of part.anyOf) next.push([...a, ch]);
+      acc = next;
+      if (acc.length > MAX_CLASS_EXPANSION) return null;
+    } else acc = acc.map((a) => [...a, part]);
+  }
+  return acc;
+}
+
+function stringTerm(p: Extract<Predicate, { kind: 'string' }>): string | null {
+  if (p.cased) return null;
+  const alts = expandClasses(p.pattern);
+  if (!alts) return null;
+  const seen = new Set<string>();
+  for (const a of alts) {
+    const t = searchPatternText(a);
+    if (t === null) return null;
+    seen.add(t);
+  }
+  const texts = [...seen];
+  const term = (t: string): string => (p.field === null ? `"${t}"` : `${searchField(p.field)}="${t}"`);
+  if (texts.length === 1) return term(texts[0]!);
+  if (p.field !== null) return `${searchField(p.field)} IN (${texts.map((t) => `"${t}"`).join(', ')})`;
+  return `(${texts.map(term).join(' OR ')})`;
+}
+
+/** `field IN ("a", "b*")` for an OR of plain case-insensitive string terms on one field. */
+function inList(items: readonly Predicate[]): string | null {
+  if (items.length < 2) return null;
+  const first = items[0]!;
+  if (first.kind === 'number' && first.op === 'eq' && !first.timePart) {
+    const nums: string[] = [];
+    for (const i of items) {
+      if (i.kind !== 'number' || i.op !== 'eq' || i.timePart || i.field !== first.field) return null;
+      nums.push(numberText(i));
+    }
+    const unique = [...new Set(nums)];
+    return unique.length === 1 ? `${searchField(first.field)}=${unique[0]}` : `${searchField(first.field)} IN (${unique.join(', ')})`;
+  }
+  if (first.kind !== 'string' || first.field === null) return null;
+  const field = first.field;
+  const seen = new Set<string>();
+  for (const i of items) {
+    if (i.kind !== 'string' || i.field !== field || i.cased) return null;
+    const alts = expandClasses(i.pattern);
+    if (!alts) return null;
+    for (const a of alts) {
+      const t = searchPatternText(a);
+      if (t === null) return null;
+      seen.add(t);
+    }
+  }
+  const texts = [...seen];
+  if (texts.length === 1) return `${searchField(field)}="${texts[0]}"`;
+  return `${searchField(field)} IN (${texts.map((t) => `"${t}"`).join(', ')})`;
+}
+
+// ---------------------------------------------------------------------------
+// Eval expressions
+
+/**
+ * The predicate as an eval boolean expression. `negated` is true under an odd number of
+ * NOTs: there a comparison on a missing field (null in eval) must count as "no match", so
+ * leaves are guarded with `isnotnull()` and `NOT` then keeps events without the field,
+ * exactly as Sigma's `not` does.
+ */
+export function whereExpr(p: Predicate, negated = false): string {
+  switch (p.kind) {
+    case 'and':
+      if (p.items.length === 0) return 'true()';
+      return p.items.length === 1 ? whereExpr(p.items[0]!, negated) : `(${p.items.map((i) => whereExpr(i, negated)).join(' AND ')})`;
+    case 'or':
+      return p.items.length === 1 ? whereExpr(p.items[0]!, negated) : `(${p.items.map((i) => whereExpr(i, negated)).join(' OR ')})`;
+    case 'not':
+      return `NOT ${whereExpr(p.item, !negated)}`;
+    case 'null':
+      return `isnull(${field(p.field)})`;
+    case 'exists':
+      return p.value ? `isnotnull(${field(p.field)})` : `isnull(${field(p.field)})`;
+    default: {
+      const f = p.field === null ? '_raw' : field(p.field);
+      const cmp = leafComparison(p, f);
+      return negated ? `(isnotnull(${f}) AND ${cmp})` : cmp;
+    }
+  }
+}
+
+function field(name: string): string {
+  const f = evalField(name);
+  if (f === null) throw new EncodeError(`the field name ${JSON.stringify(name)} cannot be written in an eval expression`, name);
+  return f;
+}
+
+function leafComparison(p: Predicate, f: string): string {
+  switch (p.kind) {
+    case 'string':
+      return stringComparison(p.pattern, p.cased, f);
+    case 'regex':
+      return `match(${f}, ${quoteString(withFlags(p.pattern, p.flags))})`;
+    case 'number':
+      if (p.timePart) throw new EncodeError(`'${p.timePart}' compares a part of a timestamp; the field's time format is unknown to the Splunk backend`, p.field);
+      return `(${f}${p.op === 'eq' ? '==' : NUMBER_OPS[p.op]}${String(p.value)})`;
+    case 'boolean':
+      return `(lower(${f})==${quoteString(String(p.value))})`;
+    case 'cidr':
+      return `cidrmatch(${quoteString(`${p.cidr.network}/${p.cidr.prefix}`)}, ${f})`;
+    case 'fieldref': {
+      const r = field(p.ref);
+      const [a, b] = p.cased ? [f, r] : [`lower(${f})`, `lower(${r})`];
+      const both = `isnotnull(${f}) AND isnotnull(${r})`;
+      switch (p.position) {
+        case 'eq':
+          return `(${both} AND ${a}==${b})`;
+        case 'startswith':
+          return `(${both} AND substr(${a}, 1, len(${r}))==${b})`;
+        case 'endswith':
+          return `(${both} AND (len(${r})==0 OR substr(${a}, -len(${r}))==${b}))`;
+        case 'contains':
+          // split() cuts at every literal occurrence: more than one piece means "contains".
+          return `(${both} AND (len(${r})==0 OR mvcount(split(${a}, ${b}))>1))`;
+      }
+    }
+    // falls through: and/or/not/null/exists are handled by whereExpr
+    default:
+      throw new EncodeError(`internal: ${p.kind} is not a leaf comparison`);
+  }
+}
+
+function withFlags(pattern: string, flags: string): string {
+  return flags ? `(?${flags})${pattern}` : pattern;
+}
+
+/** A string pattern as an eval comparison: `==` for exact cased text, else an anchored regex. */
+export function stringComparison(pattern: readonly PatternPart[], cased: boolean, f: string): string {
+  if (cased && pattern.every((x) => typeof x === 'string')) return `(${f}==${quoteString(pattern.join(''))})`;
+  return `match(${f}, ${quoteString(patternRegex(pattern, cased))})`;
+}
+
+/**
+ * A Sigma pattern as PCRE: `*` → `.*`, `?` → `.`, classes → `[…]`; `(?s)` so wildcards cross
+ * newlines as Sigma's do, `(?i)` unless cased; anchored with `^` and `\z` (PCRE's `$` would
+ * also match before a final newline), anchors dropped where the pattern starts/ends with `*`.
+ */
+export function patternRegex(pattern: readonly PatternPart[], cased: boolean): string {
+  const parts = [...pattern];
+  const isMulti = (x: PatternPart | undefined): boolean => x !== undefined && typeof x !== 'string' && 'wildcard' in x && x.wildcard === 'multi';
+  let lead = '^';
+  let trail = '\\z';
+  while (isMulti(parts[0])) {
+    parts.shift();
+    lead = '';
+  }
+  while (isMulti(parts[parts.length - 1])) {
+    parts.pop();
+    trail = '';
+  }
+  let body = '';
+  for (const x of parts) {
+    if (typeof x === 'string') body += escapePcre(x);
+    else if ('wildcard' in x) body += x.wildcard === 'multi' ? '.*' : '.';
+    else if ('anyOf' in x) body += '[' + [...x.anyOf].map((c) => (/[\\\]^-]/.test(c) ? '\\' + c : c)).join('') + ']';
+    else throw new EncodeError(`unresolved placeholder %${x.placeholder}%`);
+  }
+  if (body === '' && lead === '' && trail === '') body = '';
+  return (cased ? '(?s)' : '(?is)') + lead + body + trail;
+}
+
+// ---------------------------------------------------------------------------
+// Whole queries
+
+export interface EncodedQuery {
+  /** The base search (never empty, never starting with a pipe). */
+  search: string;
+  /** Commands after the base search (`regex …`, `where …`), without the leading pipe. */
+  post: string[];
+}
+
+/** A top-level item that is one positive regex (or regex-only string pattern) on a field: `| regex` can take it. */
+function regexCommand(p: Predicate): string | null {
+  if (p.kind === 'regex' && p.field !== null) return `regex ${searchField(p.field)}=${quoteString(withFlags(p.pattern, p.flags))}`;
+  if (p.kind === 'string' && p.field !== null) return `regex ${searchField(p.field)}=${quoteString(patternRegex(p.pattern, p.cased))}`;
+  return null;
+}
+
+/**
+ * Encodes `prefix AND conjunction-of-items`. Throws EncodeError for what SPL cannot express.
+ */
+export function encodeConjunction(prefix: string[], items: readonly Predicate[]): EncodedQuery {
+  const flat: Predicate[] = [];
+  for (const i of items) if (i.kind === 'and') flat.push(...i.items);
+  else flat.push(i);
+  const search = [...prefix];
+  const post: string[] = [];
+  for (const item of flat) {
+    const s = searchExpr(item);
+    if (s !== null) {
+      // Routing conditions often repeat the rule's own (EventCode): say each term once.
+      if (s !== '*' && !search.includes(s)) search.push(s);
+      continue;
+    }
+    const regex = regexCommand(item);
+    if (regex) {
+      post.push(regex);
+      continue;
+    }
+    // The base search also gets what the search terms CAN say about the item (a superset of
+    // its events), so Splunk filters early; the where clause then decides exactly.
+    const pre = relax(item, true);
+    if (pre !== true && pre !== false) {
+      const t = searchExpr(pre);
+      if (t !== null && t !== '*' && !search.includes(t)) search.push(t);
+    }
+    post.push(`where ${whereExpr(item)}`);
+  }
+  return { search: search.length ? search.join(' ') : '*', post };
+}
+
+/**
+ * An approximation of `p` in search terms: with `positive`, implied by `p` (a superset);
+ * otherwise implying it (a subset). Leaves search terms cannot express become true/false.
+ */
+export function relax(p: Predicate, positive: boolean): Predicate | boolean {
+  switch (p.kind) {
+    case 'and': {
+      const items: Predicate[] = [];
+      for (const i of p.items) {
+        const r = relax(i, positive);
+        if (r === false) return false;
+        if (r !== true) items.push(r);
+      }
+      return items.length === 0 ? true : items.length === 1 ? items[0]! : { kind: 'and', items };
+    }
+    case 'or': {
+      const items: Predicate[] = [];
+      for (const i of p.items) {
+        const r = relax(i, positive);
+        if (r === true) return true;
+        if (r !== false) items.push(r);
+      }
+      return items.length === 0 ? false : items.length === 1 ? items[0]! : { kind: 'or', items };
+    }
+    case 'not': {
+      const r = relax(p.item, !positive);
+      return typeof r === 'boolean' ? !r : { kind: 'not', item: r };
+    }
+    default:
+      return searchExpr(p) !== null ? p : positive;
+  }
+}
+
+export function renderQuery(q: EncodedQuery): string {
+  return [q.search, ...q.post].join(' | ');
+}

@@ -1,0 +1,29 @@
+/**
+ * The Splunk SPL backend (`-t splunk`). Pipelines: splunk-windows (default), splunk-cim.
+ * Formats: the plain search, savedsearches.conf stanzas, ESCU detection YAML.
+ * Documented in docs/backends/splunk.md.
+ */
+import { registerPipeline } from '../../pipelines/index.js';
+import { splunkWindows } from '../../pipelines/splunk-windows.js';
+import { splunkCim } from '../../pipelines/splunk-cim.js';
+import type { Backend } from '../types.js';
+import { convertRule } from './convert.js';
+import { convertCorrelation } from './correlation.js';
+import { escuFormat, plainFormat, savedSearchesFormat } from './formats.js';
+
+// The pipelines are data modules; registering them here also feeds `canonicalField`.
+registerPipeline(splunkWindows);
+registerPipeline(splunkCim);
+
+export const splunkBackend: Backend = {
+  name: 'splunk',
+  description: 'Splunk SPL searches (Windows event logs by source, or CIM data models via tstats)',
+  defaultPipelines: ['splunk-windows'],
+  formats: [plainFormat, savedSearchesFormat, escuFormat],
+  convert: convertRule,
+  convertCorrelation,
+};
+
+export { splunkWindows, splunkCim };
+export { searchExpr, whereExpr, encodeConjunction, renderQuery, patternRegex } from './encode.js';
+export { escapeQuoted, quoteString } from './escape.js';

@@ -1,0 +1,68 @@
+import type { CommandModule } from 'yargs';
+import { displayName, err, expandPaths, out, readInput, STDIN, UsageError, writeFileAtomic } from '../io.js';
+import { formatDiagnostic } from '../format.js';
+import { formatSigmaText } from '../../backends/sigma/format.js';
+
+interface Args {
+  paths: string[];
+  check: boolean;
+  write: boolean;
+}
+
+export const fmtCommand: CommandModule<object, Args> = {
+  command: 'fmt <paths..>',
+  describe: "Format Sigma files in SigmaHQ's convention (key order, 4-space indentation, quoting); comments are kept",
+  builder: (y) =>
+    y
+      .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'files, directories (recursive *.yml/*.yaml) or - for stdin' })
+      .option('check', { type: 'boolean', default: false, describe: 'list files that are not formatted and exit 1 (for CI); writes nothing' })
+      .option('write', { alias: 'w', type: 'boolean', default: false, describe: 'rewrite files in place (atomically: temporary file + rename)' })
+      .example('$0 fmt rule.yml', 'print the formatted rule')
+      .example('$0 fmt rules/ --check', 'fail when a rule deviates from the convention')
+      .example('$0 fmt rules/ --write', 'format every rule in place'),
+  handler: (argv) => {
+    if (argv.check && argv.write) throw new UsageError('--check and --write cannot be combined: --check only reports, --write rewrites.');
+    const files = expandPaths(argv.paths);
+    if (argv.write && files.includes(STDIN)) throw new UsageError('--write cannot rewrite stdin; drop --write to print the result.');
+    let deviating = 0;
+    let failed = 0;
+    let written = 0;
+    for (const f of files) {
+      const name = displayName(f);
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(readInput(f));
+      } catch (e) {
+        failed++;
+        err(`${name}:1:1: error F001 Cannot read the file as UTF-8 text: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.\n`);
+        continue;
+      }
+      const r = formatSigmaText(text, { file: name });
+      if (r.diagnostics.length) {
+        failed++;
+        for (const d of r.diagnostics) err(formatDiagnostic(d) + '\n');
+        if (!argv.check && !argv.write) out(text);
+        continue;
+      }
+      if (argv.check) {
+        if (r.changed) {
+          deviating++;
+          out(`${name}: ${r.reasons.join(', ')}\n`);
+        }
+      } else if (argv.write) {
+        if (r.changed) {
+          try {
+            writeFileAtomic(f, r.text);
+            written++;
+          } catch (e) {
+            failed++;
+            err(`${name}:1:1: error F003 Cannot write the file (left unchanged): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.\n`);
+          }
+        }
+      } else out(r.text);
+    }
+    if (argv.check) err(`${files.length} files checked, ${deviating} not formatted${failed ? `, ${failed} could not be formatted` : ''}\n`);
+    else if (argv.write) err(`${files.length} files, ${written} reformatted${failed ? `, ${failed} could not be formatted` : ''}\n`);
+    process.exitCode = failed ? 2 : deviating ? 1 : 0;
+  },
+};
