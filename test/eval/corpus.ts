@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from '../../src/parser/index.js';
 import type { SigmaDocument, SigmaRule } from '../../src/ast/types.js';
+import { SHARED } from '../helpers/paths.js';
 
-export const CORPUS = '/work/shared/corpus/sigmahq';
+export const CORPUS = `${SHARED}/corpus/sigmahq`;
 
 export function walkFiles(dir: string, ext: RegExp, out: string[] = []): string[] {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

@@ -4,6 +4,7 @@ import Ajv from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { toGithub, toJson, toSarif } from '../../src/lint/output.js';
 import { lintTexts, rule } from './helpers.js';
+import { SHARED } from '../helpers/paths.js';
 
 const noisy = rule({ title: 'title: Detects PowerShell', detection: "detection:\n    selection:\n        Image|endswith: '\\powershell.exe'\n    condition: selection" });
 const broken = 'title: x\nlogsource: [\n';
@@ -12,7 +13,7 @@ describe('lint outputs', () => {
   const report = lintTexts([{ file: 'rules/win/noisy.yml', text: noisy }, { file: 'rules/bad name.yml', text: broken }, { file: 'rules/ok.yml', text: rule({ id: 'id: 9b0e61a2-54f5-4c6f-bd9e-7d8d5c4b3a21', title: 'title: Other' }) }]);
 
   it('SARIF validates against the SARIF 2.1.0 schema, with rules, help and relative physical locations', () => {
-    const schema = JSON.parse(fs.readFileSync('/work/shared/schemas/sarif-schema-2.1.0.json', 'utf8'));
+    const schema = JSON.parse(fs.readFileSync(`${SHARED}/schemas/sarif-schema-2.1.0.json`, 'utf8'));
     // The schema's own language-tag pattern is not valid as a Unicode regex: compile patterns without the u flag.
     const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
     const addFormats = (addFormatsModule as unknown as { default?: (a: Ajv) => void }).default ?? (addFormatsModule as unknown as (a: Ajv) => void);

@@ -13,6 +13,7 @@ import type { Diagnostic } from '../../src/diagnostics.js';
 import { compileRule, type RuleMatcher } from '../../src/eval/index.js';
 import { parseTestsFile, runCase, describeExplanation, type TestCase } from '../../src/eval/rule-tests.js';
 import { lint, allFindings } from '../../src/lint/index.js';
+import { SHARED } from '../helpers/paths.js';
 
 // The backends are being written alongside the pack: conversion is checked when they load.
 type BackendsModule = typeof import('../../src/backends/index.js');
@@ -33,7 +34,7 @@ const notExpressible = (): Record<string, Record<string, string> | string> => JS
 
 const ROOT = path.resolve(__dirname, '../..');
 const RULES_DIR = path.join(ROOT, 'rules');
-const ATTACK_FILE = '/work/shared/attack/attack.json';
+const ATTACK_FILE = `${SHARED}/attack/attack.json`;
 
 interface PackRule {
   file: string; // relative to the repository root

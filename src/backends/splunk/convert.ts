@@ -8,8 +8,8 @@ import { conversionError } from '../diagnostics.js';
 import { failure, type BackendOptions, type ConversionResult, type ConvertContext, type ConversionError } from '../types.js';
 import { EncodeError, encodeConjunction, renderQuery, searchExpr, type EncodedQuery } from './encode.js';
 import { quoteString, searchField } from './escape.js';
-import { CIM_GROUP_FIELDS } from '../../pipelines/splunk-cim.js';
-import { ANY_CHANNEL } from '../../pipelines/splunk-windows.js';
+import { CIM_GROUP_FIELDS } from '../../pipelines/builtin/splunk-cim.js';
+import { ANY_CHANNEL } from '../../pipelines/builtin/splunk-windows.js';
 
 export type SourceConvention = 'classic' | 'xml' | 'legacy';
 export const SOURCE_CONVENTIONS: readonly SourceConvention[] = ['classic', 'xml', 'legacy'];

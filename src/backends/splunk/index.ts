@@ -3,17 +3,12 @@
  * Formats: the plain search, savedsearches.conf stanzas, ESCU detection YAML.
  * Documented in docs/backends/splunk.md.
  */
-import { registerPipeline } from '../../pipelines/index.js';
-import { splunkWindows } from '../../pipelines/splunk-windows.js';
-import { splunkCim } from '../../pipelines/splunk-cim.js';
+import { splunkWindows } from '../../pipelines/builtin/splunk-windows.js';
+import { splunkCim } from '../../pipelines/builtin/splunk-cim.js';
 import type { Backend } from '../types.js';
 import { convertRule } from './convert.js';
 import { convertCorrelation } from './correlation.js';
 import { escuFormat, plainFormat, savedSearchesFormat } from './formats.js';
-
-// The pipelines are data modules; registering them here also feeds `canonicalField`.
-registerPipeline(splunkWindows);
-registerPipeline(splunkCim);
 
 export const splunkBackend: Backend = {
   name: 'splunk',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { SigmaDocument } from '../../ast/types.js';
 import { convertDocument, getBackend, listBackends } from '../../backends/index.js';
-import type { ConversionError, OutputFormat } from '../../backends/types.js';
+import type { BackendOptions, ConversionError, OutputFormat } from '../../backends/types.js';
 import { lookupRule } from '../../parser/index.js';
 import { loadPipelineSpec, type PipelineSpec } from '../../pipelines/index.js';
 import { formatDiagnostic } from '../format.js';
@@ -17,6 +17,28 @@ interface Args {
   format?: string;
   output?: string;
   json: boolean;
+  set?: string[];
+}
+
+/** Parses `--set key=value` backend options (numbers and booleans typed). */
+function parseSettings(pairs: string[] | undefined): BackendOptions {
+  const options: BackendOptions = {};
+  for (const pair of pairs ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set takes key=value, not '${pair}'`);
+    const key = pair.slice(0, eq).trim();
+    const raw = pair.slice(eq + 1);
+    options[key] = raw === 'true' ? true : raw === 'false' ? false : /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+  }
+  return options;
+}
+
+/** How several rendered outputs share one stream or file, by file type. */
+function joinOutputs(texts: string[], extension: string): string {
+  if (extension === '.yaml' || extension === '.yml') return texts.map((t) => t.replace(/^---\n/, '')).join('---\n');
+  if (extension === '.json') return texts.length === 1 ? texts[0]! : `[\n${texts.map((t) => t.trim()).join(',\n')}\n]\n`;
+  // Queries and .conf stanzas stand apart with a blank line between them.
+  return texts.map((t) => (t.endsWith('\n') ? t : t + '\n')).join('\n');
 }
 
 function resolvePipelineArgs(names: string[]): (string | PipelineSpec)[] {
@@ -45,17 +67,21 @@ export const convertCommand: CommandModule<object, Args> = {
       .option('format', { alias: 'f', type: 'string', describe: 'output format (sigil list formats)' })
       .option('output', { alias: 'o', type: 'string', describe: 'write to FILE, or one file per rule into DIR (ending in / or an existing directory)' })
       .option('json', { type: 'boolean', default: false, describe: 'one JSON object per rule per line: {file, id, title, queries} or {file, id, title, errors}' })
+      .option('set', { alias: 's', type: 'string', array: true, describe: 'backend or format option key=value (e.g. index=wineventlog, source_convention=xml, cron_schedule="*/10 * * * *")' })
       .example('$0 convert rules/ -t kql -p defender-xdr', 'Defender XDR advanced hunting queries')
-      .example('$0 convert rule.yml -p sentinel --format sentinel-rule -o out/', 'Sentinel analytics rules, one YAML file per rule'),
+      .example('$0 convert rule.yml -p sentinel --format sentinel-rule -o out/', 'Sentinel analytics rules, one YAML file per rule')
+      .example('$0 convert rules/ -t splunk --format savedsearches --set index=wineventlog', 'savedsearches.conf stanzas for one index'),
   handler: (argv) => {
     const backend = getBackend(argv.target);
     if (!backend) throw new UsageError(`unknown target '${argv.target}' (known: ${listBackends().map((b) => b.name).join(', ')})`);
     const format: OutputFormat | undefined = argv.format ? backend.formats.find((f) => f.name === argv.format) : backend.formats[0];
     if (!format) throw new UsageError(`unknown format '${argv.format}' for ${backend.name} (known: ${backend.formats.map((f) => f.name).join(', ')})`);
     const pipelines = argv.pipeline?.length ? resolvePipelineArgs(argv.pipeline) : undefined;
+    const options = parseSettings(argv.set);
     const { results } = loadRules(argv.paths);
     const outDir = argv.output && (argv.output.endsWith('/') || (fs.existsSync(argv.output) && fs.statSync(argv.output).isDirectory())) ? argv.output : undefined;
     const single: string[] = [];
+    let singleExtension = '';
     const reasons = new Map<string, number>();
     let converted = 0;
     let failed = 0;
@@ -74,7 +100,7 @@ export const convertCommand: CommandModule<object, Args> = {
           continue;
         }
         if (doc.kind === 'filter') continue;
-        const res = convertDocument(doc, { target: backend.name, ...(pipelines ? { pipelines } : {}), lookup });
+        const res = convertDocument(doc, { target: backend.name, ...(pipelines ? { pipelines } : {}), options, lookup });
         const head = { file, id: doc.id ?? null, title: doc.title ?? null };
         let errors: ConversionError[] | undefined = res.ok ? undefined : res.errors;
         if (res.ok && format.check) {
@@ -90,19 +116,22 @@ export const convertCommand: CommandModule<object, Args> = {
           continue;
         }
         converted++;
-        const rendered = format.render(res, doc, {});
+        const rendered = format.render(res, doc, options);
         if (argv.json) out(JSON.stringify({ ...head, queries: res.queries, tables: res.tables, fields: res.fields, ...(format.name !== backend.formats[0]!.name ? { output: rendered.text } : {}), ...(res.warnings.length ? { warnings: res.warnings } : {}) }) + '\n');
         else if (outDir) {
           let base = path.basename(file).replace(/\.ya?ml$/i, '') + (r.documents.length > 1 ? `-${d.index}` : '');
           while (usedNames.has(base)) base += '_';
           usedNames.add(base);
           writeFileAtomic(path.join(outDir, base + rendered.extension), rendered.text);
-        } else single.push(rendered.extension === '.kql' ? `// ${doc.title ?? ''}${doc.id ? ` (${doc.id})` : ''}\n${rendered.text}` : rendered.text);
+        } else {
+          singleExtension = rendered.extension;
+          single.push(rendered.extension === '.kql' ? `// ${doc.title ?? ''}${doc.id ? ` (${doc.id})` : ''}\n${rendered.text}` : rendered.text);
+        }
         for (const w of res.warnings) if (!argv.json) err(`${file}: warning ${w.code} ${w.message}\n`);
       }
     }
     if (!argv.json && !outDir) {
-      const text = single.join(format.name === 'query' ? '\n' : '---\n');
+      const text = single.length ? joinOutputs(single, singleExtension) : '';
       if (argv.output) writeFileAtomic(argv.output, text);
       else out(text);
     }

@@ -7,5 +7,7 @@ import type { PipelineSpec } from '../types.js';
 import { defenderXdr } from './defender-xdr.js';
 import { sentinel } from './sentinel.js';
 import { sentinelAsim } from './sentinel-asim.js';
+import { splunkWindows } from './splunk-windows.js';
+import { splunkCim } from './splunk-cim.js';
 
-export const BUILTIN_PIPELINES: PipelineSpec[] = [defenderXdr, sentinel, sentinelAsim];
+export const BUILTIN_PIPELINES: PipelineSpec[] = [defenderXdr, sentinel, sentinelAsim, splunkWindows, splunkCim];

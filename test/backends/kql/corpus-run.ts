@@ -9,8 +9,9 @@ import type { SigmaDocument } from '../../../src/ast/types.js';
 import { convertDocument } from '../../../src/backends/index.js';
 import { lookupRule, parse } from '../../../src/parser/index.js';
 import { kqlErrors } from './kusto.js';
+import { SHARED } from '../../helpers/paths.js';
 
-export const CORPUS = '/work/shared/corpus/sigmahq/rules';
+export const CORPUS = `${SHARED}/corpus/sigmahq/rules`;
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

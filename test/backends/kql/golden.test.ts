@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { convertDocument } from '../../../src/backends/index.js';
 import { parse } from '../../../src/parser/index.js';
 import { kqlErrors } from './kusto.js';
+import { SHARED } from '../../helpers/paths.js';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
@@ -42,7 +43,7 @@ describe('golden: modifiers and condition shapes (defender-xdr)', () => {
   }
 });
 
-const T1546_003 = execSync("grep -ril 't1546.003' /work/shared/corpus/sigmahq/rules /work/shared/corpus/sigmahq/rules-threat-hunting", { encoding: 'utf8' }).trim().split('\n').sort();
+const T1546_003 = execSync(`grep -ril 't1546.003' ${SHARED}/corpus/sigmahq/rules ${SHARED}/corpus/sigmahq/rules-threat-hunting`, { encoding: 'utf8' }).trim().split('\n').sort();
 
 describe('golden: T1546.003 rules of the corpus', () => {
   it('finds the rules', () => expect(T1546_003.length).toBeGreaterThanOrEqual(12));

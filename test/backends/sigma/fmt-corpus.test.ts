@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments, visit } from 'yaml';
 import { formatSigmaText, type FormatReason } from '../../../src/backends/sigma/format.js';
+import { SHARED } from '../../helpers/paths.js';
 
 /** Every comment of a YAML text, as the yaml package attaches them (never text inside strings). */
 function comments(text: string): string[] {
@@ -27,7 +28,7 @@ function comments(text: string): string[] {
   return out.flatMap((c) => c.split('\n')).map((c) => c.trim()).filter(Boolean);
 }
 
-const RULES = '/work/shared/corpus/sigmahq/rules';
+const RULES = `${SHARED}/corpus/sigmahq/rules`;
 const files: string[] = [];
 const walk = (d: string): void => {
   for (const e of fs.readdirSync(d, { withFileTypes: true })) {

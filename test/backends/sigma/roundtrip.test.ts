@@ -7,8 +7,9 @@ import { emitSigma } from '../../../src/backends/sigma/emit.js';
 import { firstDifference } from '../../../src/backends/sigma/compare.js';
 import { lowerDetection } from '../../../src/ast/semantics.js';
 import type { SigmaDocument } from '../../../src/ast/types.js';
+import { SHARED } from '../../helpers/paths.js';
 
-const CORPUS = '/work/shared/corpus/sigmahq';
+const CORPUS = `${SHARED}/corpus/sigmahq`;
 const DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-compliance', 'rules-dfir', 'rules-placeholder', 'deprecated', 'unsupported'];
 
 function walk(dir: string, out: string[]): void {

@@ -11,8 +11,9 @@ import { convertDocument } from '../../../src/backends/index.js';
 import type { ConversionResult } from '../../../src/backends/types.js';
 import type { SigmaDocument } from '../../../src/ast/types.js';
 import { readQuoted, splitPipes } from './spl-reader.js';
+import { SHARED } from '../../helpers/paths.js';
 
-const CORPUS = '/work/shared/corpus/sigmahq';
+const CORPUS = `${SHARED}/corpus/sigmahq`;
 const DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-compliance', 'rules-dfir', 'rules-placeholder', 'deprecated', 'unsupported'];
 const GOLDEN = path.join(path.dirname(new URL(import.meta.url).pathname), 'golden', 't1546.003');
 const UPDATE = process.env['SIGIL_UPDATE_GOLDEN'] === '1';

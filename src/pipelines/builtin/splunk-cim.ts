@@ -7,7 +7,7 @@
  * Field choices follow the CIM field reference for each dataset and pySigma's Splunk data
  * model mapping (Processes, Registry, Filesystem).
  */
-import type { PipelineSpec, Route, Transformation } from './types.js';
+import type { PipelineSpec, Route, Transformation } from '../types.js';
 
 export const CIM_DATASETS = {
   processes: 'Endpoint.Processes',

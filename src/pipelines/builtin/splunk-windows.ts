@@ -12,7 +12,7 @@
  * PowerShell categories to the PowerShell channels with theirs. Field names stay Sysmon's
  * (the add-ons extract them under those names), except EventID → EventCode.
  */
-import type { ConditionMap, PipelineSpec, Route } from './types.js';
+import type { ConditionMap, PipelineSpec, Route } from '../types.js';
 
 /** The route table of "any Windows channel" (`source="WinEventLog:*"`). */
 export const ANY_CHANNEL = '*';
