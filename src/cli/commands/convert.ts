@@ -78,7 +78,8 @@ export const convertCommand: CommandModule<object, Args> = {
     if (!format) throw new UsageError(`unknown format '${argv.format}' for ${backend.name} (known: ${backend.formats.map((f) => f.name).join(', ')})`);
     const pipelines = argv.pipeline?.length ? resolvePipelineArgs(argv.pipeline) : undefined;
     const options = parseSettings(argv.set);
-    const { results } = loadRules(argv.paths);
+    // Schema findings are warnings that `sigil parse` and `sigil lint` report; conversion needs only the parser's errors.
+    const { results } = loadRules(argv.paths, { schema: false });
     const outDir = argv.output && (argv.output.endsWith('/') || (fs.existsSync(argv.output) && fs.statSync(argv.output).isDirectory())) ? argv.output : undefined;
     const single: string[] = [];
     let singleExtension = '';

@@ -81,7 +81,7 @@ export const huntCommand: CommandModule<object, Args> = {
       .example('$0 hunt -r rules/windows events.jsonl', 'print every match as JSON Lines')
       .example('zcat big.jsonl.gz | $0 hunt -r rules/ - --format table', 'count matches per rule over a stream'),
   handler: async (argv) => {
-    const { results } = loadRules(argv.rules);
+    const { results } = loadRules(argv.rules, { schema: false });
     const fileOf = new Map<SigmaRule | CorrelationRule, string>();
     const rules: SigmaRule[] = [];
     const correlations: CorrelationRule[] = [];

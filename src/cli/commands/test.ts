@@ -105,7 +105,7 @@ export const testCommand: CommandModule<object, Args> = {
       }
     }
     if (ruleFiles.length === 0) throw new UsageError('no rule files among the given paths');
-    const { results } = loadRules(ruleFiles, { resolve: false });
+    const { results } = loadRules(ruleFiles, { schema: false, resolve: false });
     const problems: Diagnostic[] = [];
     const rulesByFile = new Map<string, RuleEntry[]>();
     for (const r of results) {

@@ -1,0 +1,22 @@
+/** Worker side of parse-pool.ts: claims chunks of files, parses them, posts JSON back. */
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { parseOne } from './parse-pool.js';
+
+const { files, schema, chunk, shared, port } = workerData as { files: string[]; schema: boolean; chunk: number; shared: SharedArrayBuffer; port: MessagePort };
+const counters = new Int32Array(shared);
+const chunks = Math.ceil(files.length / chunk);
+Atomics.add(counters, 2, 1);
+try {
+  for (;;) {
+    const c = Atomics.add(counters, 0, 1);
+    if (c >= chunks) break;
+    const start = c * chunk;
+    const batch = files.slice(start, Math.min(files.length, start + chunk)).map((f) => parseOne(f, schema));
+    port.postMessage({ start, json: JSON.stringify(batch) });
+  }
+} catch (e) {
+  port.postMessage({ start: -1, error: (e as Error).stack ?? String(e) });
+} finally {
+  Atomics.add(counters, 1, 1);
+  Atomics.notify(counters, 1);
+}
