@@ -16,8 +16,25 @@ import { documentIndicators, indicatorKey } from '../../src/lint/noise/indicator
 import { coverageReport } from '../../src/lint/coverage.js';
 
 const CORPUS = '/work/shared/corpus/sigmahq';
-/** The separation the score must keep (docs/noise.md reports the measured value). */
-export const MIN_AUC = 0.68;
+/**
+ * The separation the score must keep (docs/noise.md reports the measured values). The issue's
+ * target is 0.75; the honest model measures 0.700 on the whole corpus (docs/noise.md explains
+ * why the target is out of reach of an explainable score that does not read the labels), so
+ * these guard the measured values against regressions.
+ */
+export const MIN_AUC = 0.695;
+/** The issue's target (not reached: see the `it.todo` below and docs/noise.md). */
+export const TARGET_AUC = 0.75;
+/** The constants were tuned on the even half only; the odd half is held out. */
+export const MIN_HELD_OUT_AUC = 0.705;
+
+/**
+ * Deterministic split for calibration: rules whose id starts with an even hex digit are the
+ * tuning half, odd ones the held-out half (rules without an id count as tuning).
+ */
+export function calibrationHalf(id: string | undefined): 'tuning' | 'held-out' {
+  return parseInt((id ?? '0').charAt(0), 16) % 2 === 0 ? 'tuning' : 'held-out';
+}
 
 function files(dir: string): string[] {
   const out: string[] = [];
@@ -78,23 +95,35 @@ describe('SigmaHQ corpus', () => {
     expect(v19[0]!.message).toContain('ATT&CK v18.1');
   });
 
-  it(`noise: threat-hunting and low/informational rules score higher than high/critical ones (ROC AUC ≥ ${MIN_AUC})`, () => {
-    const pos: number[] = [];
-    const neg: number[] = [];
+  it(`noise: threat-hunting and low/informational rules score higher than high/critical ones (ROC AUC ≥ ${MIN_AUC} whole, ≥ ${MIN_HELD_OUT_AUC} held-out)`, () => {
+    const groups = { whole: { pos: [] as number[], neg: [] as number[] }, tuning: { pos: [] as number[], neg: [] as number[] }, 'held-out': { pos: [] as number[], neg: [] as number[] } };
     for (const { file, doc } of docsOf()) {
       if (doc.kind !== 'rule') continue;
       const n = noiseScore(doc, { catalog: BUILTIN_CATALOG });
       if (!n) continue;
       // Rank on the unrounded bits (score = logistic of bits, so the order is the same, without ties from rounding).
       const noisiness = -n.bits;
-      if (file.includes('/rules-threat-hunting/') || doc.level === 'low' || doc.level === 'informational') pos.push(noisiness);
-      else if (doc.level === 'high' || doc.level === 'critical') neg.push(noisiness);
+      const positive = file.includes('/rules-threat-hunting/') || doc.level === 'low' || doc.level === 'informational';
+      const negative = !positive && (doc.level === 'high' || doc.level === 'critical');
+      if (!positive && !negative) continue;
+      for (const g of [groups.whole, groups[calibrationHalf(doc.id)]]) (positive ? g.pos : g.neg).push(noisiness);
     }
-    const auc = rocAuc(pos, neg);
-    expect(pos.length).toBeGreaterThan(400);
-    expect(neg.length).toBeGreaterThan(1800);
-    expect(auc).toBeGreaterThanOrEqual(MIN_AUC);
+    const auc = Object.fromEntries(Object.entries(groups).map(([k, g]) => [k, rocAuc(g.pos, g.neg)]));
+    console.log(`noise ROC AUC: whole ${auc.whole!.toFixed(3)}, tuning half ${auc.tuning!.toFixed(3)}, held-out half ${auc['held-out']!.toFixed(3)}`);
+    expect(groups.whole.pos.length).toBeGreaterThan(400);
+    expect(groups.whole.neg.length).toBeGreaterThan(1800);
+    // Both halves are big enough to measure (about 220 positives and 950 negatives each).
+    for (const h of [groups.tuning, groups['held-out']]) {
+      expect(h.pos.length).toBeGreaterThan(200);
+      expect(h.neg.length).toBeGreaterThan(900);
+    }
+    expect(auc.whole).toBeGreaterThanOrEqual(MIN_AUC);
+    expect(auc['held-out']).toBeGreaterThanOrEqual(MIN_HELD_OUT_AUC);
+    // No sign of overfitting: the held-out half is not worse than the half the constants were tuned on.
+    expect(auc['held-out']).toBeGreaterThanOrEqual(auc.tuning! - 0.02);
   });
+
+  it.todo(`noise: ROC AUC ≥ ${TARGET_AUC} (the issue's target; measured 0.700 — see docs/noise.md for why the labels are out of reach)`);
 
   it('the shipped reach index is what scripts/build-noise-index.mjs makes from this corpus', () => {
     const built = buildCatalog(docsOf().map((d) => d.doc), BUILTIN_CATALOG.source);
@@ -113,11 +142,14 @@ describe('SigmaHQ corpus', () => {
     expect(reachLookup(BUILTIN_CATALOG, user.id)('image|eq|no-such-value')).toBe(0);
   });
 
-  it('the score does not read level, status, title, falsepositives or the file path', () => {
+  it('the score does not read level, status, title, description, falsepositives, tags, author, references or the file path', () => {
     for (const { doc } of docsOf().slice(0, 400)) {
       if (doc.kind !== 'rule') continue;
       const a = noiseScore(doc, { catalog: BUILTIN_CATALOG });
-      const b = noiseScore({ ...doc, level: 'critical', status: 'stable', title: 'X', falsepositives: ['None'] }, { catalog: BUILTIN_CATALOG });
+      const b = noiseScore(
+        { ...doc, level: 'critical', status: 'stable', title: 'X', description: 'Y', falsepositives: ['None'], tags: ['detection.threat-hunting'], author: 'Z', references: [] },
+        { catalog: BUILTIN_CATALOG },
+      );
       expect(b).toEqual(a);
     }
   });

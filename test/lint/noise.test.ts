@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/parser/index.js';
 import type { SigmaRule } from '../../src/ast/types.js';
-import { noiseScore, MAX_BRANCHES } from '../../src/lint/noise/score.js';
+import { noiseScore, MAX_BRANCHES, NOISE_PARAMS } from '../../src/lint/noise/score.js';
 import { BUILTIN_CATALOG, buildCatalog } from '../../src/lint/noise/catalog.js';
 
 function ruleOf(detection: string, logsource = 'logsource:\n    category: process_creation\n    product: windows'): SigmaRule {
@@ -56,6 +56,41 @@ describe('noise score structure', () => {
     expect(score("    selection:\n        CommandLine|contains: 'vssadmin.exe delete shadows /all /quiet'\n    condition: selection")).toBeLessThan(40);
     const sysmon = noiseScore(ruleOf('    selection:\n        EventID: 19\n    condition: selection', 'logsource:\n    product: windows\n    service: sysmon'), { catalog: BUILTIN_CATALOG })!;
     expect(sysmon.level).toBe('high');
+  });
+
+  it('all filters of a branch together add at most NOISE_PARAMS.filterCap bits', () => {
+    const base = "    selection:\n        Image|endswith: '\\powershell.exe'\n";
+    const plain = bits(base + '    condition: selection');
+    const one = bits(base + "    filter_a:\n        ParentImage|endswith: '\\explorer.exe'\n    condition: selection and not filter_a");
+    const three = bits(
+      base +
+        "    filter_a:\n        ParentImage|endswith: '\\explorer.exe'\n    filter_b:\n        User|contains: 'AUTHORI'\n    filter_c:\n        ParentImage|endswith: '\\svchost.exe'\n    condition: selection and not filter_a and not filter_b and not filter_c",
+    );
+    expect(one).toBeGreaterThan(plain);
+    expect(three).toBeGreaterThanOrEqual(one);
+    expect(three - plain).toBeLessThanOrEqual(NOISE_PARAMS.filterCap + 1e-9);
+  });
+
+  it('system DLLs every process loads are common names; a rare module is specific', () => {
+    const imageLoad = 'logsource:\n    category: image_load\n    product: windows';
+    const kernel32 = noiseScore(ruleOf("    selection:\n        ImageLoaded|endswith: '\\kernel32.dll'\n    condition: selection", imageLoad), { catalog: BUILTIN_CATALOG })!;
+    const wshom = noiseScore(ruleOf("    selection:\n        ImageLoaded|endswith: '\\wshom.ocx'\n    condition: selection", imageLoad), { catalog: BUILTIN_CATALOG })!;
+    expect(kernel32.level).toBe('high');
+    expect(kernel32.explanation).toContain('alone matches common activity');
+    expect(wshom.bits).toBeGreaterThan(kernel32.bits + 3);
+  });
+
+  it('a character outside ASCII (emoji, right-to-left override) is rarer than a short ASCII token', () => {
+    const rtl = bits("    selection:\n        CommandLine|contains: '\u202e'\n    condition: selection");
+    const caret = bits("    selection:\n        CommandLine|contains: '^'\n    condition: selection");
+    expect(rtl).toBeGreaterThan(caret + 3);
+  });
+
+  it('events that are already detections (antivirus) start less noisy than the same value in ordinary file events', () => {
+    const det = "    selection:\n        TargetFilename|contains: '\\Temp\\'\n    condition: selection";
+    const av = noiseScore(ruleOf(det, 'logsource:\n    category: antivirus'), { catalog: BUILTIN_CATALOG })!;
+    const file = noiseScore(ruleOf(det, 'logsource:\n    category: file_event\n    product: windows'), { catalog: BUILTIN_CATALOG })!;
+    expect(av.bits).toBeGreaterThan(file.bits + 4);
   });
 
   it('reduces a condition with many alternatives to a bounded number of branches, without blow-up', () => {

@@ -8,10 +8,11 @@
  *     common binaries and paths, event-id-only selections;
  *  3. boolean structure: the condition is reduced to at most MAX_BRANCHES disjuncts (keeping
  *     the least specific: the noisiest branch decides); a conjunction adds its parts' bits
- *     (with diminishing returns), a list of alternatives costs log2(n)/2 bits, `and not`
+ *     (with diminishing returns), a list of alternatives is as noisy as its noisiest value, `and not`
  *     filters add bits according to how much they exclude.
  *  4. optional baseline: matches on benign events measured by the evaluator.
- * The score reads only the detection (never level, status, title, falsepositives or path).
+ * The score reads only the detection, the logsource and the catalog (never level, status, title,
+ * description, falsepositives, tags, author, references or path).
  */
 import type { Condition, Detection, SigmaDocument } from '../../ast/types.js';
 import { lowerNode, type Predicate } from '../../ast/semantics.js';
@@ -39,7 +40,8 @@ export interface NoiseOptions {
 export const MAX_BRANCHES = 32;
 /**
  * The model's constants, in one place (docs/noise.md explains them). Exported so that the
- * calibration experiment (test/lint/noise-auc.test.ts) can show how each one moves the AUC.
+ * calibration (docs/noise.md: tuned on the even-id half of the corpus, reported on the odd half) can
+ * show how each one moves the AUC.
  */
 export const NOISE_PARAMS = {
   /** Bits lost per doubling of an indicator's corpus reach. */
@@ -64,6 +66,23 @@ export const NOISE_PARAMS = {
   branchPenalty: 0,
   /** Scale of the logsource prior. */
   prior: 2,
+  /**
+   * Minimum bits (before the operator factor) of a value with a character outside ASCII
+   * (emoji, a right-to-left override): benign command lines and paths are nearly all ASCII.
+   */
+  nonAscii: 8,
+  /** Bits per literal character of a regex. */
+  regexRate: 0.3,
+  /** Cap of equality on an event-type field (an event-id-only selection). */
+  eventTypeCap: 3,
+  /** Character-class factor of plain words, and of words with spaces. */
+  plainWord: 0.75,
+  spaced: 0.9,
+  /** Operator factor of contains / wildcards, and of starts/ends with. */
+  containsFactor: 0.6,
+  affixFactor: 0.8,
+  /** Bits all `and not` filters of a branch add together, at most. */
+  filterCap: 2,
   /** Score 50 at this many bits; the logistic's width. */
   center: 6.5,
   width: 3,
@@ -96,6 +115,13 @@ const COMMON_BINARIES = new Set([
   'dash', 'zsh', 'ksh', 'grep', 'egrep', 'cat', 'kill', 'pkill', 'chmod', 'chown', 'ls', 'ps', 'id', 'whoami', 'find', 'awk', 'sed', 'cut',
   'perl', 'ruby', 'php', 'python2', 'python3', 'base64', 'crontab', 'systemctl', 'sudo', 'su', 'cp', 'mv', 'rm', 'tar', 'ssh', 'scp',
   'osascript', 'launchctl', 'defaults', 'security', 'open', 'dscl', 'uname', 'hostname', 'ifconfig', 'netstat', 'env', 'nohup',
+  // Everyday Windows tools and the system DLLs nearly every process loads.
+  'tasklist.exe', 'taskkill.exe', 'whoami.exe', 'ipconfig.exe', 'ping.exe', 'hostname.exe', 'systeminfo.exe', 'nslookup.exe', 'timeout.exe',
+  'find.exe', 'findstr.exe', 'where.exe', 'attrib.exe', 'icacls.exe', 'robocopy.exe', 'xcopy.exe', 'tar.exe', 'msbuild.exe', 'csc.exe',
+  'dotnet.exe', 'git.exe', 'code.exe', 'teams.exe', 'onedrive.exe', 'searchprotocolhost.exe', 'runtimebroker.exe', 'sihost.exe', 'ctfmon.exe',
+  'kernel32.dll', 'kernelbase.dll', 'ntdll.dll', 'user32.dll', 'advapi32.dll', 'ws2_32.dll', 'ole32.dll', 'oleaut32.dll', 'combase.dll',
+  'shell32.dll', 'crypt32.dll', 'wininet.dll', 'winhttp.dll', 'urlmon.dll', 'clr.dll', 'clrjit.dll', 'mscoree.dll', 'amsi.dll',
+  'system.management.automation.dll', 'system.management.automation.ni.dll', 'vbscript.dll', 'jscript.dll', 'dbghelp.dll', 'dbgcore.dll',
 ]);
 
 /**
@@ -115,7 +141,6 @@ const COMMON_FRAGMENTS = [
 const CMDLET = /^(get|set|new|remove|add|invoke|start|stop|enable|disable|import|export|test|clear|out|write|read|copy|move|select|convert)-[a-z]+$/;
 const COMMON_PATH = /^(c:)?\\?(windows|program files( \(x86\))?|programdata|users)(\\(system32|syswow64|temp|appdata))?\\?$|^\\?(system32|syswow64|appdata|temp|windows)\\?$|^\/(tmp|usr|bin|etc|var|home)\/?$/;
 
-const OP_FACTOR: Record<string, number> = { eq: 1, startswith: 0.8, endswith: 0.8, contains: 0.6, wildcard: 0.6, any: 0 };
 
 /**
  * Fields whose values name an event type (an API call, an operation, an event id): equality on
@@ -141,7 +166,7 @@ export function intrinsicBits(ind: Indicator, indKey: string = indicatorKey(ind)
   let bits = intrinsicCache.get(key);
   if (bits === undefined) {
     bits = valueBits(ind);
-    if (EVENT_TYPE_FIELD.test(ind.field) && (ind.op === 'eq' || ind.leaf.kind === 'number')) bits = Math.min(bits, 3);
+    if (EVENT_TYPE_FIELD.test(ind.field) && (ind.op === 'eq' || ind.leaf.kind === 'number')) bits = Math.min(bits, NOISE_PARAMS.eventTypeCap);
     intrinsicCache.set(key, bits);
   }
   return bits;
@@ -156,10 +181,10 @@ function valueBits(ind: Indicator): number {
       let core = text;
       for (const f of COMMON_FRAGMENTS) if (core.includes(f)) core = core.split(f).join('\u0000');
       const L = core.replace(/\u0000/g, '').length + (core.includes('\u0000') ? 1 : 0);
-      let factor = OP_FACTOR[ind.op] ?? 0.6;
+      let factor = ind.op === 'eq' ? 1 : ind.op === 'startswith' || ind.op === 'endswith' ? NOISE_PARAMS.affixFactor : NOISE_PARAMS.containsFactor;
       if (ind.field === '*') factor *= 0.8; // keywords: anywhere in the event
       // Character classes: punctuation, digits and mixed text are rarer than plain words.
-      const rich = /[\\/.:=%$_\-{}[\]"'|&<>]/.test(text) || /\d/.test(text) ? 1 : /\s/.test(text) ? 0.9 : 0.75;
+      const rich = /[\\/.:=%$_\-{}[\]"'|&<>]/.test(text) || /\d/.test(text) ? 1 : /\s/.test(text) ? NOISE_PARAMS.spaced : NOISE_PARAMS.plainWord;
       let bits = Math.min(20, NOISE_PARAMS.perChar * factor * rich * Math.min(L, 40));
       // A whole file name (endswith '\\name.exe', or equal to it): as specific as the binary is rare.
       const file = text.replace(/^.*[\\/]/, '');
@@ -167,12 +192,13 @@ function valueBits(ind: Indicator): number {
       if (wholeName) bits = COMMON_BINARIES.has(file) ? NOISE_PARAMS.commonName : Math.max(bits, NOISE_PARAMS.rareName);
       if (COMMON_PATH.test(text)) bits = Math.min(bits, 1.5);
       if (CMDLET.test(text.trim())) bits = Math.min(bits, NOISE_PARAMS.cmdlet);
-      if (L <= 2) bits = Math.min(bits, 0.5);
+      if (/[^\x00-\x7f]/.test(text)) bits = Math.max(bits, NOISE_PARAMS.nonAscii * factor);
+      else if (L <= 2) bits = Math.min(bits, 0.5);
       return bits;
     }
     case 'regex': {
       const literal = leaf.pattern.replace(/\\./g, 'x').replace(/[.*+?^${}()|[\]]/g, '').length;
-      return Math.min(14, 0.3 * literal);
+      return Math.min(14, NOISE_PARAMS.regexRate * literal);
     }
     case 'number':
       // Event ids and codes select an event type, not a behaviour.
@@ -214,8 +240,10 @@ function conjunctionBits(literals: Literal[]): number {
 function branchBits(literals: Literal[]): number {
   const pos = literals.filter((l) => !l.filter);
   const filters = literals.filter((l) => l.filter).map((l) => l.bits);
-  // Filters: at most 4 bits together; they refine, never make a broad selection specific.
-  return conjunctionBits(pos) + Math.min(4, filters.reduce((a, b) => a + b, 0));
+  // Filters: at most filterCap bits together (a known-benign exclusion rarely removes more than
+  // about three quarters of what the selection matches); they refine, never make a broad
+  // selection specific.
+  return conjunctionBits(pos) + Math.min(NOISE_PARAMS.filterCap, filters.reduce((a, b) => a + b, 0));
 }
 
 function prune(branches: Branch[]): Branch[] {
@@ -250,7 +278,7 @@ class Scorer {
         return acc;
       }
       case 'or': {
-        // A list of leaf alternatives: the noisiest value, minus log2(n)/2 for the union.
+        // A list of leaf alternatives: the noisiest value decides (minus listPenalty·log2(n), 0 by default).
         if (p.items.every((i) => i.kind !== 'and' && i.kind !== 'or' && i.kind !== 'not')) {
           const lits = p.items.map((i) => this.literalOf(i, clause)).sort((a, b) => a.bits - b.bits);
           const worst = lits[0]!;
@@ -367,9 +395,9 @@ const LOGSOURCE_PRIOR: [RegExp, number, string][] = [
   [/^linux\|\|auditd$/, -2, 'auditd is high-volume'],
   [/^windows\|ps_(script|module|classic_start|classic_provider_start)\|/, -2, 'PowerShell logging is high-volume'],
   [/^\w*\|(dns_query|dns|proxy|firewall|network_connection|image_load)\|/, -1, 'a high-volume event type'],
-  [/^(aws|azure|gcp|m365|okta|github|google_workspace|onelogin|bitbucket)\|/, -1, 'cloud audit events are routine admin actions'],
+  [/^(aws|azure|gcp|m365|okta|github|google_workspace|onelogin|bitbucket|kubernetes)\|/, -1, 'cloud audit events are routine admin actions'],
   [/^opencanary\|/, 6, 'honeypot events are never benign'],
-  [/^azure\|\|riskdetection$|^windows\|\|windefend$|^rpc_firewall\|/, 3, 'events of this source are already detections'],
+  [/^azure\|\|riskdetection$|^windows\|\|windefend$|^rpc_firewall\||^\w*\|antivirus\|/, 3, 'events of this source are already detections'],
 ];
 
 function logsourcePrior(doc: SigmaDocument): number {
