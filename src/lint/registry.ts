@@ -62,6 +62,16 @@ import { duplicateTitle } from './checks/cross-file/duplicate-title.js';
 import { duplicateDetection } from './checks/cross-file/duplicate-detection.js';
 import { duplicateFilename } from './checks/cross-file/duplicate-filename.js';
 
+import { statusTooYoung } from './checks/metadata/status-too-young.js';
+import { filenameLength } from './checks/metadata/filename-length.js';
+import { filenameConvention } from './checks/metadata/filename-convention.js';
+import { correlationFilenamePrefix } from './checks/metadata/correlation-filename-prefix.js';
+import { ofselectionSingle } from './checks/detection/ofselection-single.js';
+import { fieldnameCast } from './checks/detection/fieldname-cast.js';
+import { invalidHashKv } from './checks/detection/invalid-hash-kv.js';
+import { redundantField } from './checks/detection/redundant-field.js';
+import { windowsProviderName } from './checks/logsource/windows-provider-name.js';
+import { filenamePrefix } from './checks/cross-file/filename-prefix.js';
 export const checks: readonly Check[] = [
   themSingleSelection,
   allOfThem,
@@ -121,6 +131,16 @@ export const checks: readonly Check[] = [
   duplicateTitle,
   duplicateDetection,
   duplicateFilename,
+  statusTooYoung,
+  filenameLength,
+  filenameConvention,
+  correlationFilenamePrefix,
+  ofselectionSingle,
+  fieldnameCast,
+  invalidHashKv,
+  redundantField,
+  windowsProviderName,
+  filenamePrefix,
 ];
 
 const byKey = new Map<string, Check>();
