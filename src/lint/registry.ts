@@ -72,6 +72,11 @@ import { invalidHashKv } from './checks/detection/invalid-hash-kv.js';
 import { redundantField } from './checks/detection/redundant-field.js';
 import { windowsProviderName } from './checks/logsource/windows-provider-name.js';
 import { filenamePrefix } from './checks/cross-file/filename-prefix.js';
+import { missingAsterisk } from './checks/detection/missing-asterisk.js';
+import { spaceFieldname } from './checks/detection/space-fieldname.js';
+import { fieldDuplicateValue } from './checks/detection/field-duplicate-value.js';
+import { fieldUserLocalized } from './checks/detection/field-user-localized.js';
+import { invalidFieldname } from './checks/detection/invalid-fieldname.js';
 export const checks: readonly Check[] = [
   themSingleSelection,
   allOfThem,
@@ -141,6 +146,11 @@ export const checks: readonly Check[] = [
   redundantField,
   windowsProviderName,
   filenamePrefix,
+  missingAsterisk,
+  spaceFieldname,
+  fieldDuplicateValue,
+  fieldUserLocalized,
+  invalidFieldname,
 ];
 
 const byKey = new Map<string, Check>();

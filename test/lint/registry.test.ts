@@ -9,6 +9,7 @@ import { DETECTION_CASES } from './cases/detection.js';
 import { CROSS_FILE_CASES } from './cases/cross-file.js';
 import { NOISE_CASES } from './cases/noise.js';
 import { ADDED_CASES } from './cases/added.js';
+import { SIGMAHQ_MORE_CASES } from './cases/sigmahq-more.js';
 
 describe('check registry', () => {
   it('codes and names are unique, codes carry their family prefix', () => {
@@ -20,7 +21,7 @@ describe('check registry', () => {
   });
 
   it('every check has valid/invalid tests with at least one purpose-built invalid rule that fires', () => {
-    const tested = [...METADATA_CASES, ...TAG_CASES, ...LOGSOURCE_CASES, ...DETECTION_CASES, ...CROSS_FILE_CASES, ...NOISE_CASES, ...ADDED_CASES];
+    const tested = [...METADATA_CASES, ...TAG_CASES, ...LOGSOURCE_CASES, ...DETECTION_CASES, ...CROSS_FILE_CASES, ...NOISE_CASES, ...ADDED_CASES, ...SIGMAHQ_MORE_CASES];
     const byCode = new Map(tested.map((t) => [t.code, t]));
     for (const c of checks) {
       const t = byCode.get(c.meta.code);

@@ -8,7 +8,7 @@ export const themSingleSelection: Check = {
     why: "'1 of them' over a single selection is just that selection; naming it says what the rule means.",
     bad: 'detection:\n    selection:\n        Image|endswith: \\certutil.exe\n    condition: 1 of them',
     good: 'detection:\n    selection:\n        Image|endswith: \\certutil.exe\n    condition: selection',
-    pysigma: ['them_condition_with_single_detection'],
+    pysigma: ['them_condition_with_single_detection', 'sigmahq_ofthem_condition'],
   },
   check(ctx) {
     const det = detectionOf(ctx.document);
