@@ -10,7 +10,11 @@ interface Args {
 export const listCommand: CommandModule<object, Args> = {
   command: 'list <what>',
   describe: 'List conversion targets, pipelines or output formats',
-  builder: (y) => y.positional('what', { choices: ['targets', 'pipelines', 'formats'] as const, demandOption: true }),
+  builder: (y) =>
+    y
+      .positional('what', { choices: ['targets', 'pipelines', 'formats'] as const, demandOption: true })
+      .example('$0 list pipelines', 'the built-in pipelines and the targets they serve')
+      .example('$0 list formats', 'output formats per target (use with convert --format)'),
   handler: (argv) => {
     const rows: [string, string][] = [];
     if (argv.what === 'targets') for (const b of listBackends()) rows.push([b.name, `${b.description}${b.defaultPipelines?.length ? ` (default pipelines: ${b.defaultPipelines.join(', ')})` : ''}`]);
