@@ -5,11 +5,9 @@
  * not compile in strict mode): the parser does the authoritative checks itself, and schema
  * findings are reported as warnings (P008), minus the known-wrong ones.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import ruleSchema from '../data/schemas/sigma-detection-rule-schema.json' with { type: 'json' };
-import correlationSchema from '../data/schemas/sigma-correlation-rules-schema.json' with { type: 'json' };
-import filterSchema from '../data/schemas/sigma-filters-schema.json' with { type: 'json' };
+import type { ErrorObject, ValidateFunction } from 'ajv';
+// Compiled ahead of time from src/data/schemas by scripts/gen-schema-validators.mjs.
+import * as generated from './generated/schema-validators.js';
 
 export type SchemaKind = 'rule' | 'correlation' | 'filter';
 
@@ -19,20 +17,7 @@ export interface SchemaFinding {
   message: string;
 }
 
-let validators: Record<SchemaKind, ValidateFunction> | undefined;
-
-function getValidators(): Record<SchemaKind, ValidateFunction> {
-  if (validators) return validators;
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
-  const addFormats = (addFormatsModule as unknown as { default?: (a: Ajv2020) => void }).default ?? (addFormatsModule as unknown as (a: Ajv2020) => void);
-  addFormats(ajv);
-  validators = {
-    rule: ajv.compile(ruleSchema),
-    correlation: ajv.compile(correlationSchema),
-    filter: ajv.compile(filterSchema),
-  };
-  return validators;
-}
+const validators = generated as unknown as Record<SchemaKind, ValidateFunction>;
 
 /** Findings the parser checks better itself, or where the schema contradicts the specification. */
 function isKnownSchemaGap(kind: SchemaKind, e: ErrorObject): boolean {
@@ -57,7 +42,7 @@ function isKnownSchemaGap(kind: SchemaKind, e: ErrorObject): boolean {
 }
 
 export function validateSchema(kind: SchemaKind, data: unknown): SchemaFinding[] {
-  const validate = getValidators()[kind];
+  const validate = validators[kind];
   if (validate(data)) return [];
   const out: SchemaFinding[] = [];
   const seen = new Set<string>();
