@@ -28,6 +28,8 @@ export interface ExprContext {
   column(field: string): ColumnRef;
   /** Columns read, for metadata. */
   used: Set<string>;
+  /** Under an odd number of not()s (see `twoValued`). */
+  negated?: boolean;
 }
 
 const isString = (c: ColumnRef): boolean => c.type === 'string';
@@ -99,6 +101,16 @@ interface Rendered {
 
 const atom = (text: string): Rendered => ({ text, prec: 'atom' });
 
+/**
+ * A leaf that Kusto evaluates to null on missing or unparsable input (`null < 3`,
+ * `todouble("x") < 3`, `ipv4_is_in_range("fe80::1", …)`). `where` drops a null row, which under
+ * an even number of not()s is what Sigma's "false" does too; under an odd number,
+ * `not(null)` stays null where Sigma's `not false` is true, so the leaf is made two-valued.
+ */
+function twoValued(text: string, ctx: ExprContext): Rendered {
+  return atom(ctx.negated ? `coalesce(${text}, false)` : text);
+}
+
 function stringLeaf(p: Extract<Predicate, { kind: 'string' }>, ctx: ExprContext): Rendered {
   const cs = p.cased ? 'cs' : 'ci';
   if (p.field === null) {
@@ -144,11 +156,17 @@ function leaf(p: Predicate, ctx: ExprContext): Rendered {
       const col = ctx.column(p.field);
       if (p.timePart) {
         if (col.type !== 'datetime') fail('C003', `${p.field}: the ${p.timePart} modifier needs a datetime column (${col.type})`, p.field);
-        return atom(`datetime_part(${kqlString(KQL_TIME_PARTS[p.timePart])}, ${col.expr}) ${OP.compare[p.op]} ${p.value}`);
+        return twoValued(`datetime_part(${kqlString(KQL_TIME_PARTS[p.timePart])}, ${col.expr}) ${OP.compare[p.op]} ${p.value}`, ctx);
       }
-      if (NUMERIC.has(col.type)) return atom(`${col.expr} ${OP.compare[p.op]} ${p.value}`);
+      // `null == 5` is false in Kusto (not null): only ordering comparisons need twoValued.
+      if (NUMERIC.has(col.type)) return p.op === 'eq' ? atom(`${col.expr} == ${p.value}`) : twoValued(`${col.expr} ${OP.compare[p.op]} ${p.value}`, ctx);
+      if (p.op === 'eq' && isString(col)) {
+        // Sigma compares numbers as numbers: "05" and "5.0" equal 5 (todouble(non-number) == 5 is false).
+        const numeric = `todouble(${col.expr}) == ${p.value}`;
+        return /^-?\d+(\.\d+)?$/.test(p.raw) ? atom(numeric) : { text: `${col.expr} == ${kqlString(p.raw)} or ${numeric}`, prec: 'or' };
+      }
       if (p.op === 'eq') return atom(`${asString(col)} == ${kqlString(p.raw)}`);
-      if (isString(col)) return atom(`todouble(${col.expr}) ${OP.compare[p.op]} ${p.value}`);
+      if (isString(col)) return twoValued(`todouble(${col.expr}) ${OP.compare[p.op]} ${p.value}`, ctx);
       return fail('C003', `${p.field}: numeric comparison on a ${col.type} column`, p.field);
     }
     case 'boolean': {
@@ -169,7 +187,7 @@ function leaf(p: Predicate, ctx: ExprContext): Rendered {
       const col = ctx.column(p.field);
       const fn = p.cidr.version === 4 ? 'ipv4_is_in_range' : 'ipv6_is_in_range';
       // As written (validated by the parser); Kusto masks host bits itself.
-      return atom(`${fn}(${asString(col)}, ${kqlString(p.cidr.raw)})`);
+      return twoValued(`${fn}(${asString(col)}, ${kqlString(p.cidr.raw)})`, ctx);
     }
     case 'fieldref': {
       const a = ctx.column(p.field);
@@ -262,7 +280,7 @@ export function render(p: Predicate, ctx: ExprContext): Rendered {
     case 'or':
       return orOf(groupEquals(p.items, ctx).map((r) => (r.prec === 'or' ? atom(`(${r.text})`) : r)));
     case 'not': {
-      const inner = render(p.item, ctx);
+      const inner = render(p.item, { ...ctx, negated: !ctx.negated });
       return atom(`not(${inner.text})`);
     }
     default:

@@ -1,0 +1,571 @@
+/**
+ * A small interpreter of the KQL subset the backend emits for detection rules, with Kusto's
+ * documented semantics, for cross-checking the backend against Sigil's evaluator on generated
+ * rules and events (test/backends/kql/semantics.property.test.ts). It evaluates a query against
+ * ONE row and says whether the row survives every `| where`.
+ *
+ * Covered:
+ * - `Table | where <expr> | where <expr> …` (nothing else: `extend`, `project`, `summarize` throw);
+ * - `and`, `or` (and binds tighter), `not(…)`, parentheses, `true`, `false`;
+ * - `=~ !~ == !=`, `in~ in !in~ !in (…)`, `contains[_cs]`, `startswith[_cs]`, `endswith[_cs]`
+ *   and their `!` forms, `matches regex` (RE2 via re2js, searching, inline `(?is)` flags);
+ * - `< <= > >= == !=` on numbers with Kusto's null rules (null == x → false, null != x → true,
+ *   null < x → null; `where` keeps only true; `not(null)` is null; `and`/`or` three-valued);
+ * - `isempty isnotempty isnull isnotnull tostring todouble coalesce ipv4_is_in_range` (null for
+ *   text that is no IPv4 address; `ipv6_is_in_range` and `datetime_part` throw);
+ * - column references `Name`, `['Name']`, dynamic paths `Col.a`, `Col["a"]`; `* contains[_cs]` and
+ *   `* matches regex` (any column of the row);
+ * - string literals `"…"` / `'…'` with Kusto's escapes (`\\ \" \' \n \r \t \uXXXX`), verbatim
+ *   `@"…"` / `@'…'` (quote doubled), and the `h`/`H` obfuscation prefix on either.
+ *
+ * Anything else THROWS — an unknown operator, function, escape, a case-insensitive comparison on
+ * non-ASCII text (Kusto's folding is not modelled), a string column holding a non-string — so the
+ * property test cannot pass by silently misreading a query.
+ *
+ * Rows: `column → value`. With a schema (column → KQL type) an unknown column is a binding error;
+ * a missing string column reads as "" (Kusto strings are never null), a missing column of any
+ * other type as null. Without a schema every column is a string.
+ */
+import { RE2JS } from 're2js';
+
+export type Row = Record<string, unknown>;
+
+type Value =
+  | { t: 'string'; v: string }
+  | { t: 'number'; v: number | null }
+  | { t: 'bool'; v: boolean | null }
+  | { t: 'dynamic'; v: unknown };
+
+interface Tok {
+  k: 'str' | 'word' | 'num' | 'op';
+  v: string;
+  at: number;
+}
+
+// ---------------------------------------------------------------------------
+// Tokens
+
+const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', "'": "'", n: '\n', r: '\r', t: '\t' };
+
+/** Reads a string literal at `s[at]` (optionally `h`/`H`-prefixed, optionally `@` verbatim). */
+export function readKqlString(s: string, at: number): { value: string; end: number } {
+  let i = at;
+  if (s[i] === 'h' || s[i] === 'H') i++;
+  const verbatim = s[i] === '@';
+  if (verbatim) i++;
+  const q = s[i];
+  if (q !== '"' && q !== "'") throw new Error(`expected a string literal at ${at}: ${s.slice(at, at + 20)}`);
+  i++;
+  let value = '';
+  for (; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '\n' || c === '\r') throw new Error(`newline inside a string literal at ${i}`);
+    if (verbatim) {
+      if (c === q) {
+        if (s[i + 1] === q) {
+          value += q;
+          i++;
+          continue;
+        }
+        return { value, end: i + 1 };
+      }
+      value += c;
+      continue;
+    }
+    if (c === q) return { value, end: i + 1 };
+    if (c !== '\\') {
+      value += c;
+      continue;
+    }
+    const n = s[i + 1];
+    if (n !== undefined && Object.hasOwn(SIMPLE_ESCAPES, n)) {
+      value += SIMPLE_ESCAPES[n];
+      i++;
+    } else if (n === 'u' && /^[0-9A-Fa-f]{4}$/.test(s.slice(i + 2, i + 6))) {
+      value += String.fromCharCode(parseInt(s.slice(i + 2, i + 6), 16));
+      i += 5;
+    } else throw new Error(`escape \\${n ?? ''} at ${i} is not one the interpreter knows`);
+  }
+  throw new Error(`unterminated string literal at ${at}`);
+}
+
+const OPS = ['=~', '!~', '==', '!=', '<=', '>=', '<', '>', '(', ')', ',', '.', '[', ']', '*', '|'];
+
+function tokenize(s: string): Tok[] {
+  const out: Tok[] = [];
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i]!;
+    if (c === ' ' || c === '\n' || c === '\r' || c === '\t') {
+      i++;
+      continue;
+    }
+    if (c === '/' && s[i + 1] === '/') throw new Error(`comment at ${i}: not emitted by the backend`);
+    if (c === '"' || c === "'" || (c === '@' && (s[i + 1] === '"' || s[i + 1] === "'")) || ((c === 'h' || c === 'H') && /^@?["']/.test(s.slice(i + 1, i + 3)))) {
+      const r = readKqlString(s, i);
+      out.push({ k: 'str', v: r.value, at: i });
+      i = r.end;
+      continue;
+    }
+    if (/[0-9]/.test(c) || (c === '-' && /[0-9]/.test(s[i + 1] ?? '') && !/^(word|num|str)$/.test(out[out.length - 1]?.k ?? '') && out[out.length - 1]?.v !== ')')) {
+      const m = /^-?[0-9]+(\.[0-9]+)?/.exec(s.slice(i))!;
+      if (/^[A-Za-z_]/.test(s.slice(i + m[0].length))) throw new Error(`unknown literal at ${i}: ${s.slice(i, i + 12)}`);
+      out.push({ k: 'num', v: m[0], at: i });
+      i += m[0].length;
+      continue;
+    }
+    if (/[A-Za-z_]/.test(c)) {
+      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(s.slice(i))!;
+      let w = m[0];
+      i += w.length;
+      // `in~` is one operator.
+      if (w === 'in' && s[i] === '~') {
+        w = 'in~';
+        i++;
+      }
+      out.push({ k: 'word', v: w, at: i - w.length });
+      continue;
+    }
+    if (c === '!' && /[a-z]/.test(s[i + 1] ?? '')) {
+      const m = /^![a-z_]+~?/.exec(s.slice(i))!;
+      out.push({ k: 'word', v: m[0], at: i });
+      i += m[0].length;
+      continue;
+    }
+    const op = OPS.find((o) => s.startsWith(o, i));
+    if (!op) throw new Error(`unexpected character ${JSON.stringify(c)} at ${i}`);
+    out.push({ k: 'op', v: op, at: i });
+    i += op.length;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Values
+
+/** Non-ASCII characters that have a case (upper or lower form): Kusto's folding of them is not modelled. */
+function hasNonAsciiCase(s: string): boolean {
+  for (const c of s) if (c > '\x7f' && (c.toLowerCase() !== c || c.toUpperCase() !== c)) return true;
+  return false;
+}
+
+function lowerAscii(s: string, what: string): string {
+  // Kusto folds case with its own (ordinal, invariant-culture) rules; only ASCII and caseless
+  // characters (dashes, symbols) are modelled.
+  if (hasNonAsciiCase(s)) throw new Error(`case-insensitive ${what} on non-ASCII text ${JSON.stringify(s)}: not modelled`);
+  return s.toLowerCase();
+}
+
+const str = (v: string): Value => ({ t: 'string', v });
+const bool = (v: boolean | null): Value => ({ t: 'bool', v });
+
+function asString(x: Value, what: string): string {
+  if (x.t !== 'string') throw new Error(`${what} needs a string operand, got ${x.t} (Kusto would need tostring())`);
+  return x.v;
+}
+
+function asBool(x: Value, what: string): boolean | null {
+  if (x.t !== 'bool') throw new Error(`${what} needs a bool, got ${x.t}`);
+  return x.v;
+}
+
+function toStringValue(x: Value): string {
+  switch (x.t) {
+    case 'string':
+      return x.v;
+    case 'number':
+      if (x.v === null) return '';
+      if (!Number.isInteger(x.v)) throw new Error(`tostring of the real ${x.v}: Kusto's real formatting is not modelled`);
+      return String(x.v);
+    case 'bool':
+      return x.v === null ? '' : String(x.v);
+    case 'dynamic':
+      if (x.v === null || x.v === undefined) return '';
+      if (typeof x.v === 'string') return x.v;
+      if (typeof x.v === 'number' && Number.isInteger(x.v)) return String(x.v);
+      if (typeof x.v === 'boolean') return String(x.v);
+      throw new Error(`tostring of dynamic ${JSON.stringify(x.v)}: not modelled`);
+  }
+}
+
+/** todouble(string): a plain decimal number, or null for text that is clearly not a number. */
+function toDouble(x: Value): Value {
+  if (x.t === 'number') return x;
+  const s = asString(x, 'todouble');
+  const decimal = /^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+  if (decimal.test(s)) return { t: 'number', v: Number(s) };
+  // Numbers with surrounding whitespace, a '+', hex, "NaN"/"Infinity": .NET parsing rules not
+  // modelled. Anything else is clearly no number: todouble returns null (documented).
+  const t = s.trim().replace(/^\+/, '');
+  if (decimal.test(t) || /^-?0[xX][0-9a-fA-F]+$/.test(t) || /^-?(nan|inf)/i.test(t)) throw new Error(`todouble(${JSON.stringify(s)}): parsing not modelled`);
+  return { t: 'number', v: null };
+}
+
+function ipv4(s: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return undefined;
+  return parts.reduce((a, p) => a * 256 + p, 0);
+}
+
+function ipv4InRange(ip: string, range: string): boolean | null {
+  const [base, bits] = range.split('/') as [string, string | undefined];
+  const a = ipv4(ip);
+  // Kusto parses partial forms ("5", "10.1") by rules not modelled here; text with other
+  // characters is clearly no IPv4 address (the function returns null, as documented).
+  if (a === undefined && /^[\d.]+$/.test(ip)) throw new Error(`ipv4_is_in_range(${JSON.stringify(ip)}): parsing not modelled`);
+  const b = ipv4(base);
+  const n = bits === undefined ? 32 : Number(bits);
+  if (b === undefined || !(n >= 0 && n <= 32)) throw new Error(`ipv4_is_in_range: range ${range} not modelled`);
+  if (a === undefined) return null;
+  const size = 2 ** (32 - n);
+  return Math.floor(a / size) === Math.floor(b / size);
+}
+
+// ---------------------------------------------------------------------------
+// Parser + evaluator (one pass: the row is known while parsing)
+
+export interface RunOptions {
+  /** The table the query must read. */
+  table?: string;
+  /** Column → KQL type; absent: every column is a string. */
+  columns?: ReadonlyMap<string, string>;
+}
+
+/** Kinds of constructs seen while evaluating (for coverage counts in tests). */
+export type Feature = string;
+
+class Evaluator {
+  i = 0;
+  constructor(
+    readonly toks: Tok[],
+    readonly row: Row,
+    readonly opts: RunOptions,
+    readonly seen: Set<Feature>,
+  ) {}
+
+  peek(o = 0): Tok | undefined {
+    return this.toks[this.i + o];
+  }
+  next(): Tok {
+    const t = this.toks[this.i++];
+    if (!t) throw new Error('unexpected end of query');
+    return t;
+  }
+  is(v: string, o = 0): boolean {
+    const t = this.peek(o);
+    return t !== undefined && t.k !== 'str' && t.v === v;
+  }
+  expect(v: string): void {
+    const t = this.next();
+    if (t.k === 'str' || t.v !== v) throw new Error(`expected ${v} at ${t.at}, got ${JSON.stringify(t.v)}`);
+  }
+
+  column(name: string): Value {
+    const cols = this.opts.columns;
+    const type = cols ? cols.get(name) : 'string';
+    if (type === undefined) throw new Error(`column ${name} is not in the table's schema`);
+    const has = Object.hasOwn(this.row, name);
+    const raw = has ? this.row[name] : undefined;
+    switch (type) {
+      case 'string':
+        if (raw === undefined) return str('');
+        if (typeof raw !== 'string') throw new Error(`string column ${name} holds ${JSON.stringify(raw)}`);
+        return str(raw);
+      case 'int':
+      case 'long':
+      case 'real':
+      case 'double':
+        if (raw === undefined || raw === null) return { t: 'number', v: null };
+        if (typeof raw !== 'number') throw new Error(`${type} column ${name} holds ${JSON.stringify(raw)}`);
+        return { t: 'number', v: raw };
+      case 'bool':
+        if (raw === undefined || raw === null) return bool(null);
+        if (typeof raw !== 'boolean') throw new Error(`bool column ${name} holds ${JSON.stringify(raw)}`);
+        return bool(raw);
+      case 'dynamic':
+        return { t: 'dynamic', v: raw ?? null };
+      default:
+        throw new Error(`column type ${type} (${name}) not modelled`);
+    }
+  }
+
+  /** Every column's string form, for `*` searches. */
+  allStrings(): string[] {
+    const cols = this.opts.columns;
+    const out: string[] = [];
+    for (const [name, value] of Object.entries(this.row)) {
+      const type = cols ? cols.get(name) : 'string';
+      if (type === undefined) throw new Error(`column ${name} is not in the table's schema`);
+      // Which non-string columns `*` searches (and how it renders them) is not modelled.
+      if (type !== 'string') throw new Error(`* search over a row with a ${type} column (${name}) is not modelled`);
+      if (typeof value !== 'string') throw new Error(`string column ${name} holds ${JSON.stringify(value)}`);
+      out.push(value);
+    }
+    // Absent string columns read as "" (their search result is that of "").
+    out.push('');
+    return out;
+  }
+
+  query(): boolean {
+    const t = this.next();
+    if (t.k !== 'word') throw new Error(`a query starts with a table name, got ${JSON.stringify(t.v)}`);
+    if (this.opts.table !== undefined && t.v !== this.opts.table) throw new Error(`query reads ${t.v}, expected ${this.opts.table}`);
+    let keep = true;
+    while (this.peek()) {
+      this.expect('|');
+      const op = this.next();
+      if (op.k !== 'word' || op.v !== 'where') throw new Error(`tabular operator ${JSON.stringify(op.v)} is not modelled`);
+      this.seen.add('where');
+      const v = asBool(this.or(), 'where');
+      // `where` keeps a row only when the predicate is true (null counts as false).
+      if (v !== true) keep = false;
+      if (this.peek() && !this.is('|')) throw new Error(`unexpected ${JSON.stringify(this.peek()!.v)} at ${this.peek()!.at}`);
+    }
+    return keep;
+  }
+
+  or(): Value {
+    let left = this.and();
+    while (this.is('or')) {
+      this.next();
+      this.seen.add('or');
+      const right = this.and();
+      const a = asBool(left, 'or');
+      const b = asBool(right, 'or');
+      left = bool(a === true || b === true ? true : a === null || b === null ? null : false);
+    }
+    return left;
+  }
+
+  and(): Value {
+    let left = this.unary();
+    while (this.is('and')) {
+      this.next();
+      this.seen.add('and');
+      const right = this.unary();
+      const a = asBool(left, 'and');
+      const b = asBool(right, 'and');
+      left = bool(a === false || b === false ? false : a === null || b === null ? null : true);
+    }
+    return left;
+  }
+
+  unary(): Value {
+    if (this.is('not') && this.is('(', 1)) {
+      this.next();
+      this.next();
+      this.seen.add('not');
+      const v = asBool(this.or(), 'not');
+      this.expect(')');
+      return bool(v === null ? null : !v);
+    }
+    return this.comparison();
+  }
+
+  comparison(): Value {
+    if (this.is('*')) {
+      this.next();
+      const op = this.next();
+      const words = op.v === 'matches' ? (this.expect('regex'), 'matches regex') : op.v;
+      const rhs = this.next();
+      if (rhs.k !== 'str') throw new Error(`* ${words} needs a string literal`);
+      this.seen.add(`* ${words}`);
+      const test = this.stringOp(words);
+      return bool(this.allStrings().some((s) => test(s, rhs.v)));
+    }
+    const left = this.operand();
+    const t = this.peek();
+    if (!t || t.k === 'str' || t.k === 'num' || [')', '|', ','].includes(t.v) || t.v === 'and' || t.v === 'or') return left;
+    this.next();
+    const op = t.v === 'matches' ? (this.expect('regex'), 'matches regex') : t.v;
+    if (op === 'in' || op === 'in~' || op === '!in' || op === '!in~') {
+      this.seen.add(op);
+      this.expect('(');
+      const items: Value[] = [this.operand()];
+      while (this.is(',')) {
+        this.next();
+        items.push(this.operand());
+      }
+      this.expect(')');
+      const hit = items.some((x) => this.equals(left, x, op.endsWith('~')) === true);
+      return bool(op.startsWith('!') ? !hit : hit);
+    }
+    if (['<', '<=', '>', '>='].includes(op)) {
+      this.seen.add('numeric compare');
+      const right = this.operand();
+      if (left.t !== 'number' || right.t !== 'number') throw new Error(`${op} needs numbers, got ${left.t} and ${right.t}`);
+      if (left.v === null || right.v === null) return bool(null);
+      const a = left.v;
+      const b = right.v;
+      return bool(op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b);
+    }
+    if (op === '==' || op === '!=' || op === '=~' || op === '!~') {
+      const right = this.operand();
+      this.seen.add(left.t === 'number' ? `number ${op}` : op);
+      const eq = this.equals(left, right, op === '=~' || op === '!~');
+      if (op === '==' || op === '=~') return bool(eq);
+      return bool(eq === null ? null : !eq);
+    }
+    const test = this.stringOp(op);
+    this.seen.add(op);
+    const right = this.operand();
+    return bool(test(asString(left, op), asString(right, op)));
+  }
+
+  /** Kusto equality; null == non-null is false, null == null is null (documented). */
+  equals(a: Value, b: Value, insensitive: boolean): boolean | null {
+    if (a.t === 'string' && b.t === 'string') return insensitive ? lowerAscii(a.v, '=~') === lowerAscii(b.v, '=~') : a.v === b.v;
+    if (insensitive) throw new Error(`=~ / in~ on ${a.t} and ${b.t}`);
+    if (a.t === 'number' && b.t === 'number') {
+      if (a.v === null && b.v === null) return null;
+      if (a.v === null || b.v === null) return false;
+      return a.v === b.v;
+    }
+    if (a.t === 'bool' && b.t === 'bool') {
+      if (a.v === null && b.v === null) return null;
+      if (a.v === null || b.v === null) return false;
+      return a.v === b.v;
+    }
+    throw new Error(`== between ${a.t} and ${b.t} is not modelled`);
+  }
+
+  stringOp(op: string): (s: string, x: string) => boolean {
+    const negate = op.startsWith('!');
+    const base = negate ? op.slice(1) : op;
+    let f: (s: string, x: string) => boolean;
+    switch (base) {
+      case 'contains':
+        f = (s, x) => lowerAscii(s, op).includes(lowerAscii(x, op));
+        break;
+      case 'contains_cs':
+        f = (s, x) => s.includes(x);
+        break;
+      case 'startswith':
+        f = (s, x) => lowerAscii(s, op).startsWith(lowerAscii(x, op));
+        break;
+      case 'startswith_cs':
+        f = (s, x) => s.startsWith(x);
+        break;
+      case 'endswith':
+        f = (s, x) => lowerAscii(s, op).endsWith(lowerAscii(x, op));
+        break;
+      case 'endswith_cs':
+        f = (s, x) => s.endsWith(x);
+        break;
+      case 'matches regex':
+        if (negate) throw new Error('!matches regex does not exist');
+        f = (s, x) => regex(x).matcher(s).find();
+        break;
+      default:
+        throw new Error(`operator ${JSON.stringify(op)} is not modelled`);
+    }
+    return negate ? (s, x) => !f(s, x) : f;
+  }
+
+  operand(): Value {
+    const t = this.next();
+    if (t.k === 'str') return str(t.v);
+    if (t.k === 'num') return { t: 'number', v: Number(t.v) };
+    if (t.k === 'op' && t.v === '(') {
+      const v = this.or();
+      this.expect(')');
+      return v;
+    }
+    if (t.k === 'op' && t.v === '[') {
+      const name = this.next();
+      if (name.k !== 'str') throw new Error(`['…'] needs a string at ${name.at}`);
+      this.expect(']');
+      return this.path(this.column(name.v));
+    }
+    if (t.k !== 'word') throw new Error(`unexpected ${JSON.stringify(t.v)} at ${t.at}`);
+    if (t.v === 'true' || t.v === 'false') return bool(t.v === 'true');
+    if (this.is('(')) return this.call(t.v);
+    return this.path(this.column(t.v));
+  }
+
+  path(base: Value): Value {
+    let v = base;
+    while (this.is('.') || this.is('[')) {
+      if (v.t !== 'dynamic') throw new Error(`member access on a ${v.t} value`);
+      const dot = this.next().v === '.';
+      const key = this.next();
+      if (dot ? key.k !== 'word' : key.k !== 'str') throw new Error(`bad member access at ${key.at}`);
+      if (!dot) this.expect(']');
+      const obj = v.v;
+      this.seen.add('dynamic member');
+      v = { t: 'dynamic', v: obj !== null && typeof obj === 'object' && !Array.isArray(obj) && Object.hasOwn(obj, key.v) ? (obj as Record<string, unknown>)[key.v] : null };
+    }
+    return v;
+  }
+
+  call(name: string): Value {
+    this.expect('(');
+    const args: Value[] = [this.or()];
+    while (this.is(',')) {
+      this.next();
+      args.push(this.or());
+    }
+    this.expect(')');
+    const one = (): Value => {
+      if (args.length !== 1) throw new Error(`${name} takes one argument`);
+      return args[0]!;
+    };
+    this.seen.add(name);
+    switch (name) {
+      case 'tostring':
+        return str(toStringValue(one()));
+      case 'todouble':
+        return toDouble(one());
+      case 'isempty':
+      case 'isnotempty': {
+        const x = one();
+        const empty = x.t === 'string' ? x.v === '' : x.v === null || x.v === undefined || x.v === '';
+        return bool(name === 'isempty' ? empty : !empty);
+      }
+      case 'isnull':
+      case 'isnotnull': {
+        const x = one();
+        // Strings are never null in Kusto.
+        const isNull = x.t === 'string' ? false : x.v === null || x.v === undefined;
+        return bool(name === 'isnull' ? isNull : !isNull);
+      }
+      case 'coalesce': {
+        // The first non-null argument (all of one type; only bools are emitted).
+        if (args.length < 2 || args.some((a) => a.t !== 'bool')) throw new Error('coalesce of non-bool arguments is not modelled');
+        return args.find((a) => a.v !== null) ?? bool(null);
+      }
+      case 'ipv4_is_in_range': {
+        if (args.length !== 2) throw new Error('ipv4_is_in_range takes two arguments');
+        return bool(ipv4InRange(asString(args[0]!, name), asString(args[1]!, name)));
+      }
+      default:
+        throw new Error(`function ${name}() is not modelled`);
+    }
+  }
+}
+
+const regexCache = new Map<string, RE2JS>();
+
+/** Kusto's `matches regex`: RE2, searching; flags only inline. */
+function regex(source: string): RE2JS {
+  let re = regexCache.get(source);
+  if (!re) {
+    re = RE2JS.compile(source);
+    regexCache.set(source, re);
+  }
+  return re;
+}
+
+/** Whether the row passes the query. Throws on anything outside the modelled subset. */
+export function runKql(query: string, row: Row, opts: RunOptions = {}, seen: Set<Feature> = new Set()): boolean {
+  return new Evaluator(tokenize(query), row, opts, seen).query();
+}
+
+/** The string literals of a query, decoded by the interpreter's tokenizer (for cross-checks). */
+export function stringLiterals(query: string): string[] {
+  return tokenize(query)
+    .filter((t) => t.k === 'str')
+    .map((t) => t.v);
+}
