@@ -41,7 +41,8 @@ export function createEngine(rules: readonly SigmaRule[], options: EngineOptions
   const index = new RuleIndex(matchers.map((m) => (m.ok ? m.predicate : undefined)));
   const all = matchers.map((_, i) => i).filter((i) => matchers[i]!.ok);
   const allEligible = new Uint8Array(matchers.length).fill(1);
-  const partitions = new Map<string, Partition>();
+  /** By Channel, then EventID (no per-event key string). */
+  const partitions = new Map<string, Map<number | null, Partition>>();
   const everything: Partition = { eligible: allEligible, unindexed: index.unindexed };
 
   const partitionFor = (ev: EventView): Partition => {
@@ -50,23 +51,35 @@ export function createEngine(rules: readonly SigmaRule[], options: EngineOptions
     if (typeof channel !== 'string') return everything;
     const idRaw = ev.value('EventID');
     const eventId = typeof idRaw === 'number' ? idRaw : typeof idRaw === 'string' && /^\d+$/.test(idRaw) ? Number(idRaw) : null;
-    const key = `${channel}\u0000${eventId}`;
-    let p = partitions.get(key);
+    let byId = partitions.get(channel);
+    if (!byId) partitions.set(channel, (byId = new Map()));
+    let p = byId.get(eventId);
     if (!p) {
       const eligible = new Uint8Array(matchers.length);
       matchers.forEach((m, i) => {
         if (logsourceSees(m.rule.logsource, { channel, eventId })) eligible[i] = 1;
       });
       p = { eligible, unindexed: index.unindexed.filter((i) => eligible[i]) };
-      partitions.set(key, p);
+      byId.set(eventId, p);
     }
     return p;
   };
 
-  // Per-evaluation marks: a rule is tested at most once per event.
+  // Per-evaluation state, reused: a rule is tested at most once per event (marks by
+  // generation; the index reports each rule once, but unindexed rules come first).
   const mark = new Uint32Array(matchers.length);
   let generation = 0;
   let lastTested = 0;
+  let tested = 0;
+  let current: EventView | null = null;
+  let eligible: Uint8Array = allEligible;
+  const hits: number[] = [];
+  const visit = (i: number): void => {
+    if (mark[i] === generation || !eligible[i]) return;
+    mark[i] = generation;
+    tested++;
+    if (matchers[i]!.test(current!)) hits.push(i);
+  };
 
   const engine: Engine = {
     matchers,
@@ -77,8 +90,8 @@ export function createEngine(rules: readonly SigmaRule[], options: EngineOptions
     evaluate(event) {
       const ev = toView(event);
       const part = partitionFor(ev);
-      const hits: number[] = [];
-      let tested = 0;
+      hits.length = 0;
+      tested = 0;
       if (!useIndex) {
         for (const i of all) {
           if (!part.eligible[i]) continue;
@@ -91,22 +104,18 @@ export function createEngine(rules: readonly SigmaRule[], options: EngineOptions
           mark.fill(0);
           generation = 1;
         }
-        const gen = generation;
-        const eligible = part.eligible;
-        for (const i of part.unindexed) {
-          tested++;
-          if (matchers[i]!.test(ev)) hits.push(i);
-        }
-        index.candidates(ev, (i) => {
-          if (mark[i] === gen || !eligible[i]) return;
-          mark[i] = gen;
-          tested++;
-          if (matchers[i]!.test(ev)) hits.push(i);
-        });
-        hits.sort((a, b) => a - b);
+        current = ev;
+        eligible = part.eligible;
+        for (const i of part.unindexed) visit(i);
+        const found = index.candidates(ev);
+        for (let k = 0; k < found.length; k++) visit(found[k]!);
+        current = null;
+        if (hits.length > 1) hits.sort((a, b) => a - b);
       }
       lastTested = tested;
-      return hits.map((i) => matchers[i]!);
+      const out: RuleMatcher[] = [];
+      for (const i of hits) out.push(matchers[i]!);
+      return out;
     },
   };
   return engine;

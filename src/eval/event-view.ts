@@ -88,8 +88,13 @@ export class EventView {
   lowered(field: string): readonly string[] {
     let s = this.lowerCache.get(field);
     if (s === undefined) {
-      const raw = this.strings(field);
-      s = raw.length === 0 ? EMPTY : raw.map((x) => x.toLowerCase());
+      // A plain string (most fields) is lowered directly, without going through `strings`.
+      const v = lookup(this.data, field);
+      if (typeof v === 'string') s = [v.toLowerCase()];
+      else {
+        const raw = this.strings(field);
+        s = raw.length === 0 ? EMPTY : raw.map((x) => x.toLowerCase());
+      }
       this.lowerCache.set(field, s);
     }
     return s;
@@ -111,8 +116,30 @@ export class EventView {
     return this.joined;
   }
 
+  /**
+   * Every scalar value lower-cased, in the order of `allStrings` (the regex prefilter pairs
+   * them by position). Top-level scalars reuse the per-field cache (the index scan has
+   * usually lowered them already); nested values are lowered here.
+   */
   allLowered(): readonly string[] {
-    this.allLower ??= this.allStrings().map((x) => x.toLowerCase());
+    if (!this.allLower) {
+      const out: string[] = [];
+      for (const key in this.data) {
+        const v = this.data[key];
+        if (v === undefined) continue;
+        if (v !== null && typeof v === 'object') out.push(...this.loweredScalarsUnder(key));
+        else out.push(...this.lowered(key));
+      }
+      this.allLower = out;
+    }
     return this.allLower;
+  }
+
+  /** The lower-cased scalars anywhere under a top-level key (keyword searches; not cached). */
+  loweredScalarsUnder(key: string): string[] {
+    const out: string[] = [];
+    allScalars(this.data[key], out);
+    for (let i = 0; i < out.length; i++) out[i] = out[i]!.toLowerCase();
+    return out;
   }
 }

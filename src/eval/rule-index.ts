@@ -1,172 +1,98 @@
 /**
- * The rule index: for each rule, a set of cheap "atoms" (facts about an event) at least one
- * of which must hold whenever the rule matches. An event is tested only against the rules
- * whose atoms it has, plus the rules that have no atoms. Atoms are derived from the lowered
- * predicate only where that is sound:
- *   - a conjunction needs any one of its items (the cheapest is taken);
- *   - a disjunction needs the union of its items' atoms (none if one item has none);
- *   - a `not`, a keyword search, a regex, a cased string, a comparison gives none.
- * Atom kinds, on a field F, compared lower-cased:
- *   - value: the part of the value after its last `\` ("basename"); from `eq` text and
- *     from `endswith` text that contains a `\`, and from numbers (as their canonical text);
- *   - gram: a 3-character substring of the value; from any literal run of a pattern
- *     (every literal run of a matching pattern occurs in the value), and from a regex's
- *     required literal (regex-literals.ts; ASCII only);
- *   - nonascii: the value holds a non-ASCII character; from patterns with one (emoji,
- *     homoglyph and RTLO rules).
- * Among sound choices the cheapest is taken by a prior (gramCost, valueCost): rare grams
- * and long values are selective; hex grams, separators and short values are not.
+ * The rule index: maps an event to the rules all of whose trigger groups (index-atoms.ts)
+ * it fires, so an event is tested only against those, plus the rules that have no trigger.
+ *
+ * One pass over the event finds every rule's required literal at once: each literal of
+ * three or more characters is *anchored* at its rarest 3-character window (gram); the scan
+ * rolls a 24-bit gram over each lower-cased value, checks a bit table keyed by (field, gram),
+ * and only on a hit looks the anchors up and verifies the whole literal in place
+ * (`startsWith`). A group therefore fires only when one of its literals really occurs
+ * (a multi-pattern Rabin–Karp; Aho–Corasick would need a large automaton per field for
+ * the same result). Keyword literals (field `null`) are looked for in every value, in the
+ * same pass. Literals of one or two characters are few; they are looked for with
+ * `includes`. Value atoms are a map lookup on the value's basename.
  */
-import type { PatternPart, Predicate } from '../ast/semantics.js';
-import { patternShape } from '../ast/semantics.js';
+import type { Predicate } from '../ast/semantics.js';
 import { numericValue } from './compile.js';
-import { splitInlineFlags } from '../parser/regex.js';
-import { bestLiteral } from './regex-literals.js';
 import type { EventView } from './event-view.js';
+import { basename, countLiterals, isCommonText, triggerGroups } from './index-atoms.js';
 
 export const GRAM = 3;
 
-type Atom = { kind: 'value'; field: string; key: string } | { kind: 'gram'; field: string; gram: number } | { kind: 'nonascii'; field: string };
-
 const NON_ASCII = /[^\x00-\x7f]/;
 
-/** Fields whose values say little about an event (cost of a value atom on them is high). */
-const LOW_SELECTIVITY = new Set(['eventid', 'channel', 'provider_name', 'level', 'task', 'opcode', 'keywords', 'version']);
+/** Tags of a table entry. */
+const FIELD = 1;
+const KEYWORD = 2;
 
-export function basename(s: string): string {
-  return s.slice(s.lastIndexOf('\\') + 1);
-}
-
-/** A 3-character window as a 24-bit integer (8 bits per character: collisions only widen the candidate set). */
+/** A 3-character window as a 24-bit integer (8 bits per character: collisions only cost a verification). */
 export function gramAt(s: string, i: number): number {
   return ((s.charCodeAt(i) & 0xff) << 16) | ((s.charCodeAt(i + 1) & 0xff) << 8) | (s.charCodeAt(i + 2) & 0xff);
 }
 
-function literalRuns(pattern: readonly PatternPart[]): string[] {
-  return pattern.filter((p): p is string => typeof p === 'string');
+/** A literal and the trigger groups it fires; `offset` = where its anchor gram starts. */
+interface Anchor {
+  text: string;
+  /** text's first code unit: a cheap reject before `startsWith`. */
+  first: number;
+  offset: number;
+  groups: number[];
+  /** The last scan (generation) that found it: a literal is verified once per event. */
+  seen: number;
 }
 
-/** Prior cost of a gram: hex/digit grams are everywhere (hashes, GUIDs, addresses), so are separators. */
-function gramCost(g: number, ruleCount: number): number {
-  const chars = [g >> 16, (g >> 8) & 0xff, g & 0xff];
-  let cost = 0.02 + 0.004 * ruleCount;
-  if (chars.every((c) => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) cost += 0.15;
-  for (const c of chars) if (' \\.-/:_=",'.includes(String.fromCharCode(c))) cost += 0.03;
-  return Math.min(0.9, cost);
-}
+/** Literal atoms of one field (or of every value, for keywords). */
+class LiteralSet {
+  /** Spreads this set's grams over the shared table (gram XOR salt). */
+  readonly salt: number;
+  readonly anchors = new Map<number, Anchor[]>();
+  readonly short: Anchor[] = [];
+  /** Short literals with a non-ASCII character (emoji, homoglyphs): skipped for ASCII values. */
+  readonly shortNonAscii: Anchor[] = [];
+  private byText = new Map<string, Anchor>();
 
-/** Prior cost of a value atom: short values (true, system, 443) are common; long names are rare. */
-function valueCost(field: string, key: string): number {
-  if (LOW_SELECTIVITY.has(field.toLowerCase())) return 0.3;
-  return key.length >= 8 ? 0.005 : 0.05;
-}
-
-interface Trigger {
-  atoms: Atom[];
-  cost: number;
-}
-
-/** Options for one leaf: alternative single-atom triggers. */
-function leafOptions(p: Predicate, gramCount: (g: number) => number): Trigger[] {
-  if (p.kind === 'number' && p.op === 'eq' && !p.timePart) {
-    const field = p.field;
-    const key = String(p.value);
-    return [{ atoms: [{ kind: 'value', field, key }], cost: valueCost(field, key) }];
+  /** FIELD or KEYWORD: which of the two bits of a table entry this set's anchors set. */
+  constructor(
+    id: number,
+    readonly tag: number,
+  ) {
+    this.salt = (Math.imul(id + 1, 0x9e3779b1) >>> 8) & 0xffffff;
   }
-  if (p.kind === 'regex' && p.field !== null) {
-    // Grams of the regex's required literal (ASCII only: lower-casing keeps it contiguous).
-    // Case-insensitive: RE2 folds U+017F (ſ) to 's', which lower-casing does not, so grams with 's' are left out.
-    const inline = splitInlineFlags(p.pattern);
-    const insensitive = (p.flags + inline.flags).includes('i');
-    const lit = bestLiteral(inline.source);
-    if (!lit || !/^[\x00-\x7f]*$/.test(lit)) return [];
-    const low = lit.toLowerCase();
-    const field = p.field;
-    const out: Trigger[] = [];
-    for (let i = 0; i + GRAM <= low.length; i++) {
-      if (insensitive && low.slice(i, i + GRAM).includes('s')) continue;
-      const g = gramAt(low, i);
-      out.push({ atoms: [{ kind: 'gram', field, gram: g }], cost: gramCost(g, gramCount(g)) });
-    }
-    return out;
-  }
-  if (p.kind !== 'string' || p.field === null || p.cased) return [];
-  if (p.pattern.some((x) => typeof x === 'object' && 'placeholder' in x)) return [];
-  const field = p.field;
-  const out: Trigger[] = [];
-  const shape = patternShape(p.pattern);
-  if (shape.op === 'eq' || (shape.op === 'endswith' && shape.text.includes('\\'))) {
-    const key = basename(shape.text.toLowerCase());
-    out.push({ atoms: [{ kind: 'value', field, key }], cost: valueCost(field, key) });
-  }
-  for (const run of literalRuns(p.pattern)) {
-    const low = run.toLowerCase();
-    for (let i = 0; i + GRAM <= low.length; i++) {
-      const g = gramAt(low, i);
-      out.push({ atoms: [{ kind: 'gram', field, gram: g }], cost: gramCost(g, gramCount(g)) });
-    }
-    // A non-ASCII character in the pattern needs one in the value (lower-casing keeps ASCII text ASCII).
-    if (NON_ASCII.test(low)) out.push({ atoms: [{ kind: 'nonascii', field }], cost: 0.02 });
-  }
-  return out;
-}
 
-/** The cheapest sound trigger of a predicate, or null when the predicate needs none of our atoms. */
-export function triggerOf(p: Predicate, gramCount: (g: number) => number): Trigger | null {
-  switch (p.kind) {
-    case 'and': {
-      let best: Trigger | null = null;
-      for (const i of p.items) {
-        const t = triggerOf(i, gramCount);
-        if (t && (!best || t.cost < best.cost)) best = t;
+  all(): IterableIterator<Anchor> {
+    return this.byText.values();
+  }
+
+  /** Marks a gram (with the tag of the set whose anchor it is) in this set's space of the table. */
+  mark(g: number, tag: number, table: Uint8Array): void {
+    const h = g ^ this.salt;
+    table[h >>> 2]! |= tag << ((h & 3) << 1);
+  }
+
+  add(text: string, group: number, anchorOf: (text: string) => number, table: Uint8Array): void {
+    let a = this.byText.get(text);
+    if (!a) {
+      const offset = text.length >= GRAM ? anchorOf(text) : -1;
+      a = { text, first: text.charCodeAt(0), offset, groups: [], seen: 0 };
+      this.byText.set(text, a);
+      if (offset < 0) (NON_ASCII.test(text) ? this.shortNonAscii : this.short).push(a);
+      else {
+        const g = gramAt(text, offset);
+        const list = this.anchors.get(g);
+        if (list) list.push(a);
+        else this.anchors.set(g, [a]);
+        this.mark(g, this.tag, table);
       }
-      return best;
     }
-    case 'or': {
-      const atoms: Atom[] = [];
-      let cost = 0;
-      for (const i of p.items) {
-        const t = triggerOf(i, gramCount);
-        if (!t) return null;
-        atoms.push(...t.atoms);
-        cost += t.cost;
-      }
-      return { atoms, cost: Math.min(cost, 1) };
-    }
-    case 'not':
-      return null;
-    default: {
-      let best: Trigger | null = null;
-      for (const o of leafOptions(p, gramCount)) if (!best || o.cost < best.cost) best = o;
-      return best;
-    }
+    if (a.groups[a.groups.length - 1] !== group) a.groups.push(group);
   }
-}
-
-/** Counts, per gram, how many leaves use it (rarer grams are preferred as triggers). */
-export function countGrams(preds: readonly Predicate[]): Map<number, number> {
-  const counts = new Map<number, number>();
-  const visit = (p: Predicate): void => {
-    if (p.kind === 'and' || p.kind === 'or') p.items.forEach(visit);
-    else if (p.kind === 'not') visit(p.item);
-    else if (p.kind === 'string' && p.field !== null && !p.cased) {
-      const seen = new Set<number>();
-      for (const run of literalRuns(p.pattern)) {
-        const low = run.toLowerCase();
-        for (let i = 0; i + GRAM <= low.length; i++) seen.add(gramAt(low, i));
-      }
-      for (const g of seen) counts.set(g, (counts.get(g) ?? 0) + 1);
-    }
-  };
-  preds.forEach(visit);
-  return counts;
 }
 
 interface FieldEntry {
-  id: number;
-  value: boolean;
-  gram: boolean;
-  nonAscii: boolean;
+  field: string;
+  literals: LiteralSet | null;
+  /** Value atoms (→ trigger groups), keyed by the lower-cased basename (or canonical number) of the value. */
+  values: Map<string, number[]> | null;
 }
 
 /**
@@ -175,106 +101,239 @@ interface FieldEntry {
  */
 export class RuleIndex {
   readonly unindexed: number[] = [];
-  private fieldIds = new Map<string, number>();
-  /** Indexed fields without dots are found by walking the event's own keys (fewer than the index's fields). */
+  /** Indexed fields without dots are found by walking the event's own keys. */
   private plainFields = new Map<string, FieldEntry>();
   /** Dotted names can reach nested objects: looked up one by one. */
-  private dottedFields: (FieldEntry & { field: string })[] = [];
-  private nonAscii = new Map<number, number[]>();
-  private values = new Map<string, number[]>();
-  private grams = new Map<number, number[]>();
-  /** One bit per 24-bit gram used by some rule (2 MB). */
-  private gramSeen = new Uint8Array(1 << 21);
+  private dottedFields: FieldEntry[] = [];
+  private keywords: LiteralSet | null = null;
+  /**
+   * Two bits per (field, gram) pair, hashed into 2^24 entries (4 MB): FIELD = a literal of
+   * the field is anchored there, KEYWORD = a keyword literal is (a field's space holds the
+   * keyword grams too, so one lookup per character serves both).
+   */
+  private table = new Uint8Array(1 << 22);
+  private generation = 0;
+  private literalSets: LiteralSet[] = [];
+  /** Per rule: how many trigger groups must fire; per group: its rule. */
+  private need: Uint8Array;
+  private groupRule: Int32Array;
+  /** Per-event state, by generation stamp: groups fired, and per rule how many of its groups. */
+  private groupStamp: Uint32Array;
+  private ruleStamp: Uint32Array;
+  private ruleCount: Uint8Array;
+  /** The candidates of the current event (the scan only collects; the engine tests after it). */
+  private found: number[] = [];
 
   constructor(preds: readonly (Predicate | undefined)[]) {
-    const counts = countGrams(preds.filter((p): p is Predicate => p !== undefined));
-    const gramCount = (g: number): number => counts.get(g) ?? 0;
-    const valueFieldSet = new Set<string>();
-    const gramFieldSet = new Set<string>();
-    const nonAsciiFieldSet = new Set<string>();
+    const ok = preds.filter((p): p is Predicate => p !== undefined);
+    const uses = countLiterals(ok);
+    const use = (t: string): number => uses.get(t) ?? 0;
+    // Grams many literals share are common in events too: anchor each literal at its rarest.
+    const gramUses = new Map<number, number>();
+    for (const [t, n] of uses) for (let i = 0; i + GRAM <= t.length; i++) gramUses.set(gramAt(t, i), (gramUses.get(gramAt(t, i)) ?? 0) + n);
+    const anchorOf = (text: string): number => {
+      let best = 0;
+      let bestCost = Infinity;
+      for (let i = 0; i + GRAM <= text.length; i++) {
+        const c = gramCost(text, i, gramUses.get(gramAt(text, i)) ?? 0);
+        if (c < bestCost) (best = i), (bestCost = c);
+      }
+      return best;
+    };
+    const entries = new Map<string, FieldEntry>();
+    const entry = (field: string): FieldEntry => {
+      let e = entries.get(field);
+      if (!e) entries.set(field, (e = { field, literals: null, values: null }));
+      return e;
+    };
+    let ids = 0;
+    const groupRule: number[] = [];
+    this.need = new Uint8Array(preds.length);
     preds.forEach((p, ruleIdx) => {
-      const t = p ? triggerOf(p, gramCount) : null;
-      if (!t) {
+      const groups = p ? triggerGroups(p, use) : null;
+      if (!groups) {
         if (p) this.unindexed.push(ruleIdx);
         return;
       }
-      for (const a of t.atoms) {
-        const fid = this.fieldId(a.field);
-        if (a.kind === 'nonascii') {
-          nonAsciiFieldSet.add(a.field);
-          push(this.nonAscii, fid, ruleIdx);
-        } else if (a.kind === 'value') {
-          valueFieldSet.add(a.field);
-          push(this.values, `${fid}\u0000${a.key}`, ruleIdx);
-        } else {
-          gramFieldSet.add(a.field);
-          push(this.grams, fid * 0x1000000 + a.gram, ruleIdx);
-          this.gramSeen[a.gram >>> 3]! |= 1 << (a.gram & 7);
+      this.need[ruleIdx] = groups.length;
+      for (const t of groups) {
+        const group = groupRule.length;
+        groupRule.push(ruleIdx);
+        for (const a of t.atoms) {
+          if (a.kind === 'literal') {
+            const set = a.field === null ? (this.keywords ??= new LiteralSet(ids++, KEYWORD)) : (entry(a.field).literals ??= new LiteralSet(ids++, FIELD));
+            set.add(a.text, group, anchorOf, this.table);
+          } else {
+            const m = (entry(a.field).values ??= new Map());
+            const l = m.get(a.key);
+            if (!l) m.set(a.key, [group]);
+            else if (l[l.length - 1] !== group) l.push(group);
+          }
         }
       }
     });
-    for (const field of new Set([...valueFieldSet, ...gramFieldSet, ...nonAsciiFieldSet])) {
-      const entry = { id: this.fieldIds.get(field)!, value: valueFieldSet.has(field), gram: gramFieldSet.has(field), nonAscii: nonAsciiFieldSet.has(field) };
-      if (field.includes('.')) this.dottedFields.push({ field, ...entry });
-      else this.plainFields.set(field, entry);
+    this.groupRule = Int32Array.from(groupRule);
+    this.groupStamp = new Uint32Array(groupRule.length);
+    this.ruleStamp = new Uint32Array(preds.length);
+    this.ruleCount = new Uint8Array(preds.length);
+    if (this.keywords) this.literalSets.push(this.keywords);
+    for (const e of entries.values()) {
+      if (e.literals) {
+        this.literalSets.push(e.literals);
+        if (this.keywords) for (const g of this.keywords.anchors.keys()) e.literals.mark(g, KEYWORD, this.table);
+      }
+      if (e.field.includes('.')) this.dottedFields.push(e);
+      else this.plainFields.set(e.field, e);
     }
   }
 
-  private fieldId(field: string): number {
-    let id = this.fieldIds.get(field);
-    if (id === undefined) {
-      id = this.fieldIds.size;
-      this.fieldIds.set(field, id);
+  /**
+   * The indexed rules all of whose trigger groups the event fires, each once, in no order.
+   * The array is reused by the next call.
+   */
+  candidates(ev: EventView): readonly number[] {
+    this.generation = (this.generation + 1) >>> 0;
+    if (this.generation === 0) {
+      // After 2^32 events: forget every stamp so that no old one equals a new generation.
+      for (const set of this.literalSets) for (const a of set.all()) a.seen = 0;
+      this.groupStamp.fill(0);
+      this.ruleStamp.fill(0);
+      this.generation = 1;
     }
-    return id;
-  }
-
-  /** Calls `visit` for each indexed rule triggered by the event (a rule may be visited more than once). */
-  candidates(ev: EventView, visit: (ruleIdx: number) => void): void {
-    for (const key in ev.data) {
+    this.found.length = 0;
+    const kw = this.keywords;
+    const data = ev.data;
+    for (const key in data) {
+      const raw = data[key];
+      if (raw === undefined) continue;
       const f = this.plainFields.get(key);
-      if (f) this.fieldCandidates(ev, key, f, visit);
+      // Scalars: one scan serves the field's literals and the keywords. Lists and objects:
+      // keyword searches see inside nested objects, field matches do not.
+      const scalar = raw === null || typeof raw !== 'object';
+      if (f) this.fieldCandidates(ev.lowered(key), f, scalar ? kw : null);
+      else if (kw && scalar) this.scanValues(ev.lowered(key), null, kw);
+      if (kw && !scalar) this.scanValues(ev.loweredScalarsUnder(key), null, kw);
     }
-    for (const f of this.dottedFields) this.fieldCandidates(ev, f.field, f, visit);
+    for (const f of this.dottedFields) this.fieldCandidates(ev.lowered(f.field), f, null);
+    return this.found;
   }
 
-  private fieldCandidates(ev: EventView, field: string, f: FieldEntry, visit: (ruleIdx: number) => void): void {
-    const values = ev.lowered(field);
+  private fieldCandidates(values: readonly string[], f: FieldEntry, kw: LiteralSet | null): void {
     if (values.length === 0) return;
-    const id = f.id;
-    if (f.nonAscii && values.some((s) => NON_ASCII.test(s))) for (const r of this.nonAscii.get(id)!) visit(r);
-    if (f.value) {
+    if (f.values) {
       for (const s of values) {
-        const hit = this.values.get(`${id}\u0000${basename(s)}`);
-        if (hit) for (const r of hit) visit(r);
+        const hit = f.values.get(basename(s));
+        if (hit) for (const g of hit) this.fire(g);
+        // Numeric text other than the canonical form ("0x10", " 16 ", "016") also meets number
+        // atoms; it starts with a digit, sign, dot or whitespace (\s includes non-ASCII spaces).
+        const c = s.charCodeAt(0);
+        if (!((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e || c <= 0x20 || c >= 0x80)) continue;
         const n = numericValue(s);
         if (n !== undefined && String(n) !== s) {
-          const num = this.values.get(`${id}\u0000${String(n)}`);
-          if (num) for (const r of num) visit(r);
+          const num = f.values.get(String(n));
+          if (num) for (const g of num) this.fire(g);
         }
       }
     }
-    if (f.gram) {
-      const base = id * 0x1000000;
-      const seen = this.gramSeen;
-      for (const s of values) {
-        if (s.length < GRAM) continue;
-        // Rolling 24-bit gram; the bitset (by gram, any field) skips grams no rule uses.
-        let g = ((s.charCodeAt(0) & 0xff) << 8) | (s.charCodeAt(1) & 0xff);
-        for (let i = 2; i < s.length; i++) {
-          g = ((g << 8) | (s.charCodeAt(i) & 0xff)) & 0xffffff;
-          if ((seen[g >>> 3]! & (1 << (g & 7))) === 0) continue;
-          const hit = this.grams.get(base + g);
-          if (hit) for (const r of hit) visit(r);
-        }
+    if (f.literals || kw) this.scanValues(values, f.literals, kw);
+  }
+
+  /**
+   * Finds the literals of `own` (a field's) and `kw` (keywords) that occur in the values.
+   * A field's space of the table also holds the keyword grams: one lookup per character serves both.
+   */
+  private scanValues(values: readonly string[], own: LiteralSet | null, kw: LiteralSet | null): void {
+    const gen = this.generation;
+    if (own) this.findShort(own, values, gen);
+    if (kw) this.findShort(kw, values, gen);
+    for (let k = 0; k < values.length; k++) this.scanString(values[k]!, own, kw);
+  }
+
+  /** The gram scan of one lower-cased string. */
+  private scanString(s: string, own: LiteralSet | null, kw: LiteralSet | null): void {
+    const ownAnchors = own !== null && own.anchors.size > 0;
+    const kwAnchors = kw !== null && kw.anchors.size > 0;
+    const n = s.length;
+    if ((!ownAnchors && !kwAnchors) || n < GRAM) return;
+    const gen = this.generation;
+    const salt = own ? own.salt : kw!.salt;
+    const table = this.table;
+    let g = ((s.charCodeAt(0) & 0xff) << 8) | (s.charCodeAt(1) & 0xff);
+    for (let i = 2; i < n; i++) {
+      g = ((g << 8) | (s.charCodeAt(i) & 0xff)) & 0xffffff;
+      const h = g ^ salt;
+      const tags = (table[h >>> 2]! >> ((h & 3) << 1)) & 3;
+      if (tags === 0) continue;
+      if ((tags & FIELD) !== 0 && ownAnchors) this.verify(own!, g, s, i - 2, gen);
+      if ((tags & KEYWORD) !== 0 && kwAnchors) this.verify(kw!, g, s, i - 2, gen);
+    }
+  }
+
+  /** A trigger group holds: the rule is a candidate once all its groups have. */
+  private fire(group: number): void {
+    const gen = this.generation;
+    if (this.groupStamp[group] === gen) return;
+    this.groupStamp[group] = gen;
+    const r = this.groupRule[group]!;
+    const need = this.need[r]!;
+    if (need === 1) {
+      this.found.push(r);
+      return;
+    }
+    if (this.ruleStamp[r] !== gen) {
+      this.ruleStamp[r] = gen;
+      this.ruleCount[r] = 0;
+    }
+    if (++this.ruleCount[r]! === need) this.found.push(r);
+  }
+
+  private verify(set: LiteralSet, g: number, s: string, at: number, gen: number): void {
+    const list = set.anchors.get(g);
+    if (!list) return;
+    for (let k = 0; k < list.length; k++) {
+      const a = list[k]!;
+      if (a.seen === gen) continue;
+      const start = at - a.offset;
+      if (start < 0 || s.charCodeAt(start) !== a.first || !s.startsWith(a.text, start)) continue;
+      a.seen = gen;
+      for (const g of a.groups) this.fire(g);
+    }
+  }
+
+  private findShort(set: LiteralSet, values: readonly string[], gen: number): void {
+    for (const a of set.short) this.verifyShort(a, values, gen);
+    if (set.shortNonAscii.length === 0) return;
+    // A non-ASCII literal cannot occur in ASCII text, which one native scan rules out.
+    let ascii = true;
+    for (let k = 0; k < values.length && ascii; k++) if (NON_ASCII.test(values[k]!)) ascii = false;
+    if (!ascii) for (const a of set.shortNonAscii) this.verifyShort(a, values, gen);
+  }
+
+  private verifyShort(a: Anchor, values: readonly string[], gen: number): void {
+    if (a.seen === gen) return;
+    for (let k = 0; k < values.length; k++) {
+      if (values[k]!.includes(a.text)) {
+        a.seen = gen;
+        for (const g of a.groups) this.fire(g);
+        return;
       }
     }
   }
 }
 
-function push<K>(m: Map<K, number[]>, k: K, v: number): void {
-  const l = m.get(k);
-  if (l) {
-    if (l[l.length - 1] !== v) l.push(v);
-  } else m.set(k, [v]);
+/**
+ * Prior cost of anchoring at text[i..i+3): grams of everyday text, and hex/digit grams
+ * (hashes, GUIDs, addresses) are everywhere, so are separators; a non-ASCII character is
+ * masked to 8 bits and collides.
+ */
+function gramCost(text: string, i: number, uses: number): number {
+  const chars = [text.charCodeAt(i), text.charCodeAt(i + 1), text.charCodeAt(i + 2)];
+  let cost = 0.02 + 0.004 * uses;
+  if (isCommonText(text.slice(i, i + GRAM))) cost += 0.2;
+  if (chars.every((c) => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) cost += 0.15;
+  for (const c of chars) {
+    if (' \\.-/:_=",'.includes(String.fromCharCode(c))) cost += 0.03;
+    if (c >= 0x80) cost += 0.05;
+  }
+  return cost;
 }
