@@ -26,14 +26,18 @@ const countYml = (dir) => {
   }
   return n;
 };
-const RULE_DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-compliance', 'rules-dfir', 'rules-placeholder', 'deprecated', 'unsupported'].map((d) => path.join(corpus, d));
+// The rule folders (~3,800 rules), and everything including deprecated/ and unsupported/.
+const RULE_DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-compliance', 'rules-dfir', 'rules-placeholder'].map((d) => path.join(corpus, d));
+const ALL_DIRS = [...RULE_DIRS, ...['deprecated', 'unsupported'].map((d) => path.join(corpus, d))];
 const rulesDir = path.join(corpus, 'rules');
-const allCount = RULE_DIRS.reduce((n, d) => n + countYml(d), 0);
+const ruleCount = RULE_DIRS.reduce((n, d) => n + countYml(d), 0);
+const allCount = ALL_DIRS.reduce((n, d) => n + countYml(d), 0);
 const rulesCount = countYml(rulesDir);
 
 const cases = [
-  { name: 'parse', what: `parse the whole corpus (${allCount} files)`, files: allCount, argv: ['parse', ...RULE_DIRS, '-q'], target: 1.5 },
-  { name: 'parse-json', what: `parse the whole corpus, AST as JSON Lines`, files: allCount, argv: ['parse', ...RULE_DIRS, '--json'], target: null },
+  { name: 'parse', what: `parse the corpus's rule folders (${ruleCount} rules)`, files: ruleCount, argv: ['parse', ...RULE_DIRS, '-q'], target: 1.5 },
+  { name: 'parse-all', what: `parse every folder incl. deprecated/ and unsupported/ (${allCount} files)`, files: allCount, argv: ['parse', ...ALL_DIRS, '-q'], target: null },
+  { name: 'parse-json', what: `parse the rule folders, AST as JSON Lines`, files: ruleCount, argv: ['parse', ...RULE_DIRS, '--json'], target: null },
   { name: 'kql', what: `rules/ (${rulesCount}) → KQL, defender-xdr`, files: rulesCount, argv: ['convert', rulesDir, '-t', 'kql', '-p', 'defender-xdr', '--json'], target: 1.5 },
   { name: 'kql-sentinel', what: `rules/ (${rulesCount}) → KQL, sentinel`, files: rulesCount, argv: ['convert', rulesDir, '-t', 'kql', '-p', 'sentinel', '--json'], target: 1.5 },
   { name: 'spl', what: `rules/ (${rulesCount}) → SPL, splunk-windows`, files: rulesCount, argv: ['convert', rulesDir, '-t', 'splunk', '-p', 'splunk-windows', '--json'], target: 1.5 },
