@@ -117,9 +117,15 @@ export const convertCommand: CommandModule<object, Args> = {
           continue;
         }
         converted++;
+        // --json carries the queries themselves; a non-default format's rendering rides along.
+        const isDefaultFormat = format.name === backend.formats[0]!.name;
+        if (argv.json) {
+          const output = isDefaultFormat ? {} : { output: format.render(res, doc, options).text };
+          out(JSON.stringify({ ...head, queries: res.queries, tables: res.tables, fields: res.fields, ...output, ...(res.warnings.length ? { warnings: res.warnings } : {}) }) + '\n');
+          continue;
+        }
         const rendered = format.render(res, doc, options);
-        if (argv.json) out(JSON.stringify({ ...head, queries: res.queries, tables: res.tables, fields: res.fields, ...(format.name !== backend.formats[0]!.name ? { output: rendered.text } : {}), ...(res.warnings.length ? { warnings: res.warnings } : {}) }) + '\n');
-        else if (outDir) {
+        if (outDir) {
           let base = path.basename(file).replace(/\.ya?ml$/i, '') + (r.documents.length > 1 ? `-${d.index}` : '');
           while (usedNames.has(base)) base += '_';
           usedNames.add(base);
@@ -128,7 +134,7 @@ export const convertCommand: CommandModule<object, Args> = {
           singleExtension = rendered.extension;
           single.push(rendered.extension === '.kql' ? `// ${doc.title ?? ''}${doc.id ? ` (${doc.id})` : ''}\n${rendered.text}` : rendered.text);
         }
-        for (const w of res.warnings) if (!argv.json) err(`${file}: warning ${w.code} ${w.message}\n`);
+        for (const w of res.warnings) err(`${file}: warning ${w.code} ${w.message}\n`);
       }
     }
     if (!argv.json && !outDir) {
