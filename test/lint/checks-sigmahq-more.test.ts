@@ -9,6 +9,7 @@ import { SIGMAHQ_MORE_CASES } from './cases/sigmahq-more.js';
 import { resolveConfig, resolveKey } from '../../src/lint/config.js';
 import { checkedFields } from '../../src/lint/checks/detection/invalid-fieldname.js';
 import { BUILTIN_TAXONOMY } from '../../src/lint/taxonomy.js';
+import { SHARED } from '../helpers/paths.js';
 
 describe('remaining SigmaHQ validators', () => {
   for (const c of SIGMAHQ_MORE_CASES) {
@@ -38,7 +39,7 @@ describe('remaining SigmaHQ validators', () => {
 });
 
 
-const CORPUS = '/work/shared/corpus/sigmahq/rules';
+const CORPUS = `${SHARED}/corpus/sigmahq/rules`;
 const NEW_CODES = SIGMAHQ_MORE_CASES.map((c) => c.code);
 
 function ymlFiles(dir: string): string[] {
@@ -48,7 +49,7 @@ function ymlFiles(dir: string): string[] {
   });
 }
 
-describe.skipIf(!fs.existsSync(CORPUS))('remaining SigmaHQ validators on the SigmaHQ corpus', () => {
+describe('remaining SigmaHQ validators on the SigmaHQ corpus', () => {
   let results: ParseResult[] = [];
   let counts = new Map<string, number>();
   let checkedRules = 0;
