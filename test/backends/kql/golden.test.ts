@@ -25,10 +25,12 @@ function render(file: string, text: string, pipeline: string): { text: string; q
 }
 
 function check(expectedFile: string, actual: { text: string; queries: string[] }, product: 'defender' | 'sentinel'): void {
-  if (UPDATE || !fs.existsSync(expectedFile)) {
+  if (UPDATE) {
     fs.mkdirSync(path.dirname(expectedFile), { recursive: true });
     fs.writeFileSync(expectedFile, actual.text);
   }
+  // A missing golden file fails: write it with UPDATE_GOLDEN=1 and review it.
+  expect(fs.existsSync(expectedFile), `${expectedFile} is missing`).toBe(true);
   expect(actual.text).toBe(fs.readFileSync(expectedFile, 'utf8'));
   for (const q of actual.queries) expect(kqlErrors(q, product), q).toEqual([]);
 }
