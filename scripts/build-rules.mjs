@@ -64,7 +64,7 @@ const steps = [
     name: `KQL, Sentinel, ${format}`,
     args: ['convert', rules, '-t', 'kql', '-p', 'sentinel', '--format', format, '-o', out('kql-sentinel', format)],
   })),
-  ...[['search', 'default'], ['savedsearches', 'savedsearches']].map(([dir, format]) => ({
+  ...[['search', 'query'], ['savedsearches', 'savedsearches']].map(([dir, format]) => ({
     name: `SPL, splunk-windows, ${dir}`,
     args: ['convert', rules, '-t', 'splunk', '-p', 'splunk-windows', '--format', format, '-o', out('splunk', dir)],
   })),
