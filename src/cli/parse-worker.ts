@@ -1,8 +1,8 @@
-/** Worker side of parse-pool.ts: claims chunks of files, parses them, posts JSON back. */
+/** Worker side of parse-pool.ts: claims chunks of files, runs the task on them, posts JSON back. */
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { parseOne } from './parse-pool.js';
+import { runTask, type PoolTask } from './pool-tasks.js';
 
-const { files, schema, chunk, shared, port } = workerData as { files: string[]; schema: boolean; chunk: number; shared: SharedArrayBuffer; port: MessagePort };
+const { files, task, chunk, shared, port } = workerData as { files: string[]; task: PoolTask; chunk: number; shared: SharedArrayBuffer; port: MessagePort };
 const counters = new Int32Array(shared);
 const chunks = Math.ceil(files.length / chunk);
 Atomics.add(counters, 2, 1);
@@ -11,7 +11,7 @@ try {
     const c = Atomics.add(counters, 0, 1);
     if (c >= chunks) break;
     const start = c * chunk;
-    const batch = files.slice(start, Math.min(files.length, start + chunk)).map((f) => parseOne(f, schema));
+    const batch = files.slice(start, Math.min(files.length, start + chunk)).map((f) => runTask(f, task));
     port.postMessage({ start, json: JSON.stringify(batch) });
   }
 } catch (e) {

@@ -28,3 +28,18 @@ describe('parallel parsing (src/cli/parse-pool.ts)', () => {
     expect(lines.some((l) => l.includes('"errors"'))).toBe(true);
   });
 });
+
+describe('parallel conversion (convert runs parse + convert per file in the pool)', () => {
+  it('prints the same bytes as single-threaded conversion, in JSON and as queries', () => {
+    const rules = path.join(CORPUS, 'rules');
+    for (const args of [
+      ['convert', rules, '-t', 'kql', '-p', 'defender-xdr', '--json'],
+      ['convert', rules, '-t', 'splunk', '--format', 'savedsearches'],
+    ]) {
+      const parallel = run(args);
+      const single = run(args, { SIGIL_NO_WORKERS: '1' });
+      expect(parallel.stdout.length).toBeGreaterThan(100_000);
+      expect(parallel.stdout).toBe(single.stdout);
+    }
+  });
+});

@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { SigmaDocument } from '../../ast/types.js';
-import { convertDocument, getBackend, listBackends } from '../../backends/index.js';
-import type { BackendOptions, ConversionError, OutputFormat } from '../../backends/types.js';
+import { getBackend, listBackends } from '../../backends/index.js';
+import type { BackendOptions, OutputFormat } from '../../backends/types.js';
 import { lookupRule } from '../../parser/index.js';
 import { loadPipelineSpec, type PipelineSpec } from '../../pipelines/index.js';
 import { formatDiagnostic } from '../format.js';
 import { loadRules } from '../load.js';
-import { UsageError, err, out, writeFileAtomic } from '../io.js';
+import { convertParsedFile, type ConvertSettings, type FileConversion } from '../convert-file.js';
+import { runFiles } from '../parse-pool.js';
+import { UsageError, err, expandPaths, out, progress, useColor, writeFileAtomic } from '../io.js';
 
 interface Args {
   paths: string[];
@@ -77,9 +79,21 @@ export const convertCommand: CommandModule<object, Args> = {
     const format: OutputFormat | undefined = argv.format ? backend.formats.find((f) => f.name === argv.format) : backend.formats[0];
     if (!format) throw new UsageError(`unknown format '${argv.format}' for ${backend.name} (known: ${backend.formats.map((f) => f.name).join(', ')})`);
     const pipelines = argv.pipeline?.length ? resolvePipelineArgs(argv.pipeline) : undefined;
-    const options = parseSettings(argv.set);
-    // Schema findings are warnings that `sigil parse` and `sigil lint` report; conversion needs only the parser's errors.
-    const { results } = loadRules(argv.paths, { schema: false });
+    const settings: ConvertSettings = { target: backend.name, format: format.name, options: parseSettings(argv.set), json: argv.json, color: useColor(), ...(pipelines ? { pipelines } : {}) };
+    // Each file is parsed and converted on its own, on every core (parse-pool.ts).
+    const files = expandPaths(argv.paths);
+    const bar = progress(files.length);
+    const conversions = runFiles<FileConversion>(files, { name: 'convert', settings }, () => bar.tick());
+    bar.done();
+    // A correlation names rules that may live in other files: convert those files again with
+    // the whole set loaded (rare; the rest needs no cross-file lookup).
+    if (conversions.some((c) => c.items.some((i) => i.kind === 'deferred'))) {
+      const { results } = loadRules(argv.paths, { schema: false });
+      const lookup = (ref: string): SigmaDocument | undefined => lookupRule(results, ref);
+      conversions.forEach((c, k) => {
+        if (c.items.some((i) => i.kind === 'deferred')) conversions[k] = convertParsedFile(results[k]!, settings, lookup);
+      });
+    }
     const outDir = argv.output && (argv.output.endsWith('/') || (fs.existsSync(argv.output) && fs.statSync(argv.output).isDirectory())) ? argv.output : undefined;
     const single: string[] = [];
     let singleExtension = '';
@@ -88,53 +102,26 @@ export const convertCommand: CommandModule<object, Args> = {
     let failed = 0;
     let parseErrors = 0;
     const usedNames = new Set<string>();
-    const lookup = (ref: string): SigmaDocument | undefined => lookupRule(results, ref);
-    for (const r of results) {
-      const file = r.file ?? '<input>';
-      for (const d of r.documents) {
-        const doc = d.document;
-        const errs = d.diagnostics.filter((x) => x.severity === 'error');
-        if (!doc || errs.length) {
-          parseErrors++;
-          if (argv.json) out(JSON.stringify({ file, id: null, title: null, errors: errs.map(({ file: _f, ...rest }) => rest) }) + '\n');
-          else for (const e of errs) err(formatDiagnostic(e) + '\n');
-          continue;
-        }
-        if (doc.kind === 'filter') continue;
-        const res = convertDocument(doc, { target: backend.name, ...(pipelines ? { pipelines } : {}), options, lookup });
-        const head = { file, id: doc.id ?? null, title: doc.title ?? null };
-        let errors: ConversionError[] | undefined = res.ok ? undefined : res.errors;
-        if (res.ok && format.check) {
-          const e = format.check(res, doc);
-          if (e) errors = [e];
-        }
-        if (errors || !res.ok) {
+    for (const c of conversions) {
+      for (const item of c.items) {
+        if (item.kind === 'invalid') parseErrors++;
+        else if (item.kind === 'failed') {
           failed++;
-          const list = errors ?? [];
-          for (const e of list.slice(0, 1)) reasons.set(`${e.code} ${e.reason}`, (reasons.get(`${e.code} ${e.reason}`) ?? 0) + 1);
-          if (argv.json) out(JSON.stringify({ ...head, errors: list.map(({ loc, ...e }) => ({ ...e, ...(loc ? { line: loc.line, column: loc.column } : {}) })) }) + '\n');
-          else for (const e of list) err(`${file}:${e.loc?.line ?? 1}:${e.loc?.column ?? 1}: error ${e.code} rule '${doc.title ?? doc.id ?? '?'}' cannot be converted: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}\n`);
-          continue;
+          if (item.reason) reasons.set(item.reason, (reasons.get(item.reason) ?? 0) + 1);
+        } else if (item.kind === 'converted') {
+          converted++;
+          if (item.rendered && outDir) {
+            let base = path.basename(c.file).replace(/\.ya?ml$/i, '') + (c.documents > 1 ? `-${item.index}` : '');
+            while (usedNames.has(base)) base += '_';
+            usedNames.add(base);
+            writeFileAtomic(path.join(outDir, base + item.rendered.extension), item.rendered.text);
+          } else if (item.rendered) {
+            singleExtension = item.rendered.extension;
+            single.push(item.rendered.extension === '.kql' ? `// ${item.label}\n${item.rendered.text}` : item.rendered.text);
+          }
         }
-        converted++;
-        // --json carries the queries themselves; a non-default format's rendering rides along.
-        const isDefaultFormat = format.name === backend.formats[0]!.name;
-        if (argv.json) {
-          const output = isDefaultFormat ? {} : { output: format.render(res, doc, options).text };
-          out(JSON.stringify({ ...head, queries: res.queries, tables: res.tables, fields: res.fields, ...output, ...(res.warnings.length ? { warnings: res.warnings } : {}) }) + '\n');
-          continue;
-        }
-        const rendered = format.render(res, doc, options);
-        if (outDir) {
-          let base = path.basename(file).replace(/\.ya?ml$/i, '') + (r.documents.length > 1 ? `-${d.index}` : '');
-          while (usedNames.has(base)) base += '_';
-          usedNames.add(base);
-          writeFileAtomic(path.join(outDir, base + rendered.extension), rendered.text);
-        } else {
-          singleExtension = rendered.extension;
-          single.push(rendered.extension === '.kql' ? `// ${doc.title ?? ''}${doc.id ? ` (${doc.id})` : ''}\n${rendered.text}` : rendered.text);
-        }
-        for (const w of res.warnings) err(`${file}: warning ${w.code} ${w.message}\n`);
+        if ('json' in item && item.json) out(item.json + '\n');
+        if ('stderr' in item && item.stderr) err(item.stderr);
       }
     }
     if (!argv.json && !outDir) {

@@ -1,0 +1,84 @@
+/**
+ * Conversion of one parsed file, as data: what to print, write and count for each document.
+ * Pure of output, so that it runs in a worker thread as well as on the main thread and the
+ * `convert` command prints the same bytes either way (see parse-pool.ts).
+ */
+import type { SigmaDocument } from '../ast/types.js';
+import { convertDocument, getBackend } from '../backends/index.js';
+import type { BackendOptions, ConversionError, RenderedOutput } from '../backends/types.js';
+import type { ParseResult } from '../parser/index.js';
+import type { PipelineSpec } from '../pipelines/index.js';
+import { formatDiagnostic } from './format.js';
+
+export interface ConvertSettings {
+  target: string;
+  pipelines?: (string | PipelineSpec)[];
+  format: string;
+  options: BackendOptions;
+  json: boolean;
+  color: boolean;
+}
+
+export type ConvertedItem =
+  /** The document did not parse: its errors. */
+  | { kind: 'invalid'; json?: string; stderr?: string }
+  /** The target cannot express the rule: `reason` is counted in the summary. */
+  | { kind: 'failed'; reason?: string; json?: string; stderr?: string }
+  | { kind: 'converted'; json?: string; rendered?: RenderedOutput; label: string; index: number; stderr?: string }
+  /** A correlation needs the rules it names, which may live in other files: converted after the rest. */
+  | { kind: 'deferred'; index: number };
+
+export interface FileConversion {
+  file: string;
+  /** How many documents the file holds (output names add `-N` when there are several). */
+  documents: number;
+  items: ConvertedItem[];
+}
+
+export function convertParsedFile(r: ParseResult, s: ConvertSettings, lookup?: (ref: string) => SigmaDocument | undefined): FileConversion {
+  const file = r.file ?? '<input>';
+  const items: ConvertedItem[] = [];
+  for (const d of r.documents) {
+    const doc = d.document;
+    if (doc?.kind === 'correlation' && !lookup) {
+      items.push({ kind: 'deferred', index: d.index });
+      continue;
+    }
+    const item = convertOne(file, d.index, doc, d.diagnostics.filter((x) => x.severity === 'error'), s, lookup);
+    if (item) items.push(item);
+  }
+  return { file, documents: r.documents.length, items };
+}
+
+function convertOne(file: string, index: number, doc: SigmaDocument | undefined, errs: ParseResult['diagnostics'], s: ConvertSettings, lookup?: (ref: string) => SigmaDocument | undefined): ConvertedItem | undefined {
+  if (!doc || errs.length) {
+    return s.json
+      ? { kind: 'invalid', json: JSON.stringify({ file, id: null, title: null, errors: errs.map(({ file: _f, ...rest }) => rest) }) }
+      : { kind: 'invalid', stderr: errs.map((e) => formatDiagnostic(e, s.color) + '\n').join('') };
+  }
+  if (doc.kind === 'filter') return undefined;
+  const backend = getBackend(s.target)!;
+  const format = backend.formats.find((f) => f.name === s.format)!;
+  const res = convertDocument(doc, { target: backend.name, ...(s.pipelines ? { pipelines: s.pipelines } : {}), options: s.options, ...(lookup ? { lookup } : {}) });
+  const head = { file, id: doc.id ?? null, title: doc.title ?? null };
+  let errors: ConversionError[] | undefined = res.ok ? undefined : res.errors;
+  if (res.ok && format.check) {
+    const e = format.check(res, doc);
+    if (e) errors = [e];
+  }
+  if (errors || !res.ok) {
+    const list = errors ?? [];
+    const reason = list[0] ? `${list[0].code} ${list[0].reason}` : undefined;
+    const base = reason !== undefined ? { kind: 'failed' as const, reason } : { kind: 'failed' as const };
+    if (s.json) return { ...base, json: JSON.stringify({ ...head, errors: list.map(({ loc, ...e }) => ({ ...e, ...(loc ? { line: loc.line, column: loc.column } : {}) })) }) };
+    return { ...base, stderr: list.map((e) => `${file}:${e.loc?.line ?? 1}:${e.loc?.column ?? 1}: error ${e.code} rule '${doc.title ?? doc.id ?? '?'}' cannot be converted: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}\n`).join('') };
+  }
+  const label = `${doc.title ?? ''}${doc.id ? ` (${doc.id})` : ''}`;
+  // --json carries the queries themselves; a non-default format's rendering rides along.
+  if (s.json) {
+    const output = format.name === backend.formats[0]!.name ? {} : { output: format.render(res, doc, s.options).text };
+    return { kind: 'converted', label, index, json: JSON.stringify({ ...head, queries: res.queries, tables: res.tables, fields: res.fields, ...output, ...(res.warnings.length ? { warnings: res.warnings } : {}) }) };
+  }
+  const warnings = res.warnings.map((w) => `${file}: warning ${w.code} ${w.message}\n`).join('');
+  return { kind: 'converted', label, index, rendered: format.render(res, doc, s.options), ...(warnings ? { stderr: warnings } : {}) };
+}

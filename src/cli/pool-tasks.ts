@@ -1,0 +1,29 @@
+/** The per-file tasks the worker pool (parse-pool.ts) can run: parse, or parse and convert. */
+import { parse, type ParseResult } from '../parser/index.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { convertParsedFile, type ConvertSettings, type FileConversion } from './convert-file.js';
+import { displayName, readInput } from './io.js';
+
+export type PoolTask = { name: 'parse'; schema: boolean } | { name: 'convert'; settings: ConvertSettings };
+
+export function parseOne(f: string, schema: boolean): ParseResult {
+  const file = displayName(f);
+  let bytes: Uint8Array;
+  try {
+    bytes = readInput(f);
+  } catch (e) {
+    const d: Diagnostic = { code: 'P001', severity: 'error', message: `Cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, hint: 'Check the path and its permissions.', file, line: 1, column: 1 };
+    return { file, documents: [], diagnostics: [d] };
+  }
+  return parse(bytes, { file, schema });
+}
+
+export function runTask(f: string, task: PoolTask): ParseResult | FileConversion {
+  switch (task.name) {
+    case 'parse':
+      return parseOne(f, task.schema);
+    case 'convert':
+      // Conversion needs only the parser's errors; schema findings are for parse and lint.
+      return convertParsedFile(parseOne(f, false), task.settings);
+  }
+}
