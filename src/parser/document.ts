@@ -17,7 +17,6 @@ import type {
   LogSource,
   Metadata,
   RelatedRule,
-  SearchIdentifier,
   SigmaDocument,
   SigmaRule,
   Value,

@@ -3,11 +3,11 @@
  * detection and logsource, giving a `ProcessedRule` for a backend. Never throws for a rule:
  * what a pipeline cannot express becomes a per-rule `ConversionError`.
  */
-import type { LogSource, SigmaRule } from '../ast/types.js';
+import type { SigmaRule } from '../ast/types.js';
 import { LoweringError, and, lowerDetection, not, or, predicateFields, type PatternPart, type Predicate } from '../ast/semantics.js';
 import { conversionError, conversionWarning } from '../backends/diagnostics.js';
 import type { ConversionError } from '../backends/types.js';
-import type { ConditionMap, LogsourceMatch, PipelineSpec, ProcessedRule, Scalar, Transformation, When } from './types.js';
+import type { ConditionMap, PipelineSpec, ProcessedRule, Scalar, Transformation } from './types.js';
 import { BUILTIN_PIPELINES } from './builtin/index.js';
 import { logsourceMatches, whenHolds } from './match.js';
 

@@ -4,25 +4,18 @@
  * scripts/gen-expected-parse-errors.mjs regenerates for review.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse, type ParseResult } from '../../src/parser/index.js';
 import type { Diagnostic } from '../../src/diagnostics.js';
 import expected from './expected-parse-errors.json' with { type: 'json' };
+import { yamlFiles } from '../helpers/files.js';
 
 const SHARED = join(import.meta.dirname, '../../../shared');
 const CORPUS = join(SHARED, 'corpus/sigmahq');
 const DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-compliance', 'rules-dfir', 'rules-placeholder', 'deprecated', 'unsupported'];
 const CLEAN_DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'];
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (e.name.endsWith('.yml')) out.push(p);
-  }
-  return out;
-}
 
 function allDiagnostics(r: ParseResult): Diagnostic[] {
   return [...r.diagnostics, ...r.documents.flatMap((d) => d.diagnostics)];
@@ -38,7 +31,7 @@ const outcomes: Outcome[] = [];
 let ms = 0;
 
 beforeAll(() => {
-  const files = DIRS.flatMap((d) => walk(join(CORPUS, d)));
+  const files = DIRS.flatMap((d) => yamlFiles(join(CORPUS, d)));
   const t0 = performance.now();
   for (const f of files) {
     const path = relative(CORPUS, f);
@@ -122,7 +115,7 @@ describe('SigmaHQ corpus', () => {
 });
 
 describe('spec schema tests and the godmode rule', () => {
-  const files = [...walk(join(SHARED, 'spec/tests/schema')), join(CORPUS, 'tests/godmode_sigma_rule.yml')];
+  const files = [...yamlFiles(join(SHARED, 'spec/tests/schema')), join(CORPUS, 'tests/godmode_sigma_rule.yml')];
   it.each(files.map((f) => [relative(SHARED, f), f]))('%s parses without errors', (_name, f) => {
     expect(existsSync(f)).toBe(true);
     const r = parse(readFileSync(f), { file: f });

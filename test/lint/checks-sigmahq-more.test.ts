@@ -1,6 +1,5 @@
 /** The remaining pySigma-validators-sigmahq validators: D018–D022, and the ofthem mapping. */
 import fs from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, type ParseResult } from '../../src/parser/index.js';
 import { lint } from '../../src/lint/engine.js';
@@ -10,6 +9,7 @@ import { resolveConfig, resolveKey } from '../../src/lint/config.js';
 import { checkedFields } from '../../src/lint/checks/detection/invalid-fieldname.js';
 import { BUILTIN_TAXONOMY } from '../../src/lint/taxonomy.js';
 import { SHARED } from '../helpers/paths.js';
+import { yamlFiles } from '../helpers/files.js';
 
 describe('remaining SigmaHQ validators', () => {
   for (const c of SIGMAHQ_MORE_CASES) {
@@ -42,19 +42,13 @@ describe('remaining SigmaHQ validators', () => {
 const CORPUS = `${SHARED}/corpus/sigmahq/rules`;
 const NEW_CODES = SIGMAHQ_MORE_CASES.map((c) => c.code);
 
-function ymlFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? ymlFiles(p) : /\.ya?ml$/.test(e.name) ? [p] : [];
-  });
-}
 
 describe('remaining SigmaHQ validators on the SigmaHQ corpus', () => {
   let results: ParseResult[] = [];
   let counts = new Map<string, number>();
   let checkedRules = 0;
   beforeAll(() => {
-    const files = ymlFiles(CORPUS);
+    const files = yamlFiles(CORPUS);
     results = files.map((f) => parse(fs.readFileSync(f), { file: f, schema: false }));
     const { config } = resolveConfig({ preset: 'sigmahq' });
     const report = lint(results, { config, noise: false });

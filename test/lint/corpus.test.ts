@@ -15,6 +15,7 @@ import { BUILTIN_CATALOG, buildCatalog, reachLookup } from '../../src/lint/noise
 import { documentIndicators, indicatorKey } from '../../src/lint/noise/indicators.js';
 import { coverageReport } from '../../src/lint/coverage.js';
 import { SHARED } from '../helpers/paths.js';
+import { yamlFiles } from '../helpers/files.js';
 
 const CORPUS = `${SHARED}/corpus/sigmahq`;
 /**
@@ -37,18 +38,6 @@ export function calibrationHalf(id: string | undefined): 'tuning' | 'held-out' {
   return parseInt((id ?? '0').charAt(0), 16) % 2 === 0 ? 'tuning' : 'held-out';
 }
 
-function files(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(e.name)) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** ROC AUC of "positive rules score higher than negative rules" (ties count half). */
 export function rocAuc(pos: number[], neg: number[]): number {
@@ -74,7 +63,7 @@ let rulesDir: ParseResult[] = [];
 
 beforeAll(() => {
   const dirs = fs.readdirSync(CORPUS).filter((d) => d.startsWith('rules')).sort();
-  all = dirs.flatMap((d) => files(path.join(CORPUS, d))).map((file) => ({ file, result: parse(fs.readFileSync(file), { file, schema: false }) }));
+  all = dirs.flatMap((d) => yamlFiles(path.join(CORPUS, d))).map((file) => ({ file, result: parse(fs.readFileSync(file), { file, schema: false }) }));
   rulesDir = all.filter((x) => x.file.startsWith(path.join(CORPUS, 'rules') + '/')).map((x) => x.result);
   const refs = resolveReferences(rulesDir);
   for (const r of rulesDir) for (const d of r.documents) if (d.document) d.diagnostics.push(...(refs.get(d.document) ?? []));

@@ -41,7 +41,7 @@ export const BASE: Record<string, string> = {
 /** Builds a rule from BASE with sections replaced (a full `key: …` text) or removed (null). */
 export function rule(patch: Record<string, string | null> = {}): string {
   const out: string[] = [];
-  for (const [k, v] of Object.entries({ ...BASE, ...patch })) if (v !== null) out.push(v);
+  for (const v of Object.values({ ...BASE, ...patch })) if (v !== null) out.push(v);
   return out.join('\n') + '\n';
 }
 

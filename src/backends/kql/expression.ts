@@ -7,7 +7,7 @@ import { RE2JS } from 're2js';
 import { patternShape, patternToRegex, type PatternPart, type Predicate } from '../../ast/semantics.js';
 import { conversionError } from '../diagnostics.js';
 import type { ConversionError } from '../types.js';
-import { kqlName, kqlString } from './literals.js';
+import { kqlString } from './literals.js';
 import { KQL_OPERATORS as OP, KQL_TIME_PARTS, MAX_WINDASH_EXPANSION, OR_CHUNK, WRAP_WIDTH } from './operators.js';
 
 export class Inexpressible extends Error {

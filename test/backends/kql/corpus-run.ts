@@ -4,23 +4,15 @@
  * and every emitted query through Microsoft's KQL language service.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { SigmaDocument } from '../../../src/ast/types.js';
 import { convertDocument } from '../../../src/backends/index.js';
 import { lookupRule, parse } from '../../../src/parser/index.js';
 import { kqlErrors } from './kusto.js';
 import { SHARED } from '../../helpers/paths.js';
+import { yamlFiles } from '../../helpers/files.js';
 
 export const CORPUS = `${SHARED}/corpus/sigmahq/rules`;
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (/\.ya?ml$/.test(e.name)) out.push(p);
-  }
-  return out;
-}
 
 export interface Outcome {
   documents: number;
@@ -33,7 +25,7 @@ export interface Outcome {
 }
 
 export function runCorpus(pipeline: string): Outcome {
-  const results = walk(CORPUS).sort().map((f) => parse(fs.readFileSync(f), { file: f, schema: false }));
+  const results = yamlFiles(CORPUS).map((f) => parse(fs.readFileSync(f), { file: f, schema: false }));
   const docs: { file: string; doc: SigmaDocument }[] = results.flatMap((r) =>
     r.documents.filter((d) => d.document && !d.diagnostics.some((x) => x.severity === 'error')).map((d) => ({ file: r.file!, doc: d.document! })),
   );

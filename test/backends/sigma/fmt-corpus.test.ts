@@ -5,10 +5,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import path from 'node:path';
 import { parseAllDocuments, visit } from 'yaml';
 import { formatSigmaText, type FormatReason } from '../../../src/backends/sigma/format.js';
 import { SHARED } from '../../helpers/paths.js';
+import { yamlFiles } from '../../helpers/files.js';
 
 /** Every comment of a YAML text, as the yaml package attaches them (never text inside strings). */
 function comments(text: string): string[] {
@@ -29,21 +29,14 @@ function comments(text: string): string[] {
 }
 
 const RULES = `${SHARED}/corpus/sigmahq/rules`;
-const files: string[] = [];
-const walk = (d: string): void => {
-  for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-    const p = path.join(d, e.name);
-    if (e.isDirectory()) walk(p);
-    else if (/\.ya?ml$/.test(e.name)) files.push(p);
-  }
-};
+let files: string[] = [];
 
 let deviating: { file: string; text: string; reasons: FormatReason[] }[] = [];
 const refused: string[] = [];
 const reasons: Record<string, number> = {};
 
 beforeAll(() => {
-  walk(RULES);
+  files = yamlFiles(RULES);
   for (const f of files) {
     const r = formatSigmaText(fs.readFileSync(f, 'utf8'), { file: f });
     if (r.diagnostics.length) refused.push(`${f}: ${r.diagnostics[0]!.message}`);

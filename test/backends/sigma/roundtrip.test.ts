@@ -8,18 +8,11 @@ import { firstDifference } from '../../../src/backends/sigma/compare.js';
 import { lowerDetection } from '../../../src/ast/semantics.js';
 import type { SigmaDocument } from '../../../src/ast/types.js';
 import { SHARED } from '../../helpers/paths.js';
+import { yamlFiles } from '../../helpers/files.js';
 
 const CORPUS = `${SHARED}/corpus/sigmahq`;
 const DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-compliance', 'rules-dfir', 'rules-placeholder', 'deprecated', 'unsupported'];
 
-function walk(dir: string, out: string[]): void {
-  if (!fs.existsSync(dir)) return;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (/\.ya?ml$/.test(e.name)) out.push(p);
-  }
-}
 
 interface Outcome {
   files: number;
@@ -35,7 +28,7 @@ const noLoc = (v: unknown): string => JSON.stringify(v, (k, x: unknown) => (k ==
 
 beforeAll(() => {
   const files: string[] = [];
-  for (const d of DIRS) walk(path.join(CORPUS, d), files);
+  for (const d of DIRS) files.push(...yamlFiles(path.join(CORPUS, d)));
   outcome = { files: files.length, clean: 0, documents: 0, failures: [], customKept: 0 };
   for (const f of files) {
     const res = parse(fs.readFileSync(f), { file: f });

@@ -12,20 +12,13 @@ import type { ConversionResult } from '../../../src/backends/types.js';
 import type { SigmaDocument } from '../../../src/ast/types.js';
 import { readQuoted, splitPipes } from './spl-reader.js';
 import { SHARED } from '../../helpers/paths.js';
+import { yamlFiles } from '../../helpers/files.js';
 
 const CORPUS = `${SHARED}/corpus/sigmahq`;
 const DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-compliance', 'rules-dfir', 'rules-placeholder', 'deprecated', 'unsupported'];
 const GOLDEN = path.join(path.dirname(new URL(import.meta.url).pathname), 'golden', 't1546.003');
 const UPDATE = process.env['SIGIL_UPDATE_GOLDEN'] === '1';
 
-function walk(dir: string, out: string[]): void {
-  if (!fs.existsSync(dir)) return;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (/\.ya?ml$/.test(e.name)) out.push(p);
-  }
-}
 
 interface Tally {
   converted: number;
@@ -59,7 +52,7 @@ function checkQuery(q: string, generating: boolean): string | null {
 
 beforeAll(() => {
   const files: string[] = [];
-  for (const d of DIRS) walk(path.join(CORPUS, d), files);
+  for (const d of DIRS) files.push(...yamlFiles(path.join(CORPUS, d)));
   for (const f of files) {
     const r = parse(fs.readFileSync(f), { file: f });
     for (const d of r.documents) if (d.document && !d.diagnostics.some((x) => x.severity === 'error') && !r.diagnostics.some((x) => x.severity === 'error')) docs.push({ file: f, doc: d.document });
@@ -119,7 +112,7 @@ function render(r: ConversionResult): string {
 
 describe('golden: the corpus rules for T1546.003 (WMI event subscription)', () => {
   const files: string[] = [];
-  for (const d of DIRS.slice(0, 6)) walk(path.join(CORPUS, d), files);
+  for (const d of DIRS.slice(0, 6)) files.push(...yamlFiles(path.join(CORPUS, d)));
   const t1546 = files.filter((f) => /attack\.t1546\.003/i.test(fs.readFileSync(f, 'utf8'))).sort();
   it('finds the rules', () => expect(t1546.length).toBeGreaterThanOrEqual(12));
   for (const f of t1546) {
