@@ -5,7 +5,7 @@ import type { SigmaDocument } from '../../ast/types.js';
 import { getBackend, listBackends } from '../../backends/index.js';
 import type { BackendOptions, OutputFormat } from '../../backends/types.js';
 import { lookupRule } from '../../parser/index.js';
-import { loadPipelineSpec, type PipelineSpec } from '../../pipelines/index.js';
+import { listPipelines, loadPipelineSpec, resolvePipelines, type PipelineSpec } from '../../pipelines/index.js';
 import { formatDiagnostic } from '../format.js';
 import { loadRules } from '../load.js';
 import { convertParsedFile, type ConvertSettings, type FileConversion } from '../convert-file.js';
@@ -79,6 +79,8 @@ export const convertCommand: CommandModule<object, Args> = {
     const format: OutputFormat | undefined = argv.format ? backend.formats.find((f) => f.name === argv.format) : backend.formats[0];
     if (!format) throw new UsageError(`unknown format '${argv.format}' for ${backend.name} (known: ${backend.formats.map((f) => f.name).join(', ')})`);
     const pipelines = argv.pipeline?.length ? resolvePipelineArgs(argv.pipeline) : undefined;
+    const unknown = resolvePipelines(pipelines ?? []).unknown;
+    if (unknown.length) throw new UsageError(`unknown pipeline ${unknown.join(', ')} (known: ${listPipelines().map((p) => p.name).join(', ')}; or give a pipeline YAML file)`);
     const settings: ConvertSettings = { target: backend.name, format: format.name, options: parseSettings(argv.set), json: argv.json, color: useColor(), ...(pipelines ? { pipelines } : {}) };
     // Each file is parsed and converted on its own, on every core (parse-pool.ts).
     const files = expandPaths(argv.paths);

@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/paths.js';
+
+const BIN = path.join(REPO_ROOT, 'bin/sigil.js');
+const RULE = path.join(REPO_ROOT, 'rules/windows/process_creation/proc_creation_win_wmic_event_subscription_creation.yml');
+
+function sigil(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('sigil convert: usage errors exit 2 with a message', () => {
+  it.each([
+    [['convert', RULE, '-p', 'nope'], /unknown pipeline nope/],
+    [['convert', RULE, '-t', 'nope'], /unknown target 'nope'/],
+    [['convert', RULE, '--format', 'nope'], /unknown format 'nope'/],
+    [['convert', '/no/such/rule.yml'], /no such file or directory/],
+    [['convert', RULE, '--set', 'novalue'], /--set takes key=value/],
+  ])('%j', (args, message) => {
+    const r = sigil(args as string[]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
+  });
+});
+
+describe('sigil convert: inputs and outputs', () => {
+  it('reads a rule from stdin (-)', () => {
+    const r = sigil(['convert', '-', '-t', 'kql', '-p', 'defender-xdr'], fs.readFileSync(RULE, 'utf8'));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('DeviceProcessEvents');
+  });
+
+  it('-o DIR/ writes one file per rule, named after the rule file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigil-out-')) + '/';
+    try {
+      const r = sigil(['convert', path.join(REPO_ROOT, 'rules/windows/process_creation'), '-t', 'kql', '-p', 'sentinel', '--format', 'sentinel-rule', '-o', dir]);
+      expect(r.status).toBe(0);
+      const files = fs.readdirSync(dir).sort();
+      const rules = fs.readdirSync(path.join(REPO_ROOT, 'rules/windows/process_creation')).filter((f) => f.endsWith('.yml') && !f.endsWith('.tests.yml'));
+      expect(files).toEqual(rules.map((f) => f.replace(/\.yml$/, '.yaml')).sort());
+      expect(files.some((f) => f.includes('.tmp'))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
