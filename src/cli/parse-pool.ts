@@ -77,24 +77,29 @@ export function runFiles<T>(files: string[], task: PoolTask, onProgress?: () => 
   // Every chunk is claimed now, so a worker that has not started yet will take none: wait
   // only for the started ones (each posts all its chunks before it reports done). A worker
   // that dies mid-chunk cannot hang us: after the deadline its chunks are parsed here.
+  // Results are read as they arrive, so that a progress display keeps moving.
+  const drain = (): void => {
+    for (const port of ports) {
+      for (let msg = receiveMessageOnPort(port); msg; msg = receiveMessageOnPort(port)) {
+        const { start, json, error } = msg.message as { start: number; json?: string; error?: string };
+        if (error) continue; // its chunk is re-parsed below
+        const batch = JSON.parse(json!) as T[];
+        batch.forEach((r, k) => {
+          results[start + k] = r;
+          onProgress?.();
+        });
+      }
+    }
+  };
   const deadline = Date.now() + 120_000;
   for (;;) {
+    drain();
     const done = Atomics.load(shared, 1);
     if (done >= Atomics.load(shared, 2) || Date.now() > deadline) break;
-    Atomics.wait(shared, 1, done, 1000);
+    Atomics.wait(shared, 1, done, 50);
   }
-  for (const port of ports) {
-    for (let msg = receiveMessageOnPort(port); msg; msg = receiveMessageOnPort(port)) {
-      const { start, json, error } = msg.message as { start: number; json?: string; error?: string };
-      if (error) continue; // its chunk is re-parsed below
-      const batch = JSON.parse(json!) as T[];
-      batch.forEach((r, k) => {
-        results[start + k] = r;
-        onProgress?.();
-      });
-    }
-    port.close();
-  }
+  drain();
+  for (const port of ports) port.close();
   for (const w of workers) void w.terminate();
   // A chunk a worker claimed but could not deliver (it crashed) is parsed here.
   return results.map((r, i) => r ?? one(files[i]!));
