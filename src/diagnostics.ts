@@ -59,23 +59,16 @@ export const PARSE_DIAGNOSTICS = {
 
 export type ParseCode = keyof typeof PARSE_DIAGNOSTICS;
 
-export function makeDiagnostic(
-  code: ParseCode,
-  message: string,
-  at: { line: number; column: number } | undefined,
-  hint?: string,
-  severity?: Severity,
-): Diagnostic {
-  const d: Diagnostic = {
-    code,
-    severity: severity ?? PARSE_DIAGNOSTICS[code].severity,
-    message,
-    line: at?.line ?? 1,
-    column: at?.column ?? 1,
+/** A diagnostic constructor for one catalogue: its codes and their default severities. */
+export function diagnosticFactory<C extends string>(catalogue: Record<C, DiagnosticDef>) {
+  return (code: C, message: string, at?: { line: number; column: number }, hint?: string, severity?: Severity): Diagnostic => {
+    const d: Diagnostic = { code, severity: severity ?? catalogue[code].severity, message, line: at?.line ?? 1, column: at?.column ?? 1 };
+    if (hint) d.hint = hint;
+    return d;
   };
-  if (hint) d.hint = hint;
-  return d;
 }
+
+export const makeDiagnostic = diagnosticFactory<ParseCode>(PARSE_DIAGNOSTICS);
 
 export function hasErrors(diags: readonly Diagnostic[]): boolean {
   return diags.some((d) => d.severity === 'error');

@@ -4,9 +4,8 @@ import { expandPaths, progress } from './io.js';
 import { parseFiles } from './parse-pool.js';
 
 export interface LoadedSet {
+  /** One result per file; cross-document reference diagnostics (P032) are merged in. */
   results: ParseResult[];
-  /** Diagnostics from cross-document reference resolution, merged into each document's list. */
-  referenceDiagnostics: number;
 }
 
 export function loadRules(paths: readonly string[], options: { schema?: boolean; resolve?: boolean } = {}): LoadedSet {
@@ -14,16 +13,12 @@ export function loadRules(paths: readonly string[], options: { schema?: boolean;
   const bar = progress(files.length);
   const results = parseFiles({ files, schema: options.schema !== false }, () => bar.tick());
   bar.done();
-  let referenceDiagnostics = 0;
   if (options.resolve !== false) {
     const refs = resolveReferences(results);
     for (const r of results) for (const d of r.documents) {
       const extra = d.document ? refs.get(d.document) : undefined;
-      if (extra) {
-        d.diagnostics.push(...extra);
-        referenceDiagnostics += extra.length;
-      }
+      if (extra) d.diagnostics.push(...extra);
     }
   }
-  return { results, referenceDiagnostics };
+  return { results };
 }

@@ -1,6 +1,5 @@
 /** Evaluator (E…) diagnostics. Codes are stable: never reuse or renumber one. */
-import type { Diagnostic, DiagnosticDef, Severity } from '../diagnostics.js';
-import type { Loc } from '../ast/types.js';
+import { diagnosticFactory, type DiagnosticDef } from '../diagnostics.js';
 
 export const EVAL_DIAGNOSTICS = {
   E001: { severity: 'error', summary: 'The rule cannot be evaluated: its detection does not lower to a predicate (unknown identifier, unresolved placeholder, encoding of a wildcard).' },
@@ -13,8 +12,5 @@ export const EVAL_DIAGNOSTICS = {
 
 export type EvalCode = keyof typeof EVAL_DIAGNOSTICS;
 
-export function evalDiagnostic(code: EvalCode, message: string, at?: Loc | { line: number; column: number }, hint?: string, severity?: Severity): Diagnostic {
-  const d: Diagnostic = { code, severity: severity ?? EVAL_DIAGNOSTICS[code].severity, message, line: at?.line ?? 1, column: at?.column ?? 1 };
-  if (hint) d.hint = hint;
-  return d;
-}
+/** Evaluator diagnostics, with the default severity of their code. */
+export const evalDiagnostic = diagnosticFactory<EvalCode>(EVAL_DIAGNOSTICS);

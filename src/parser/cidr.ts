@@ -93,12 +93,6 @@ export function parseCidr(text: string): ParsedCidr | string {
   return { version: isV6 ? 6 : 4, network: isV6 ? formatIPv6(bits) : formatIPv4(bits), prefix, bits };
 }
 
-/** Masks host bits off: the first address of the network. */
-export function networkBits(c: ParsedCidr): bigint {
-  const max = c.version === 6 ? 128n : 32n;
-  const hostBits = max - BigInt(c.prefix);
-  return (c.bits >> hostBits) << hostBits;
-}
 
 /** True when `ip` (text) lies in the network. */
 export function cidrContains(c: ParsedCidr, ip: string): boolean {

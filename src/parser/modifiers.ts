@@ -145,13 +145,3 @@ export function checkModifiers(names: readonly string[], keyword: boolean): Modi
   return { modifiers, kind, problems };
 }
 
-export function isStringTransform(m: Modifier): boolean {
-  return (
-    (STRING_POSITION as readonly string[]).includes(m) ||
-    (ENCODINGS as readonly string[]).includes(m) ||
-    (BASE64 as readonly string[]).includes(m) ||
-    m === 'windash' ||
-    m === 'cased' ||
-    m === 'expand'
-  );
-}

@@ -83,9 +83,6 @@ export function hasWildcards(parts: readonly StringPart[]): boolean {
   return parts.some((p) => typeof p !== 'string' && 'wildcard' in p);
 }
 
-export function hasPlaceholders(parts: readonly StringPart[]): boolean {
-  return parts.some((p) => typeof p !== 'string' && 'placeholder' in p);
-}
 
 /** The literal text when the value has no wildcards or placeholders, else null. */
 export function plainText(parts: readonly StringPart[]): string | null {

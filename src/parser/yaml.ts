@@ -382,11 +382,4 @@ export class BudgetExceeded extends Error {
   }
 }
 
-export function mapGet(map: YMap, key: string): YNode | undefined {
-  for (const e of map.entries) if (e.key.kind === 'scalar' && e.key.text === key) return e.value;
-  return undefined;
-}
 
-export function nodeStart(node: YNode): number {
-  return node.start;
-}
