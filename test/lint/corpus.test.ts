@@ -20,15 +20,15 @@ import { yamlFiles } from '../helpers/files.js';
 const CORPUS = `${SHARED}/corpus/sigmahq`;
 /**
  * The separation the score must keep (docs/noise.md reports the measured values). The issue's
- * target is 0.75; the honest model measures 0.700 on the whole corpus (docs/noise.md explains
+ * target is 0.75; the honest model measures 0.717 on the whole corpus (docs/noise.md explains
  * why the target is out of reach of an explainable score that does not read the labels), so
  * these guard the measured values against regressions.
  */
-export const MIN_AUC = 0.695;
+export const MIN_AUC = 0.712;
 /** The issue's target (not reached: see the `it.todo` below and docs/noise.md). */
 export const TARGET_AUC = 0.75;
 /** The constants were tuned on the even half only; the odd half is held out. */
-export const MIN_HELD_OUT_AUC = 0.705;
+export const MIN_HELD_OUT_AUC = 0.725;
 
 /**
  * Deterministic split for calibration: rules whose id starts with an even hex digit are the
@@ -113,7 +113,7 @@ describe('SigmaHQ corpus', () => {
     expect(auc['held-out']).toBeGreaterThanOrEqual(auc.tuning! - 0.02);
   });
 
-  it.todo(`noise: ROC AUC ≥ ${TARGET_AUC} (the issue's target; measured 0.700 — see docs/noise.md for why the labels are out of reach)`);
+  it.todo(`noise: ROC AUC ≥ ${TARGET_AUC} (the issue's target; measured 0.717 — see docs/noise.md for why the labels are out of reach)`);
 
   it('the shipped reach index is what scripts/build-noise-index.mjs makes from this corpus', () => {
     const built = buildCatalog(docsOf().map((d) => d.doc), BUILTIN_CATALOG.source);

@@ -50,6 +50,15 @@ describe('noise score structure', () => {
     expect(broad).toBeLessThan(narrow);
   });
 
+  it('a legitimate program named alone is noisier than an unknown tool of the same name length', () => {
+    const legit = ['\\diskshadow.exe', '\\teamviewer_desktop.exe', '\\quickassist.exe', '\\Microsoft.Workflow.Compiler.exe', '\\mode.com'];
+    const unknown = ['\\kerbrute.exe', '\\sharpdpapi_x64.exe', '\\nanodump.exe', '\\SafetyKatzLoader.exe', '\\xq7.com'];
+    for (let i = 0; i < legit.length; i++) {
+      const rule = (name: string): string => `    selection:\n        Image|endswith: '${name}'\n    condition: selection`;
+      expect(score(rule(legit[i]!)), legit[i]).toBeGreaterThan(score(rule(unknown[i]!)));
+    }
+  });
+
   it('common binaries, short tokens and event ids alone are noisy; long unusual values are specific', () => {
     expect(score("    selection:\n        Image|endswith: '\\powershell.exe'\n    condition: selection")).toBeGreaterThanOrEqual(70);
     expect(score("    selection:\n        CommandLine|contains: ' -e '\n    condition: selection")).toBeGreaterThanOrEqual(70);

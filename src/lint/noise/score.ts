@@ -18,6 +18,7 @@ import type { Condition, Detection, SigmaDocument } from '../../ast/types.js';
 import { lowerNode, type Predicate } from '../../ast/semantics.js';
 import { leafIndicator, indicatorKey, type Indicator } from './indicators.js';
 import { reachLookup, type NoiseCatalog } from './catalog.js';
+import { isLegitimateProgram } from './legitimate-programs.js';
 
 export interface NoiseResult {
   score: number;
@@ -189,7 +190,9 @@ function valueBits(ind: Indicator): number {
       // A whole file name (endswith '\\name.exe', or equal to it): as specific as the binary is rare.
       const file = text.replace(/^.*[\\/]/, '');
       const wholeName = (ind.op === 'endswith' && /^[\\/]/.test(text) && !text.slice(1).includes('\\')) || (ind.op === 'eq' && /^[^\\/]+\.\w{2,4}$/.test(text));
-      if (wholeName) bits = COMMON_BINARIES.has(file) ? NOISE_PARAMS.commonName : Math.max(bits, NOISE_PARAMS.rareName);
+      // Everyday binaries, and programs that ship with the system or are installed legitimately,
+      // run wherever they are used as intended: their name alone is common.
+      if (wholeName) bits = COMMON_BINARIES.has(file) || isLegitimateProgram(file) ? NOISE_PARAMS.commonName : Math.max(bits, NOISE_PARAMS.rareName);
       if (COMMON_PATH.test(text)) bits = Math.min(bits, 1.5);
       if (CMDLET.test(text.trim())) bits = Math.min(bits, NOISE_PARAMS.cmdlet);
       if (/[^\x00-\x7f]/.test(text)) bits = Math.max(bits, NOISE_PARAMS.nonAscii * factor);
