@@ -23,6 +23,15 @@ function setting(name: string, options: BackendOptions, state: Record<string, un
   return typeof s === 'string' ? s : fallback;
 }
 
+/**
+ * Windows categories whose events come from an ETW provider, not from an event log channel
+ * (Sysmon does not record them): reported with the provider's name rather than guessed.
+ */
+const ETW_ONLY_CATEGORIES: Record<string, string> = {
+  file_access: 'Microsoft-Windows-Kernel-File',
+  file_rename: 'Microsoft-Windows-Kernel-File',
+};
+
 /** `source=…` / `sourcetype=…` terms for the route's channel(s). */
 export function sourceTerms(channels: string[], convention: SourceConvention): string[] {
   const one = (key: string, values: string[]): string => (values.length === 1 ? `${key}=${quoteString(values[0]!)}` : `${key} IN (${values.map(quoteString).join(', ')})`);
@@ -54,6 +63,10 @@ export function ruleQuery(rule: ProcessedRule, ctx: ConvertContext): RuleQuery |
   const ls = rule.rule.logsource;
   const lsText = ['category', 'product', 'service'].filter((k) => ls[k as 'category'] !== undefined).map((k) => `${k}: ${ls[k as 'category']}`).join(', ') || 'empty';
   const unknownWindows = routing === 'windows' && rule.table === ANY_CHANNEL && (ls.category !== undefined || ls.service !== undefined);
+  const etwProvider = routing === 'windows' && unknownWindows ? ETW_ONLY_CATEGORIES[ls.category ?? ''] : undefined;
+  if (etwProvider) {
+    return [conversionError('C001', `${rule.pipelines.join(', ')}: logsource {${lsText}} is recorded by the ${etwProvider} ETW provider, not by an event log channel the Windows add-on collects`, { ...at, hint: `if your deployment forwards these events into an event log channel, route them with a pipeline of your own placed before splunk-windows (-p yours.yml -p splunk-windows; routes: [{logsource: {product: windows, category: ${ls.category}}, table: <channel>}]; see docs/backends/splunk.md)` })];
+  }
   if (typeof routing === 'string' && (rule.table === undefined || unknownWindows)) {
     return [conversionError('C001', `${rule.pipelines.join(', ')}: no Splunk ${routing === 'cim' ? 'CIM data model' : 'event log source'} for logsource {${lsText}}`, { ...at, hint: routing === 'cim' ? 'splunk-cim covers process_creation, registry_*, file_event, network_connection, firewall, dns_query/dns, proxy, webserver' : 'add a route for this logsource in a pipeline of your own (routes: [{logsource: …, table: <channel>}])' })];
   }
