@@ -150,15 +150,15 @@ const COMMON_PATH = /^(c:)?\\?(windows|program files( \(x86\))?|programdata|user
 const EVENT_TYPE_FIELD = /^(eventid|eventname|eventsource|eventtype|event_type|event\.action|action|actiontype|operation|operationname|operationnamevalue|activitytype|activitydisplayname|category|type|method|cs-method|provider_name|channel|workload|recordtype|status|resulttype|service|source|logontype|protocol|qtype)$/i;
 
 const intrinsicCache = new Map<string, number>();
-let cacheParams = '';
+/** The NOISE_PARAMS values the cache was filled with (compared value by value: cheap, no JSON). */
+let cacheParams: unknown[] = [];
 
 /** Drops memoised bits when NOISE_PARAMS changed (calibration experiments change them). */
 function syncIntrinsicCache(): void {
-  const params = JSON.stringify(NOISE_PARAMS);
-  if (params !== cacheParams) {
-    intrinsicCache.clear();
-    cacheParams = params;
-  }
+  const values = Object.values(NOISE_PARAMS);
+  if (values.length === cacheParams.length && values.every((v, i) => v === cacheParams[i])) return;
+  intrinsicCache.clear();
+  cacheParams = values;
 }
 
 /** Intrinsic specificity of one indicator, in bits (memoised per indicator: many rules share them). */
@@ -283,10 +283,13 @@ class Scorer {
       case 'or': {
         // A list of leaf alternatives: the noisiest value decides (minus listPenalty·log2(n), 0 by default).
         if (p.items.every((i) => i.kind !== 'and' && i.kind !== 'or' && i.kind !== 'not')) {
-          const lits = p.items.map((i) => this.literalOf(i, clause)).sort((a, b) => a.bits - b.bits);
-          const worst = lits[0]!;
-          const n = lits.length;
-          return [makeBranch([{ ...worst, bits: Math.max(0.1, worst.bits - NOISE_PARAMS.listPenalty * Math.log2(n)), alternatives: n }])];
+          let worst: Literal | undefined;
+          for (const item of p.items) {
+            const l = this.literalOf(item, clause);
+            if (!worst || l.bits < worst.bits) worst = l;
+          }
+          const n = p.items.length;
+          return [makeBranch([{ ...worst!, bits: Math.max(0.1, worst!.bits - NOISE_PARAMS.listPenalty * Math.log2(n)), alternatives: n }])];
         }
         return prune(p.items.flatMap((i) => this.predicate(i, clause)));
       }
