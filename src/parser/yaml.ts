@@ -1,5 +1,9 @@
 /**
- * YAML → positioned node tree, built from js-yaml's event stream.
+ * YAML → positioned node tree. Most files are read by the fast path in yaml-fast.ts; this
+ * module's js-yaml path (parseYamlEvents) is the reference and the fallback, and the only
+ * source of YAML syntax errors. See docs/yaml.md.
+ *
+ * The reference path builds the tree from js-yaml's event stream.
  *
  * Why events: js-yaml 5's `parseEvents` is the fastest YAML 1.2 parser on npm that gives
  * source offsets for every node (about 3× faster than `yaml`'s document API on the corpus),
@@ -10,6 +14,7 @@
 import { parseEvents, getScalarValue, EVENT_ID, SCALAR_STYLE, type ScalarEvent } from 'js-yaml';
 import type { Loc } from '../ast/types.js';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics.js';
+import { parseYamlFast } from './yaml-fast.js';
 
 export type ScalarData = string | number | boolean | null;
 
@@ -109,7 +114,7 @@ const CORE_NAN = /^\.(?:nan|NaN|NAN)$/;
 export function resolvePlain(text: string): ScalarData {
   const c = text.charCodeAt(0);
   // Fast path: most scalars start with a letter other than n/t/f/N/T/F or with a quote-free word.
-  if (text.length === 0 || CORE_NULL.test(text)) return null;
+  if (text.length === 0 || ((c === 126 || c === 110 || c === 78) && CORE_NULL.test(text))) return null;
   if ((c === 116 || c === 84) && CORE_TRUE.test(text)) return true;
   if ((c === 102 || c === 70) && CORE_FALSE.test(text)) return false;
   if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) {
@@ -154,8 +159,23 @@ export interface YamlParseResult {
  * Parses a YAML stream into node trees. Aliases are resolved to the anchored node (shared,
  * not copied); walkers bound their visits with LIMITS.maxNodeVisits.
  * Duplicate keys are reported (P003) and the first occurrence wins.
+ *
+ * Most rules take the hand-written fast path (yaml-fast.ts, several times faster), which
+ * builds exactly the tree below or gives up; then js-yaml reads the text (and reports any
+ * syntax error).
  */
 export function parseYaml(text: string, lines: LineIndex): YamlParseResult {
+  let fast: YamlParseResult | null = null;
+  try {
+    fast = parseYamlFast(text, lines);
+  } catch {
+    // A fault in the fast path must never cost a parse: js-yaml, the reference, decides.
+  }
+  return fast ?? parseYamlEvents(text, lines);
+}
+
+/** The reference path: js-yaml's event stream turned into the node tree. */
+export function parseYamlEvents(text: string, lines: LineIndex): YamlParseResult {
   const diagnostics: Diagnostic[] = [];
   let events;
   try {
