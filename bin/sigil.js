@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Entry point installed as `sigil`. `npm ci` builds dist/ (prepare): the compiled modules
-// (dist/cli/main.js) and a single-file bundle of them (dist/sigil.mjs) that starts faster.
+// (dist/cli/main.js) and a bundle of them that starts faster (dist/sigil.mjs, which loads each
+// command's code from dist/chunks/ when the command runs; scripts/bundle.mjs).
 // The bundle is used unless the modules are newer (someone recompiled without bundling).
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';

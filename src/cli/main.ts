@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
+import { takeHandlerError } from './lazy-command.js';
 import { UsageError, err } from './io.js';
 
 // yargs-parser drops a lone `-` positional; carry it through as a placeholder and restore it
@@ -38,6 +39,8 @@ for (const c of commands) cli.command(c);
 
 try {
   await cli.parseAsync();
+  const failed = takeHandlerError();
+  if (failed) throw failed.error;
 } catch (e) {
   if (e instanceof UsageError) {
     err(`sigil: ${e.message}\n`);

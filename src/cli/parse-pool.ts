@@ -27,9 +27,11 @@ const CHUNK = 48;
 const PARALLEL_THRESHOLD = 600;
 
 function workerScript(): URL | undefined {
-  // Next to the bundle (dist/sigil.mjs → dist/parse-worker.mjs) or to the compiled module
-  // (dist/cli/parse-pool.js → dist/cli/parse-worker.js).
-  for (const name of ['./parse-worker.mjs', './parse-worker.js']) {
+  // Bundled, this module is a chunk (dist/chunks/*.mjs) and the worker an entry beside the CLI's
+  // (dist/parse-worker.mjs); compiled, it sits beside dist/cli/parse-worker.js. The worker must
+  // come from the same build as this module, hence the choice by this module's own file type.
+  const names = import.meta.url.endsWith('.mjs') ? ['../parse-worker.mjs', './parse-worker.mjs'] : ['./parse-worker.js'];
+  for (const name of names) {
     const url = new URL(name, import.meta.url);
     if (fs.existsSync(url)) return url;
   }

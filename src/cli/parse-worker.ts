@@ -1,9 +1,10 @@
 /** Worker side of parse-pool.ts: claims chunks of files, runs the task on them, posts JSON back. */
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { runTask, type PoolTask } from './pool-tasks.js';
+import { prepareTask, runTask, type PoolTask } from './pool-tasks.js';
 
 const { files, task, chunk, shared, port } = workerData as { files: string[]; task: PoolTask; chunk: number; shared: SharedArrayBuffer; port: MessagePort };
 const counters = new Int32Array(shared);
+await prepareTask(task);
 const chunks = Math.ceil(files.length / chunk);
 Atomics.add(counters, 2, 1);
 try {

@@ -1,10 +1,18 @@
 /** The per-file tasks the worker pool (parse-pool.ts) can run: parse, or parse and convert. */
 import { parse, type ParseResult } from '../parser/index.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { convertParsedFile, type ConvertSettings, type FileConversion } from './convert-file.js';
+import type { convertParsedFile, FileConversion, ConvertSettings } from './convert-file.js';
 import { displayName, readInput } from './io.js';
 
 export type PoolTask = { name: 'parse'; schema: boolean } | { name: 'convert'; settings: ConvertSettings };
+
+// Conversion (the backends and their data) is loaded only by a process or worker that converts.
+let convertFile: typeof convertParsedFile | undefined;
+
+/** Loads what `task` needs beyond the parser; call it (and await it) before `runTask`. */
+export async function prepareTask(task: PoolTask): Promise<void> {
+  if (task.name === 'convert') convertFile ??= (await import('./convert-file.js')).convertParsedFile;
+}
 
 export function parseOne(f: string, schema: boolean): ParseResult {
   const file = displayName(f);
@@ -23,7 +31,8 @@ export function runTask(f: string, task: PoolTask): ParseResult | FileConversion
     case 'parse':
       return parseOne(f, task.schema);
     case 'convert':
+      if (!convertFile) throw new Error('runTask: the convert task was not prepared (call prepareTask first)');
       // Conversion needs only the parser's errors; schema findings are for parse and lint.
-      return convertParsedFile(parseOne(f, false), task.settings);
+      return convertFile(parseOne(f, false), task.settings);
   }
 }

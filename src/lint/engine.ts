@@ -75,6 +75,8 @@ export function lint(results: readonly ParseResult[], options: LintOptions = {})
   const catalog = options.catalog ?? BUILTIN_CATALOG;
   const active: Check[] = allChecks.filter((c) => config.levels[c.meta.code] !== 'off');
   const perDoc = active.filter((c) => c.check);
+  // Documents with parse errors skip the detection and noise checks (their detection may be partial).
+  const perDocAfterErrors = perDoc.filter((c) => c.meta.family !== 'detection' && c.meta.family !== 'noise');
   const cross = active.filter((c) => c.crossFile);
   const crossState = cross.map((c) => c.crossFile!.create());
 
@@ -122,13 +124,13 @@ export function lint(results: readonly ParseResult[], options: LintOptions = {})
       }
       // Checks only see documents the parser could build without errors in their detection.
       const parseErrors = pd.diagnostics.some((d) => d.severity === 'error');
+      const run = parseErrors ? perDocAfterErrors : perDoc;
       let current: Check = perDoc[0]!;
       const ctx: CheckContext = { ...info, attack, taxonomy, report: (r) => emit(out.findings, doc, suppressed, finding(current, info, r)) };
       if (out.noise) ctx.noise = out.noise;
-      for (const check of perDoc) {
-        if (parseErrors && (check.meta.family === 'detection' || check.meta.family === 'noise')) continue;
-        current = check;
-        check.check!(ctx);
+      for (let k = 0; k < run.length; k++) {
+        current = run[k]!;
+        current.check!(ctx);
       }
       cross.forEach((c, i) => c.crossFile!.collect(crossState[i], info));
     }

@@ -8,11 +8,21 @@ export interface TagRef {
   index: number;
 }
 
-export function splitTags(tags: readonly string[] | undefined): TagRef[] {
-  return (tags ?? []).map((tag, index) => {
-    const dot = tag.indexOf('.');
-    return dot < 0 ? { tag, namespace: '', name: tag, index } : { tag, namespace: tag.slice(0, dot), name: tag.slice(dot + 1), index };
-  });
+const NO_TAGS: readonly TagRef[] = [];
+// Seven tag checks read every document's tags: split them once per tags list (the AST is immutable).
+const splitCache = new WeakMap<readonly string[], readonly TagRef[]>();
+
+export function splitTags(tags: readonly string[] | undefined): readonly TagRef[] {
+  if (!tags) return NO_TAGS;
+  let refs = splitCache.get(tags);
+  if (refs === undefined) {
+    refs = tags.map((tag, index) => {
+      const dot = tag.indexOf('.');
+      return dot < 0 ? { tag, namespace: '', name: tag, index } : { tag, namespace: tag.slice(0, dot), name: tag.slice(dot + 1), index };
+    });
+    splitCache.set(tags, refs);
+  }
+  return refs;
 }
 
 /** `t1546.003` → `T1546.003`; undefined when the name is not a technique id. */

@@ -1,4 +1,7 @@
-/** Helpers for checks: iterate over the field matches of a document's detection. */
+/**
+ * Helpers for checks: the field matches of a document's detection. Most detection checks read
+ * them, so each document's list is built once (and cached by document: the AST is immutable).
+ */
 import type { Detection, DetectionNode, FieldMatch, SigmaDocument, StringValue } from '../ast/types.js';
 
 export interface MatchRef {
@@ -7,27 +10,63 @@ export interface MatchRef {
   match: FieldMatch;
 }
 
+export interface StringValueRef extends MatchRef {
+  value: StringValue;
+}
+
 export function detectionOf(doc: SigmaDocument): Detection | undefined {
   if (doc.kind === 'rule') return doc.detection;
   if (doc.kind === 'filter') return doc.filter.detection;
   return undefined;
 }
 
-export function* nodeMatches(node: DetectionNode): Generator<FieldMatch> {
-  if (node.type === 'match') yield node;
-  else for (const i of node.items) yield* nodeMatches(i);
+function collectMatches(node: DetectionNode, into: FieldMatch[]): void {
+  if (node.type === 'match') into.push(node);
+  else for (const i of node.items) collectMatches(i, into);
 }
 
-export function* fieldMatches(doc: SigmaDocument): Generator<MatchRef> {
-  const det = detectionOf(doc);
-  if (!det) return;
-  for (const id of det.identifiers) for (const match of nodeMatches(id.node)) yield { identifier: id.name, match };
+/** The field matches under a detection node, depth first, in source order. */
+export function nodeMatches(node: DetectionNode): FieldMatch[] {
+  const into: FieldMatch[] = [];
+  collectMatches(node, into);
+  return into;
 }
 
-export function* stringValues(doc: SigmaDocument): Generator<{ identifier: string; match: FieldMatch; value: StringValue }> {
-  for (const { identifier, match } of fieldMatches(doc)) {
-    for (const value of match.values) if (value.type === 'string') yield { identifier, match, value };
+const matchesByDoc = new WeakMap<SigmaDocument, readonly MatchRef[]>();
+const stringsByDoc = new WeakMap<SigmaDocument, readonly StringValueRef[]>();
+
+/** Every field match of the document's detection with its search identifier, in source order. */
+export function fieldMatches(doc: SigmaDocument): readonly MatchRef[] {
+  let refs = matchesByDoc.get(doc);
+  if (refs === undefined) {
+    const list: MatchRef[] = [];
+    const det = detectionOf(doc);
+    if (det) {
+      const matches: FieldMatch[] = [];
+      for (const id of det.identifiers) {
+        matches.length = 0;
+        collectMatches(id.node, matches);
+        for (const match of matches) list.push({ identifier: id.name, match });
+      }
+    }
+    refs = list;
+    matchesByDoc.set(doc, refs);
   }
+  return refs;
+}
+
+/** Every string value of the document's field matches, in source order. */
+export function stringValues(doc: SigmaDocument): readonly StringValueRef[] {
+  let refs = stringsByDoc.get(doc);
+  if (refs === undefined) {
+    const list: StringValueRef[] = [];
+    for (const { identifier, match } of fieldMatches(doc)) {
+      for (const value of match.values) if (value.type === 'string') list.push({ identifier, match, value });
+    }
+    refs = list;
+    stringsByDoc.set(doc, refs);
+  }
+  return refs;
 }
 
 /** Display name of a match's key as written (`Image|endswith`). */

@@ -10,17 +10,9 @@ import { formatDiagnostic } from '../format.js';
 import { loadRules } from '../load.js';
 import { convertParsedFile, type ConvertSettings, type FileConversion } from '../convert-file.js';
 import { runFiles } from '../parse-pool.js';
+import { prepareTask, type PoolTask } from '../pool-tasks.js';
 import { UsageError, err, expandPaths, out, progress, useColor, writeFileAtomic } from '../io.js';
-
-interface Args {
-  paths: string[];
-  target: string;
-  pipeline?: string[];
-  format?: string;
-  output?: string;
-  json: boolean;
-  set?: string[];
-}
+import { convertSpec, type ConvertArgs as Args } from '../specs/convert.js';
 
 /** Parses `--set key=value` backend options (numbers and booleans typed). */
 function parseSettings(pairs: string[] | undefined): BackendOptions {
@@ -59,21 +51,8 @@ function resolvePipelineArgs(names: string[]): (string | PipelineSpec)[] {
 }
 
 export const convertCommand: CommandModule<object, Args> = {
-  command: 'convert <paths..>',
-  describe: 'Convert Sigma rules to a query language (KQL for Defender XDR / Sentinel, …)',
-  builder: (y) =>
-    y
-      .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'rule files, directories or - for stdin' })
-      .option('target', { alias: 't', type: 'string', default: 'kql', describe: 'target backend (sigil list targets)' })
-      .option('pipeline', { alias: 'p', type: 'string', array: true, describe: 'pipeline name or pipeline YAML file, several apply in order (default: the target\'s)' })
-      .option('format', { alias: 'f', type: 'string', describe: 'output format (sigil list formats)' })
-      .option('output', { alias: 'o', type: 'string', describe: 'write to FILE, or one file per rule into DIR (ending in / or an existing directory)' })
-      .option('json', { type: 'boolean', default: false, describe: 'one JSON object per rule per line: {file, id, title, queries} or {file, id, title, errors}' })
-      .option('set', { alias: 's', type: 'string', array: true, describe: 'backend or format option key=value (e.g. index=wineventlog, source_convention=xml, cron_schedule="*/10 * * * *")' })
-      .example('$0 convert rules/ -t kql -p defender-xdr', 'Defender XDR advanced hunting queries')
-      .example('$0 convert rule.yml -p sentinel --format sentinel-rule -o out/', 'Sentinel analytics rules, one YAML file per rule')
-      .example('$0 convert rules/ -t splunk --format savedsearches --set index=wineventlog', 'savedsearches.conf stanzas for one index'),
-  handler: (argv) => {
+  ...convertSpec,
+  handler: async (argv) => {
     const backend = getBackend(argv.target);
     if (!backend) throw new UsageError(`unknown target '${argv.target}' (known: ${listBackends().map((b) => b.name).join(', ')})`);
     const format: OutputFormat | undefined = argv.format ? backend.formats.find((f) => f.name === argv.format) : backend.formats[0];
@@ -85,7 +64,9 @@ export const convertCommand: CommandModule<object, Args> = {
     // Each file is parsed and converted on its own, on every core (parse-pool.ts).
     const files = expandPaths(argv.paths);
     const bar = progress(files.length);
-    const conversions = runFiles<FileConversion>(files, { name: 'convert', settings }, () => bar.tick());
+    const task: PoolTask = { name: 'convert', settings };
+    await prepareTask(task);
+    const conversions = runFiles<FileConversion>(files, task, () => bar.tick());
     bar.done();
     // A correlation names rules that may live in other files: convert those files again with
     // the whole set loaded (rare; the rest needs no cross-file lookup).

@@ -6,28 +6,10 @@ import { coverageMarkdown, coverageReport, normalizeTechnique, type CoverageInpu
 import { buildCatalog, BUILTIN_CATALOG } from '../../lint/noise/catalog.js';
 import { err, out, UsageError } from '../io.js';
 import { loadRules } from '../load.js';
-
-interface Args {
-  paths: string[];
-  technique: string;
-  format: 'md' | 'json';
-  limit: number;
-  'attack-data'?: string;
-  corpus?: string;
-}
+import { coverageSpec, type CoverageArgs as Args } from '../specs/coverage.js';
 
 export const coverageCommand: CommandModule<object, Args> = {
-  command: 'coverage <paths..>',
-  describe: 'Authoring guide for one ATT&CK technique: its rules, fields, top indicators and their reach',
-  builder: (y) =>
-    y
-      .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'rule files or directories' })
-      .option('technique', { alias: 't', type: 'string', demandOption: true, describe: 'ATT&CK technique id, e.g. T1546.003' })
-      .option('format', { choices: ['md', 'json'] as const, default: 'md' as const })
-      .option('limit', { type: 'number', default: 20, describe: 'rows in the field and value tables' })
-      .option('attack-data', { type: 'string', describe: 'a newer ATT&CK STIX bundle (enterprise-attack.json)' })
-      .option('corpus', { type: 'string', describe: 'rule directory for reach counts instead of the built-in SigmaHQ index' })
-      .example('$0 coverage --technique T1546.003 rules/', 'what the rules for WMI event subscription look at'),
+  ...coverageSpec,
   handler: (argv) => {
     if (!normalizeTechnique(argv.technique)) throw new UsageError(`'${argv.technique}' is not a technique id like T1546 or T1546.003`);
     let attack = BUILTIN_ATTACK;

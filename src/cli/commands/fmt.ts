@@ -2,24 +2,10 @@ import type { CommandModule } from 'yargs';
 import { displayName, err, expandPaths, out, readInput, STDIN, UsageError, writeFileAtomic } from '../io.js';
 import { formatDiagnostic } from '../format.js';
 import { formatSigmaText } from '../../backends/sigma/format.js';
-
-interface Args {
-  paths: string[];
-  check: boolean;
-  write: boolean;
-}
+import { fmtSpec, type FmtArgs as Args } from '../specs/fmt.js';
 
 export const fmtCommand: CommandModule<object, Args> = {
-  command: 'fmt <paths..>',
-  describe: "Format Sigma files in SigmaHQ's convention (key order, 4-space indentation, quoting); comments are kept",
-  builder: (y) =>
-    y
-      .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'files, directories (recursive *.yml/*.yaml) or - for stdin' })
-      .option('check', { type: 'boolean', default: false, describe: 'list files that are not formatted and exit 1 (for CI); writes nothing' })
-      .option('write', { alias: 'w', type: 'boolean', default: false, describe: 'rewrite files in place (atomically: temporary file + rename)' })
-      .example('$0 fmt rule.yml', 'print the formatted rule')
-      .example('$0 fmt rules/ --check', 'fail when a rule deviates from the convention')
-      .example('$0 fmt rules/ --write', 'format every rule in place'),
+  ...fmtSpec,
   handler: (argv) => {
     if (argv.check && argv.write) throw new UsageError('--check and --write cannot be combined: --check only reports, --write rewrites.');
     const files = expandPaths(argv.paths);

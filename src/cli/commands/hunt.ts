@@ -11,14 +11,7 @@ import { parseJsonEvents, parseJsonLine } from '../../eval/json-events.js';
 import { formatDiagnostic } from '../format.js';
 import { displayName, err, out, STDIN, UsageError } from '../io.js';
 import { loadRules } from '../load.js';
-
-interface Args {
-  rules: string[];
-  events?: string[];
-  format: 'jsonl' | 'table';
-  'logsource-filter': boolean;
-  'timestamp-field'?: string[];
-}
+import { huntSpec, type HuntArgs as Args } from '../specs/hunt.js';
 
 /** At most this many input diagnostics are printed; the rest are counted. */
 const MAX_PRINTED = 20;
@@ -69,17 +62,7 @@ function firstLineIsJson(file: string): boolean {
 }
 
 export const huntCommand: CommandModule<object, Args> = {
-  command: 'hunt [events..]',
-  describe: 'Run rules (and correlations) over events: JSON Lines files, JSON files or - for stdin',
-  builder: (y) =>
-    y
-      .positional('events', { type: 'string', array: true, describe: 'JSON Lines / JSON event files; - or none reads stdin' })
-      .option('rules', { alias: 'r', type: 'string', requiresArg: true, demandOption: true, describe: 'a rule file or directory (repeat -r for more)', coerce: (v: string | string[]) => ([] as string[]).concat(v) })
-      .option('format', { choices: ['jsonl', 'table'] as const, default: 'jsonl' as const, describe: 'jsonl: one {rule_id, title, event_index, file} per match; table: counts per rule' })
-      .option('logsource-filter', { type: 'boolean', default: true, describe: "test a rule only against events of its logsource (applies to events that carry a Windows Channel; --no-logsource-filter to test every rule on every event)" })
-      .option('timestamp-field', { type: 'string', array: true, describe: 'fields holding the event time for correlations (default: TimeCreated @timestamp timestamp Timestamp TimeGenerated)' })
-      .example('$0 hunt -r rules/windows events.jsonl', 'print every match as JSON Lines')
-      .example('zcat big.jsonl.gz | $0 hunt -r rules/ - --format table', 'count matches per rule over a stream'),
+  ...huntSpec,
   handler: async (argv) => {
     const { results } = loadRules(argv.rules, { schema: false });
     const fileOf = new Map<SigmaRule | CorrelationRule, string>();

@@ -1,37 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import YAML from 'yaml';
 import type { SigmaDocument } from '../../ast/types.js';
-import type { Severity } from '../../diagnostics.js';
-import { parseJsonEvents } from '../../eval/json-events.js';
-import { normalizeEvent } from '../../eval/event-shapes.js';
 import { attackDataFromStix, type AttackData } from '../../lint/attack.js';
 import { resolveConfig, type RawConfig } from '../../lint/config.js';
 import { allFindings, atLeast, lint, type LintOptions } from '../../lint/engine.js';
 import { buildCatalog } from '../../lint/noise/catalog.js';
 import { checkDoc, toGithub, toJson, toSarif } from '../../lint/output.js';
-import { measureBaseline } from '../../lint/baseline.js';
 import { checks } from '../../lint/registry.js';
 import { formatDiagnostic, summarize } from '../format.js';
 import { err, out, UsageError } from '../io.js';
 import { loadRules } from '../load.js';
-
-interface Args {
-  paths: string[];
-  format: 'text' | 'json' | 'sarif' | 'github';
-  'fail-on': Severity | 'never';
-  config?: string;
-  preset?: string;
-  explain?: string;
-  'list-checks': boolean;
-  'attack-data'?: string;
-  corpus?: string;
-  baseline?: string;
-  noise: boolean;
-  scores: boolean;
-  quiet: boolean;
-}
+import { lintSpec, type LintArgs as Args } from '../specs/lint.js';
 
 const CONFIG_NAMES = ['.sigil.yml', '.sigil.yaml'];
 
@@ -67,28 +47,8 @@ function version(): string {
 }
 
 export const lintCommand: CommandModule<object, Args> = {
-  command: 'lint [paths..]',
-  describe: 'Check rules for correctness and SigmaHQ conventions, and score how noisy each rule is',
-  builder: (y) =>
-    y
-      .positional('paths', { type: 'string', array: true, default: [], describe: 'rule files or directories (recursive), or - for stdin' })
-      .option('format', { alias: 'f', choices: ['text', 'json', 'sarif', 'github'] as const, default: 'text' as const, describe: 'output format' })
-      .option('fail-on', { choices: ['error', 'warning', 'info', 'never'] as const, default: 'error' as const, describe: 'exit 1 when a finding at or above this severity exists' })
-      .option('config', { type: 'string', describe: 'configuration file (default: .sigil.yml found from the current directory upwards)' })
-      .option('preset', { type: 'string', describe: "start from a preset: 'sigmahq' (SigmaHQ's CI validators and exclusions)" })
-      .option('explain', { type: 'string', describe: "print a check's documentation (code or name) and exit" })
-      .option('list-checks', { type: 'boolean', default: false, describe: 'list every check and exit' })
-      .option('attack-data', { type: 'string', describe: 'a newer ATT&CK STIX bundle (enterprise-attack.json) instead of the built-in v18.1 snapshot' })
-      .option('corpus', { type: 'string', describe: 'rule directory to use as the noise reach catalog instead of the built-in SigmaHQ index' })
-      .option('baseline', { type: 'string', describe: 'benign events (JSON Lines) to measure each rule against and fold into the noise score' })
-      .option('noise', { type: 'boolean', default: true, describe: 'compute noise scores (--no-noise to skip)' })
-      .option('scores', { type: 'boolean', default: false, describe: 'text format: print the noise score of every rule' })
-      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'text format: print errors only' })
-      .example('$0 lint rules/', 'lint a rule repository')
-      .example('$0 lint rules/ --preset sigmahq --format sarif > sigil.sarif', 'SigmaHQ CI checks, SARIF for GitHub code scanning')
-      .example('$0 lint rule.yml --scores', 'show the noise score and its explanation')
-      .example('$0 lint --explain D009', 'documentation of a check'),
-  handler: (argv) => {
+  ...lintSpec,
+  handler: async (argv) => {
     if (argv['list-checks']) {
       for (const c of checks) out(`${c.meta.code}  ${c.meta.name.padEnd(34)} ${c.meta.defaultSeverity.padEnd(8)} ${c.meta.summary}\n`);
       return;
@@ -105,6 +65,8 @@ export const lintCommand: CommandModule<object, Args> = {
     const configFile = argv.config ?? findConfig(process.cwd());
     let raw: RawConfig = {};
     if (configFile) {
+      // The YAML package is loaded only when there is a configuration to read.
+      const YAML = (await import('yaml')).default;
       try {
         raw = (YAML.parse(fs.readFileSync(configFile, 'utf8')) ?? {}) as RawConfig;
       } catch (e) {
@@ -134,6 +96,8 @@ export const lintCommand: CommandModule<object, Args> = {
       } catch (e) {
         throw new UsageError(`cannot read --baseline ${argv.baseline}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
+      // The evaluator (and its regex engine) is loaded only for a baseline.
+      const [{ parseJsonEvents }, { normalizeEvent }, { measureBaseline }] = await Promise.all([import('../../eval/json-events.js'), import('../../eval/event-shapes.js'), import('../../lint/baseline.js')]);
       const parsed = parseJsonEvents(text, argv.baseline);
       if (parsed.diagnostics.some((d) => d.severity === 'error')) throw new UsageError(`--baseline ${argv.baseline}: ${parsed.diagnostics[0]!.message} (line ${parsed.diagnostics[0]!.line})`);
       const docs = results.flatMap((r) => r.documents.map((d) => d.document).filter((d): d is SigmaDocument => !!d));

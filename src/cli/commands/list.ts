@@ -2,19 +2,10 @@ import type { CommandModule } from 'yargs';
 import { listBackends } from '../../backends/index.js';
 import { listPipelines } from '../../pipelines/index.js';
 import { out } from '../io.js';
-
-interface Args {
-  what: 'targets' | 'pipelines' | 'formats';
-}
+import { listSpec, type ListArgs as Args } from '../specs/list.js';
 
 export const listCommand: CommandModule<object, Args> = {
-  command: 'list <what>',
-  describe: 'List conversion targets, pipelines or output formats',
-  builder: (y) =>
-    y
-      .positional('what', { choices: ['targets', 'pipelines', 'formats'] as const, demandOption: true })
-      .example('$0 list pipelines', 'the built-in pipelines and the targets they serve')
-      .example('$0 list formats', 'output formats per target (use with convert --format)'),
+  ...listSpec,
   handler: (argv) => {
     const rows: [string, string][] = [];
     if (argv.what === 'targets') for (const b of listBackends()) rows.push([b.name, `${b.description}${b.defaultPipelines?.length ? ` (default pipelines: ${b.defaultPipelines.join(', ')})` : ''}`]);

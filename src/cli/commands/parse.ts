@@ -3,26 +3,10 @@ import { loadRules } from '../load.js';
 import { err, out } from '../io.js';
 import { formatDiagnostic, summarize } from '../format.js';
 import type { Diagnostic } from '../../diagnostics.js';
-
-interface Args {
-  paths: string[];
-  json: boolean;
-  schema: boolean;
-  quiet: boolean;
-}
+import { parseSpec, type ParseArgs as Args } from '../specs/parse.js';
 
 export const parseCommand: CommandModule<object, Args> = {
-  command: 'parse <paths..>',
-  describe: 'Parse Sigma rules, correlations and filters into the AST and report diagnostics',
-  builder: (y) =>
-    y
-      .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'files, directories (recursive *.yml/*.yaml) or - for stdin' })
-      .option('json', { type: 'boolean', default: false, describe: 'one JSON object per document per line: {file, kind, id, title, ast} or {file, errors}' })
-      .option('schema', { type: 'boolean', default: true, describe: 'also validate against the Sigma JSON schemas (--no-schema to skip)' })
-      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print errors only' })
-      .example('$0 parse rules/', 'check that every rule parses')
-      .example('$0 parse rule.yml --json | jq .ast.detection', 'inspect the AST of one rule')
-      .example('cat rule.yml | $0 parse -', 'read a rule from stdin'),
+  ...parseSpec,
   handler: (argv) => {
     const { results } = loadRules(argv.paths, { schema: argv.schema });
     const all: Diagnostic[] = [];

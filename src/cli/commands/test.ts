@@ -12,11 +12,7 @@ import { describeExplanation, parseRegressionInfo, parseTestsFile, runCase, type
 import { formatDiagnostic } from '../format.js';
 import { err, expandPaths, out, useColor, UsageError } from '../io.js';
 import { loadRules } from '../load.js';
-
-interface Args {
-  paths: string[];
-  format: 'text' | 'json' | 'junit';
-}
+import { testSpec, type TestArgs as Args } from '../specs/test.js';
 
 const TESTS_FILE = /\.tests\.ya?ml$/i;
 
@@ -85,14 +81,7 @@ function xml(s: string): string {
 }
 
 export const testCommand: CommandModule<object, Args> = {
-  command: 'test <paths..>',
-  describe: 'Run rule tests: name.tests.yml beside a rule, and SigmaHQ regression_data (regression_tests_path or info.yml by rule id)',
-  builder: (y) =>
-    y
-      .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'rule files or directories (tests files are found beside the rules)' })
-      .option('format', { choices: ['text', 'json', 'junit'] as const, default: 'text' as const, describe: 'output: text, one JSON document, or JUnit XML for CI' })
-      .example('$0 test rules/windows/', 'run every test of the Windows rules')
-      .example('$0 test rules/ --format junit > junit.xml', 'CI report'),
+  ...testSpec,
   handler: (argv) => {
     const files = expandPaths(argv.paths);
     const testsFiles = files.filter((f) => TESTS_FILE.test(f));

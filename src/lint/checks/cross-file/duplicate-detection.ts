@@ -40,7 +40,9 @@ export const duplicateDetection: Check = {
       const f = fingerprint(doc);
       if (!f) return;
       const m = state as Map<string, DocumentInfo[]>;
-      m.set(f, [...(m.get(f) ?? []), doc]);
+      const list = m.get(f);
+      if (list) list.push(doc);
+      else m.set(f, [doc]);
     },
     finish(state, ctx) {
       for (const docs of (state as Map<string, DocumentInfo[]>).values()) {

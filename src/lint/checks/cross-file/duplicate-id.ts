@@ -15,7 +15,9 @@ export const duplicateId: Check = {
       const id = doc.document.id?.toLowerCase();
       if (!id) return;
       const m = state as Map<string, DocumentInfo[]>;
-      m.set(id, [...(m.get(id) ?? []), doc]);
+      const list = m.get(id);
+      if (list) list.push(doc);
+      else m.set(id, [doc]);
     },
     finish(state, ctx) {
       for (const [id, docs] of state as Map<string, DocumentInfo[]>) {

@@ -15,7 +15,9 @@ export const duplicateTitle: Check = {
       const t = doc.document.title;
       if (!t) return;
       const m = state as Map<string, DocumentInfo[]>;
-      m.set(t, [...(m.get(t) ?? []), doc]);
+      const list = m.get(t);
+      if (list) list.push(doc);
+      else m.set(t, [doc]);
     },
     finish(state, ctx) {
       for (const [title, docs] of state as Map<string, DocumentInfo[]>) {

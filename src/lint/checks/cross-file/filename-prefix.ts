@@ -70,7 +70,9 @@ export const filenamePrefix: Check = {
     collect(state, doc) {
       if (!doc.file) return;
       const m = state as Map<string, DocumentInfo[]>;
-      m.set(doc.file, [...(m.get(doc.file) ?? []), doc]);
+      const list = m.get(doc.file);
+      if (list) list.push(doc);
+      else m.set(doc.file, [doc]);
     },
     finish(state, ctx) {
       for (const docs of (state as Map<string, DocumentInfo[]>).values()) {

@@ -1,6 +1,8 @@
 import type { Check } from '../../types.js';
 import { stringValues } from '../../walk.js';
 
+const CONTROL = /[\x00-\x1f]/;
+
 export const controlCharacter: Check = {
   meta: {
     code: 'D011', name: 'control-character', family: 'detection', defaultSeverity: 'error',
@@ -12,8 +14,16 @@ export const controlCharacter: Check = {
   },
   check(ctx) {
     for (const { match, value } of stringValues(ctx.document)) {
-      const lit = value.parts.filter((p): p is string => typeof p === 'string').join('');
-      const ch = [...lit].find((c) => c.charCodeAt(0) < 0x20);
+      // The first control character of the literal text (a UTF-16 unit below 0x20 is never half of a surrogate pair).
+      let ch: string | undefined;
+      for (const p of value.parts) {
+        if (typeof p !== 'string') continue;
+        const m = CONTROL.exec(p);
+        if (m) {
+          ch = m[0];
+          break;
+        }
+      }
       if (ch !== undefined) ctx.report({ message: `A value of '${match.field ?? 'keywords'}' contains the control character U+${ch.charCodeAt(0).toString(16).padStart(4, '0')}.`, loc: value.loc ?? match.loc, hint: "Use single quotes ('C:\\temp\\') or double the backslashes in double quotes." });
     }
   },

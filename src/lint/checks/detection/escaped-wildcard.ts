@@ -12,8 +12,10 @@ export const escapedWildcard: Check = {
   },
   check(ctx) {
     for (const { match, value } of stringValues(ctx.document)) {
-      const lit = value.parts.filter((p): p is string => typeof p === 'string').join('');
-      if (/[*?]/.test(lit)) ctx.report({ message: `'${value.raw}' contains an escaped wildcard (a literal '${/\*/.test(lit) ? '*' : '?'}').`, loc: value.loc ?? match.loc, hint: "If a backslash followed by a wildcard was meant, write '\\\\*'; if the literal character is meant, keep it." });
+      // Literal (escaped) text is held in the string parts; wildcards are separate parts.
+      if (!value.parts.some((p) => typeof p === 'string' && /[*?]/.test(p))) continue;
+      const star = value.parts.some((p) => typeof p === 'string' && p.includes('*'));
+      ctx.report({ message: `'${value.raw}' contains an escaped wildcard (a literal '${star ? '*' : '?'}').`, loc: value.loc ?? match.loc, hint: "If a backslash followed by a wildcard was meant, write '\\\\*'; if the literal character is meant, keep it." });
     }
   },
 };

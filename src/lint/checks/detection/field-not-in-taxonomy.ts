@@ -1,5 +1,5 @@
 import type { Check } from '../../types.js';
-import { fieldsFor } from '../../taxonomy.js';
+import { knownFields } from '../../taxonomy.js';
 import { fieldMatches } from '../../walk.js';
 
 export const fieldNotInTaxonomy: Check = {
@@ -15,10 +15,10 @@ export const fieldNotInTaxonomy: Check = {
     const d = ctx.document;
     // Service logsources (windows/security, system…) carry per-event fields the taxonomy does not list.
     if (d.kind !== 'rule' || !d.logsource.category) return;
-    const known = fieldsFor(ctx.taxonomy, d.logsource);
-    if (!known || known.length === 0) return;
-    const set = new Set(known);
-    const lower = new Map(known.map((f) => [f.toLowerCase(), f]));
+    const known = knownFields(ctx.taxonomy, d.logsource);
+    if (!known) return;
+    const set = known.exact;
+    const lower = known.folded;
     const seen = new Set<string>();
     for (const { match } of fieldMatches(d)) {
       const f = match.field;

@@ -1,5 +1,5 @@
 import type { Check } from '../../types.js';
-import { fieldsFor } from '../../taxonomy.js';
+import { knownFields } from '../../taxonomy.js';
 import { fieldMatches } from '../../walk.js';
 
 export const fieldnameCast: Check = {
@@ -14,10 +14,9 @@ export const fieldnameCast: Check = {
   check(ctx) {
     const d = ctx.document;
     if (d.kind !== 'rule') return;
-    const known = fieldsFor(ctx.taxonomy, d.logsource);
-    if (!known || known.length === 0) return;
-    const exact = new Set(known);
-    const folded = new Map(known.map((f) => [f.toLowerCase(), f]));
+    const known = knownFields(ctx.taxonomy, d.logsource);
+    if (!known) return;
+    const { exact, folded } = known;
     for (const { match } of fieldMatches(d)) {
       const f = match.field;
       if (f === null || exact.has(f)) continue;

@@ -1,6 +1,6 @@
 import type { LogSource } from '../../../ast/types.js';
 import type { Check } from '../../types.js';
-import { fieldsFor, type Taxonomy } from '../../taxonomy.js';
+import { fieldsFor, logsourceKey, type Taxonomy } from '../../taxonomy.js';
 import { fieldMatches } from '../../walk.js';
 
 /**
@@ -17,6 +17,20 @@ export function checkedFields(tax: Taxonomy, ls: LogSource): string[] | undefine
   return fields;
 }
 
+const checkedByTaxonomy = new WeakMap<Taxonomy, Map<string, ReadonlySet<string> | undefined>>();
+
+/** `checkedFields` as a set, built once per taxonomy and logsource. */
+function checkedFieldSet(tax: Taxonomy, ls: LogSource): ReadonlySet<string> | undefined {
+  let byKey = checkedByTaxonomy.get(tax);
+  if (!byKey) checkedByTaxonomy.set(tax, (byKey = new Map()));
+  const key = logsourceKey(ls);
+  if (!byKey.has(key)) {
+    const fields = checkedFields(tax, ls);
+    byKey.set(key, fields ? new Set(fields) : undefined);
+  }
+  return byKey.get(key);
+}
+
 export const invalidFieldname: Check = {
   meta: {
     code: 'D022', name: 'invalid-fieldname', family: 'detection', defaultSeverity: 'warning',
@@ -29,9 +43,8 @@ export const invalidFieldname: Check = {
   check(ctx) {
     const d = ctx.document;
     if (d.kind !== 'rule') return;
-    const known = checkedFields(ctx.taxonomy, d.logsource);
-    if (!known) return;
-    const set = new Set(known);
+    const set = checkedFieldSet(ctx.taxonomy, d.logsource);
+    if (!set) return;
     const where = [d.logsource.product, d.logsource.category, d.logsource.service].filter(Boolean).join('/');
     for (const { match } of fieldMatches(d)) {
       const f = match.field;
