@@ -23,6 +23,7 @@ export const CONVERSION_DIAGNOSTICS = {
   C101: { severity: 'warning', summary: 'Fields were dropped by a pipeline (the query ignores them).' },
   C102: { severity: 'warning', summary: 'Correlation windows are fixed buckets (bin) rather than sliding windows.' },
   C103: { severity: 'warning', summary: 'The mapping relies on an unverified vendor name (e.g. an undocumented ActionType).' },
+  C104: { severity: 'warning', summary: 'A Sigma filter names the rule but is not applied: its logsource does not cover the rule\'s (or it has no condition).' },
 } as const satisfies Record<string, DiagnosticDef>;
 
 export type ConversionCode = keyof typeof CONVERSION_DIAGNOSTICS;
@@ -46,6 +47,7 @@ export const REASONS: Record<ConversionCode, string> = {
   C101: 'fields dropped',
   C102: 'fixed windows',
   C103: 'unverified mapping',
+  C104: 'filter not applied',
 };
 
 export function conversionError(code: ConversionCode, message: string, extra: Partial<Omit<ConversionError, 'code' | 'message'>> = {}): ConversionError {

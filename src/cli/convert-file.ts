@@ -3,12 +3,14 @@
  * Pure of output, so that it runs in a worker thread as well as on the main thread and the
  * `convert` command prints the same bytes either way (see parse-pool.ts).
  */
-import type { SigmaDocument } from '../ast/types.js';
+import type { FilterRule, SigmaDocument } from '../ast/types.js';
 import { convertDocument, getBackend } from '../backends/index.js';
 import type { BackendOptions, ConversionError, RenderedOutput } from '../backends/types.js';
 import type { ParseResult } from '../parser/index.js';
 import type { PipelineSpec } from '../pipelines/index.js';
+import { applyFilters } from '../pipelines/filters.js';
 import { formatDiagnostic } from './format.js';
+import { filterNotApplied } from './filters.js';
 
 export interface ConvertSettings {
   target: string;
@@ -17,6 +19,8 @@ export interface ConvertSettings {
   options: BackendOptions;
   json: boolean;
   color: boolean;
+  /** Sigma filter documents (--filter) applied to the rules they name before conversion. */
+  filters?: FilterRule[];
 }
 
 export type ConvertedItem =
@@ -25,6 +29,8 @@ export type ConvertedItem =
   /** The target cannot express the rule: `reason` is counted in the summary. */
   | { kind: 'failed'; reason?: string; json?: string; stderr?: string }
   | { kind: 'converted'; json?: string; rendered?: RenderedOutput; label: string; index: number; stderr?: string }
+  /** A filter document: no output of its own, it changes the rules it names. */
+  | { kind: 'filter' }
   /** A correlation needs the rules it names, which may live in other files: converted after the rest. */
   | { kind: 'deferred'; index: number };
 
@@ -56,29 +62,47 @@ function convertOne(file: string, index: number, doc: SigmaDocument | undefined,
       ? { kind: 'invalid', json: JSON.stringify({ file, id: null, title: null, errors: errs.map(({ file: _f, ...rest }) => rest) }) }
       : { kind: 'invalid', stderr: errs.map((e) => formatDiagnostic(e, s.color) + '\n').join('') };
   }
-  if (doc.kind === 'filter') return undefined;
+  // A filter among the inputs applies to the rules it names, which may live in other files:
+  // the command converts those again with every filter loaded.
+  if (doc.kind === 'filter') return { kind: 'filter' };
+  let notes = '';
+  let subject: SigmaDocument = doc;
+  if (subject.kind === 'rule' && s.filters?.length) {
+    const filtered = applyFilters(subject, s.filters);
+    for (const m of filtered.mismatched) notes += filterNotApplied(file, m.filter, subject, m.reason);
+    subject = filtered.rule;
+  }
+  // A correlation's rules are filtered like rules converted on their own.
+  const filters = s.filters;
+  if (lookup && filters?.length) {
+    const plain = lookup;
+    lookup = (ref) => {
+      const d = plain(ref);
+      return d?.kind === 'rule' ? applyFilters(d, filters).rule : d;
+    };
+  }
   const backend = getBackend(s.target)!;
   const format = backend.formats.find((f) => f.name === s.format)!;
-  const res = convertDocument(doc, { target: backend.name, ...(s.pipelines ? { pipelines: s.pipelines } : {}), options: s.options, ...(lookup ? { lookup } : {}) });
-  const head = { file, id: doc.id ?? null, title: doc.title ?? null };
+  const res = convertDocument(subject, { target: backend.name, ...(s.pipelines ? { pipelines: s.pipelines } : {}), options: s.options, ...(lookup ? { lookup } : {}) });
+  const head = { file, id: subject.id ?? null, title: subject.title ?? null };
   let errors: ConversionError[] | undefined = res.ok ? undefined : res.errors;
   if (res.ok && format.check) {
-    const e = format.check(res, doc);
+    const e = format.check(res, subject);
     if (e) errors = [e];
   }
   if (errors || !res.ok) {
     const list = errors ?? [];
     const reason = list[0] ? `${list[0].code} ${list[0].reason}` : undefined;
     const base = reason !== undefined ? { kind: 'failed' as const, reason } : { kind: 'failed' as const };
-    if (s.json) return { ...base, json: JSON.stringify({ ...head, errors: list.map(({ loc, ...e }) => ({ ...e, ...(loc ? { line: loc.line, column: loc.column } : {}) })) }) };
-    return { ...base, stderr: list.map((e) => `${file}:${e.loc?.line ?? 1}:${e.loc?.column ?? 1}: error ${e.code} rule '${doc.title ?? doc.id ?? '?'}' cannot be converted: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}\n`).join('') };
+    if (s.json) return { ...base, json: JSON.stringify({ ...head, errors: list.map(({ loc, ...e }) => ({ ...e, ...(loc ? { line: loc.line, column: loc.column } : {}) })) }), ...(notes ? { stderr: notes } : {}) };
+    return { ...base, stderr: notes + list.map((e) => `${file}:${e.loc?.line ?? 1}:${e.loc?.column ?? 1}: error ${e.code} rule '${subject.title ?? subject.id ?? '?'}' cannot be converted: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}\n`).join('') };
   }
-  const label = `${doc.title ?? ''}${doc.id ? ` (${doc.id})` : ''}`;
+  const label = `${subject.title ?? ''}${subject.id ? ` (${subject.id})` : ''}`;
   // --json carries the queries themselves; a non-default format's rendering rides along.
   if (s.json) {
-    const output = format.name === backend.formats[0]!.name ? {} : { output: format.render(res, doc, s.options).text };
-    return { kind: 'converted', label, index, json: JSON.stringify({ ...head, queries: res.queries, tables: res.tables, fields: res.fields, ...output, ...(res.warnings.length ? { warnings: res.warnings } : {}) }) };
+    const output = format.name === backend.formats[0]!.name ? {} : { output: format.render(res, subject, s.options).text };
+    return { kind: 'converted', label, index, json: JSON.stringify({ ...head, queries: res.queries, tables: res.tables, fields: res.fields, ...output, ...(res.warnings.length ? { warnings: res.warnings } : {}) }), ...(notes ? { stderr: notes } : {}) };
   }
-  const warnings = res.warnings.map((w) => `${file}: warning ${w.code} ${w.message}\n`).join('');
-  return { kind: 'converted', label, index, rendered: format.render(res, doc, s.options), ...(warnings ? { stderr: warnings } : {}) };
+  const warnings = notes + res.warnings.map((w) => `${file}: warning ${w.code} ${w.message}\n`).join('');
+  return { kind: 'converted', label, index, rendered: format.render(res, subject, s.options), ...(warnings ? { stderr: warnings } : {}) };
 }

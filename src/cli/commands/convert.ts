@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import type { SigmaDocument } from '../../ast/types.js';
+import type { FilterRule, SigmaDocument, SigmaRule } from '../../ast/types.js';
+import { filterNamesRule } from '../../pipelines/filters.js';
 import { getBackend, listBackends } from '../../backends/index.js';
 import type { BackendOptions, OutputFormat } from '../../backends/types.js';
 import { lookupRule } from '../../parser/index.js';
 import { listPipelines, loadPipelineSpec, resolvePipelines, type PipelineSpec } from '../../pipelines/index.js';
 import { formatDiagnostic } from '../format.js';
 import { loadRules } from '../load.js';
+import { loadFilters } from '../filters.js';
 import { convertParsedFile, type ConvertSettings, type FileConversion } from '../convert-file.js';
 import { runFiles } from '../parse-pool.js';
 import { prepareTask, type PoolTask } from '../pool-tasks.js';
@@ -60,7 +62,8 @@ export const convertCommand: CommandModule<object, Args> = {
     const pipelines = argv.pipeline?.length ? resolvePipelineArgs(argv.pipeline) : undefined;
     const unknown = resolvePipelines(pipelines ?? []).unknown;
     if (unknown.length) throw new UsageError(`unknown pipeline ${unknown.join(', ')} (known: ${listPipelines().map((p) => p.name).join(', ')}; or give a pipeline YAML file)`);
-    const settings: ConvertSettings = { target: backend.name, format: format.name, options: parseSettings(argv.set), json: argv.json, color: useColor(), ...(pipelines ? { pipelines } : {}) };
+    const { filters } = loadFilters(argv.filter);
+    const settings: ConvertSettings = { target: backend.name, format: format.name, options: parseSettings(argv.set), json: argv.json, color: useColor(), ...(pipelines ? { pipelines } : {}), ...(filters.length ? { filters } : {}) };
     // Each file is parsed and converted on its own, on every core (parse-pool.ts).
     const files = expandPaths(argv.paths);
     const bar = progress(files.length);
@@ -68,13 +71,19 @@ export const convertCommand: CommandModule<object, Args> = {
     await prepareTask(task);
     const conversions = runFiles<FileConversion>(files, task, () => bar.tick());
     bar.done();
-    // A correlation names rules that may live in other files: convert those files again with
-    // the whole set loaded (rare; the rest needs no cross-file lookup).
-    if (conversions.some((c) => c.items.some((i) => i.kind === 'deferred'))) {
+    // A correlation names rules that may live in other files, and so does a filter: convert
+    // those files again with the whole set loaded (rare; the rest needs no cross-file lookup).
+    const deferred = conversions.some((c) => c.items.some((i) => i.kind === 'deferred'));
+    const filterDocs = conversions.some((c) => c.items.some((i) => i.kind === 'filter'));
+    if (deferred || filterDocs) {
       const { results } = loadRules(argv.paths, { schema: false });
       const lookup = (ref: string): SigmaDocument | undefined => lookupRule(results, ref);
+      const found = results.flatMap((r) => r.documents.filter((d) => d.document?.kind === 'filter' && !d.diagnostics.some((e) => e.severity === 'error')).map((d) => d.document as FilterRule));
+      const all = [...filters, ...found];
+      const filtered: ConvertSettings = all.length ? { ...settings, filters: all } : settings;
       conversions.forEach((c, k) => {
-        if (c.items.some((i) => i.kind === 'deferred')) conversions[k] = convertParsedFile(results[k]!, settings, lookup);
+        const named = found.length > 0 && results[k]!.documents.some((d) => d.document?.kind === 'rule' && found.some((f) => filterNamesRule(f, d.document as SigmaRule)));
+        if (named || c.items.some((i) => i.kind === 'deferred')) conversions[k] = convertParsedFile(results[k]!, filtered, lookup);
       });
     }
     const outDir = argv.output && (argv.output.endsWith('/') || (fs.existsSync(argv.output) && fs.statSync(argv.output).isDirectory())) ? argv.output : undefined;

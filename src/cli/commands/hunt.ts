@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import type { CommandModule } from 'yargs';
-import type { CorrelationRule, SigmaRule } from '../../ast/types.js';
+import type { CorrelationRule, FilterRule, SigmaRule } from '../../ast/types.js';
+import { applyFilters } from '../../pipelines/filters.js';
+import { filterNotApplied, loadFilters } from '../filters.js';
 import type { Diagnostic } from '../../diagnostics.js';
 import { createCorrelator, type CorrelationAlert, type Correlator } from '../../eval/correlate.js';
 import { evalDiagnostic } from '../../eval/codes.js';
@@ -68,6 +70,7 @@ export const huntCommand: CommandModule<object, Args> = {
     const fileOf = new Map<SigmaRule | CorrelationRule, string>();
     const rules: SigmaRule[] = [];
     const correlations: CorrelationRule[] = [];
+    const filterDocs: FilterRule[] = [];
     let ruleErrors = 0;
     for (const r of results) {
       for (const d of r.diagnostics) if (d.severity === 'error') {
@@ -83,9 +86,25 @@ export const huntCommand: CommandModule<object, Args> = {
         }
         if (d.document.kind === 'rule') rules.push(d.document);
         else if (d.document.kind === 'correlation') correlations.push(d.document);
-        else continue;
+        else {
+          filterDocs.push(d.document);
+          continue;
+        }
         if (r.file) fileOf.set(d.document, r.file);
       }
+    }
+    // Filters (given with --filter or found among the rules) change the rules they name.
+    const filters = [...loadFilters(argv.filter).filters, ...filterDocs];
+    if (filters.length) {
+      rules.forEach((rule, k) => {
+        const { rule: filtered, mismatched } = applyFilters(rule, filters);
+        for (const m of mismatched) err(filterNotApplied(fileOf.get(rule) ?? '<rules>', m.filter, rule, m.reason));
+        if (filtered !== rule) {
+          const file = fileOf.get(rule);
+          if (file) fileOf.set(filtered, file);
+          rules[k] = filtered;
+        }
+      });
     }
     if (rules.length === 0) throw new UsageError(`no usable rules among ${argv.rules.join(' ')}${ruleErrors ? ` (${ruleErrors} with errors)` : ''}`);
     // yargs drops a bare `-`; no events file means stdin either way.
