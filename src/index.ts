@@ -13,6 +13,7 @@ export { convertDocument, getBackend, listBackends, registerBackend, CONVERSION_
 export { lint, checks as lintChecks, resolveConfig as resolveLintConfig, noiseScore, coverageReport, toSarif, type LintReport, type LintOptions, type NoiseResult, type Finding } from './lint/index.js';
 export { compileRule, createEngine, createCorrelator, normalizeEvent, parseJsonEvents, EVAL_DIAGNOSTICS, type CompileOptions, type EngineOptions, type CorrelatorOptions, type RuleMatcher, type IdentifierResult, type Engine, type Correlator, type CorrelationAlert } from './eval/index.js';
 export { emitSigma, emitDocument, formatSigmaText, type FormatResult } from './backends/sigma/api.js';
+export { applyFilters, type FilteredRule } from './pipelines/filters.js';
 
 // The four verbs of the library, by their plain names.
 export { convertDocument as convert } from './backends/index.js';
