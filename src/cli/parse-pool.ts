@@ -1,6 +1,6 @@
 /**
  * Runs a per-file task (parse, or parse and convert: pool-tasks.ts) over many rule files on
- * every core. Parsing is the bulk of a whole-corpus run, and each file is processed on its
+ * the cores V8 leaves free (workerCount). Parsing is the bulk of a whole-corpus run, and each file is processed on its
  * own, so the main thread and one worker per further core take chunks of files from a shared
  * counter (dynamic balancing: a worker that starts late simply takes fewer chunks). Workers
  * return their results as JSON text, which the main thread reads back about four times
@@ -38,6 +38,21 @@ function workerScript(): URL | undefined {
   return undefined;
 }
 
+/**
+ * Workers besides the main thread. V8 runs its garbage collector and optimising compiler on
+ * threads of their own, which keep a second core busy during a single-threaded run: measured
+ * on 2 cores over rules/ (3,141 files), one worker made whole runs 10–15% slower (its start-up
+ * and its own JIT warm-up cost more than it saved). So workers start from the third core on,
+ * at most 3. `SIGIL_WORKERS=N` sets the number (tests force 1); `SIGIL_NO_WORKERS=1` means 0.
+ */
+export function workerCount(): number {
+  if (process.env['SIGIL_NO_WORKERS']) return 0;
+  const forced = process.env['SIGIL_WORKERS'];
+  if (forced !== undefined && /^\d+$/.test(forced)) return Math.min(8, Number(forced));
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(0, Math.min(3, cores - 2));
+}
+
 export function parseFiles(job: ParseJob, onProgress?: () => void): ParseResult[] {
   return runFiles<ParseResult>(job.files, { name: 'parse', schema: job.schema }, onProgress);
 }
@@ -45,8 +60,8 @@ export function parseFiles(job: ParseJob, onProgress?: () => void): ParseResult[
 /** Runs `task` on every file, in parallel where that pays; results in file order. */
 export function runFiles<T>(files: string[], task: PoolTask, onProgress?: () => void): T[] {
   const one = (f: string): T => runTask(f, task) as T;
-  const extraCores = Math.min(3, (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length) - 1);
-  const script = files.length >= PARALLEL_THRESHOLD && extraCores > 0 && !files.includes(STDIN) && !process.env['SIGIL_NO_WORKERS'] ? workerScript() : undefined;
+  const extraCores = workerCount();
+  const script = files.length >= PARALLEL_THRESHOLD && extraCores > 0 && !files.includes(STDIN) ? workerScript() : undefined;
   if (!script) {
     return files.map((f) => {
       const r = one(f);
