@@ -121,8 +121,9 @@ function renameLeaf(p: Predicate, map: Record<string, string | string[]>, record
     const t = Object.hasOwn(map, f) ? map[f] : undefined;
     if (t === undefined) return [f];
     const list = Array.isArray(t) ? t : [t];
-    const prev = Object.hasOwn(record, f) ? record[f]! : [];
-    record[f] = [...new Set([...prev, ...list])];
+    const prev = Object.hasOwn(record, f) ? record[f]! : undefined;
+    if (prev === undefined) record[f] = [...new Set(list)];
+    else if (list.some((x) => !prev.includes(x))) record[f] = [...new Set([...prev, ...list])];
     return list;
   };
   if (p.kind === 'and' || p.kind === 'or' || p.kind === 'not') return p;
@@ -132,6 +133,8 @@ function renameLeaf(p: Predicate, map: Record<string, string | string[]>, record
     return or(out);
   }
   if (p.field === null) return p;
+  // An unmapped field stays as it is (no copy: most leaves pass most field maps untouched).
+  if (!Object.hasOwn(map, p.field)) return p;
   const list = targets(p.field);
   // "Field is absent" over several columns holds only if every column is absent.
   const combine = p.kind === 'null' || (p.kind === 'exists' && !p.value) ? and : or;

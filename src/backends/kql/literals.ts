@@ -11,7 +11,7 @@
 const SPECIAL = /[\p{C}\u2028\u2029]/u;
 
 export function kqlString(value: string): string {
-  if (!SPECIAL.test(value) && !hasLoneSurrogate(value)) {
+  if (isPrintableAscii(value) || (!SPECIAL.test(value) && !hasLoneSurrogate(value))) {
     if (value.includes('\\')) return '@"' + value.replace(/"/g, '""') + '"';
     return '"' + value.replace(/"/g, '\\"') + '"';
   }
@@ -27,6 +27,15 @@ export function kqlString(value: string): string {
     else out += c;
   }
   return out + '"';
+}
+
+/** Printable ASCII (U+0020–U+007E) holds no character SPECIAL matches: most values, checked cheaply. */
+function isPrintableAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
 }
 
 function hasLoneSurrogate(s: string): boolean {
