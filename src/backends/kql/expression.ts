@@ -11,8 +11,15 @@ import { kqlString } from './literals.js';
 import { KQL_OPERATORS as OP, KQL_TIME_PARTS, MAX_WINDASH_EXPANSION, OR_CHUNK, WRAP_WIDTH } from './operators.js';
 
 export class Inexpressible extends Error {
-  constructor(readonly error: ConversionError) {
+  readonly error: ConversionError;
+  constructor(error: ConversionError) {
+    // A per-rule outcome, always caught by the backend: capturing a stack trace for each of the
+    // ~1,400 corpus rules Defender cannot express would cost more than building their queries.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(error.message);
+    Error.stackTraceLimit = limit;
+    this.error = error;
   }
 }
 
