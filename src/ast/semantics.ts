@@ -97,15 +97,30 @@ export function lowerDetection(det: Detection): Predicate {
   return or(det.conditions.map(cond));
 }
 
+/**
+ * Lowered identifiers, per AST node. Predicates are values: nothing downstream modifies one
+ * (pipelines build new trees), so the linter's checks, the noise score and the backends can
+ * share the lowering of a node instead of each redoing it.
+ */
+const loweredNodes = new WeakMap<DetectionNode, Predicate>();
+
 export function lowerNode(node: DetectionNode): Predicate {
-  switch (node.type) {
-    case 'allOf':
-      return and(node.items.map(lowerNode));
-    case 'anyOf':
-      return or(node.items.map(lowerNode));
-    case 'match':
-      return lowerMatch(node);
+  let p = loweredNodes.get(node);
+  if (p === undefined) {
+    switch (node.type) {
+      case 'allOf':
+        p = and(node.items.map(lowerNode));
+        break;
+      case 'anyOf':
+        p = or(node.items.map(lowerNode));
+        break;
+      case 'match':
+        p = lowerMatch(node);
+        break;
+    }
+    loweredNodes.set(node, p);
   }
+  return p;
 }
 
 export function lowerMatch(m: FieldMatch): Predicate {
