@@ -149,7 +149,8 @@ const COMMON_PATH = /^(c:)?\\?(windows|program files( \(x86\))?|programdata|user
  */
 const EVENT_TYPE_FIELD = /^(eventid|eventname|eventsource|eventtype|event_type|event\.action|action|actiontype|operation|operationname|operationnamevalue|activitytype|activitydisplayname|category|type|method|cs-method|provider_name|channel|workload|recordtype|status|resulttype|service|source|logontype|protocol|qtype)$/i;
 
-const intrinsicCache = new Map<string, number>();
+/** Predicate kind → indicator key → bits (two levels: no key concatenation per literal). */
+const intrinsicCache = new Map<string, Map<string, number>>();
 /** The NOISE_PARAMS values the cache was filled with (compared value by value: cheap, no JSON). */
 let cacheParams: unknown[] = [];
 
@@ -163,12 +164,16 @@ function syncIntrinsicCache(): void {
 
 /** Intrinsic specificity of one indicator, in bits (memoised per indicator: many rules share them). */
 export function intrinsicBits(ind: Indicator, indKey: string = indicatorKey(ind)): number {
-  const key = `${ind.leaf.kind}\u0000${indKey}`;
-  let bits = intrinsicCache.get(key);
+  let byKey = intrinsicCache.get(ind.leaf.kind);
+  if (byKey === undefined) {
+    byKey = new Map();
+    intrinsicCache.set(ind.leaf.kind, byKey);
+  }
+  let bits = byKey.get(indKey);
   if (bits === undefined) {
     bits = valueBits(ind);
     if (EVENT_TYPE_FIELD.test(ind.field) && (ind.op === 'eq' || ind.leaf.kind === 'number')) bits = Math.min(bits, NOISE_PARAMS.eventTypeCap);
-    intrinsicCache.set(key, bits);
+    byKey.set(indKey, bits);
   }
   return bits;
 }
