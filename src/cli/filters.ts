@@ -41,3 +41,18 @@ export function loadFilters(paths: readonly string[] | undefined): LoadedFilters
 export function filterNotApplied(file: string, filter: FilterRule, rule: SigmaRule, reason: string): string {
   return `${file}: warning C104 filter '${filter.title ?? filter.id ?? '?'}' names rule '${rule.title ?? rule.id ?? '?'}' but is not applied: ${reason}\n`;
 }
+
+/**
+ * Filters without repeats: a filter given with --filter that is also among the inputs (a
+ * directory holding rules and filters) applies once. Same id (or title without one) and the same
+ * rules is the same filter.
+ */
+export function distinctFilters(filters: readonly FilterRule[]): FilterRule[] {
+  const seen = new Set<string>();
+  return filters.filter((f) => {
+    const key = `${f.id ?? ''}\u0000${f.id ? '' : (f.title ?? '')}\u0000${f.filter.rules.join('\u0000')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -80,6 +80,14 @@ describe('sigil convert with Sigma filters', () => {
     expect(among.stderr).toContain('converted 2, not expressible 0');
   });
 
+  it('a filter given with --filter and also among the inputs applies once', () => {
+    const both = sigil(['convert', path.join(dir, 'rules'), path.join(dir, 'mf_admins.yml'), '-p', 'defender-xdr', '-t', 'sigma', '--json', '--filter', path.join(dir, 'mf_admins.yml')]);
+    expect(both.status).toBe(0);
+    const text = both.stdout;
+    expect(text).toContain('_filter1_selection');
+    expect(text).not.toContain('_filter2_');
+  });
+
   it('without the filter, the rule converts as written', () => {
     const r = sigil(['convert', path.join(dir, 'rules'), '-p', 'defender-xdr', '--json']);
     expect(queries(r.stdout)['Data Compressed - rar.exe']).not.toContain('adminshell');

@@ -9,7 +9,7 @@ import { lookupRule } from '../../parser/index.js';
 import { listPipelines, loadPipelineSpec, resolvePipelines, type PipelineSpec } from '../../pipelines/index.js';
 import { formatDiagnostic } from '../format.js';
 import { loadRules } from '../load.js';
-import { loadFilters } from '../filters.js';
+import { distinctFilters, loadFilters } from '../filters.js';
 import { convertParsedFile, type ConvertSettings, type FileConversion } from '../convert-file.js';
 import { runFiles } from '../parse-pool.js';
 import { prepareTask, type PoolTask } from '../pool-tasks.js';
@@ -64,7 +64,7 @@ export const convertCommand: CommandModule<object, Args> = {
     if (unknown.length) throw new UsageError(`unknown pipeline ${unknown.join(', ')} (known: ${listPipelines().map((p) => p.name).join(', ')}; or give a pipeline YAML file)`);
     const { filters } = loadFilters(argv.filter);
     const settings: ConvertSettings = { target: backend.name, format: format.name, options: parseSettings(argv.set), json: argv.json, color: useColor(), ...(pipelines ? { pipelines } : {}), ...(filters.length ? { filters } : {}) };
-    // Each file is parsed and converted on its own, on every core (parse-pool.ts).
+    // Each file is parsed and converted on its own, in the parse pool (parse-pool.ts).
     const files = expandPaths(argv.paths);
     const bar = progress(files.length);
     const task: PoolTask = { name: 'convert', settings };
@@ -79,7 +79,7 @@ export const convertCommand: CommandModule<object, Args> = {
       const { results } = loadRules(argv.paths, { schema: false });
       const lookup = (ref: string): SigmaDocument | undefined => lookupRule(results, ref);
       const found = results.flatMap((r) => r.documents.filter((d) => d.document?.kind === 'filter' && !d.diagnostics.some((e) => e.severity === 'error')).map((d) => d.document as FilterRule));
-      const all = [...filters, ...found];
+      const all = distinctFilters([...filters, ...found]);
       const filtered: ConvertSettings = all.length ? { ...settings, filters: all } : settings;
       conversions.forEach((c, k) => {
         const named = found.length > 0 && results[k]!.documents.some((d) => d.document?.kind === 'rule' && found.some((f) => filterNamesRule(f, d.document as SigmaRule)));

@@ -4,7 +4,7 @@ import readline from 'node:readline';
 import type { CommandModule } from 'yargs';
 import type { CorrelationRule, FilterRule, SigmaRule } from '../../ast/types.js';
 import { applyFilters } from '../../pipelines/filters.js';
-import { filterNotApplied, loadFilters } from '../filters.js';
+import { distinctFilters, filterNotApplied, loadFilters } from '../filters.js';
 import type { Diagnostic } from '../../diagnostics.js';
 import { createCorrelator, type CorrelationAlert, type Correlator } from '../../eval/correlate.js';
 import { evalDiagnostic } from '../../eval/codes.js';
@@ -94,7 +94,7 @@ export const huntCommand: CommandModule<object, Args> = {
       }
     }
     // Filters (given with --filter or found among the rules) change the rules they name.
-    const filters = [...loadFilters(argv.filter).filters, ...filterDocs];
+    const filters = distinctFilters([...loadFilters(argv.filter).filters, ...filterDocs]);
     if (filters.length) {
       rules.forEach((rule, k) => {
         const { rule: filtered, mismatched } = applyFilters(rule, filters);

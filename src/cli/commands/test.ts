@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { FilterRule, SigmaRule } from '../../ast/types.js';
 import { applyFilters } from '../../pipelines/filters.js';
-import { filterNotApplied, loadFilters } from '../filters.js';
+import { distinctFilters, filterNotApplied, loadFilters } from '../filters.js';
 import type { Diagnostic } from '../../diagnostics.js';
 import { evalDiagnostic } from '../../eval/codes.js';
 import { compileRule, type RuleMatcher } from '../../eval/compile.js';
@@ -109,10 +109,11 @@ export const testCommand: CommandModule<object, Args> = {
       }
     }
     // Tests run on the rules as deployed: with the filters that name them.
-    if (filters.length) {
+    const distinct = distinctFilters(filters);
+    if (distinct.length) {
       for (const entries of rulesByFile.values()) {
         for (const e of entries) {
-          const { rule, mismatched } = applyFilters(e.rule, filters);
+          const { rule, mismatched } = applyFilters(e.rule, distinct);
           for (const m of mismatched) err(filterNotApplied(e.file, m.filter, e.rule, m.reason));
           e.rule = rule;
         }
