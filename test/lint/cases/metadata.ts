@@ -37,7 +37,7 @@ export const METADATA_CASES: CheckCase[] = [
   { code: 'M023', valid: [rule({ falsepositives: 'falsepositives:\n    - Legitimate admin scripts\n    - 3rd party tools' })], invalid: [{ input: rule({ falsepositives: 'falsepositives:\n    - legitimate admin scripts' }), at: ['rule0.yml:21:5'] }] },
   {
     code: 'M024',
-    valid: [rule({ falsepositives: 'falsepositives:\n    - Unknown\n    - Nonexistent tools' })],
+    valid: [rule({ falsepositives: 'falsepositives:\n    - Unknown\n    - Nonexistent tools' }), rule({ falsepositives: 'falsepositives:\n    - constructor __proto__ toString hasOwnProperty' })],
     invalid: [{ input: rule({ falsepositives: 'falsepositives:\n    - None\n    - Unkown admin tools' }), at: ['rule0.yml:21:5', 'rule0.yml:21:5'] }],
   },
   { code: 'M025', valid: [rule()], invalid: [{ input: rule({ references: 'reference:\n    - https://example.org/a' }), at: ['rule0.yml:6:5'] }] },

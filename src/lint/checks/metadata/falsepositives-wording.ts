@@ -17,7 +17,7 @@ export const falsepositivesWording: Check = {
       for (const word of fp.split(' ')) {
         const w = word.toLowerCase().trim();
         if (BANNED.includes(w)) ctx.report({ message: `False-positive entry uses the banned word '${word}'.`, loc: ctx.document.locs['falsepositives'], hint: "Name real benign causes, or write 'Unknown'." });
-        else if (w in TYPOS) ctx.report({ message: `Typo in false-positive entry: '${word}'.`, loc: ctx.document.locs['falsepositives'], hint: `Write '${TYPOS[w]}'.` });
+        else if (Object.hasOwn(TYPOS, w)) ctx.report({ message: `Typo in false-positive entry: '${word}'.`, loc: ctx.document.locs['falsepositives'], hint: `Write '${TYPOS[w]}'.` });
       }
     }
   },
