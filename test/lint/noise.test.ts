@@ -59,6 +59,15 @@ describe('noise score structure', () => {
     }
   });
 
+  it('the explanation says why an indicator alone is common: a legitimate program, an event type', () => {
+    const legit = noiseScore(ruleOf("    selection:\n        Image|endswith: '\\diskshadow.exe'\n    condition: selection"), { catalog: BUILTIN_CATALOG })!;
+    expect(legit.explanation).toContain('(diskshadow.exe is a legitimate program that runs wherever it is used as intended)');
+    const unknown = noiseScore(ruleOf("    selection:\n        Image|endswith: '\\kerbrute.exe'\n    condition: selection"), { catalog: BUILTIN_CATALOG })!;
+    expect(unknown.explanation).not.toContain('legitimate program');
+    const eventType = noiseScore(ruleOf('    selection:\n        EventID: 4688\n    condition: selection', 'logsource:\n    product: windows\n    service: security'), { catalog: BUILTIN_CATALOG })!;
+    expect(eventType.explanation).toContain('(it selects a kind of event, not a behaviour)');
+  });
+
   it('common binaries, short tokens and event ids alone are noisy; long unusual values are specific', () => {
     expect(score("    selection:\n        Image|endswith: '\\powershell.exe'\n    condition: selection")).toBeGreaterThanOrEqual(70);
     expect(score("    selection:\n        CommandLine|contains: ' -e '\n    condition: selection")).toBeGreaterThanOrEqual(70);
@@ -114,7 +123,7 @@ describe('noise score structure', () => {
 
   it('explains with the clause and the indicator that drive the score', () => {
     const n = noiseScore(ruleOf("    selection_img:\n        Image|endswith: '\\powershell.exe'\n    condition: selection_img"), { catalog: BUILTIN_CATALOG })!;
-    expect(n.explanation).toMatch(/^selection_img: Image endswith '\\powershell\.exe' is used by (\d+) other rules and alone matches common activity; no other indicator narrows this branch; no filter excludes known benign activity$/);
+    expect(n.explanation).toMatch(/^selection_img: Image endswith '\\powershell\.exe' is used by (\d+) other rules and alone matches common activity \(powershell\.exe runs on every machine\); no other indicator narrows this branch; no filter excludes known benign activity$/);
     const reach = Number(/used by (\d+)/.exec(n.explanation)![1]);
     expect(reach).toBe(BUILTIN_CATALOG.reach['image|endswith|\\powershell.exe']);
   });

@@ -44,7 +44,7 @@ describe('lint outputs', () => {
     expect(d.id).toBe('3c1b2f0e-8a4d-4e5b-9c6d-7e8f9a0b1c2d');
     expect(d.findings.map((f: { code: string }) => f.code)).toContain('M004');
     expect(d.noise.level).toBe('high');
-    expect(d.noise.explanation).toMatch(/^selection: Image endswith '\\powershell\.exe' is used by \d+ other rules and alone matches common activity; no other indicator narrows this branch/);
+    expect(d.noise.explanation).toMatch(/^selection: Image endswith '\\powershell\.exe' is used by \d+ other rules and alone matches common activity \(powershell\.exe runs on every machine\); no other indicator narrows this branch/);
     expect(Object.keys(d.noise).sort()).toEqual(['explanation', 'level', 'score']);
     expect(json.fileFindings[0].code).toBe('P002');
   });

@@ -178,6 +178,29 @@ export function intrinsicBits(ind: Indicator, indKey: string = indicatorKey(ind)
   return bits;
 }
 
+/** A whole file name (`endswith '\\name.exe'`, or equal to `name.exe`), lower-cased, if the value is one. */
+function wholeFileName(op: string, text: string): string | undefined {
+  const whole = (op === 'endswith' && /^[\\/]/.test(text) && !text.slice(1).includes('\\')) || (op === 'eq' && /^[^\\/]+\.\w{2,4}$/.test(text));
+  return whole ? text.replace(/^.*[\\/]/, '') : undefined;
+}
+
+/**
+ * Why an indicator alone matches common activity, in a few words for the explanation (the
+ * intrinsic rule that capped its bits), or undefined when it is only short or widely used.
+ */
+function commonReason(ind: Indicator): string | undefined {
+  const leaf = ind.leaf;
+  if (EVENT_TYPE_FIELD.test(ind.field) && (ind.op === 'eq' || leaf.kind === 'number')) return 'it selects a kind of event, not a behaviour';
+  if (leaf.kind !== 'string') return undefined;
+  const text = ind.value.replace(/\*/g, '');
+  const file = wholeFileName(ind.op, text);
+  if (file !== undefined && COMMON_BINARIES.has(file)) return `${file} runs on every machine`;
+  if (file !== undefined && isLegitimateProgram(file)) return `${file} is a legitimate program that runs wherever it is used as intended`;
+  if (CMDLET.test(text.trim())) return 'a PowerShell cmdlet name is everyday admin vocabulary';
+  if (COMMON_PATH.test(text)) return 'a system folder every event names';
+  return undefined;
+}
+
 function valueBits(ind: Indicator): number {
   const leaf = ind.leaf;
   switch (leaf.kind) {
@@ -193,11 +216,10 @@ function valueBits(ind: Indicator): number {
       const rich = /[\\/.:=%$_\-{}[\]"'|&<>]/.test(text) || /\d/.test(text) ? 1 : /\s/.test(text) ? NOISE_PARAMS.spaced : NOISE_PARAMS.plainWord;
       let bits = Math.min(20, NOISE_PARAMS.perChar * factor * rich * Math.min(L, 40));
       // A whole file name (endswith '\\name.exe', or equal to it): as specific as the binary is rare.
-      const file = text.replace(/^.*[\\/]/, '');
-      const wholeName = (ind.op === 'endswith' && /^[\\/]/.test(text) && !text.slice(1).includes('\\')) || (ind.op === 'eq' && /^[^\\/]+\.\w{2,4}$/.test(text));
+      const file = wholeFileName(ind.op, text);
       // Everyday binaries, and programs that ship with the system or are installed legitimately,
       // run wherever they are used as intended: their name alone is common.
-      if (wholeName) bits = COMMON_BINARIES.has(file) || isLegitimateProgram(file) ? NOISE_PARAMS.commonName : Math.max(bits, NOISE_PARAMS.rareName);
+      if (file !== undefined) bits = COMMON_BINARIES.has(file) || isLegitimateProgram(file) ? NOISE_PARAMS.commonName : Math.max(bits, NOISE_PARAMS.rareName);
       if (COMMON_PATH.test(text)) bits = Math.min(bits, 1.5);
       if (CMDLET.test(text.trim())) bits = Math.min(bits, NOISE_PARAMS.cmdlet);
       if (/[^\x00-\x7f]/.test(text)) bits = Math.max(bits, NOISE_PARAMS.nonAscii * factor);
@@ -382,7 +404,8 @@ function explain(worst: Branch, branches: number, score: number): string {
   if (pos.length === 0) s = `${head}${clauses}: no positive indicator (the rule matches everything its filters leave)`;
   else if (pos.length === 1) {
     const l = pos[0]!;
-    s = `${head}${clauses}: ${describe(l)} is ${usedBy(l)}${l.bits < 3 ? ' and alone matches common activity' : ''}; no other indicator narrows this branch`;
+    const reason = l.bits < 3 && l.indicator ? commonReason(l.indicator) : undefined;
+    s = `${head}${clauses}: ${describe(l)} is ${usedBy(l)}${l.bits < 3 ? ` and alone matches common activity${reason ? ` (${reason})` : ''}` : ''}; no other indicator narrows this branch`;
   } else {
     const [a, b] = [pos[0]!, pos[pos.length - 1]!];
     s = score >= 50
