@@ -5,7 +5,7 @@
  * a run that silently applies nothing.
  */
 import type { FilterRule, SigmaRule } from '../ast/types.js';
-import { parse } from '../parser/index.js';
+import { parse, type ParseResult } from '../parser/index.js';
 import { formatDiagnostic } from './format.js';
 import { displayName, expandPaths, readInput, UsageError } from './io.js';
 
@@ -55,4 +55,9 @@ export function distinctFilters(filters: readonly FilterRule[]): FilterRule[] {
     seen.add(key);
     return true;
   });
+}
+
+/** The filter documents among parsed inputs (those without errors). */
+export function filtersIn(results: readonly ParseResult[]): FilterRule[] {
+  return results.flatMap((r) => r.documents.filter((d) => d.document?.kind === 'filter' && !d.diagnostics.some((e) => e.severity === 'error')).map((d) => d.document as FilterRule));
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import type { FilterRule, SigmaDocument, SigmaRule } from '../../ast/types.js';
+import type { SigmaDocument, SigmaRule } from '../../ast/types.js';
 import { filterNamesRule } from '../../pipelines/filters.js';
 import { getBackend, listBackends } from '../../backends/index.js';
 import type { BackendOptions, OutputFormat } from '../../backends/types.js';
@@ -9,7 +9,7 @@ import { lookupRule } from '../../parser/index.js';
 import { listPipelines, loadPipelineSpec, resolvePipelines, type PipelineSpec } from '../../pipelines/index.js';
 import { formatDiagnostic } from '../format.js';
 import { loadRules } from '../load.js';
-import { distinctFilters, loadFilters } from '../filters.js';
+import { distinctFilters, filtersIn, loadFilters } from '../filters.js';
 import { convertParsedFile, type ConvertSettings, type FileConversion } from '../convert-file.js';
 import { runFiles } from '../parse-pool.js';
 import { prepareTask, type PoolTask } from '../pool-tasks.js';
@@ -78,7 +78,7 @@ export const convertCommand: CommandModule<object, Args> = {
     if (deferred || filterDocs) {
       const { results } = loadRules(argv.paths, { schema: false });
       const lookup = (ref: string): SigmaDocument | undefined => lookupRule(results, ref);
-      const found = results.flatMap((r) => r.documents.filter((d) => d.document?.kind === 'filter' && !d.diagnostics.some((e) => e.severity === 'error')).map((d) => d.document as FilterRule));
+      const found = filtersIn(results);
       const all = distinctFilters([...filters, ...found]);
       const filtered: ConvertSettings = all.length ? { ...settings, filters: all } : settings;
       conversions.forEach((c, k) => {

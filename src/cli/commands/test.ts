@@ -2,9 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import type { FilterRule, SigmaRule } from '../../ast/types.js';
+import type { SigmaRule } from '../../ast/types.js';
 import { applyFilters } from '../../pipelines/filters.js';
-import { distinctFilters, filterNotApplied, loadFilters } from '../filters.js';
+import { distinctFilters, filterNotApplied, filtersIn, loadFilters } from '../filters.js';
 import type { Diagnostic } from '../../diagnostics.js';
 import { evalDiagnostic } from '../../eval/codes.js';
 import { compileRule, type RuleMatcher } from '../../eval/compile.js';
@@ -99,17 +99,15 @@ export const testCommand: CommandModule<object, Args> = {
     const { results } = loadRules(ruleFiles, { schema: false, resolve: false });
     const problems: Diagnostic[] = [];
     const rulesByFile = new Map<string, RuleEntry[]>();
-    const filters: FilterRule[] = loadFilters(argv.filter).filters;
     for (const r of results) {
       problems.push(...r.diagnostics.filter((d) => d.severity === 'error'));
       for (const d of r.documents) {
         problems.push(...d.diagnostics.filter((x) => x.severity === 'error'));
         if (d.document?.kind === 'rule' && r.file) rulesByFile.set(r.file, [...(rulesByFile.get(r.file) ?? []), { rule: d.document, file: r.file }]);
-        else if (d.document?.kind === 'filter' && !d.diagnostics.some((x) => x.severity === 'error')) filters.push(d.document);
       }
     }
     // Tests run on the rules as deployed: with the filters that name them.
-    const distinct = distinctFilters(filters);
+    const distinct = distinctFilters([...loadFilters(argv.filter).filters, ...filtersIn(results)]);
     if (distinct.length) {
       for (const entries of rulesByFile.values()) {
         for (const e of entries) {
