@@ -67,10 +67,13 @@ function convertOne(file: string, index: number, doc: SigmaDocument | undefined,
   if (doc.kind === 'filter') return { kind: 'filter' };
   let notes = '';
   let subject: SigmaDocument = doc;
+  /** Titles of the filters applied: shown with the result, since their conditions are now the rule's. */
+  let appliedFilters: string[] = [];
   if (subject.kind === 'rule' && s.filters?.length) {
     const filtered = applyFilters(subject, s.filters);
     for (const m of filtered.mismatched) notes += filterNotApplied(file, m.filter, subject, m.reason);
     subject = filtered.rule;
+    appliedFilters = filtered.applied.map((f) => f.title ?? f.id ?? '?');
   }
   // A correlation's rules are filtered like rules converted on their own.
   const filters = s.filters;
@@ -84,7 +87,7 @@ function convertOne(file: string, index: number, doc: SigmaDocument | undefined,
   const backend = getBackend(s.target)!;
   const format = backend.formats.find((f) => f.name === s.format)!;
   const res = convertDocument(subject, { target: backend.name, ...(s.pipelines ? { pipelines: s.pipelines } : {}), options: s.options, ...(lookup ? { lookup } : {}) });
-  const head = { file, id: subject.id ?? null, title: subject.title ?? null };
+  const head = { file, id: subject.id ?? null, title: subject.title ?? null, ...(appliedFilters.length ? { filters: appliedFilters } : {}) };
   let errors: ConversionError[] | undefined = res.ok ? undefined : res.errors;
   if (res.ok && format.check) {
     const e = format.check(res, subject);
@@ -95,7 +98,7 @@ function convertOne(file: string, index: number, doc: SigmaDocument | undefined,
     const reason = list[0] ? `${list[0].code} ${list[0].reason}` : undefined;
     const base = reason !== undefined ? { kind: 'failed' as const, reason } : { kind: 'failed' as const };
     if (s.json) return { ...base, json: JSON.stringify({ ...head, errors: list.map(({ loc, ...e }) => ({ ...e, ...(loc ? { line: loc.line, column: loc.column } : {}) })) }), ...(notes ? { stderr: notes } : {}) };
-    return { ...base, stderr: notes + list.map((e) => `${file}:${e.loc?.line ?? 1}:${e.loc?.column ?? 1}: error ${e.code} rule '${subject.title ?? subject.id ?? '?'}' cannot be converted: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}\n`).join('') };
+    return { ...base, stderr: notes + list.map((e) => `${file}:${e.loc?.line ?? 1}:${e.loc?.column ?? 1}: error ${e.code} rule '${subject.title ?? subject.id ?? '?'}' cannot be converted: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}${appliedFilters.length ? `\n  note: with filter${appliedFilters.length > 1 ? 's' : ''} ${appliedFilters.map((t) => `'${t}'`).join(', ')} applied` : ''}\n`).join('') };
   }
   const label = `${subject.title ?? ''}${subject.id ? ` (${subject.id})` : ''}`;
   // --json carries the queries themselves; a non-default format's rendering rides along.

@@ -108,6 +108,16 @@ describe('sigil convert with Sigma filters', () => {
     expect(queries(r.stdout)['Data Compressed - rar.exe']).not.toContain('adminshell');
   });
 
+  it('a rule that cannot be converted because of its filter says so', () => {
+    const hashFilter = path.join(dir, 'mf_hash.yml');
+    fs.writeFileSync(hashFilter, FILTER.replace("ParentImage|endswith: '\\adminshell.exe'", "Imphash: 'abcdef0123456789abcdef0123456789'").replace('Filter Administrator account', 'Filter by imphash'));
+    const text = sigil(['convert', path.join(dir, 'rules/rar.yml'), '-p', 'defender-xdr', '--filter', hashFilter]);
+    expect(text.status).toBe(1);
+    expect(text.stderr).toContain("note: with filter 'Filter by imphash' applied");
+    const json = sigil(['convert', path.join(dir, 'rules/rar.yml'), '-p', 'defender-xdr', '--json', '--filter', hashFilter]);
+    expect(JSON.parse(json.stdout.trim()).filters).toEqual(['Filter by imphash']);
+  });
+
   it('--filter on a file without a filter document is a usage error', () => {
     const r = sigil(['convert', path.join(dir, 'rules'), '--filter', path.join(dir, 'rules/rar.yml')]);
     expect(r.status).toBe(2);
