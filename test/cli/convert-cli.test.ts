@@ -1,17 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/paths.js';
+import { sigil } from '../helpers/cli.js';
 
-const BIN = path.join(REPO_ROOT, 'bin/sigil.js');
 const RULE = path.join(REPO_ROOT, 'rules/windows/process_creation/proc_creation_win_wmic_event_subscription_creation.yml');
 
-function sigil(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('sigil convert: usage errors exit 2 with a message', () => {
   it.each([
@@ -30,7 +25,7 @@ describe('sigil convert: usage errors exit 2 with a message', () => {
 
 describe('sigil convert: inputs and outputs', () => {
   it('reads a rule from stdin (-)', () => {
-    const r = sigil(['convert', '-', '-t', 'kql', '-p', 'defender-xdr'], fs.readFileSync(RULE, 'utf8'));
+    const r = sigil(['convert', '-', '-t', 'kql', '-p', 'defender-xdr'], { input: fs.readFileSync(RULE, 'utf8') });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('DeviceProcessEvents');
   });

@@ -1,12 +1,10 @@
 // Sigma filters on the command line: --filter, and filter documents among the inputs.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../helpers/paths.js';
+import { sigil } from '../helpers/cli.js';
 
-const BIN = path.join(REPO_ROOT, 'bin/sigil.js');
 const RULE_ID = '6f3e2987-db24-4c78-a860-b4f4095a7095';
 const RULE = `title: Data Compressed - rar.exe
 id: ${RULE_ID}
@@ -56,10 +54,6 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function sigil(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 const queries = (stdout: string): Record<string, string> =>
   Object.fromEntries(stdout.trim().split('\n').map((l) => JSON.parse(l) as { title: string; queries: string[] }).map((o) => [o.title, o.queries[0]!]));
 

@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS, REPO_ROOT } from '../helpers/paths.js';
+import { BIN, sigil } from '../helpers/cli.js';
 
-const BIN = path.join(REPO_ROOT, 'bin/sigil.js');
 const RULE = path.join(REPO_ROOT, 'rules/windows/process_creation/proc_creation_win_wmic_event_subscription_creation.yml');
 
 let dir: string;
@@ -81,10 +81,6 @@ describe('commands load only what they need', () => {
   });
 });
 
-function sigil(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('the parse pool finds its worker script', () => {
   it('a run over enough files starts a worker from the same build (bundle chunk or compiled module)', () => {
