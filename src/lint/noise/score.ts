@@ -98,6 +98,8 @@ interface Literal {
   /** Number of alternatives OR-ed in this literal (a value list). */
   alternatives?: number;
   filter?: boolean;
+  /** Why the indicator alone is common (the intrinsic rule that capped it), for the explanation. */
+  reason?: string;
 }
 
 interface Branch {
@@ -150,7 +152,7 @@ const COMMON_PATH = /^(c:)?\\?(windows|program files( \(x86\))?|programdata|user
 const EVENT_TYPE_FIELD = /^(eventid|eventname|eventsource|eventtype|event_type|event\.action|action|actiontype|operation|operationname|operationnamevalue|activitytype|activitydisplayname|category|type|method|cs-method|provider_name|channel|workload|recordtype|status|resulttype|service|source|logontype|protocol|qtype)$/i;
 
 /** Predicate kind → indicator key → bits (two levels: no key concatenation per literal). */
-const intrinsicCache = new Map<string, Map<string, number>>();
+const intrinsicCache = new Map<string, Map<string, Intrinsic>>();
 /** The NOISE_PARAMS values the cache was filled with (compared value by value: cheap, no JSON). */
 let cacheParams: unknown[] = [];
 
@@ -162,20 +164,36 @@ function syncIntrinsicCache(): void {
   cacheParams = values;
 }
 
-/** Intrinsic specificity of one indicator, in bits (memoised per indicator: many rules share them). */
-export function intrinsicBits(ind: Indicator, indKey: string = indicatorKey(ind)): number {
+/**
+ * Intrinsic specificity of one indicator, in bits, and the reason when a rule about common
+ * values capped it (for the explanation).
+ */
+interface Intrinsic {
+  bits: number;
+  reason?: string;
+}
+
+/** Intrinsic specificity (memoised per indicator: many rules share them). */
+function intrinsic(ind: Indicator, indKey: string): Intrinsic {
   let byKey = intrinsicCache.get(ind.leaf.kind);
   if (byKey === undefined) {
     byKey = new Map();
     intrinsicCache.set(ind.leaf.kind, byKey);
   }
-  let bits = byKey.get(indKey);
-  if (bits === undefined) {
-    bits = valueBits(ind);
-    if (EVENT_TYPE_FIELD.test(ind.field) && (ind.op === 'eq' || ind.leaf.kind === 'number')) bits = Math.min(bits, NOISE_PARAMS.eventTypeCap);
-    byKey.set(indKey, bits);
+  let value = byKey.get(indKey);
+  if (value === undefined) {
+    value = valueBits(ind);
+    if (EVENT_TYPE_FIELD.test(ind.field) && (ind.op === 'eq' || ind.leaf.kind === 'number')) {
+      value = { bits: Math.min(value.bits, NOISE_PARAMS.eventTypeCap), reason: 'it selects a kind of event, not a behaviour' };
+    }
+    byKey.set(indKey, value);
   }
-  return bits;
+  return value;
+}
+
+/** Intrinsic specificity of one indicator, in bits. */
+export function intrinsicBits(ind: Indicator, indKey: string = indicatorKey(ind)): number {
+  return intrinsic(ind, indKey).bits;
 }
 
 /** A whole file name (`endswith '\\name.exe'`, or equal to `name.exe`), lower-cased, if the value is one. */
@@ -184,28 +202,11 @@ function wholeFileName(op: string, text: string): string | undefined {
   return whole ? text.replace(/^.*[\\/]/, '') : undefined;
 }
 
-/**
- * Why an indicator alone matches common activity, in a few words for the explanation (the
- * intrinsic rule that capped its bits), or undefined when it is only short or widely used.
- */
-function commonReason(ind: Indicator): string | undefined {
-  const leaf = ind.leaf;
-  if (EVENT_TYPE_FIELD.test(ind.field) && (ind.op === 'eq' || leaf.kind === 'number')) return 'it selects a kind of event, not a behaviour';
-  if (leaf.kind !== 'string') return undefined;
-  const text = ind.value.replace(/\*/g, '');
-  const file = wholeFileName(ind.op, text);
-  if (file !== undefined && COMMON_BINARIES.has(file)) return `${file} runs on every machine`;
-  if (file !== undefined && isLegitimateProgram(file)) return `${file} is a legitimate program that runs wherever it is used as intended`;
-  if (CMDLET.test(text.trim())) return 'a PowerShell cmdlet name is everyday admin vocabulary';
-  if (COMMON_PATH.test(text)) return 'a system folder every event names';
-  return undefined;
-}
-
-function valueBits(ind: Indicator): number {
+function valueBits(ind: Indicator): Intrinsic {
   const leaf = ind.leaf;
   switch (leaf.kind) {
     case 'string': {
-      if (ind.op === 'any') return 0.2;
+      if (ind.op === 'any') return { bits: 0.2 };
       const text = ind.value.replace(/\*/g, '');
       let core = text;
       for (const f of COMMON_FRAGMENTS) if (core.includes(f)) core = core.split(f).join('\u0000');
@@ -219,34 +220,43 @@ function valueBits(ind: Indicator): number {
       const file = wholeFileName(ind.op, text);
       // Everyday binaries, and programs that ship with the system or are installed legitimately,
       // run wherever they are used as intended: their name alone is common.
-      if (file !== undefined) bits = COMMON_BINARIES.has(file) || isLegitimateProgram(file) ? NOISE_PARAMS.commonName : Math.max(bits, NOISE_PARAMS.rareName);
-      if (COMMON_PATH.test(text)) bits = Math.min(bits, 1.5);
-      if (CMDLET.test(text.trim())) bits = Math.min(bits, NOISE_PARAMS.cmdlet);
+      let reason: string | undefined;
+      if (file !== undefined && COMMON_BINARIES.has(file)) [bits, reason] = [NOISE_PARAMS.commonName, `${file} runs on every machine`];
+      else if (file !== undefined && isLegitimateProgram(file)) [bits, reason] = [NOISE_PARAMS.commonName, `${file} is a legitimate program that runs wherever it is used as intended`];
+      else if (file !== undefined) bits = Math.max(bits, NOISE_PARAMS.rareName);
+      if (COMMON_PATH.test(text)) {
+        bits = Math.min(bits, 1.5);
+        reason ??= 'a system folder every event names';
+      }
+      if (CMDLET.test(text.trim())) {
+        bits = Math.min(bits, NOISE_PARAMS.cmdlet);
+        reason ??= 'a PowerShell cmdlet name is everyday admin vocabulary';
+      }
       if (/[^\x00-\x7f]/.test(text)) bits = Math.max(bits, NOISE_PARAMS.nonAscii * factor);
       else if (L <= 2) bits = Math.min(bits, 0.5);
-      return bits;
+      return reason === undefined ? { bits } : { bits, reason };
     }
     case 'regex': {
       const literal = leaf.pattern.replace(/\\./g, 'x').replace(/[.*+?^${}()|[\]]/g, '').length;
-      return Math.min(14, NOISE_PARAMS.regexRate * literal);
+      return { bits: Math.min(14, NOISE_PARAMS.regexRate * literal) };
     }
     case 'number':
       // Event ids and codes select an event type, not a behaviour.
-      return leaf.op === 'eq' ? 2.5 : 1;
+      return { bits: leaf.op === 'eq' ? 2.5 : 1 };
     case 'boolean':
-      return 1;
+      return { bits: 1 };
     case 'null':
     case 'exists':
-      return 0.5;
+      return { bits: 0.5 };
     case 'cidr': {
       const n = leaf.cidr.network;
       const priv = /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|169\.254\.|fe80|fc|fd|0000)/.test(n);
-      return priv || leaf.cidr.prefix < 8 ? 1 : Math.min(10, leaf.cidr.prefix / (leaf.cidr.version === 4 ? 3 : 10));
+      return { bits: priv || leaf.cidr.prefix < 8 ? 1 : Math.min(10, leaf.cidr.prefix / (leaf.cidr.version === 4 ? 3 : 10)) };
     }
     case 'fieldref':
-      return 3;
+      return { bits: 3 };
     default:
-      return 0;
+      return { bits: 0 };
   }
 }
 
@@ -293,10 +303,10 @@ class Scorer {
     if (!ind) return { bits: 0, clause };
     const key = indicatorKey(ind);
     const r = this.reach(key);
-    const intrinsic = intrinsicBits(ind, key);
-    const floor = ind.leaf.kind === 'string' && ind.value.replace(/\*/g, '').length >= 3 ? Math.min(intrinsic, NOISE_PARAMS.floor) : 0.2;
-    const bits = Math.max(floor, 0.2, intrinsic - NOISE_PARAMS.reachWeight * Math.log2(1 + r));
-    return { bits, clause, indicator: ind, reach: r };
+    const { bits: own, reason } = intrinsic(ind, key);
+    const floor = ind.leaf.kind === 'string' && ind.value.replace(/\*/g, '').length >= 3 ? Math.min(own, NOISE_PARAMS.floor) : 0.2;
+    const bits = Math.max(floor, 0.2, own - NOISE_PARAMS.reachWeight * Math.log2(1 + r));
+    return reason === undefined ? { bits, clause, indicator: ind, reach: r } : { bits, clause, indicator: ind, reach: r, reason };
   }
 
   /** Disjuncts of a lowered identifier (value lists collapse into one literal). */
@@ -404,7 +414,7 @@ function explain(worst: Branch, branches: number, score: number): string {
   if (pos.length === 0) s = `${head}${clauses}: no positive indicator (the rule matches everything its filters leave)`;
   else if (pos.length === 1) {
     const l = pos[0]!;
-    const reason = l.bits < 3 && l.indicator ? commonReason(l.indicator) : undefined;
+    const reason = l.bits < 3 ? l.reason : undefined;
     s = `${head}${clauses}: ${describe(l)} is ${usedBy(l)}${l.bits < 3 ? ` and alone matches common activity${reason ? ` (${reason})` : ''}` : ''}; no other indicator narrows this branch`;
   } else {
     const [a, b] = [pos[0]!, pos[pos.length - 1]!];
