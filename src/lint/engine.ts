@@ -119,7 +119,7 @@ export function lint(results: readonly ParseResult[], options: LintOptions = {})
       entries.set(info, { out, suppressed });
       if (options.noise !== false) {
         const baseline = options.baseline?.get(doc);
-        const n = noiseScore(doc, { catalog, thresholds: config.noise, ...(baseline ? { baseline } : {}) });
+        const n = noiseScore(doc, { catalog, attack, thresholds: config.noise, ...(baseline ? { baseline } : {}) });
         if (n) out.noise = n;
       }
       // Checks only see documents the parser could build without errors in their detection.

@@ -10,7 +10,7 @@ import type { SigmaDocument } from '../../src/ast/types.js';
 import { parse, resolveReferences, type ParseResult } from '../../src/parser/index.js';
 import { lint, allFindings } from '../../src/lint/engine.js';
 import { resolveConfig } from '../../src/lint/config.js';
-import { noiseScore } from '../../src/lint/noise/score.js';
+import { noiseScore, NOISE_PARAMS } from '../../src/lint/noise/score.js';
 import { BUILTIN_CATALOG, buildCatalog, reachLookup } from '../../src/lint/noise/catalog.js';
 import { documentIndicators, indicatorKey } from '../../src/lint/noise/indicators.js';
 import { coverageReport } from '../../src/lint/coverage.js';
@@ -19,16 +19,12 @@ import { yamlFiles } from '../helpers/files.js';
 
 const CORPUS = `${SHARED}/corpus/sigmahq`;
 /**
- * The separation the score must keep (docs/noise.md reports the measured values). The issue's
- * target is 0.75; the honest model measures 0.717 on the whole corpus (docs/noise.md explains
- * why the target is out of reach of an explainable score that does not read the labels), so
- * these guard the measured values against regressions.
+ * The separation the score must keep: the issue's target, on the whole corpus and on the half
+ * the constants were not tuned on (docs/noise.md reports the measured values).
  */
-export const MIN_AUC = 0.712;
-/** The issue's target (not reached: see the `it.todo` below and docs/noise.md). */
-export const TARGET_AUC = 0.75;
+export const MIN_AUC = 0.75;
 /** The constants were tuned on the even half only; the odd half is held out. */
-export const MIN_HELD_OUT_AUC = 0.725;
+export const MIN_HELD_OUT_AUC = 0.75;
 
 /**
  * Deterministic split for calibration: rules whose id starts with an even hex digit are the
@@ -113,8 +109,6 @@ describe('SigmaHQ corpus', () => {
     expect(auc['held-out']).toBeGreaterThanOrEqual(auc.tuning! - 0.02);
   });
 
-  it.todo(`noise: ROC AUC ≥ ${TARGET_AUC} (the issue's target; measured 0.717 — see docs/noise.md for why the labels are out of reach)`);
-
   it('the shipped reach index is what scripts/build-noise-index.mjs makes from this corpus', () => {
     const built = buildCatalog(docsOf().map((d) => d.doc), BUILTIN_CATALOG.source);
     expect(built.rules).toBe(BUILTIN_CATALOG.rules);
@@ -132,16 +126,35 @@ describe('SigmaHQ corpus', () => {
     expect(reachLookup(BUILTIN_CATALOG, user.id)('image|eq|no-such-value')).toBe(0);
   });
 
-  it('the score does not read level, status, title, description, falsepositives, tags, author, references or the file path', () => {
+  it('the score does not read level, status, title, description, falsepositives, author, references or the file path', () => {
     for (const { doc } of docsOf().slice(0, 400)) {
       if (doc.kind !== 'rule') continue;
       const a = noiseScore(doc, { catalog: BUILTIN_CATALOG });
       const b = noiseScore(
-        { ...doc, level: 'critical', status: 'stable', title: 'X', description: 'Y', falsepositives: ['None'], tags: ['detection.threat-hunting'], author: 'Z', references: [] },
+        { ...doc, level: 'critical', status: 'stable', title: 'X', description: 'Y', falsepositives: ['None'], author: 'Z', references: [] },
         { catalog: BUILTIN_CATALOG },
       );
       expect(b).toEqual(a);
     }
+  });
+
+  it('tags act only through the read-only tactic prior: other tags, the threat-hunting tag included, change nothing', () => {
+    let routine = 0;
+    for (const { doc } of docsOf().slice(0, 400)) {
+      if (doc.kind !== 'rule') continue;
+      const a = noiseScore(doc, { catalog: BUILTIN_CATALOG })!;
+      if (a === undefined) continue;
+      const untagged = noiseScore({ ...doc, tags: ['detection.threat-hunting', 'attack.persistence', 'attack.t1546.003', 'attack.g0016', 'cve.2021-44228'] }, { catalog: BUILTIN_CATALOG })!;
+      const discovery = noiseScore({ ...doc, tags: ['attack.t1087.002'] }, { catalog: BUILTIN_CATALOG })!;
+      const isRoutine = a.explanation.includes('read-only behaviour');
+      if (isRoutine) routine++;
+      // With a read-only tactic, exactly NOISE_PARAMS.tacticPrior bits fewer (unless clamped at 0).
+      if (!isRoutine) expect(untagged).toEqual(a);
+      expect(discovery.bits).toBeLessThanOrEqual(untagged.bits);
+      if (untagged.bits >= NOISE_PARAMS.tacticPrior) expect(discovery.bits).toBeCloseTo(untagged.bits - NOISE_PARAMS.tacticPrior, 1);
+      expect(discovery.explanation).toContain('it detects discovery, read-only behaviour');
+    }
+    expect(routine).toBeGreaterThan(10);
   });
 
   it('T1546.003: EventID-only rules are high noise, specific ones low, and explanations name the clause', () => {

@@ -14,7 +14,7 @@ const score = (det: string): number => noiseScore(ruleOf(det), { catalog: BUILTI
 const bits = (det: string): number => noiseScore(ruleOf(det), { catalog: BUILTIN_CATALOG })!.bits;
 
 // Values drawn from a small vocabulary: common binaries, flags, paths, rare strings.
-const value = fc.constantFrom("'\\powershell.exe'", "'\\cmd.exe'", "'\\rundll32.exe'", "' -enc '", "'-decode'", "'\\AppData\\Local\\Temp\\'", "'.dll'", "'vssadmin delete shadows'", "'\\wbem\\scrcons.exe'", "'Invoke-Mimikatz'", "'x'");
+const value = fc.constantFrom("'\\powershell.exe'", "'\\cmd.exe'", "'\\winword.exe'", "'\\rundll32.exe'", "' -enc '", "'-decode'", "'\\AppData\\Local\\Temp\\'", "'.dll'", "'vssadmin delete shadows'", "'\\wbem\\scrcons.exe'", "'Invoke-Mimikatz'", "'x'");
 const field = fc.constantFrom('Image|endswith', 'CommandLine|contains', 'ParentImage|endswith', 'OriginalFileName', 'CurrentDirectory|startswith');
 
 describe('noise score structure', () => {
@@ -141,6 +141,66 @@ describe('noise score structure', () => {
     expect(often.score).toBeGreaterThan(plain.score);
     expect(never.score).toBeLessThan(plain.score);
     expect(often.explanation).toContain('baseline: 500 matches in 10000 benign events');
+  });
+});
+
+describe('noise score: diminishing returns, process lineage, read-only tactics', () => {
+  it('a value is worth at most NOISE_PARAMS.valueSaturation bits, a branch at most NOISE_PARAMS.branchSaturation, however long', () => {
+    const long = "'\\Software\\Contoso\\Agent\\Settings\\Deployment\\Rings\\Preview\\EnableTelemetryUploadOverMeteredConnections'";
+    const one = noiseScore(ruleOf(`    selection:\n        TargetObject|endswith: ${long}\n    condition: selection`, 'logsource:\n    category: registry_set\n    product: windows'), { catalog: BUILTIN_CATALOG })!;
+    expect(one.branch[0]!.bits).toBeLessThanOrEqual(NOISE_PARAMS.valueSaturation);
+    expect(one.branch[0]!.bits).toBeGreaterThan(NOISE_PARAMS.valueSaturation - 1);
+    const many = bits(`    selection:\n${['a1b2c3d4e5f6', 'q9w8e7r6t5y4', 'z1x2c3v4b5n6', 'p0o9i8u7y6t5', 'm1n2b3v4c5x6'].map((v, i) => `        Field${i}: '${v}'\n`).join('')}    condition: selection`);
+    expect(many).toBeLessThanOrEqual(NOISE_PARAMS.branchSaturation);
+    // Still monotone: a longer value is never worth less.
+    const short = noiseScore(ruleOf("    selection:\n        CommandLine|contains: 'shadowcopy delete'\n    condition: selection"), { catalog: BUILTIN_CATALOG })!;
+    const longer = noiseScore(ruleOf("    selection:\n        CommandLine|contains: 'shadowcopy delete /nointeractive'\n    condition: selection"), { catalog: BUILTIN_CATALOG })!;
+    expect(longer.bits).toBeGreaterThan(short.bits);
+  });
+
+  it('a quiet parent starting a shell is an unusual lineage: more specific than the two names apart, and said so', () => {
+    const pair = (parent: string, children: string[]): ReturnType<typeof noiseScore> =>
+      noiseScore(ruleOf(`    selection:\n        ParentImage|endswith: '${parent}'\n        Image|endswith:\n${children.map((c) => `            - '${c}'\n`).join('')}    condition: selection`), { catalog: BUILTIN_CATALOG });
+    const office = pair('\\winword.exe', ['\\cmd.exe'])!;
+    const shell = pair('\\explorer.exe', ['\\cmd.exe'])!;
+    expect(office.bits).toBeGreaterThan(shell.bits + NOISE_PARAMS.lineage / 2);
+    expect(office.explanation).toContain('winword.exe starting cmd.exe is an unusual process lineage');
+    expect(shell.explanation).not.toContain('lineage');
+    // A list of children: the bonus holds while the noisiest alternative is a shell or tool …
+    const tools = pair('\\winword.exe', ['\\cmd.exe', '\\powershell.exe', '\\mshta.exe'])!;
+    expect(tools.explanation).toMatch(/winword\.exe starting \w+\.exe \(or one of 2 other programs\) is an unusual process lineage/);
+    // … and never lifts the branch above what its noisiest alternative without that part allows:
+    // conhost.exe is every console program's child, so winword → conhost.exe is no rarer.
+    const withConhost = pair('\\winword.exe', ['\\cmd.exe', '\\conhost.exe'])!;
+    const conhostAlone = pair('\\winword.exe', ['\\conhost.exe'])!;
+    expect(withConhost.bits).toBeLessThanOrEqual(conhostAlone.bits + 1e-9);
+    expect(withConhost.bits).toBeLessThan(office.bits);
+    // A list of parents with one that starts shells all day gets no bonus.
+    const mixed = noiseScore(ruleOf("    selection:\n        ParentImage|endswith:\n            - '\\winword.exe'\n            - '\\explorer.exe'\n        Image|endswith: '\\cmd.exe'\n    condition: selection"), { catalog: BUILTIN_CATALOG })!;
+    expect(mixed.explanation).not.toContain('lineage');
+    // Only process fields: a quiet program's name in a command line is not a lineage.
+    const cli = noiseScore(ruleOf("    selection:\n        ParentCommandLine|contains: 'winword.exe'\n        Image|endswith: '\\cmd.exe'\n    condition: selection"), { catalog: BUILTIN_CATALOG })!;
+    expect(cli.explanation).not.toContain('lineage');
+  });
+
+  it('a rule for a read-only tactic (discovery, collection, also through its technique) loses NOISE_PARAMS.tacticPrior bits and says why', () => {
+    const det = "    selection:\n        Image|endswith: '\\kerbrute.exe'\n    condition: selection";
+    const tagged = (tags: string[]): NonNullable<ReturnType<typeof noiseScore>> => noiseScore({ ...ruleOf(det), tags }, { catalog: BUILTIN_CATALOG })!;
+    const none = tagged([]);
+    for (const tags of [['attack.discovery'], ['attack.collection'], ['attack.t1087.002'], ['attack.t1560.001'], ['attack.persistence', 'attack.discovery']]) {
+      const n = tagged(tags);
+      expect(n.bits, tags.join()).toBeCloseTo(none.bits - NOISE_PARAMS.tacticPrior, 1);
+      expect(n.explanation).toMatch(/it detects (discovery|collection), read-only behaviour that administrators and software perform routinely/);
+    }
+    for (const tags of [['attack.persistence'], ['attack.t1546.003'], ['attack.t9999'], ['car.2013-05-002'], ['detection.threat-hunting']]) expect(tagged(tags), tags.join()).toEqual(none);
+  });
+
+  it("a baseline's observed rate is put on the model's scale: 1 match in 1,024 benign events is score 50", () => {
+    const r = ruleOf("    selection:\n        Image|endswith: '\\certutil.exe'\n    condition: selection");
+    // With a huge sample the observed rate dominates (weight 0.7); at 1 in 1,024 it pulls toward score 50.
+    const fifty = noiseScore(r, { catalog: BUILTIN_CATALOG, baseline: { matches: 1_000_000 / 1024, events: 1_000_000 } })!;
+    const plain = noiseScore(r, { catalog: BUILTIN_CATALOG })!;
+    expect(Math.abs(fifty.bits - NOISE_PARAMS.center)).toBeLessThan(Math.abs(plain.bits - NOISE_PARAMS.center) * 0.31 + 0.05);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The noisiness score: how likely a rule is to fire on benign activity, and which clause is
- * to blame. Specificity is counted in bits (≈ −log2 of the share of benign events a part
- * matches):
+ * to blame. Specificity is counted in bits (relative units modelled on −log2 of the share of
+ * benign events a part matches):
  *  1. corpus reach: an indicator many catalog rules use is common; each doubling of its reach
  *     costs a bit;
  *  2. intrinsic specificity: value length and character classes, wildcards, the operator,
@@ -11,14 +11,21 @@
  *     (with diminishing returns), a list of alternatives is as noisy as its noisiest value, `and not`
  *     filters add bits according to how much they exclude.
  *  4. optional baseline: matches on benign events measured by the evaluator.
- * The score reads only the detection, the logsource and the catalog (never level, status, title,
- * description, falsepositives, tags, author, references or path).
+ * Around them: value and branch bits saturate (diminishing returns), a quiet parent starting a
+ * shell is an unusual lineage (lineage.ts), and the logsource's volume and a read-only ATT&CK
+ * tactic (discovery, collection: tactics.ts) shift the total.
+ * The score reads only the detection, the logsource, the ATT&CK tags and the catalog (never
+ * level, status, title, description, falsepositives, author, references or path: what it is
+ * judged against).
  */
 import type { Condition, Detection, SigmaDocument } from '../../ast/types.js';
 import { lowerNode, type Predicate } from '../../ast/semantics.js';
 import { leafIndicator, indicatorKey, type Indicator } from './indicators.js';
 import { reachLookup, type NoiseCatalog } from './catalog.js';
 import { isLegitimateProgram } from './legitimate-programs.js';
+import { lineageRole, type LineageRole } from './lineage.js';
+import { routineTactics } from './tactics.js';
+import { BUILTIN_ATTACK, type AttackData } from '../attack.js';
 
 export interface NoiseResult {
   score: number;
@@ -35,6 +42,8 @@ export interface NoiseOptions {
   thresholds?: { medium: number; high: number };
   /** Matches of this rule on a benign baseline, and the number of events. */
   baseline?: { matches: number; events: number };
+  /** ATT&CK data to map technique tags to tactics (default: the built-in snapshot). */
+  attack?: AttackData;
 }
 
 /** Bound on the disjuncts kept per node: the noisiest ones (others cannot change the maximum). */
@@ -75,7 +84,7 @@ export const NOISE_PARAMS = {
   /** Bits per literal character of a regex. */
   regexRate: 0.3,
   /** Cap of equality on an event-type field (an event-id-only selection). */
-  eventTypeCap: 3,
+  eventTypeCap: 2,
   /** Character-class factor of plain words, and of words with spaces. */
   plainWord: 0.75,
   spaced: 0.9,
@@ -84,9 +93,26 @@ export const NOISE_PARAMS = {
   affixFactor: 0.8,
   /** Bits all `and not` filters of a branch add together, at most. */
   filterCap: 2,
+  /**
+   * Saturation of a value's length-based bits, and of a branch's bits: specificity has
+   * diminishing returns (see saturate()).
+   */
+  valueSaturation: 8,
+  branchSaturation: 10,
+  /** Bits a quiet parent starting a shell or system tool adds to a branch (lineage.ts). */
+  lineage: 4,
+  /** Bits a rule for a read-only tactic (discovery, collection) loses (tactics.ts). */
+  tacticPrior: 2,
+  /**
+   * A baseline's observed rate in the model's bits: a rule matching 1 in 2^baselineCenter benign
+   * events (1 in 1,024) scores 50; each further halving of the rate adds baselineScale model bits.
+   * The model's bits are relative units (saturated, with priors), not literal −log2 rates.
+   */
+  baselineCenter: 10,
+  baselineScale: 0.4,
   /** Score 50 at this many bits; the logistic's width. */
-  center: 6.5,
-  width: 3,
+  center: 3,
+  width: 1.2,
 };
 
 /** A literal of a branch: an indicator with its bits, or a filter (negated sub-condition). */
@@ -100,11 +126,32 @@ interface Literal {
   filter?: boolean;
   /** Why the indicator alone is common (the intrinsic rule that capped it), for the explanation. */
   reason?: string;
+  /**
+   * The part this literal's noisiest alternative plays in a process lineage (lineage.ts), and
+   * how many bits more specific its noisiest alternative *without* that part is (Infinity when
+   * every alternative plays it): the lineage bonus cannot exceed that, or the other alternative
+   * would become the noisiest.
+   */
+  lineage?: { role: LineageRole; slack: number };
 }
 
 interface Branch {
   bits: number;
   literals: Literal[];
+  /** A quiet parent and a spawned tool hold together in this branch: their literals and the bits it adds. */
+  lineage?: { parent: Literal; child: Literal; bits: number };
+}
+
+/**
+ * Diminishing returns: about `x` bits while x is small, never more than `cap`. A value's length
+ * and a branch's indicators both stop narrowing at some point: benign software that trips a rule
+ * does the same thing the rule describes (its legitimate use of the behaviour), so past the
+ * behaviour's own benign rate a longer value or one more indicator of the same behaviour excludes
+ * little more. Counting bits linearly overrated long registry paths and long command-line
+ * fragments against short, unusual ones.
+ */
+function saturate(x: number, cap: number): number {
+  return cap * (1 - Math.exp(-x / cap));
 }
 
 /** Image-like executables so common that a rule on them alone matches everyday activity. */
@@ -215,7 +262,7 @@ function valueBits(ind: Indicator): Intrinsic {
       if (ind.field === '*') factor *= 0.8; // keywords: anywhere in the event
       // Character classes: punctuation, digits and mixed text are rarer than plain words.
       const rich = /[\\/.:=%$_\-{}[\]"'|&<>]/.test(text) || /\d/.test(text) ? 1 : /\s/.test(text) ? NOISE_PARAMS.spaced : NOISE_PARAMS.plainWord;
-      let bits = Math.min(20, NOISE_PARAMS.perChar * factor * rich * Math.min(L, 40));
+      let bits = saturate(Math.min(20, NOISE_PARAMS.perChar * factor * rich * Math.min(L, 40)), NOISE_PARAMS.valueSaturation);
       // A whole file name (endswith '\\name.exe', or equal to it): as specific as the binary is rare.
       const file = wholeFileName(ind.op, text);
       // Everyday binaries, and programs that ship with the system or are installed legitimately,
@@ -238,7 +285,7 @@ function valueBits(ind: Indicator): Intrinsic {
     }
     case 'regex': {
       const literal = leaf.pattern.replace(/\\./g, 'x').replace(/[.*+?^${}()|[\]]/g, '').length;
-      return { bits: Math.min(14, NOISE_PARAMS.regexRate * literal) };
+      return { bits: saturate(Math.min(14, NOISE_PARAMS.regexRate * literal), NOISE_PARAMS.valueSaturation) };
     }
     case 'number':
       // Event ids and codes select an event type, not a behaviour.
@@ -277,13 +324,23 @@ function conjunctionBits(literals: Literal[]): number {
   return perField.sort((a, b) => b - a).reduce((t, b, j) => t + b * Math.pow(NOISE_PARAMS.decay, j), 0);
 }
 
-function branchBits(literals: Literal[]): number {
+/** A quiet parent and a spawned tool among a conjunction's literals, if both are there. */
+function lineageOf(pos: Literal[]): Branch['lineage'] {
+  const parent = pos.find((l) => l.lineage?.role === 'parent');
+  const child = parent && pos.find((l) => l.lineage?.role === 'child');
+  if (!parent || !child) return undefined;
+  const bits = Math.min(NOISE_PARAMS.lineage, parent.lineage!.slack, child.lineage!.slack);
+  return bits > 0 ? { parent, child, bits } : undefined;
+}
+
+function branchBits(literals: Literal[], lineage: Branch['lineage']): number {
   const pos = literals.filter((l) => !l.filter);
   const filters = literals.filter((l) => l.filter).map((l) => l.bits);
   // Filters: at most filterCap bits together (a known-benign exclusion rarely removes more than
   // about three quarters of what the selection matches); they refine, never make a broad
   // selection specific.
-  return conjunctionBits(pos) + Math.min(NOISE_PARAMS.filterCap, filters.reduce((a, b) => a + b, 0));
+  const raw = conjunctionBits(pos) + (lineage?.bits ?? 0) + Math.min(NOISE_PARAMS.filterCap, filters.reduce((a, b) => a + b, 0));
+  return saturate(raw, NOISE_PARAMS.branchSaturation);
 }
 
 function prune(branches: Branch[]): Branch[] {
@@ -292,7 +349,9 @@ function prune(branches: Branch[]): Branch[] {
 }
 
 function makeBranch(literals: Literal[]): Branch {
-  return { literals, bits: branchBits(literals) };
+  const lineage = lineageOf(literals.filter((l) => !l.filter));
+  const bits = branchBits(literals, lineage);
+  return lineage ? { literals, bits, lineage } : { literals, bits };
 }
 
 class Scorer {
@@ -306,7 +365,11 @@ class Scorer {
     const { bits: own, reason } = intrinsic(ind, key);
     const floor = ind.leaf.kind === 'string' && ind.value.replace(/\*/g, '').length >= 3 ? Math.min(own, NOISE_PARAMS.floor) : 0.2;
     const bits = Math.max(floor, 0.2, own - NOISE_PARAMS.reachWeight * Math.log2(1 + r));
-    return reason === undefined ? { bits, clause, indicator: ind, reach: r } : { bits, clause, indicator: ind, reach: r, reason };
+    const literal: Literal = { bits, clause, indicator: ind, reach: r };
+    if (reason !== undefined) literal.reason = reason;
+    const role = ind.leaf.kind === 'string' ? lineageRole(ind.field, ind.op, ind.value) : undefined;
+    if (role !== undefined) literal.lineage = { role, slack: Infinity };
+    return literal;
   }
 
   /** Disjuncts of a lowered identifier (value lists collapse into one literal). */
@@ -320,13 +383,17 @@ class Scorer {
       case 'or': {
         // A list of leaf alternatives: the noisiest value decides (minus listPenalty·log2(n), 0 by default).
         if (p.items.every((i) => i.kind !== 'and' && i.kind !== 'or' && i.kind !== 'not')) {
-          let worst: Literal | undefined;
-          for (const item of p.items) {
-            const l = this.literalOf(item, clause);
-            if (!worst || l.bits < worst.bits) worst = l;
+          const items = p.items.map((item) => this.literalOf(item, clause));
+          const worst = items.reduce((a, b) => (b.bits < a.bits ? b : a));
+          const n = items.length;
+          const literal: Literal = { ...worst, bits: Math.max(0.1, worst.bits - NOISE_PARAMS.listPenalty * Math.log2(n)), alternatives: n };
+          const role = worst.lineage?.role;
+          if (role !== undefined) {
+            // How much more specific the noisiest alternative that plays no such part is.
+            const others = items.filter((l) => l.lineage?.role !== role).map((l) => l.bits - worst.bits);
+            literal.lineage = { role, slack: others.length > 0 ? Math.min(...others) : Infinity };
           }
-          const n = p.items.length;
-          return [makeBranch([{ ...worst!, bits: Math.max(0.1, worst!.bits - NOISE_PARAMS.listPenalty * Math.log2(n)), alternatives: n }])];
+          return [makeBranch([literal])];
         }
         return prune(p.items.flatMap((i) => this.predicate(i, clause)));
       }
@@ -422,9 +489,18 @@ function explain(worst: Branch, branches: number, score: number): string {
       ? `${head}${clauses}: ${describe(a)} (${usedBy(a)}) is narrowed only by ${pos.slice(1).map((l) => `${describe(l)} (${usedBy(l)})`).join(', ')}; together they still match common activity`
       : `${head}${clauses}: ${pos.length} indicators must hold together; the most specific is ${describe(b)} (${usedBy(b)})`;
   }
+  if (worst.lineage) s += `; ${lineageName(worst.lineage.parent, 'parent')} starting ${lineageName(worst.lineage.child, 'program')} is an unusual process lineage`;
   if (filters.length) s += `; filters ${filters.map((f) => f.clause).join(', ')} exclude known benign activity`;
   else if (score >= 50) s += '; no filter excludes known benign activity';
   return s;
+}
+
+/** `winword.exe`, or `winword.exe (or one of 2 other parents)` for a list. */
+function lineageName(l: Literal, noun: string): string {
+  const value = l.indicator?.value ?? '';
+  const name = value.slice(Math.max(value.lastIndexOf('\\'), value.lastIndexOf('/')) + 1);
+  const others = (l.alternatives ?? 1) - 1;
+  return others > 0 ? `${name} (or one of ${others} other ${noun}${others === 1 ? '' : 's'})` : name;
 }
 
 /**
@@ -438,16 +514,18 @@ const LOGSOURCE_PRIOR: [RegExp, number, string][] = [
   [/^(linux|macos)\|process_creation\|/, -2, 'Linux/macOS process creation is high-volume'],
   [/^linux\|\|auditd$/, -2, 'auditd is high-volume'],
   [/^windows\|ps_(script|module|classic_start|classic_provider_start)\|/, -2, 'PowerShell logging is high-volume'],
-  [/^\w*\|(dns_query|dns|proxy|firewall|network_connection|image_load)\|/, -1, 'a high-volume event type'],
+  [/^\w*\|(dns_query|dns|proxy|firewall|network_connection|image_load)\|/, -1, 'this event type is high-volume'],
   [/^(aws|azure|gcp|m365|okta|github|google_workspace|onelogin|bitbucket|kubernetes)\|/, -1, 'cloud audit events are routine admin actions'],
   [/^opencanary\|/, 6, 'honeypot events are never benign'],
   [/^azure\|\|riskdetection$|^windows\|\|windefend$|^rpc_firewall\||^\w*\|antivirus\|/, 3, 'events of this source are already detections'],
 ];
 
-function logsourcePrior(doc: SigmaDocument): number {
-  if (doc.kind !== 'rule') return 0;
+/** The logsource's prior in bits, and why (for the explanation). */
+function logsourcePrior(doc: SigmaDocument): { bits: number; why: string } | undefined {
+  if (doc.kind !== 'rule') return undefined;
   const key = `${doc.logsource.product ?? ''}|${doc.logsource.category ?? ''}|${doc.logsource.service ?? ''}`;
-  return LOGSOURCE_PRIOR.find(([re]) => re.test(key))?.[1] ?? 0;
+  const entry = LOGSOURCE_PRIOR.find(([re]) => re.test(key));
+  return entry && { bits: entry[1], why: entry[2] };
 }
 
 /** Logistic map from bits of specificity to a 0–100 score (NOISE_PARAMS.center bits = 50). */
@@ -473,12 +551,19 @@ export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResu
   // Several branches: their union is broader than the worst alone.
   const mean = sorted.reduce((a, b) => a + b.bits, 0) / sorted.length;
   const combined = (1 - NOISE_PARAMS.branchMean) * worst.bits + NOISE_PARAMS.branchMean * mean;
-  let bits = Math.max(0, combined - NOISE_PARAMS.branchPenalty * Math.log2(branches.length) + NOISE_PARAMS.prior * logsourcePrior(doc));
+  const source = logsourcePrior(doc);
+  const tactics = routineTactics(doc, options.attack ?? BUILTIN_ATTACK);
+  const tacticBits = tactics.length > 0 ? NOISE_PARAMS.tacticPrior : 0;
+  let bits = Math.max(0, combined - NOISE_PARAMS.branchPenalty * Math.log2(branches.length) + NOISE_PARAMS.prior * (source?.bits ?? 0) - tacticBits);
+  // What the rule's context adds: the logsource's volume and a read-only tactic.
+  let contextNote = source ? `; ${source.why}` : '';
+  if (tacticBits > 0) contextNote += `; it detects ${tactics.join(' and ')}, read-only behaviour that administrators and software perform routinely`;
   let baselineNote = '';
   if (options.baseline && options.baseline.events > 0) {
     const { matches, events } = options.baseline;
-    // Observed rate on benign events: -log2((matches + 1) / (events + 2)) bits, weighted in by the sample size.
-    const observed = -Math.log2((matches + 1) / (events + 2));
+    // Observed rate on benign events, -log2((matches + 1) / (events + 2)) bits, in the model's
+    // units, weighted in by the sample size.
+    const observed = Math.max(0, NOISE_PARAMS.center + NOISE_PARAMS.baselineScale * (-Math.log2((matches + 1) / (events + 2)) - NOISE_PARAMS.baselineCenter));
     const w = Math.min(0.7, Math.log10(1 + events) / 6);
     bits = (1 - w) * bits + w * observed;
     baselineNote = `; baseline: ${matches} match${matches === 1 ? '' : 'es'} in ${events} benign events`;
@@ -487,5 +572,5 @@ export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResu
   const t = options.thresholds ?? { medium: 40, high: 70 };
   const level = score >= t.high ? 'high' : score >= t.medium ? 'medium' : 'low';
   const branch = worst.literals.map((l) => ({ clause: l.clause, indicator: l.indicator ? indicatorKey(l.indicator) : null, reach: l.reach ?? 0, bits: Math.round(l.bits * 100) / 100, filter: !!l.filter }));
-  return { score, level, explanation: explain(worst, branches.length, score) + baselineNote, bits: Math.round(bits * 100) / 100, branch };
+  return { score, level, explanation: explain(worst, branches.length, score) + contextNote + baselineNote, bits: Math.round(bits * 100) / 100, branch };
 }
