@@ -4,6 +4,8 @@ import { parse } from '../../src/parser/index.js';
 import type { SigmaRule } from '../../src/ast/types.js';
 import { noiseScore, MAX_BRANCHES, NOISE_PARAMS } from '../../src/lint/noise/score.js';
 import { BUILTIN_CATALOG, buildCatalog } from '../../src/lint/noise/catalog.js';
+import { BUILTIN_ATTACK } from '../../src/lint/attack.js';
+import { lint } from '../../src/lint/engine.js';
 
 function ruleOf(detection: string, logsource = 'logsource:\n    category: process_creation\n    product: windows'): SigmaRule {
   const doc = parse(`title: T\nid: 11111111-2222-4333-8444-555555555555\n${logsource}\ndetection:\n${detection}\n`, { schema: false }).documents[0]!.document;
@@ -193,6 +195,19 @@ describe('noise score: diminishing returns, process lineage, read-only tactics',
       expect(n.explanation).toMatch(/it detects (discovery|collection), read-only behaviour that administrators and software perform routinely/);
     }
     for (const tags of [['attack.persistence'], ['attack.t1546.003'], ['attack.t9999'], ['car.2013-05-002'], ['detection.threat-hunting']]) expect(tagged(tags), tags.join()).toEqual(none);
+  });
+
+  it('the tactic prior follows the ATT&CK data lint is given (--attack-data), technique by technique', () => {
+    const source = `title: T\nid: 11111111-2222-4333-8444-555555555555\ntags:\n    - attack.t1546.003\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n    selection:\n        Image|endswith: '\\kerbrute.exe'\n    condition: selection\n`;
+    const parsed = parse(source, { schema: false });
+    const builtin = lint([parsed]).documents[0]!.noise!;
+    expect(builtin.explanation).not.toContain('read-only');
+    // A snapshot in which T1546.003 were a discovery technique.
+    const t = BUILTIN_ATTACK.techniques['T1546.003']!;
+    const custom = { ...BUILTIN_ATTACK, techniques: { ...BUILTIN_ATTACK.techniques, 'T1546.003': { ...t, tactics: ['discovery'] } } };
+    const moved = lint([parsed], { attack: custom }).documents[0]!.noise!;
+    expect(moved.explanation).toContain('it detects discovery, read-only behaviour');
+    expect(moved.bits).toBeCloseTo(builtin.bits - NOISE_PARAMS.tacticPrior, 1);
   });
 
   it("a baseline's observed rate is put on the model's scale: 1 match in 1,024 benign events is score 50", () => {
