@@ -256,7 +256,8 @@ function valueBits(ind: Indicator): Intrinsic {
       if (ind.op === 'any') return { bits: 0.2 };
       const text = ind.value.replace(/\*/g, '');
       let core = text;
-      for (const f of COMMON_FRAGMENTS) if (core.includes(f)) core = core.split(f).join('\u0000');
+      // Every common fragment has a path separator or a registry hive name.
+      if (text.includes('\\') || text.includes('/') || text.includes('hkey')) for (const f of COMMON_FRAGMENTS) if (core.includes(f)) core = core.split(f).join('\u0000');
       const L = core.replace(/\u0000/g, '').length + (core.includes('\u0000') ? 1 : 0);
       let factor = ind.op === 'eq' ? 1 : ind.op === 'startswith' || ind.op === 'endswith' ? NOISE_PARAMS.affixFactor : NOISE_PARAMS.containsFactor;
       if (ind.field === '*') factor *= 0.8; // keywords: anywhere in the event
@@ -324,23 +325,40 @@ function conjunctionBits(literals: Literal[]): number {
   return perField.sort((a, b) => b - a).reduce((t, b, j) => t + b * Math.pow(NOISE_PARAMS.decay, j), 0);
 }
 
-/** A quiet parent and a spawned tool among a conjunction's literals, if both are there. */
-function lineageOf(pos: Literal[]): Branch['lineage'] {
-  const parent = pos.find((l) => l.lineage?.role === 'parent');
-  const child = parent && pos.find((l) => l.lineage?.role === 'child');
-  if (!parent || !child) return undefined;
-  const bits = Math.min(NOISE_PARAMS.lineage, parent.lineage!.slack, child.lineage!.slack);
-  return bits > 0 ? { parent, child, bits } : undefined;
-}
-
-function branchBits(literals: Literal[], lineage: Branch['lineage']): number {
-  const pos = literals.filter((l) => !l.filter);
-  const filters = literals.filter((l) => l.filter).map((l) => l.bits);
+/**
+ * A branch's bits: its indicators together, a process lineage among them, and its filters, with
+ * diminishing returns. One pass, no allocation for the common one-indicator branch (this runs
+ * for every combination the condition produces).
+ */
+function makeBranch(literals: Literal[]): Branch {
+  let filterBits = 0;
+  let positives = 0;
+  let single: Literal | undefined;
+  let parent: Literal | undefined;
+  let child: Literal | undefined;
+  for (const l of literals) {
+    if (l.filter) {
+      filterBits += l.bits;
+      continue;
+    }
+    positives++;
+    single = l;
+    const role = l.lineage?.role;
+    if (role === 'parent') parent ??= l;
+    else if (role === 'child') child ??= l;
+  }
+  const together = positives === 0 ? 0 : positives === 1 ? single!.bits : conjunctionBits(literals.filter((l) => !l.filter));
+  let lineage: Branch['lineage'];
+  if (parent && child) {
+    const bits = Math.min(NOISE_PARAMS.lineage, parent.lineage!.slack, child.lineage!.slack);
+    if (bits > 0) lineage = { parent, child, bits };
+  }
   // Filters: at most filterCap bits together (a known-benign exclusion rarely removes more than
   // about three quarters of what the selection matches); they refine, never make a broad
   // selection specific.
-  const raw = conjunctionBits(pos) + (lineage?.bits ?? 0) + Math.min(NOISE_PARAMS.filterCap, filters.reduce((a, b) => a + b, 0));
-  return saturate(raw, NOISE_PARAMS.branchSaturation);
+  const raw = together + (lineage?.bits ?? 0) + Math.min(NOISE_PARAMS.filterCap, filterBits);
+  const bits = saturate(raw, NOISE_PARAMS.branchSaturation);
+  return lineage ? { literals, bits, lineage } : { literals, bits };
 }
 
 function prune(branches: Branch[]): Branch[] {
@@ -348,11 +366,6 @@ function prune(branches: Branch[]): Branch[] {
   return [...branches].sort((a, b) => a.bits - b.bits).slice(0, MAX_BRANCHES);
 }
 
-function makeBranch(literals: Literal[]): Branch {
-  const lineage = lineageOf(literals.filter((l) => !l.filter));
-  const bits = branchBits(literals, lineage);
-  return lineage ? { literals, bits, lineage } : { literals, bits };
-}
 
 class Scorer {
   constructor(private readonly reach: (key: string) => number) {}

@@ -1,16 +1,24 @@
 import { lowerDetection, type Predicate } from '../../../ast/semantics.js';
 import type { Check, DocumentInfo } from '../../types.js';
 
-/** A canonical text of what a rule matches: logsource + lowered predicate with OR/AND items sorted. */
-function fingerprint(doc: DocumentInfo): string | undefined {
+/** The lowered detection of a rule (undefined for rules without one, or with errors in it). */
+function lowered(doc: DocumentInfo): Predicate | undefined {
   const d = doc.document;
   if (d.kind !== 'rule' || d.detection.conditions.length === 0) return undefined;
-  let pred: Predicate;
   try {
-    pred = lowerDetection(d.detection);
+    return lowerDetection(d.detection);
   } catch {
     return undefined;
   }
+}
+
+function logsourceKey(doc: DocumentInfo): string {
+  const ls = doc.document.kind === 'rule' ? doc.document.logsource : {};
+  return `${ls.product ?? ''}|${ls.category ?? ''}|${ls.service ?? ''}`;
+}
+
+/** A canonical text of what a rule matches: logsource + lowered predicate with OR/AND items sorted. */
+function fingerprint(doc: DocumentInfo, pred: Predicate): string {
   const canon = (p: Predicate): string => {
     switch (p.kind) {
       case 'and':
@@ -22,8 +30,23 @@ function fingerprint(doc: DocumentInfo): string | undefined {
         return JSON.stringify(p); // leaves have a fixed key order (semantics.ts builds them)
     }
   };
-  const ls = d.logsource;
-  return `${ls.product ?? ''}|${ls.category ?? ''}|${ls.service ?? ''}|${canon(pred).toLowerCase()}`;
+  return `${logsourceKey(doc)}|${canon(pred).toLowerCase()}`;
+}
+
+/**
+ * A cheap key that equal fingerprints always share (the logsource, and the lower-cased fields of
+ * the leaves, sorted): the full fingerprint, which serialises every value, is only computed for
+ * rules that share this key with another rule.
+ */
+function shapeKey(doc: DocumentInfo, pred: Predicate): string {
+  const fields: string[] = [];
+  const walk = (p: Predicate): void => {
+    if (p.kind === 'and' || p.kind === 'or') p.items.forEach(walk);
+    else if (p.kind === 'not') walk(p.item);
+    else fields.push(String(p.field).toLowerCase());
+  };
+  walk(pred);
+  return `${logsourceKey(doc)}|${fields.sort().join('\u0000')}`;
 }
 
 export const duplicateDetection: Check = {
@@ -35,21 +58,32 @@ export const duplicateDetection: Check = {
     good: '# one rule, or b.yml narrowed:\ndetection:\n    selection:\n        Image|endswith: \\certutil.exe\n        CommandLine|contains: -urlcache\n    condition: selection',
   },
   crossFile: {
-    create: () => new Map<string, DocumentInfo[]>(),
+    create: () => new Map<string, { doc: DocumentInfo; pred: Predicate }[]>(),
     collect(state, doc) {
-      const f = fingerprint(doc);
-      if (!f) return;
-      const m = state as Map<string, DocumentInfo[]>;
-      const list = m.get(f);
-      if (list) list.push(doc);
-      else m.set(f, [doc]);
+      const pred = lowered(doc);
+      if (!pred) return;
+      const m = state as Map<string, { doc: DocumentInfo; pred: Predicate }[]>;
+      const key = shapeKey(doc, pred);
+      const list = m.get(key);
+      if (list) list.push({ doc, pred });
+      else m.set(key, [{ doc, pred }]);
     },
     finish(state, ctx) {
-      for (const docs of (state as Map<string, DocumentInfo[]>).values()) {
-        if (docs.length < 2) continue;
-        for (const d of docs) {
-          const others = docs.filter((o) => o !== d).map((o) => `${o.file ?? '<input>'} (${o.document.id ?? o.document.title ?? ''})`);
-          ctx.report(d, { message: `Same logsource and detection logic as ${others.join(', ')}.`, loc: d.document.locs['detection'], hint: 'Merge the rules (keep one, list the other under related:) or make the detections differ.' });
+      for (const candidates of (state as Map<string, { doc: DocumentInfo; pred: Predicate }[]>).values()) {
+        if (candidates.length < 2) continue;
+        const groups = new Map<string, DocumentInfo[]>();
+        for (const { doc, pred } of candidates) {
+          const f = fingerprint(doc, pred);
+          const list = groups.get(f);
+          if (list) list.push(doc);
+          else groups.set(f, [doc]);
+        }
+        for (const docs of groups.values()) {
+          if (docs.length < 2) continue;
+          for (const d of docs) {
+            const others = docs.filter((o) => o !== d).map((o) => `${o.file ?? '<input>'} (${o.document.id ?? o.document.title ?? ''})`);
+            ctx.report(d, { message: `Same logsource and detection logic as ${others.join(', ')}.`, loc: d.document.locs['detection'], hint: 'Merge the rules (keep one, list the other under related:) or make the detections differ.' });
+          }
         }
       }
     },
