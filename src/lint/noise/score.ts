@@ -366,7 +366,6 @@ function prune(branches: Branch[]): Branch[] {
   return [...branches].sort((a, b) => a.bits - b.bits).slice(0, MAX_BRANCHES);
 }
 
-
 class Scorer {
   constructor(private readonly reach: (key: string) => number) {}
 
