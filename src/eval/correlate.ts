@@ -5,6 +5,10 @@
  * drops idle groups, so memory is bounded by the events of one timespan.
  * A correlation fires when, at the arrival of a match, its condition holds over the window;
  * the group's window is then cleared (the next alert needs fresh matches).
+ * A count that must stay *below* a bound (event_count, value_count or temporal with lt, lte,
+ * eq or neq) cannot be decided on arrival — the next match may break it — so such a window
+ * runs a full `timespan` from the group's first match and is decided when stream time passes
+ * its end (or at `flush()`, the end of the stream).
  */
 import type { ComparisonOp, CorrelationRule, SigmaRule } from '../ast/types.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -29,11 +33,21 @@ export interface CorrelationAlert {
   time: number;
   /** The aggregate compared by the condition (count, distinct count, sum, average, percentile). */
   value: number;
+  /**
+   * Decided when the group's window closed (a count bounded from above), not at the arrival of
+   * a match: `time` is the window's end.
+   */
+  closed?: true;
 }
 
 export interface Correlator {
   /** Feeds one event (in time order); returns the alerts it completes. */
   push(event: EventObject | EventView): CorrelationAlert[];
+  /**
+   * Ends the stream: decides the windows still open (counts bounded from above) as if their
+   * timespan had passed, and returns their alerts. The correlator starts empty again.
+   */
+  flush(): CorrelationAlert[];
   /** Correlations that cannot be evaluated, with why (base rules: see engine.diagnostics). */
   readonly diagnostics: readonly Diagnostic[];
   /** Entries held in all windows (for memory checks). */
@@ -56,6 +70,9 @@ interface Group {
   /** First live entry (entries before it have expired; compacted now and then). */
   head: number;
   group: Record<string, unknown>;
+  key: string;
+  /** Windows decided at their end: the end of this group's window (first match + timespan). */
+  closesAt?: number;
 }
 
 interface Compiled {
@@ -64,6 +81,21 @@ interface Compiled {
   groups: Map<string, Group>;
   /** Per referenced rule: the field holding each group-by name (aliases applied). */
   groupFields: string[][];
+  /** The condition bounds a count from above: decide each window when it closes. */
+  atClose: boolean;
+  /** Open windows in order of their end (windows open in stream-time order, so a FIFO). */
+  closing: Group[];
+}
+
+/** Aggregates that only grow as a window fills. */
+const COUNTS = new Set(['event_count', 'value_count', 'temporal']);
+
+/** Whether a correlation's condition bounds a growing count from above (undecidable on arrival). */
+function decidedAtClose(c: CorrelationRule): boolean {
+  const corr = c.correlation;
+  if (!COUNTS.has(corr.type)) return false;
+  const comps = corr.condition?.comparisons ?? [];
+  return comps.some((k) => k.op === 'lt' || k.op === 'lte' || k.op === 'eq' || k.op === 'neq');
 }
 
 const CMP: Record<ComparisonOp, (a: number, b: number) => boolean> = {
@@ -160,7 +192,7 @@ export function createCorrelator(correlations: readonly CorrelationRule[], baseR
       continue;
     }
     const groupFields = corr.rules.map((ref) => corr.groupBy.map((g) => corr.aliases[g]?.[ref] ?? g));
-    compiled.push({ rule: c, spanMs: corr.timespan.seconds * 1000, groups: new Map(), groupFields });
+    compiled.push({ rule: c, spanMs: corr.timespan.seconds * 1000, groups: new Map(), groupFields, atClose: decidedAtClose(c), closing: [] });
   }
   // Inner correlations first, so that an outer one sees their alerts of the same event.
   const depth = (c: CorrelationRule, seen = new Set<CorrelationRule>()): number => {
@@ -199,11 +231,25 @@ export function createCorrelator(correlations: readonly CorrelationRule[], baseR
 
   const sweep = (now: number): void => {
     for (const c of compiled) {
+      if (c.atClose) continue; // their windows end by closing
       for (const [k, g] of c.groups) {
         expire(g, now, c.spanMs);
         if (g.head >= g.entries.length) c.groups.delete(k);
       }
     }
+  };
+
+  /** Decides the windows of `c` that ended before `now` (all of them when `now` is Infinity). */
+  const close = (c: Compiled, now: number, out: CorrelationAlert[]): void => {
+    let i = 0;
+    for (; i < c.closing.length && c.closing[i]!.closesAt! < now; i++) {
+      const g = c.closing[i]!;
+      c.groups.delete(g.key);
+      const window = live(g);
+      const value = aggregate(c.rule, window, window[window.length - 1]!);
+      if (conditionHolds(c.rule, value)) out.push({ correlation: c.rule, group: g.group, time: g.closesAt!, value, closed: true });
+    }
+    if (i > 0) c.closing.splice(0, i);
   };
 
   /** A matched item: a base-rule match (fields from the event) or an inner alert (fields = its group). */
@@ -220,12 +266,21 @@ export function createCorrelator(correlations: readonly CorrelationRule[], baseR
     const key = JSON.stringify(keyParts);
     let g = c.groups.get(key);
     if (!g) {
-      g = { entries: [], head: 0, group };
+      g = { entries: [], head: 0, group, key };
       c.groups.set(key, g);
+      if (c.atClose) {
+        g.closesAt = t + c.spanMs;
+        c.closing.push(g);
+      }
     }
-    expire(g, t, c.spanMs);
     const field = corr.condition?.field;
     const entry: Entry = { t, rule: ruleIdx, value: field !== undefined ? fields(corr.aliases[field]?.[corr.rules[ruleIdx]!] ?? field) : undefined };
+    if (c.atClose) {
+      // The window runs from the group's first match; close() decides it.
+      g.entries.push(entry);
+      return;
+    }
+    expire(g, t, c.spanMs);
     g.entries.push(entry);
     const window = live(g);
     const value = aggregate(c.rule, window, entry);
@@ -256,6 +311,8 @@ export function createCorrelator(correlations: readonly CorrelationRule[], baseR
       const alertsBy = new Map<CorrelationRule, CorrelationAlert[]>();
       for (const c of compiled) {
         const out: CorrelationAlert[] = [];
+        // Windows that ended before this event are decided first (this event is not in them).
+        if (c.atClose) close(c, t, out);
         c.rule.correlation.rules.forEach((ref, i) => {
           const base = baseByRef.get(ref);
           if (base) {
@@ -268,6 +325,27 @@ export function createCorrelator(correlations: readonly CorrelationRule[], baseR
         alertsBy.set(c.rule, out);
         alerts.push(...out);
       }
+      return alerts;
+    },
+    flush() {
+      const alerts: CorrelationAlert[] = [];
+      const alertsBy = new Map<CorrelationRule, CorrelationAlert[]>();
+      for (const c of compiled) {
+        const out: CorrelationAlert[] = [];
+        // An outer correlation still sees the alerts its inner ones make now.
+        c.rule.correlation.rules.forEach((ref, i) => {
+          const inner = baseByRef.has(ref) ? undefined : corrByRef.get(ref);
+          for (const a of (inner && alertsBy.get(inner)) ?? []) feed(c, i, (f) => a.group[f], a.time, out);
+        });
+        if (c.atClose) close(c, Infinity, out);
+        c.groups.clear();
+        c.closing.length = 0;
+        alertsBy.set(c.rule, out);
+        alerts.push(...out);
+      }
+      clock = -Infinity;
+      lastSweep = -Infinity;
+      lastMatches = [];
       return alerts;
     },
   };

@@ -129,6 +129,37 @@ describe('sigil hunt', () => {
     const r = await run(huntCommand.handler as never, { rules: [path.join(dir, 'rules')], events: [path.join(dir, 'events.jsonl')], format: 'table', 'logsource-filter': false });
     expect(r.stdout).toMatch(/^\s+3\s+5f2d1c3b-6a1e-4c2b-9d7e-0a1b2c3d4e5f\s+WMIC event consumer$/m);
   });
+  it('decides a count bounded from above when its window ends, and at the end of the input (event_index null)', async () => {
+    write('corr/rules.yml', `title: WMIC
+name: wmic
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    selection:
+        Image|endswith: '\\wmic.exe'
+    condition: selection
+---
+title: Rare WMIC use per host
+correlation:
+    type: event_count
+    rules: [wmic]
+    group-by: [Computer]
+    timespan: 1m
+    condition:
+        lt: 2
+`);
+    const ev = (host: string, s: number): string => JSON.stringify({ Image: 'C:\\Windows\\System32\\wbem\\WMIC.exe', Computer: host, TimeCreated: new Date(Date.UTC(2024, 0, 1, 0, 0, s)).toISOString() });
+    write('corr/events.jsonl', [ev('a', 0), ev('b', 1), ev('b', 2), ev('a', 30)].join('\n') + '\n');
+    const r = await run(huntCommand.handler as never, { rules: [path.join(dir, 'corr/rules.yml')], events: [path.join(dir, 'corr/events.jsonl')], format: 'jsonl', 'logsource-filter': false });
+    const alerts = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => 'correlation_id' in l);
+    // Host a: 2 matches in its minute (no alert); host b: 2 as well; nothing is decided on arrival.
+    expect(alerts).toEqual([]);
+    write('corr/events2.jsonl', [ev('a', 0), ev('b', 1), ev('b', 2)].join('\n') + '\n');
+    const r2 = await run(huntCommand.handler as never, { rules: [path.join(dir, 'corr/rules.yml')], events: [path.join(dir, 'corr/events2.jsonl')], format: 'jsonl', 'logsource-filter': false });
+    const alerts2 = r2.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => 'correlation_id' in l);
+    expect(alerts2).toEqual([{ correlation_id: null, title: 'Rare WMIC use per host', type: 'event_count', group: { Computer: 'a' }, value: 1, time: '2024-01-01T00:01:00.000Z', event_index: null, file: null }]);
+  });
   it('reads EVTX JSON documents and reports invalid lines with exit 2', async () => {
     const evtx = await run(huntCommand.handler as never, { rules: [path.join(dir, 'rules')], events: [path.join(dir, 'repo/regression_data/rules/other/ev.json')], format: 'jsonl', 'logsource-filter': true });
     expect(evtx.stdout.trim().split('\n').length).toBe(1);

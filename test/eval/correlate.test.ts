@@ -1,4 +1,5 @@
 /** Correlations over a time-ordered stream: sliding windows, expiry, group-by, aliases, order. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/parser/index.js';
 import type { CorrelationRule, SigmaDocument, SigmaRule } from '../../src/ast/types.js';
@@ -150,5 +151,96 @@ describe('temporal', () => {
     const all = docs('title: x\ncorrelation:\n  type: temporal\n  rules: [nope, nada]\n  group-by: [User]\n  timespan: 1m\n');
     const c = createCorrelator(all as CorrelationRule[], []);
     expect(c.diagnostics.map((d) => d.code)).toEqual(['E006']);
+  });
+});
+
+describe('counts bounded from above are decided when their window closes', () => {
+  const lt = 'correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {lt: 3}\n';
+  const closed = (c: ReturnType<typeof correlator>, e: Record<string, unknown>) => c.push(e).map((a) => ({ ...a.group, value: a.value, time: new Date(a.time).toISOString(), closed: a.closed }));
+
+  it('lt: no alert on arrival; at the first event after the window, the groups that stayed below the bound', () => {
+    const c = correlator(lt);
+    const events = [
+      { Action: 'failed', User: 'a', timestamp: at(0) },
+      { Action: 'failed', User: 'b', timestamp: at(1) },
+      { Action: 'failed', User: 'b', timestamp: at(2) },
+      { Action: 'failed', User: 'b', timestamp: at(3) },
+      { Action: 'failed', User: 'a', timestamp: at(10) }, // still in a's window [0, 10]
+      { Action: 'ok', User: 'z', timestamp: at(12) }, // stream time passes both windows' ends
+    ];
+    const out = events.map((e) => closed(c, e));
+    expect(out.slice(0, 5)).toEqual([[], [], [], [], []]);
+    // a: 2 matches in [0 s, 10 s] → alert at the window's end; b: 3 matches → none.
+    expect(out[5]).toEqual([{ User: 'a', value: 2, time: at(10), closed: true }]);
+    expect(c.stateSize()).toBe(0);
+  });
+
+  it('eq: exactly N in the window, not the moment the N-th arrives', () => {
+    const c = correlator('correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {eq: 2}\n');
+    const out = [0, 1, 2].map((s) => closed(c, { Action: 'failed', User: 'a', timestamp: at(s) }));
+    expect(out).toEqual([[], [], []]);
+    expect(c.flush()).toEqual([]); // three, not two
+    const d = correlator('correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {eq: 2}\n');
+    [0, 1].forEach((s) => d.push({ Action: 'failed', User: 'a', timestamp: at(s) }));
+    expect(d.flush().map((a) => ({ value: a.value, closed: a.closed }))).toEqual([{ value: 2, closed: true }]);
+  });
+
+  it('keeps bounded state: windows close as stream time passes them', () => {
+    const c = correlator(lt);
+    let max = 0;
+    let alerts = 0;
+    for (let i = 0; i < 20_000; i++) {
+      alerts += c.push({ Action: 'failed', User: `u${i}`, TimeCreated: at(i) }).length;
+      max = Math.max(max, c.stateSize());
+    }
+    expect(max).toBeLessThanOrEqual(12);
+    expect(alerts + c.flush().length).toBe(20_000); // every user: one match, below 3
+  });
+
+  it('flush() decides the windows still open at the end of the stream, and starts over', () => {
+    const c = correlator(lt);
+    c.push({ Action: 'failed', User: 'a', timestamp: at(0) });
+    expect(c.flush().map((a) => a.group)).toEqual([{ User: 'a' }]);
+    expect(c.flush()).toEqual([]);
+    expect(c.stateSize()).toBe(0);
+  });
+
+  it('a range (gte and lt) waits for the window to end; a lower bound alone still fires on arrival', () => {
+    const range = correlator('correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {gte: 2, lt: 5}\n');
+    expect([0, 1].map((s) => range.push({ Action: 'failed', User: 'a', timestamp: at(s) }).length)).toEqual([0, 0]);
+    expect(range.push({ Action: 'ok', timestamp: at(20) }).map((a) => [a.value, a.closed])).toEqual([[2, true]]);
+    const atLeast = correlator('correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {gte: 2}\n');
+    expect([0, 1].map((s) => atLeast.push({ Action: 'failed', User: 'a', timestamp: at(s) }).map((a) => [a.value, a.closed]))).toEqual([[], [[2, undefined]]]);
+  });
+
+  it('matches a reference over random streams: consecutive windows from each first match, counted whole', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.constantFrom('a', 'b')), { maxLength: 40 }), fc.integer({ min: 1, max: 5 }), (steps, bound) => {
+        const c = correlator(`correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 6s\n  condition: {lte: ${bound}}\n`);
+        let t = 0;
+        const stream = steps.map(([dt, user]) => ({ Action: 'failed', User: user, timestamp: at((t += dt)) }));
+        const got: string[] = [];
+        for (const e of stream) for (const a of c.push(e)) got.push(`${String(a.group.User)}@${a.time}=${a.value}`);
+        for (const a of c.flush()) got.push(`${String(a.group.User)}@${a.time}=${a.value}`);
+        // Reference: per user, windows [t0, t0 + 6 s] opened by the first match after the previous window.
+        const want: { user: string; end: number; n: number }[] = [];
+        for (const user of ['a', 'b']) {
+          let end = -Infinity;
+          let n = 0;
+          for (const e of stream.filter((x) => x.User === user)) {
+            const time = Date.parse(e.timestamp);
+            if (time > end) {
+              if (n > 0 && n <= bound) want.push({ user, end, n });
+              end = time + 6000;
+              n = 0;
+            }
+            n++;
+          }
+          if (n > 0 && n <= bound) want.push({ user, end, n });
+        }
+        expect([...got].sort()).toEqual(want.map((w) => `${w.user}@${w.end}=${w.n}`).sort());
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -127,6 +127,11 @@ export const huntCommand: CommandModule<object, Args> = {
     const started = performance.now();
     let total = 0;
     let matches = 0;
+    // A window decided when it closed belongs to no single event: its event_index is null.
+    const emitAlert = (a: CorrelationAlert, index: number | null, file: string | null): void => {
+      counts.set(a.correlation, (counts.get(a.correlation) ?? 0) + 1);
+      if (argv.format === 'jsonl') out(JSON.stringify({ correlation_id: a.correlation.id ?? null, title: a.correlation.title ?? null, type: a.correlation.correlation.type, group: a.group, value: a.value, time: new Date(a.time).toISOString(), event_index: a.closed ? null : index, file: a.closed ? null : file }) + '\n');
+    };
     for (const input of inputs) {
       const file = displayName(input);
       let index = 0;
@@ -138,10 +143,7 @@ export const huntCommand: CommandModule<object, Args> = {
             counts.set(m.rule, (counts.get(m.rule) ?? 0) + 1);
             if (argv.format === 'jsonl') out(JSON.stringify({ rule_id: m.rule.id ?? null, title: m.rule.title ?? null, event_index: index, file }) + '\n');
           }
-          for (const a of alerts) {
-            counts.set(a.correlation, (counts.get(a.correlation) ?? 0) + 1);
-            if (argv.format === 'jsonl') out(JSON.stringify({ correlation_id: a.correlation.id ?? null, title: a.correlation.title ?? null, type: a.correlation.correlation.type, group: a.group, value: a.value, time: new Date(a.time).toISOString(), event_index: index, file }) + '\n');
-          }
+          for (const a of alerts) emitAlert(a, index, file);
           index++;
         }
       } catch (e) {
@@ -151,6 +153,8 @@ export const huntCommand: CommandModule<object, Args> = {
       }
       total += index;
     }
+    // The end of the input ends the stream: windows still open are decided now.
+    for (const a of correlator.flush()) emitAlert(a, null, null);
     if (argv.format === 'table') {
       const rows = [...counts.entries()].sort((a, b) => b[1] - a[1] || String(a[0].title).localeCompare(String(b[0].title)));
       const w = Math.max(5, ...rows.map(([, n]) => String(n).length));
