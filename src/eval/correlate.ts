@@ -83,7 +83,7 @@ interface Compiled {
   groupFields: string[][];
   /** The condition bounds a count from above: decide each window when it closes. */
   atClose: boolean;
-  /** Open windows in order of their end (windows open in stream-time order, so a FIFO). */
+  /** Open windows in order of their end (nearly always appended: windows open in stream-time order). */
   closing: Group[];
 }
 
@@ -270,7 +270,10 @@ export function createCorrelator(correlations: readonly CorrelationRule[], baseR
       c.groups.set(key, g);
       if (c.atClose) {
         g.closesAt = t + c.spanMs;
-        c.closing.push(g);
+        // An inner correlation's alert carries its own (earlier) time: keep the queue sorted.
+        let at = c.closing.length;
+        while (at > 0 && c.closing[at - 1]!.closesAt! > g.closesAt) at--;
+        c.closing.splice(at, 0, g);
       }
     }
     const field = corr.condition?.field;
@@ -311,8 +314,8 @@ export function createCorrelator(correlations: readonly CorrelationRule[], baseR
       const alertsBy = new Map<CorrelationRule, CorrelationAlert[]>();
       for (const c of compiled) {
         const out: CorrelationAlert[] = [];
-        // Windows that ended before this event are decided first (this event is not in them).
-        if (c.atClose) close(c, t, out);
+        // Windows that ended before stream time reached this event are decided first (it is not in them).
+        if (c.atClose) close(c, clock, out);
         c.rule.correlation.rules.forEach((ref, i) => {
           const base = baseByRef.get(ref);
           if (base) {

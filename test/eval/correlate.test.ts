@@ -197,6 +197,21 @@ describe('counts bounded from above are decided when their window closes', () =>
     expect(alerts + c.flush().length).toBe(20_000); // every user: one match, below 3
   });
 
+  it('an outer correlation sees an inner window decided at its close, with the time of its end', () => {
+    const all = docs(
+      BASE +
+        '---\ntitle: single failure\nname: single\ncorrelation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {lt: 2}\n' +
+        '---\ntitle: single failure and a login\ncorrelation:\n  type: temporal\n  rules: [single, ok]\n  group-by: [User]\n  timespan: 1m\n',
+    );
+    const c = createCorrelator(all.filter((d): d is CorrelationRule => d.kind === 'correlation'), all.filter((d): d is SigmaRule => d.kind === 'rule'));
+    const out = [
+      { Action: 'failed', User: 'a', timestamp: at(0) },
+      { Action: 'ok', User: 'a', timestamp: at(5) },
+      { Action: 'conn', User: 'z', timestamp: at(20) }, // stream time passes the inner window's end (10 s)
+    ].map((e) => c.push(e).map((a) => `${a.correlation.title}@${new Date(a.time).toISOString()}`));
+    expect(out).toEqual([[], [], [`single failure@${at(10)}`, `single failure and a login@${at(10)}`]]);
+  });
+
   it('flush() decides the windows still open at the end of the stream, and starts over', () => {
     const c = correlator(lt);
     c.push({ Action: 'failed', User: 'a', timestamp: at(0) });
