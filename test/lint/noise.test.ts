@@ -68,6 +68,8 @@ describe('noise score structure', () => {
     expect(unknown.explanation).not.toContain('legitimate program');
     const eventType = noiseScore(ruleOf('    selection:\n        EventID: 4688\n    condition: selection', 'logsource:\n    product: windows\n    service: security'), { catalog: BUILTIN_CATALOG })!;
     expect(eventType.explanation).toContain('(it selects a kind of event, not a behaviour)');
+    const operation = noiseScore(ruleOf("    selection:\n        eventName: 'DeleteTrail'\n    condition: selection", 'logsource:\n    product: aws\n    service: cloudtrail'), { catalog: BUILTIN_CATALOG })!;
+    expect(operation.explanation).toContain('(it selects every occurrence of an operation, whoever performs it)');
   });
 
   it('common binaries, short tokens and event ids alone are noisy; long unusual values are specific', () => {

@@ -231,7 +231,10 @@ function intrinsic(ind: Indicator, indKey: string): Intrinsic {
   if (value === undefined) {
     value = valueBits(ind);
     if (EVENT_TYPE_FIELD.test(ind.field) && (ind.op === 'eq' || ind.leaf.kind === 'number')) {
-      value = { bits: Math.min(value.bits, NOISE_PARAMS.eventTypeCap), reason: 'it selects a kind of event, not a behaviour' };
+      // An event id selects a kind of event; an operation name (a cloud API call, an audit
+      // action) selects every occurrence of that operation, administrators' included.
+      const reason = ind.leaf.kind === 'number' || /^\d+$/.test(ind.value) ? 'it selects a kind of event, not a behaviour' : 'it selects every occurrence of an operation, whoever performs it';
+      value = { bits: Math.min(value.bits, NOISE_PARAMS.eventTypeCap), reason };
     }
     byKey.set(indKey, value);
   }
