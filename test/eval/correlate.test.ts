@@ -34,11 +34,14 @@ function docs(text: string): SigmaDocument[] {
   return r.documents.map((d) => d.document!);
 }
 
+/** A correlator over the base rules and the correlation documents in `extra` (YAML after BASE). */
+function correlatorOver(extra: string) {
+  const all = docs(BASE + extra);
+  return createCorrelator(all.filter((d): d is CorrelationRule => d.kind === 'correlation'), all.filter((d): d is SigmaRule => d.kind === 'rule'));
+}
+
 function correlator(correlation: string) {
-  const all = docs(BASE + '---\ntitle: corr\nid: c0\n' + correlation);
-  const base = all.filter((d): d is SigmaRule => d.kind === 'rule');
-  const corrs = all.filter((d): d is CorrelationRule => d.kind === 'correlation');
-  return createCorrelator(corrs, base);
+  return correlatorOver('---\ntitle: corr\nid: c0\n' + correlation);
 }
 
 const at = (s: number): string => new Date(Date.UTC(2024, 0, 1) + s * 1000).toISOString();
@@ -134,12 +137,10 @@ describe('temporal', () => {
     expect(r).toEqual([null, null, [{ ip: '10.0.0.1', value: 2 }]]);
   });
   it('a correlation over a correlation sees its alerts', () => {
-    const all = docs(
-      BASE +
-        '---\ntitle: brute\nname: brute\ncorrelation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 1m\n  condition: {gte: 2}\n' +
+    const c = correlatorOver(
+      '---\ntitle: brute\nname: brute\ncorrelation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 1m\n  condition: {gte: 2}\n' +
         '---\ntitle: brute then ok\ncorrelation:\n  type: temporal_ordered\n  rules: [brute, ok]\n  group-by: [User]\n  timespan: 5m\n',
     );
-    const c = createCorrelator(all.filter((d): d is CorrelationRule => d.kind === 'correlation'), all.filter((d): d is SigmaRule => d.kind === 'rule'));
     const out = [
       { Action: 'failed', User: 'a', timestamp: at(0) },
       { Action: 'failed', User: 'a', timestamp: at(1) },
@@ -198,12 +199,10 @@ describe('counts bounded from above are decided when their window closes', () =>
   });
 
   it('an outer correlation sees an inner window decided at its close, with the time of its end', () => {
-    const all = docs(
-      BASE +
-        '---\ntitle: single failure\nname: single\ncorrelation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {lt: 2}\n' +
+    const c = correlatorOver(
+      '---\ntitle: single failure\nname: single\ncorrelation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {lt: 2}\n' +
         '---\ntitle: single failure and a login\ncorrelation:\n  type: temporal\n  rules: [single, ok]\n  group-by: [User]\n  timespan: 1m\n',
     );
-    const c = createCorrelator(all.filter((d): d is CorrelationRule => d.kind === 'correlation'), all.filter((d): d is SigmaRule => d.kind === 'rule'));
     const out = [
       { Action: 'failed', User: 'a', timestamp: at(0) },
       { Action: 'ok', User: 'a', timestamp: at(5) },

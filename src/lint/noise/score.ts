@@ -513,7 +513,7 @@ function explain(worst: Branch, branches: number, score: number): string {
 /** `winword.exe`, or `winword.exe (or one of 2 other parents)` for a list. */
 function lineageName(l: Literal, noun: string): string {
   const value = l.indicator?.value ?? '';
-  const name = value.slice(Math.max(value.lastIndexOf('\\'), value.lastIndexOf('/')) + 1);
+  const name = value.replace(/^.*[\\/]/, ''); // as wholeFileName() takes it
   const others = (l.alternatives ?? 1) - 1;
   return others > 0 ? `${name} (or one of ${others} other ${noun}${others === 1 ? '' : 's'})` : name;
 }
