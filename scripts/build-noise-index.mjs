@@ -11,7 +11,10 @@ const corpus = process.argv[2] ?? path.resolve(root, '../shared/corpus/sigmahq')
 const { parse } = await import(path.join(root, 'dist/parser/index.js'));
 const { buildCatalog } = await import(path.join(root, 'dist/lint/noise/catalog.js'));
 
-const dirs = fs.readdirSync(corpus).filter((d) => d.startsWith('rules')).sort();
+const dirs = fs
+  .readdirSync(corpus)
+  .filter((d) => d.startsWith('rules'))
+  .sort();
 const files = [];
 const walk = (d) => {
   for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -22,8 +25,12 @@ const walk = (d) => {
 };
 for (const d of dirs) walk(path.join(corpus, d));
 const docs = [];
-for (const f of files) for (const d of parse(fs.readFileSync(f), { file: f, schema: false }).documents) if (d.document) docs.push(d.document);
+for (const f of files)
+  for (const d of parse(fs.readFileSync(f), { file: f, schema: false }).documents)
+    if (d.document) docs.push(d.document);
 const catalog = buildCatalog(docs, `SigmaHQ corpus (${dirs.join(', ')})`);
 const out = path.join(root, 'src/data/noise-index.json');
 fs.writeFileSync(out, JSON.stringify(catalog) + '\n');
-console.log(`wrote ${out}: ${catalog.rules} rules, ${Object.keys(catalog.reach).length} indicators used by 2+ rules, ${fs.statSync(out).size} bytes`);
+console.log(
+  `wrote ${out}: ${catalog.rules} rules, ${Object.keys(catalog.reach).length} indicators used by 2+ rules, ${fs.statSync(out).size} bytes`,
+);

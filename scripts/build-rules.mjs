@@ -41,7 +41,11 @@ for (let i = 0; i < args.length; i++) {
 }
 
 if (!fs.existsSync(rulesDir)) usage(`no rules directory at ${rulesDir}`);
-if (!dryRun && !fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')) && !fs.existsSync(path.join(ROOT, 'dist', 'sigil.mjs'))) {
+if (
+  !dryRun &&
+  !fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')) &&
+  !fs.existsSync(path.join(ROOT, 'dist', 'sigil.mjs'))
+) {
   process.stderr.write('build-rules: dist/ is missing; run `npm run build` first.\n');
   process.exit(2);
 }
@@ -64,7 +68,10 @@ const steps = [
     name: `KQL, Sentinel, ${format}`,
     args: ['convert', rules, '-t', 'kql', '-p', 'sentinel', '--format', format, '-o', out('kql-sentinel', format)],
   })),
-  ...[['search', 'query'], ['savedsearches', 'savedsearches']].map(([dir, format]) => ({
+  ...[
+    ['search', 'query'],
+    ['savedsearches', 'savedsearches'],
+  ].map(([dir, format]) => ({
     name: `SPL, splunk-windows, ${dir}`,
     args: ['convert', rules, '-t', 'splunk', '-p', 'splunk-windows', '--format', format, '-o', out('splunk', dir)],
   })),
@@ -80,7 +87,10 @@ const ERROR_LINE = /^(\S+?\.ya?ml):\d+:\d+: error (C\d+)/;
 function onlyExpectedFailures(step, text) {
   const expected = step.pipeline ? notExpressible[step.pipeline] : undefined;
   if (!expected || typeof expected !== 'object') return false;
-  const errors = text.split('\n').map((l) => ERROR_LINE.exec(l)).filter(Boolean);
+  const errors = text
+    .split('\n')
+    .map((l) => ERROR_LINE.exec(l))
+    .filter(Boolean);
   const otherErrors = text.split('\n').filter((l) => / error /.test(l) && !ERROR_LINE.test(l));
   if (errors.length === 0 || otherErrors.length) return false;
   const failed = new Set(errors.map((m) => path.basename(m[1]).replace(/\.ya?ml$/, '')));
@@ -97,13 +107,20 @@ for (const step of steps) {
   }
   const started = process.hrtime.bigint();
   // NO_COLOR keeps captured diagnostics free of escape codes; stdin is closed (never waits).
-  const r = spawnSync(process.execPath, [SIGIL, ...step.args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(process.execPath, [SIGIL, ...step.args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const ms = Number((process.hrtime.bigint() - started) / 1000000n);
   const text = `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`.trim();
   const expectedOnly = r.status === 1 && onlyExpectedFailures(step, text);
   const ok = r.status === 0 || expectedOnly;
   results.push({ ...step, ok, ms, status: r.status });
-  process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${step.name} (${ms} ms)${expectedOnly ? `: ${Object.keys(notExpressible[step.pipeline]).length} rules not expressible, as listed in rules/not-expressible.json` : ''}\n`);
+  process.stdout.write(
+    `${ok ? 'ok  ' : 'FAIL'} ${step.name} (${ms} ms)${expectedOnly ? `: ${Object.keys(notExpressible[step.pipeline]).length} rules not expressible, as listed in rules/not-expressible.json` : ''}\n`,
+  );
   if (!ok) {
     process.stdout.write(`     $ ${shown}\n`);
     for (const line of text.split('\n').slice(0, 40)) process.stdout.write(`     ${line}\n`);
@@ -114,5 +131,7 @@ for (const step of steps) {
 if (dryRun) process.exit(0);
 const failed = results.filter((r) => !r.ok);
 const skipped = steps.length - results.length;
-process.stdout.write(`\n${results.length - failed.length} of ${steps.length} steps passed${skipped ? `, ${skipped} not run (use --keep-going to run all)` : ''}; output in ${rel(outDir)}\n`);
+process.stdout.write(
+  `\n${results.length - failed.length} of ${steps.length} steps passed${skipped ? `, ${skipped} not run (use --keep-going to run all)` : ''}; output in ${rel(outDir)}\n`,
+);
 process.exit(failed.length || skipped ? 1 : 0);

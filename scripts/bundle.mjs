@@ -19,7 +19,10 @@ const jsonAsParse = {
   setup(b) {
     b.onLoad({ filter: /\.json$/ }, async (args) => {
       const text = await fs.promises.readFile(args.path, 'utf8');
-      return { contents: `export default JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(text)))});`, loader: 'js' };
+      return {
+        contents: `export default JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(text)))});`,
+        loader: 'js',
+      };
     });
   },
 };
@@ -41,7 +44,9 @@ const result = await build({
   plugins: [jsonAsParse],
   metafile: true,
   // Some bundled CommonJS dependencies call require() for Node built-ins.
-  banner: { js: "import { createRequire as __sigilCreateRequire } from 'node:module'; const require = __sigilCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __sigilCreateRequire } from 'node:module'; const require = __sigilCreateRequire(import.meta.url);",
+  },
   // Large, rarely needed packages stay in node_modules and load on demand.
   external: ['prettier', '@kusto/language-service-next'],
   logLevel: 'warning',
@@ -49,7 +54,8 @@ const result = await build({
 });
 
 // SIGIL_BUNDLE_META=file writes esbuild's metafile (which inputs went into which chunk, sizes).
-if (process.env['SIGIL_BUNDLE_META']) fs.writeFileSync(process.env['SIGIL_BUNDLE_META'], JSON.stringify(result.metafile));
+if (process.env['SIGIL_BUNDLE_META'])
+  fs.writeFileSync(process.env['SIGIL_BUNDLE_META'], JSON.stringify(result.metafile));
 
 // Chunks of earlier builds (their names carry a content hash) would otherwise pile up in dist/.
 const current = new Set(Object.keys(result.metafile.outputs).map((o) => path.resolve(root, o)));

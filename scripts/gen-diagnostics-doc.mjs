@@ -8,7 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const RULE = (detection, extra = '') => `title: Example\n${extra}logsource:\n    product: windows\ndetection:\n${detection}`;
+const RULE = (detection, extra = '') =>
+  `title: Example\n${extra}logsource:\n    product: windows\ndetection:\n${detection}`;
 
 /** One input per code: text (or bytes), and whether references must be resolved. */
 export const EXAMPLES = {
@@ -17,12 +18,16 @@ export const EXAMPLES = {
   P003: { text: RULE('    selection:\n        Image: a.exe\n        Image: b.exe\n    condition: selection\n') },
   P004: { text: 'title: ' + '['.repeat(100) + ']'.repeat(100) + '\n' },
   P005: { text: 'just a line of text\n' },
-  P006: { text: 'title: Example\nlogsource: windows\ndetection:\n    selection:\n        EventID: 1\n    condition: selection\n' },
+  P006: {
+    text: 'title: Example\nlogsource: windows\ndetection:\n    selection:\n        EventID: 1\n    condition: selection\n',
+  },
   P007: { text: 'title: Example\ndetection:\n    selection:\n        EventID: 1\n    condition: selection\n' },
   P008: { text: RULE('    selection:\n        EventID: 1\n    condition: selection\n', 'level: severe\n') },
   P010: { text: RULE('    selection:\n        EventID: 1\n') },
   P011: { text: RULE('    selection:\n        EventID: 1\n    condition: selection and not filter\n') },
-  P012: { text: RULE('    selection:\n        EventID: 1\n    filter:\n        User: SYSTEM\n    condition: selection\n') },
+  P012: {
+    text: RULE('    selection:\n        EventID: 1\n    filter:\n        User: SYSTEM\n    condition: selection\n'),
+  },
   P013: { text: RULE('    selection:\n        EventID: 1\n    condition: selection and\n') },
   P014: { text: RULE('    selection:\n        EventID: 1\n    condition: selection | count() by User > 5\n') },
   P015: { text: RULE('    selection:\n        EventID: 1\n    condition: selection and not 1 of filter_*\n') },
@@ -35,13 +40,22 @@ export const EXAMPLES = {
   P024: { text: RULE("    selection:\n        CommandLine|re: '(?<name'\n    condition: selection\n") },
   P025: { text: RULE('    selection:\n        DestinationIp|cidr: 10.0.0.0/33\n    condition: selection\n') },
   P026: { text: RULE("    selection:\n        CommandLine|base64: 'IEX*'\n    condition: selection\n") },
-  P027: { text: RULE("    selection:\n        User:\n            - ''\n            - null\n    condition: selection\n") },
+  P027: {
+    text: RULE("    selection:\n        User:\n            - ''\n            - null\n    condition: selection\n"),
+  },
   P028: { text: RULE('    selection:\n        User|exists: yes\n    condition: selection\n') },
   P029: { text: RULE('    selection:\n        User|fieldref: 5\n    condition: selection\n') },
   P030: { text: RULE('    selection:\n        EventID: 1\n    condition: selection\n', 'date: 2024/05/17\n') },
-  P031: { text: 'title: Example\ncorrelation:\n    type: event_count\n    rules:\n        - failed_logon\n    group-by:\n        - User\n    timespan: 5 minutes\n    condition:\n        gte: 10\n' },
-  P032: { resolve: true, text: 'title: Example\ncorrelation:\n    type: event_count\n    rules:\n        - failed_logon\n    group-by:\n        - User\n    timespan: 5m\n    condition:\n        gte: 10\n' },
-  P033: { text: 'title: Example\nlogsource:\n    product: windows\nfilter:\n    selection:\n        User: admin\n    condition: selection\n' },
+  P031: {
+    text: 'title: Example\ncorrelation:\n    type: event_count\n    rules:\n        - failed_logon\n    group-by:\n        - User\n    timespan: 5 minutes\n    condition:\n        gte: 10\n',
+  },
+  P032: {
+    resolve: true,
+    text: 'title: Example\ncorrelation:\n    type: event_count\n    rules:\n        - failed_logon\n    group-by:\n        - User\n    timespan: 5m\n    condition:\n        gte: 10\n',
+  },
+  P033: {
+    text: 'title: Example\nlogsource:\n    product: windows\nfilter:\n    selection:\n        User: admin\n    condition: selection\n',
+  },
   P034: { text: 'action: repeat\ntitle: Example\n' },
   P035: { text: RULE('    selection:\n        EventID: 4625\n    timeframe: 5m\n    condition: selection\n') },
 };
@@ -62,7 +76,8 @@ export function renderDiagnosticsDoc({ parse, resolveReferences, PARSE_DIAGNOSTI
     '| Code | Severity | Summary |',
     '| --- | --- | --- |',
   ];
-  for (const [code, def] of Object.entries(PARSE_DIAGNOSTICS)) lines.push(`| [${code}](#${code.toLowerCase()}) | ${def.severity} | ${def.summary.replace(/\|/g, '\\|')} |`);
+  for (const [code, def] of Object.entries(PARSE_DIAGNOSTICS))
+    lines.push(`| [${code}](#${code.toLowerCase()}) | ${def.severity} | ${def.summary.replace(/\|/g, '\\|')} |`);
   lines.push('');
   for (const [code, def] of Object.entries(PARSE_DIAGNOSTICS)) {
     const ex = EXAMPLES[code];
@@ -75,7 +90,12 @@ export function renderDiagnosticsDoc({ parse, resolveReferences, PARSE_DIAGNOSTI
     if (!d) throw new Error(`the example for ${code} does not produce it: ${JSON.stringify(diags)}`);
     lines.push(`## ${code}`, '', `**${def.severity}**: ${def.summary}`, '', 'Example input:', '');
     if (ex.bytes) lines.push('```', `bytes: ${ex.bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')}`, '```');
-    else lines.push('```yaml', ex.text.length > 600 ? ex.text.slice(0, 600) + '…' : ex.text.replace(/\n$/, '').replace(/\t/g, '→   '), '```');
+    else
+      lines.push(
+        '```yaml',
+        ex.text.length > 600 ? ex.text.slice(0, 600) + '…' : ex.text.replace(/\n$/, '').replace(/\t/g, '→   '),
+        '```',
+      );
     lines.push('', 'Output:', '', '```', `example.yml:${d.line}:${d.column}: ${d.severity} ${d.code} ${d.message}`);
     if (d.hint) lines.push(...d.hint.split('\n').map((h, i) => (i === 0 ? `  hint: ${h}` : `  ${h}`)));
     lines.push('```', '');

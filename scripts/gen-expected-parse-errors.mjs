@@ -10,7 +10,16 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from '../dist/parser/index.js';
 
-export const CORPUS_DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-compliance', 'rules-dfir', 'rules-placeholder', 'deprecated', 'unsupported'];
+export const CORPUS_DIRS = [
+  'rules',
+  'rules-emerging-threats',
+  'rules-threat-hunting',
+  'rules-compliance',
+  'rules-dfir',
+  'rules-placeholder',
+  'deprecated',
+  'unsupported',
+];
 
 const root = process.argv[2] ?? fileURLToPath(new URL('../../shared/corpus/sigmahq', import.meta.url));
 const out = fileURLToPath(new URL('../test/corpus/expected-parse-errors.json', import.meta.url));
@@ -28,7 +37,8 @@ for (const d of CORPUS_DIRS) {
   for (const file of walk(join(root, d))) {
     const r = parse(readFileSync(file), { file });
     const codes = new Set();
-    for (const x of [...r.diagnostics, ...r.documents.flatMap((doc) => doc.diagnostics)]) if (x.severity === 'error') codes.add(x.code);
+    for (const x of [...r.diagnostics, ...r.documents.flatMap((doc) => doc.diagnostics)])
+      if (x.severity === 'error') codes.add(x.code);
     if (codes.size) expected[relative(root, file)] = [...codes].sort();
   }
 }

@@ -17,14 +17,24 @@ if (!out) {
 }
 const corpus = path.resolve(root, '../shared/corpus/sigmahq');
 const inputs = [
-  ...['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-compliance', 'rules-dfir', 'rules-placeholder', 'deprecated', 'unsupported'].map(
-    (d) => path.join(corpus, d),
-  ),
+  ...[
+    'rules',
+    'rules-emerging-threats',
+    'rules-threat-hunting',
+    'rules-compliance',
+    'rules-dfir',
+    'rules-placeholder',
+    'deprecated',
+    'unsupported',
+  ].map((d) => path.join(corpus, d)),
   path.join(root, 'rules'),
 ];
 
 const targets = {
-  kql: { pipelines: ['defender-xdr', 'sentinel', 'sentinel-asim'], formats: ['query', 'sentinel-rule', 'sentinel-arm', 'defender-detection'] },
+  kql: {
+    pipelines: ['defender-xdr', 'sentinel', 'sentinel-asim'],
+    formats: ['query', 'sentinel-rule', 'sentinel-arm', 'defender-detection'],
+  },
   splunk: { pipelines: ['splunk-windows', 'splunk-cim'], formats: ['query', 'savedsearches', 'escu'] },
   sigma: { pipelines: [null, 'sentinel'], formats: ['default'] },
 };
@@ -40,7 +50,8 @@ for (const [target, { pipelines, formats }] of Object.entries(targets)) {
   }
 }
 runs.push({ name: 'parse-json', argv: ['parse', ...inputs, '--json'] });
-for (const format of ['json', 'sarif', 'text']) runs.push({ name: `lint-${format}`, argv: ['lint', ...inputs, '--format', format] });
+for (const format of ['json', 'sarif', 'text'])
+  runs.push({ name: `lint-${format}`, argv: ['lint', ...inputs, '--format', format] });
 runs.push({ name: 'fmt-check', argv: ['fmt', ...inputs, '--check'] });
 
 fs.mkdirSync(out, { recursive: true });

@@ -23,46 +23,64 @@ export interface DiagnosticDef {
 
 /** Parser (SGL-P…) diagnostics. Codes are stable: never reuse or renumber one. */
 export const PARSE_DIAGNOSTICS = {
-  'P001': { severity: 'error', summary: 'The input is not valid UTF-8 text, or is binary.' },
-  'P002': { severity: 'error', summary: 'YAML syntax error.' },
-  'P003': { severity: 'error', summary: 'Duplicate key in a YAML mapping.' },
-  'P004': { severity: 'error', summary: 'Input exceeds a safety limit (size, nesting depth, aliases).' },
-  'P005': { severity: 'error', summary: 'A document is not a mapping, or is empty.' },
-  'P006': { severity: 'error', summary: 'A key has a value of the wrong type.' },
-  'P007': { severity: 'error', summary: 'A required key is missing.' },
-  'P008': { severity: 'warning', summary: 'Schema validation finding (from the vendored Sigma JSON schemas).' },
-  'P010': { severity: 'error', summary: 'The detection has no condition.' },
-  'P011': { severity: 'error', summary: 'The condition refers to a search identifier that is not defined.' },
-  'P012': { severity: 'warning', summary: 'A search identifier is never used by the condition.' },
-  'P013': { severity: 'error', summary: 'Condition syntax error.' },
-  'P014': { severity: 'error', summary: 'Sigma 1 aggregation in a condition (`| count() …`, `near`): use a correlation rule.' },
-  'P015': { severity: 'error', summary: 'An `x of pattern` matches no search identifier.' },
-  'P016': { severity: 'error', summary: 'A search identifier is empty.' },
-  'P017': { severity: 'error', summary: 'A search identifier has a value of a type Sigma does not allow.' },
-  'P020': { severity: 'error', summary: 'Unknown value modifier.' },
-  'P021': { severity: 'error', summary: 'A modifier is used where it is not allowed, or with a modifier it cannot combine with.' },
-  'P022': { severity: 'error', summary: 'A modifier does not accept this type of value.' },
-  'P023': { severity: 'warning', summary: '`all` on a single value.' },
-  'P024': { severity: 'error', summary: 'Invalid regular expression.' },
-  'P025': { severity: 'error', summary: 'Invalid CIDR network.' },
-  'P026': { severity: 'error', summary: 'Invalid base64 modifier use (wildcards cannot be encoded).' },
-  'P027': { severity: 'error', summary: '`null` inside a list of values.' },
-  'P028': { severity: 'error', summary: 'Invalid `exists` value (must be true or false).' },
-  'P029': { severity: 'error', summary: 'Invalid placeholder or field reference.' },
-  'P030': { severity: 'error', summary: 'Invalid date (must be YYYY-MM-DD).' },
-  'P031': { severity: 'error', summary: 'Invalid correlation: type, rules, group-by, timespan or condition.' },
-  'P032': { severity: 'error', summary: 'A correlation or filter refers to a rule that is not in the given set.' },
-  'P033': { severity: 'error', summary: 'Invalid filter document.' },
-  'P034': { severity: 'error', summary: 'Invalid collection action (`action: global/reset/repeat`).' },
-  'P035': { severity: 'warning', summary: 'Deprecated Sigma construct (e.g. `timeframe` in a rule).' },
+  P001: { severity: 'error', summary: 'The input is not valid UTF-8 text, or is binary.' },
+  P002: { severity: 'error', summary: 'YAML syntax error.' },
+  P003: { severity: 'error', summary: 'Duplicate key in a YAML mapping.' },
+  P004: { severity: 'error', summary: 'Input exceeds a safety limit (size, nesting depth, aliases).' },
+  P005: { severity: 'error', summary: 'A document is not a mapping, or is empty.' },
+  P006: { severity: 'error', summary: 'A key has a value of the wrong type.' },
+  P007: { severity: 'error', summary: 'A required key is missing.' },
+  P008: { severity: 'warning', summary: 'Schema validation finding (from the vendored Sigma JSON schemas).' },
+  P010: { severity: 'error', summary: 'The detection has no condition.' },
+  P011: { severity: 'error', summary: 'The condition refers to a search identifier that is not defined.' },
+  P012: { severity: 'warning', summary: 'A search identifier is never used by the condition.' },
+  P013: { severity: 'error', summary: 'Condition syntax error.' },
+  P014: {
+    severity: 'error',
+    summary: 'Sigma 1 aggregation in a condition (`| count() …`, `near`): use a correlation rule.',
+  },
+  P015: { severity: 'error', summary: 'An `x of pattern` matches no search identifier.' },
+  P016: { severity: 'error', summary: 'A search identifier is empty.' },
+  P017: { severity: 'error', summary: 'A search identifier has a value of a type Sigma does not allow.' },
+  P020: { severity: 'error', summary: 'Unknown value modifier.' },
+  P021: {
+    severity: 'error',
+    summary: 'A modifier is used where it is not allowed, or with a modifier it cannot combine with.',
+  },
+  P022: { severity: 'error', summary: 'A modifier does not accept this type of value.' },
+  P023: { severity: 'warning', summary: '`all` on a single value.' },
+  P024: { severity: 'error', summary: 'Invalid regular expression.' },
+  P025: { severity: 'error', summary: 'Invalid CIDR network.' },
+  P026: { severity: 'error', summary: 'Invalid base64 modifier use (wildcards cannot be encoded).' },
+  P027: { severity: 'error', summary: '`null` inside a list of values.' },
+  P028: { severity: 'error', summary: 'Invalid `exists` value (must be true or false).' },
+  P029: { severity: 'error', summary: 'Invalid placeholder or field reference.' },
+  P030: { severity: 'error', summary: 'Invalid date (must be YYYY-MM-DD).' },
+  P031: { severity: 'error', summary: 'Invalid correlation: type, rules, group-by, timespan or condition.' },
+  P032: { severity: 'error', summary: 'A correlation or filter refers to a rule that is not in the given set.' },
+  P033: { severity: 'error', summary: 'Invalid filter document.' },
+  P034: { severity: 'error', summary: 'Invalid collection action (`action: global/reset/repeat`).' },
+  P035: { severity: 'warning', summary: 'Deprecated Sigma construct (e.g. `timeframe` in a rule).' },
 } as const satisfies Record<string, DiagnosticDef>;
 
 export type ParseCode = keyof typeof PARSE_DIAGNOSTICS;
 
 /** A diagnostic constructor for one catalogue: its codes and their default severities. */
 export function diagnosticFactory<C extends string>(catalogue: Record<C, DiagnosticDef>) {
-  return (code: C, message: string, at?: { line: number; column: number }, hint?: string, severity?: Severity): Diagnostic => {
-    const d: Diagnostic = { code, severity: severity ?? catalogue[code].severity, message, line: at?.line ?? 1, column: at?.column ?? 1 };
+  return (
+    code: C,
+    message: string,
+    at?: { line: number; column: number },
+    hint?: string,
+    severity?: Severity,
+  ): Diagnostic => {
+    const d: Diagnostic = {
+      code,
+      severity: severity ?? catalogue[code].severity,
+      message,
+      line: at?.line ?? 1,
+      column: at?.column ?? 1,
+    };
     if (hint) d.hint = hint;
     return d;
   };

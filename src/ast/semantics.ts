@@ -5,7 +5,16 @@
  * `all`, `neq`, `cased`. Backends and the evaluator encode these predicates; none of them
  * re-interprets modifiers.
  */
-import type { CidrValue, Condition, Detection, DetectionNode, FieldMatch, Modifier, StringPart, Value } from './types.js';
+import type {
+  CidrValue,
+  Condition,
+  Detection,
+  DetectionNode,
+  FieldMatch,
+  Modifier,
+  StringPart,
+  Value,
+} from './types.js';
 
 /** Characters `windash` treats as interchangeable (sigma-appendix-modifiers.md). */
 export const WINDASH_CHARS = '-/\u2013\u2014\u2015';
@@ -32,7 +41,13 @@ export type Predicate =
   | { kind: 'exists'; field: string; value: boolean }
   | { kind: 'cidr'; field: string; cidr: CidrValue }
   /** Compare the field with another field of the same event. */
-  | { kind: 'fieldref'; field: string; ref: string; position: 'eq' | 'contains' | 'startswith' | 'endswith'; cased: boolean }
+  | {
+      kind: 'fieldref';
+      field: string;
+      ref: string;
+      position: 'eq' | 'contains' | 'startswith' | 'endswith';
+      cased: boolean;
+    }
   | { kind: 'and'; items: Predicate[] }
   | { kind: 'or'; items: Predicate[] }
   | { kind: 'not'; item: Predicate };
@@ -46,15 +61,17 @@ export const MAX_EXPANSION = 4096;
 
 export function and(items: Predicate[]): Predicate {
   const flat: Predicate[] = [];
-  for (const i of items) if (i.kind === 'and') flat.push(...i.items);
-  else flat.push(i);
+  for (const i of items)
+    if (i.kind === 'and') flat.push(...i.items);
+    else flat.push(i);
   return flat.length === 1 ? flat[0]! : { kind: 'and', items: flat };
 }
 
 export function or(items: Predicate[]): Predicate {
   const flat: Predicate[] = [];
-  for (const i of items) if (i.kind === 'or') flat.push(...i.items);
-  else flat.push(i);
+  for (const i of items)
+    if (i.kind === 'or') flat.push(...i.items);
+    else flat.push(i);
   return flat.length === 1 ? flat[0]! : { kind: 'or', items: flat };
 }
 
@@ -150,7 +167,13 @@ function lowerValue(field: string | null, v: Value, mods: readonly Modifier[]): 
     case 'cidr':
       return { kind: 'cidr', field: requireField(field, 'cidr'), cidr: v };
     case 'fieldref': {
-      const position = has('contains') ? 'contains' : has('startswith') ? 'startswith' : has('endswith') ? 'endswith' : 'eq';
+      const position = has('contains')
+        ? 'contains'
+        : has('startswith')
+          ? 'startswith'
+          : has('endswith')
+            ? 'endswith'
+            : 'eq';
       return { kind: 'fieldref', field: requireField(field, 'fieldref'), ref: v.field, position, cased: has('cased') };
     }
     case 'null':
@@ -179,7 +202,8 @@ function stringPredicate(field: string | null, parts: readonly StringPart[], mod
   const has = (x: Modifier): boolean => mods.includes(x);
   let alts: PatternPart[][] = [parts.map(copyPart)];
   if (has('windash')) alts = alts.map(windash);
-  const encoding = has('utf16le') || has('wide') ? 'utf16le' : has('utf16be') ? 'utf16be' : has('utf16') ? 'utf16' : null;
+  const encoding =
+    has('utf16le') || has('wide') ? 'utf16le' : has('utf16be') ? 'utf16be' : has('utf16') ? 'utf16' : null;
   const b64 = has('base64') ? 'base64' : has('base64offset') ? 'base64offset' : null;
   if (encoding || b64) {
     // Encodings need concrete text: expand windash classes into their permutations first.
@@ -195,7 +219,15 @@ function stringPredicate(field: string | null, parts: readonly StringPart[], mod
   }
   // A keyword (no field) is found anywhere in the event: it matches as a substring unless a
   // position modifier says otherwise.
-  const pos = has('contains') ? 'contains' : has('startswith') ? 'startswith' : has('endswith') ? 'endswith' : field === null ? 'contains' : null;
+  const pos = has('contains')
+    ? 'contains'
+    : has('startswith')
+      ? 'startswith'
+      : has('endswith')
+        ? 'endswith'
+        : field === null
+          ? 'contains'
+          : null;
   if (pos) alts = alts.map((a) => wrap(a, pos));
   const cased = has('cased');
   const preds = alts.map((pattern): Predicate => ({ kind: 'string', field, pattern: mergeText(pattern), cased }));
@@ -235,7 +267,8 @@ function expandClasses(parts: PatternPart[]): string[] {
       const next: string[] = [];
       for (const a of acc) for (const ch of p.anyOf) next.push(a + ch);
       acc = next;
-      if (acc.length > MAX_EXPANSION) throw new LoweringError(`windash before an encoding expands to more than ${MAX_EXPANSION} variants`);
+      if (acc.length > MAX_EXPANSION)
+        throw new LoweringError(`windash before an encoding expands to more than ${MAX_EXPANSION} variants`);
     } else throw new LoweringError('wildcards and placeholders cannot be encoded (base64/utf16)');
   }
   return acc;
@@ -243,7 +276,8 @@ function expandClasses(parts: PatternPart[]): string[] {
 
 function wrap(parts: PatternPart[], pos: 'contains' | 'startswith' | 'endswith'): PatternPart[] {
   const out = parts.slice();
-  const isMulti = (p: PatternPart | undefined): boolean => p !== undefined && typeof p !== 'string' && 'wildcard' in p && p.wildcard === 'multi';
+  const isMulti = (p: PatternPart | undefined): boolean =>
+    p !== undefined && typeof p !== 'string' && 'wildcard' in p && p.wildcard === 'multi';
   if ((pos === 'contains' || pos === 'endswith') && !isMulti(out[0])) out.unshift({ wildcard: 'multi' });
   if ((pos === 'contains' || pos === 'startswith') && !isMulti(out[out.length - 1])) out.push({ wildcard: 'multi' });
   return out;
@@ -331,16 +365,15 @@ export function base64Offsets(bytes: Uint8Array): string[] {
 // Pattern helpers for backends
 
 export type PatternShape =
-  | { op: 'eq' | 'contains' | 'startswith' | 'endswith'; text: string }
-  | { op: 'any' }
-  | { op: 'complex' };
+  { op: 'eq' | 'contains' | 'startswith' | 'endswith'; text: string } | { op: 'any' } | { op: 'complex' };
 
 /**
  * Classifies a pattern: plain text (eq), `*text*` (contains), `text*` (startswith),
  * `*text` (endswith), `*` (any non-null value), or something that needs a regex/wildcard.
  */
 export function patternShape(pattern: readonly PatternPart[]): PatternShape {
-  const isMulti = (p: PatternPart | undefined): boolean => p !== undefined && typeof p !== 'string' && 'wildcard' in p && p.wildcard === 'multi';
+  const isMulti = (p: PatternPart | undefined): boolean =>
+    p !== undefined && typeof p !== 'string' && 'wildcard' in p && p.wildcard === 'multi';
   const n = pattern.length;
   if (n === 0) return { op: 'eq', text: '' };
   if (pattern.every(isMulti)) return { op: 'any' };
@@ -365,7 +398,11 @@ export function patternToRegex(pattern: readonly PatternPart[], escape: (s: stri
 }
 
 export function escapeRegex(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|\/-]/g, '\\$&').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+  return s
+    .replace(/[\\^$.*+?()[\]{}|\/-]/g, '\\$&')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t');
 }
 
 /** Fields a predicate reads (for schema checks and routing). */

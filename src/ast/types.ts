@@ -76,14 +76,7 @@ export interface FieldRefValue {
   loc?: Loc;
 }
 
-export type Value =
-  | StringValue
-  | NumberValue
-  | BooleanValue
-  | NullValue
-  | RegexValue
-  | CidrValue
-  | FieldRefValue;
+export type Value = StringValue | NumberValue | BooleanValue | NullValue | RegexValue | CidrValue | FieldRefValue;
 
 // ---------------------------------------------------------------------------
 // Modifiers
@@ -262,13 +255,7 @@ export interface SigmaRule extends Metadata {
 }
 
 export type CorrelationType =
-  | 'event_count'
-  | 'value_count'
-  | 'temporal'
-  | 'temporal_ordered'
-  | 'value_sum'
-  | 'value_avg'
-  | 'value_percentile';
+  'event_count' | 'value_count' | 'temporal' | 'temporal_ordered' | 'value_sum' | 'value_avg' | 'value_percentile';
 
 export type ComparisonOp = 'gt' | 'gte' | 'lt' | 'lte' | 'eq' | 'neq';
 

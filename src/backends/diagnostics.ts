@@ -7,11 +7,20 @@ import type { ConversionError, ConversionWarning } from './types.js';
 
 export const CONVERSION_DIAGNOSTICS = {
   C001: { severity: 'error', summary: 'Unsupported logsource: no pipeline routes the rule to a table / index.' },
-  C002: { severity: 'error', summary: 'Field not available: the target table has no column for the field (after field mapping).' },
+  C002: {
+    severity: 'error',
+    summary: 'Field not available: the target table has no column for the field (after field mapping).',
+  },
   C003: { severity: 'error', summary: 'The target cannot express this operator or value for the field.' },
-  C004: { severity: 'error', summary: 'A pipeline `fail` rule: the pipeline declares the field or logsource unsupported.' },
+  C004: {
+    severity: 'error',
+    summary: 'A pipeline `fail` rule: the pipeline declares the field or logsource unsupported.',
+  },
   C005: { severity: 'error', summary: 'Unresolved `expand` placeholder (no pipeline variable of that name).' },
-  C006: { severity: 'error', summary: 'The detection cannot be lowered (invalid modifier combination, windash expansion too large).' },
+  C006: {
+    severity: 'error',
+    summary: 'The detection cannot be lowered (invalid modifier combination, windash expansion too large).',
+  },
   C007: { severity: 'error', summary: 'A field split (hashes, DOMAIN\\user) cannot express the value.' },
   C008: { severity: 'error', summary: 'Dropping fields leaves a detection that never matches.' },
   C009: { severity: 'error', summary: 'Keyword (field-less) search is not supported by the target table.' },
@@ -19,11 +28,21 @@ export const CONVERSION_DIAGNOSTICS = {
   C011: { severity: 'error', summary: 'A correlation refers to a rule that failed to convert or is missing.' },
   C012: { severity: 'error', summary: 'Unknown target, pipeline or output format.' },
   C013: { severity: 'error', summary: 'Invalid pipeline file (schema validation).' },
-  C014: { severity: 'error', summary: 'The rule is not a detection rule (filters are applied to rules, not converted alone).' },
+  C014: {
+    severity: 'error',
+    summary: 'The rule is not a detection rule (filters are applied to rules, not converted alone).',
+  },
   C101: { severity: 'warning', summary: 'Fields were dropped by a pipeline (the query ignores them).' },
   C102: { severity: 'warning', summary: 'Correlation windows are fixed buckets (bin) rather than sliding windows.' },
-  C103: { severity: 'warning', summary: 'The mapping relies on an unverified vendor name (e.g. an undocumented ActionType).' },
-  C104: { severity: 'warning', summary: 'A Sigma filter names the rule but is not applied: its logsource does not cover the rule\'s (or it has no condition).' },
+  C103: {
+    severity: 'warning',
+    summary: 'The mapping relies on an unverified vendor name (e.g. an undocumented ActionType).',
+  },
+  C104: {
+    severity: 'warning',
+    summary:
+      "A Sigma filter names the rule but is not applied: its logsource does not cover the rule's (or it has no condition).",
+  },
 } as const satisfies Record<string, DiagnosticDef>;
 
 export type ConversionCode = keyof typeof CONVERSION_DIAGNOSTICS;
@@ -50,7 +69,11 @@ export const REASONS: Record<ConversionCode, string> = {
   C104: 'filter not applied',
 };
 
-export function conversionError(code: ConversionCode, message: string, extra: Partial<Omit<ConversionError, 'code' | 'message'>> = {}): ConversionError {
+export function conversionError(
+  code: ConversionCode,
+  message: string,
+  extra: Partial<Omit<ConversionError, 'code' | 'message'>> = {},
+): ConversionError {
   return { code, message, reason: REASONS[code], ...extra };
 }
 

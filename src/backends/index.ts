@@ -43,12 +43,19 @@ export interface ConvertOptions {
 /** Converts one document. Never throws for a rule the target cannot express. */
 export function convertDocument(doc: SigmaDocument, opts: ConvertOptions): ConversionResult {
   const backend = registry.get(opts.target);
-  if (!backend) return failure([conversionError('C012', `unknown target '${opts.target}' (known: ${[...registry.keys()].join(', ')})`)]);
+  if (!backend)
+    return failure([
+      conversionError('C012', `unknown target '${opts.target}' (known: ${[...registry.keys()].join(', ')})`),
+    ]);
   const { specs, unknown } = resolvePipelines(opts.pipelines ?? backend.defaultPipelines ?? []);
-  if (unknown.length) return failure([conversionError('C012', `unknown pipeline${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`)]);
+  if (unknown.length)
+    return failure([conversionError('C012', `unknown pipeline${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`)]);
   const ctx: ConvertContext = { pipelines: specs.map((s) => s.name), options: opts.options ?? {} };
   if (doc.kind === 'rule') return convertProcessed(backend, processRule(doc, specs), ctx);
-  if (doc.kind === 'filter') return failure([conversionError('C014', 'a filter document is applied to the rules it names, not converted alone')]);
+  if (doc.kind === 'filter')
+    return failure([
+      conversionError('C014', 'a filter document is applied to the rules it names, not converted alone'),
+    ]);
   return convertCorrelationDoc(backend, doc, specs, ctx, opts.lookup);
 }
 
@@ -59,14 +66,28 @@ function convertProcessed(backend: Backend, processed: ProcessedRule, ctx: Conve
   return r;
 }
 
-function convertCorrelationDoc(backend: Backend, corr: CorrelationRule, specs: PipelineSpec[], ctx: ConvertContext, lookup?: (ref: string) => SigmaDocument | undefined): ConversionResult {
-  if (!backend.convertCorrelation) return failure([conversionError('C010', `the ${backend.name} backend does not convert correlation rules`)]);
+function convertCorrelationDoc(
+  backend: Backend,
+  corr: CorrelationRule,
+  specs: PipelineSpec[],
+  ctx: ConvertContext,
+  lookup?: (ref: string) => SigmaDocument | undefined,
+): ConversionResult {
+  if (!backend.convertCorrelation)
+    return failure([conversionError('C010', `the ${backend.name} backend does not convert correlation rules`)]);
   const referenced: ProcessedRule[] = [];
   for (const ref of corr.correlation.rules) {
     const doc = lookup?.(ref);
-    if (!doc || doc.kind !== 'rule') return failure([conversionError('C011', `correlation rule refers to '${ref}', which is not a detection rule in the given set`)]);
+    if (!doc || doc.kind !== 'rule')
+      return failure([
+        conversionError('C011', `correlation rule refers to '${ref}', which is not a detection rule in the given set`),
+      ]);
     const p = processRule(doc as SigmaRule, specs);
-    if (p.errors.length) return failure([conversionError('C011', `base rule '${ref}' cannot be converted: ${p.errors.map((e) => e.message).join('; ')}`), ...p.errors]);
+    if (p.errors.length)
+      return failure([
+        conversionError('C011', `base rule '${ref}' cannot be converted: ${p.errors.map((e) => e.message).join('; ')}`),
+        ...p.errors,
+      ]);
     referenced.push(p);
   }
   return backend.convertCorrelation(corr, referenced, ctx);

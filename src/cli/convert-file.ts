@@ -41,7 +41,11 @@ export interface FileConversion {
   items: ConvertedItem[];
 }
 
-export function convertParsedFile(r: ParseResult, s: ConvertSettings, lookup?: (ref: string) => SigmaDocument | undefined): FileConversion {
+export function convertParsedFile(
+  r: ParseResult,
+  s: ConvertSettings,
+  lookup?: (ref: string) => SigmaDocument | undefined,
+): FileConversion {
   const file = r.file ?? '<input>';
   const items: ConvertedItem[] = [];
   for (const d of r.documents) {
@@ -50,16 +54,33 @@ export function convertParsedFile(r: ParseResult, s: ConvertSettings, lookup?: (
       items.push({ kind: 'deferred', index: d.index });
       continue;
     }
-    const item = convertOne(file, d.index, doc, d.diagnostics.filter((x) => x.severity === 'error'), s, lookup);
+    const item = convertOne(
+      file,
+      d.index,
+      doc,
+      d.diagnostics.filter((x) => x.severity === 'error'),
+      s,
+      lookup,
+    );
     if (item) items.push(item);
   }
   return { file, documents: r.documents.length, items };
 }
 
-function convertOne(file: string, index: number, doc: SigmaDocument | undefined, errs: ParseResult['diagnostics'], s: ConvertSettings, lookup?: (ref: string) => SigmaDocument | undefined): ConvertedItem | undefined {
+function convertOne(
+  file: string,
+  index: number,
+  doc: SigmaDocument | undefined,
+  errs: ParseResult['diagnostics'],
+  s: ConvertSettings,
+  lookup?: (ref: string) => SigmaDocument | undefined,
+): ConvertedItem | undefined {
   if (!doc || errs.length) {
     return s.json
-      ? { kind: 'invalid', json: JSON.stringify({ file, id: null, title: null, errors: errs.map(({ file: _f, ...rest }) => rest) }) }
+      ? {
+          kind: 'invalid',
+          json: JSON.stringify({ file, id: null, title: null, errors: errs.map(({ file: _f, ...rest }) => rest) }),
+        }
       : { kind: 'invalid', stderr: errs.map((e) => formatDiagnostic(e, s.color) + '\n').join('') };
   }
   // A filter among the inputs applies to the rules it names, which may live in other files:
@@ -86,8 +107,18 @@ function convertOne(file: string, index: number, doc: SigmaDocument | undefined,
   }
   const backend = getBackend(s.target)!;
   const format = backend.formats.find((f) => f.name === s.format)!;
-  const res = convertDocument(subject, { target: backend.name, ...(s.pipelines ? { pipelines: s.pipelines } : {}), options: s.options, ...(lookup ? { lookup } : {}) });
-  const head = { file, id: subject.id ?? null, title: subject.title ?? null, ...(appliedFilters.length ? { filters: appliedFilters } : {}) };
+  const res = convertDocument(subject, {
+    target: backend.name,
+    ...(s.pipelines ? { pipelines: s.pipelines } : {}),
+    options: s.options,
+    ...(lookup ? { lookup } : {}),
+  });
+  const head = {
+    file,
+    id: subject.id ?? null,
+    title: subject.title ?? null,
+    ...(appliedFilters.length ? { filters: appliedFilters } : {}),
+  };
   let errors: ConversionError[] | undefined = res.ok ? undefined : res.errors;
   if (res.ok && format.check) {
     const e = format.check(res, subject);
@@ -97,15 +128,53 @@ function convertOne(file: string, index: number, doc: SigmaDocument | undefined,
     const list = errors ?? [];
     const reason = list[0] ? `${list[0].code} ${list[0].reason}` : undefined;
     const base = reason !== undefined ? { kind: 'failed' as const, reason } : { kind: 'failed' as const };
-    if (s.json) return { ...base, json: JSON.stringify({ ...head, errors: list.map(({ loc, ...e }) => ({ ...e, ...(loc ? { line: loc.line, column: loc.column } : {}) })) }), ...(notes ? { stderr: notes } : {}) };
-    return { ...base, stderr: notes + list.map((e) => `${file}:${e.loc?.line ?? 1}:${e.loc?.column ?? 1}: error ${e.code} rule '${subject.title ?? subject.id ?? '?'}' cannot be converted: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}${appliedFilters.length ? `\n  note: with filter${appliedFilters.length > 1 ? 's' : ''} ${appliedFilters.map((t) => `'${t}'`).join(', ')} applied` : ''}\n`).join('') };
+    if (s.json)
+      return {
+        ...base,
+        json: JSON.stringify({
+          ...head,
+          errors: list.map(({ loc, ...e }) => ({ ...e, ...(loc ? { line: loc.line, column: loc.column } : {}) })),
+        }),
+        ...(notes ? { stderr: notes } : {}),
+      };
+    return {
+      ...base,
+      stderr:
+        notes +
+        list
+          .map(
+            (e) =>
+              `${file}:${e.loc?.line ?? 1}:${e.loc?.column ?? 1}: error ${e.code} rule '${subject.title ?? subject.id ?? '?'}' cannot be converted: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}${appliedFilters.length ? `\n  note: with filter${appliedFilters.length > 1 ? 's' : ''} ${appliedFilters.map((t) => `'${t}'`).join(', ')} applied` : ''}\n`,
+          )
+          .join(''),
+    };
   }
   const label = `${subject.title ?? ''}${subject.id ? ` (${subject.id})` : ''}`;
   // --json carries the queries themselves; a non-default format's rendering rides along.
   if (s.json) {
-    const output = format.name === backend.formats[0]!.name ? {} : { output: format.render(res, subject, s.options).text };
-    return { kind: 'converted', label, index, json: JSON.stringify({ ...head, queries: res.queries, tables: res.tables, fields: res.fields, ...output, ...(res.warnings.length ? { warnings: res.warnings } : {}) }), ...(notes ? { stderr: notes } : {}) };
+    const output =
+      format.name === backend.formats[0]!.name ? {} : { output: format.render(res, subject, s.options).text };
+    return {
+      kind: 'converted',
+      label,
+      index,
+      json: JSON.stringify({
+        ...head,
+        queries: res.queries,
+        tables: res.tables,
+        fields: res.fields,
+        ...output,
+        ...(res.warnings.length ? { warnings: res.warnings } : {}),
+      }),
+      ...(notes ? { stderr: notes } : {}),
+    };
   }
   const warnings = notes + res.warnings.map((w) => `${file}: warning ${w.code} ${w.message}\n`).join('');
-  return { kind: 'converted', label, index, rendered: format.render(res, subject, s.options), ...(warnings ? { stderr: warnings } : {}) };
+  return {
+    kind: 'converted',
+    label,
+    index,
+    rendered: format.render(res, subject, s.options),
+    ...(warnings ? { stderr: warnings } : {}),
+  };
 }

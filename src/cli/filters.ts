@@ -24,15 +24,21 @@ export function loadFilters(paths: readonly string[] | undefined): LoadedFilters
     const before = filters.length;
     for (const file of expanded) {
       const result = parse(readInput(file), { file: displayName(file) });
-      const errors = [...result.diagnostics, ...result.documents.flatMap((d) => d.diagnostics)].filter((d) => d.severity === 'error');
+      const errors = [...result.diagnostics, ...result.documents.flatMap((d) => d.diagnostics)].filter(
+        (d) => d.severity === 'error',
+      );
       const found = result.documents.map((d) => d.document).filter((d): d is FilterRule => d?.kind === 'filter');
       // In a directory, rule files beside the filters are simply not filters.
       if (found.length === 0 && expanded.length > 1) continue;
-      if (errors.length) throw new UsageError(`--filter ${displayName(file)} does not parse:\n${errors.map((e) => formatDiagnostic(e, false)).join('\n')}`);
+      if (errors.length)
+        throw new UsageError(
+          `--filter ${displayName(file)} does not parse:\n${errors.map((e) => formatDiagnostic(e, false)).join('\n')}`,
+        );
       filters.push(...found);
       files.add(file);
     }
-    if (filters.length === before) throw new UsageError(`--filter ${given} holds no Sigma filter document (a top-level 'filter:' with 'rules:')`);
+    if (filters.length === before)
+      throw new UsageError(`--filter ${given} holds no Sigma filter document (a top-level 'filter:' with 'rules:')`);
   }
   return { filters, files };
 }
@@ -59,5 +65,9 @@ export function distinctFilters(filters: readonly FilterRule[]): FilterRule[] {
 
 /** The filter documents among parsed inputs (those without errors). */
 export function filtersIn(results: readonly ParseResult[]): FilterRule[] {
-  return results.flatMap((r) => r.documents.filter((d) => d.document?.kind === 'filter' && !d.diagnostics.some((e) => e.severity === 'error')).map((d) => d.document as FilterRule));
+  return results.flatMap((r) =>
+    r.documents
+      .filter((d) => d.document?.kind === 'filter' && !d.diagnostics.some((e) => e.severity === 'error'))
+      .map((d) => d.document as FilterRule),
+  );
 }

@@ -19,7 +19,9 @@ export function expandPaths(paths: readonly string[]): string[] {
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      throw new UsageError(`cannot read directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(
+        `cannot read directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
@@ -98,7 +100,8 @@ export function err(text: string): void {
   process.stderr.write(text);
 }
 
-export const useColor = (): boolean => !process.env['NO_COLOR'] && process.stderr.isTTY === true && process.env['TERM'] !== 'dumb';
+export const useColor = (): boolean =>
+  !process.env['NO_COLOR'] && process.stderr.isTTY === true && process.env['TERM'] !== 'dumb';
 
 /** A progress line on stderr for long runs, shown only on a terminal (never in pipes or CI logs). */
 export function progress(total: number): { tick(): void; done(): void } {

@@ -27,7 +27,11 @@ export function takeHandlerError(): { error: unknown } | undefined {
   return e;
 }
 
-export function lazyCommand<Args>(spec: CommandSpec<Args>, load: () => Promise<CommandModule<object, Args>>, options: LazyOptions = {}): CommandModule<object, Args> {
+export function lazyCommand<Args>(
+  spec: CommandSpec<Args>,
+  load: () => Promise<CommandModule<object, Args>>,
+  options: LazyOptions = {},
+): CommandModule<object, Args> {
   return {
     ...spec,
     handler: async (argv) => {

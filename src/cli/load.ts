@@ -15,10 +15,11 @@ export function loadRules(paths: readonly string[], options: { schema?: boolean;
   bar.done();
   if (options.resolve !== false) {
     const refs = resolveReferences(results);
-    for (const r of results) for (const d of r.documents) {
-      const extra = d.document ? refs.get(d.document) : undefined;
-      if (extra) d.diagnostics.push(...extra);
-    }
+    for (const r of results)
+      for (const d of r.documents) {
+        const extra = d.document ? refs.get(d.document) : undefined;
+        if (extra) d.diagnostics.push(...extra);
+      }
   }
   return { results };
 }

@@ -19,7 +19,9 @@ const restoreStdin = (argv: Record<string, unknown>): void => {
 const cli = yargs(rawArgs)
   .middleware(restoreStdin, true)
   .scriptName('sigil')
-  .usage('$0 <command> [options]\n\nSigma rules → KQL (Sentinel, Defender XDR), Splunk SPL and canonical Sigma; lint, noise score, rule tests.')
+  .usage(
+    '$0 <command> [options]\n\nSigma rules → KQL (Sentinel, Defender XDR), Splunk SPL and canonical Sigma; lint, noise score, rule tests.',
+  )
   .strict()
   .demandCommand(1, 'Name a command (see the list above).')
   .recommendCommands()
@@ -54,6 +56,8 @@ try {
 if (process.env['SIGIL_BENCH_RUSAGE']) {
   process.on('exit', () => {
     const u = process.resourceUsage();
-    process.stderr.write(`\nSIGIL_RUSAGE ${JSON.stringify({ maxRssKb: u.maxRSS, userMs: Math.round(u.userCPUTime / 1000), systemMs: Math.round(u.systemCPUTime / 1000) })}\n`);
+    process.stderr.write(
+      `\nSIGIL_RUSAGE ${JSON.stringify({ maxRssKb: u.maxRSS, userMs: Math.round(u.userCPUTime / 1000), systemMs: Math.round(u.systemCPUTime / 1000) })}\n`,
+    );
   });
 }

@@ -30,7 +30,9 @@ function workerScript(): URL | undefined {
   // Bundled, this module is a chunk (dist/chunks/*.mjs) and the worker an entry beside the CLI's
   // (dist/parse-worker.mjs); compiled, it sits beside dist/cli/parse-worker.js. The worker must
   // come from the same build as this module, hence the choice by this module's own file type.
-  const names = import.meta.url.endsWith('.mjs') ? ['../parse-worker.mjs', './parse-worker.mjs'] : ['./parse-worker.js'];
+  const names = import.meta.url.endsWith('.mjs')
+    ? ['../parse-worker.mjs', './parse-worker.mjs']
+    : ['./parse-worker.js'];
   for (const name of names) {
     const url = new URL(name, import.meta.url);
     if (fs.existsSync(url)) return url;
@@ -61,7 +63,8 @@ export function parseFiles(job: ParseJob, onProgress?: () => void): ParseResult[
 export function runFiles<T>(files: string[], task: PoolTask, onProgress?: () => void): T[] {
   const one = (f: string): T => runTask(f, task) as T;
   const extraCores = workerCount();
-  const script = files.length >= PARALLEL_THRESHOLD && extraCores > 0 && !files.includes(STDIN) ? workerScript() : undefined;
+  const script =
+    files.length >= PARALLEL_THRESHOLD && extraCores > 0 && !files.includes(STDIN) ? workerScript() : undefined;
   if (!script) {
     return files.map((f) => {
       const r = one(f);
@@ -78,7 +81,10 @@ export function runFiles<T>(files: string[], task: PoolTask, onProgress?: () => 
   const workers: Worker[] = [];
   for (let i = 0; i < extraCores; i++) {
     const { port1, port2 } = new MessageChannel();
-    const w = new Worker(script, { workerData: { files, task, chunk: CHUNK, shared: shared.buffer, port: port2 }, transferList: [port2] });
+    const w = new Worker(script, {
+      workerData: { files, task, chunk: CHUNK, shared: shared.buffer, port: port2 },
+      transferList: [port2],
+    });
     w.unref();
     workers.push(w);
     ports.push(port1);

@@ -2,7 +2,13 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { prepareTask, runTask, type PoolTask } from './pool-tasks.js';
 
-const { files, task, chunk, shared, port } = workerData as { files: string[]; task: PoolTask; chunk: number; shared: SharedArrayBuffer; port: MessagePort };
+const { files, task, chunk, shared, port } = workerData as {
+  files: string[];
+  task: PoolTask;
+  chunk: number;
+  shared: SharedArrayBuffer;
+  port: MessagePort;
+};
 const counters = new Int32Array(shared);
 await prepareTask(task);
 const chunks = Math.ceil(files.length / chunk);

@@ -20,7 +20,15 @@ export function parseOne(f: string, schema: boolean): ParseResult {
   try {
     bytes = readInput(f);
   } catch (e) {
-    const d: Diagnostic = { code: 'P001', severity: 'error', message: `Cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, hint: 'Check the path and its permissions.', file, line: 1, column: 1 };
+    const d: Diagnostic = {
+      code: 'P001',
+      severity: 'error',
+      message: `Cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
+      hint: 'Check the path and its permissions.',
+      file,
+      line: 1,
+      column: 1,
+    };
     return { file, documents: [], diagnostics: [d] };
   }
   return parse(bytes, { file, schema });

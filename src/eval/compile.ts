@@ -4,7 +4,15 @@
  * the resulting Predicates. Case-insensitive comparison = comparing lower-cased strings.
  */
 import { RE2JS } from 're2js';
-import { LoweringError, MAX_EXPANSION, lowerDetection, lowerMatch, patternShape, type PatternPart, type Predicate } from '../ast/semantics.js';
+import {
+  LoweringError,
+  MAX_EXPANSION,
+  lowerDetection,
+  lowerMatch,
+  patternShape,
+  type PatternPart,
+  type Predicate,
+} from '../ast/semantics.js';
 import type { DetectionNode, FieldMatch, SigmaRule, Value } from '../ast/types.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { cidrContains, parseCidr } from '../parser/cidr.js';
@@ -90,10 +98,15 @@ export function expandPlaceholders(pattern: readonly PatternPart[], options: Com
   for (const p of pattern) {
     if (typeof p === 'object' && 'placeholder' in p) {
       const values = options.placeholders?.[p.placeholder];
-      if (!values) throw new CompileError('E001', `the placeholder %${p.placeholder}% has no values (give them with a pipeline's placeholder values)`);
+      if (!values)
+        throw new CompileError(
+          'E001',
+          `the placeholder %${p.placeholder}% has no values (give them with a pipeline's placeholder values)`,
+        );
       const next: PatternPart[][] = [];
       for (const a of alts) for (const v of values) next.push([...a, v]);
-      if (next.length > MAX_EXPANSION) throw new CompileError('E001', `placeholders expand to more than ${MAX_EXPANSION} patterns`);
+      if (next.length > MAX_EXPANSION)
+        throw new CompileError('E001', `placeholders expand to more than ${MAX_EXPANSION} patterns`);
       alts = next;
     } else for (const a of alts) a.push(p);
   }
@@ -124,7 +137,10 @@ export function compileRegex(pattern: string, flags: string): CompiledRegex {
   try {
     re = RE2JS.compile(inline.source, f);
   } catch (e) {
-    throw new CompileError('E002', `the regular expression /${pattern}/ cannot run on the linear-time engine: ${(e as Error).message}`);
+    throw new CompileError(
+      'E002',
+      `the regular expression /${pattern}/ cannot run on the linear-time engine: ${(e as Error).message}`,
+    );
   }
   return { test: (s) => re.test(s), insensitive: all.includes('i'), literal: bestLiteral(inline.source) };
 }
@@ -149,7 +165,8 @@ function regexTest(rx: CompiledRegex): (raw: readonly string[], lower: () => rea
     return (raw, lower) => {
       if (raw.length === 0) return false;
       const lo = lower();
-      for (let k = 0; k < raw.length; k++) if ((lo[k]!.includes(low) || raw[k]!.includes('\u017f')) && test(raw[k]!)) return true;
+      for (let k = 0; k < raw.length; k++)
+        if ((lo[k]!.includes(low) || raw[k]!.includes('\u017f')) && test(raw[k]!)) return true;
       return false;
     };
   }
@@ -163,10 +180,18 @@ function regexTest(rx: CompiledRegex): (raw: readonly string[], lower: () => rea
 function stringTest(field: string | null, cased: boolean, patterns: readonly PatternPart[][]): EventTest {
   const test = compilePatterns(cased ? patterns : patterns.map(lowerPattern));
   // Keywords that are plain substrings (no NUL): one scan over all values joined by NUL.
-  if (field === null && !cased && patterns.every((p) => { const sh = patternShape(p); return sh.op === 'contains' && !sh.text.includes('\u0000'); })) {
+  if (
+    field === null &&
+    !cased &&
+    patterns.every((p) => {
+      const sh = patternShape(p);
+      return sh.op === 'contains' && !sh.text.includes('\u0000');
+    })
+  ) {
     return (ev) => test(ev.allLoweredJoined());
   }
-  if (field === null) return cased ? (ev) => anyString(ev.allStrings(), test) : (ev) => anyString(ev.allLowered(), test);
+  if (field === null)
+    return cased ? (ev) => anyString(ev.allStrings(), test) : (ev) => anyString(ev.allLowered(), test);
   return cased ? (ev) => anyString(ev.strings(field), test) : (ev) => anyString(ev.lowered(field), test);
 }
 
@@ -193,7 +218,10 @@ export function compilePredicate(p: Predicate, options: CompileOptions = {}): Ev
         if (!g) groups.set(key, (g = { field: i.field, cased: i.cased, patterns: [] }));
         g.patterns.push(...expandPlaceholders(i.pattern, options));
       }
-      const items = [...[...groups.values()].map((g) => stringTest(g.field, g.cased, g.patterns)), ...rest.map((i) => compilePredicate(i, options))];
+      const items = [
+        ...[...groups.values()].map((g) => stringTest(g.field, g.cased, g.patterns)),
+        ...rest.map((i) => compilePredicate(i, options)),
+      ];
       if (items.length === 1) return items[0]!;
       return (ev) => {
         for (let i = 0; i < items.length; i++) if (items[i]!(ev)) return true;
@@ -261,7 +289,13 @@ export function compilePredicate(p: Predicate, options: CompileOptions = {}): Ev
     case 'fieldref': {
       const { field, ref, position, cased } = p;
       const rel: (a: string, b: string) => boolean =
-        position === 'eq' ? (a, b) => a === b : position === 'contains' ? (a, b) => a.includes(b) : position === 'startswith' ? (a, b) => a.startsWith(b) : (a, b) => a.endsWith(b);
+        position === 'eq'
+          ? (a, b) => a === b
+          : position === 'contains'
+            ? (a, b) => a.includes(b)
+            : position === 'startswith'
+              ? (a, b) => a.startsWith(b)
+              : (a, b) => a.endsWith(b);
       return (ev) => {
         const a = cased ? ev.strings(field) : ev.lowered(field);
         const b = cased ? ev.strings(ref) : ev.lowered(ref);
@@ -351,7 +385,16 @@ export function compileRule(rule: SigmaRule, options: CompileOptions = {}): Rule
     test = compilePredicate(predicate, options);
   } catch (e) {
     if (e instanceof CompileError) {
-      diagnostics.push(evalDiagnostic(e.code, `The rule cannot be evaluated: ${e.message}.`, at, e.code === 'E002' ? 'Rewrite the regex without lookaround or backreferences (Sigma regexes are a PCRE subset).' : undefined));
+      diagnostics.push(
+        evalDiagnostic(
+          e.code,
+          `The rule cannot be evaluated: ${e.message}.`,
+          at,
+          e.code === 'E002'
+            ? 'Rewrite the regex without lookaround or backreferences (Sigma regexes are a PCRE subset).'
+            : undefined,
+        ),
+      );
     } else if (e instanceof LoweringError) {
       diagnostics.push(evalDiagnostic('E001', `The rule cannot be evaluated: ${e.message}.`, at));
     } else throw e;
@@ -365,7 +408,10 @@ export function compileRule(rule: SigmaRule, options: CompileOptions = {}): Rule
       let matched = false;
       let error: string | undefined;
       try {
-        matched = compilePredicate(lowerDetection({ ...rule.detection, conditions: [{ type: 'ref', name: ident.name }] }), options)(ev);
+        matched = compilePredicate(
+          lowerDetection({ ...rule.detection, conditions: [{ type: 'ref', name: ident.name }] }),
+          options,
+        )(ev);
         for (const m of leaves(ident.node)) {
           const actual = m.field === null ? null : ev.strings(m.field);
           fields.push({
@@ -373,7 +419,8 @@ export function compileRule(rule: SigmaRule, options: CompileOptions = {}): Rule
             modifiers: [...m.modifiers],
             expected: m.values.map(valueText),
             matched: compilePredicate(lowerMatch(m), options)(ev),
-            actual: actual === null || (actual.length === 0 && ev.value(m.field!) === undefined) ? null : actual.map(short),
+            actual:
+              actual === null || (actual.length === 0 && ev.value(m.field!) === undefined) ? null : actual.map(short),
           });
         }
       } catch (e) {
@@ -384,5 +431,13 @@ export function compileRule(rule: SigmaRule, options: CompileOptions = {}): Rule
       return r;
     });
   };
-  return { rule, ok, diagnostics, ...(predicate ? { predicate } : {}), test, matches: (event) => test(toView(event)), explain };
+  return {
+    rule,
+    ok,
+    diagnostics,
+    ...(predicate ? { predicate } : {}),
+    test,
+    matches: (event) => test(toView(event)),
+    explain,
+  };
 }

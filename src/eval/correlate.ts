@@ -18,7 +18,13 @@ import { createEngine, type Engine, type EngineOptions } from './engine.js';
 import type { EventObject } from './event-shapes.js';
 import type { EventView } from './event-view.js';
 
-export const DEFAULT_TIMESTAMP_FIELDS = ['TimeCreated', '@timestamp', 'timestamp', 'Timestamp', 'TimeGenerated'] as const;
+export const DEFAULT_TIMESTAMP_FIELDS = [
+  'TimeCreated',
+  '@timestamp',
+  'timestamp',
+  'Timestamp',
+  'TimeGenerated',
+] as const;
 
 export interface CorrelatorOptions extends EngineOptions {
   /** Fields holding an event's time, tried in order (ISO text or epoch s/ms). */
@@ -125,7 +131,9 @@ function aggregate(c: CorrelationRule, entries: readonly Entry[], current: Entry
     case 'event_count':
       return entries.length;
     case 'value_count':
-      return new Set(entries.filter((e) => e.value !== undefined && e.value !== null).map((e) => JSON.stringify(e.value))).size;
+      return new Set(
+        entries.filter((e) => e.value !== undefined && e.value !== null).map((e) => JSON.stringify(e.value)),
+      ).size;
     case 'value_sum':
     case 'value_avg': {
       const nums = entries.map((e) => numericValue(e.value)).filter((n): n is number => n !== undefined);
@@ -134,7 +142,10 @@ function aggregate(c: CorrelationRule, entries: readonly Entry[], current: Entry
     }
     case 'value_percentile': {
       if (corr.condition?.percentile !== undefined) {
-        const nums = entries.map((e) => numericValue(e.value)).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
+        const nums = entries
+          .map((e) => numericValue(e.value))
+          .filter((n): n is number => n !== undefined)
+          .sort((a, b) => a - b);
         return percentile(nums, corr.condition.percentile);
       }
       // Without a percentile: how common the current value is, in percent of the window.
@@ -168,11 +179,16 @@ function conditionHolds(c: CorrelationRule, value: number): boolean {
  * id or name; a correlation referring to a correlation sees the inner one's alerts, with the
  * inner group as fields).
  */
-export function createCorrelator(correlations: readonly CorrelationRule[], baseRules: readonly SigmaRule[], options: CorrelatorOptions = {}): Correlator {
+export function createCorrelator(
+  correlations: readonly CorrelationRule[],
+  baseRules: readonly SigmaRule[],
+  options: CorrelatorOptions = {},
+): Correlator {
   const diagnostics: Diagnostic[] = [];
   const engine = createEngine(baseRules, options);
   const tsFields = options.timestampFields ?? DEFAULT_TIMESTAMP_FIELDS;
-  const refKeys = (d: { id?: string; name?: string }): string[] => [d.id, d.name].filter((x): x is string => typeof x === 'string');
+  const refKeys = (d: { id?: string; name?: string }): string[] =>
+    [d.id, d.name].filter((x): x is string => typeof x === 'string');
   const baseByRef = new Map<string, SigmaRule>();
   for (const r of baseRules) for (const k of refKeys(r)) baseByRef.set(k, r);
   const corrByRef = new Map<string, CorrelationRule>();
@@ -184,15 +200,35 @@ export function createCorrelator(correlations: readonly CorrelationRule[], baseR
     const missing = corr.rules.filter((r) => !baseByRef.has(r) && !corrByRef.has(r));
     const at = c.locs['correlation'] ?? corr.loc;
     if (missing.length) {
-      diagnostics.push(evalDiagnostic('E006', `Correlation '${c.title ?? c.id}' refers to ${missing.map((m) => `'${m}'`).join(', ')}, which is not among the given rules; it is not evaluated.`, at, 'Pass the referenced rule files too.'));
+      diagnostics.push(
+        evalDiagnostic(
+          'E006',
+          `Correlation '${c.title ?? c.id}' refers to ${missing.map((m) => `'${m}'`).join(', ')}, which is not among the given rules; it is not evaluated.`,
+          at,
+          'Pass the referenced rule files too.',
+        ),
+      );
       continue;
     }
     if (corr.type !== 'temporal' && corr.type !== 'temporal_ordered' && !corr.condition?.comparisons.length) {
-      diagnostics.push(evalDiagnostic('E006', `Correlation '${c.title ?? c.id}' (${corr.type}) has no condition; it is not evaluated.`, at));
+      diagnostics.push(
+        evalDiagnostic(
+          'E006',
+          `Correlation '${c.title ?? c.id}' (${corr.type}) has no condition; it is not evaluated.`,
+          at,
+        ),
+      );
       continue;
     }
     const groupFields = corr.rules.map((ref) => corr.groupBy.map((g) => corr.aliases[g]?.[ref] ?? g));
-    compiled.push({ rule: c, spanMs: corr.timespan.seconds * 1000, groups: new Map(), groupFields, atClose: decidedAtClose(c), closing: [] });
+    compiled.push({
+      rule: c,
+      spanMs: corr.timespan.seconds * 1000,
+      groups: new Map(),
+      groupFields,
+      atClose: decidedAtClose(c),
+      closing: [],
+    });
   }
   // Inner correlations first, so that an outer one sees their alerts of the same event.
   const depth = (c: CorrelationRule, seen = new Set<CorrelationRule>()): number => {
@@ -247,13 +283,20 @@ export function createCorrelator(correlations: readonly CorrelationRule[], baseR
       c.groups.delete(g.key);
       const window = live(g);
       const value = aggregate(c.rule, window, window[window.length - 1]!);
-      if (conditionHolds(c.rule, value)) out.push({ correlation: c.rule, group: g.group, time: g.closesAt!, value, closed: true });
+      if (conditionHolds(c.rule, value))
+        out.push({ correlation: c.rule, group: g.group, time: g.closesAt!, value, closed: true });
     }
     if (i > 0) c.closing.splice(0, i);
   };
 
   /** A matched item: a base-rule match (fields from the event) or an inner alert (fields = its group). */
-  const feed = (c: Compiled, ruleIdx: number, fields: (name: string) => unknown, t: number, out: CorrelationAlert[]): void => {
+  const feed = (
+    c: Compiled,
+    ruleIdx: number,
+    fields: (name: string) => unknown,
+    t: number,
+    out: CorrelationAlert[],
+  ): void => {
     const corr = c.rule.correlation;
     const names = corr.groupBy;
     const group: Record<string, unknown> = {};
@@ -277,7 +320,11 @@ export function createCorrelator(correlations: readonly CorrelationRule[], baseR
       }
     }
     const field = corr.condition?.field;
-    const entry: Entry = { t, rule: ruleIdx, value: field !== undefined ? fields(corr.aliases[field]?.[corr.rules[ruleIdx]!] ?? field) : undefined };
+    const entry: Entry = {
+      t,
+      rule: ruleIdx,
+      value: field !== undefined ? fields(corr.aliases[field]?.[corr.rules[ruleIdx]!] ?? field) : undefined,
+    };
     if (c.atClose) {
       // The window runs from the group's first match; close() decides it.
       g.entries.push(entry);
@@ -299,7 +346,8 @@ export function createCorrelator(correlations: readonly CorrelationRule[], baseR
     get lastMatches() {
       return lastMatches;
     },
-    stateSize: () => compiled.reduce((n, c) => n + [...c.groups.values()].reduce((m, g) => m + g.entries.length - g.head, 0), 0),
+    stateSize: () =>
+      compiled.reduce((n, c) => n + [...c.groups.values()].reduce((m, g) => m + g.entries.length - g.head, 0), 0),
     push(event) {
       const ev = toView(event);
       const t = timeOf(ev);

@@ -50,7 +50,8 @@ export function createEngine(rules: readonly SigmaRule[], options: EngineOptions
     const channel = ev.value('Channel');
     if (typeof channel !== 'string') return everything;
     const idRaw = ev.value('EventID');
-    const eventId = typeof idRaw === 'number' ? idRaw : typeof idRaw === 'string' && /^\d+$/.test(idRaw) ? Number(idRaw) : null;
+    const eventId =
+      typeof idRaw === 'number' ? idRaw : typeof idRaw === 'string' && /^\d+$/.test(idRaw) ? Number(idRaw) : null;
     let byId = partitions.get(channel);
     if (!byId) partitions.set(channel, (byId = new Map()));
     let p = byId.get(eventId);

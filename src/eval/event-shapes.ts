@@ -61,7 +61,8 @@ function addDataChildren(section: EventObject, out: EventObject): void {
     if (key === 'Data' && Array.isArray(value)) {
       // <Data Name="X">v</Data> elements rendered as a list.
       for (const d of value) {
-        if (isObject(d) && isObject(d['#attributes']) && typeof d['#attributes']['Name'] === 'string') out[d['#attributes']['Name']] = elementValue(d) ?? null;
+        if (isObject(d) && isObject(d['#attributes']) && typeof d['#attributes']['Name'] === 'string')
+          out[d['#attributes']['Name']] = elementValue(d) ?? null;
       }
       continue;
     }

@@ -14,7 +14,9 @@ export type StringTest = (s: string) => boolean;
 
 /** Lower-cases a pattern's text and classes (for case-insensitive matching). */
 export function lowerPattern(pattern: readonly PatternPart[]): PatternPart[] {
-  return pattern.map((p) => (typeof p === 'string' ? p.toLowerCase() : 'anyOf' in p ? { anyOf: p.anyOf.toLowerCase() } : p));
+  return pattern.map((p) =>
+    typeof p === 'string' ? p.toLowerCase() : 'anyOf' in p ? { anyOf: p.anyOf.toLowerCase() } : p,
+  );
 }
 
 function charLen(s: string, i: number): number {
@@ -201,10 +203,11 @@ export function compilePatterns(patterns: readonly (readonly PatternPart[])[]): 
     tests.push((s) => s === only);
   } else if (eq.size > 1) tests.push((s) => eq.has(s));
   if (contains.length) tests.push(multiContains(contains));
-  if (starts.length) tests.push((s) => {
-    for (let i = 0; i < starts.length; i++) if (s.startsWith(starts[i]!)) return true;
-    return false;
-  });
+  if (starts.length)
+    tests.push((s) => {
+      for (let i = 0; i < starts.length; i++) if (s.startsWith(starts[i]!)) return true;
+      return false;
+    });
   if (ends.length) tests.push(multiEndsWith(ends));
   tests.push(...others);
   if (tests.length === 1) return tests[0]!;

@@ -23,7 +23,8 @@ import { patternShape } from '../ast/semantics.js';
 import { splitInlineFlags } from '../parser/regex.js';
 import { requiredLiterals } from './regex-literals.js';
 
-export type Atom = { kind: 'value'; field: string; key: string } | { kind: 'literal'; field: string | null; text: string };
+export type Atom =
+  { kind: 'value'; field: string; key: string } | { kind: 'literal'; field: string | null; text: string };
 
 export interface Trigger {
   atoms: Atom[];
@@ -32,9 +33,30 @@ export interface Trigger {
 
 /** Fields with few distinct values in Windows telemetry: their values say little about an event. */
 const LOW_CARDINALITY = new Set([
-  'eventid', 'channel', 'provider_name', 'level', 'task', 'opcode', 'keywords', 'version', 'company', 'product', 'integritylevel', 'user',
-  'initiated', 'protocol', 'signed', 'signature', 'signaturestatus', 'eventtype', 'querystatus', 'logontype', 'status', 'accessmask',
-  'objecttype', 'elevatedtoken',
+  'eventid',
+  'channel',
+  'provider_name',
+  'level',
+  'task',
+  'opcode',
+  'keywords',
+  'version',
+  'company',
+  'product',
+  'integritylevel',
+  'user',
+  'initiated',
+  'protocol',
+  'signed',
+  'signature',
+  'signaturestatus',
+  'eventtype',
+  'querystatus',
+  'logontype',
+  'status',
+  'accessmask',
+  'objecttype',
+  'elevatedtoken',
 ]);
 
 /**
@@ -42,12 +64,36 @@ const LOW_CARDINALITY = new Set([
  * inside it says little, however long (`\windows\`, `microsoft`). Lower-case, NUL-separated.
  */
 const COMMON_TEXT = [
-  'c:\\windows\\system32\\', 'c:\\windows\\syswow64\\', 'c:\\windows\\explorer.exe', 'c:\\program files (x86)\\', 'c:\\program files\\',
-  'c:\\programdata\\', 'c:\\users\\', '\\appdata\\local\\temp\\', '\\appdata\\roaming\\', '\\microsoft\\windows\\', 'microsoft corporation',
-  'microsoft® windows® operating system', 'nt authority\\system', 'hklm\\software\\microsoft\\windows\\currentversion\\',
-  'hkcu\\software\\', 'hku\\', 'hklm\\system\\currentcontrolset\\services\\', 'svchost.exe -k ', 'cmd.exe /c ', 'powershell.exe',
-  'microsoft-windows-sysmon/operational', 'microsoft-windows-security-auditing', 'operating system', 'system', 'high', 'medium', '.exe',
-  '.dll', 'true', 'false',
+  'c:\\windows\\system32\\',
+  'c:\\windows\\syswow64\\',
+  'c:\\windows\\explorer.exe',
+  'c:\\program files (x86)\\',
+  'c:\\program files\\',
+  'c:\\programdata\\',
+  'c:\\users\\',
+  '\\appdata\\local\\temp\\',
+  '\\appdata\\roaming\\',
+  '\\microsoft\\windows\\',
+  'microsoft corporation',
+  'microsoft® windows® operating system',
+  'nt authority\\system',
+  'hklm\\software\\microsoft\\windows\\currentversion\\',
+  'hkcu\\software\\',
+  'hku\\',
+  'hklm\\system\\currentcontrolset\\services\\',
+  'svchost.exe -k ',
+  'cmd.exe /c ',
+  'powershell.exe',
+  'microsoft-windows-sysmon/operational',
+  'microsoft-windows-security-auditing',
+  'operating system',
+  'system',
+  'high',
+  'medium',
+  '.exe',
+  '.dll',
+  'true',
+  'false',
 ].join('\u0000');
 
 /** Whether the text occurs in the sample of everyday Windows text above. */
@@ -131,8 +177,16 @@ function leafOptions(p: Predicate, uses: (text: string) => number): Trigger[] {
   }
   if (p.kind !== 'string' && p.kind !== 'regex') return [];
   const field = p.field;
-  const out: Trigger[] = leafLiterals(p).map((text) => ({ atoms: [{ kind: 'literal', field, text }], cost: literalCost(field, text, uses(text)) }));
-  if (p.kind === 'string' && field !== null && !p.cased && !p.pattern.some((x) => typeof x === 'object' && 'placeholder' in x)) {
+  const out: Trigger[] = leafLiterals(p).map((text) => ({
+    atoms: [{ kind: 'literal', field, text }],
+    cost: literalCost(field, text, uses(text)),
+  }));
+  if (
+    p.kind === 'string' &&
+    field !== null &&
+    !p.cased &&
+    !p.pattern.some((x) => typeof x === 'object' && 'placeholder' in x)
+  ) {
     const shape = patternShape(p.pattern);
     if (shape.op === 'eq' || (shape.op === 'endswith' && shape.text.includes('\\'))) {
       const key = basename(shape.text.toLowerCase());

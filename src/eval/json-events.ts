@@ -77,7 +77,12 @@ export function parseJsonEvents(text: string, file?: string): ParsedEvents {
     try {
       value = JSON.parse(chunk);
     } catch (e) {
-      const d = evalDiagnostic('E003', `Invalid JSON event: ${(e as Error).message}.`, lineOf(start), 'Events are JSON objects: one per line (JSON Lines), a JSON array, or objects one after another.');
+      const d = evalDiagnostic(
+        'E003',
+        `Invalid JSON event: ${(e as Error).message}.`,
+        lineOf(start),
+        'Events are JSON objects: one per line (JSON Lines), a JSON array, or objects one after another.',
+      );
       if (file !== undefined) d.file = file;
       result.diagnostics.push(d);
       continue;
@@ -87,7 +92,11 @@ export function parseJsonEvents(text: string, file?: string): ParsedEvents {
     for (const item of items) {
       if (isObject(item)) result.events.push({ event: item, line });
       else {
-        const d = evalDiagnostic('E003', `An event must be a JSON object, not ${item === null ? 'null' : typeof item}.`, lineOf(start));
+        const d = evalDiagnostic(
+          'E003',
+          `An event must be a JSON object, not ${item === null ? 'null' : typeof item}.`,
+          lineOf(start),
+        );
         if (file !== undefined) d.file = file;
         result.diagnostics.push(d);
       }
@@ -97,17 +106,30 @@ export function parseJsonEvents(text: string, file?: string): ParsedEvents {
 }
 
 /** Parses one line of a JSON Lines stream: an event, nothing (blank line) or a diagnostic. */
-export function parseJsonLine(line: string, lineNo: number, file?: string): { event: EventObject } | { diagnostic: Diagnostic } | null {
+export function parseJsonLine(
+  line: string,
+  lineNo: number,
+  file?: string,
+): { event: EventObject } | { diagnostic: Diagnostic } | null {
   const t = line.trim();
   if (t === '') return null;
   try {
     const v: unknown = JSON.parse(t);
     if (isObject(v)) return { event: v };
-    const d = evalDiagnostic('E003', `An event must be a JSON object, not ${Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v}.`, { line: lineNo, column: 1 });
+    const d = evalDiagnostic(
+      'E003',
+      `An event must be a JSON object, not ${Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v}.`,
+      { line: lineNo, column: 1 },
+    );
     if (file !== undefined) d.file = file;
     return { diagnostic: d };
   } catch (e) {
-    const d = evalDiagnostic('E003', `Invalid JSON event: ${(e as Error).message}.`, { line: lineNo, column: 1 }, 'Each line of a JSON Lines file is one JSON object.');
+    const d = evalDiagnostic(
+      'E003',
+      `Invalid JSON event: ${(e as Error).message}.`,
+      { line: lineNo, column: 1 },
+      'Each line of a JSON Lines file is one JSON object.',
+    );
     if (file !== undefined) d.file = file;
     return { diagnostic: d };
   }

@@ -18,7 +18,10 @@ export interface ChannelEvents {
 
 /** Windows logsource categories → the (Channel, EventID) pairs that carry them. */
 export const WINDOWS_CATEGORIES: Readonly<Record<string, readonly ChannelEvents[]>> = {
-  process_creation: [{ channel: SYSMON_CHANNEL, eventIds: [1] }, { channel: 'Security', eventIds: [4688] }],
+  process_creation: [
+    { channel: SYSMON_CHANNEL, eventIds: [1] },
+    { channel: 'Security', eventIds: [4688] },
+  ],
   file_change: [{ channel: SYSMON_CHANNEL, eventIds: [2] }],
   network_connection: [{ channel: SYSMON_CHANNEL, eventIds: [3] }],
   sysmon_status: [{ channel: SYSMON_CHANNEL, eventIds: [4, 16] }],
@@ -96,7 +99,15 @@ export function logsourceSees(ls: LogSource, ev: WindowsEventKey): boolean {
   const channel = ev.channel.toLowerCase();
   if (ls.category !== undefined) {
     const places = WINDOWS_CATEGORIES[ls.category.toLowerCase()];
-    if (places && !places.some((p) => p.channel.toLowerCase() === channel && (p.eventIds === undefined || (ev.eventId !== null && p.eventIds.includes(ev.eventId))))) return false;
+    if (
+      places &&
+      !places.some(
+        (p) =>
+          p.channel.toLowerCase() === channel &&
+          (p.eventIds === undefined || (ev.eventId !== null && p.eventIds.includes(ev.eventId))),
+      )
+    )
+      return false;
   }
   if (ls.service !== undefined) {
     const ch = WINDOWS_SERVICES[ls.service.toLowerCase()];

@@ -130,13 +130,14 @@ export class RuleIndex {
     const use = (t: string): number => uses.get(t) ?? 0;
     // Grams many literals share are common in events too: anchor each literal at its rarest.
     const gramUses = new Map<number, number>();
-    for (const [t, n] of uses) for (let i = 0; i + GRAM <= t.length; i++) gramUses.set(gramAt(t, i), (gramUses.get(gramAt(t, i)) ?? 0) + n);
+    for (const [t, n] of uses)
+      for (let i = 0; i + GRAM <= t.length; i++) gramUses.set(gramAt(t, i), (gramUses.get(gramAt(t, i)) ?? 0) + n);
     const anchorOf = (text: string): number => {
       let best = 0;
       let bestCost = Infinity;
       for (let i = 0; i + GRAM <= text.length; i++) {
         const c = gramCost(text, i, gramUses.get(gramAt(text, i)) ?? 0);
-        if (c < bestCost) (best = i), (bestCost = c);
+        if (c < bestCost) ((best = i), (bestCost = c));
       }
       return best;
     };
@@ -161,7 +162,10 @@ export class RuleIndex {
         groupRule.push(ruleIdx);
         for (const a of t.atoms) {
           if (a.kind === 'literal') {
-            const set = a.field === null ? (this.keywords ??= new LiteralSet(ids++, KEYWORD)) : (entry(a.field).literals ??= new LiteralSet(ids++, FIELD));
+            const set =
+              a.field === null
+                ? (this.keywords ??= new LiteralSet(ids++, KEYWORD))
+                : (entry(a.field).literals ??= new LiteralSet(ids++, FIELD));
             set.add(a.text, group, anchorOf, this.table);
           } else {
             const m = (entry(a.field).values ??= new Map());

@@ -35,7 +35,11 @@ function yamlText(text: string, file: string | undefined, diagnostics: Diagnosti
     return parseYamlText(text, { prettyErrors: true });
   } catch (e) {
     const pos = (e as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-    const d = evalDiagnostic('E004', `The tests file is not valid YAML: ${(e as Error).message.split('\n')[0]}.`, pos ? { line: pos.line, column: pos.col } : undefined);
+    const d = evalDiagnostic(
+      'E004',
+      `The tests file is not valid YAML: ${(e as Error).message.split('\n')[0]}.`,
+      pos ? { line: pos.line, column: pos.col } : undefined,
+    );
     if (file !== undefined) d.file = file;
     diagnostics.push(d);
     return undefined;
@@ -88,7 +92,8 @@ export function parseTestsFile(text: string, file?: string): TestsFile {
     const hasFile = 'events_file' in item;
     if (hasEvent === hasFile) return fail(`Test '${name}' needs exactly one of 'event' and 'events_file'.`, line);
     if (hasEvent && !isObject(item['event'])) return fail(`Test '${name}': 'event' must be a mapping of fields.`, line);
-    if (hasFile && typeof item['events_file'] !== 'string') return fail(`Test '${name}': 'events_file' must be a path.`, line);
+    if (hasFile && typeof item['events_file'] !== 'string')
+      return fail(`Test '${name}': 'events_file' must be a path.`, line);
     const c: TestCase = { name, match: item['match'], line };
     if (typeof item['rule'] === 'string') c.rule = item['rule'];
     else if (item['rule'] !== undefined) return fail(`Test '${name}': 'rule' must be a rule id or title.`, line);
@@ -113,11 +118,17 @@ export function parseRegressionInfo(text: string, file?: string): RegressionInfo
   const data = yamlText(text, file, diagnostics);
   const out: RegressionInfo = { ruleIds: [], cases: [], diagnostics };
   if (!isObject(data)) return out;
-  if (Array.isArray(data['rule_metadata'])) for (const m of data['rule_metadata']) if (isObject(m) && typeof m['id'] === 'string') out.ruleIds.push(m['id']);
+  if (Array.isArray(data['rule_metadata']))
+    for (const m of data['rule_metadata']) if (isObject(m) && typeof m['id'] === 'string') out.ruleIds.push(m['id']);
   if (Array.isArray(data['regression_tests_info'])) {
     for (const t of data['regression_tests_info']) {
       if (!isObject(t) || typeof t['path'] !== 'string') continue;
-      const c: TestCase = { name: typeof t['name'] === 'string' ? t['name'] : 'regression test', match: true, eventsFile: t['path'].replace(/\.evtx$/i, '.json'), line: 1 };
+      const c: TestCase = {
+        name: typeof t['name'] === 'string' ? t['name'] : 'regression test',
+        match: true,
+        eventsFile: t['path'].replace(/\.evtx$/i, '.json'),
+        line: 1,
+      };
       if (typeof t['match_count'] === 'number') c.matchCount = t['match_count'];
       out.cases.push(c);
     }
@@ -140,7 +151,13 @@ export interface CaseResult {
 /** Runs one case's events through a compiled rule. */
 export function runCase(matcher: RuleMatcher, c: TestCase, events: readonly EventObject[]): CaseResult {
   const base = { name: c.name, events: events.length };
-  if (!matcher.ok) return { ...base, passed: false, matched: 0, reason: `the rule cannot be evaluated: ${matcher.diagnostics.map((d) => d.message).join(' ')}` };
+  if (!matcher.ok)
+    return {
+      ...base,
+      passed: false,
+      matched: 0,
+      reason: `the rule cannot be evaluated: ${matcher.diagnostics.map((d) => d.message).join(' ')}`,
+    };
   if (events.length === 0) return { ...base, passed: false, matched: 0, reason: 'no events to test' };
   const hits = events.map((e) => matcher.matches(e));
   const matched = hits.filter(Boolean).length;
@@ -150,10 +167,17 @@ export function runCase(matcher: RuleMatcher, c: TestCase, events: readonly Even
     // match_count is a floor: SigmaHQ's JSON renderings can hold more matching events than
     // the count recorded for the .evtx (3 cases in the corpus snapshot, all genuine matches).
     passed = c.matchCount !== undefined ? matched >= c.matchCount && matched > 0 : matched > 0;
-    reason = c.matchCount !== undefined ? `${matched} of ${events.length} events matched (at least ${c.matchCount} expected)` : matched > 0 ? `${matched} of ${events.length} events matched` : `no event matched (${events.length} tested)`;
+    reason =
+      c.matchCount !== undefined
+        ? `${matched} of ${events.length} events matched (at least ${c.matchCount} expected)`
+        : matched > 0
+          ? `${matched} of ${events.length} events matched`
+          : `no event matched (${events.length} tested)`;
   } else {
     passed = matched === 0;
-    reason = passed ? `no event matched (${events.length} tested)` : `${matched} of ${events.length} events matched, none should`;
+    reason = passed
+      ? `no event matched (${events.length} tested)`
+      : `${matched} of ${events.length} events matched, none should`;
   }
   const r: CaseResult = { ...base, passed, matched, reason };
   if (!passed) {
@@ -172,8 +196,11 @@ export function describeExplanation(ex: readonly IdentifierResult[]): string[] {
     for (const f of id.fields) {
       const name = f.field === null ? '<keywords>' : f.field;
       const mods = f.modifiers.length ? '|' + f.modifiers.join('|') : '';
-      const actual = f.actual === null ? 'absent' : f.actual.length === 1 ? JSON.stringify(f.actual[0]) : JSON.stringify(f.actual);
-      lines.push(`  ${f.matched ? '✓' : '✗'} ${name}${mods} ${JSON.stringify(f.expected.length === 1 ? f.expected[0] : f.expected)}${f.field === null ? '' : ` — event: ${actual}`}`);
+      const actual =
+        f.actual === null ? 'absent' : f.actual.length === 1 ? JSON.stringify(f.actual[0]) : JSON.stringify(f.actual);
+      lines.push(
+        `  ${f.matched ? '✓' : '✗'} ${name}${mods} ${JSON.stringify(f.expected.length === 1 ? f.expected[0] : f.expected)}${f.field === null ? '' : ` — event: ${actual}`}`,
+      );
     }
   }
   return lines;

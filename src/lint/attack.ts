@@ -17,7 +17,8 @@ export interface TechniqueInfo {
   defenses?: string[];
 }
 
-export type NamedEntry = string | { name: string; revoked?: boolean; deprecated?: boolean; replaced_by?: string | null };
+export type NamedEntry =
+  string | { name: string; revoked?: boolean; deprecated?: boolean; replaced_by?: string | null };
 
 export interface AttackData {
   /** Shown in findings about unknown ids, e.g. `v18.1`. */
@@ -63,16 +64,28 @@ export function attackDataFromStix(bundle: unknown, base: AttackData = BUILTIN_A
   const objects = (bundle as { objects?: unknown })?.objects;
   if (!Array.isArray(objects)) return 'not a STIX bundle (no "objects" array)';
   const byRef = new Map<string, StixObject>();
-  const mitreId = (o: StixObject): string | undefined => o.external_references?.find((r) => r.source_name === 'mitre-attack')?.external_id;
+  const mitreId = (o: StixObject): string | undefined =>
+    o.external_references?.find((r) => r.source_name === 'mitre-attack')?.external_id;
   for (const o of objects as StixObject[]) if (o && typeof o.id === 'string') byRef.set(o.id, o);
   const revokedBy = new Map<string, string>();
-  for (const o of byRef.values()) if (o.type === 'relationship' && o.relationship_type === 'revoked-by' && o.source_ref && o.target_ref) revokedBy.set(o.source_ref, o.target_ref);
+  for (const o of byRef.values())
+    if (o.type === 'relationship' && o.relationship_type === 'revoked-by' && o.source_ref && o.target_ref)
+      revokedBy.set(o.source_ref, o.target_ref);
   const finalTarget = (ref: string): string | undefined => {
     let cur = ref;
     for (let i = 0; i < 20 && revokedBy.has(cur); i++) cur = revokedBy.get(cur)!;
     return cur === ref ? undefined : cur;
   };
-  const data: AttackData = { version: 'custom', tactics: {}, techniques: {}, groups: {}, software: {}, campaigns: {}, mitigations: {}, d3fend: base.d3fend };
+  const data: AttackData = {
+    version: 'custom',
+    tactics: {},
+    techniques: {},
+    groups: {},
+    software: {},
+    campaigns: {},
+    mitigations: {},
+    d3fend: base.d3fend,
+  };
   let version: string | undefined;
   for (const o of byRef.values()) {
     const id = mitreId(o);
@@ -89,7 +102,12 @@ export function attackDataFromStix(bundle: unknown, base: AttackData = BUILTIN_A
         if (o.x_mitre_shortname) data.tactics[o.x_mitre_shortname] = { id, name: o.name };
         break;
       case 'attack-pattern': {
-        const info: TechniqueInfo = { name: o.name, tactics: (o.kill_chain_phases ?? []).filter((k) => k.kill_chain_name === 'mitre-attack').map((k) => k.phase_name) };
+        const info: TechniqueInfo = {
+          name: o.name,
+          tactics: (o.kill_chain_phases ?? [])
+            .filter((k) => k.kill_chain_name === 'mitre-attack')
+            .map((k) => k.phase_name),
+        };
         if (o.revoked) info.revoked = true;
         if (o.x_mitre_deprecated) info.deprecated = true;
         if (o.revoked) {

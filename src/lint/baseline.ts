@@ -6,7 +6,10 @@ import type { SigmaDocument, SigmaRule } from '../ast/types.js';
 import { createEngine } from '../eval/engine.js';
 import type { EventObject } from '../eval/event-shapes.js';
 
-export function measureBaseline(docs: readonly SigmaDocument[], events: readonly EventObject[]): Map<SigmaDocument, { matches: number; events: number }> {
+export function measureBaseline(
+  docs: readonly SigmaDocument[],
+  events: readonly EventObject[],
+): Map<SigmaDocument, { matches: number; events: number }> {
   const rules = docs.filter((d): d is SigmaRule => d.kind === 'rule');
   // The baseline asks "would this rule fire here", so a rule only sees events of its logsource when the event says.
   const engine = createEngine(rules, { logsourceFilter: true });

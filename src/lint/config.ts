@@ -71,11 +71,19 @@ export function resolveKey(key: string): string[] | undefined {
 const LEVELS: readonly string[] = ['off', 'error', 'warning', 'info'];
 
 /** Builds a config from its raw (YAML-decoded) form; problems are returned, not thrown. */
-export function resolveConfig(raw: RawConfig | undefined, base: LintConfig = defaultConfig()): { config: LintConfig; problems: string[] } {
+export function resolveConfig(
+  raw: RawConfig | undefined,
+  base: LintConfig = defaultConfig(),
+): { config: LintConfig; problems: string[] } {
   const problems: string[] = [];
-  const config: LintConfig = { levels: { ...base.levels }, exclusions: { ...base.exclusions }, noise: { ...base.noise } };
+  const config: LintConfig = {
+    levels: { ...base.levels },
+    exclusions: { ...base.exclusions },
+    noise: { ...base.noise },
+  };
   if (!raw) return { config, problems };
-  if (typeof raw !== 'object' || Array.isArray(raw)) return { config, problems: ['the configuration must be a mapping'] };
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    return { config, problems: ['the configuration must be a mapping'] };
   if (raw.preset !== undefined) {
     const preset = PRESETS[raw.preset];
     if (!preset) problems.push(`unknown preset '${raw.preset}' (known: ${Object.keys(PRESETS).join(', ')})`);
@@ -87,7 +95,8 @@ export function resolveConfig(raw: RawConfig | undefined, base: LintConfig = def
   for (const [key, level] of Object.entries(raw.checks ?? {})) {
     const codes = resolveKey(key);
     if (!codes) problems.push(`checks: unknown check '${key}'`);
-    else if (!LEVELS.includes(String(level))) problems.push(`checks: '${key}: ${level}' must be one of ${LEVELS.join(', ')}`);
+    else if (!LEVELS.includes(String(level)))
+      problems.push(`checks: '${key}: ${level}' must be one of ${LEVELS.join(', ')}`);
     else for (const c of codes) config.levels[c] = level as Level;
   }
   for (const [id, keys] of Object.entries(raw.exclusions ?? {})) {

@@ -14,8 +14,26 @@ export interface CoverageInput {
 }
 
 export interface CoverageReport {
-  technique: { id: string; name: string | null; tactics: string[]; revoked: boolean; replacedBy: string | null; d3fend: string[][]; defenses: { id: string; name: string }[]; attackVersion: string };
-  rules: { source: string; rules: { file: string | null; id: string | null; title: string | null; level: string | null; status: string | null }[] }[];
+  technique: {
+    id: string;
+    name: string | null;
+    tactics: string[];
+    revoked: boolean;
+    replacedBy: string | null;
+    d3fend: string[][];
+    defenses: { id: string; name: string }[];
+    attackVersion: string;
+  };
+  rules: {
+    source: string;
+    rules: {
+      file: string | null;
+      id: string | null;
+      title: string | null;
+      level: string | null;
+      status: string | null;
+    }[];
+  }[];
   total: number;
   fields: { field: string; rules: number; operators: Record<string, number> }[];
   values: { field: string; op: string; value: string; rules: number; reach: number }[];
@@ -34,7 +52,13 @@ export function normalizeTechnique(t: string): string | undefined {
   return m ? m[1]!.toUpperCase() : undefined;
 }
 
-export function coverageReport(technique: string, inputs: readonly CoverageInput[], attack: AttackData = BUILTIN_ATTACK, catalog: NoiseCatalog = BUILTIN_CATALOG, limit = 20): CoverageReport {
+export function coverageReport(
+  technique: string,
+  inputs: readonly CoverageInput[],
+  attack: AttackData = BUILTIN_ATTACK,
+  catalog: NoiseCatalog = BUILTIN_CATALOG,
+  limit = 20,
+): CoverageReport {
   const id = normalizeTechnique(technique) ?? technique.toUpperCase();
   const info = attack.techniques[id];
   const tag = `attack.${id.toLowerCase()}`;
@@ -50,7 +74,13 @@ export function coverageReport(technique: string, inputs: readonly CoverageInput
     const d = i.document;
     const src = sourceOf(i.file);
     const list = bySource.get(src) ?? [];
-    list.push({ file: i.file ?? null, id: d.id ?? null, title: d.title ?? null, level: d.level ?? null, status: d.status ?? null });
+    list.push({
+      file: i.file ?? null,
+      id: d.id ?? null,
+      title: d.title ?? null,
+      level: d.level ?? null,
+      status: d.status ?? null,
+    });
     bySource.set(src, list);
     for (const ind of documentIndicators(d)) {
       const fs = fieldStats.get(ind.field) ?? { rules: new Set(), ops: new Map() };
@@ -65,15 +95,36 @@ export function coverageReport(technique: string, inputs: readonly CoverageInput
   }
   const defenses = (info?.defenses ?? []).map((d) => ({ id: d, name: attack.d3fend.techniques[d] ?? d }));
   return {
-    technique: { id, name: info?.name ?? null, tactics: info?.tactics ?? [], revoked: !!info?.revoked, replacedBy: info?.replacedBy ?? null, d3fend: info?.d3fend ?? [], defenses, attackVersion: attack.version },
-    rules: [...bySource].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1)).map(([source, rules]) => ({ source, rules })),
+    technique: {
+      id,
+      name: info?.name ?? null,
+      tactics: info?.tactics ?? [],
+      revoked: !!info?.revoked,
+      replacedBy: info?.replacedBy ?? null,
+      d3fend: info?.d3fend ?? [],
+      defenses,
+      attackVersion: attack.version,
+    },
+    rules: [...bySource]
+      .sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))
+      .map(([source, rules]) => ({ source, rules })),
     total: tagged.length,
     fields: [...fieldStats]
-      .map(([field, s]) => ({ field, rules: s.rules.size, operators: Object.fromEntries([...s.ops].sort((a, b) => b[1] - a[1])) }))
+      .map(([field, s]) => ({
+        field,
+        rules: s.rules.size,
+        operators: Object.fromEntries([...s.ops].sort((a, b) => b[1] - a[1])),
+      }))
       .sort((a, b) => b.rules - a.rules || (a.field < b.field ? -1 : 1))
       .slice(0, limit),
     values: [...valueStats.entries()]
-      .map(([k, v]) => ({ field: v.field, op: v.op, value: v.value, rules: v.rules.size, reach: catalog.reach[k] ?? (v.rules.size > 0 ? 1 : 0) }))
+      .map(([k, v]) => ({
+        field: v.field,
+        op: v.op,
+        value: v.value,
+        rules: v.rules.size,
+        reach: catalog.reach[k] ?? (v.rules.size > 0 ? 1 : 0),
+      }))
       .sort((a, b) => b.rules - a.rules || b.reach - a.reach || (a.value < b.value ? -1 : 1))
       .slice(0, limit),
   };
@@ -93,13 +144,27 @@ export function coverageMarkdown(r: CoverageReport): string {
   out.push('', `## Rules (${r.total})`, '');
   for (const s of r.rules) {
     out.push(`### ${s.source} (${s.rules.length})`, '');
-    for (const x of s.rules) out.push(`- ${x.title ?? '(untitled)'} — ${x.level ?? '?'}/${x.status ?? '?'} — \`${x.file ?? ''}\``);
+    for (const x of s.rules)
+      out.push(`- ${x.title ?? '(untitled)'} — ${x.level ?? '?'}/${x.status ?? '?'} — \`${x.file ?? ''}\``);
     out.push('');
   }
   out.push('## Fields filtered on', '', '| field | rules | operators |', '| --- | ---: | --- |');
   const name = (f: string): string => (f === '*' ? '(keywords)' : cell(f));
-  for (const f of r.fields) out.push(`| ${name(f.field)} | ${f.rules} | ${Object.entries(f.operators).map(([o, n]) => `${o} ×${n}`).join(', ')} |`);
-  out.push('', '## Top indicator values', '', 'Reach = rules of the whole catalog using the same (field, operator, value). High reach: likely noisy alone — combine it with a specific indicator.', '', '| field | op | value | rules here | corpus reach |', '| --- | --- | --- | ---: | ---: |');
+  for (const f of r.fields)
+    out.push(
+      `| ${name(f.field)} | ${f.rules} | ${Object.entries(f.operators)
+        .map(([o, n]) => `${o} ×${n}`)
+        .join(', ')} |`,
+    );
+  out.push(
+    '',
+    '## Top indicator values',
+    '',
+    'Reach = rules of the whole catalog using the same (field, operator, value). High reach: likely noisy alone — combine it with a specific indicator.',
+    '',
+    '| field | op | value | rules here | corpus reach |',
+    '| --- | --- | --- | ---: | ---: |',
+  );
   for (const v of r.values) out.push(`| ${name(v.field)} | ${v.op} | \`${cell(v.value)}\` | ${v.rules} | ${v.reach} |`);
   return out.join('\n') + '\n';
 }

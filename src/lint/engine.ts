@@ -61,7 +61,14 @@ function inlineSuppressions(doc: SigmaDocument): Set<string> {
 }
 
 function fromDiagnostic(d: Diagnostic, file: string | undefined): Finding {
-  const f: Finding = { code: d.code, name: 'parse', severity: d.severity, message: d.message, line: d.line, column: d.column };
+  const f: Finding = {
+    code: d.code,
+    name: 'parse',
+    severity: d.severity,
+    message: d.message,
+    line: d.line,
+    column: d.column,
+  };
   if (d.hint) f.hint = d.hint;
   const where = d.file ?? file;
   if (where !== undefined) f.file = where;
@@ -94,7 +101,14 @@ export function lint(results: readonly ParseResult[], options: LintOptions = {})
   };
   const finding = (check: Check, info: DocumentInfo, r: ReportInput): Finding => {
     const loc: Loc = r.loc ?? info.loc;
-    const f: Finding = { code: check.meta.code, name: check.meta.name, severity: check.meta.defaultSeverity, message: r.message, line: loc.line, column: loc.column };
+    const f: Finding = {
+      code: check.meta.code,
+      name: check.meta.name,
+      severity: check.meta.defaultSeverity,
+      message: r.message,
+      line: loc.line,
+      column: loc.column,
+    };
     if (r.hint) f.hint = r.hint;
     if (r.fix !== undefined) f.fix = r.fix;
     if (info.file !== undefined) f.file = info.file;
@@ -126,7 +140,12 @@ export function lint(results: readonly ParseResult[], options: LintOptions = {})
       const parseErrors = pd.diagnostics.some((d) => d.severity === 'error');
       const run = parseErrors ? perDocAfterErrors : perDoc;
       let current: Check = perDoc[0]!;
-      const ctx: CheckContext = { ...info, attack, taxonomy, report: (r) => emit(out.findings, doc, suppressed, finding(current, info, r)) };
+      const ctx: CheckContext = {
+        ...info,
+        attack,
+        taxonomy,
+        report: (r) => emit(out.findings, doc, suppressed, finding(current, info, r)),
+      };
       if (out.noise) ctx.noise = out.noise;
       for (let k = 0; k < run.length; k++) {
         current = run[k]!;
@@ -144,7 +163,8 @@ export function lint(results: readonly ParseResult[], options: LintOptions = {})
       },
     }),
   );
-  for (const d of report.documents) d.findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : 1));
+  for (const d of report.documents)
+    d.findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : 1));
   return report;
 }
 

@@ -16,7 +16,10 @@ export function toJson(report: LintReport): string {
     findings: d.findings.map(strip),
     noise: d.noise ? { score: d.noise.score, level: d.noise.level, explanation: d.noise.explanation } : null,
   }));
-  return JSON.stringify({ documents: docs, fileFindings: report.fileFindings.map(strip), counts: report.counts }, null, 2) + '\n';
+  return (
+    JSON.stringify({ documents: docs, fileFindings: report.fileFindings.map(strip), counts: report.counts }, null, 2) +
+    '\n'
+  );
 }
 
 function strip(f: Finding): Omit<Finding, 'file'> {
@@ -24,7 +27,11 @@ function strip(f: Finding): Omit<Finding, 'file'> {
   return rest;
 }
 
-const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
+};
 
 /** A relative, forward-slash URI for SARIF's artifactLocation. */
 function artifactUri(file: string): string {
@@ -45,7 +52,10 @@ export function toSarif(report: LintReport, version: string): string {
         shortDescription: { text: m.summary },
         fullDescription: { text: m.why },
         helpUri: `${DOCS_BASE}${m.code}.md`,
-        help: { text: `${m.summary}\n\n${m.why}\n\nBad:\n${m.bad}\n\nGood:\n${m.good}`, markdown: checkDoc(code) ?? m.summary },
+        help: {
+          text: `${m.summary}\n\n${m.why}\n\nBad:\n${m.bad}\n\nGood:\n${m.good}`,
+          markdown: checkDoc(code) ?? m.summary,
+        },
         defaultConfiguration: { level: SARIF_LEVEL[m.defaultSeverity] },
         properties: { family: m.family },
       };
@@ -68,13 +78,33 @@ export function toSarif(report: LintReport, version: string): string {
       ruleIndex: index.get(f.code)!,
       level: SARIF_LEVEL[f.severity],
       message: { text: message },
-      locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(f.file ?? 'stdin') }, region: { startLine: Math.max(1, f.line), startColumn: Math.max(1, f.column) } } }],
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: artifactUri(f.file ?? 'stdin') },
+            region: { startLine: Math.max(1, f.line), startColumn: Math.max(1, f.column) },
+          },
+        },
+      ],
     };
   });
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{ tool: { driver: { name: 'sigil', informationUri: 'https://github.com/sigil-project/sigil', semanticVersion: version, version, rules } }, results }],
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'sigil',
+            informationUri: 'https://github.com/sigil-project/sigil',
+            semanticVersion: version,
+            version,
+            rules,
+          },
+        },
+        results,
+      },
+    ],
   };
   return JSON.stringify(sarif, null, 2) + '\n';
 }
@@ -85,7 +115,10 @@ export function toGithub(report: LintReport): string {
   const prop = (s: string): string => esc(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   const cmd: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
   return allFindings(report)
-    .map((f) => `::${cmd[f.severity]} file=${prop(f.file ?? 'stdin')},line=${f.line},col=${f.column},title=${prop(f.code + ' ' + f.name)}::${esc(f.message + (f.hint ? '\nHint: ' + f.hint : ''))}\n`)
+    .map(
+      (f) =>
+        `::${cmd[f.severity]} file=${prop(f.file ?? 'stdin')},line=${f.line},col=${f.column},title=${prop(f.code + ' ' + f.name)}::${esc(f.message + (f.hint ? '\nHint: ' + f.hint : ''))}\n`,
+    )
     .join('');
 }
 
@@ -94,7 +127,9 @@ export function checkDoc(key: string): string | undefined {
   const c = checkByKey(key);
   if (!c) {
     const p = PARSE_DIAGNOSTICS[key.toUpperCase() as keyof typeof PARSE_DIAGNOSTICS];
-    return p ? `# ${key.toUpperCase()} (parser, ${p.severity})\n\n${p.summary}\n\nReported by the parser; see docs/lint/index.md.\n` : undefined;
+    return p
+      ? `# ${key.toUpperCase()} (parser, ${p.severity})\n\n${p.summary}\n\nReported by the parser; see docs/lint/index.md.\n`
+      : undefined;
   }
   const m = c.meta;
   const lines = [

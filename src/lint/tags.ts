@@ -18,7 +18,9 @@ export function splitTags(tags: readonly string[] | undefined): readonly TagRef[
   if (refs === undefined) {
     refs = tags.map((tag, index) => {
       const dot = tag.indexOf('.');
-      return dot < 0 ? { tag, namespace: '', name: tag, index } : { tag, namespace: tag.slice(0, dot), name: tag.slice(dot + 1), index };
+      return dot < 0
+        ? { tag, namespace: '', name: tag, index }
+        : { tag, namespace: tag.slice(0, dot), name: tag.slice(dot + 1), index };
     });
     splitCache.set(tags, refs);
   }

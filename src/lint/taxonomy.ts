@@ -43,7 +43,10 @@ export function knownFields(tax: Taxonomy, ls: LogSource): KnownFields | undefin
   const key = logsourceKey(ls);
   if (byKey.has(key)) return byKey.get(key);
   const names = tax.logsources[key];
-  const known = names && names.length > 0 ? { names, exact: new Set(names), folded: new Map(names.map((f) => [f.toLowerCase(), f])) } : undefined;
+  const known =
+    names && names.length > 0
+      ? { names, exact: new Set(names), folded: new Map(names.map((f) => [f.toLowerCase(), f])) }
+      : undefined;
   byKey.set(key, known);
   return known;
 }

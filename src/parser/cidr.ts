@@ -93,7 +93,6 @@ export function parseCidr(text: string): ParsedCidr | string {
   return { version: isV6 ? 6 : 4, network: isV6 ? formatIPv6(bits) : formatIPv4(bits), prefix, bits };
 }
 
-
 /** True when `ip` (text) lies in the network. */
 export function cidrContains(c: ParsedCidr, ip: string): boolean {
   const v = c.version === 6 ? parseIPv6(ip.replace(/%.*$/, '')) : parseIPv4(ip);

@@ -423,7 +423,8 @@ function analyse(text: string): Syntax {
   const syntax: Finding[] = [];
   if (candidates.length > 0 || stopped || s.findings.length > 0) {
     candidates.push(...s.findings.filter((f) => f.code === 'P013'));
-    if (stopped && candidates.length === 0) candidates.push({ index: 0, code: 'P013', message: 'too many syntax errors' });
+    if (stopped && candidates.length === 0)
+      candidates.push({ index: 0, code: 'P013', message: 'too many syntax errors' });
     candidates.sort((a, b) => a.index - b.index);
     for (const f of candidates) {
       if (syntax.length >= MAX_SYNTAX_ERRORS) break;
@@ -534,7 +535,8 @@ function resolve(s: Syntax, identifiers: readonly string[], position: (index: nu
   let defined: Set<string> | undefined;
   const isDefined = (name: string): boolean => (defined ??= new Set(identifiers)).has(name);
   const diag = (f: Finding): Diagnostic => {
-    const message = f.columnOf === undefined ? f.message : f.message.replace('{column}', String(position(f.columnOf).column));
+    const message =
+      f.columnOf === undefined ? f.message : f.message.replace('{column}', String(position(f.columnOf).column));
     return makeDiagnostic(f.code, message, position(f.index), f.hint);
   };
 
@@ -597,7 +599,12 @@ function resolveOf(o: RawOf, identifiers: readonly string[]): string[] {
 }
 
 /** Raw tree → Condition. Recursive, but the tree is at most MAX_CONDITION_DEPTH deep. */
-function build(r: Raw, names: Map<RawOf, string[]> | undefined, ids: readonly string[], position: (i: number) => Loc): Condition {
+function build(
+  r: Raw,
+  names: Map<RawOf, string[]> | undefined,
+  ids: readonly string[],
+  position: (i: number) => Loc,
+): Condition {
   const loc = position(r.at);
   switch (r.type) {
     case 'and':
@@ -774,7 +781,9 @@ function definedList(identifiers: readonly string[]): string {
 
 function undefinedHint(name: string, identifiers: readonly string[]): string {
   const close = closest(name, identifiers);
-  return close !== undefined ? `did you mean '${clip(close)}'? (${definedList(identifiers)})` : definedList(identifiers);
+  return close !== undefined
+    ? `did you mean '${clip(close)}'? (${definedList(identifiers)})`
+    : definedList(identifiers);
 }
 
 /** The defined identifier closest to `name` by (case-insensitive) edit distance, if close enough. */

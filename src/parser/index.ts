@@ -41,7 +41,13 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
     for (let k = 1; k < len; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
     // Overlong forms, UTF-16 surrogates and code points past U+10FFFF (RFC 3629 table).
     const b1 = bytes[i + 1]!;
-    if ((b === 0xe0 && b1 < 0xa0) || (b === 0xed && b1 > 0x9f) || (b === 0xf0 && b1 < 0x90) || (b === 0xf4 && b1 > 0x8f)) return i;
+    if (
+      (b === 0xe0 && b1 < 0xa0) ||
+      (b === 0xed && b1 > 0x9f) ||
+      (b === 0xf0 && b1 < 0x90) ||
+      (b === 0xf4 && b1 > 0x8f)
+    )
+      return i;
     i += len;
   }
   return bytes.length;
@@ -70,7 +76,14 @@ export function parse(input: string | Uint8Array, options: ParseOptions = {}): P
 
   const size = typeof input === 'string' ? input.length : input.byteLength;
   if (size > LIMITS.maxBytes) {
-    return fail(makeDiagnostic('P004', `The file is ${(size / 1048576).toFixed(1)} MB; Sigil reads rule files up to ${LIMITS.maxBytes / 1048576} MB.`, { line: 1, column: 1 }, 'A Sigma rule is a few kilobytes: is this the right file?'));
+    return fail(
+      makeDiagnostic(
+        'P004',
+        `The file is ${(size / 1048576).toFixed(1)} MB; Sigil reads rule files up to ${LIMITS.maxBytes / 1048576} MB.`,
+        { line: 1, column: 1 },
+        'A Sigma rule is a few kilobytes: is this the right file?',
+      ),
+    );
   }
   let text: string;
   if (typeof input === 'string') text = input;
@@ -79,16 +92,39 @@ export function parse(input: string | Uint8Array, options: ParseOptions = {}): P
       text = decoder.decode(input);
     } catch {
       const at = firstInvalidUtf8(input);
-      const utf16 = input.length >= 2 && ((input[0] === 0xff && input[1] === 0xfe) || (input[0] === 0xfe && input[1] === 0xff));
-      if (utf16) return fail(makeDiagnostic('P001', 'The file is UTF-16 text (it starts with a UTF-16 byte order mark); Sigma rules are UTF-8.', { line: 1, column: 1 }, 'Save the file as UTF-8 (in PowerShell: Set-Content -Encoding utf8).'));
-      return fail(makeDiagnostic('P001', `The file is not valid UTF-8 (byte 0x${input[at]?.toString(16).padStart(2, '0') ?? '??'} at offset ${at}).`, locFromByteOffset(input, at), 'Save the file as UTF-8.'));
+      const utf16 =
+        input.length >= 2 && ((input[0] === 0xff && input[1] === 0xfe) || (input[0] === 0xfe && input[1] === 0xff));
+      if (utf16)
+        return fail(
+          makeDiagnostic(
+            'P001',
+            'The file is UTF-16 text (it starts with a UTF-16 byte order mark); Sigma rules are UTF-8.',
+            { line: 1, column: 1 },
+            'Save the file as UTF-8 (in PowerShell: Set-Content -Encoding utf8).',
+          ),
+        );
+      return fail(
+        makeDiagnostic(
+          'P001',
+          `The file is not valid UTF-8 (byte 0x${input[at]?.toString(16).padStart(2, '0') ?? '??'} at offset ${at}).`,
+          locFromByteOffset(input, at),
+          'Save the file as UTF-8.',
+        ),
+      );
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const nul = text.indexOf('\0');
   const lines = new LineIndex(text);
   if (nul !== -1) {
-    return fail(makeDiagnostic('P001', 'The file contains NUL bytes: it is binary, not a YAML rule.', lines.loc(nul), 'Pass Sigma rule files (.yml) only.'));
+    return fail(
+      makeDiagnostic(
+        'P001',
+        'The file contains NUL bytes: it is binary, not a YAML rule.',
+        lines.loc(nul),
+        'Pass Sigma rule files (.yml) only.',
+      ),
+    );
   }
 
   const yaml = parseYaml(text, lines);
@@ -97,7 +133,14 @@ export function parse(input: string | Uint8Array, options: ParseOptions = {}): P
     result.diagnostics.push(d);
   }
   if (yaml.documents.length === 0 && yaml.diagnostics.length === 0) {
-    return fail(makeDiagnostic('P005', 'The file is empty: it holds no Sigma document.', { line: 1, column: 1 }, 'Add a rule, or remove the file.'));
+    return fail(
+      makeDiagnostic(
+        'P005',
+        'The file is empty: it holds no Sigma document.',
+        { line: 1, column: 1 },
+        'Add a rule, or remove the file.',
+      ),
+    );
   }
 
   // Sigma 1 collections: `action: global` sets a template merged into the following
@@ -119,18 +162,40 @@ export function parse(input: string | Uint8Array, options: ParseOptions = {}): P
     };
     if (!node || (node.kind === 'scalar' && node.value === null)) {
       if (yaml.documents.length === 1 || index === 0) {
-        diagnostics.push(makeDiagnostic('P005', 'The YAML document is empty.', docLoc, 'Remove the empty document (a stray ---).', 'warning'));
+        diagnostics.push(
+          makeDiagnostic(
+            'P005',
+            'The YAML document is empty.',
+            docLoc,
+            'Remove the empty document (a stray ---).',
+            'warning',
+          ),
+        );
         push();
       }
       return;
     }
     if (ydoc.expandedSize > LIMITS.maxNodeVisits) {
-      diagnostics.push(makeDiagnostic('P004', `The document expands to more than ${LIMITS.maxNodeVisits} YAML nodes (alias expansion).`, docLoc, 'Remove the YAML aliases (*name): Sigma rules do not need them.'));
+      diagnostics.push(
+        makeDiagnostic(
+          'P004',
+          `The document expands to more than ${LIMITS.maxNodeVisits} YAML nodes (alias expansion).`,
+          docLoc,
+          'Remove the YAML aliases (*name): Sigma rules do not need them.',
+        ),
+      );
       push();
       return;
     }
     if (node.kind !== 'map') {
-      diagnostics.push(makeDiagnostic('P005', `A Sigma document must be a mapping (title:, logsource:, detection: …), not a ${node.kind === 'seq' ? 'list' : 'single value'}.`, docLoc, 'Start the document with keys such as title: and detection:.'));
+      diagnostics.push(
+        makeDiagnostic(
+          'P005',
+          `A Sigma document must be a mapping (title:, logsource:, detection: …), not a ${node.kind === 'seq' ? 'list' : 'single value'}.`,
+          docLoc,
+          'Start the document with keys such as title: and detection:.',
+        ),
+      );
       push();
       return;
     }
@@ -138,22 +203,40 @@ export function parse(input: string | Uint8Array, options: ParseOptions = {}): P
     let map: YMap = node;
     if (action) {
       const a = action.kind === 'scalar' ? action.text : '';
-      const rest: YMap = { ...node, entries: node.entries.filter((e) => !(e.key.kind === 'scalar' && e.key.text === 'action')) };
+      const rest: YMap = {
+        ...node,
+        entries: node.entries.filter((e) => !(e.key.kind === 'scalar' && e.key.text === 'action')),
+      };
       if (a === 'global' || a === 'reset') {
         global = a === 'global' ? rest : null;
         // A template has no entry of its own: its tree problems are reported for the file.
-        for (const d of diagnostics) result.diagnostics.push(options.file !== undefined ? { ...d, file: options.file } : d);
+        for (const d of diagnostics)
+          result.diagnostics.push(options.file !== undefined ? { ...d, file: options.file } : d);
         return;
       }
       if (a === 'repeat') {
         if (!previous) {
-          diagnostics.push(makeDiagnostic('P034', "'action: repeat' has no previous document to repeat.", lines.loc(action.start), 'Put the repeated document after a complete one.'));
+          diagnostics.push(
+            makeDiagnostic(
+              'P034',
+              "'action: repeat' has no previous document to repeat.",
+              lines.loc(action.start),
+              'Put the repeated document after a complete one.',
+            ),
+          );
           push();
           return;
         }
         map = mergeMaps(previous, rest);
       } else {
-        diagnostics.push(makeDiagnostic('P034', `Unknown collection action '${a}'.`, lines.loc(action.start), 'Use action: global, reset or repeat.'));
+        diagnostics.push(
+          makeDiagnostic(
+            'P034',
+            `Unknown collection action '${a}'.`,
+            lines.loc(action.start),
+            'Use action: global, reset or repeat.',
+          ),
+        );
         push();
         return;
       }
@@ -180,7 +263,10 @@ function mergeMaps(base: YMap, over: YMap): YMap {
     if (i === -1) entries.push(e);
     else {
       const prev = entries[i]!.value;
-      entries[i] = { key: e.key, value: prev.kind === 'map' && e.value.kind === 'map' ? mergeMaps(prev, e.value) : e.value };
+      entries[i] = {
+        key: e.key,
+        value: prev.kind === 'map' && e.value.kind === 'map' ? mergeMaps(prev, e.value) : e.value,
+      };
     }
   }
   return { kind: 'map', entries, start: over.start, flow: over.flow };
@@ -204,7 +290,14 @@ function schemaCheck(ctx: BuildContext, doc: SigmaDocument, map: YMap): void {
     const node = nodeAtPointer(map, f.path) ?? map;
     const at = ctx.lines.loc(node.start);
     if (reported.has(`${at.line}:${at.column}`)) continue;
-    ctx.diagnostics.push(makeDiagnostic('P008', `Schema: ${f.message}.`, ctx.lines.loc(node.start), 'The Sigma JSON schema for this document type does not accept this; check the specification.'));
+    ctx.diagnostics.push(
+      makeDiagnostic(
+        'P008',
+        `Schema: ${f.message}.`,
+        ctx.lines.loc(node.start),
+        'The Sigma JSON schema for this document type does not accept this; check the specification.',
+      ),
+    );
   }
 }
 
@@ -234,31 +327,42 @@ export interface ReferenceTarget {
  */
 export function resolveReferences(results: readonly ParseResult[]): Map<SigmaDocument, Diagnostic[]> {
   const byKey = new Map<string, SigmaDocument>();
-  for (const r of results) for (const d of r.documents) {
-    if (!d.document) continue;
-    if (d.document.id) byKey.set(d.document.id, d.document);
-    if (d.document.name) byKey.set(d.document.name, d.document);
-  }
-  const out = new Map<SigmaDocument, Diagnostic[]>();
-  for (const r of results) for (const d of r.documents) {
-    const doc = d.document;
-    if (!doc || doc.kind === 'rule') continue;
-    const refs = doc.kind === 'correlation' ? (doc as CorrelationRule).correlation.rules : (doc as FilterRule).filter.rules;
-    const at = doc.kind === 'correlation' ? doc.locs['correlation'] : doc.locs['filter'];
-    const diags: Diagnostic[] = [];
-    for (const ref of refs) {
-      if (!byKey.has(ref)) {
-        const diag = makeDiagnostic('P032', `'${ref}' names no rule (by id or name) among the given files.`, at, 'Pass the referenced rule files too, or fix the id/name.', doc.kind === 'filter' ? 'warning' : 'error');
-        if (r.file !== undefined) diag.file = r.file;
-        diags.push(diag);
-      }
+  for (const r of results)
+    for (const d of r.documents) {
+      if (!d.document) continue;
+      if (d.document.id) byKey.set(d.document.id, d.document);
+      if (d.document.name) byKey.set(d.document.name, d.document);
     }
-    if (diags.length) out.set(doc, diags);
-  }
+  const out = new Map<SigmaDocument, Diagnostic[]>();
+  for (const r of results)
+    for (const d of r.documents) {
+      const doc = d.document;
+      if (!doc || doc.kind === 'rule') continue;
+      const refs =
+        doc.kind === 'correlation' ? (doc as CorrelationRule).correlation.rules : (doc as FilterRule).filter.rules;
+      const at = doc.kind === 'correlation' ? doc.locs['correlation'] : doc.locs['filter'];
+      const diags: Diagnostic[] = [];
+      for (const ref of refs) {
+        if (!byKey.has(ref)) {
+          const diag = makeDiagnostic(
+            'P032',
+            `'${ref}' names no rule (by id or name) among the given files.`,
+            at,
+            'Pass the referenced rule files too, or fix the id/name.',
+            doc.kind === 'filter' ? 'warning' : 'error',
+          );
+          if (r.file !== undefined) diag.file = r.file;
+          diags.push(diag);
+        }
+      }
+      if (diags.length) out.set(doc, diags);
+    }
   return out;
 }
 
 export function lookupRule(results: readonly ParseResult[], ref: string): SigmaDocument | undefined {
-  for (const r of results) for (const d of r.documents) if (d.document && (d.document.id === ref || d.document.name === ref)) return d.document;
+  for (const r of results)
+    for (const d of r.documents)
+      if (d.document && (d.document.id === ref || d.document.name === ref)) return d.document;
   return undefined;
 }

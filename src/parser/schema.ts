@@ -25,13 +25,24 @@ function isKnownSchemaGap(kind: SchemaKind, e: ErrorObject): boolean {
   if (kind === 'rule' && e.instancePath.startsWith('/detection/condition')) return true;
   // Dates are checked by the parser (P030, with a calendar check the pattern lacks); the
   // schema's pattern finding would repeat the same defect as a second diagnostic.
-  if ((e.instancePath === '/date' || e.instancePath === '/modified') && (e.keyword === 'pattern' || e.keyword === 'format')) return true;
+  if (
+    (e.instancePath === '/date' || e.instancePath === '/modified') &&
+    (e.keyword === 'pattern' || e.keyword === 'format')
+  )
+    return true;
   // `detection.timeframe` (Sigma 1) is reported by the parser as P035; the schema sees it as
   // a search identifier that is neither a map nor a list.
   if (kind === 'rule' && e.instancePath === '/detection/timeframe') return true;
   // The parser reports missing correlation keys itself (P031), and accepts the old name
   // `timeframe` for `timespan` with a deprecation warning (P035).
-  if (kind === 'correlation' && e.keyword === 'required' && ['type', 'rules', 'timespan', 'group-by'].includes(String((e.params as { missingProperty?: string }).missingProperty))) return true;
+  if (
+    kind === 'correlation' &&
+    e.keyword === 'required' &&
+    ['type', 'rules', 'timespan', 'group-by'].includes(
+      String((e.params as { missingProperty?: string }).missingProperty),
+    )
+  )
+    return true;
   // Of the alternatives of an anyOf/oneOf, report the first one's findings only: the others
   // repeat the same defect against another alternative (e.g. "must be a uuid" next to
   // "must have at least 2 characters" for a rule name).
@@ -54,7 +65,10 @@ export function validateSchema(kind: SchemaKind, data: unknown): SchemaFinding[]
     const m = /^(.*)\/(?:anyOf|oneOf)\/\d+\/const$/.exec(e.schemaPath);
     if (e.keyword === 'const' && m) {
       const key = `${e.instancePath} ${m[1]}`;
-      constAlternatives.set(key, [...(constAlternatives.get(key) ?? []), (e.params as { allowedValue?: unknown }).allowedValue]);
+      constAlternatives.set(key, [
+        ...(constAlternatives.get(key) ?? []),
+        (e.params as { allowedValue?: unknown }).allowedValue,
+      ]);
     }
   }
   for (const [key, values] of constAlternatives) {
@@ -65,7 +79,12 @@ export function validateSchema(kind: SchemaKind, data: unknown): SchemaFinding[]
     if (e.keyword === 'const' && /\/(?:anyOf|oneOf)\/\d+\/const$/.test(e.schemaPath)) continue;
     if (isKnownSchemaGap(kind, e)) continue;
     const path = e.instancePath || '/';
-    const extra = e.keyword === 'additionalProperties' ? ` ('${String((e.params as { additionalProperty?: string }).additionalProperty)}')` : e.keyword === 'enum' ? `: ${(e.params as { allowedValues?: unknown[] }).allowedValues?.join(', ')}` : '';
+    const extra =
+      e.keyword === 'additionalProperties'
+        ? ` ('${String((e.params as { additionalProperty?: string }).additionalProperty)}')`
+        : e.keyword === 'enum'
+          ? `: ${(e.params as { allowedValues?: unknown[] }).allowedValues?.join(', ')}`
+          : '';
     const message = `${path} ${e.message ?? 'is invalid'}${extra}`;
     if (seen.has(message)) continue;
     seen.add(message);

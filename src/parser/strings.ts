@@ -66,7 +66,8 @@ export function printSigmaString(parts: readonly StringPart[], expand = false): 
         else if (expand && c === '%') out += '\\%';
         else if (c === '\\') {
           const next = i + 1 < p.length ? p[i + 1] : undefined;
-          const needsDouble = next === undefined || next === '*' || next === '?' || next === '\\' || (expand && next === '%');
+          const needsDouble =
+            next === undefined || next === '*' || next === '?' || next === '\\' || (expand && next === '%');
           out += needsDouble ? '\\\\' : '\\';
         } else out += c;
       }
@@ -82,7 +83,6 @@ export function printSigmaString(parts: readonly StringPart[], expand = false): 
 export function hasWildcards(parts: readonly StringPart[]): boolean {
   return parts.some((p) => typeof p !== 'string' && 'wildcard' in p);
 }
-
 
 /** The literal text when the value has no wildcards or placeholders, else null. */
 export function plainText(parts: readonly StringPart[]): string | null {

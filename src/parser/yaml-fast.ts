@@ -17,7 +17,18 @@
  */
 import { getScalarValue, type ScalarEvent } from 'js-yaml';
 import { makeDiagnostic } from '../diagnostics.js';
-import { LIMITS, resolvePlain, truncate, type LineIndex, type YamlParseResult, type YDocument, type YMap, type YNode, type YScalar, type YSeq } from './yaml.js';
+import {
+  LIMITS,
+  resolvePlain,
+  truncate,
+  type LineIndex,
+  type YamlParseResult,
+  type YDocument,
+  type YMap,
+  type YNode,
+  type YScalar,
+  type YSeq,
+} from './yaml.js';
 
 /** Thrown (and caught in parseYamlFast) to give up on the fast path. */
 const BAIL: { readonly bail: true } = { bail: true };
@@ -32,7 +43,8 @@ function bail(): never {
  * emoji) are looked at closely only when present.
  */
 const MAYBE_UNSUPPORTED = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFEFF\uFFFE\uFFFF\r\uD800-\uDFFF]/;
-const UNSUPPORTED_CHARS = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFEFF\uFFFE\uFFFF]|\r(?!\n)|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+const UNSUPPORTED_CHARS =
+  /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFEFF\uFFFE\uFFFF]|\r(?!\n)|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 
 /** Deeper than this (collections inside collections) is left to js-yaml and its maxDepth. */
 const MAX_FAST_DEPTH = 24;
@@ -78,11 +90,29 @@ const BANG = 33;
 const isWsOrEol = (c: number): boolean => c === SPACE || c === TAB || c === LF || c === CR;
 /** Past the end of the text charCodeAt gives NaN, which stands for js-yaml's trailing NUL. */
 const isWsOrEolOrEnd = (c: number): boolean => c !== c || isWsOrEol(c);
-const isFlowIndicator = (c: number): boolean => c === COMMA || c === LBRACKET || c === RBRACKET || c === LBRACE || c === RBRACE;
+const isFlowIndicator = (c: number): boolean =>
+  c === COMMA || c === LBRACKET || c === RBRACKET || c === LBRACE || c === RBRACE;
 const isHex = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
 /** js-yaml's isSimpleEscape: the one-character escapes of a double-quoted scalar. */
 const isSimpleEscape = (c: number): boolean =>
-  c === 48 || c === 97 || c === 98 || c === 116 || c === TAB || c === 110 || c === 118 || c === 102 || c === 114 || c === 101 || c === SPACE || c === DQUOTE || c === 47 || c === BACKSLASH || c === 78 || c === 95 || c === 76 || c === 80;
+  c === 48 ||
+  c === 97 ||
+  c === 98 ||
+  c === 116 ||
+  c === TAB ||
+  c === 110 ||
+  c === 118 ||
+  c === 102 ||
+  c === 114 ||
+  c === 101 ||
+  c === SPACE ||
+  c === DQUOTE ||
+  c === 47 ||
+  c === BACKSLASH ||
+  c === 78 ||
+  c === 95 ||
+  c === 76 ||
+  c === 80;
 
 /**
  * Parses `text` like parseYaml's js-yaml path, or returns null when the text uses YAML the
@@ -188,7 +218,12 @@ class FastParser {
   private isDocumentSeparator(at: number): boolean {
     const s = this.s;
     const ch = s.charCodeAt(at);
-    return (ch === DASH || ch === DOT) && s.charCodeAt(at + 1) === ch && s.charCodeAt(at + 2) === ch && isWsOrEolOrEnd(s.charCodeAt(at + 3));
+    return (
+      (ch === DASH || ch === DOT) &&
+      s.charCodeAt(at + 1) === ch &&
+      s.charCodeAt(at + 2) === ch &&
+      isWsOrEolOrEnd(s.charCodeAt(at + 3))
+    );
   }
 
   /** js-yaml's testDocumentBoundary (a BOM never gets here). */
@@ -315,7 +350,8 @@ class FastParser {
       candidate = this.readPlainScalar(flowIndent);
     }
     // A one-line scalar followed by `:` is the first key of a block mapping.
-    if (this.line === entryLine && this.colonFollows()) return this.readBlockMapping(blockIndent, this.afterKeyColon(candidate));
+    if (this.line === entryLine && this.colonFollows())
+      return this.readBlockMapping(blockIndent, this.afterKeyColon(candidate));
     return candidate;
   }
 
@@ -385,7 +421,12 @@ class FastParser {
       if (!duplicate) seen?.add(k);
       if (duplicate) {
         this.doc.diagnostics.push(
-          makeDiagnostic('P003', `Duplicate key '${truncate(k)}' in this mapping; the first one is kept.`, this.lines.loc(key.start), 'Remove or rename one of the two keys: YAML keys must be unique.'),
+          makeDiagnostic(
+            'P003',
+            `Duplicate key '${truncate(k)}' in this mapping; the first one is kept.`,
+            this.lines.loc(key.start),
+            'Remove or rename one of the two keys: YAML keys must be unique.',
+          ),
         );
       }
       const value = this.readMappingValue(mapIndent, key.start);
@@ -420,7 +461,8 @@ class FastParser {
       this.skipSeparationSpace(true);
       if (this.lineIndent < seqIndent || this.pos >= this.n) break;
       if (this.lineIndent > seqIndent) bail();
-      if (this.line === entryLine && s.charCodeAt(this.pos) === DASH && isWsOrEolOrEnd(s.charCodeAt(this.pos + 1))) bail();
+      if (this.line === entryLine && s.charCodeAt(this.pos) === DASH && isWsOrEolOrEnd(s.charCodeAt(this.pos + 1)))
+        bail();
     }
     this.depth--;
     return seq;
@@ -622,7 +664,8 @@ class FastParser {
     const start = this.pos;
     let ch = s.charCodeAt(start);
     // canStartPlainScalar in flow context.
-    if (!this.canStartPlain(ch) || ((ch === QUESTION || ch === DASH) && isFlowIndicator(s.charCodeAt(start + 1)))) bail();
+    if (!this.canStartPlain(ch) || ((ch === QUESTION || ch === DASH) && isFlowIndicator(s.charCodeAt(start + 1))))
+      bail();
     let pos = start;
     let end = start;
     while (ch === ch) {
@@ -654,7 +697,13 @@ class FastParser {
       else for (let p = start; p < close && simple; p++) simple = s.charCodeAt(p) !== BACKSLASH;
       if (simple) {
         this.pos = close + 1;
-        return this.scalar(s.slice(start, close), start - 1, close, quote === SQUOTE ? SINGLE_QUOTED : DOUBLE_QUOTED, true);
+        return this.scalar(
+          s.slice(start, close),
+          start - 1,
+          close,
+          quote === SQUOTE ? SINGLE_QUOTED : DOUBLE_QUOTED,
+          true,
+        );
       }
     }
     return this.readQuotedScalarLoop(quote, nodeIndent);
@@ -765,7 +814,8 @@ class FastParser {
       if (!detectedIndent && contentIndent === -1) {
         if (eol) maxLeadingIndent = Math.max(maxLeadingIndent, column);
         // js-yaml: "tab characters must not be used in indentation", "bad indentation".
-        else if ((first === TAB && column < parentIndent) || (column >= parentIndent && column < maxLeadingIndent)) bail();
+        else if ((first === TAB && column < parentIndent) || (column >= parentIndent && column < maxLeadingIndent))
+          bail();
       }
       if (contentIndent === -1 && !eol && column < parentIndent) {
         this.lineIndent = column;
@@ -795,7 +845,26 @@ class FastParser {
 }
 
 /** Decodes a folded, escaped or block scalar with js-yaml's own decoder (the reference). */
-function decode(text: string, valueStart: number, valueEnd: number, style: number, indent: number, chomping: number): string {
-  const event = { type: 4, valueStart, valueEnd, anchorStart: -1, anchorEnd: -1, tagStart: -1, tagEnd: -1, style, chomping, indent, fast: false } as ScalarEvent;
+function decode(
+  text: string,
+  valueStart: number,
+  valueEnd: number,
+  style: number,
+  indent: number,
+  chomping: number,
+): string {
+  const event = {
+    type: 4,
+    valueStart,
+    valueEnd,
+    anchorStart: -1,
+    anchorEnd: -1,
+    tagStart: -1,
+    tagEnd: -1,
+    style,
+    chomping,
+    indent,
+    fast: false,
+  } as ScalarEvent;
   return getScalarValue(text, event);
 }

@@ -217,7 +217,7 @@ export function parseYamlEvents(text: string, lines: LineIndex): YamlParseResult
       top.node.items.push(node);
       return;
     }
-        const frame = top as { node: YMap; pendingKey: YNode | null; seen: Set<string>; size: number };
+    const frame = top as { node: YMap; pendingKey: YNode | null; seen: Set<string>; size: number };
     if (frame.pendingKey === null) {
       frame.pendingKey = node;
       return;
@@ -228,7 +228,12 @@ export function parseYamlEvents(text: string, lines: LineIndex): YamlParseResult
       const k = key.text;
       if (frame.seen.has(k)) {
         (doc?.diagnostics ?? diagnostics).push(
-          makeDiagnostic('P003', `Duplicate key '${truncate(k)}' in this mapping; the first one is kept.`, lines.loc(key.start), 'Remove or rename one of the two keys: YAML keys must be unique.'),
+          makeDiagnostic(
+            'P003',
+            `Duplicate key '${truncate(k)}' in this mapping; the first one is kept.`,
+            lines.loc(key.start),
+            'Remove or rename one of the two keys: YAML keys must be unique.',
+          ),
         );
         return;
       }
@@ -278,12 +283,42 @@ export function parseYamlEvents(text: string, lines: LineIndex): YamlParseResult
         const name = text.slice(ev.anchorStart, ev.anchorEnd);
         const target = anchors.get(name);
         if (!target) {
-          (doc?.diagnostics ?? diagnostics).push(makeDiagnostic('P002', `Unknown YAML alias '*${truncate(name)}'.`, lines.loc(Math.max(0, ev.anchorStart - 1)), 'Define the anchor (&name) before using the alias.'));
-          attach({ kind: 'scalar', value: null, text: '', quoted: false, start: ev.anchorStart, end: ev.anchorEnd, style: 1 });
+          (doc?.diagnostics ?? diagnostics).push(
+            makeDiagnostic(
+              'P002',
+              `Unknown YAML alias '*${truncate(name)}'.`,
+              lines.loc(Math.max(0, ev.anchorStart - 1)),
+              'Define the anchor (&name) before using the alias.',
+            ),
+          );
+          attach({
+            kind: 'scalar',
+            value: null,
+            text: '',
+            quoted: false,
+            start: ev.anchorStart,
+            end: ev.anchorEnd,
+            style: 1,
+          });
         } else if (stack.some((f) => f.node === target)) {
           // An alias inside its own anchor describes an infinite tree.
-          (doc?.diagnostics ?? diagnostics).push(makeDiagnostic('P004', `The YAML alias '*${truncate(name)}' refers to a node that contains it (an infinite structure).`, lines.loc(Math.max(0, ev.anchorStart - 1)), 'Remove the YAML aliases (*name): Sigma rules do not need them.'));
-          attach({ kind: 'scalar', value: null, text: '', quoted: false, start: ev.anchorStart, end: ev.anchorEnd, style: 1 });
+          (doc?.diagnostics ?? diagnostics).push(
+            makeDiagnostic(
+              'P004',
+              `The YAML alias '*${truncate(name)}' refers to a node that contains it (an infinite structure).`,
+              lines.loc(Math.max(0, ev.anchorStart - 1)),
+              'Remove the YAML aliases (*name): Sigma rules do not need them.',
+            ),
+          );
+          attach({
+            kind: 'scalar',
+            value: null,
+            text: '',
+            quoted: false,
+            start: ev.anchorStart,
+            end: ev.anchorEnd,
+            style: 1,
+          });
           count(1);
         } else {
           attach(target);
@@ -330,15 +365,27 @@ function yamlErrorToDiagnostic(e: unknown, text: string, lines: LineIndex): Diag
   const reason = err.reason ?? err.message ?? String(e);
   let at: Loc = { line: 1, column: 1, offset: 0 };
   if (err.mark && typeof err.mark.position === 'number') at = lines.loc(Math.min(err.mark.position, text.length));
-  else if (err.mark && typeof err.mark.line === 'number') at = { line: err.mark.line + 1, column: (err.mark.column ?? 0) + 1, offset: 0 };
+  else if (err.mark && typeof err.mark.line === 'number')
+    at = { line: err.mark.line + 1, column: (err.mark.column ?? 0) + 1, offset: 0 };
   if (/maxDepth|nesting/i.test(reason)) {
-    return makeDiagnostic('P004', `YAML nesting is deeper than ${LIMITS.maxDepth} levels.`, at, 'A Sigma rule needs a few levels; flatten the structure.');
+    return makeDiagnostic(
+      'P004',
+      `YAML nesting is deeper than ${LIMITS.maxDepth} levels.`,
+      at,
+      'A Sigma rule needs a few levels; flatten the structure.',
+    );
   }
   // js-yaml reports an unclosed quote where the scalar runs into the next lines ("deficient
   // indentation"); point at the opening quote instead, which is what the author must fix.
   if (/indentation|end of the stream/i.test(reason)) {
     const open = findUnterminatedQuote(text, lines, at.line);
-    if (open) return makeDiagnostic('P002', `YAML syntax error: the ${open.quote === "'" ? 'single' : 'double'}-quoted string starting here is never closed.`, open.loc, `Close the string with ${open.quote}${open.quote === "'" ? " (write '' for a quote inside it)" : ' (write \\" for a quote inside it)'}.`);
+    if (open)
+      return makeDiagnostic(
+        'P002',
+        `YAML syntax error: the ${open.quote === "'" ? 'single' : 'double'}-quoted string starting here is never closed.`,
+        open.loc,
+        `Close the string with ${open.quote}${open.quote === "'" ? " (write '' for a quote inside it)" : ' (write \\" for a quote inside it)'}.`,
+      );
   }
   return makeDiagnostic('P002', `YAML syntax error: ${reason}.`, at, yamlHint(reason));
 }
@@ -346,7 +393,11 @@ function yamlErrorToDiagnostic(e: unknown, text: string, lines: LineIndex): Diag
 const QUOTED_VALUE_START = /^(\s*(?:-\s+)?(?:[^'"#\s][^'"#]*?:\s+)?)(['"])/;
 
 /** Looks back from an error line for a line whose quoted value opens and does not close on it. */
-function findUnterminatedQuote(text: string, lines: LineIndex, errorLine: number): { quote: string; loc: Loc } | undefined {
+function findUnterminatedQuote(
+  text: string,
+  lines: LineIndex,
+  errorLine: number,
+): { quote: string; loc: Loc } | undefined {
   const all = text.split('\n', errorLine);
   for (let l = Math.min(errorLine, all.length) - 1; l >= Math.max(0, errorLine - 20); l--) {
     const line = all[l]!;
@@ -363,9 +414,11 @@ function findUnterminatedQuote(text: string, lines: LineIndex, errorLine: number
 }
 
 function yamlHint(reason: string): string {
-  if (/indent/i.test(reason)) return 'Check the indentation: nested keys must be indented consistently with spaces (no tabs).';
+  if (/indent/i.test(reason))
+    return 'Check the indentation: nested keys must be indented consistently with spaces (no tabs).';
   if (/tab/i.test(reason)) return 'YAML does not allow tabs for indentation; use spaces.';
-  if (/quote|escape/i.test(reason)) return "Check the quoting: in single quotes write '' for a quote; in double quotes escape \\ and \".";
+  if (/quote|escape/i.test(reason))
+    return "Check the quoting: in single quotes write '' for a quote; in double quotes escape \\ and \".";
   return 'Fix the YAML syntax at this position (a YAML linter or editor highlights it).';
 }
 
@@ -388,7 +441,13 @@ export function toPlain(node: YNode, budget: { left: number }): unknown {
       const out: Record<string, unknown> = {};
       for (const { key, value } of node.entries) {
         const k = key.kind === 'scalar' ? key.text : '[complex key]';
-        if (k === '__proto__') Object.defineProperty(out, k, { value: toPlain(value, budget), enumerable: true, writable: true, configurable: true });
+        if (k === '__proto__')
+          Object.defineProperty(out, k, {
+            value: toPlain(value, budget),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
         else out[k] = toPlain(value, budget);
       }
       return out;
@@ -401,5 +460,3 @@ export class BudgetExceeded extends Error {
     super('node budget exceeded');
   }
 }
-
-

@@ -4,7 +4,16 @@
  * conditions and added conditions become visible in the rule. Transformations that have no
  * Sigma form (hash / domain splits) are reported as notes and left out.
  */
-import type { Condition, DetectionNode, FieldMatch, Modifier, SearchIdentifier, SigmaRule, StringPart, Value } from '../ast/types.js';
+import type {
+  Condition,
+  DetectionNode,
+  FieldMatch,
+  Modifier,
+  SearchIdentifier,
+  SigmaRule,
+  StringPart,
+  Value,
+} from '../ast/types.js';
 import { printCondition } from '../parser/condition-print.js';
 import { conversionError, conversionWarning } from '../backends/diagnostics.js';
 import type { ConversionError, ConversionWarning } from '../backends/types.js';
@@ -29,7 +38,11 @@ function conditionMapToNode(map: ConditionMap): DetectionNode {
       field: field!,
       modifiers: mods as Modifier[],
       values: values.map((v): Value =>
-        typeof v === 'number' ? { type: 'number', value: v, raw: String(v) } : typeof v === 'boolean' ? { type: 'boolean', value: v } : { type: 'string', parts: v ? [v] : [], raw: v },
+        typeof v === 'number'
+          ? { type: 'number', value: v, raw: String(v) }
+          : typeof v === 'boolean'
+            ? { type: 'boolean', value: v }
+            : { type: 'string', parts: v ? [v] : [], raw: v },
       ),
       list: Array.isArray(raw),
     };
@@ -44,7 +57,19 @@ function mapMatches(node: DetectionNode, f: (m: FieldMatch) => DetectionNode | n
 }
 
 function rewriteStrings(m: FieldMatch, f: (parts: StringPart[]) => StringPart[][]): FieldMatch {
-  const values = m.values.flatMap((v): Value[] => (v.type === 'string' ? f(v.parts).map((parts) => ({ ...v, parts, raw: parts.map((x) => (typeof x === 'string' ? x : 'wildcard' in x ? (x.wildcard === 'multi' ? '*' : '?') : `%${x.placeholder}%`)).join('') })) : [v]));
+  const values = m.values.flatMap((v): Value[] =>
+    v.type === 'string'
+      ? f(v.parts).map((parts) => ({
+          ...v,
+          parts,
+          raw: parts
+            .map((x) =>
+              typeof x === 'string' ? x : 'wildcard' in x ? (x.wildcard === 'multi' ? '*' : '?') : `%${x.placeholder}%`,
+            )
+            .join(''),
+        }))
+      : [v],
+  );
   return { ...m, values, list: m.list || values.length > 1 };
 }
 
@@ -85,12 +110,16 @@ export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly Pipelin
             const target = m.field === null || !Object.hasOwn(t.map, m.field) ? undefined : t.map[m.field];
             if (target === undefined) return m;
             const list = Array.isArray(target) ? target : [target];
-            return list.length === 1 ? { ...m, field: list[0]! } : { type: 'anyOf', items: list.map((f) => ({ ...m, field: f })) };
+            return list.length === 1
+              ? { ...m, field: list[0]! }
+              : { type: 'anyOf', items: list.map((f) => ({ ...m, field: f })) };
           });
           break;
         case 'field_template': {
           const except = new Set(t.except ?? []);
-          eachMatch((m) => (m.field === null || except.has(m.field) ? m : { ...m, field: t.template.replace('{field}', m.field) }));
+          eachMatch((m) =>
+            m.field === null || except.has(m.field) ? m : { ...m, field: t.template.replace('{field}', m.field) },
+          );
           break;
         }
         case 'add_condition':
@@ -104,7 +133,11 @@ export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly Pipelin
               parts.map((p, i) => {
                 if (typeof p !== 'string') return p;
                 const prev = parts[i - 1];
-                const atStart = i === 0 || (typeof prev !== 'string' && prev !== undefined && 'wildcard' in prev && prev.wildcard === 'multi') || m.modifiers.includes('contains') || m.modifiers.includes('endswith');
+                const atStart =
+                  i === 0 ||
+                  (typeof prev !== 'string' && prev !== undefined && 'wildcard' in prev && prev.wildcard === 'multi') ||
+                  m.modifiers.includes('contains') ||
+                  m.modifiers.includes('endswith');
                 if (!atStart) return p;
                 const r = t.replacements.find((x) => p.toLowerCase().startsWith(x.prefix.toLowerCase()));
                 return r ? r.with + p.slice(r.prefix.length) : p;
@@ -120,12 +153,17 @@ export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly Pipelin
             const r = rewriteStrings(m, (parts) => {
               let alts: StringPart[][] = [[]];
               for (const p of parts) {
-                const values = typeof p !== 'string' && 'placeholder' in p && Object.hasOwn(vars, p.placeholder) ? vars[p.placeholder] : undefined;
+                const values =
+                  typeof p !== 'string' && 'placeholder' in p && Object.hasOwn(vars, p.placeholder)
+                    ? vars[p.placeholder]
+                    : undefined;
                 alts = values ? alts.flatMap((a) => values.map((v) => [...a, v])) : alts.map((a) => [...a, p]);
               }
               return alts;
             });
-            const stillPlaceholders = r.values.some((v) => v.type === 'string' && v.parts.some((p) => typeof p !== 'string' && 'placeholder' in p));
+            const stillPlaceholders = r.values.some(
+              (v) => v.type === 'string' && v.parts.some((p) => typeof p !== 'string' && 'placeholder' in p),
+            );
             return stillPlaceholders ? r : { ...r, modifiers: r.modifiers.filter((x) => x !== 'expand') };
           });
           break;
@@ -146,7 +184,13 @@ export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly Pipelin
         }
         case 'split_hashes':
         case 'split_domain_user':
-          if (usedFields().has(t.field)) notes.push(conversionWarning('C101', `${spec.name}: ${t.type} of ${t.field} has no Sigma form; the field is kept as written`));
+          if (usedFields().has(t.field))
+            notes.push(
+              conversionWarning(
+                'C101',
+                `${spec.name}: ${t.type} of ${t.field} has no Sigma form; the field is kept as written`,
+              ),
+            );
           break;
         case 'set_state':
           break;
@@ -165,7 +209,10 @@ export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly Pipelin
     });
     conditions = conditions.map((c): Condition => ({ type: 'and', items: [...refs, c] }));
   }
-  const out: SigmaRule = { ...rule, detection: { ...rule.detection, identifiers, conditions, conditionText: conditions.map(printCondition) } };
+  const out: SigmaRule = {
+    ...rule,
+    detection: { ...rule.detection, identifiers, conditions, conditionText: conditions.map(printCondition) },
+  };
   const res: AstPipelineResult = { rule: out, errors, notes };
   if (table !== undefined) res.table = table;
   return res;

@@ -25,10 +25,12 @@ export function fieldTable(spec: PipelineSpec): FieldTableEntry[] {
   for (const t of spec.transformations) {
     const scope: Pick<FieldTableEntry, 'tables' | 'logsources'> = {};
     if (t.when?.table !== undefined) scope.tables = Array.isArray(t.when.table) ? t.when.table : [t.when.table];
-    if (t.when?.logsource !== undefined) scope.logsources = Array.isArray(t.when.logsource) ? t.when.logsource : [t.when.logsource];
+    if (t.when?.logsource !== undefined)
+      scope.logsources = Array.isArray(t.when.logsource) ? t.when.logsource : [t.when.logsource];
     switch (t.type) {
       case 'field_map':
-        for (const [sigma, target] of Object.entries(t.map)) out.push({ sigma, target: Array.isArray(target) ? target : [target], ...scope, via: 'field_map' });
+        for (const [sigma, target] of Object.entries(t.map))
+          out.push({ sigma, target: Array.isArray(target) ? target : [target], ...scope, via: 'field_map' });
         break;
       case 'split_hashes':
         out.push({ sigma: t.field, target: Object.values(t.columns), ...scope, via: 'split_hashes' });
@@ -92,7 +94,8 @@ function fromTemplate(name: string): string | undefined {
     for (const t of spec.transformations) {
       if (t.type !== 'field_template') continue;
       const [pre, post] = t.template.split('{field}') as [string, string];
-      if (name.length > pre.length + post.length && name.startsWith(pre) && name.endsWith(post)) return name.slice(pre.length, name.length - post.length);
+      if (name.length > pre.length + post.length && name.startsWith(pre) && name.endsWith(post))
+        return name.slice(pre.length, name.length - post.length);
     }
   }
   return undefined;

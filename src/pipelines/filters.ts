@@ -32,7 +32,9 @@ export interface FilteredRule {
 /** True when the filter names the rule (by id, case-insensitively, or by name). */
 export function filterNamesRule(filter: FilterRule, rule: SigmaRule): boolean {
   const id = rule.id?.toLowerCase();
-  return filter.filter.rules.some((ref) => (id !== undefined && ref.toLowerCase() === id) || (rule.name !== undefined && ref === rule.name));
+  return filter.filter.rules.some(
+    (ref) => (id !== undefined && ref.toLowerCase() === id) || (rule.name !== undefined && ref === rule.name),
+  );
 }
 
 /** Why a filter's logsource does not cover the rule's, or undefined when it does. */
@@ -77,10 +79,17 @@ function foldFilter(rule: SigmaRule, filter: FilterRule, ordinal: number): Sigma
   let prefix = `_filter${ordinal}_`;
   while ([...taken].some((t) => t.startsWith(prefix))) prefix = `_${prefix}`;
   const rename = new Map(filter.filter.detection.identifiers.map((i) => [i.name, prefix + i.name]));
-  const identifiers: SearchIdentifier[] = filter.filter.detection.identifiers.map((i) => ({ ...i, name: rename.get(i.name)! }));
+  const identifiers: SearchIdentifier[] = filter.filter.detection.identifiers.map((i) => ({
+    ...i,
+    name: rename.get(i.name)!,
+  }));
   const filterConditions = filter.filter.detection.conditions.map((c) => renameCondition(c, rename));
-  const excluded: Condition = filterConditions.length === 1 ? filterConditions[0]! : { type: 'or', items: filterConditions };
-  const conditions = rule.detection.conditions.map((c): Condition => ({ type: 'and', items: [...(c.type === 'and' ? c.items : [c]), { type: 'not', item: excluded }] }));
+  const excluded: Condition =
+    filterConditions.length === 1 ? filterConditions[0]! : { type: 'or', items: filterConditions };
+  const conditions = rule.detection.conditions.map((c): Condition => ({
+    type: 'and',
+    items: [...(c.type === 'and' ? c.items : [c]), { type: 'not', item: excluded }],
+  }));
   return {
     ...rule,
     detection: {

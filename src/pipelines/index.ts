@@ -4,7 +4,16 @@
  * what a pipeline cannot express becomes a per-rule `ConversionError`.
  */
 import type { SigmaRule } from '../ast/types.js';
-import { LoweringError, and, lowerDetection, not, or, predicateFields, type PatternPart, type Predicate } from '../ast/semantics.js';
+import {
+  LoweringError,
+  and,
+  lowerDetection,
+  not,
+  or,
+  predicateFields,
+  type PatternPart,
+  type Predicate,
+} from '../ast/semantics.js';
 import { conversionError, conversionWarning } from '../backends/diagnostics.js';
 import type { ConversionError } from '../backends/types.js';
 import type { ConditionMap, PipelineSpec, ProcessedRule, Scalar, Transformation } from './types.js';
@@ -56,7 +65,8 @@ export function conditionMapToPredicate(map: ConditionMap): Predicate {
   const items: Predicate[] = [];
   for (const [key, raw] of Object.entries(map)) {
     const [field, ...mods] = key.split('|');
-    for (const m of mods) if (!CONDITION_MODIFIERS.has(m)) throw new Error(`pipeline condition '${key}': modifier '${m}' is not allowed`);
+    for (const m of mods)
+      if (!CONDITION_MODIFIERS.has(m)) throw new Error(`pipeline condition '${key}': modifier '${m}' is not allowed`);
     const values: Scalar[] = Array.isArray(raw) ? raw : [raw];
     const cased = true;
     const alts = values.map((v): Predicate => {
@@ -145,9 +155,11 @@ function replacePrefixes(pattern: PatternPart[], reps: { prefix: string; with: s
   return pattern.map((part, i) => {
     if (typeof part !== 'string') return part;
     const prev = i === 0 ? undefined : pattern[i - 1];
-    const atStart = i === 0 || (prev !== undefined && typeof prev !== 'string' && 'wildcard' in prev && prev.wildcard === 'multi');
+    const atStart =
+      i === 0 || (prev !== undefined && typeof prev !== 'string' && 'wildcard' in prev && prev.wildcard === 'multi');
     if (!atStart) return part;
-    for (const r of reps) if (part.toLowerCase().startsWith(r.prefix.toLowerCase())) return r.with + part.slice(r.prefix.length);
+    for (const r of reps)
+      if (part.toLowerCase().startsWith(r.prefix.toLowerCase())) return r.with + part.slice(r.prefix.length);
     return part;
   });
 }
@@ -155,8 +167,11 @@ function replacePrefixes(pattern: PatternPart[], reps: { prefix: string; with: s
 const HASH_RE = /^([A-Za-z0-9]+)=([0-9A-Fa-f]+)$/;
 const HASH_LENGTHS: Record<string, number> = { MD5: 32, SHA1: 40, SHA256: 64, IMPHASH: 32 };
 
-function textShape(pattern: PatternPart[]): { op: 'eq' | 'contains' | 'startswith' | 'endswith'; text: string } | undefined {
-  const multi = (x: PatternPart | undefined): boolean => x !== undefined && typeof x !== 'string' && 'wildcard' in x && x.wildcard === 'multi';
+function textShape(
+  pattern: PatternPart[],
+): { op: 'eq' | 'contains' | 'startswith' | 'endswith'; text: string } | undefined {
+  const multi = (x: PatternPart | undefined): boolean =>
+    x !== undefined && typeof x !== 'string' && 'wildcard' in x && x.wildcard === 'multi';
   const n = pattern.length;
   const lead = multi(pattern[0]);
   const trail = n > 1 && multi(pattern[n - 1]);
@@ -165,7 +180,12 @@ function textShape(pattern: PatternPart[]): { op: 'eq' | 'contains' | 'startswit
   return { op: lead && trail ? 'contains' : lead ? 'endswith' : trail ? 'startswith' : 'eq', text: inner[0] };
 }
 
-function lit(field: string, text: string, op: 'eq' | 'contains' | 'startswith' | 'endswith', cased: boolean): Predicate {
+function lit(
+  field: string,
+  text: string,
+  op: 'eq' | 'contains' | 'startswith' | 'endswith',
+  cased: boolean,
+): Predicate {
   const pattern: PatternPart[] = [];
   if (op === 'contains' || op === 'endswith') pattern.push({ wildcard: 'multi' });
   if (text) pattern.push(text);
@@ -176,7 +196,12 @@ function lit(field: string, text: string, op: 'eq' | 'contains' | 'startswith' |
 function splitHashesLeaf(p: Predicate, field: string, columns: Record<string, string>): Predicate {
   if (!('field' in p) || p.field !== field) return p;
   const fail = (why: string): never => {
-    throw new StepError(conversionError('C007', `${field}: ${why}`, { field, hint: `the target stores hashes in separate columns (${Object.keys(columns).join(', ')})` }));
+    throw new StepError(
+      conversionError('C007', `${field}: ${why}`, {
+        field,
+        hint: `the target stores hashes in separate columns (${Object.keys(columns).join(', ')})`,
+      }),
+    );
   };
   if (p.kind !== 'string') return fail(`a ${p.kind} condition cannot be split into hash columns`);
   const shape = textShape(p.pattern);
@@ -190,7 +215,8 @@ function splitHashesLeaf(p: Predicate, field: string, columns: Record<string, st
   // Sysmon writes `ALGO=hex` entries separated by commas: "contains ALGO=hex" means the
   // ALGO hash starts with hex (equals it when hex has the full length). Other positions
   // depend on Sysmon's hash order, which the split columns cannot express.
-  if (shape.op !== 'contains') return fail(`'${shape.op}' on ${field} depends on the order of hashes; only contains is expressible`);
+  if (shape.op !== 'contains')
+    return fail(`'${shape.op}' on ${field} depends on the order of hashes; only contains is expressible`);
   const full = HASH_LENGTHS[algo] === hex.length;
   return lit(column, hex, full ? 'eq' : 'startswith', false);
 }
@@ -198,9 +224,18 @@ function splitHashesLeaf(p: Predicate, field: string, columns: Record<string, st
 function splitDomainLeaf(p: Predicate, field: string, domainCol: string, userCol: string): Predicate {
   if (!('field' in p) || p.field !== field) return p;
   const fail = (why: string): never => {
-    throw new StepError(conversionError('C007', `${field}: ${why}`, { field, hint: `the target stores DOMAIN\\user as ${domainCol} and ${userCol}` }));
+    throw new StepError(
+      conversionError('C007', `${field}: ${why}`, {
+        field,
+        hint: `the target stores DOMAIN\\user as ${domainCol} and ${userCol}`,
+      }),
+    );
   };
-  if (p.kind === 'exists') return and([{ ...p, field: domainCol }, { ...p, field: userCol }]);
+  if (p.kind === 'exists')
+    return and([
+      { ...p, field: domainCol },
+      { ...p, field: userCol },
+    ]);
   if (p.kind !== 'string') return fail(`a ${p.kind} condition cannot be split into ${domainCol} and ${userCol}`);
   const shape = textShape(p.pattern);
   if (!shape) return fail('a value with inner wildcards cannot be split into domain and account');
@@ -233,7 +268,12 @@ function splitDomainLeaf(p: Predicate, field: string, domainCol: string, userCol
 function valueMapLeaf(p: Predicate, field: string, column: string, values: Record<string, Scalar[]>): Predicate {
   if (!('field' in p) || p.field !== field) return p;
   const fail = (why: string): never => {
-    throw new StepError(conversionError('C007', `${field}: ${why}`, { field, hint: `the target expresses ${field} through ${column}; known values: ${Object.keys(values).join(', ')}` }));
+    throw new StepError(
+      conversionError('C007', `${field}: ${why}`, {
+        field,
+        hint: `the target expresses ${field} through ${column}; known values: ${Object.keys(values).join(', ')}`,
+      }),
+    );
   };
   let text: string | undefined;
   if (p.kind === 'string') {
@@ -298,7 +338,10 @@ function placeholdersIn(p: Predicate, out: Set<string> = new Set()): Set<string>
 // The engine
 
 /** Resolves pipeline names to specs; unknown names are returned separately. */
-export function resolvePipelines(names: readonly (string | PipelineSpec)[]): { specs: PipelineSpec[]; unknown: string[] } {
+export function resolvePipelines(names: readonly (string | PipelineSpec)[]): {
+  specs: PipelineSpec[];
+  unknown: string[];
+} {
   const specs: PipelineSpec[] = [];
   const unknown: string[] = [];
   for (const n of names) {
@@ -370,7 +413,13 @@ export function processRule(rule: SigmaRule, pipelines: readonly PipelineSpec[])
   }
   const unresolved = [...placeholdersIn(result.predicate)];
   for (const name of unresolved) {
-    result.errors.push(conversionError('C005', `placeholder %${name}% has no value in the pipelines (${result.pipelines.join(', ') || 'none'})`, { ...at, hint: `define it under 'vars:' in a pipeline, e.g. vars: { ${name}: [value1, value2] }` }));
+    result.errors.push(
+      conversionError(
+        'C005',
+        `placeholder %${name}% has no value in the pipelines (${result.pipelines.join(', ') || 'none'})`,
+        { ...at, hint: `define it under 'vars:' in a pipeline, e.g. vars: { ${name}: [value1, value2] }` },
+      ),
+    );
   }
   return result;
 }
@@ -385,7 +434,8 @@ function applyTransformation(t: Transformation, p: Tri, result: ProcessedRule, s
       const mapped = new Set(Object.values(result.fieldMap).flat());
       return mapTri(p, (leaf) => {
         const map: Record<string, string> = {};
-        for (const f of predicateFields(leaf)) if (!except.has(f) && !mapped.has(f)) map[f] = t.template.replace('{field}', f);
+        for (const f of predicateFields(leaf))
+          if (!except.has(f) && !mapped.has(f)) map[f] = t.template.replace('{field}', f);
         return renameLeaf(leaf, map, result.fieldMap);
       });
     }
@@ -394,7 +444,11 @@ function applyTransformation(t: Transformation, p: Tri, result: ProcessedRule, s
       return p;
     case 'replace_prefix': {
       const fields = new Set(t.fields);
-      return mapTri(p, (leaf) => (leaf.kind === 'string' && leaf.field !== null && fields.has(leaf.field) ? { ...leaf, pattern: replacePrefixes(leaf.pattern, t.replacements) } : leaf));
+      return mapTri(p, (leaf) =>
+        leaf.kind === 'string' && leaf.field !== null && fields.has(leaf.field)
+          ? { ...leaf, pattern: replacePrefixes(leaf.pattern, t.replacements) }
+          : leaf,
+      );
     }
     case 'split_hashes':
       return mapTri(p, (leaf) => splitHashesLeaf(leaf, t.field, t.columns));
@@ -417,7 +471,10 @@ function applyTransformation(t: Transformation, p: Tri, result: ProcessedRule, s
         }
         return leaf;
       });
-      if (dropped.size) result.warnings.push(conversionWarning('C101', `${spec.name}: conditions on ${[...dropped].join(', ')} are ignored`));
+      if (dropped.size)
+        result.warnings.push(
+          conversionWarning('C101', `${spec.name}: conditions on ${[...dropped].join(', ')} are ignored`),
+        );
       return r;
     }
     case 'fail': {

@@ -17,12 +17,21 @@ export function validatePipelineSpec(data: unknown): string[] {
     // Condition maps must also lower (modifier names are checked by the schema pattern).
     const spec = data as PipelineSpec;
     const problems: string[] = [];
-    for (const r of spec.routes ?? []) if (r.conditions) try { conditionMapToPredicate(r.conditions); } catch (e) { problems.push((e as Error).message); }
+    for (const r of spec.routes ?? [])
+      if (r.conditions)
+        try {
+          conditionMapToPredicate(r.conditions);
+        } catch (e) {
+          problems.push((e as Error).message);
+        }
     return problems;
   }
   return (validator.errors ?? [])
     .filter((e) => e.keyword !== 'if')
-    .map((e) => `${e.instancePath || '/'}: ${e.message ?? 'invalid'}${e.keyword === 'additionalProperties' ? ` ('${String((e.params as { additionalProperty?: string }).additionalProperty)}')` : ''}`);
+    .map(
+      (e) =>
+        `${e.instancePath || '/'}: ${e.message ?? 'invalid'}${e.keyword === 'additionalProperties' ? ` ('${String((e.params as { additionalProperty?: string }).additionalProperty)}')` : ''}`,
+    );
 }
 
 /** Parses and validates a pipeline file's text. */
@@ -38,14 +47,23 @@ export function loadPipelineSpec(text: string, file?: string): { spec?: Pipeline
     const doc = YAML.parseDocument(text, { uniqueKeys: true });
     if (doc.errors.length) {
       const e = doc.errors[0]!;
-      return { diagnostics: [diag(`pipeline YAML: ${e.message.split('\n')[0]}`, e.linePos?.[0]?.line ?? 1, e.linePos?.[0]?.col ?? 1)] };
+      return {
+        diagnostics: [
+          diag(`pipeline YAML: ${e.message.split('\n')[0]}`, e.linePos?.[0]?.line ?? 1, e.linePos?.[0]?.col ?? 1),
+        ],
+      };
     }
     data = doc.toJS();
   } catch (e) {
     return { diagnostics: [diag(`pipeline YAML: ${(e as Error).message}`)] };
   }
   const problems = validatePipelineSpec(data);
-  if (problems.length) return { diagnostics: problems.map((p) => diag(`invalid pipeline: ${p}`, 1, 1, 'see docs/pipelines/README.md for the pipeline file format')) };
+  if (problems.length)
+    return {
+      diagnostics: problems.map((p) =>
+        diag(`invalid pipeline: ${p}`, 1, 1, 'see docs/pipelines/README.md for the pipeline file format'),
+      ),
+    };
   const spec = data as PipelineSpec;
   spec.description ??= '';
   return { spec, diagnostics: [] };

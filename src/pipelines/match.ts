@@ -2,8 +2,8 @@
 import type { LogSource } from '../ast/types.js';
 import type { LogsourceMatch, When } from './types.js';
 
-
-const eqi = (a: string | undefined, b: string | undefined): boolean => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+const eqi = (a: string | undefined, b: string | undefined): boolean =>
+  (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
 
 export function logsourceMatches(m: LogsourceMatch, ls: LogSource): boolean {
   if (m.category !== undefined && !eqi(m.category, ls.category)) return false;
@@ -24,4 +24,3 @@ export function whenHolds(when: When | undefined, ls: LogSource, table: string |
   }
   return true;
 }
-

@@ -5,8 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { sigil } from '../helpers/cli.js';
 
-const RULE = path.join(REPO_ROOT, 'rules/windows/process_creation/proc_creation_win_wmic_event_subscription_creation.yml');
-
+const RULE = path.join(
+  REPO_ROOT,
+  'rules/windows/process_creation/proc_creation_win_wmic_event_subscription_creation.yml',
+);
 
 describe('sigil convert: usage errors exit 2 with a message', () => {
   it.each([
@@ -33,10 +35,23 @@ describe('sigil convert: inputs and outputs', () => {
   it('-o DIR/ writes one file per rule, named after the rule file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigil-out-')) + '/';
     try {
-      const r = sigil(['convert', path.join(REPO_ROOT, 'rules/windows/process_creation'), '-t', 'kql', '-p', 'sentinel', '--format', 'sentinel-rule', '-o', dir]);
+      const r = sigil([
+        'convert',
+        path.join(REPO_ROOT, 'rules/windows/process_creation'),
+        '-t',
+        'kql',
+        '-p',
+        'sentinel',
+        '--format',
+        'sentinel-rule',
+        '-o',
+        dir,
+      ]);
       expect(r.status).toBe(0);
       const files = fs.readdirSync(dir).sort();
-      const rules = fs.readdirSync(path.join(REPO_ROOT, 'rules/windows/process_creation')).filter((f) => f.endsWith('.yml') && !f.endsWith('.tests.yml'));
+      const rules = fs
+        .readdirSync(path.join(REPO_ROOT, 'rules/windows/process_creation'))
+        .filter((f) => f.endsWith('.yml') && !f.endsWith('.tests.yml'));
       expect(files).toEqual(rules.map((f) => f.replace(/\.yml$/, '.yaml')).sort());
       expect(files.some((f) => f.includes('.tmp'))).toBe(false);
     } finally {

@@ -26,10 +26,24 @@ describe('library API: parse, convert, lint, evaluate', () => {
     const kql = convert(rule, { target: 'kql', pipelines: ['defender-xdr'] });
     expect(kql.ok && kql.queries[0]).toContain('ProcessCommandLine contains "CommandLineEventConsumer"');
 
-    expect(evaluate(rule, { Image: 'C:\\Windows\\System32\\wbem\\WMIC.exe', CommandLine: 'wmic PATH CommandLineEventConsumer CREATE Name="x"' })).toBe(true);
-    expect(evaluate(rule, { Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'CommandLineEventConsumer' })).toBe(false);
+    expect(
+      evaluate(rule, {
+        Image: 'C:\\Windows\\System32\\wbem\\WMIC.exe',
+        CommandLine: 'wmic PATH CommandLineEventConsumer CREATE Name="x"',
+      }),
+    ).toBe(true);
+    expect(evaluate(rule, { Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'CommandLineEventConsumer' })).toBe(
+      false,
+    );
     // EVTX rendered as JSON is accepted as is.
-    expect(evaluate(rule, { Event: { System: { EventID: 1, Channel: 'Microsoft-Windows-Sysmon/Operational' }, EventData: { Image: 'C:\\x\\wmic.exe', CommandLine: 'commandlineeventconsumer' } } })).toBe(true);
+    expect(
+      evaluate(rule, {
+        Event: {
+          System: { EventID: 1, Channel: 'Microsoft-Windows-Sysmon/Operational' },
+          EventData: { Image: 'C:\\x\\wmic.exe', CommandLine: 'commandlineeventconsumer' },
+        },
+      }),
+    ).toBe(true);
 
     const report = lint([parsed]);
     expect(report.documents[0]!.noise?.score).toBeTypeOf('number');

@@ -7,7 +7,12 @@ const BIN = path.join(REPO_ROOT, 'bin/sigil.js');
 
 function run(args: string[], env: Record<string, string> = {}): { stdout: string; stderr: string } {
   try {
-    const stdout = execFileSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env, NO_COLOR: '1' }, maxBuffer: 1 << 30, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout = execFileSync(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env, NO_COLOR: '1' },
+      maxBuffer: 1 << 30,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return { stdout, stderr: '' };
   } catch (e) {
     const err = e as { stdout: string; stderr: string; status: number };

@@ -10,7 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS, REPO_ROOT } from '../helpers/paths.js';
 import { BIN, sigil } from '../helpers/cli.js';
 
-const RULE = path.join(REPO_ROOT, 'rules/windows/process_creation/proc_creation_win_wmic_event_subscription_creation.yml');
+const RULE = path.join(
+  REPO_ROOT,
+  'rules/windows/process_creation/proc_creation_win_wmic_event_subscription_creation.yml',
+);
 
 let dir: string;
 let hook: string;
@@ -40,10 +43,29 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
  */
 function loaded(args: string[], env: Record<string, string> = { SIGIL_NO_WORKERS: '1' }): string {
   const log = path.join(dir, `load-${Math.random().toString(36).slice(2)}.log`);
-  const r = spawnSync(process.execPath, ['--import', hook, BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', SIGIL_LOAD_LOG: log, ...env } });
+  const r = spawnSync(process.execPath, ['--import', hook, BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', SIGIL_LOAD_LOG: log, ...env },
+  });
   expect(r.status, r.stderr).not.toBe(null);
-  const files = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map((u) => new URL(u).pathname);
-  return files.map((f) => f + '\n' + (f.endsWith('.mjs') ? fs.readFileSync(f, 'utf8').match(/^\/\/ .*$/gm)?.join('\n') ?? '' : '')).join('\n');
+  const files = fs
+    .readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((u) => new URL(u).pathname);
+  return files
+    .map(
+      (f) =>
+        f +
+        '\n' +
+        (f.endsWith('.mjs')
+          ? (fs
+              .readFileSync(f, 'utf8')
+              .match(/^\/\/ .*$/gm)
+              ?.join('\n') ?? '')
+          : ''),
+    )
+    .join('\n');
 }
 
 const HEAVY = {
@@ -65,7 +87,8 @@ describe('commands load only what they need', () => {
   it('parse loads the parser but not the linter, its data, the backends or the regex engine', () => {
     const what = loaded(['parse', RULE]);
     expect(HEAVY.parser.test(what)).toBe(true);
-    for (const name of ['attackData', 'noiseIndex', 'lint', 'backends', 'regexEngine'] as const) expect(HEAVY[name].test(what), name).toBe(false);
+    for (const name of ['attackData', 'noiseIndex', 'lint', 'backends', 'regexEngine'] as const)
+      expect(HEAVY[name].test(what), name).toBe(false);
   });
 
   it('convert loads the backends but not the linter or its data', () => {
@@ -81,7 +104,6 @@ describe('commands load only what they need', () => {
   });
 });
 
-
 describe('the parse pool finds its worker script', () => {
   it('a run over enough files starts a worker from the same build (bundle chunk or compiled module)', () => {
     // SIGIL_WORKERS forces one: by default a 2-core machine runs single-threaded (parse-pool.ts).
@@ -92,14 +114,32 @@ describe('the parse pool finds its worker script', () => {
 
 describe('errors of lazily loaded handlers print as before', () => {
   it('a usage error in a command handler prints the message alone and exits 2', () => {
-    expect(sigil(['lint'])).toEqual({ status: 2, stdout: '', stderr: 'sigil: name rule files or directories to lint\n' });
-    expect(sigil(['parse', '/no/such/rule.yml'])).toEqual({ status: 2, stdout: '', stderr: 'sigil: no such file or directory: /no/such/rule.yml\n' });
-    expect(sigil(['lint', '--explain', 'Z999'])).toEqual({ status: 2, stdout: '', stderr: "sigil: unknown check 'Z999' (see sigil lint --list-checks)\n" });
-    expect(sigil(['convert', RULE, '-t', 'nope']).stderr).toBe("sigil: unknown target 'nope' (known: kql, splunk, sigma)\n");
+    expect(sigil(['lint'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'sigil: name rule files or directories to lint\n',
+    });
+    expect(sigil(['parse', '/no/such/rule.yml'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'sigil: no such file or directory: /no/such/rule.yml\n',
+    });
+    expect(sigil(['lint', '--explain', 'Z999'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: "sigil: unknown check 'Z999' (see sigil lint --list-checks)\n",
+    });
+    expect(sigil(['convert', RULE, '-t', 'nope']).stderr).toBe(
+      "sigil: unknown target 'nope' (known: kql, splunk, sigma)\n",
+    );
   });
 
   it("hunt's errors keep going through yargs, which adds the usage hint", () => {
-    expect(sigil(['hunt', '-r', '/no/such/rules'])).toEqual({ status: 2, stdout: '', stderr: "sigil: no such file or directory: /no/such/rules\nRun 'sigil --help' for usage.\n" });
+    expect(sigil(['hunt', '-r', '/no/such/rules'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: "sigil: no such file or directory: /no/such/rules\nRun 'sigil --help' for usage.\n",
+    });
   });
 
   it('yargs validation errors are unchanged', () => {

@@ -13,9 +13,17 @@ import { yamlFiles } from '../helpers/files.js';
 
 const SHARED = join(import.meta.dirname, '../../../shared');
 const CORPUS = join(SHARED, 'corpus/sigmahq');
-const DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-compliance', 'rules-dfir', 'rules-placeholder', 'deprecated', 'unsupported'];
+const DIRS = [
+  'rules',
+  'rules-emerging-threats',
+  'rules-threat-hunting',
+  'rules-compliance',
+  'rules-dfir',
+  'rules-placeholder',
+  'deprecated',
+  'unsupported',
+];
 const CLEAN_DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'];
-
 
 function allDiagnostics(r: ParseResult): Diagnostic[] {
   return [...r.diagnostics, ...r.documents.flatMap((d) => d.diagnostics)];
@@ -57,7 +65,8 @@ describe('SigmaHQ corpus', () => {
     for (const o of outcomes) {
       const r = o.result!;
       expect(r.documents.length + r.diagnostics.length, o.path).toBeGreaterThan(0);
-      for (const doc of r.documents) expect(doc.document !== undefined || doc.diagnostics.length > 0, o.path).toBe(true);
+      for (const doc of r.documents)
+        expect(doc.document !== undefined || doc.diagnostics.length > 0, o.path).toBe(true);
       for (const d of allDiagnostics(r)) {
         expect(d.line, `${o.path} ${d.code}`).toBeGreaterThanOrEqual(1);
         expect(d.column, `${o.path} ${d.code}`).toBeGreaterThanOrEqual(1);
@@ -69,7 +78,13 @@ describe('SigmaHQ corpus', () => {
   it('fails exactly the pinned files, with exactly the pinned error codes', () => {
     const actual: Record<string, string[]> = {};
     for (const o of outcomes) {
-      const codes = [...new Set(allDiagnostics(o.result!).filter((d) => d.severity === 'error').map((d) => d.code))].sort();
+      const codes = [
+        ...new Set(
+          allDiagnostics(o.result!)
+            .filter((d) => d.severity === 'error')
+            .map((d) => d.code),
+        ),
+      ].sort();
       if (codes.length) actual[o.path] = codes;
     }
     expect(actual).toEqual(expected);
@@ -87,21 +102,29 @@ describe('SigmaHQ corpus', () => {
     }
     // Every pinned P030 is a `YYYY/MM/DD` date, a real defect of the rule.
     for (const o of outcomes) {
-      for (const d of allDiagnostics(o.result!).filter((x) => x.code === 'P030')) expect(d.message, o.path).toMatch(/'(date|modified): \d{4}\/\d{2}\/\d{2}'/);
+      for (const d of allDiagnostics(o.result!).filter((x) => x.code === 'P030'))
+        expect(d.message, o.path).toMatch(/'(date|modified): \d{4}\/\d{2}\/\d{2}'/);
     }
   });
 
   it('leaves rules/ nearly warning-free and without any schema (P008) warning', () => {
-    const warnings = outcomes.filter((o) => o.path.startsWith('rules/')).flatMap((o) => allDiagnostics(o.result!).filter((d) => d.severity === 'warning'));
+    const warnings = outcomes
+      .filter((o) => o.path.startsWith('rules/'))
+      .flatMap((o) => allDiagnostics(o.result!).filter((d) => d.severity === 'warning'));
     expect(warnings.filter((d) => d.code === 'P008')).toEqual([]);
     // The one known warning: an identifier named 'select_tree_execution|endswith' (P017).
-    expect(warnings.map((d) => `${d.file}:${d.code}`)).toEqual(['rules/macos/process_creation/proc_creation_macos_file_and_directory_discovery.yml:P017']);
+    expect(warnings.map((d) => `${d.file}:${d.code}`)).toEqual([
+      'rules/macos/process_creation/proc_creation_macos_file_and_directory_discovery.yml:P017',
+    ]);
   });
 
   it('builds an AST for every rule file in rules/', () => {
     const rules = outcomes.filter((o) => o.path.startsWith('rules/'));
     for (const o of rules) {
-      expect(o.result!.documents.every((d) => d.document !== undefined), o.path).toBe(true);
+      expect(
+        o.result!.documents.every((d) => d.document !== undefined),
+        o.path,
+      ).toBe(true);
       const doc = o.result!.documents[0]!.document!;
       expect(doc.kind, o.path).toBe('rule');
       if (doc.kind === 'rule') expect(doc.detection.conditions.length, o.path).toBeGreaterThan(0);

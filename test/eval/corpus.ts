@@ -29,7 +29,8 @@ export function loadCorpus(folders: readonly string[]): CorpusDoc[] {
     if (!fs.existsSync(dir)) continue;
     for (const file of walkFiles(dir, /\.ya?ml$/)) {
       const r = parse(fs.readFileSync(file), { file, schema: false });
-      for (const d of r.documents) if (d.document && !d.diagnostics.some((x) => x.severity === 'error')) out.push({ file, document: d.document });
+      for (const d of r.documents)
+        if (d.document && !d.diagnostics.some((x) => x.severity === 'error')) out.push({ file, document: d.document });
     }
   }
   return out;

@@ -37,7 +37,10 @@ function docs(text: string): SigmaDocument[] {
 /** A correlator over the base rules and the correlation documents in `extra` (YAML after BASE). */
 function correlatorOver(extra: string) {
   const all = docs(BASE + extra);
-  return createCorrelator(all.filter((d): d is CorrelationRule => d.kind === 'correlation'), all.filter((d): d is SigmaRule => d.kind === 'rule'));
+  return createCorrelator(
+    all.filter((d): d is CorrelationRule => d.kind === 'correlation'),
+    all.filter((d): d is SigmaRule => d.kind === 'rule'),
+  );
 }
 
 function correlator(correlation: string) {
@@ -55,7 +58,8 @@ function run(c: ReturnType<typeof correlator>, events: Record<string, unknown>[]
 }
 
 describe('event_count', () => {
-  const corr = 'correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {gte: 3}\n';
+  const corr =
+    'correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {gte: 3}\n';
   it('fires when the sliding window holds enough events, per group', () => {
     const c = correlator(corr);
     const r = run(c, [
@@ -90,19 +94,45 @@ describe('event_count', () => {
 
 describe('value_count, value_sum, value_avg, value_percentile', () => {
   it('value_count counts distinct values', () => {
-    const c = correlator('correlation:\n  type: value_count\n  rules: [failed]\n  group-by: [Host]\n  timespan: 1m\n  condition: {field: User, gte: 3}\n');
-    const r = run(c, ['a', 'a', 'b', 'b', 'c'].map((u, i) => ({ Action: 'failed', User: u, Host: 'h', timestamp: at(i) })));
+    const c = correlator(
+      'correlation:\n  type: value_count\n  rules: [failed]\n  group-by: [Host]\n  timespan: 1m\n  condition: {field: User, gte: 3}\n',
+    );
+    const r = run(
+      c,
+      ['a', 'a', 'b', 'b', 'c'].map((u, i) => ({ Action: 'failed', User: u, Host: 'h', timestamp: at(i) })),
+    );
     expect(r).toEqual([null, null, null, null, [{ Host: 'h', value: 3 }]]);
   });
   it('value_sum and value_avg aggregate numbers (a fired window starts over)', () => {
-    const s = correlator('correlation:\n  type: value_sum\n  rules: [conn]\n  group-by: [Host]\n  timespan: 1m\n  condition: {field: Bytes, gt: 100}\n');
-    expect(run(s, [60, 30, 20].map((b, i) => ({ Action: 'conn', Bytes: b, Host: 'h', timestamp: at(i) })))).toEqual([null, null, [{ Host: 'h', value: 110 }]]);
-    const a = correlator('correlation:\n  type: value_avg\n  rules: [conn]\n  group-by: [Host]\n  timespan: 1m\n  condition: {field: Bytes, gte: 50}\n');
-    expect(run(a, [10, 90, 20, 60].map((b, i) => ({ Action: 'conn', Bytes: String(b), Host: 'h', timestamp: at(i) })))).toEqual([null, [{ Host: 'h', value: 50 }], null, null]);
+    const s = correlator(
+      'correlation:\n  type: value_sum\n  rules: [conn]\n  group-by: [Host]\n  timespan: 1m\n  condition: {field: Bytes, gt: 100}\n',
+    );
+    expect(
+      run(
+        s,
+        [60, 30, 20].map((b, i) => ({ Action: 'conn', Bytes: b, Host: 'h', timestamp: at(i) })),
+      ),
+    ).toEqual([null, null, [{ Host: 'h', value: 110 }]]);
+    const a = correlator(
+      'correlation:\n  type: value_avg\n  rules: [conn]\n  group-by: [Host]\n  timespan: 1m\n  condition: {field: Bytes, gte: 50}\n',
+    );
+    expect(
+      run(
+        a,
+        [10, 90, 20, 60].map((b, i) => ({ Action: 'conn', Bytes: String(b), Host: 'h', timestamp: at(i) })),
+      ),
+    ).toEqual([null, [{ Host: 'h', value: 50 }], null, null]);
   });
   it('value_percentile: the share of the current value in the window', () => {
-    const p = correlator('correlation:\n  type: value_percentile\n  rules: [conn]\n  group-by: [Host]\n  timespan: 1h\n  condition: {field: Image, lte: 10}\n');
-    const events = Array.from({ length: 12 }, (_, i) => ({ Action: 'conn', Host: 'h', Image: i === 11 ? 'rare.exe' : 'common.exe', timestamp: at(i) }));
+    const p = correlator(
+      'correlation:\n  type: value_percentile\n  rules: [conn]\n  group-by: [Host]\n  timespan: 1h\n  condition: {field: Image, lte: 10}\n',
+    );
+    const events = Array.from({ length: 12 }, (_, i) => ({
+      Action: 'conn',
+      Host: 'h',
+      Image: i === 11 ? 'rare.exe' : 'common.exe',
+      timestamp: at(i),
+    }));
     const r = run(p, events);
     expect(r.slice(0, 11).every((x) => x === null)).toBe(true);
     expect(r[11]).toEqual([{ Host: 'h', value: 100 / 12 }]);
@@ -110,15 +140,41 @@ describe('value_count, value_sum, value_avg, value_percentile', () => {
 });
 
 describe('temporal', () => {
-  const t = (type: string) => correlator(`correlation:\n  type: ${type}\n  rules: [failed, ok]\n  group-by: [User]\n  timespan: 1m\n`);
+  const t = (type: string) =>
+    correlator(`correlation:\n  type: ${type}\n  rules: [failed, ok]\n  group-by: [User]\n  timespan: 1m\n`);
   it('temporal: all rules within the timespan, any order', () => {
-    expect(run(t('temporal'), [{ Action: 'ok', User: 'a', timestamp: at(0) }, { Action: 'failed', User: 'a', timestamp: at(30) }])).toEqual([null, [{ User: 'a', value: 2 }]]);
-    expect(run(t('temporal'), [{ Action: 'ok', User: 'a', timestamp: at(0) }, { Action: 'failed', User: 'a', timestamp: at(61) }])).toEqual([null, null]);
-    expect(run(t('temporal'), [{ Action: 'ok', User: 'a', timestamp: at(0) }, { Action: 'failed', User: 'b', timestamp: at(1) }])).toEqual([null, null]);
+    expect(
+      run(t('temporal'), [
+        { Action: 'ok', User: 'a', timestamp: at(0) },
+        { Action: 'failed', User: 'a', timestamp: at(30) },
+      ]),
+    ).toEqual([null, [{ User: 'a', value: 2 }]]);
+    expect(
+      run(t('temporal'), [
+        { Action: 'ok', User: 'a', timestamp: at(0) },
+        { Action: 'failed', User: 'a', timestamp: at(61) },
+      ]),
+    ).toEqual([null, null]);
+    expect(
+      run(t('temporal'), [
+        { Action: 'ok', User: 'a', timestamp: at(0) },
+        { Action: 'failed', User: 'b', timestamp: at(1) },
+      ]),
+    ).toEqual([null, null]);
   });
   it('temporal_ordered: only in the given order', () => {
-    expect(run(t('temporal_ordered'), [{ Action: 'ok', User: 'a', timestamp: at(0) }, { Action: 'failed', User: 'a', timestamp: at(1) }])).toEqual([null, null]);
-    expect(run(t('temporal_ordered'), [{ Action: 'failed', User: 'a', timestamp: at(0) }, { Action: 'ok', User: 'a', timestamp: at(1) }])).toEqual([null, [{ User: 'a', value: 2 }]]);
+    expect(
+      run(t('temporal_ordered'), [
+        { Action: 'ok', User: 'a', timestamp: at(0) },
+        { Action: 'failed', User: 'a', timestamp: at(1) },
+      ]),
+    ).toEqual([null, null]);
+    expect(
+      run(t('temporal_ordered'), [
+        { Action: 'failed', User: 'a', timestamp: at(0) },
+        { Action: 'ok', User: 'a', timestamp: at(1) },
+      ]),
+    ).toEqual([null, [{ User: 'a', value: 2 }]]);
     expect(
       run(t('temporal_ordered'), [
         { Action: 'ok', User: 'a', timestamp: at(0) },
@@ -128,7 +184,9 @@ describe('temporal', () => {
     ).toEqual([null, null, [{ User: 'a', value: 2 }]]);
   });
   it('aliases group different fields of different rules', () => {
-    const c = correlator('correlation:\n  type: temporal\n  rules: [failed, conn]\n  aliases:\n    ip:\n      failed: SourceIp\n      conn: DestinationIp\n  group-by: [ip]\n  timespan: 1m\n');
+    const c = correlator(
+      'correlation:\n  type: temporal\n  rules: [failed, conn]\n  aliases:\n    ip:\n      failed: SourceIp\n      conn: DestinationIp\n  group-by: [ip]\n  timespan: 1m\n',
+    );
     const r = run(c, [
       { Action: 'failed', SourceIp: '10.0.0.1', timestamp: at(0) },
       { Action: 'conn', DestinationIp: '10.0.0.2', timestamp: at(1) },
@@ -149,15 +207,19 @@ describe('temporal', () => {
     expect(out).toEqual([[], ['brute'], ['brute then ok']]);
   });
   it('reports correlations that refer to missing rules', () => {
-    const all = docs('title: x\ncorrelation:\n  type: temporal\n  rules: [nope, nada]\n  group-by: [User]\n  timespan: 1m\n');
+    const all = docs(
+      'title: x\ncorrelation:\n  type: temporal\n  rules: [nope, nada]\n  group-by: [User]\n  timespan: 1m\n',
+    );
     const c = createCorrelator(all as CorrelationRule[], []);
     expect(c.diagnostics.map((d) => d.code)).toEqual(['E006']);
   });
 });
 
 describe('counts bounded from above are decided when their window closes', () => {
-  const lt = 'correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {lt: 3}\n';
-  const closed = (c: ReturnType<typeof correlator>, e: Record<string, unknown>) => c.push(e).map((a) => ({ ...a.group, value: a.value, time: new Date(a.time).toISOString(), closed: a.closed }));
+  const lt =
+    'correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {lt: 3}\n';
+  const closed = (c: ReturnType<typeof correlator>, e: Record<string, unknown>) =>
+    c.push(e).map((a) => ({ ...a.group, value: a.value, time: new Date(a.time).toISOString(), closed: a.closed }));
 
   it('lt: no alert on arrival; at the first event after the window, the groups that stayed below the bound', () => {
     const c = correlator(lt);
@@ -177,11 +239,15 @@ describe('counts bounded from above are decided when their window closes', () =>
   });
 
   it('eq: exactly N in the window, not the moment the N-th arrives', () => {
-    const c = correlator('correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {eq: 2}\n');
+    const c = correlator(
+      'correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {eq: 2}\n',
+    );
     const out = [0, 1, 2].map((s) => closed(c, { Action: 'failed', User: 'a', timestamp: at(s) }));
     expect(out).toEqual([[], [], []]);
     expect(c.flush()).toEqual([]); // three, not two
-    const d = correlator('correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {eq: 2}\n');
+    const d = correlator(
+      'correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {eq: 2}\n',
+    );
     [0, 1].forEach((s) => d.push({ Action: 'failed', User: 'a', timestamp: at(s) }));
     expect(d.flush().map((a) => ({ value: a.value, closed: a.closed }))).toEqual([{ value: 2, closed: true }]);
   });
@@ -220,40 +286,54 @@ describe('counts bounded from above are decided when their window closes', () =>
   });
 
   it('a range (gte and lt) waits for the window to end; a lower bound alone still fires on arrival', () => {
-    const range = correlator('correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {gte: 2, lt: 5}\n');
+    const range = correlator(
+      'correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {gte: 2, lt: 5}\n',
+    );
     expect([0, 1].map((s) => range.push({ Action: 'failed', User: 'a', timestamp: at(s) }).length)).toEqual([0, 0]);
     expect(range.push({ Action: 'ok', timestamp: at(20) }).map((a) => [a.value, a.closed])).toEqual([[2, true]]);
-    const atLeast = correlator('correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {gte: 2}\n');
-    expect([0, 1].map((s) => atLeast.push({ Action: 'failed', User: 'a', timestamp: at(s) }).map((a) => [a.value, a.closed]))).toEqual([[], [[2, undefined]]]);
+    const atLeast = correlator(
+      'correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {gte: 2}\n',
+    );
+    expect(
+      [0, 1].map((s) =>
+        atLeast.push({ Action: 'failed', User: 'a', timestamp: at(s) }).map((a) => [a.value, a.closed]),
+      ),
+    ).toEqual([[], [[2, undefined]]]);
   });
 
   it('matches a reference over random streams: consecutive windows from each first match, counted whole', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.constantFrom('a', 'b')), { maxLength: 40 }), fc.integer({ min: 1, max: 5 }), (steps, bound) => {
-        const c = correlator(`correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 6s\n  condition: {lte: ${bound}}\n`);
-        let t = 0;
-        const stream = steps.map(([dt, user]) => ({ Action: 'failed', User: user, timestamp: at((t += dt)) }));
-        const got: string[] = [];
-        for (const e of stream) for (const a of c.push(e)) got.push(`${String(a.group.User)}@${a.time}=${a.value}`);
-        for (const a of c.flush()) got.push(`${String(a.group.User)}@${a.time}=${a.value}`);
-        // Reference: per user, windows [t0, t0 + 6 s] opened by the first match after the previous window.
-        const want: { user: string; end: number; n: number }[] = [];
-        for (const user of ['a', 'b']) {
-          let end = -Infinity;
-          let n = 0;
-          for (const e of stream.filter((x) => x.User === user)) {
-            const time = Date.parse(e.timestamp);
-            if (time > end) {
-              if (n > 0 && n <= bound) want.push({ user, end, n });
-              end = time + 6000;
-              n = 0;
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.constantFrom('a', 'b')), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 5 }),
+        (steps, bound) => {
+          const c = correlator(
+            `correlation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 6s\n  condition: {lte: ${bound}}\n`,
+          );
+          let t = 0;
+          const stream = steps.map(([dt, user]) => ({ Action: 'failed', User: user, timestamp: at((t += dt)) }));
+          const got: string[] = [];
+          for (const e of stream) for (const a of c.push(e)) got.push(`${String(a.group.User)}@${a.time}=${a.value}`);
+          for (const a of c.flush()) got.push(`${String(a.group.User)}@${a.time}=${a.value}`);
+          // Reference: per user, windows [t0, t0 + 6 s] opened by the first match after the previous window.
+          const want: { user: string; end: number; n: number }[] = [];
+          for (const user of ['a', 'b']) {
+            let end = -Infinity;
+            let n = 0;
+            for (const e of stream.filter((x) => x.User === user)) {
+              const time = Date.parse(e.timestamp);
+              if (time > end) {
+                if (n > 0 && n <= bound) want.push({ user, end, n });
+                end = time + 6000;
+                n = 0;
+              }
+              n++;
             }
-            n++;
+            if (n > 0 && n <= bound) want.push({ user, end, n });
           }
-          if (n > 0 && n <= bound) want.push({ user, end, n });
-        }
-        expect([...got].sort()).toEqual(want.map((w) => `${w.user}@${w.end}=${w.n}`).sort());
-      }),
+          expect([...got].sort()).toEqual(want.map((w) => `${w.user}@${w.end}=${w.n}`).sort());
+        },
+      ),
       { numRuns: 300 },
     );
   });

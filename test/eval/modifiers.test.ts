@@ -30,10 +30,10 @@ describe('strings', () => {
     expect(c.matches({ Image: 'cmd.exe' })).toBe(false);
   });
   it('contains, startswith, endswith and all', () => {
-    expect(m("sel:\n  A|contains: bc\ncondition: sel").matches({ A: 'abcd' })).toBe(true);
-    expect(m("sel:\n  A|startswith: ab\ncondition: sel").matches({ A: 'xabcd' })).toBe(false);
-    expect(m("sel:\n  A|endswith: cd\ncondition: sel").matches({ A: 'abcd' })).toBe(true);
-    const all = m("sel:\n  A|contains|all: [a, z]\ncondition: sel");
+    expect(m('sel:\n  A|contains: bc\ncondition: sel').matches({ A: 'abcd' })).toBe(true);
+    expect(m('sel:\n  A|startswith: ab\ncondition: sel').matches({ A: 'xabcd' })).toBe(false);
+    expect(m('sel:\n  A|endswith: cd\ncondition: sel').matches({ A: 'abcd' })).toBe(true);
+    const all = m('sel:\n  A|contains|all: [a, z]\ncondition: sel');
     expect(all.matches({ A: 'abc' })).toBe(false);
     expect(all.matches({ A: 'abcz' })).toBe(true);
   });
@@ -51,11 +51,12 @@ describe('strings', () => {
   });
   it('windash accepts every dash variant', () => {
     const r = m("sel:\n  CommandLine|windash|contains: ' -enc '\ncondition: sel");
-    for (const d of ['-', '/', '\u2013', '\u2014', '\u2015']) expect(r.matches({ CommandLine: `powershell ${d}enc AAA` })).toBe(true);
+    for (const d of ['-', '/', '\u2013', '\u2014', '\u2015'])
+      expect(r.matches({ CommandLine: `powershell ${d}enc AAA` })).toBe(true);
     expect(r.matches({ CommandLine: 'powershell +enc AAA' })).toBe(false);
   });
   it('neq negates', () => {
-    const r = m("sel:\n  A|neq: x\ncondition: sel");
+    const r = m('sel:\n  A|neq: x\ncondition: sel');
     expect(r.matches({ A: 'y' })).toBe(true);
     expect(r.matches({ A: 'X' })).toBe(false);
   });
@@ -70,11 +71,14 @@ describe('encodings', () => {
     const b = m("sel:\n  A|base64: 'http://'\ncondition: sel");
     expect(b.matches({ A: Buffer.from('http://').toString('base64') })).toBe(true);
     const o = m("sel:\n  A|base64offset|contains: 'http://'\ncondition: sel");
-    for (const pre of ['', 'x', 'xy']) expect(o.matches({ A: 'zz' + Buffer.from(pre + 'http://evil').toString('base64') })).toBe(true);
+    for (const pre of ['', 'x', 'xy'])
+      expect(o.matches({ A: 'zz' + Buffer.from(pre + 'http://evil').toString('base64') })).toBe(true);
   });
   it('utf16le / wide / utf16be / utf16 then base64', () => {
     const enc = (s: string, e: BufferEncoding): string => Buffer.from(s, e).toString('base64');
-    expect(m("sel:\n  A|wide|base64offset|contains: 'cmd'\ncondition: sel").matches({ A: enc('run cmd now', 'utf16le') })).toBe(true);
+    expect(
+      m("sel:\n  A|wide|base64offset|contains: 'cmd'\ncondition: sel").matches({ A: enc('run cmd now', 'utf16le') }),
+    ).toBe(true);
     expect(m("sel:\n  A|utf16le|base64: 'cmd'\ncondition: sel").matches({ A: enc('cmd', 'utf16le') })).toBe(true);
     const be = Buffer.from('cmd', 'utf16le').swap16().toString('base64');
     expect(m("sel:\n  A|utf16be|base64: 'cmd'\ncondition: sel").matches({ A: be })).toBe(true);
@@ -115,23 +119,23 @@ describe('regular expressions', () => {
 
 describe('numbers, time, cidr, null, exists, fieldref, expand', () => {
   it('numeric comparisons on numbers and numeric strings', () => {
-    const r = m("sel:\n  A|gt: 10\ncondition: sel");
+    const r = m('sel:\n  A|gt: 10\ncondition: sel');
     expect(r.matches({ A: 11 })).toBe(true);
     expect(r.matches({ A: '11' })).toBe(true);
     expect(r.matches({ A: '10' })).toBe(false);
     expect(r.matches({ A: 'x' })).toBe(false);
-    expect(m("sel:\n  A|lte: 10\ncondition: sel").matches({ A: 10 })).toBe(true);
-    expect(m("sel:\n  A: 16\ncondition: sel").matches({ A: '0x10' })).toBe(true);
-    expect(m("sel:\n  EventID: 4688\ncondition: sel").matches({ EventID: '4688' })).toBe(true);
+    expect(m('sel:\n  A|lte: 10\ncondition: sel').matches({ A: 10 })).toBe(true);
+    expect(m('sel:\n  A: 16\ncondition: sel').matches({ A: '0x10' })).toBe(true);
+    expect(m('sel:\n  EventID: 4688\ncondition: sel').matches({ EventID: '4688' })).toBe(true);
   });
   it('time parts', () => {
-    expect(m("sel:\n  T|hour|gte: 22\ncondition: sel").matches({ T: '2024-03-05T23:10:00Z' })).toBe(true);
-    expect(m("sel:\n  T|hour|gte: 22\ncondition: sel").matches({ T: '2024-03-05T21:10:00Z' })).toBe(false);
-    expect(m("sel:\n  T|month: 3\ncondition: sel").matches({ T: '2024-03-05 23:10:00' })).toBe(true);
-    expect(m("sel:\n  T|year: 2024\ncondition: sel").matches({ T: 1709680200 })).toBe(true);
-    expect(m("sel:\n  T|week: 1\ncondition: sel").matches({ T: '2024-01-03T00:00:00Z' })).toBe(true);
-    expect(m("sel:\n  T|day: 5\ncondition: sel").matches({ T: '2024-03-05T00:00:00Z' })).toBe(true);
-    expect(m("sel:\n  T|minute: 10\ncondition: sel").matches({ T: '2024-03-05T23:10:00Z' })).toBe(true);
+    expect(m('sel:\n  T|hour|gte: 22\ncondition: sel').matches({ T: '2024-03-05T23:10:00Z' })).toBe(true);
+    expect(m('sel:\n  T|hour|gte: 22\ncondition: sel').matches({ T: '2024-03-05T21:10:00Z' })).toBe(false);
+    expect(m('sel:\n  T|month: 3\ncondition: sel').matches({ T: '2024-03-05 23:10:00' })).toBe(true);
+    expect(m('sel:\n  T|year: 2024\ncondition: sel').matches({ T: 1709680200 })).toBe(true);
+    expect(m('sel:\n  T|week: 1\ncondition: sel').matches({ T: '2024-01-03T00:00:00Z' })).toBe(true);
+    expect(m('sel:\n  T|day: 5\ncondition: sel').matches({ T: '2024-03-05T00:00:00Z' })).toBe(true);
+    expect(m('sel:\n  T|minute: 10\ncondition: sel').matches({ T: '2024-03-05T23:10:00Z' })).toBe(true);
   });
   it('cidr IPv4 and IPv6', () => {
     const r = m("sel:\n  Ip|cidr: ['10.0.0.0/8', 'fe80::/10']\ncondition: sel");
@@ -141,22 +145,22 @@ describe('numbers, time, cidr, null, exists, fieldref, expand', () => {
     expect(r.matches({ Ip: '2001:db8::1' })).toBe(false);
   });
   it('null matches absent or JSON null; exists is presence', () => {
-    const n = m("sel:\n  A: null\ncondition: sel");
+    const n = m('sel:\n  A: null\ncondition: sel');
     expect(n.matches({})).toBe(true);
     expect(n.matches({ A: null })).toBe(true);
     expect(n.matches({ A: '' })).toBe(false);
-    const e = m("sel:\n  A|exists: true\ncondition: sel");
+    const e = m('sel:\n  A|exists: true\ncondition: sel');
     expect(e.matches({ A: null })).toBe(true);
     expect(e.matches({ A: '' })).toBe(true);
     expect(e.matches({})).toBe(false);
-    expect(m("sel:\n  A|exists: false\ncondition: sel").matches({})).toBe(true);
+    expect(m('sel:\n  A|exists: false\ncondition: sel').matches({})).toBe(true);
   });
   it('fieldref compares two fields of the event', () => {
-    const r = m("sel:\n  A|fieldref: B\ncondition: sel");
+    const r = m('sel:\n  A|fieldref: B\ncondition: sel');
     expect(r.matches({ A: 'X', B: 'x' })).toBe(true);
     expect(r.matches({ A: 'x', B: 'y' })).toBe(false);
     expect(r.matches({ A: 'x' })).toBe(false);
-    expect(m("sel:\n  A|fieldref|endswith: B\ncondition: sel").matches({ A: 'c:\\a\\x.exe', B: 'x.exe' })).toBe(true);
+    expect(m('sel:\n  A|fieldref|endswith: B\ncondition: sel').matches({ A: 'c:\\a\\x.exe', B: 'x.exe' })).toBe(true);
   });
   it('expand uses placeholder values from the options, and reports missing ones', () => {
     const det = "sel:\n  Host|expand: '%dcs%'\ncondition: sel";
@@ -175,9 +179,9 @@ describe('event shapes', () => {
     const k = m("keywords:\n  - 'mimikatz'\ncondition: keywords");
     expect(k.matches({ a: { b: ['x', 'run MIMIKATZ.exe'] } })).toBe(true);
     expect(k.matches({ a: 'none' })).toBe(false);
-    expect(m("sel:\n  Tags: b\ncondition: sel").matches({ Tags: ['a', 'b'] })).toBe(true);
-    expect(m("sel:\n  process.name: cmd.exe\ncondition: sel").matches({ process: { name: 'cmd.exe' } })).toBe(true);
-    expect(m("sel:\n  process.name: cmd.exe\ncondition: sel").matches({ 'process.name': 'cmd.exe' })).toBe(true);
+    expect(m('sel:\n  Tags: b\ncondition: sel').matches({ Tags: ['a', 'b'] })).toBe(true);
+    expect(m('sel:\n  process.name: cmd.exe\ncondition: sel').matches({ process: { name: 'cmd.exe' } })).toBe(true);
+    expect(m('sel:\n  process.name: cmd.exe\ncondition: sel').matches({ 'process.name': 'cmd.exe' })).toBe(true);
   });
   it('normalises EVTX JSON: System attributes, EventData, Data arrays, UserData', () => {
     const raw = {
@@ -204,7 +208,9 @@ describe('event shapes', () => {
       Security_UserID: 'S-1-5-18',
       NewProcessName: 'C:\\x.exe',
     });
-    const ud = normalizeEvent({ Event: { System: { EventID: 5858 }, UserData: { Op: { '#attributes': { xmlns: 'x' }, Operation: 'clear' } } } });
+    const ud = normalizeEvent({
+      Event: { System: { EventID: 5858 }, UserData: { Op: { '#attributes': { xmlns: 'x' }, Operation: 'clear' } } },
+    });
     expect(ud).toEqual({ EventID: 5858, Operation: 'clear' });
     const flat = { Image: 'x' };
     expect(normalizeEvent(flat)).toBe(flat);
@@ -213,7 +219,9 @@ describe('event shapes', () => {
 
 describe('explain', () => {
   it('reports each identifier and each field with the event value', () => {
-    const r = m("sel:\n  Image|endswith: '\\wmic.exe'\n  CommandLine|contains: 'create'\nfilter:\n  ParentImage: x\ncondition: sel and not filter");
+    const r = m(
+      "sel:\n  Image|endswith: '\\wmic.exe'\n  CommandLine|contains: 'create'\nfilter:\n  ParentImage: x\ncondition: sel and not filter",
+    );
     const ex = r.explain({ Image: 'C:\\wmic.exe', CommandLine: 'list' });
     expect(ex.map((e) => [e.identifier, e.matched])).toEqual([
       ['sel', false],
@@ -230,9 +238,17 @@ describe('explain', () => {
 describe('engine: logsource filter and index', () => {
   it('routes Sysmon and Security process creations to process_creation rules only', () => {
     const pc = ruleFrom("sel:\n  Image|endswith: '\\cmd.exe'\ncondition: sel");
-    const fe = { ...ruleFrom("sel:\n  Image|endswith: '\\cmd.exe'\ncondition: sel"), id: 'fe', logsource: { category: 'file_event', product: 'windows' } };
+    const fe = {
+      ...ruleFrom("sel:\n  Image|endswith: '\\cmd.exe'\ncondition: sel"),
+      id: 'fe',
+      logsource: { category: 'file_event', product: 'windows' },
+    };
     const e = createEngine([pc, fe], { logsourceFilter: true });
-    const ev = (id: number, channel = 'Microsoft-Windows-Sysmon/Operational') => ({ Channel: channel, EventID: id, Image: 'C:\\cmd.exe' });
+    const ev = (id: number, channel = 'Microsoft-Windows-Sysmon/Operational') => ({
+      Channel: channel,
+      EventID: id,
+      Image: 'C:\\cmd.exe',
+    });
     expect(e.evaluate(ev(1)).map((x) => x.rule.id)).toEqual([pc.id]);
     expect(e.evaluate(ev(4688, 'Security')).map((x) => x.rule.id)).toEqual([pc.id]);
     expect(e.evaluate(ev(11)).map((x) => x.rule.id)).toEqual(['fe']);

@@ -14,29 +14,106 @@ import { parse } from '../../src/parser/index.js';
 import type { SigmaRule } from '../../src/ast/types.js';
 import { createEngine } from '../../src/eval/engine.js';
 
-const CHARS = ['a', 'b', 'c', 'e', 'x', 's', 'k', 'K', 'S', '\\', '.', ':', ' ', '-', '1', '0', 'ſ', '\u212a', 'İ', 'Σ', 'σ', 'ς', '😀', 'а', '^'];
-const text = (min: number, max: number) => fc.array(fc.constantFrom(...CHARS), { minLength: min, maxLength: max }).map((a) => a.join(''));
+const CHARS = [
+  'a',
+  'b',
+  'c',
+  'e',
+  'x',
+  's',
+  'k',
+  'K',
+  'S',
+  '\\',
+  '.',
+  ':',
+  ' ',
+  '-',
+  '1',
+  '0',
+  'ſ',
+  '\u212a',
+  'İ',
+  'Σ',
+  'σ',
+  'ς',
+  '😀',
+  'а',
+  '^',
+];
+const text = (min: number, max: number) =>
+  fc.array(fc.constantFrom(...CHARS), { minLength: min, maxLength: max }).map((a) => a.join(''));
 /** Rule values: literals of every length, sometimes with wildcards. */
-const ruleValue = fc.oneof(text(1, 2), text(3, 7), fc.tuple(text(1, 4), fc.constantFrom('*', '?'), text(1, 4)).map(([a, w, b]) => a + w + b));
+const ruleValue = fc.oneof(
+  text(1, 2),
+  text(3, 7),
+  fc.tuple(text(1, 4), fc.constantFrom('*', '?'), text(1, 4)).map(([a, w, b]) => a + w + b),
+);
 const FIELDS = ['Image', 'CommandLine', 'User', 'p.q'];
-const mods = fc.constantFrom('', '|contains', '|startswith', '|endswith', '|contains|all', '|cased', '|contains|cased', '|windash|contains');
+const mods = fc.constantFrom(
+  '',
+  '|contains',
+  '|startswith',
+  '|endswith',
+  '|contains|all',
+  '|cased',
+  '|contains|cased',
+  '|windash|contains',
+);
 const REGEXES = ['(?i)ABC', '(?i)bsk', 'x\\.1e', 'a(b|c)de', '(?i)sec', 'ſk', 'K\\.s', '\\^\\^', '(?i)s'];
 
 const leaf = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ f: fc.constantFrom(...FIELDS), m: mods, v: fc.array(ruleValue, { minLength: 1, maxLength: 3 }) }).map(({ f, m, v }) => `${JSON.stringify(f + m)}: ${JSON.stringify(v)}`) },
-  { weight: 1, arbitrary: fc.record({ f: fc.constantFrom(...FIELDS), n: fc.constantFrom(0, 1, 16, 443) }).map(({ f, n }) => `${JSON.stringify(f)}: ${n}`) },
-  { weight: 1, arbitrary: fc.record({ f: fc.constantFrom(...FIELDS), r: fc.constantFrom(...REGEXES) }).map(({ f, r }) => `${JSON.stringify(f + '|re')}: ${JSON.stringify(r)}`) },
+  {
+    weight: 5,
+    arbitrary: fc
+      .record({ f: fc.constantFrom(...FIELDS), m: mods, v: fc.array(ruleValue, { minLength: 1, maxLength: 3 }) })
+      .map(({ f, m, v }) => `${JSON.stringify(f + m)}: ${JSON.stringify(v)}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ f: fc.constantFrom(...FIELDS), n: fc.constantFrom(0, 1, 16, 443) })
+      .map(({ f, n }) => `${JSON.stringify(f)}: ${n}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ f: fc.constantFrom(...FIELDS), r: fc.constantFrom(...REGEXES) })
+      .map(({ f, r }) => `${JSON.stringify(f + '|re')}: ${JSON.stringify(r)}`),
+  },
 );
 const keyword = fc.oneof(text(1, 2), text(3, 6)).map((k) => `  kw:\n    - ${JSON.stringify(k)}\n`);
 const keywordRegex = fc.constantFrom(...REGEXES).map((r) => `  kw:\n    '|re': ${JSON.stringify(r)}\n`);
-const condition = fc.constantFrom('sel0', 'sel0 and sel1', 'sel0 and sel1 and sel2', 'sel0 or sel1', 'sel0 and not sel1', 'all of sel*', '1 of sel*', 'kw', 'kw and sel0', 'kw or sel1', 'sel0 and (sel1 or kw)');
+const condition = fc.constantFrom(
+  'sel0',
+  'sel0 and sel1',
+  'sel0 and sel1 and sel2',
+  'sel0 or sel1',
+  'sel0 and not sel1',
+  'all of sel*',
+  '1 of sel*',
+  'kw',
+  'kw and sel0',
+  'kw or sel1',
+  'sel0 and (sel1 or kw)',
+);
 const selection = fc.array(leaf, { minLength: 1, maxLength: 3 }).map((ls) => ls.map((l) => `    ${l}`).join('\n'));
 const ruleText = fc
-  .record({ s: fc.array(selection, { minLength: 3, maxLength: 3 }), kw: fc.oneof({ weight: 4, arbitrary: keyword }, { weight: 1, arbitrary: keywordRegex }), c: condition })
-  .map(({ s, kw, c }) => `title: r\nlogsource: {product: test}\ndetection:\n${s.map((x, i) => `  sel${i}:\n${x}\n`).join('')}${kw}  condition: ${c}\n`);
+  .record({
+    s: fc.array(selection, { minLength: 3, maxLength: 3 }),
+    kw: fc.oneof({ weight: 4, arbitrary: keyword }, { weight: 1, arbitrary: keywordRegex }),
+    c: condition,
+  })
+  .map(
+    ({ s, kw, c }) =>
+      `title: r\nlogsource: {product: test}\ndetection:\n${s.map((x, i) => `  sel${i}:\n${x}\n`).join('')}${kw}  condition: ${c}\n`,
+  );
 
 const scalar = fc.oneof(text(0, 12), fc.constantFrom(0, 1, 16, 443, '0x10', ' 16 ', '\u00a016', '016', true, null));
-const fieldValue = fc.oneof({ weight: 4, arbitrary: scalar }, { weight: 1, arbitrary: fc.array(scalar, { maxLength: 3 }) });
+const fieldValue = fc.oneof(
+  { weight: 4, arbitrary: scalar },
+  { weight: 1, arbitrary: fc.array(scalar, { maxLength: 3 }) },
+);
 const event = fc.record(
   {
     Image: fieldValue,
@@ -53,14 +130,22 @@ const event = fc.record(
 function toRule(source: string, i: number): SigmaRule | null {
   const r = parse(source, { schema: false });
   const d = r.documents[0];
-  if (!d?.document || d.document.kind !== 'rule' || [...r.diagnostics, ...d.diagnostics].some((x) => x.severity === 'error')) return null;
+  if (
+    !d?.document ||
+    d.document.kind !== 'rule' ||
+    [...r.diagnostics, ...d.diagnostics].some((x) => x.severity === 'error')
+  )
+    return null;
   return { ...d.document, id: `r${i}` };
 }
 
 /** Builds an event that contains a rule literal (upper-cased: matching ignores case), so that matches are not rare. */
 function withLiteral(ev: Record<string, unknown>, rules: readonly string[], pick: number): Record<string, unknown> {
   const strings = rules.flatMap((r) => [...r.matchAll(/"(?:[^"\\]|\\.)*"/g)].map((m) => JSON.parse(m[0]) as string));
-  const lits = strings.filter((x) => !FIELDS.some((f) => x.startsWith(f))).flatMap((x) => x.split(/[*?]/)).filter((x) => x !== '');
+  const lits = strings
+    .filter((x) => !FIELDS.some((f) => x.startsWith(f)))
+    .flatMap((x) => x.split(/[*?]/))
+    .filter((x) => x !== '');
   if (lits.length === 0) return ev;
   const lit = lits[pick % lits.length]!;
   const field = FIELDS[pick % FIELDS.length]!;
@@ -70,30 +155,49 @@ function withLiteral(ev: Record<string, unknown>, rules: readonly string[], pick
 describe('literal prefilter', () => {
   it('indexed results equal exhaustive results (one engine over many events)', () => {
     fc.assert(
-      fc.property(fc.array(ruleText, { minLength: 1, maxLength: 12 }), fc.array(fc.tuple(event, fc.nat(), fc.boolean()), { minLength: 1, maxLength: 12 }), (texts, evs) => {
-        const rules = texts.map(toRule).filter((r): r is SigmaRule => r !== null);
-        const indexed = createEngine(rules);
-        const full = createEngine(rules, { index: false });
-        for (const [raw, pick, seed] of evs) {
-          const ev = seed ? withLiteral(raw, texts, pick) : raw;
-          expect(indexed.evaluate(ev).map((m) => m.rule.id)).toEqual(full.evaluate(ev).map((m) => m.rule.id));
-        }
-      }),
+      fc.property(
+        fc.array(ruleText, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.tuple(event, fc.nat(), fc.boolean()), { minLength: 1, maxLength: 12 }),
+        (texts, evs) => {
+          const rules = texts.map(toRule).filter((r): r is SigmaRule => r !== null);
+          const indexed = createEngine(rules);
+          const full = createEngine(rules, { index: false });
+          for (const [raw, pick, seed] of evs) {
+            const ev = seed ? withLiteral(raw, texts, pick) : raw;
+            expect(indexed.evaluate(ev).map((m) => m.rule.id)).toEqual(full.evaluate(ev).map((m) => m.rule.id));
+          }
+        },
+      ),
       { numRuns: 400 },
     );
   });
 
   it('finds each literal wherever it sits in a value, and each keyword in nested objects and lists', () => {
     const rules = ['AB', 'abcdef', 'ſk', 'Σσ', '😀', 'аbc'].flatMap((lit, i) => [
-      toRule(`title: f${i}\nlogsource: {product: test}\ndetection:\n  sel:\n    CommandLine|contains: ${JSON.stringify(lit)}\n  condition: sel\n`, i)!,
-      toRule(`title: k${i}\nlogsource: {product: test}\ndetection:\n  kw:\n    - ${JSON.stringify(lit)}\n  condition: kw\n`, i + 100)!,
+      toRule(
+        `title: f${i}\nlogsource: {product: test}\ndetection:\n  sel:\n    CommandLine|contains: ${JSON.stringify(lit)}\n  condition: sel\n`,
+        i,
+      )!,
+      toRule(
+        `title: k${i}\nlogsource: {product: test}\ndetection:\n  kw:\n    - ${JSON.stringify(lit)}\n  condition: kw\n`,
+        i + 100,
+      )!,
     ]);
     const indexed = createEngine(rules);
     const full = createEngine(rules, { index: false });
     let matched = 0;
     for (const lit of ['AB', 'abcdef', 'ſk', 'Σσ', '😀', 'аbc']) {
-      for (const wrap of [(s: string) => s, (s: string) => `--${s}`, (s: string) => `${s}--`, (s: string) => `x ${s.toUpperCase()} y`]) {
-        for (const ev of [{ CommandLine: wrap(lit) }, { CommandLine: ['zz', wrap(lit)] }, { a: { b: [{ c: wrap(lit) }] } }]) {
+      for (const wrap of [
+        (s: string) => s,
+        (s: string) => `--${s}`,
+        (s: string) => `${s}--`,
+        (s: string) => `x ${s.toUpperCase()} y`,
+      ]) {
+        for (const ev of [
+          { CommandLine: wrap(lit) },
+          { CommandLine: ['zz', wrap(lit)] },
+          { a: { b: [{ c: wrap(lit) }] } },
+        ]) {
           const got = indexed.evaluate(ev).map((m) => m.rule.id);
           expect(got).toEqual(full.evaluate(ev).map((m) => m.rule.id));
           matched += got.length;
@@ -104,8 +208,14 @@ describe('literal prefilter', () => {
   });
 
   it('tests fewer rules than there are, and all of them when none is indexable', () => {
-    const lit = toRule('title: a\nlogsource: {product: test}\ndetection:\n  sel:\n    Image|endswith: "\\\\evil.exe"\n    CommandLine|contains: "--steal"\n  condition: sel\n', 0)!;
-    const neg = toRule('title: b\nlogsource: {product: test}\ndetection:\n  sel:\n    Image|endswith: ".exe"\n  condition: not sel\n', 1)!;
+    const lit = toRule(
+      'title: a\nlogsource: {product: test}\ndetection:\n  sel:\n    Image|endswith: "\\\\evil.exe"\n    CommandLine|contains: "--steal"\n  condition: sel\n',
+      0,
+    )!;
+    const neg = toRule(
+      'title: b\nlogsource: {product: test}\ndetection:\n  sel:\n    Image|endswith: ".exe"\n  condition: not sel\n',
+      1,
+    )!;
     const e = createEngine([lit, neg]);
     expect(e.evaluate({ Image: 'C:\\good.exe', CommandLine: 'x' })).toEqual([]);
     expect(e.lastTested).toBe(1);

@@ -49,7 +49,8 @@ interface Selection {
   values: (string | number)[];
 }
 
-type Cond = { ref: number } | { and: [Cond, Cond] } | { or: [Cond, Cond] } | { not: Cond } | { oneOf: true } | { allOf: true };
+type Cond =
+  { ref: number } | { and: [Cond, Cond] } | { or: [Cond, Cond] } | { not: Cond } | { oneOf: true } | { allOf: true };
 
 type Ev = Record<string, string | number>;
 
@@ -73,7 +74,8 @@ function refValue(sel: Selection, v: string | number, ev: Ev): boolean {
   if (mods.includes('base64')) toks = [...Buffer.from(v, 'utf8').toString('base64')].map((c) => ({ lit: c }));
   else toks = tokens(v);
   if (mods.includes('windash')) toks = toks.map((k) => ('lit' in k && DASHES.includes(k.lit) ? { cls: DASHES } : k));
-  const contains = mods.includes('contains') || (sel.field === null && !mods.includes('startswith') && !mods.includes('endswith'));
+  const contains =
+    mods.includes('contains') || (sel.field === null && !mods.includes('startswith') && !mods.includes('endswith'));
   if ((contains || mods.includes('endswith')) && !(toks[0] && 'any' in toks[0])) toks.unshift({ any: true });
   if ((contains || mods.includes('startswith')) && !(toks.at(-1) && 'any' in toks.at(-1)!)) toks.push({ any: true });
   const cased = mods.includes('cased');
@@ -83,7 +85,7 @@ function refValue(sel: Selection, v: string | number, ev: Ev): boolean {
 }
 
 function refSelection(sel: Selection, ev: Ev): boolean {
-  if (sel.mods.includes('exists')) return (sel.field! in ev) === sel.values[0];
+  if (sel.mods.includes('exists')) return sel.field! in ev === sel.values[0];
   const results = sel.values.map((v) => refValue(sel, v, ev));
   const r = sel.mods.includes('all') ? results.every(Boolean) : results.some(Boolean);
   return sel.mods.includes('neq') ? !r : r;
@@ -126,7 +128,8 @@ function compile(text: string): SigmaRule {
   const r = parse(text, { schema: false });
   const d = r.documents[0];
   const errors = [...r.diagnostics, ...(d?.diagnostics ?? [])].filter((x) => x.severity === 'error');
-  if (errors.length || !d?.document || d.document.kind !== 'rule') throw new Error(`generated rule does not parse:\n${text}\n${JSON.stringify(errors)}`);
+  if (errors.length || !d?.document || d.document.kind !== 'rule')
+    throw new Error(`generated rule does not parse:\n${text}\n${JSON.stringify(errors)}`);
   return d.document;
 }
 
@@ -138,7 +141,9 @@ const chars = fc.constantFrom('a', 'b', 'A', 'B', '-', '/', '\u2013', ' ', '\\',
 const patChars = fc.constantFrom('a', 'b', 'A', '-', '/', ' ', 'x', '*', '?', '\\', '\\*', '\\?', '\\\\');
 const eventString = fc.array(chars, { maxLength: 7 }).map((a) => a.join(''));
 const patString = fc.array(patChars, { maxLength: 5 }).map((a) => a.join(''));
-const plainString = fc.array(fc.constantFrom('a', 'b', 'A', 'x', 'é', '-'), { minLength: 1, maxLength: 4 }).map((a) => a.join(''));
+const plainString = fc
+  .array(fc.constantFrom('a', 'b', 'A', 'x', 'é', '-'), { minLength: 1, maxLength: 4 })
+  .map((a) => a.join(''));
 
 const stringSelection: fc.Arbitrary<Selection> = fc
   .record({
@@ -160,10 +165,31 @@ const stringSelection: fc.Arbitrary<Selection> = fc
   });
 
 const otherSelection: fc.Arbitrary<Selection> = fc.oneof(
-  fc.record({ field: fc.constantFrom(...FIELDS), b: fc.boolean() }).map(({ field, b }): Selection => ({ field, mods: ['exists'], values: [b as unknown as string] })),
-  fc.record({ field: fc.constantFrom(...FIELDS), pos: fc.constantFrom([], ['contains']), values: fc.array(plainString, { minLength: 1, maxLength: 2 }) }).map(({ field, pos, values }): Selection => ({ field, mods: ['base64', ...pos], values })),
-  fc.record({ op: fc.constantFrom([], ['lt'], ['gt'], ['lte'], ['gte']), field: fc.constantFrom(...FIELDS), values: fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 1, maxLength: 2 }) }).map(({ op, field, values }): Selection => ({ field, mods: [...op], values })),
-  fc.array(fc.array(fc.constantFrom('a', 'b', 'A', '-', ' ', '*', '?'), { minLength: 1, maxLength: 3 }).map((a) => a.join('')), { minLength: 1, maxLength: 2 }).map((values): Selection => ({ field: null, mods: [], values })),
+  fc
+    .record({ field: fc.constantFrom(...FIELDS), b: fc.boolean() })
+    .map(({ field, b }): Selection => ({ field, mods: ['exists'], values: [b as unknown as string] })),
+  fc
+    .record({
+      field: fc.constantFrom(...FIELDS),
+      pos: fc.constantFrom([], ['contains']),
+      values: fc.array(plainString, { minLength: 1, maxLength: 2 }),
+    })
+    .map(({ field, pos, values }): Selection => ({ field, mods: ['base64', ...pos], values })),
+  fc
+    .record({
+      op: fc.constantFrom([], ['lt'], ['gt'], ['lte'], ['gte']),
+      field: fc.constantFrom(...FIELDS),
+      values: fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 1, maxLength: 2 }),
+    })
+    .map(({ op, field, values }): Selection => ({ field, mods: [...op], values })),
+  fc
+    .array(
+      fc
+        .array(fc.constantFrom('a', 'b', 'A', '-', ' ', '*', '?'), { minLength: 1, maxLength: 3 })
+        .map((a) => a.join('')),
+      { minLength: 1, maxLength: 2 },
+    )
+    .map((values): Selection => ({ field: null, mods: [], values })),
 );
 
 const selection = fc.oneof({ weight: 3, arbitrary: stringSelection }, { weight: 1, arbitrary: otherSelection });
@@ -180,7 +206,11 @@ const cond: fc.Arbitrary<Cond> = fc.letrec<{ c: Cond }>((tie) => ({
   ),
 })).c;
 
-const eventValue = fc.oneof({ weight: 4, arbitrary: eventString }, { weight: 1, arbitrary: fc.integer({ min: -3, max: 3 }) }, { weight: 1, arbitrary: fc.integer({ min: -3, max: 3 }).map(String) });
+const eventValue = fc.oneof(
+  { weight: 4, arbitrary: eventString },
+  { weight: 1, arbitrary: fc.integer({ min: -3, max: 3 }) },
+  { weight: 1, arbitrary: fc.integer({ min: -3, max: 3 }).map(String) },
+);
 const event: fc.Arbitrary<Ev> = fc.record({ A: eventValue, B: eventValue, C: eventValue }, { requiredKeys: [] });
 
 // ---------------------------------------------------------------------------
@@ -188,14 +218,22 @@ const event: fc.Arbitrary<Ev> = fc.record({ A: eventValue, B: eventValue, C: eve
 describe('evaluator vs reference matcher', () => {
   it('agrees on generated rules and events', () => {
     fc.assert(
-      fc.property(fc.array(selection, { minLength: 1, maxLength: 4 }), cond, fc.array(event, { minLength: 1, maxLength: 6 }), (sels, c, events) => {
-        const matcher = compileRule(compile(ruleYaml(sels, c)));
-        expect(matcher.diagnostics).toEqual([]);
-        for (const ev of events) {
-          const expected = refCond(c, sels.map((s) => refSelection(s, ev)));
-          expect({ ev, got: matcher.matches(ev) }).toEqual({ ev, got: expected });
-        }
-      }),
+      fc.property(
+        fc.array(selection, { minLength: 1, maxLength: 4 }),
+        cond,
+        fc.array(event, { minLength: 1, maxLength: 6 }),
+        (sels, c, events) => {
+          const matcher = compileRule(compile(ruleYaml(sels, c)));
+          expect(matcher.diagnostics).toEqual([]);
+          for (const ev of events) {
+            const expected = refCond(
+              c,
+              sels.map((s) => refSelection(s, ev)),
+            );
+            expect({ ev, got: matcher.matches(ev) }).toEqual({ ev, got: expected });
+          }
+        },
+      ),
       { numRuns: 1500 },
     );
   });
@@ -213,12 +251,17 @@ describe('evaluator vs reference matcher', () => {
 
   it('base64offset|contains finds a value at any offset inside a base64-encoded text', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 6 }), fc.string({ minLength: 1, maxLength: 8 }).filter((s) => !/[*?\\]/.test(s)), fc.string({ maxLength: 6 }), (pre, v, post) => {
-        const sel: Selection = { field: 'A', mods: ['base64offset', 'contains'], values: [v] };
-        const matcher = compileRule(compile(ruleYaml([sel], { ref: 0 })));
-        const encoded = Buffer.from(pre + v + post, 'utf8').toString('base64');
-        expect(matcher.matches({ A: encoded })).toBe(true);
-      }),
+      fc.property(
+        fc.string({ maxLength: 6 }),
+        fc.string({ minLength: 1, maxLength: 8 }).filter((s) => !/[*?\\]/.test(s)),
+        fc.string({ maxLength: 6 }),
+        (pre, v, post) => {
+          const sel: Selection = { field: 'A', mods: ['base64offset', 'contains'], values: [v] };
+          const matcher = compileRule(compile(ruleYaml([sel], { ref: 0 })));
+          const encoded = Buffer.from(pre + v + post, 'utf8').toString('base64');
+          expect(matcher.matches({ A: encoded })).toBe(true);
+        },
+      ),
       { numRuns: 500 },
     );
   });

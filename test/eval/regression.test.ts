@@ -26,7 +26,15 @@ const cases: Case[] = [];
 const eventsByFile = new Map<string, EventObject[]>();
 
 beforeAll(() => {
-  rules = loadCorpus(['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-compliance', 'rules-dfir', 'rules-placeholder', 'deprecated'])
+  rules = loadCorpus([
+    'rules',
+    'rules-emerging-threats',
+    'rules-threat-hunting',
+    'rules-compliance',
+    'rules-dfir',
+    'rules-placeholder',
+    'deprecated',
+  ])
     .map((d) => d.document)
     .filter(isRule);
   for (const info of walkFiles(path.join(CORPUS, 'regression_data'), /^info\.yml$/)) {
@@ -41,7 +49,10 @@ beforeAll(() => {
       if (!eventsByFile.has(file)) {
         const ev = parseJsonEvents(fs.readFileSync(file, 'utf8'), file);
         expect(ev.diagnostics).toEqual([]);
-        eventsByFile.set(file, ev.events.map((e) => e.event));
+        eventsByFile.set(
+          file,
+          ev.events.map((e) => e.event),
+        );
       }
     }
   }
@@ -64,7 +75,17 @@ describe('SigmaHQ regression data', () => {
         continue;
       }
       const matcher: RuleMatcher = compileRule(rule);
-      const r = runCase(matcher, { name: c.name, match: true, eventsFile: c.eventsFile, line: 1, ...(c.matchCount !== undefined ? { matchCount: c.matchCount } : {}) }, eventsByFile.get(c.eventsFile)!);
+      const r = runCase(
+        matcher,
+        {
+          name: c.name,
+          match: true,
+          eventsFile: c.eventsFile,
+          line: 1,
+          ...(c.matchCount !== undefined ? { matchCount: c.matchCount } : {}),
+        },
+        eventsByFile.get(c.eventsFile)!,
+      );
       checked++;
       if (!r.passed) failures.push(`${c.ruleId} ${rule.title}: ${r.reason}\n${JSON.stringify(r.explanation, null, 1)}`);
     }
@@ -85,7 +106,9 @@ describe('SigmaHQ regression data', () => {
       expect(a).toEqual(b);
       matches += a.length;
     }
-    console.log(`regression: ${rules.length} rules (${indexed.diagnostics.length} not evaluable) × ${events.length} events: ${matches} matches; index tested ${tested} rule/event pairs of ${rules.length * events.length}`);
+    console.log(
+      `regression: ${rules.length} rules (${indexed.diagnostics.length} not evaluable) × ${events.length} events: ${matches} matches; index tested ${tested} rule/event pairs of ${rules.length * events.length}`,
+    );
     expect(matches).toBeGreaterThanOrEqual(cases.length);
   });
 });

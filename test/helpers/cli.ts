@@ -12,6 +12,11 @@ export interface CliRun {
 }
 
 export function sigil(args: string[], options: { input?: string; env?: Record<string, string> } = {}): CliRun {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...(options.input !== undefined ? { input: options.input } : {}), env: { ...process.env, NO_COLOR: '1', ...options.env } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

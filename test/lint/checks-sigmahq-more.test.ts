@@ -33,15 +33,15 @@ describe('remaining SigmaHQ validators', () => {
   it('field lists: a logsource with only the common Windows fields is not checked', () => {
     expect(checkedFields(BUILTIN_TAXONOMY, { product: 'windows', service: 'security' })).toBeUndefined();
     expect(checkedFields(BUILTIN_TAXONOMY, { product: 'windows', category: 'ps_classic_start' })).toBeUndefined();
-    expect(checkedFields(BUILTIN_TAXONOMY, { product: 'windows', category: 'process_creation' })).toContain('CommandLine');
+    expect(checkedFields(BUILTIN_TAXONOMY, { product: 'windows', category: 'process_creation' })).toContain(
+      'CommandLine',
+    );
     expect(checkedFields(BUILTIN_TAXONOMY, { product: 'windows', category: 'process_creation' })).toContain('EventID');
   });
 });
 
-
 const CORPUS = `${SHARED}/corpus/sigmahq/rules`;
 const NEW_CODES = SIGMAHQ_MORE_CASES.map((c) => c.code);
-
 
 describe('remaining SigmaHQ validators on the SigmaHQ corpus', () => {
   let results: ParseResult[] = [];
@@ -53,8 +53,11 @@ describe('remaining SigmaHQ validators on the SigmaHQ corpus', () => {
     const { config } = resolveConfig({ preset: 'sigmahq' });
     const report = lint(results, { config, noise: false });
     counts = new Map(NEW_CODES.map((c) => [c, 0]));
-    for (const d of report.documents) for (const f of d.findings) if (counts.has(f.code)) counts.set(f.code, counts.get(f.code)! + 1);
-    for (const r of results) for (const d of r.documents) if (d.document?.kind === 'rule' && checkedFields(BUILTIN_TAXONOMY, d.document.logsource)) checkedRules++;
+    for (const d of report.documents)
+      for (const f of d.findings) if (counts.has(f.code)) counts.set(f.code, counts.get(f.code)! + 1);
+    for (const r of results)
+      for (const d of r.documents)
+        if (d.document?.kind === 'rule' && checkedFields(BUILTIN_TAXONOMY, d.document.logsource)) checkedRules++;
   }, 60_000);
 
   it('SigmaHQ passes its own CI: none of D018–D022 fires on its rules', () => {

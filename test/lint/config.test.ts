@@ -3,7 +3,10 @@ import { resolveConfig } from '../../src/lint/config.js';
 import { SIGMAHQ_EXCLUSIONS } from '../../src/lint/presets/sigmahq.js';
 import { findingsOf, lintTexts, rule } from './helpers.js';
 
-const escaped = rule({ detection: "detection:\n    selection:\n        TargetFilename|startswith: 'C:\\Users\\*\\AppData'\n    condition: selection" });
+const escaped = rule({
+  detection:
+    "detection:\n    selection:\n        TargetFilename|startswith: 'C:\\Users\\*\\AppData'\n    condition: selection",
+});
 
 describe('lint configuration', () => {
   it('re-levels and disables checks by code or name', () => {
@@ -54,14 +57,19 @@ describe('lint configuration', () => {
   });
 
   it('parser diagnostics flow into lint findings and can be re-levelled', () => {
-    const broken = rule({ detection: 'detection:\n    selection:\n        Image: x\n    condition: selection and nothere' });
+    const broken = rule({
+      detection: 'detection:\n    selection:\n        Image: x\n    condition: selection and nothere',
+    });
     expect(findingsOf(lintTexts([broken]), 'P011')).toEqual(['rule0.yml:18:30']);
     const { config } = resolveConfig({ checks: { P011: 'warning' } });
-    expect(lintTexts([broken], { config }).documents[0]!.findings.find((f) => f.code === 'P011')!.severity).toBe('warning');
+    expect(lintTexts([broken], { config }).documents[0]!.findings.find((f) => f.code === 'P011')!.severity).toBe(
+      'warning',
+    );
   });
 
   it('correlation and filter references that point nowhere are reported (P032) across the linted files', () => {
-    const corr = 'title: Many Decodes\nid: 7e1f7a4e-1111-4222-8333-944444444444\ncorrelation:\n    type: event_count\n    rules:\n        - no-such-rule\n    group-by:\n        - User\n    timespan: 5m\n    condition:\n        gte: 10\nlevel: high\n';
+    const corr =
+      'title: Many Decodes\nid: 7e1f7a4e-1111-4222-8333-944444444444\ncorrelation:\n    type: event_count\n    rules:\n        - no-such-rule\n    group-by:\n        - User\n    timespan: 5m\n    condition:\n        gte: 10\nlevel: high\n';
     const r = lintTexts([rule(), corr]);
     expect(findingsOf(r, 'P032').length).toBe(1);
     const ok = lintTexts([rule(), corr.replace('no-such-rule', '3c1b2f0e-8a4d-4e5b-9c6d-7e8f9a0b1c2d')]);

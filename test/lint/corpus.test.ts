@@ -34,7 +34,6 @@ export function calibrationHalf(id: string | undefined): 'tuning' | 'held-out' {
   return parseInt((id ?? '0').charAt(0), 16) % 2 === 0 ? 'tuning' : 'held-out';
 }
 
-
 /** ROC AUC of "positive rules score higher than negative rules" (ties count half). */
 export function rocAuc(pos: number[], neg: number[]): number {
   const sorted = [...neg].sort((a, b) => a - b);
@@ -58,14 +57,23 @@ let all: { file: string; result: ParseResult }[] = [];
 let rulesDir: ParseResult[] = [];
 
 beforeAll(() => {
-  const dirs = fs.readdirSync(CORPUS).filter((d) => d.startsWith('rules')).sort();
-  all = dirs.flatMap((d) => yamlFiles(path.join(CORPUS, d))).map((file) => ({ file, result: parse(fs.readFileSync(file), { file, schema: false }) }));
+  const dirs = fs
+    .readdirSync(CORPUS)
+    .filter((d) => d.startsWith('rules'))
+    .sort();
+  all = dirs
+    .flatMap((d) => yamlFiles(path.join(CORPUS, d)))
+    .map((file) => ({ file, result: parse(fs.readFileSync(file), { file, schema: false }) }));
   rulesDir = all.filter((x) => x.file.startsWith(path.join(CORPUS, 'rules') + '/')).map((x) => x.result);
   const refs = resolveReferences(rulesDir);
-  for (const r of rulesDir) for (const d of r.documents) if (d.document) d.diagnostics.push(...(refs.get(d.document) ?? []));
+  for (const r of rulesDir)
+    for (const d of r.documents) if (d.document) d.diagnostics.push(...(refs.get(d.document) ?? []));
 });
 
-const docsOf = (): { file: string; doc: SigmaDocument }[] => all.flatMap(({ file, result }) => result.documents.filter((d) => d.document).map((d) => ({ file, doc: d.document! })));
+const docsOf = (): { file: string; doc: SigmaDocument }[] =>
+  all.flatMap(({ file, result }) =>
+    result.documents.filter((d) => d.document).map((d) => ({ file, doc: d.document! })),
+  );
 
 describe('SigmaHQ corpus', () => {
   it("lint of rules/ with the sigmahq preset (SigmaHQ's CI selection and exclusions) reports zero errors", () => {
@@ -82,7 +90,11 @@ describe('SigmaHQ corpus', () => {
   });
 
   it(`noise: threat-hunting and low/informational rules score higher than high/critical ones (ROC AUC ≥ ${MIN_AUC} whole, ≥ ${MIN_HELD_OUT_AUC} held-out)`, () => {
-    const groups = { whole: { pos: [] as number[], neg: [] as number[] }, tuning: { pos: [] as number[], neg: [] as number[] }, 'held-out': { pos: [] as number[], neg: [] as number[] } };
+    const groups = {
+      whole: { pos: [] as number[], neg: [] as number[] },
+      tuning: { pos: [] as number[], neg: [] as number[] },
+      'held-out': { pos: [] as number[], neg: [] as number[] },
+    };
     for (const { file, doc } of docsOf()) {
       if (doc.kind !== 'rule') continue;
       const n = noiseScore(doc, { catalog: BUILTIN_CATALOG });
@@ -95,7 +107,9 @@ describe('SigmaHQ corpus', () => {
       for (const g of [groups.whole, groups[calibrationHalf(doc.id)]]) (positive ? g.pos : g.neg).push(noisiness);
     }
     const auc = Object.fromEntries(Object.entries(groups).map(([k, g]) => [k, rocAuc(g.pos, g.neg)]));
-    console.log(`noise ROC AUC: whole ${auc.whole!.toFixed(3)}, tuning half ${auc.tuning!.toFixed(3)}, held-out half ${auc['held-out']!.toFixed(3)}`);
+    console.log(
+      `noise ROC AUC: whole ${auc.whole!.toFixed(3)}, tuning half ${auc.tuning!.toFixed(3)}, held-out half ${auc['held-out']!.toFixed(3)}`,
+    );
     expect(groups.whole.pos.length).toBeGreaterThan(400);
     expect(groups.whole.neg.length).toBeGreaterThan(1800);
     // Both halves are big enough to measure (about 220 positives and 950 negatives each).
@@ -110,14 +124,19 @@ describe('SigmaHQ corpus', () => {
   });
 
   it('the shipped reach index is what scripts/build-noise-index.mjs makes from this corpus', () => {
-    const built = buildCatalog(docsOf().map((d) => d.doc), BUILTIN_CATALOG.source);
+    const built = buildCatalog(
+      docsOf().map((d) => d.doc),
+      BUILTIN_CATALOG.source,
+    );
     expect(built.rules).toBe(BUILTIN_CATALOG.rules);
     expect(built.reach).toEqual(BUILTIN_CATALOG.reach);
   });
 
   it('a corpus rule is left out of its own reach counts', () => {
     const key = 'image|endswith|\\powershell.exe';
-    const user = docsOf().find((d) => d.doc.kind === 'rule' && documentIndicators(d.doc).some((i) => indicatorKey(i) === key))!.doc;
+    const user = docsOf().find(
+      (d) => d.doc.kind === 'rule' && documentIndicators(d.doc).some((i) => indicatorKey(i) === key),
+    )!.doc;
     const total = BUILTIN_CATALOG.reach[key]!;
     expect(total).toBeGreaterThan(100);
     expect(reachLookup(BUILTIN_CATALOG, user.id)(key)).toBe(total - 1);
@@ -131,7 +150,16 @@ describe('SigmaHQ corpus', () => {
       if (doc.kind !== 'rule') continue;
       const a = noiseScore(doc, { catalog: BUILTIN_CATALOG });
       const b = noiseScore(
-        { ...doc, level: 'critical', status: 'stable', title: 'X', description: 'Y', falsepositives: ['None'], author: 'Z', references: [] },
+        {
+          ...doc,
+          level: 'critical',
+          status: 'stable',
+          title: 'X',
+          description: 'Y',
+          falsepositives: ['None'],
+          author: 'Z',
+          references: [],
+        },
         { catalog: BUILTIN_CATALOG },
       );
       expect(b).toEqual(a);
@@ -144,14 +172,27 @@ describe('SigmaHQ corpus', () => {
       if (doc.kind !== 'rule') continue;
       const a = noiseScore(doc, { catalog: BUILTIN_CATALOG })!;
       if (a === undefined) continue;
-      const untagged = noiseScore({ ...doc, tags: ['detection.threat-hunting', 'attack.persistence', 'attack.t1546.003', 'attack.g0016', 'cve.2021-44228'] }, { catalog: BUILTIN_CATALOG })!;
+      const untagged = noiseScore(
+        {
+          ...doc,
+          tags: [
+            'detection.threat-hunting',
+            'attack.persistence',
+            'attack.t1546.003',
+            'attack.g0016',
+            'cve.2021-44228',
+          ],
+        },
+        { catalog: BUILTIN_CATALOG },
+      )!;
       const discovery = noiseScore({ ...doc, tags: ['attack.t1087.002'] }, { catalog: BUILTIN_CATALOG })!;
       const isRoutine = a.explanation.includes('read-only behaviour');
       if (isRoutine) routine++;
       // With a read-only tactic, exactly NOISE_PARAMS.tacticPrior bits fewer (unless clamped at 0).
       if (!isRoutine) expect(untagged).toEqual(a);
       expect(discovery.bits).toBeLessThanOrEqual(untagged.bits);
-      if (untagged.bits >= NOISE_PARAMS.tacticPrior) expect(discovery.bits).toBeCloseTo(untagged.bits - NOISE_PARAMS.tacticPrior, 1);
+      if (untagged.bits >= NOISE_PARAMS.tacticPrior)
+        expect(discovery.bits).toBeCloseTo(untagged.bits - NOISE_PARAMS.tacticPrior, 1);
       expect(discovery.explanation).toContain('it detects discovery, read-only behaviour');
     }
     expect(routine).toBeGreaterThan(10);
@@ -160,10 +201,13 @@ describe('SigmaHQ corpus', () => {
   it('T1546.003: EventID-only rules are high noise, specific ones low, and explanations name the clause', () => {
     const tagged = docsOf().filter((d) => (d.doc.tags ?? []).includes('attack.t1546.003'));
     expect(tagged.length).toBe(12);
-    const score = (suffix: string) => noiseScore(tagged.find((t) => t.file.endsWith(suffix))!.doc, { catalog: BUILTIN_CATALOG })!;
+    const score = (suffix: string) =>
+      noiseScore(tagged.find((t) => t.file.endsWith(suffix))!.doc, { catalog: BUILTIN_CATALOG })!;
     const sysmon = score('sysmon_wmi_event_subscription.yml');
     expect(sysmon.level).toBe('high');
-    expect(sysmon.explanation).toMatch(/^selection: EventID eq 20 \(one of 3 values\) is used by \d+ other rules? and alone matches common activity/);
+    expect(sysmon.explanation).toMatch(
+      /^selection: EventID eq 20 \(one of 3 values\) is used by \d+ other rules? and alone matches common activity/,
+    );
     const posh = score('posh_ps_wmi_persistence.yml');
     expect(posh.level).toBe('low');
     const consumer = score('proc_creation_win_wmic_eventconsumer_creation.yml');
@@ -177,8 +221,15 @@ describe('SigmaHQ corpus', () => {
     expect(r.total).toBe(12);
     expect(r.technique.name).toBe('Windows Management Instrumentation Event Subscription');
     expect(r.technique.tactics).toEqual(['privilege-escalation', 'persistence']);
-    expect(r.technique.d3fend[0]).toEqual(['Event Triggered Execution', 'Persistence Technique', 'ATT&CK Enterprise Technique']);
-    expect(r.rules.map((s) => [s.source, s.rules.length])).toEqual([['rules', 11], ['rules-threat-hunting', 1]]);
+    expect(r.technique.d3fend[0]).toEqual([
+      'Event Triggered Execution',
+      'Persistence Technique',
+      'ATT&CK Enterprise Technique',
+    ]);
+    expect(r.rules.map((s) => [s.source, s.rules.length])).toEqual([
+      ['rules', 11],
+      ['rules-threat-hunting', 1],
+    ]);
     expect(r.fields[0]!.rules).toBeGreaterThanOrEqual(r.fields[1]!.rules);
     const scrcons = r.values.find((v) => v.value.includes('scrcons.exe'));
     expect(scrcons).toBeDefined();

@@ -13,13 +13,16 @@ export function lintTexts(inputs: (string | FileInput)[], options: LintOptions =
     return parse(f.text, { file: f.file, schema: false });
   });
   const refs = resolveReferences(results);
-  for (const r of results) for (const d of r.documents) if (d.document) d.diagnostics.push(...(refs.get(d.document) ?? []));
+  for (const r of results)
+    for (const d of r.documents) if (d.document) d.diagnostics.push(...(refs.get(d.document) ?? []));
   return lint(results, options);
 }
 
 /** `code@line:column` of every finding with the given code. */
 export function findingsOf(report: LintReport, code: string): string[] {
-  return report.documents.flatMap((d) => d.findings.filter((f) => f.code === code).map((f) => `${f.file}:${f.line}:${f.column}`));
+  return report.documents.flatMap((d) =>
+    d.findings.filter((f) => f.code === code).map((f) => `${f.file}:${f.line}:${f.column}`),
+  );
 }
 
 /** A complete, clean rule; `patch` replaces top-level sections by key (YAML text without the key line). */
@@ -33,7 +36,8 @@ export const BASE: Record<string, string> = {
   date: 'date: 2024-05-17',
   tags: 'tags:\n    - attack.defense-evasion\n    - attack.t1140',
   logsource: 'logsource:\n    category: process_creation\n    product: windows',
-  detection: "detection:\n    selection:\n        Image|endswith: '\\certutil.exe'\n        CommandLine|contains: '-decode'\n    condition: selection",
+  detection:
+    "detection:\n    selection:\n        Image|endswith: '\\certutil.exe'\n        CommandLine|contains: '-decode'\n    condition: selection",
   falsepositives: 'falsepositives:\n    - Unknown',
   level: 'level: medium',
 };
@@ -54,6 +58,7 @@ export interface CheckCase {
 }
 
 export function runCase(c: CheckCase, options: LintOptions = {}): { valid: string[][]; invalid: string[][] } {
-  const run = (input: string | FileInput[]): string[] => findingsOf(lintTexts(typeof input === 'string' ? [input] : input, options), c.code);
+  const run = (input: string | FileInput[]): string[] =>
+    findingsOf(lintTexts(typeof input === 'string' ? [input] : input, options), c.code);
   return { valid: c.valid.map(run), invalid: c.invalid.map((i) => run(i.input)) };
 }

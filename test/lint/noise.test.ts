@@ -7,8 +7,13 @@ import { BUILTIN_CATALOG, buildCatalog } from '../../src/lint/noise/catalog.js';
 import { BUILTIN_ATTACK } from '../../src/lint/attack.js';
 import { lint } from '../../src/lint/engine.js';
 
-function ruleOf(detection: string, logsource = 'logsource:\n    category: process_creation\n    product: windows'): SigmaRule {
-  const doc = parse(`title: T\nid: 11111111-2222-4333-8444-555555555555\n${logsource}\ndetection:\n${detection}\n`, { schema: false }).documents[0]!.document;
+function ruleOf(
+  detection: string,
+  logsource = 'logsource:\n    category: process_creation\n    product: windows',
+): SigmaRule {
+  const doc = parse(`title: T\nid: 11111111-2222-4333-8444-555555555555\n${logsource}\ndetection:\n${detection}\n`, {
+    schema: false,
+  }).documents[0]!.document;
   if (!doc || doc.kind !== 'rule') throw new Error('not a rule');
   return doc;
 }
@@ -16,8 +21,27 @@ const score = (det: string): number => noiseScore(ruleOf(det), { catalog: BUILTI
 const bits = (det: string): number => noiseScore(ruleOf(det), { catalog: BUILTIN_CATALOG })!.bits;
 
 // Values drawn from a small vocabulary: common binaries, flags, paths, rare strings.
-const value = fc.constantFrom("'\\powershell.exe'", "'\\cmd.exe'", "'\\winword.exe'", "'\\rundll32.exe'", "' -enc '", "'-decode'", "'\\AppData\\Local\\Temp\\'", "'.dll'", "'vssadmin delete shadows'", "'\\wbem\\scrcons.exe'", "'Invoke-Mimikatz'", "'x'");
-const field = fc.constantFrom('Image|endswith', 'CommandLine|contains', 'ParentImage|endswith', 'OriginalFileName', 'CurrentDirectory|startswith');
+const value = fc.constantFrom(
+  "'\\powershell.exe'",
+  "'\\cmd.exe'",
+  "'\\winword.exe'",
+  "'\\rundll32.exe'",
+  "' -enc '",
+  "'-decode'",
+  "'\\AppData\\Local\\Temp\\'",
+  "'.dll'",
+  "'vssadmin delete shadows'",
+  "'\\wbem\\scrcons.exe'",
+  "'Invoke-Mimikatz'",
+  "'x'",
+);
+const field = fc.constantFrom(
+  'Image|endswith',
+  'CommandLine|contains',
+  'ParentImage|endswith',
+  'OriginalFileName',
+  'CurrentDirectory|startswith',
+);
 
 describe('noise score structure', () => {
   it('adding an indicator to a conjunction never makes a rule noisier', () => {
@@ -45,45 +69,93 @@ describe('noise score structure', () => {
   it("an 'and not' filter lowers the score, more for a broad exclusion than for a narrow one", () => {
     const base = "    selection:\n        Image|endswith: '\\powershell.exe'\n";
     const plain = score(base + '    condition: selection');
-    const broad = score(base + "    filter:\n        ParentImage|endswith: '\\explorer.exe'\n    condition: selection and not filter");
-    const narrow = score(base + "    filter:\n        ParentCommandLine: 'C:\\Program Files\\Contoso Monitoring Agent\\agent.exe --collect --interval 300'\n    condition: selection and not filter");
+    const broad = score(
+      base + "    filter:\n        ParentImage|endswith: '\\explorer.exe'\n    condition: selection and not filter",
+    );
+    const narrow = score(
+      base +
+        "    filter:\n        ParentCommandLine: 'C:\\Program Files\\Contoso Monitoring Agent\\agent.exe --collect --interval 300'\n    condition: selection and not filter",
+    );
     expect(broad).toBeLessThan(plain);
     expect(narrow).toBeLessThan(plain);
     expect(broad).toBeLessThan(narrow);
   });
 
   it('a legitimate program named alone is noisier than an unknown tool of the same name length', () => {
-    const legit = ['\\diskshadow.exe', '\\teamviewer_desktop.exe', '\\quickassist.exe', '\\Microsoft.Workflow.Compiler.exe', '\\mode.com'];
+    const legit = [
+      '\\diskshadow.exe',
+      '\\teamviewer_desktop.exe',
+      '\\quickassist.exe',
+      '\\Microsoft.Workflow.Compiler.exe',
+      '\\mode.com',
+    ];
     const unknown = ['\\kerbrute.exe', '\\sharpdpapi_x64.exe', '\\nanodump.exe', '\\SafetyKatzLoader.exe', '\\xq7.com'];
     for (let i = 0; i < legit.length; i++) {
-      const rule = (name: string): string => `    selection:\n        Image|endswith: '${name}'\n    condition: selection`;
+      const rule = (name: string): string =>
+        `    selection:\n        Image|endswith: '${name}'\n    condition: selection`;
       expect(score(rule(legit[i]!)), legit[i]).toBeGreaterThan(score(rule(unknown[i]!)));
     }
   });
 
   it('the explanation says why an indicator alone is common: a legitimate program, an event type', () => {
-    const legit = noiseScore(ruleOf("    selection:\n        Image|endswith: '\\diskshadow.exe'\n    condition: selection"), { catalog: BUILTIN_CATALOG })!;
-    expect(legit.explanation).toContain('(diskshadow.exe is a legitimate program that runs wherever it is used as intended)');
-    const unknown = noiseScore(ruleOf("    selection:\n        Image|endswith: '\\kerbrute.exe'\n    condition: selection"), { catalog: BUILTIN_CATALOG })!;
+    const legit = noiseScore(
+      ruleOf("    selection:\n        Image|endswith: '\\diskshadow.exe'\n    condition: selection"),
+      { catalog: BUILTIN_CATALOG },
+    )!;
+    expect(legit.explanation).toContain(
+      '(diskshadow.exe is a legitimate program that runs wherever it is used as intended)',
+    );
+    const unknown = noiseScore(
+      ruleOf("    selection:\n        Image|endswith: '\\kerbrute.exe'\n    condition: selection"),
+      { catalog: BUILTIN_CATALOG },
+    )!;
     expect(unknown.explanation).not.toContain('legitimate program');
-    const eventType = noiseScore(ruleOf('    selection:\n        EventID: 4688\n    condition: selection', 'logsource:\n    product: windows\n    service: security'), { catalog: BUILTIN_CATALOG })!;
+    const eventType = noiseScore(
+      ruleOf(
+        '    selection:\n        EventID: 4688\n    condition: selection',
+        'logsource:\n    product: windows\n    service: security',
+      ),
+      { catalog: BUILTIN_CATALOG },
+    )!;
     expect(eventType.explanation).toContain('(it selects a kind of event, not a behaviour)');
-    const operation = noiseScore(ruleOf("    selection:\n        eventName: 'DeleteTrail'\n    condition: selection", 'logsource:\n    product: aws\n    service: cloudtrail'), { catalog: BUILTIN_CATALOG })!;
+    const operation = noiseScore(
+      ruleOf(
+        "    selection:\n        eventName: 'DeleteTrail'\n    condition: selection",
+        'logsource:\n    product: aws\n    service: cloudtrail',
+      ),
+      { catalog: BUILTIN_CATALOG },
+    )!;
     expect(operation.explanation).toContain('(it selects every occurrence of an operation, whoever performs it)');
   });
 
   it('common binaries, short tokens and event ids alone are noisy; long unusual values are specific', () => {
-    expect(score("    selection:\n        Image|endswith: '\\powershell.exe'\n    condition: selection")).toBeGreaterThanOrEqual(70);
-    expect(score("    selection:\n        CommandLine|contains: ' -e '\n    condition: selection")).toBeGreaterThanOrEqual(70);
-    expect(score("    selection:\n        CommandLine|contains: 'vssadmin.exe delete shadows /all /quiet'\n    condition: selection")).toBeLessThan(40);
-    const sysmon = noiseScore(ruleOf('    selection:\n        EventID: 19\n    condition: selection', 'logsource:\n    product: windows\n    service: sysmon'), { catalog: BUILTIN_CATALOG })!;
+    expect(
+      score("    selection:\n        Image|endswith: '\\powershell.exe'\n    condition: selection"),
+    ).toBeGreaterThanOrEqual(70);
+    expect(
+      score("    selection:\n        CommandLine|contains: ' -e '\n    condition: selection"),
+    ).toBeGreaterThanOrEqual(70);
+    expect(
+      score(
+        "    selection:\n        CommandLine|contains: 'vssadmin.exe delete shadows /all /quiet'\n    condition: selection",
+      ),
+    ).toBeLessThan(40);
+    const sysmon = noiseScore(
+      ruleOf(
+        '    selection:\n        EventID: 19\n    condition: selection',
+        'logsource:\n    product: windows\n    service: sysmon',
+      ),
+      { catalog: BUILTIN_CATALOG },
+    )!;
     expect(sysmon.level).toBe('high');
   });
 
   it('all filters of a branch together add at most NOISE_PARAMS.filterCap bits', () => {
     const base = "    selection:\n        Image|endswith: '\\powershell.exe'\n";
     const plain = bits(base + '    condition: selection');
-    const one = bits(base + "    filter_a:\n        ParentImage|endswith: '\\explorer.exe'\n    condition: selection and not filter_a");
+    const one = bits(
+      base + "    filter_a:\n        ParentImage|endswith: '\\explorer.exe'\n    condition: selection and not filter_a",
+    );
     const three = bits(
       base +
         "    filter_a:\n        ParentImage|endswith: '\\explorer.exe'\n    filter_b:\n        User|contains: 'AUTHORI'\n    filter_c:\n        ParentImage|endswith: '\\svchost.exe'\n    condition: selection and not filter_a and not filter_b and not filter_c",
@@ -95,8 +167,14 @@ describe('noise score structure', () => {
 
   it('system DLLs every process loads are common names; a rare module is specific', () => {
     const imageLoad = 'logsource:\n    category: image_load\n    product: windows';
-    const kernel32 = noiseScore(ruleOf("    selection:\n        ImageLoaded|endswith: '\\kernel32.dll'\n    condition: selection", imageLoad), { catalog: BUILTIN_CATALOG })!;
-    const wshom = noiseScore(ruleOf("    selection:\n        ImageLoaded|endswith: '\\wshom.ocx'\n    condition: selection", imageLoad), { catalog: BUILTIN_CATALOG })!;
+    const kernel32 = noiseScore(
+      ruleOf("    selection:\n        ImageLoaded|endswith: '\\kernel32.dll'\n    condition: selection", imageLoad),
+      { catalog: BUILTIN_CATALOG },
+    )!;
+    const wshom = noiseScore(
+      ruleOf("    selection:\n        ImageLoaded|endswith: '\\wshom.ocx'\n    condition: selection", imageLoad),
+      { catalog: BUILTIN_CATALOG },
+    )!;
     expect(kernel32.level).toBe('high');
     expect(kernel32.explanation).toContain('alone matches common activity');
     expect(wshom.bits).toBeGreaterThan(kernel32.bits + 3);
@@ -111,13 +189,19 @@ describe('noise score structure', () => {
   it('events that are already detections (antivirus) start less noisy than the same value in ordinary file events', () => {
     const det = "    selection:\n        TargetFilename|contains: '\\Temp\\'\n    condition: selection";
     const av = noiseScore(ruleOf(det, 'logsource:\n    category: antivirus'), { catalog: BUILTIN_CATALOG })!;
-    const file = noiseScore(ruleOf(det, 'logsource:\n    category: file_event\n    product: windows'), { catalog: BUILTIN_CATALOG })!;
+    const file = noiseScore(ruleOf(det, 'logsource:\n    category: file_event\n    product: windows'), {
+      catalog: BUILTIN_CATALOG,
+    })!;
     expect(av.bits).toBeGreaterThan(file.bits + 4);
   });
 
   it('reduces a condition with many alternatives to a bounded number of branches, without blow-up', () => {
     // 12 selections of 2 alternatives each, AND-ed: 4096 disjuncts if expanded naively.
-    const sels = Array.from({ length: 12 }, (_, i) => `    s${i}:\n        - CommandLine|contains: 'a${i}x'\n          User: u${i}\n        - Image|endswith: '\\b${i}.exe'\n          User: v${i}`).join('\n');
+    const sels = Array.from(
+      { length: 12 },
+      (_, i) =>
+        `    s${i}:\n        - CommandLine|contains: 'a${i}x'\n          User: u${i}\n        - Image|endswith: '\\b${i}.exe'\n          User: v${i}`,
+    ).join('\n');
     const t0 = Date.now();
     const n = noiseScore(ruleOf(`${sels}\n    condition: all of s*`), { catalog: BUILTIN_CATALOG })!;
     expect(Date.now() - t0).toBeLessThan(2000);
@@ -126,19 +210,35 @@ describe('noise score structure', () => {
   });
 
   it('explains with the clause and the indicator that drive the score', () => {
-    const n = noiseScore(ruleOf("    selection_img:\n        Image|endswith: '\\powershell.exe'\n    condition: selection_img"), { catalog: BUILTIN_CATALOG })!;
-    expect(n.explanation).toMatch(/^selection_img: Image endswith '\\powershell\.exe' is used by (\d+) other rules and alone matches common activity \(powershell\.exe runs on every machine\); no other indicator narrows this branch; no filter excludes known benign activity$/);
+    const n = noiseScore(
+      ruleOf("    selection_img:\n        Image|endswith: '\\powershell.exe'\n    condition: selection_img"),
+      { catalog: BUILTIN_CATALOG },
+    )!;
+    expect(n.explanation).toMatch(
+      /^selection_img: Image endswith '\\powershell\.exe' is used by (\d+) other rules and alone matches common activity \(powershell\.exe runs on every machine\); no other indicator narrows this branch; no filter excludes known benign activity$/,
+    );
     const reach = Number(/used by (\d+)/.exec(n.explanation)![1]);
     expect(reach).toBe(BUILTIN_CATALOG.reach['image|endswith|\\powershell.exe']);
   });
 
   it('vendor field names count as the Sigma field (FolderPath = Image) in reach', () => {
-    const cat = buildCatalog([ruleOf("    s:\n        Image|endswith: '\\foo.exe'\n    condition: s"), { ...ruleOf("    s:\n        FolderPath|endswith: '\\foo.exe'\n    condition: s"), id: '99999999-2222-4333-8444-555555555555' }], 'test');
+    const cat = buildCatalog(
+      [
+        ruleOf("    s:\n        Image|endswith: '\\foo.exe'\n    condition: s"),
+        {
+          ...ruleOf("    s:\n        FolderPath|endswith: '\\foo.exe'\n    condition: s"),
+          id: '99999999-2222-4333-8444-555555555555',
+        },
+      ],
+      'test',
+    );
     expect(cat.reach['image|endswith|\\foo.exe']).toBe(2);
   });
 
   it('folds a benign baseline in: many matches raise the score, none lower it', () => {
-    const r = ruleOf("    selection:\n        Image|endswith: '\\certutil.exe'\n        CommandLine|contains: '-decode'\n    condition: selection");
+    const r = ruleOf(
+      "    selection:\n        Image|endswith: '\\certutil.exe'\n        CommandLine|contains: '-decode'\n    condition: selection",
+    );
     const plain = noiseScore(r, { catalog: BUILTIN_CATALOG })!;
     const often = noiseScore(r, { catalog: BUILTIN_CATALOG, baseline: { matches: 500, events: 10000 } })!;
     const never = noiseScore(r, { catalog: BUILTIN_CATALOG, baseline: { matches: 0, events: 10000 } })!;
@@ -150,21 +250,43 @@ describe('noise score structure', () => {
 
 describe('noise score: diminishing returns, process lineage, read-only tactics', () => {
   it('a value is worth at most NOISE_PARAMS.valueSaturation bits, a branch at most NOISE_PARAMS.branchSaturation, however long', () => {
-    const long = "'\\Software\\Contoso\\Agent\\Settings\\Deployment\\Rings\\Preview\\EnableTelemetryUploadOverMeteredConnections'";
-    const one = noiseScore(ruleOf(`    selection:\n        TargetObject|endswith: ${long}\n    condition: selection`, 'logsource:\n    category: registry_set\n    product: windows'), { catalog: BUILTIN_CATALOG })!;
+    const long =
+      "'\\Software\\Contoso\\Agent\\Settings\\Deployment\\Rings\\Preview\\EnableTelemetryUploadOverMeteredConnections'";
+    const one = noiseScore(
+      ruleOf(
+        `    selection:\n        TargetObject|endswith: ${long}\n    condition: selection`,
+        'logsource:\n    category: registry_set\n    product: windows',
+      ),
+      { catalog: BUILTIN_CATALOG },
+    )!;
     expect(one.branch[0]!.bits).toBeLessThanOrEqual(NOISE_PARAMS.valueSaturation);
     expect(one.branch[0]!.bits).toBeGreaterThan(NOISE_PARAMS.valueSaturation - 1);
-    const many = bits(`    selection:\n${['a1b2c3d4e5f6', 'q9w8e7r6t5y4', 'z1x2c3v4b5n6', 'p0o9i8u7y6t5', 'm1n2b3v4c5x6'].map((v, i) => `        Field${i}: '${v}'\n`).join('')}    condition: selection`);
+    const many = bits(
+      `    selection:\n${['a1b2c3d4e5f6', 'q9w8e7r6t5y4', 'z1x2c3v4b5n6', 'p0o9i8u7y6t5', 'm1n2b3v4c5x6'].map((v, i) => `        Field${i}: '${v}'\n`).join('')}    condition: selection`,
+    );
     expect(many).toBeLessThanOrEqual(NOISE_PARAMS.branchSaturation);
     // Still monotone: a longer value is never worth less.
-    const short = noiseScore(ruleOf("    selection:\n        CommandLine|contains: 'shadowcopy delete'\n    condition: selection"), { catalog: BUILTIN_CATALOG })!;
-    const longer = noiseScore(ruleOf("    selection:\n        CommandLine|contains: 'shadowcopy delete /nointeractive'\n    condition: selection"), { catalog: BUILTIN_CATALOG })!;
+    const short = noiseScore(
+      ruleOf("    selection:\n        CommandLine|contains: 'shadowcopy delete'\n    condition: selection"),
+      { catalog: BUILTIN_CATALOG },
+    )!;
+    const longer = noiseScore(
+      ruleOf(
+        "    selection:\n        CommandLine|contains: 'shadowcopy delete /nointeractive'\n    condition: selection",
+      ),
+      { catalog: BUILTIN_CATALOG },
+    )!;
     expect(longer.bits).toBeGreaterThan(short.bits);
   });
 
   it('a quiet parent starting a shell is an unusual lineage: more specific than the two names apart, and said so', () => {
     const pair = (parent: string, children: string[]): ReturnType<typeof noiseScore> =>
-      noiseScore(ruleOf(`    selection:\n        ParentImage|endswith: '${parent}'\n        Image|endswith:\n${children.map((c) => `            - '${c}'\n`).join('')}    condition: selection`), { catalog: BUILTIN_CATALOG });
+      noiseScore(
+        ruleOf(
+          `    selection:\n        ParentImage|endswith: '${parent}'\n        Image|endswith:\n${children.map((c) => `            - '${c}'\n`).join('')}    condition: selection`,
+        ),
+        { catalog: BUILTIN_CATALOG },
+      );
     const office = pair('\\winword.exe', ['\\cmd.exe'])!;
     const shell = pair('\\explorer.exe', ['\\cmd.exe'])!;
     expect(office.bits).toBeGreaterThan(shell.bits + NOISE_PARAMS.lineage / 2);
@@ -172,7 +294,9 @@ describe('noise score: diminishing returns, process lineage, read-only tactics',
     expect(shell.explanation).not.toContain('lineage');
     // A list of children: the bonus holds while the noisiest alternative is a shell or tool …
     const tools = pair('\\winword.exe', ['\\cmd.exe', '\\powershell.exe', '\\mshta.exe'])!;
-    expect(tools.explanation).toMatch(/winword\.exe starting \w+\.exe \(or one of 2 other programs\) is an unusual process lineage/);
+    expect(tools.explanation).toMatch(
+      /winword\.exe starting \w+\.exe \(or one of 2 other programs\) is an unusual process lineage/,
+    );
     // … and never lifts the branch above what its noisiest alternative without that part allows:
     // conhost.exe is every console program's child, so winword → conhost.exe is no rarer.
     const withConhost = pair('\\winword.exe', ['\\cmd.exe', '\\conhost.exe'])!;
@@ -180,23 +304,49 @@ describe('noise score: diminishing returns, process lineage, read-only tactics',
     expect(withConhost.bits).toBeLessThanOrEqual(conhostAlone.bits + 1e-9);
     expect(withConhost.bits).toBeLessThan(office.bits);
     // A list of parents with one that starts shells all day gets no bonus.
-    const mixed = noiseScore(ruleOf("    selection:\n        ParentImage|endswith:\n            - '\\winword.exe'\n            - '\\explorer.exe'\n        Image|endswith: '\\cmd.exe'\n    condition: selection"), { catalog: BUILTIN_CATALOG })!;
+    const mixed = noiseScore(
+      ruleOf(
+        "    selection:\n        ParentImage|endswith:\n            - '\\winword.exe'\n            - '\\explorer.exe'\n        Image|endswith: '\\cmd.exe'\n    condition: selection",
+      ),
+      { catalog: BUILTIN_CATALOG },
+    )!;
     expect(mixed.explanation).not.toContain('lineage');
     // Only process fields: a quiet program's name in a command line is not a lineage.
-    const cli = noiseScore(ruleOf("    selection:\n        ParentCommandLine|contains: 'winword.exe'\n        Image|endswith: '\\cmd.exe'\n    condition: selection"), { catalog: BUILTIN_CATALOG })!;
+    const cli = noiseScore(
+      ruleOf(
+        "    selection:\n        ParentCommandLine|contains: 'winword.exe'\n        Image|endswith: '\\cmd.exe'\n    condition: selection",
+      ),
+      { catalog: BUILTIN_CATALOG },
+    )!;
     expect(cli.explanation).not.toContain('lineage');
   });
 
   it('a rule for a read-only tactic (discovery, collection, also through its technique) loses NOISE_PARAMS.tacticPrior bits and says why', () => {
     const det = "    selection:\n        Image|endswith: '\\kerbrute.exe'\n    condition: selection";
-    const tagged = (tags: string[]): NonNullable<ReturnType<typeof noiseScore>> => noiseScore({ ...ruleOf(det), tags }, { catalog: BUILTIN_CATALOG })!;
+    const tagged = (tags: string[]): NonNullable<ReturnType<typeof noiseScore>> =>
+      noiseScore({ ...ruleOf(det), tags }, { catalog: BUILTIN_CATALOG })!;
     const none = tagged([]);
-    for (const tags of [['attack.discovery'], ['attack.collection'], ['attack.t1087.002'], ['attack.t1560.001'], ['attack.persistence', 'attack.discovery']]) {
+    for (const tags of [
+      ['attack.discovery'],
+      ['attack.collection'],
+      ['attack.t1087.002'],
+      ['attack.t1560.001'],
+      ['attack.persistence', 'attack.discovery'],
+    ]) {
       const n = tagged(tags);
       expect(n.bits, tags.join()).toBeCloseTo(none.bits - NOISE_PARAMS.tacticPrior, 1);
-      expect(n.explanation).toMatch(/it detects (discovery|collection), read-only behaviour that administrators and software perform routinely/);
+      expect(n.explanation).toMatch(
+        /it detects (discovery|collection), read-only behaviour that administrators and software perform routinely/,
+      );
     }
-    for (const tags of [['attack.persistence'], ['attack.t1546.003'], ['attack.t9999'], ['car.2013-05-002'], ['detection.threat-hunting']]) expect(tagged(tags), tags.join()).toEqual(none);
+    for (const tags of [
+      ['attack.persistence'],
+      ['attack.t1546.003'],
+      ['attack.t9999'],
+      ['car.2013-05-002'],
+      ['detection.threat-hunting'],
+    ])
+      expect(tagged(tags), tags.join()).toEqual(none);
   });
 
   it('the tactic prior follows the ATT&CK data lint is given (--attack-data), technique by technique', () => {
@@ -206,7 +356,10 @@ describe('noise score: diminishing returns, process lineage, read-only tactics',
     expect(builtin.explanation).not.toContain('read-only');
     // A snapshot in which T1546.003 were a discovery technique.
     const t = BUILTIN_ATTACK.techniques['T1546.003']!;
-    const custom = { ...BUILTIN_ATTACK, techniques: { ...BUILTIN_ATTACK.techniques, 'T1546.003': { ...t, tactics: ['discovery'] } } };
+    const custom = {
+      ...BUILTIN_ATTACK,
+      techniques: { ...BUILTIN_ATTACK.techniques, 'T1546.003': { ...t, tactics: ['discovery'] } },
+    };
     const moved = lint([parsed], { attack: custom }).documents[0]!.noise!;
     expect(moved.explanation).toContain('it detects discovery, read-only behaviour');
     expect(moved.bits).toBeCloseTo(builtin.bits - NOISE_PARAMS.tacticPrior, 1);
@@ -215,17 +368,25 @@ describe('noise score: diminishing returns, process lineage, read-only tactics',
   it("a baseline's observed rate is put on the model's scale: 1 match in 1,024 benign events is score 50", () => {
     const r = ruleOf("    selection:\n        Image|endswith: '\\certutil.exe'\n    condition: selection");
     // With a huge sample the observed rate dominates (weight 0.7); at 1 in 1,024 it pulls toward score 50.
-    const fifty = noiseScore(r, { catalog: BUILTIN_CATALOG, baseline: { matches: 1_000_000 / 1024, events: 1_000_000 } })!;
+    const fifty = noiseScore(r, {
+      catalog: BUILTIN_CATALOG,
+      baseline: { matches: 1_000_000 / 1024, events: 1_000_000 },
+    })!;
     const plain = noiseScore(r, { catalog: BUILTIN_CATALOG })!;
-    expect(Math.abs(fifty.bits - NOISE_PARAMS.center)).toBeLessThan(Math.abs(plain.bits - NOISE_PARAMS.center) * 0.31 + 0.05);
+    expect(Math.abs(fifty.bits - NOISE_PARAMS.center)).toBeLessThan(
+      Math.abs(plain.bits - NOISE_PARAMS.center) * 0.31 + 0.05,
+    );
   });
 });
 
 describe('benign baseline through the evaluator', () => {
-  it('counts each rule\'s matches on the events', async () => {
+  it("counts each rule's matches on the events", async () => {
     const { measureBaseline } = await import('../../src/lint/baseline.js');
     const a = ruleOf("    selection:\n        Image|endswith: '\\certutil.exe'\n    condition: selection");
-    const b = { ...ruleOf("    selection:\n        CommandLine|contains: 'vssadmin delete shadows'\n    condition: selection"), id: '22222222-2222-4333-8444-555555555555' };
+    const b = {
+      ...ruleOf("    selection:\n        CommandLine|contains: 'vssadmin delete shadows'\n    condition: selection"),
+      id: '22222222-2222-4333-8444-555555555555',
+    };
     const events = [
       { Image: 'C:\\Windows\\System32\\certutil.exe', CommandLine: 'certutil -hashfile x' },
       { Image: 'C:\\Windows\\System32\\CERTUTIL.EXE', CommandLine: 'certutil -urlcache' },

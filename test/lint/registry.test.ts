@@ -21,7 +21,16 @@ describe('check registry', () => {
   });
 
   it('every check has valid/invalid tests with at least one purpose-built invalid rule that fires', () => {
-    const tested = [...METADATA_CASES, ...TAG_CASES, ...LOGSOURCE_CASES, ...DETECTION_CASES, ...CROSS_FILE_CASES, ...NOISE_CASES, ...ADDED_CASES, ...SIGMAHQ_MORE_CASES];
+    const tested = [
+      ...METADATA_CASES,
+      ...TAG_CASES,
+      ...LOGSOURCE_CASES,
+      ...DETECTION_CASES,
+      ...CROSS_FILE_CASES,
+      ...NOISE_CASES,
+      ...ADDED_CASES,
+      ...SIGMAHQ_MORE_CASES,
+    ];
     const byCode = new Map(tested.map((t) => [t.code, t]));
     for (const c of checks) {
       const t = byCode.get(c.meta.code);

@@ -29,13 +29,25 @@ function* referenceMatches(doc: SigmaDocument): Generator<{ identifier: string; 
 }
 
 const yamlFiles = (dir: string): string[] =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? yamlFiles(path.join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(dir, e.name)] : []));
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? yamlFiles(path.join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(dir, e.name)] : [],
+    );
 
 let docs: SigmaDocument[] = [];
 beforeAll(() => {
   // A slice of the corpus with every shape of detection: one folder per product family.
-  const dirs = ['rules/windows/process_creation', 'rules/windows/registry', 'rules/linux', 'rules/cloud', 'rules-threat-hunting'].map((d) => path.join(CORPUS, d));
-  for (const f of dirs.flatMap(yamlFiles)) for (const d of parse(fs.readFileSync(f), { file: f, schema: false }).documents) if (d.document) docs.push(d.document);
+  const dirs = [
+    'rules/windows/process_creation',
+    'rules/windows/registry',
+    'rules/linux',
+    'rules/cloud',
+    'rules-threat-hunting',
+  ].map((d) => path.join(CORPUS, d));
+  for (const f of dirs.flatMap(yamlFiles))
+    for (const d of parse(fs.readFileSync(f), { file: f, schema: false }).documents)
+      if (d.document) docs.push(d.document);
 });
 
 describe('walk.ts: field matches and string values, built once per document', () => {
@@ -51,8 +63,14 @@ describe('walk.ts: field matches and string values, built once per document', ()
         expect(m.match).toBe(expected[i]!.match);
       });
       matches += got.length;
-      const strings = expected.flatMap(({ identifier, match }) => match.values.filter((v): v is StringValue => v.type === 'string').map((value) => ({ identifier, match, value })));
-      expect(stringValues(doc).map((s) => [s.identifier, s.match, s.value])).toEqual(strings.map((s) => [s.identifier, s.match, s.value]));
+      const strings = expected.flatMap(({ identifier, match }) =>
+        match.values
+          .filter((v): v is StringValue => v.type === 'string')
+          .map((value) => ({ identifier, match, value })),
+      );
+      expect(stringValues(doc).map((s) => [s.identifier, s.match, s.value])).toEqual(
+        strings.map((s) => [s.identifier, s.match, s.value]),
+      );
     }
     expect(matches).toBeGreaterThan(5000);
   });
@@ -70,7 +88,9 @@ describe('tags.ts: splitTags, once per tags list', () => {
     for (const doc of docs) {
       const expected = (doc.tags ?? []).map((tag, index) => {
         const dot = tag.indexOf('.');
-        return dot < 0 ? { tag, namespace: '', name: tag, index } : { tag, namespace: tag.slice(0, dot), name: tag.slice(dot + 1), index };
+        return dot < 0
+          ? { tag, namespace: '', name: tag, index }
+          : { tag, namespace: tag.slice(0, dot), name: tag.slice(dot + 1), index };
       });
       expect(splitTags(doc.tags)).toEqual(expected);
       expect(splitTags(doc.tags)).toBe(splitTags(doc.tags));
@@ -85,7 +105,11 @@ describe('taxonomy.ts: knownFields', () => {
   it('matches the field list of every logsource in the taxonomy', () => {
     for (const key of Object.keys(BUILTIN_TAXONOMY.logsources)) {
       const [product, category, service] = key.split('|');
-      const ls = { ...(product ? { product } : {}), ...(category ? { category } : {}), ...(service ? { service } : {}) };
+      const ls = {
+        ...(product ? { product } : {}),
+        ...(category ? { category } : {}),
+        ...(service ? { service } : {}),
+      };
       const names = fieldsFor(BUILTIN_TAXONOMY, ls);
       const known = knownFields(BUILTIN_TAXONOMY, ls);
       if (!names || names.length === 0) {
@@ -123,18 +147,48 @@ const reference = {
 function runCheck(check: typeof controlCharacter, value: StringValue): ReportInput[] {
   const loc = { line: 1, column: 1, offset: 0 };
   const match: FieldMatch = { type: 'match', field: 'CommandLine', modifiers: [], values: [value], list: false, loc };
-  const doc = { kind: 'rule', detection: { identifiers: [{ name: 'selection', node: match }], conditions: [] }, locs: {}, custom: {} } as unknown as SigmaDocument;
+  const doc = {
+    kind: 'rule',
+    detection: { identifiers: [{ name: 'selection', node: match }], conditions: [] },
+    locs: {},
+    custom: {},
+  } as unknown as SigmaDocument;
   const reports: ReportInput[] = [];
-  const ctx: CheckContext = { document: doc, loc, attack: BUILTIN_ATTACK, taxonomy: BUILTIN_TAXONOMY, report: (r: ReportInput) => void reports.push(r) };
+  const ctx: CheckContext = {
+    document: doc,
+    loc,
+    attack: BUILTIN_ATTACK,
+    taxonomy: BUILTIN_TAXONOMY,
+    report: (r: ReportInput) => void reports.push(r),
+  };
   check.check!(ctx);
   return reports;
 }
 
 const part: fc.Arbitrary<StringPart> = fc.oneof(
-  fc.string({ unit: fc.constantFrom('a', 'Z', '\\', '*', '?', '\t', '\n', '\x00', '\x01', '\x1f', ' ', 'é', '\u{1F600}', '\uD800') }),
+  fc.string({
+    unit: fc.constantFrom(
+      'a',
+      'Z',
+      '\\',
+      '*',
+      '?',
+      '\t',
+      '\n',
+      '\x00',
+      '\x01',
+      '\x1f',
+      ' ',
+      'é',
+      '\u{1F600}',
+      '\uD800',
+    ),
+  }),
   fc.constantFrom<StringPart>({ wildcard: 'multi' }, { wildcard: 'single' }, { placeholder: 'Admins' }),
 );
-const stringValue: fc.Arbitrary<StringValue> = fc.array(part, { maxLength: 6 }).map((parts) => ({ type: 'string', raw: 'raw', parts }) as StringValue);
+const stringValue: fc.Arbitrary<StringValue> = fc
+  .array(part, { maxLength: 6 })
+  .map((parts) => ({ type: 'string', raw: 'raw', parts }) as StringValue);
 
 describe('rewritten checks agree with their reference', () => {
   it('D011 control-character reports the same first control character', () => {

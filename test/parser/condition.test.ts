@@ -163,7 +163,14 @@ describe('parseCondition: diagnostics', () => {
     condition: boolean;
   }[] = [
     { text: 'a and xyz', code: 'P011', column: 7, message: /'xyz'/, condition: true },
-    { text: 'selction', ids: ['selection', 'filter'], code: 'P011', column: 1, hint: /did you mean 'selection'/, condition: true },
+    {
+      text: 'selction',
+      ids: ['selection', 'filter'],
+      code: 'P011',
+      column: 1,
+      hint: /did you mean 'selection'/,
+      condition: true,
+    },
     { text: 'zzz', ids: ['selection', 'filter'], code: 'P011', column: 1, hint: /selection, filter/, condition: true },
     { text: 'zzz', ids: [], code: 'P011', column: 1, hint: /no search identifiers/, condition: true },
     { text: 'a and 1 of foo*', code: 'P015', column: 12, message: /1 of foo\*/, condition: true },
@@ -172,7 +179,13 @@ describe('parseCondition: diagnostics', () => {
     { text: 'a or not', code: 'P013', column: 9, message: /expected an identifier after 'not'/, condition: false },
     { text: 'and a', code: 'P013', column: 1, message: /at the start of the condition, found 'and'/, condition: false },
     { text: 'a b', code: 'P013', column: 3, message: /missing 'and' or 'or' between 'a' and 'b'/, condition: false },
-    { text: '(a or b', code: 'P013', column: 8, message: /missing '\)' to close the '\(' at column 1/, condition: false },
+    {
+      text: '(a or b',
+      code: 'P013',
+      column: 8,
+      message: /missing '\)' to close the '\(' at column 1/,
+      condition: false,
+    },
     { text: 'a)', code: 'P013', column: 2, message: /unmatched '\)'/, condition: false },
     { text: '()', code: 'P013', column: 2, message: /expected an identifier after '\('/, condition: false },
     { text: 'sel* and a', code: 'P013', column: 1, message: /wildcard/, hint: /1 of sel\*/, condition: false },
@@ -320,7 +333,10 @@ describe('parseCondition: robustness', () => {
     const start = performance.now();
     const wide = parse('a and '.repeat(20_000) + 'a');
     expect(wide.condition?.type === 'and' && wide.condition.items.length).toBe(20_001);
-    const junk = Array.from({ length: 100_000 }, (_, i) => ['a', 'and', '(', ')', 'or', 'not', '&', '1', 'of', 'x*', 'them'][(i * 7919) % 11]).join(' ');
+    const junk = Array.from(
+      { length: 100_000 },
+      (_, i) => ['a', 'and', '(', ')', 'or', 'not', '&', '1', 'of', 'x*', 'them'][(i * 7919) % 11],
+    ).join(' ');
     const j = parse(junk);
     expect(j.condition).toBeUndefined();
     expect(j.diagnostics.length).toBeGreaterThan(0);

@@ -9,7 +9,9 @@ export function allDiagnostics(r: ParseResult): Diagnostic[] {
 
 /** Diagnostics as `CODE@line:column` strings (severity `warning` marked with a `w`). */
 export function codes(text: string | Uint8Array): string[] {
-  return allDiagnostics(parse(text)).map((d) => `${d.code}${d.severity === 'warning' ? 'w' : ''}@${d.line}:${d.column}`);
+  return allDiagnostics(parse(text)).map(
+    (d) => `${d.code}${d.severity === 'warning' ? 'w' : ''}@${d.line}:${d.column}`,
+  );
 }
 
 export function errors(text: string | Uint8Array): Diagnostic[] {

@@ -177,7 +177,11 @@ describe('misuse: code and position', () => {
   });
 
   it('reports a bad value in a list at that value', () => {
-    expect(codes(ruleText('sel:', '  F|cidr:', '    - 10.0.0.0/8', '    - 300.0.0.0/8', '    - fe80::/10', 'condition: sel'))).toEqual(['P025@7:9']);
+    expect(
+      codes(
+        ruleText('sel:', '  F|cidr:', '    - 10.0.0.0/8', '    - 300.0.0.0/8', '    - fe80::/10', 'condition: sel'),
+      ),
+    ).toEqual(['P025@7:9']);
   });
 });
 
@@ -188,11 +192,15 @@ function byPos(a: string, b: string): number {
 }
 
 describe('the AST of modified values', () => {
-  const match = (key: string, value: string) => noLoc(firstMatch(ruleText('sel:', `  ${key}: ${value}`, 'condition: sel')));
+  const match = (key: string, value: string) =>
+    noLoc(firstMatch(ruleText('sel:', `  ${key}: ${value}`, 'condition: sel')));
 
   it('keeps the modifier chain in order and types values by the chain', () => {
     expect(match('F|wide|base64offset|contains', 'cmd')).toEqual({
-      type: 'match', field: 'F', modifiers: ['wide', 'base64offset', 'contains'], list: false,
+      type: 'match',
+      field: 'F',
+      modifiers: ['wide', 'base64offset', 'contains'],
+      list: false,
       values: [{ type: 'string', parts: ['cmd'], raw: 'cmd' }],
     });
     expect(match('F|re|i|s', "'^a\\*.b$'").values).toEqual([{ type: 'regex', pattern: '^a\\*.b$', flags: 'is' }]);
@@ -209,15 +217,26 @@ describe('the AST of modified values', () => {
     expect(match('F|cidr', "'FE80::1:2/10'").values).toEqual([
       { type: 'cidr', raw: 'FE80::1:2/10', version: 6, network: 'fe80:0000:0000:0000:0000:0000:0001:0002', prefix: 10 },
     ]);
-    expect(match('F|cidr', '10.1.2.3').values).toEqual([{ type: 'cidr', raw: '10.1.2.3', version: 4, network: '10.1.2.3', prefix: 32 }]);
-    expect(match('F|cidr', "'::ffff:1.2.3.4/128'").values[0]).toMatchObject({ version: 6, network: '0000:0000:0000:0000:0000:ffff:0102:0304' });
+    expect(match('F|cidr', '10.1.2.3').values).toEqual([
+      { type: 'cidr', raw: '10.1.2.3', version: 4, network: '10.1.2.3', prefix: 32 },
+    ]);
+    expect(match('F|cidr', "'::ffff:1.2.3.4/128'").values[0]).toMatchObject({
+      version: 6,
+      network: '0000:0000:0000:0000:0000:ffff:0102:0304',
+    });
   });
 
   it('parses expand placeholders, with \\% as a literal percent', () => {
-    expect(match('F|expand', "'\\%plain%name%'").values).toEqual([{ type: 'string', parts: ['%plain', { placeholder: 'name' }], raw: '\\%plain%name%' }]);
+    expect(match('F|expand', "'\\%plain%name%'").values).toEqual([
+      { type: 'string', parts: ['%plain', { placeholder: 'name' }], raw: '\\%plain%name%' },
+    ]);
     expect(match('F', "'%name%'").values).toEqual([{ type: 'string', parts: ['%name%'], raw: '%name%' }]);
     expect(match('F|expand', "'a%A%*%B%'").values).toEqual([
-      { type: 'string', parts: ['a', { placeholder: 'A' }, { wildcard: 'multi' }, { placeholder: 'B' }], raw: 'a%A%*%B%' },
+      {
+        type: 'string',
+        parts: ['a', { placeholder: 'A' }, { wildcard: 'multi' }, { placeholder: 'B' }],
+        raw: 'a%A%*%B%',
+      },
     ]);
   });
 });

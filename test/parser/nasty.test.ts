@@ -70,7 +70,9 @@ const EXPECTED: Record<string, string[]> = {
 };
 
 describe('committed nasty inputs', () => {
-  const files = readdirSync(DIR).filter((f) => f.endsWith('.yml')).sort();
+  const files = readdirSync(DIR)
+    .filter((f) => f.endsWith('.yml'))
+    .sort();
 
   it('has an expectation for every fixture', () => {
     expect(files).toEqual(Object.keys(EXPECTED).sort());
@@ -115,7 +117,11 @@ describe('generated big inputs', () => {
   });
 
   it('refuses 10,000-deep nesting in every YAML style (P004)', () => {
-    for (const text of ['a: ' + '['.repeat(10000) + ']'.repeat(10000), '{a: '.repeat(10000) + '}'.repeat(10000), '- '.repeat(10000) + 'x']) {
+    for (const text of [
+      'a: ' + '['.repeat(10000) + ']'.repeat(10000),
+      '{a: '.repeat(10000) + '}'.repeat(10000),
+      '- '.repeat(10000) + 'x',
+    ]) {
       const { result, ms } = timedParse(text);
       expect(allDiagnostics(result).map((d) => d.code)).toContain('P004');
       expect(ms).toBeLessThan(2000);
@@ -124,7 +130,14 @@ describe('generated big inputs', () => {
 
   it('refuses a quadratic alias expansion (P004) instead of exhausting memory', () => {
     const n = 20000;
-    const text = 'm: &m {' + Array.from({ length: n }, (_, i) => `F${i}: v`).join(', ') + '}\n' + HEAD + '  sel: [' + Array(n).fill('*m').join(', ') + ']\n  condition: sel\n';
+    const text =
+      'm: &m {' +
+      Array.from({ length: n }, (_, i) => `F${i}: v`).join(', ') +
+      '}\n' +
+      HEAD +
+      '  sel: [' +
+      Array(n).fill('*m').join(', ') +
+      ']\n  condition: sel\n';
     const { result, ms } = timedParse(text);
     expect(first(result)).toBe('P004@1:1');
     expect(ms).toBeLessThan(2000);
@@ -138,7 +151,11 @@ describe('generated big inputs', () => {
   });
 
   it('handles a condition of 10,000 unknown identifiers, capping the diagnostics', () => {
-    const text = HEAD + '  sel: {A: 1}\n  condition: sel or ' + Array.from({ length: 10000 }, (_, i) => `x${i}`).join(' or ') + '\n';
+    const text =
+      HEAD +
+      '  sel: {A: 1}\n  condition: sel or ' +
+      Array.from({ length: 10000 }, (_, i) => `x${i}`).join(' or ') +
+      '\n';
     const { result, ms } = timedParse(text);
     expect(allDiagnostics(result)[0]!.code).toBe('P011');
     expect(ms).toBeLessThan(2000);
@@ -156,7 +173,10 @@ describe('generated big inputs', () => {
   });
 
   it('handles 10,000 documents in one file', () => {
-    const text = Array.from({ length: 10000 }, (_, i) => `title: t${i}\nlogsource: {product: w}\ndetection: {sel: {A: ${i}}, condition: sel}`).join('\n---\n');
+    const text = Array.from(
+      { length: 10000 },
+      (_, i) => `title: t${i}\nlogsource: {product: w}\ndetection: {sel: {A: ${i}}, condition: sel}`,
+    ).join('\n---\n');
     const { result, ms } = timedParse(text);
     expect(result.documents.length).toBe(10000);
     expect(allDiagnostics(result)).toEqual([]);
@@ -167,7 +187,9 @@ describe('generated big inputs', () => {
     const long = timedParse('title: ' + 'a'.repeat(4 * 1024 * 1024) + '\n');
     expect(long.ms).toBeLessThan(2000);
     expect(allDiagnostics(long.result).length).toBeGreaterThan(0);
-    const many = timedParse(HEAD + Array.from({ length: 20000 }, (_, i) => `  s${i}: {A: ${i}}`).join('\n') + '\n  condition: 1 of s*\n');
+    const many = timedParse(
+      HEAD + Array.from({ length: 20000 }, (_, i) => `  s${i}: {A: ${i}}`).join('\n') + '\n  condition: 1 of s*\n',
+    );
     expect(many.ms).toBeLessThan(2000);
     expect(allDiagnostics(many.result)).toEqual([]);
   });

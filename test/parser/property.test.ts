@@ -18,8 +18,16 @@ const KEYWORDS = new Set(['and', 'or', 'not', 'of', 'them', 'all', 'any', '1']);
 const identifier = fc.stringMatching(/^[a-z][a-z0-9_]{0,7}$/).filter((s) => !KEYWORDS.has(s));
 const fieldName = fc.stringMatching(/^[A-Z][A-Za-z0-9_.]{0,9}$/);
 /** Text with Sigma's special characters; emitted single-quoted. */
-const text = fc.string({ unit: fc.constantFrom('a', 'B', '1', ' ', '-', '/', '\\', '*', '?', "'", '"', ':', '#', '%', 'é', '{', '|'), minLength: 1, maxLength: 10 });
-const literal = fc.string({ unit: fc.constantFrom('a', 'B', '1', ' ', '-', '/', '.', ':', "'", 'é'), minLength: 1, maxLength: 10 });
+const text = fc.string({
+  unit: fc.constantFrom('a', 'B', '1', ' ', '-', '/', '\\', '*', '?', "'", '"', ':', '#', '%', 'é', '{', '|'),
+  minLength: 1,
+  maxLength: 10,
+});
+const literal = fc.string({
+  unit: fc.constantFrom('a', 'B', '1', ' ', '-', '/', '.', ':', "'", 'é'),
+  minLength: 1,
+  maxLength: 10,
+});
 
 interface GenMatch {
   field: string;
@@ -31,42 +39,116 @@ interface GenMatch {
 }
 
 const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-const strValues = (gen: fc.Arbitrary<string>, min = 1) => fc.array(gen, { minLength: min, maxLength: 3 }).map((vs) => ({ values: vs.map(q), expect: vs.map((raw) => ({ type: 'string', raw })) }));
+const strValues = (gen: fc.Arbitrary<string>, min = 1) =>
+  fc
+    .array(gen, { minLength: min, maxLength: 3 })
+    .map((vs) => ({ values: vs.map(q), expect: vs.map((raw) => ({ type: 'string', raw })) }));
 
-const matchGen: fc.Arbitrary<GenMatch> = fc.tuple(
-  fieldName,
-  fc.oneof(
-    fc.tuple(fc.constantFrom([], ['contains'], ['startswith'], ['endswith'], ['windash', 'contains'], ['contains', 'windash'], ['cased'], ['contains', 'cased'], ['neq']), strValues(text)),
-    fc.tuple(fc.constant(['contains', 'all']), strValues(text, 2)),
-    fc.tuple(fc.constantFrom(['base64'], ['base64offset', 'contains'], ['wide', 'base64offset', 'contains'], ['utf16be', 'base64'], ['utf16', 'base64']), strValues(literal)),
-    fc.tuple(fc.constantFrom(['re'], ['re', 'i'], ['re', 'i', 'm', 's']), fc.constantFrom('^a.*b$', '[0-9]{2,4}', '(foo|bar)+', 'x?y', '\\.exe$').map((r) => ({ values: [q(r)], expect: [{ type: 'regex' }] }))),
-    fc.tuple(fc.constant(['cidr']), fc.tuple(fc.nat(255), fc.nat(255), fc.integer({ min: 0, max: 32 })).map(([a, b, p]) => ({ values: [`${a}.${b}.0.0/${p}`], expect: [{ type: 'cidr' }] }))),
-    fc.tuple(fc.constantFrom(['gt'], ['gte'], ['lt'], ['lte']), fc.integer({ min: -1000, max: 100000 }).map((n) => ({ values: [String(n)], expect: [{ type: 'number' }] }))),
-    fc.tuple(fc.constantFrom(['hour'], ['hour', 'gte']), fc.integer({ min: 0, max: 23 }).map((n) => ({ values: [String(n)], expect: [{ type: 'number' }] }))),
-    fc.tuple(fc.constant(['exists']), fc.boolean().map((b) => ({ values: [String(b)], expect: [{ type: 'boolean' }] }))),
-    fc.tuple(fc.constant(['fieldref']), fieldName.map((f) => ({ values: [f], expect: [{ type: 'fieldref' }] }))),
-    fc.tuple(fc.constant(['expand']), fc.stringMatching(/^[A-Za-z]{1,8}$/).map((p) => ({ values: [q(`%${p}%`)], expect: [{ type: 'string', raw: `%${p}%` }] }))),
-    fc.tuple(fc.constant([]), fc.oneof(fc.integer().map((n) => ({ values: [String(n)], expect: [{ type: 'number' }] })), fc.constant({ values: ['null'], expect: [{ type: 'null' }] }), fc.constant({ values: ["''"], expect: [{ type: 'string', raw: '' }] }))),
-  ),
-).map(([field, [modifiers, v]]) => ({ field, modifiers: modifiers as string[], ...v }));
+const matchGen: fc.Arbitrary<GenMatch> = fc
+  .tuple(
+    fieldName,
+    fc.oneof(
+      fc.tuple(
+        fc.constantFrom(
+          [],
+          ['contains'],
+          ['startswith'],
+          ['endswith'],
+          ['windash', 'contains'],
+          ['contains', 'windash'],
+          ['cased'],
+          ['contains', 'cased'],
+          ['neq'],
+        ),
+        strValues(text),
+      ),
+      fc.tuple(fc.constant(['contains', 'all']), strValues(text, 2)),
+      fc.tuple(
+        fc.constantFrom(
+          ['base64'],
+          ['base64offset', 'contains'],
+          ['wide', 'base64offset', 'contains'],
+          ['utf16be', 'base64'],
+          ['utf16', 'base64'],
+        ),
+        strValues(literal),
+      ),
+      fc.tuple(
+        fc.constantFrom(['re'], ['re', 'i'], ['re', 'i', 'm', 's']),
+        fc
+          .constantFrom('^a.*b$', '[0-9]{2,4}', '(foo|bar)+', 'x?y', '\\.exe$')
+          .map((r) => ({ values: [q(r)], expect: [{ type: 'regex' }] })),
+      ),
+      fc.tuple(
+        fc.constant(['cidr']),
+        fc
+          .tuple(fc.nat(255), fc.nat(255), fc.integer({ min: 0, max: 32 }))
+          .map(([a, b, p]) => ({ values: [`${a}.${b}.0.0/${p}`], expect: [{ type: 'cidr' }] })),
+      ),
+      fc.tuple(
+        fc.constantFrom(['gt'], ['gte'], ['lt'], ['lte']),
+        fc.integer({ min: -1000, max: 100000 }).map((n) => ({ values: [String(n)], expect: [{ type: 'number' }] })),
+      ),
+      fc.tuple(
+        fc.constantFrom(['hour'], ['hour', 'gte']),
+        fc.integer({ min: 0, max: 23 }).map((n) => ({ values: [String(n)], expect: [{ type: 'number' }] })),
+      ),
+      fc.tuple(
+        fc.constant(['exists']),
+        fc.boolean().map((b) => ({ values: [String(b)], expect: [{ type: 'boolean' }] })),
+      ),
+      fc.tuple(
+        fc.constant(['fieldref']),
+        fieldName.map((f) => ({ values: [f], expect: [{ type: 'fieldref' }] })),
+      ),
+      fc.tuple(
+        fc.constant(['expand']),
+        fc
+          .stringMatching(/^[A-Za-z]{1,8}$/)
+          .map((p) => ({ values: [q(`%${p}%`)], expect: [{ type: 'string', raw: `%${p}%` }] })),
+      ),
+      fc.tuple(
+        fc.constant([]),
+        fc.oneof(
+          fc.integer().map((n) => ({ values: [String(n)], expect: [{ type: 'number' }] })),
+          fc.constant({ values: ['null'], expect: [{ type: 'null' }] }),
+          fc.constant({ values: ["''"], expect: [{ type: 'string', raw: '' }] }),
+        ),
+      ),
+    ),
+  )
+  .map(([field, [modifiers, v]]) => ({ field, modifiers: modifiers as string[], ...v }));
 
-type GenIdentifier = { kind: 'map'; matches: GenMatch[] } | { kind: 'keywords'; values: string[] } | { kind: 'listOfMaps'; maps: GenMatch[][] };
+type GenIdentifier =
+  | { kind: 'map'; matches: GenMatch[] }
+  | { kind: 'keywords'; values: string[] }
+  | { kind: 'listOfMaps'; maps: GenMatch[][] };
 
-const uniqueFields = (ms: GenMatch[]): GenMatch[] => ms.filter((m, i) => ms.findIndex((x) => x.field + x.modifiers.join('|') === m.field + m.modifiers.join('|')) === i);
+const uniqueFields = (ms: GenMatch[]): GenMatch[] =>
+  ms.filter((m, i) => ms.findIndex((x) => x.field + x.modifiers.join('|') === m.field + m.modifiers.join('|')) === i);
 const identifierBody: fc.Arbitrary<GenIdentifier> = fc.oneof(
   fc.array(matchGen, { minLength: 1, maxLength: 4 }).map((m) => ({ kind: 'map' as const, matches: uniqueFields(m) })),
   fc.array(text, { minLength: 1, maxLength: 3 }).map((values) => ({ kind: 'keywords' as const, values })),
-  fc.array(fc.array(matchGen, { minLength: 1, maxLength: 2 }).map(uniqueFields), { minLength: 1, maxLength: 3 }).map((maps) => ({ kind: 'listOfMaps' as const, maps })),
+  fc
+    .array(fc.array(matchGen, { minLength: 1, maxLength: 2 }).map(uniqueFields), { minLength: 1, maxLength: 3 })
+    .map((maps) => ({ kind: 'listOfMaps' as const, maps })),
 );
 
 /** A condition over the given names that uses every one of them. */
 function conditionGen(names: string[]): fc.Arbitrary<string> {
-  return fc.tuple(fc.array(fc.constantFrom('and', 'or', 'and not', 'or not'), { minLength: names.length, maxLength: names.length }), fc.boolean(), fc.boolean()).map(([ops, paren, ofForm]) => {
-    if (ofForm && names.length > 1) return '1 of them';
-    let out = names[0]!;
-    for (let i = 1; i < names.length; i++) out = paren && i === names.length - 1 ? `(${out}) ${ops[i]} ${names[i]}` : `${out} ${ops[i]} ${names[i]}`;
-    return out;
-  });
+  return fc
+    .tuple(
+      fc.array(fc.constantFrom('and', 'or', 'and not', 'or not'), { minLength: names.length, maxLength: names.length }),
+      fc.boolean(),
+      fc.boolean(),
+    )
+    .map(([ops, paren, ofForm]) => {
+      if (ofForm && names.length > 1) return '1 of them';
+      let out = names[0]!;
+      for (let i = 1; i < names.length; i++)
+        out = paren && i === names.length - 1 ? `(${out}) ${ops[i]} ${names[i]}` : `${out} ${ops[i]} ${names[i]}`;
+      return out;
+    });
 }
 
 function emitMatch(m: GenMatch, indent: string): string {
@@ -76,12 +158,17 @@ function emitMatch(m: GenMatch, indent: string): string {
 }
 
 function emitRule(ids: [string, GenIdentifier][], condition: string): string {
-  let out = "title: 'Generated'\nid: 929a690e-bef0-4204-a928-ef5e620d6fcc\nstatus: test\nlogsource:\n    product: windows\ndetection:\n";
+  let out =
+    "title: 'Generated'\nid: 929a690e-bef0-4204-a928-ef5e620d6fcc\nstatus: test\nlogsource:\n    product: windows\ndetection:\n";
   for (const [name, body] of ids) {
     out += `    ${name}:\n`;
     if (body.kind === 'map') for (const m of body.matches) out += emitMatch(m, '        ');
     else if (body.kind === 'keywords') for (const v of body.values) out += `        - ${q(v)}\n`;
-    else for (const map of body.maps) map.forEach((m, i) => (out += emitMatch(m, '          ').replace(/^ {10}/, i === 0 ? '        - ' : '          ')));
+    else
+      for (const map of body.maps)
+        map.forEach(
+          (m, i) => (out += emitMatch(m, '          ').replace(/^ {10}/, i === 0 ? '        - ' : '          ')),
+        );
   }
   return out + `    condition: ${condition}\nlevel: low\n`;
 }
@@ -91,7 +178,9 @@ function checkMatch(actual: DetectionNode | undefined, m: GenMatch): void {
   const fm = actual as FieldMatch;
   expect(fm.field).toBe(m.field);
   expect(fm.modifiers).toEqual(m.modifiers);
-  expect(fm.values.map((v) => ({ type: v.type, ...(v.type === 'string' ? { raw: v.raw } : {}) }))).toEqual(m.expect.map((e) => (e.type === 'string' ? e : { type: e.type })));
+  expect(fm.values.map((v) => ({ type: v.type, ...(v.type === 'string' ? { raw: v.raw } : {}) }))).toEqual(
+    m.expect.map((e) => (e.type === 'string' ? e : { type: e.type })),
+  );
 }
 
 function refs(c: Condition, out = new Set<string>()): Set<string> {
@@ -105,7 +194,13 @@ function refs(c: Condition, out = new Set<string>()): Set<string> {
 describe('generated valid rules', () => {
   const ruleGen = fc
     .uniqueArray(identifier, { minLength: 1, maxLength: 4 })
-    .chain((names) => fc.tuple(fc.constant(names), fc.array(identifierBody, { minLength: names.length, maxLength: names.length }), conditionGen(names)));
+    .chain((names) =>
+      fc.tuple(
+        fc.constant(names),
+        fc.array(identifierBody, { minLength: names.length, maxLength: names.length }),
+        conditionGen(names),
+      ),
+    );
 
   it('parse with zero errors and the AST reflects the input', () => {
     fc.assert(
@@ -126,14 +221,25 @@ describe('generated valid rules', () => {
             expect(node.type).toBe('allOf');
             if (node.type === 'allOf') body.matches.forEach((m, k) => checkMatch(node.items[k], m));
           } else if (body.kind === 'keywords') {
-            expect(node.type === 'match' && node.field === null && node.values.map((v) => (v.type === 'string' ? v.raw : null))).toEqual(body.values);
+            expect(
+              node.type === 'match' &&
+                node.field === null &&
+                node.values.map((v) => (v.type === 'string' ? v.raw : null)),
+            ).toEqual(body.values);
           } else {
             expect(node.type).toBe('anyOf');
-            if (node.type === 'anyOf') body.maps.forEach((map, k) => { const sub = node.items[k]; expect(sub?.type).toBe('allOf'); if (sub?.type === 'allOf') map.forEach((m, j) => checkMatch(sub.items[j], m)); });
+            if (node.type === 'anyOf')
+              body.maps.forEach((map, k) => {
+                const sub = node.items[k];
+                expect(sub?.type).toBe('allOf');
+                if (sub?.type === 'allOf') map.forEach((m, j) => checkMatch(sub.items[j], m));
+              });
           }
         });
         expect(doc.detection.conditionText).toEqual([condition]);
-        expect([...refs(doc.detection.conditions[0]!)].sort()).toEqual(condition === '1 of them' ? names.filter((n) => !n.startsWith('_')).sort() : [...names].sort());
+        expect([...refs(doc.detection.conditions[0]!)].sort()).toEqual(
+          condition === '1 of them' ? names.filter((n) => !n.startsWith('_')).sort() : [...names].sort(),
+        );
       }),
       { numRuns: 300 },
     );
@@ -156,7 +262,10 @@ beforeAll(() => {
   };
   walk(CORPUS);
   const step = Math.max(1, Math.floor(files.length / 200));
-  samples = files.filter((_, i) => i % step === 0).slice(0, 200).map((f) => new Uint8Array(readFileSync(f)));
+  samples = files
+    .filter((_, i) => i % step === 0)
+    .slice(0, 200)
+    .map((f) => new Uint8Array(readFileSync(f)));
 });
 
 type Mutation =
@@ -166,13 +275,26 @@ type Mutation =
   | { op: 'truncate'; at: number }
   | { op: 'splice'; at: number; from: number; len: number; other: number };
 
-const INTERESTING = [0x00, 0x09, 0x0a, 0x0d, 0x20, 0x22, 0x23, 0x26, 0x27, 0x2a, 0x2d, 0x3a, 0x3f, 0x5b, 0x5c, 0x5d, 0x7b, 0x7c, 0x7d, 0x80, 0xc3, 0xef, 0xff];
+const INTERESTING = [
+  0x00, 0x09, 0x0a, 0x0d, 0x20, 0x22, 0x23, 0x26, 0x27, 0x2a, 0x2d, 0x3a, 0x3f, 0x5b, 0x5c, 0x5d, 0x7b, 0x7c, 0x7d,
+  0x80, 0xc3, 0xef, 0xff,
+];
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('flip' as const), at: fc.nat(), bit: fc.nat(7) }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), bytes: fc.array(fc.oneof(fc.constantFrom(...INTERESTING), fc.nat(255)), { minLength: 1, maxLength: 8 }) }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.nat(),
+    bytes: fc.array(fc.oneof(fc.constantFrom(...INTERESTING), fc.nat(255)), { minLength: 1, maxLength: 8 }),
+  }),
   fc.record({ op: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 40 }) }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('splice' as const), at: fc.nat(), from: fc.nat(), len: fc.integer({ min: 1, max: 200 }), other: fc.nat() }),
+  fc.record({
+    op: fc.constant('splice' as const),
+    at: fc.nat(),
+    from: fc.nat(),
+    len: fc.integer({ min: 1, max: 200 }),
+    other: fc.nat(),
+  }),
 );
 
 function mutate(src: Uint8Array, m: Mutation): Uint8Array {

@@ -15,13 +15,22 @@ describe('precompiled schema validators', () => {
   });
 
   it('report what a runtime-compiled ajv reports', () => {
-    const schema = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'src/data/schemas/sigma-detection-rule-schema.json'), 'utf8'));
+    const schema = JSON.parse(
+      fs.readFileSync(path.join(REPO_ROOT, 'src/data/schemas/sigma-detection-rule-schema.json'), 'utf8'),
+    );
     const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
     ajv.addFormat('uuid', UUID);
     const runtime = ajv.compile(schema);
     const docs = [
       { title: 'ok', logsource: { product: 'windows' }, detection: { sel: { a: 1 }, condition: 'sel' } },
-      { title: 'x'.repeat(300), id: 'not-a-uuid', status: 'wip', level: 'severe', logsource: {}, detection: { condition: 'sel' } },
+      {
+        title: 'x'.repeat(300),
+        id: 'not-a-uuid',
+        status: 'wip',
+        level: 'severe',
+        logsource: {},
+        detection: { condition: 'sel' },
+      },
       { logsource: 'windows', detection: 5, tags: 'attack.t1000' },
     ];
     for (const d of docs) {
@@ -32,6 +41,8 @@ describe('precompiled schema validators', () => {
       expect(got.length).toBeLessThanOrEqual(expected);
       if (expected === 0) expect(got).toEqual([]);
     }
-    expect(validateSchema('rule', docs[1]).map((f) => f.path)).toEqual(expect.arrayContaining(['/title', '/id', '/status', '/level']));
+    expect(validateSchema('rule', docs[1]).map((f) => f.path)).toEqual(
+      expect.arrayContaining(['/title', '/id', '/status', '/level']),
+    );
   });
 });

@@ -58,7 +58,7 @@ describe('printSigmaString', () => {
   });
 
   const part = fc.oneof(
-    fc.string({ unit: fc.constantFrom('a', 'b', '\\', '*', '?', '%', ' ', 'é') , minLength: 1, maxLength: 6 }),
+    fc.string({ unit: fc.constantFrom('a', 'b', '\\', '*', '?', '%', ' ', 'é'), minLength: 1, maxLength: 6 }),
     fc.constant(M),
     fc.constant(S),
   );

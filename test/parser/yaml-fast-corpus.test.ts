@@ -40,7 +40,11 @@ describe('YAML fast path over the corpus', () => {
   let outcomes: Outcome[] = [];
 
   beforeAll(() => {
-    const files = [...yamlFiles(CORPUS), ...yamlFiles(path.join(REPO_ROOT, 'rules')), ...yamlFiles(path.join(REPO_ROOT, 'test/fixtures'))];
+    const files = [
+      ...yamlFiles(CORPUS),
+      ...yamlFiles(path.join(REPO_ROOT, 'rules')),
+      ...yamlFiles(path.join(REPO_ROOT, 'test/fixtures')),
+    ];
     outcomes = files.map(run).filter((o): o is Outcome => o !== null);
   });
 

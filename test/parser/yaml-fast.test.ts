@@ -41,22 +41,37 @@ function agrees(text: string): boolean {
 
 describe('YAML fast path: what it reads exactly as js-yaml does', () => {
   it.each([
-    ['a rule-like mapping', 'title: t\nid: 1\ntags:\n    - attack.t1\n    - attack.t2\ndetection:\n    sel:\n        Image|endswith: \\x.exe\n    condition: sel\n'],
-    ['plain scalars of every core type', 'a: 0x1F\nb: 0o17\nc: 1e3\nd: -.inf\ne: .NaN\nf: ~\ng: True\nh: 2019-10-23\ni: yes\nj: -0\nk: +12\n'],
+    [
+      'a rule-like mapping',
+      'title: t\nid: 1\ntags:\n    - attack.t1\n    - attack.t2\ndetection:\n    sel:\n        Image|endswith: \\x.exe\n    condition: sel\n',
+    ],
+    [
+      'plain scalars of every core type',
+      'a: 0x1F\nb: 0o17\nc: 1e3\nd: -.inf\ne: .NaN\nf: ~\ng: True\nh: 2019-10-23\ni: yes\nj: -0\nk: +12\n',
+    ],
     ['colons and hashes inside plain scalars', 'url: https://x.y/z?a=b#c\nk: a:b\nh: a#b # a comment\nt: 12:30\n'],
-    ['quoted keys and values, with escapes', "'q k': 'it''s'\n\"d k\": \"tab\\there \\u00e9 \\x41 \\U0001F600 \\\\ \\\"\"\nempty: ''\nempty2: \"\"\n"],
+    [
+      'quoted keys and values, with escapes',
+      "'q k': 'it''s'\n\"d k\": \"tab\\there \\u00e9 \\x41 \\U0001F600 \\\\ \\\"\"\nempty: ''\nempty2: \"\"\n",
+    ],
     ['spaces before the colon', "key  : v\n'q' : w\n"],
     ['multi-line plain scalars', 'description: first line\n    second line\n\n    after a blank\nnext: x\n'],
-    ['multi-line quoted scalars', "a: 'one\n  two\n\n  three'\nb: \"x \\\n  y\n  z\"\n"],
-    ['block scalars with chomping and indentation indicators', 'a: |\n  l1\n   l2\n\nb: >\n  f1\n  f2\n\n   more\n  f3\nc: |-\n  s\n\n\nd: |+\n  k\n\ne: |2\n    i\nf: >-   # comment\n  g\n'],
+    ['multi-line quoted scalars', 'a: \'one\n  two\n\n  three\'\nb: "x \\\n  y\n  z"\n'],
+    [
+      'block scalars with chomping and indentation indicators',
+      'a: |\n  l1\n   l2\n\nb: >\n  f1\n  f2\n\n   more\n  f3\nc: |-\n  s\n\n\nd: |+\n  k\n\ne: |2\n    i\nf: >-   # comment\n  g\n',
+    ],
     ['an empty block scalar and one at the end of the text', 'a: |\nb: |\n  x'],
     ['tabs inside block scalar content', 'a: |\n  x\n  \ty\n'],
     ['tabs inside scalars, and before a comment after a plain scalar', "a: x\ty\t# c\nb: 'p\tq'\n"],
     ['dashes inside plain scalars', 'a:\n  - x - y\n  - z - w: 1\n'],
     ['a flow sequence as a sequence item', 'a:\n  - []\n  - [x]\n'],
     ['empty values', 'a:\nb:\n  # only a comment\nc: 1\nd:'],
-    ['sequences: compact, at the key indentation, nested, empty items', 'a:\n- x\n- y\nb:\n  - - n1\n    - n2\n  -\n  - k: v\n    k2: v2\n  -   z\n'],
-    ['flow sequences', "a: [x, 'y', \"z\", 1, true]\nb: []\nc: [ a b , c ]\nd: [x,]\n"],
+    [
+      'sequences: compact, at the key indentation, nested, empty items',
+      'a:\n- x\n- y\nb:\n  - - n1\n    - n2\n  -\n  - k: v\n    k2: v2\n  -   z\n',
+    ],
+    ['flow sequences', 'a: [x, \'y\', "z", 1, true]\nb: []\nc: [ a b , c ]\nd: [x,]\n'],
     ['comments everywhere', '# head\na: 1 # c\n  # indented\nb:   # c\n  - x # c\n  # c\n  - y\n# tail'],
     ['CRLF line ends', 'a: 1\r\nb:\r\n  - x\r\n  - "y\r\n    z"\r\nc: |\r\n  l1\r\n  l2\r\n'],
     ['several documents', 'a: 1\n---\nb: 2\n---\n---\n# c\n- x\n'],
@@ -82,7 +97,10 @@ describe('YAML fast path: what it reads exactly as js-yaml does', () => {
 
   it('reports duplicate keys (P003) per document with positions', () => {
     const r = expectFast('a: 1\nb:\n  c: 1\n  c: 2\na: 3\n---\nz: 1\nz: 1\n');
-    expect(r.documents.map((d) => d.diagnostics.map((x) => `${x.code}@${x.line}:${x.column}`))).toEqual([['P003@4:3', 'P003@5:1'], ['P003@8:1']]);
+    expect(r.documents.map((d) => d.diagnostics.map((x) => `${x.code}@${x.line}:${x.column}`))).toEqual([
+      ['P003@4:3', 'P003@5:1'],
+      ['P003@8:1'],
+    ]);
   });
 
   it('finds duplicates in mappings with many keys', () => {
@@ -145,17 +163,128 @@ describe('YAML fast path: what it leaves to js-yaml', () => {
 
 // ---- generated YAML ----
 
-type GenScalar = { kind: 'scalar'; text: string; style: 'plain' | 'single' | 'double' | 'literal' | 'folded' | 'foldedPlain' | 'foldedQuoted'; chomp: '' | '-' | '+'; indicator: boolean; comment: boolean };
+type GenScalar = {
+  kind: 'scalar';
+  text: string;
+  style: 'plain' | 'single' | 'double' | 'literal' | 'folded' | 'foldedPlain' | 'foldedQuoted';
+  chomp: '' | '-' | '+';
+  indicator: boolean;
+  comment: boolean;
+};
 type GenKey = { text: string; style: 'plain' | 'single' | 'double' };
-type GenNode = GenScalar | { kind: 'map'; entries: [GenKey, GenNode][]; indent: number } | { kind: 'seq'; items: GenNode[]; indent: number; sameIndent: boolean } | { kind: 'flow'; items: GenScalar[] } | { kind: 'empty' };
+type GenNode =
+  | GenScalar
+  | { kind: 'map'; entries: [GenKey, GenNode][]; indent: number }
+  | { kind: 'seq'; items: GenNode[]; indent: number; sameIndent: boolean }
+  | { kind: 'flow'; items: GenScalar[] }
+  | { kind: 'empty' };
 
 const NASTY = [
-  '', ' ', 'a b', "it's", '"q"', '#', 'a #b', 'a#b', ': ', 'a: b', 'a:b', 'a:', '- x', '-', '--- ', '---', '...', '\\', 'C:\\Windows\\', '\\n', 'ü', '日本', '😀',
-  ' lead', 'trail ', 'null', 'Null', '~', 'true', 'False', 'yes', '1', '-1', '0x1F', '0o7', '1e3', '.5', '.inf', '-.Inf', '.nan', '-0', '2019-10-23', '12:30',
-  '@x', '`x', '%x', '&a', '*a', '!t', '|', '>', '[a]', '{a}', 'a,b', '?', '? x', 'a\tb', '\t', 'line1\nline2', 'x\n\ny', "''", '""', 'https://x.y/z?a=b#c', '*.exe', "'", '"', '\r',
+  '',
+  ' ',
+  'a b',
+  "it's",
+  '"q"',
+  '#',
+  'a #b',
+  'a#b',
+  ': ',
+  'a: b',
+  'a:b',
+  'a:',
+  '- x',
+  '-',
+  '--- ',
+  '---',
+  '...',
+  '\\',
+  'C:\\Windows\\',
+  '\\n',
+  'ü',
+  '日本',
+  '😀',
+  ' lead',
+  'trail ',
+  'null',
+  'Null',
+  '~',
+  'true',
+  'False',
+  'yes',
+  '1',
+  '-1',
+  '0x1F',
+  '0o7',
+  '1e3',
+  '.5',
+  '.inf',
+  '-.Inf',
+  '.nan',
+  '-0',
+  '2019-10-23',
+  '12:30',
+  '@x',
+  '`x',
+  '%x',
+  '&a',
+  '*a',
+  '!t',
+  '|',
+  '>',
+  '[a]',
+  '{a}',
+  'a,b',
+  '?',
+  '? x',
+  'a\tb',
+  '\t',
+  'line1\nline2',
+  'x\n\ny',
+  "''",
+  '""',
+  'https://x.y/z?a=b#c',
+  '*.exe',
+  "'",
+  '"',
+  '\r',
 ];
-const CHARS = ['a', 'b', 'Z', '0', '9', ' ', ' ', '#', ':', '-', "'", '"', '\\', ',', '[', ']', '{', '}', '?', '|', '>', '*', '&', '!', '%', '@', '.', '\t', '\n', 'é', '😀'];
-const nastyString = fc.oneof(fc.constantFrom(...NASTY), fc.array(fc.constantFrom(...CHARS), { maxLength: 12 }).map((a) => a.join('')));
+const CHARS = [
+  'a',
+  'b',
+  'Z',
+  '0',
+  '9',
+  ' ',
+  ' ',
+  '#',
+  ':',
+  '-',
+  "'",
+  '"',
+  '\\',
+  ',',
+  '[',
+  ']',
+  '{',
+  '}',
+  '?',
+  '|',
+  '>',
+  '*',
+  '&',
+  '!',
+  '%',
+  '@',
+  '.',
+  '\t',
+  '\n',
+  'é',
+  '😀',
+];
+const nastyString = fc.oneof(
+  fc.constantFrom(...NASTY),
+  fc.array(fc.constantFrom(...CHARS), { maxLength: 12 }).map((a) => a.join('')),
+);
 
 const nastyScalar: fc.Arbitrary<GenScalar> = fc.record({
   kind: fc.constant('scalar' as const),
@@ -165,15 +294,34 @@ const nastyScalar: fc.Arbitrary<GenScalar> = fc.record({
   indicator: fc.boolean(),
   comment: fc.boolean(),
 });
-const nastyKey: fc.Arbitrary<GenKey> = fc.record({ text: nastyString, style: fc.constantFrom('plain', 'single', 'double') });
+const nastyKey: fc.Arbitrary<GenKey> = fc.record({
+  text: nastyString,
+  style: fc.constantFrom('plain', 'single', 'double'),
+});
 
 /** Strings that are valid plain scalars (and keys) in any position. */
 const safeWord = fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.\\*/|-]{0,10}$/);
 const safePlain = fc.array(safeWord, { minLength: 1, maxLength: 4 }).map((w) => w.join(' '));
-const anyLine = fc.array(fc.constantFrom(...CHARS.filter((c) => c !== '\n' && c !== '\t')), { maxLength: 12 }).map((a) => a.join(''));
+const anyLine = fc
+  .array(fc.constantFrom(...CHARS.filter((c) => c !== '\n' && c !== '\t')), { maxLength: 12 })
+  .map((a) => a.join(''));
 const safeScalar: fc.Arbitrary<GenScalar> = fc.oneof(
-  fc.record({ kind: fc.constant('scalar' as const), text: safePlain, style: fc.constantFrom('plain', 'foldedPlain'), chomp: fc.constant('' as const), indicator: fc.constant(false), comment: fc.boolean() }),
-  fc.record({ kind: fc.constant('scalar' as const), text: anyLine, style: fc.constantFrom('single', 'double'), chomp: fc.constant('' as const), indicator: fc.constant(false), comment: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('scalar' as const),
+    text: safePlain,
+    style: fc.constantFrom('plain', 'foldedPlain'),
+    chomp: fc.constant('' as const),
+    indicator: fc.constant(false),
+    comment: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constant('scalar' as const),
+    text: anyLine,
+    style: fc.constantFrom('single', 'double'),
+    chomp: fc.constant('' as const),
+    indicator: fc.constant(false),
+    comment: fc.boolean(),
+  }),
   fc.record({
     kind: fc.constant('scalar' as const),
     text: fc.array(safePlain, { minLength: 1, maxLength: 3 }).map((l) => l.join('\n')),
@@ -195,11 +343,29 @@ function trees(scalar: fc.Arbitrary<GenScalar>, key: fc.Arbitrary<GenKey>, withE
       { arbitrary: scalar, weight: 5 },
       { arbitrary: tie('map'), weight: 2 },
       { arbitrary: tie('seq'), weight: 2 },
-      { arbitrary: fc.record({ kind: fc.constant('flow' as const), items: fc.array(scalar.filter((s) => s.style === 'plain' || s.style === 'single' || s.style === 'double'), { maxLength: 4 }) }), weight: 1 },
+      {
+        arbitrary: fc.record({
+          kind: fc.constant('flow' as const),
+          items: fc.array(
+            scalar.filter((s) => s.style === 'plain' || s.style === 'single' || s.style === 'double'),
+            { maxLength: 4 },
+          ),
+        }),
+        weight: 1,
+      },
       { arbitrary: fc.constant({ kind: 'empty' as const }), weight: withEmpty ? 1 : 0 },
     ),
-    map: fc.record({ kind: fc.constant('map' as const), entries: fc.array(fc.tuple(key, tie('node')), { minLength: 1, maxLength: 5 }), indent: fc.integer({ min: 1, max: 4 }) }),
-    seq: fc.record({ kind: fc.constant('seq' as const), items: fc.array(tie('node'), { minLength: 1, maxLength: 4 }), indent: fc.integer({ min: 0, max: 4 }), sameIndent: fc.boolean() }),
+    map: fc.record({
+      kind: fc.constant('map' as const),
+      entries: fc.array(fc.tuple(key, tie('node')), { minLength: 1, maxLength: 5 }),
+      indent: fc.integer({ min: 1, max: 4 }),
+    }),
+    seq: fc.record({
+      kind: fc.constant('seq' as const),
+      items: fc.array(tie('node'), { minLength: 1, maxLength: 4 }),
+      indent: fc.integer({ min: 0, max: 4 }),
+      sameIndent: fc.boolean(),
+    }),
   }));
   return map;
 }
@@ -236,13 +402,17 @@ function renderScalar(prefix: string, s: GenScalar, indent: number, out: Line[])
       const words = s.text.split(' ');
       const q = s.style === 'foldedQuoted';
       out.push({ text: prefix + (q ? "'" : '') + words[0], open: false });
-      for (let i = 1; i < words.length; i++) out.push({ text: pad + words[i] + (q && i === words.length - 1 ? "'" : ''), open: false });
+      for (let i = 1; i < words.length; i++)
+        out.push({ text: pad + words[i] + (q && i === words.length - 1 ? "'" : ''), open: false });
       if (q && words.length === 1) out[out.length - 1]!.text += "'";
       out[out.length - 1]!.open = true;
       return;
     }
     default: {
-      out.push({ text: `${prefix}${s.style === 'literal' ? '|' : '>'}${s.indicator ? '2' : ''}${s.chomp}${comment}`, open: false });
+      out.push({
+        text: `${prefix}${s.style === 'literal' ? '|' : '>'}${s.indicator ? '2' : ''}${s.chomp}${comment}`,
+        open: false,
+      });
       for (const l of s.text.split('\n')) out.push({ text: l === '' ? '' : pad + l, open: false });
       out[out.length - 1]!.open = true;
     }
@@ -250,7 +420,13 @@ function renderScalar(prefix: string, s: GenScalar, indent: number, out: Line[])
 }
 
 function renderFlow(items: GenScalar[]): string {
-  return '[' + items.map((s) => (s.style === 'plain' ? s.text : s.style === 'single' ? quote1(s.text) : quote2(s.text))).join(', ') + ']';
+  return (
+    '[' +
+    items
+      .map((s) => (s.style === 'plain' ? s.text : s.style === 'single' ? quote1(s.text) : quote2(s.text)))
+      .join(', ') +
+    ']'
+  );
 }
 
 /** Renders `node` as the value after `prefix` (a key or a `- `) whose line is at `indent`. */
@@ -269,7 +445,9 @@ function renderValue(prefix: string, node: GenNode, indent: number, out: Line[],
       if (inSeq && node.indent <= 2) {
         // A compact mapping in a sequence entry: `- k: v` then its keys under `k`.
         const col = prefix.length;
-        node.entries.forEach(([k, v], i) => renderValue((i === 0 ? prefix : ' '.repeat(col)) + renderKey(k) + ': ', v, col, out, false));
+        node.entries.forEach(([k, v], i) =>
+          renderValue((i === 0 ? prefix : ' '.repeat(col)) + renderKey(k) + ': ', v, col, out, false),
+        );
         return;
       }
       out.push({ text: prefix.trimEnd(), open: true });
@@ -306,7 +484,16 @@ function render(root: GenNode, layout: Layout): string {
     const at = e.at % (lines.length + 1);
     if (!layout.anywhere && at > 0 && !opens[at - 1]) continue;
     if (!layout.anywhere && e.kind === 'document') continue;
-    const extra = e.kind === 'blank' ? '' : e.kind === 'comment' ? '# c: - x' : e.kind === 'indentedComment' ? '      # c' : e.kind === 'spaces' ? '   ' : '---';
+    const extra =
+      e.kind === 'blank'
+        ? ''
+        : e.kind === 'comment'
+          ? '# c: - x'
+          : e.kind === 'indentedComment'
+            ? '      # c'
+            : e.kind === 'spaces'
+              ? '   '
+              : '---';
     lines.splice(at, 0, extra);
     opens.splice(at, 0, true);
   }
@@ -318,7 +505,10 @@ const layout = (anywhere: boolean): fc.Arbitrary<Layout> =>
   fc.record({
     crlf: fc.boolean(),
     marker: fc.boolean(),
-    extras: fc.array(fc.record({ at: fc.nat(), kind: fc.constantFrom('blank', 'comment', 'indentedComment', 'spaces', 'document') }), { maxLength: 4 }),
+    extras: fc.array(
+      fc.record({ at: fc.nat(), kind: fc.constantFrom('blank', 'comment', 'indentedComment', 'spaces', 'document') }),
+      { maxLength: 4 },
+    ),
     anywhere: fc.constant(anywhere),
   });
 
@@ -353,7 +543,8 @@ describe('YAML fast path: properties', () => {
       }),
       { numRuns: RUNS * 2 },
     );
-    if (process.env.YAML_FAST_STATS) console.log(`nasty YAML: ${valid} of ${RUNS * 2} valid, ${fast} read by the fast path`);
+    if (process.env.YAML_FAST_STATS)
+      console.log(`nasty YAML: ${valid} of ${RUNS * 2} valid, ${fast} read by the fast path`);
     // Not vacuous: most inputs js-yaml accepts take the fast path (measured ~82%; the rest
     // hold tabs, `&a`, `*a`, `!t`, `{a}`… where a plain scalar was asked for).
     expect(fast / valid).toBeGreaterThan(0.7);
@@ -361,15 +552,67 @@ describe('YAML fast path: properties', () => {
 
   it('gives up or agrees on soups of YAML-like lines', () => {
     const FRAGMENTS = [
-      'k: v', 'k:', 'k: |', 'k: >-', 'k: |2', 'k: |+ # c', '- x', '-', '- k: v', '- - x', '- |', "'q': x", '"d": "e\\', "'a''b'", 'x', 'x y', 'x: y: z', '---', '...', '--- x',
-      '[a, b]', 'k: [a, "b", \'c\']', '# c', 'k: v # c', 'k: v#c', 'k: "x', "k: 'x", 'y"', "y'", ': v', '? k', 'k: &a v', 'k: *a', 'k: !t v', 'k: {a: 1}', 'a\tb', '\tk: v', 'k:\tv', '',
-      '  ', 'k: -x', 'k: - x', 'k: null', 'k: 0x1f', 'k: "\\u00e9"', 'k : v', '"k" : v', 'http://a:b', '- "a', '  b"', 'k: a\\', '%YAML 1.2',
+      'k: v',
+      'k:',
+      'k: |',
+      'k: >-',
+      'k: |2',
+      'k: |+ # c',
+      '- x',
+      '-',
+      '- k: v',
+      '- - x',
+      '- |',
+      "'q': x",
+      '"d": "e\\',
+      "'a''b'",
+      'x',
+      'x y',
+      'x: y: z',
+      '---',
+      '...',
+      '--- x',
+      '[a, b]',
+      'k: [a, "b", \'c\']',
+      '# c',
+      'k: v # c',
+      'k: v#c',
+      'k: "x',
+      "k: 'x",
+      'y"',
+      "y'",
+      ': v',
+      '? k',
+      'k: &a v',
+      'k: *a',
+      'k: !t v',
+      'k: {a: 1}',
+      'a\tb',
+      '\tk: v',
+      'k:\tv',
+      '',
+      '  ',
+      'k: -x',
+      'k: - x',
+      'k: null',
+      'k: 0x1f',
+      'k: "\\u00e9"',
+      'k : v',
+      '"k" : v',
+      'http://a:b',
+      '- "a',
+      '  b"',
+      'k: a\\',
+      '%YAML 1.2',
     ];
     let fast = 0;
     let valid = 0;
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.constantFrom(0, 0, 0, 2, 2, 2, 4, 4, 1, 3, 6), fc.constantFrom(...FRAGMENTS)), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.tuple(fc.constantFrom(0, 0, 0, 2, 2, 2, 4, 4, 1, 3, 6), fc.constantFrom(...FRAGMENTS)), {
+          minLength: 1,
+          maxLength: 8,
+        }),
         fc.constantFrom('\n', '\r\n'),
         fc.boolean(),
         (rows, eol, finalEol) => {
@@ -380,7 +623,8 @@ describe('YAML fast path: properties', () => {
       ),
       { numRuns: RUNS * 2 },
     );
-    if (process.env.YAML_FAST_STATS) console.log(`line soups: ${valid} of ${RUNS * 2} valid, ${fast} read by the fast path`);
+    if (process.env.YAML_FAST_STATS)
+      console.log(`line soups: ${valid} of ${RUNS * 2} valid, ${fast} read by the fast path`);
     // Measured ~22%: most valid soups the fast path leaves are indented or scalar documents.
     expect(fast / valid).toBeGreaterThan(0.15);
   });
@@ -393,12 +637,50 @@ describe('YAML fast path: properties', () => {
       samples = files.filter((_, i) => i % 20 === 0).map((f) => fs.readFileSync(f, 'utf8'));
     });
 
-    const PIECES = [' ', ' ', '  ', "'", '"', ':', ': ', '-', '- ', '#', ' #', '\n', '\n', '\t', '\r\n', '\r', '[', ']', '{', ',', '&a ', '*', '!', '|', '>', '|-', '?', '\\', 'a', '---\n', '...', '\uFEFF'];
+    const PIECES = [
+      ' ',
+      ' ',
+      '  ',
+      "'",
+      '"',
+      ':',
+      ': ',
+      '-',
+      '- ',
+      '#',
+      ' #',
+      '\n',
+      '\n',
+      '\t',
+      '\r\n',
+      '\r',
+      '[',
+      ']',
+      '{',
+      ',',
+      '&a ',
+      '*',
+      '!',
+      '|',
+      '>',
+      '|-',
+      '?',
+      '\\',
+      'a',
+      '---\n',
+      '...',
+      '\uFEFF',
+    ];
 
     it('gives up or agrees after random edits (delete, insert, replace)', () => {
       let fast = 0;
       let runs = 0;
-      const edit = fc.record({ at: fc.nat(), kind: fc.constantFrom('delete', 'insert', 'replace', 'insertAtLineStart'), piece: fc.constantFrom(...PIECES), len: fc.integer({ min: 1, max: 3 }) });
+      const edit = fc.record({
+        at: fc.nat(),
+        kind: fc.constantFrom('delete', 'insert', 'replace', 'insertAtLineStart'),
+        piece: fc.constantFrom(...PIECES),
+        len: fc.integer({ min: 1, max: 3 }),
+      });
       fc.assert(
         fc.property(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 4 }), (which, edits) => {
           let text = samples[which % samples.length]!;

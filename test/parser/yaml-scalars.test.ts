@@ -50,7 +50,9 @@ describe('resolvePlain (YAML 1.2 core schema)', () => {
 
 describe('scalars in rules', () => {
   it('keeps an unquoted date a string in metadata and values, without a diagnostic', () => {
-    const text = 'title: t\ndate: 2019-10-23\nmodified: 2020-01-02\n' + ruleText('sel:', '  F: 2019-10-23', 'condition: sel').slice('title: t\n'.length);
+    const text =
+      'title: t\ndate: 2019-10-23\nmodified: 2020-01-02\n' +
+      ruleText('sel:', '  F: 2019-10-23', 'condition: sel').slice('title: t\n'.length);
     const r = rule(text);
     expect(r.date).toBe('2019-10-23');
     expect(r.modified).toBe('2020-01-02');
@@ -59,7 +61,17 @@ describe('scalars in rules', () => {
   });
 
   it('types numbers, booleans and null and keeps the raw text of numbers', () => {
-    const text = ruleText('sel:', '  A: 0x10', '  B: 1e3', '  C: ~', '  D: True', '  E: "0x10"', '  F: 1.50', '  G: yes', 'condition: sel');
+    const text = ruleText(
+      'sel:',
+      '  A: 0x10',
+      '  B: 1e3',
+      '  C: ~',
+      '  D: True',
+      '  E: "0x10"',
+      '  F: 1.50',
+      '  G: yes',
+      'condition: sel',
+    );
     const r = rule(text);
     const sel = r.detection.identifiers[0]!.node;
     if (sel.type !== 'allOf') throw new Error('map expected');
@@ -78,7 +90,12 @@ describe('scalars in rules', () => {
     const text = ruleText('sel:', '  A: .inf', '  B: .nan', 'condition: sel');
     const r = rule(text);
     const json = JSON.parse(JSON.stringify(r.detection));
-    expect(json.identifiers[0].node.items.map((m: { values: { type: string; raw: string }[] }) => [m.values[0]!.type, m.values[0]!.raw])).toEqual([
+    expect(
+      json.identifiers[0].node.items.map((m: { values: { type: string; raw: string }[] }) => [
+        m.values[0]!.type,
+        m.values[0]!.raw,
+      ]),
+    ).toEqual([
       ['string', '.inf'],
       ['string', '.nan'],
     ]);

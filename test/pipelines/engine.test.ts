@@ -2,7 +2,13 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { parse } from '../../src/parser/index.js';
 import type { SigmaRule } from '../../src/ast/types.js';
-import { applyPipelineToRule, getPipeline, loadPipelineSpec, processRule, listPipelines } from '../../src/pipelines/index.js';
+import {
+  applyPipelineToRule,
+  getPipeline,
+  loadPipelineSpec,
+  processRule,
+  listPipelines,
+} from '../../src/pipelines/index.js';
 import { canonicalField, canonicalFields, fieldTablesFor } from '../../src/pipelines/field-tables.js';
 import { convertDocument } from '../../src/backends/index.js';
 import { printCondition } from '../../src/parser/condition-print.js';
@@ -33,24 +39,38 @@ describe('field tables (one source of truth with the pipelines)', () => {
 
 describe('pipeline engine', () => {
   it('routes, maps fields and adds route conditions', () => {
-    const p = processRule(rule('  sel:\n    Image|endswith: \\x.exe\n  condition: sel', 'product: windows\n  category: driver_load'), [getPipeline('defender-xdr')!]);
+    const p = processRule(
+      rule('  sel:\n    Image|endswith: \\x.exe\n  condition: sel', 'product: windows\n  category: driver_load'),
+      [getPipeline('defender-xdr')!],
+    );
     expect(p.table).toBe('DeviceEvents');
     expect(p.errors).toEqual([]);
     expect(p.filters).toHaveLength(1);
   });
   it('fails per rule with code, field and reason', () => {
-    const r = convertDocument(rule('  sel:\n    Imphash: abc\n  condition: sel'), { target: 'kql', pipelines: ['defender-xdr'] });
+    const r = convertDocument(rule('  sel:\n    Imphash: abc\n  condition: sel'), {
+      target: 'kql',
+      pipelines: ['defender-xdr'],
+    });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors[0]).toMatchObject({ code: 'C004', field: 'Imphash' });
   });
   it('rewrites registry hives for every operator', () => {
     for (const mod of ['', '|startswith', '|contains']) {
-      const r = convertDocument(rule(`  sel:\n    TargetObject${mod}: 'HKLM\\Software\\x'\n  condition: sel`, 'product: windows\n  category: registry_set'), { target: 'kql', pipelines: ['defender-xdr'] });
+      const r = convertDocument(
+        rule(
+          `  sel:\n    TargetObject${mod}: 'HKLM\\Software\\x'\n  condition: sel`,
+          'product: windows\n  category: registry_set',
+        ),
+        { target: 'kql', pipelines: ['defender-xdr'] },
+      );
       expect(r.ok && r.queries[0]).toContain('HKEY_LOCAL_MACHINE\\Software\\x');
     }
   });
   it('expands placeholders from a user pipeline, reports them otherwise', () => {
-    const { spec, diagnostics } = loadPipelineSpec('name: vars\nvars:\n  Admins: [alice, bob]\ntransformations:\n  - type: expand_placeholders\n');
+    const { spec, diagnostics } = loadPipelineSpec(
+      'name: vars\nvars:\n  Admins: [alice, bob]\ntransformations:\n  - type: expand_placeholders\n',
+    );
     expect(diagnostics).toEqual([]);
     const r = rule("  sel:\n    User|expand: '%Admins%'\n  condition: sel");
     const ok = convertDocument(r, { target: 'kql', pipelines: [spec!, 'sentinel'] });
@@ -59,35 +79,54 @@ describe('pipeline engine', () => {
     expect(!bad.ok && bad.errors[0]!.code).toBe('C005');
   });
   it('drop_fields removes conditions and warns; dropping everything under AND keeps the rest', () => {
-    const { spec } = loadPipelineSpec('name: d\ntransformations:\n  - type: drop_fields\n    fields: [IntegrityLevel]\n');
-    const r = convertDocument(rule('  sel:\n    IntegrityLevel: High\n    Image: x\n  condition: sel'), { target: 'kql', pipelines: [spec!, 'defender-xdr'] });
+    const { spec } = loadPipelineSpec(
+      'name: d\ntransformations:\n  - type: drop_fields\n    fields: [IntegrityLevel]\n',
+    );
+    const r = convertDocument(rule('  sel:\n    IntegrityLevel: High\n    Image: x\n  condition: sel'), {
+      target: 'kql',
+      pipelines: [spec!, 'defender-xdr'],
+    });
     expect(r.ok && r.queries[0]).not.toContain('Integrity');
     expect(r.warnings.map((w) => w.code)).toContain('C101');
   });
   it('rejects invalid pipeline files with C013', () => {
-    for (const text of ['name: x\n', 'name: x\ntransformations:\n  - type: nope\n', 'name: x\ntransformations:\n  - type: field_map\n    mapp: {}\n', ': : :']) {
+    for (const text of [
+      'name: x\n',
+      'name: x\ntransformations:\n  - type: nope\n',
+      'name: x\ntransformations:\n  - type: field_map\n    mapp: {}\n',
+      ': : :',
+    ]) {
       const { spec, diagnostics } = loadPipelineSpec(text, 'p.yml');
       expect(spec).toBeUndefined();
       expect(diagnostics[0]!.code).toBe('C013');
     }
   });
   it('applyPipelineToRule renames fields and adds the routing condition to the AST', () => {
-    const r = rule('  sel:\n    Image|endswith: \\x.exe\n  condition: sel', 'product: windows\n  category: pipe_created');
+    const r = rule(
+      '  sel:\n    Image|endswith: \\x.exe\n  condition: sel',
+      'product: windows\n  category: pipe_created',
+    );
     const out = applyPipelineToRule(r, [getPipeline('defender-xdr')!]);
     expect(out.table).toBe('DeviceEvents');
-    expect(out.rule.detection.identifiers.find((i) => i.name === 'sel')!.node).toMatchObject({ items: [{ field: 'InitiatingProcessFolderPath' }] });
+    expect(out.rule.detection.identifiers.find((i) => i.name === 'sel')!.node).toMatchObject({
+      items: [{ field: 'InitiatingProcessFolderPath' }],
+    });
     expect(printCondition(out.rule.detection.conditions[0]!)).toBe('_pipeline and sel');
     expect(r.detection.identifiers[0]!.node).toMatchObject({ items: [{ field: 'Image' }] });
   });
   it('never throws over arbitrary field names and values', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 12 }).filter((s) => /^[A-Za-z][A-Za-z0-9_]*$/.test(s)), fc.string({ maxLength: 20 }), (field, value) => {
-        const r = rule(`  sel:\n    ${field}|contains: ${JSON.stringify(value)}\n  condition: sel`);
-        for (const p of ['defender-xdr', 'sentinel', 'sentinel-asim']) {
-          const res = convertDocument(r, { target: 'kql', pipelines: [p] });
-          expect(typeof res.ok).toBe('boolean');
-        }
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 12 }).filter((s) => /^[A-Za-z][A-Za-z0-9_]*$/.test(s)),
+        fc.string({ maxLength: 20 }),
+        (field, value) => {
+          const r = rule(`  sel:\n    ${field}|contains: ${JSON.stringify(value)}\n  condition: sel`);
+          for (const p of ['defender-xdr', 'sentinel', 'sentinel-asim']) {
+            const res = convertDocument(r, { target: 'kql', pipelines: [p] });
+            expect(typeof res.ok).toBe('boolean');
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -29,7 +29,11 @@ const CONVERSIONS: { target: string; pipelines?: string[] }[] = [
   { target: 'sigma' },
 ];
 /** Rules a pipeline cannot express, with the reason (one list shared with scripts/build-rules.mjs). */
-const notExpressible = (): Record<string, Record<string, string> | string> => JSON.parse(fs.readFileSync(path.join(RULES_DIR, 'not-expressible.json'), 'utf8')) as Record<string, Record<string, string> | string>;
+const notExpressible = (): Record<string, Record<string, string> | string> =>
+  JSON.parse(fs.readFileSync(path.join(RULES_DIR, 'not-expressible.json'), 'utf8')) as Record<
+    string,
+    Record<string, string> | string
+  >;
 
 const ROOT = path.resolve(__dirname, '../..');
 const RULES_DIR = path.join(ROOT, 'rules');
@@ -65,12 +69,24 @@ beforeAll(() => {
     const doc = result.documents[0]?.document;
     const diagnostics = [...result.diagnostics, ...result.documents.flatMap((d) => d.diagnostics)];
     if (result.documents.length !== 1 || doc?.kind !== 'rule') {
-      parseFailures.push(`${file}: ${diagnostics.map((d) => `${d.code} ${d.message}`).join('; ') || 'not a single detection rule'}`);
+      parseFailures.push(
+        `${file}: ${diagnostics.map((d) => `${d.code} ${d.message}`).join('; ') || 'not a single detection rule'}`,
+      );
       continue;
     }
     const testsAbs = abs.replace(/\.ya?ml$/, '.tests.yml');
-    const tests = fs.existsSync(testsAbs) ? parseTestsFile(fs.readFileSync(testsAbs, 'utf8'), path.relative(ROOT, testsAbs)) : { cases: [], diagnostics: [] };
-    pack.push({ file, rule: doc, diagnostics, testsFile: testsAbs, cases: tests.cases, testsDiagnostics: tests.diagnostics, matcher: compileRule(doc) });
+    const tests = fs.existsSync(testsAbs)
+      ? parseTestsFile(fs.readFileSync(testsAbs, 'utf8'), path.relative(ROOT, testsAbs))
+      : { cases: [], diagnostics: [] };
+    pack.push({
+      file,
+      rule: doc,
+      diagnostics,
+      testsFile: testsAbs,
+      cases: tests.cases,
+      testsDiagnostics: tests.diagnostics,
+      matcher: compileRule(doc),
+    });
   }
 });
 
@@ -91,29 +107,79 @@ function expectedPrefix(r: SigmaRule): string | undefined {
 }
 
 /** SigmaHQ's top-level key order (sigmahq-rule-convention.md). */
-const KEY_ORDER = ['title', 'id', 'related', 'status', 'description', 'references', 'author', 'date', 'modified', 'tags', 'logsource', 'detection', 'fields', 'falsepositives', 'level'];
+const KEY_ORDER = [
+  'title',
+  'id',
+  'related',
+  'status',
+  'description',
+  'references',
+  'author',
+  'date',
+  'modified',
+  'tags',
+  'logsource',
+  'detection',
+  'fields',
+  'falsepositives',
+  'level',
+];
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const REQUIRED_TAGS = ['attack.persistence', 'attack.privilege-escalation', 'attack.t1546.003'];
 /** A detection node no event satisfies (a field no event has). */
-const NEVER: FieldMatch = { type: 'match', field: 'SigilPackTestNeverPresent', modifiers: [], values: [{ type: 'string', parts: ['x'], raw: 'x' }], list: false };
+const NEVER: FieldMatch = {
+  type: 'match',
+  field: 'SigilPackTestNeverPresent',
+  modifiers: [],
+  values: [{ type: 'string', parts: ['x'], raw: 'x' }],
+  list: false,
+};
 const SMALL_WORDS = new Set(['-', 'a', 'an']);
 
 describe('rule pack: files', () => {
   it('has a rule for every indicator of the issue', () => {
     expect(parseFailures).toEqual([]);
     const where = pack.map((p) => `${p.rule.logsource.category ?? p.rule.logsource.service}`);
-    for (const source of ['process_creation', 'ps_script', 'wmi', 'security', 'wmi_event', 'image_load', 'file_event']) expect(where).toContain(source);
+    for (const source of ['process_creation', 'ps_script', 'wmi', 'security', 'wmi_event', 'image_load', 'file_event'])
+      expect(where).toContain(source);
     expect(pack.length).toBeGreaterThanOrEqual(16);
     const ids = (p: PackRule): string => JSON.stringify(p.rule.detection);
     const has = (needle: string): boolean => pack.some((p) => ids(p).includes(needle));
-    for (const needle of ['wmic.exe', 'Set-WmiInstance', 'New-CimInstance', 'Register-WmiEvent', '[wmiclass]', 'mofcomp.exe', 'scrcons.exe', 'WmiPrvSE.exe', 'OBJECTS.DATA', 'INDEX.BTR', 'MAPPING1.MAP', 'WMI Namespace', '__FilterToConsumerBinding', 'WmiConsumerEvent', 'WmiFilterEvent', 'vbscript.dll', 'jscript9.dll', 'scrobj.dll', 'wshom.ocx', 'scrrun.dll', 'ScriptBlockText']) {
+    for (const needle of [
+      'wmic.exe',
+      'Set-WmiInstance',
+      'New-CimInstance',
+      'Register-WmiEvent',
+      '[wmiclass]',
+      'mofcomp.exe',
+      'scrcons.exe',
+      'WmiPrvSE.exe',
+      'OBJECTS.DATA',
+      'INDEX.BTR',
+      'MAPPING1.MAP',
+      'WMI Namespace',
+      '__FilterToConsumerBinding',
+      'WmiConsumerEvent',
+      'WmiFilterEvent',
+      'vbscript.dll',
+      'jscript9.dll',
+      'scrobj.dll',
+      'wshom.ocx',
+      'scrrun.dll',
+      'ScriptBlockText',
+    ]) {
       expect(has(needle), needle).toBe(true);
     }
-    for (const eventId of [5859, 5860, 5861, 4662]) expect(pack.some((p) => ids(p).includes(`"value":${eventId}`)), String(eventId)).toBe(true);
+    for (const eventId of [5859, 5860, 5861, 4662])
+      expect(
+        pack.some((p) => ids(p).includes(`"value":${eventId}`)),
+        String(eventId),
+      ).toBe(true);
   });
 
   it('every rule parses with no error or warning', () => {
-    for (const p of pack) expect(p.diagnostics.map((d) => `${p.file}:${d.line}:${d.column} ${d.code} ${d.message}`)).toEqual([]);
+    for (const p of pack)
+      expect(p.diagnostics.map((d) => `${p.file}:${d.line}:${d.column} ${d.code} ${d.message}`)).toEqual([]);
   });
 
   it('ids are unique UUIDv4', () => {
@@ -130,7 +196,12 @@ describe('rule pack: files', () => {
       expect(prefix, `${p.file}: no convention for this logsource`).toBeDefined();
       expect(base.startsWith(prefix!), `${p.file} should start with ${prefix}`).toBe(true);
       const { category, service } = p.rule.logsource;
-      const folder = category === 'ps_script' ? 'powershell/powershell_script' : category === 'file_event' ? 'file/file_event' : category ?? `builtin/${service}`;
+      const folder =
+        category === 'ps_script'
+          ? 'powershell/powershell_script'
+          : category === 'file_event'
+            ? 'file/file_event'
+            : (category ?? `builtin/${service}`);
       expect(p.file, 'folder').toBe(path.join('rules', 'windows', folder, base));
     }
   });
@@ -141,7 +212,21 @@ describe('rule pack: files', () => {
       const at = p.file;
       const order = r.keyOrder.filter((k) => KEY_ORDER.includes(k));
       expect(order, `${at}: key order`).toEqual([...order].sort((a, b) => KEY_ORDER.indexOf(a) - KEY_ORDER.indexOf(b)));
-      for (const k of ['title', 'id', 'status', 'description', 'references', 'author', 'date', 'tags', 'logsource', 'detection', 'falsepositives', 'level']) expect(r.keyOrder, `${at}: ${k}`).toContain(k);
+      for (const k of [
+        'title',
+        'id',
+        'status',
+        'description',
+        'references',
+        'author',
+        'date',
+        'tags',
+        'logsource',
+        'detection',
+        'falsepositives',
+        'level',
+      ])
+        expect(r.keyOrder, `${at}: ${k}`).toContain(k);
       expect(['experimental', 'test'], at).toContain(r.status);
       expect(r.author).toBe('Sigil project');
       expect(r.date).toBe('2026-11-26');
@@ -150,13 +235,19 @@ describe('rule pack: files', () => {
       for (const ref of r.references!) {
         expect(ref, at).toMatch(/^https:\/\//);
         expect(ref, `${at}: ATT&CK is expressed as tags, not references`).not.toMatch(/attack\.mitre\.org/);
-        if (/github\.com/.test(ref)) expect(ref, `${at}: GitHub references are permalinks`).toMatch(/\/blob\/[0-9a-f]{40}\//);
+        if (/github\.com/.test(ref))
+          expect(ref, `${at}: GitHub references are permalinks`).toMatch(/\/blob\/[0-9a-f]{40}\//);
       }
       expect(['informational', 'low', 'medium', 'high', 'critical'], at).toContain(r.level);
       expect(r.falsepositives!.length, at).toBeGreaterThan(0);
-      for (const fp of r.falsepositives!) expect(fp, at).not.toMatch(/^(none|unknown|pentest|penetration test|red team)$/i);
-      for (const word of r.title!.split(' ')) if (!SMALL_WORDS.has(word)) expect(word, `${at}: title case`).toMatch(/^[A-Z0-9.\[_]/);
-      for (const ident of r.detection.identifiers) expect(ident.name, `${at}: identifier naming`).toMatch(/^(selection(_[a-z0-9_]+)?|filter_(main|optional)_[a-z0-9_]+)$/);
+      for (const fp of r.falsepositives!)
+        expect(fp, at).not.toMatch(/^(none|unknown|pentest|penetration test|red team)$/i);
+      for (const word of r.title!.split(' '))
+        if (!SMALL_WORDS.has(word)) expect(word, `${at}: title case`).toMatch(/^[A-Z0-9.\[_]/);
+      for (const ident of r.detection.identifiers)
+        expect(ident.name, `${at}: identifier naming`).toMatch(
+          /^(selection(_[a-z0-9_]+)?|filter_(main|optional)_[a-z0-9_]+)$/,
+        );
     }
   });
 
@@ -165,7 +256,11 @@ describe('rule pack: files', () => {
       tactics: Record<string, { shortname: string; domains: string[] }>;
       techniques: Record<string, { tactics: string[]; revoked: boolean; deprecated: boolean }>;
     };
-    const tactics = new Set(Object.values(attack.tactics).filter((t) => t.domains.includes('enterprise-attack')).map((t) => t.shortname));
+    const tactics = new Set(
+      Object.values(attack.tactics)
+        .filter((t) => t.domains.includes('enterprise-attack'))
+        .map((t) => t.shortname),
+    );
     for (const p of pack) {
       const tags = p.rule.tags ?? [];
       for (const t of REQUIRED_TAGS) expect(tags, p.file).toContain(t);
@@ -177,7 +272,10 @@ describe('rule pack: files', () => {
         const tech = attack.techniques[t.replace(/^attack\./, '').toUpperCase()];
         expect(tech, `${p.file}: technique ${t}`).toBeDefined();
         expect(tech!.revoked || tech!.deprecated, `${p.file}: ${t} is revoked or deprecated`).toBe(false);
-        expect(tech!.tactics.some((x) => tagTactics.includes(x)), `${p.file}: ${t} needs one of its tactics tagged`).toBe(true);
+        expect(
+          tech!.tactics.some((x) => tagTactics.includes(x)),
+          `${p.file}: ${t} needs one of its tactics tagged`,
+        ).toBe(true);
         for (const x of tech!.tactics) covered.add(x);
       }
       for (const t of tagTactics) expect(covered.has(t), `${p.file}: tactic ${t} has no technique tag`).toBe(true);
@@ -189,7 +287,10 @@ describe('rule pack: tests beside each rule', () => {
   it('every rule has a tests file with at least one match and one non-match case', () => {
     for (const p of pack) {
       expect(fs.existsSync(p.testsFile), `${p.file}: missing ${path.basename(p.testsFile)}`).toBe(true);
-      expect(p.testsDiagnostics.map((d) => d.message), p.file).toEqual([]);
+      expect(
+        p.testsDiagnostics.map((d) => d.message),
+        p.file,
+      ).toEqual([]);
       expect(p.cases.filter((c) => c.match).length, `${p.file}: match cases`).toBeGreaterThanOrEqual(1);
       expect(p.cases.filter((c) => !c.match).length, `${p.file}: non-match cases`).toBeGreaterThanOrEqual(1);
       for (const c of p.cases) expect(c.event, `${p.file}: ${c.name} has an inline event`).toBeDefined();
@@ -200,11 +301,17 @@ describe('rule pack: tests beside each rule', () => {
     const failures: string[] = [];
     let total = 0;
     for (const p of pack) {
-      expect(p.matcher.diagnostics.map((d) => d.message), p.file).toEqual([]);
+      expect(
+        p.matcher.diagnostics.map((d) => d.message),
+        p.file,
+      ).toEqual([]);
       for (const c of p.cases) {
         total++;
         const r = runCase(p.matcher, c, [c.event!]);
-        if (!r.passed) failures.push([`${p.file}: '${c.name}': ${r.reason}`, ...describeExplanation(r.explanation ?? [])].join('\n    '));
+        if (!r.passed)
+          failures.push(
+            [`${p.file}: '${c.name}': ${r.reason}`, ...describeExplanation(r.explanation ?? [])].join('\n    '),
+          );
       }
     }
     expect(failures).toEqual([]);
@@ -219,7 +326,10 @@ describe('rule pack: tests beside each rule', () => {
         // The same rule with this filter made impossible: the benign event must match it.
         const withoutFilter = compileRule({
           ...p.rule,
-          detection: { ...p.rule.detection, identifiers: p.rule.detection.identifiers.map((i) => (i.name === f ? { ...i, node: NEVER } : i)) },
+          detection: {
+            ...p.rule.detection,
+            identifiers: p.rule.detection.identifiers.map((i) => (i.name === f ? { ...i, node: NEVER } : i)),
+          },
         });
         const exercised = p.cases.some((c) => !c.match && c.event !== undefined && withoutFilter.matches(c.event));
         if (!exercised) missing.push(`${p.file}: no benign test event is removed by ${f}`);
@@ -270,9 +380,15 @@ describe('rule pack: conversion', () => {
       for (const name of conv.pipelines ?? []) expect(pipelineKnown(name), name).toBe(true);
       const failures: string[] = [];
       const listed = notExpressible();
-      const expected = Object.assign({}, ...(conv.pipelines ?? []).map((p) => (typeof listed[p] === 'object' ? listed[p] : {}))) as Record<string, string>;
+      const expected = Object.assign(
+        {},
+        ...(conv.pipelines ?? []).map((p) => (typeof listed[p] === 'object' ? listed[p] : {})),
+      ) as Record<string, string>;
       for (const p of pack) {
-        const r = backends.convertDocument(p.rule, { target: conv.target, ...(conv.pipelines ? { pipelines: conv.pipelines } : {}) });
+        const r = backends.convertDocument(p.rule, {
+          target: conv.target,
+          ...(conv.pipelines ? { pipelines: conv.pipelines } : {}),
+        });
         const key = path.basename(p.file, '.yml');
         if (key in expected) {
           if (r.ok) failures.push(`${p.file}: converted, but ${expected[key]}: the query would be silently different`);

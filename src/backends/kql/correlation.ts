@@ -20,11 +20,20 @@ export function kqlTimespan(seconds: number): string {
   return `${seconds}s`;
 }
 
-export function convertCorrelation(corr: CorrelationRule, referenced: ProcessedRule[], _ctx: ConvertContext): ConversionResult {
+export function convertCorrelation(
+  corr: CorrelationRule,
+  referenced: ProcessedRule[],
+  _ctx: ConvertContext,
+): ConversionResult {
   const c = corr.correlation;
   const at = c.loc ? { loc: c.loc } : {};
   if (c.type === 'temporal_ordered' || c.type === 'value_percentile') {
-    return failure([conversionError('C010', `correlation type ${c.type} is not supported by the KQL backend`, { ...at, hint: 'temporal_ordered needs row-order matching (scan), not emitted yet' })]);
+    return failure([
+      conversionError('C010', `correlation type ${c.type} is not supported by the KQL backend`, {
+        ...at,
+        hint: 'temporal_ordered needs row-order matching (scan), not emitted yet',
+      }),
+    ]);
   }
   try {
     const parts: string[] = [];
@@ -41,7 +50,13 @@ export function convertCorrelation(corr: CorrelationRule, referenced: ProcessedR
       const target = (sigmaField: string): string => {
         const aliased = (Object.hasOwn(c.aliases, sigmaField) ? c.aliases[sigmaField]![ref] : undefined) ?? sigmaField;
         const mapped = (Object.hasOwn(r.fieldMap, aliased) ? r.fieldMap[aliased]![0] : undefined) ?? aliased;
-        if (cols && !cols.has(mapped)) throw new Inexpressible(conversionError('C002', `group-by field '${aliased}' of rule '${ref}' is not a column of ${q.table}`, { field: aliased, ...at }));
+        if (cols && !cols.has(mapped))
+          throw new Inexpressible(
+            conversionError('C002', `group-by field '${aliased}' of rule '${ref}' is not a column of ${q.table}`, {
+              field: aliased,
+              ...at,
+            }),
+          );
         fields.add(mapped);
         return mapped;
       };
@@ -50,8 +65,11 @@ export function convertCorrelation(corr: CorrelationRule, referenced: ProcessedR
       proj.push(`SigilRule = ${kqlString(ref)}`);
       parts.push(`${q.text}\n| project ${proj.join(', ')}`);
     });
-    const source = parts.length === 1 ? parts[0]! : `union\n${parts.map((p) => `(${p.replace(/\n/g, '\n    ')})`).join(',\n')}`;
-    const by = [`bin(${kqlName(timeColumn)}, ${kqlTimespan(c.timespan.seconds)})`, ...c.groupBy.map(kqlName)].join(', ');
+    const source =
+      parts.length === 1 ? parts[0]! : `union\n${parts.map((p) => `(${p.replace(/\n/g, '\n    ')})`).join(',\n')}`;
+    const by = [`bin(${kqlName(timeColumn)}, ${kqlTimespan(c.timespan.seconds)})`, ...c.groupBy.map(kqlName)].join(
+      ', ',
+    );
     let agg: string;
     let name: string;
     switch (c.type) {
@@ -76,7 +94,10 @@ export function convertCorrelation(corr: CorrelationRule, referenced: ProcessedR
         agg = 'dcount(SigilRule)';
         break;
     }
-    const conds = c.type === 'temporal' ? [`${name} == ${referenced.length}`] : (c.condition?.comparisons ?? []).map((x) => `${name} ${CMP[x.op]} ${x.value}`);
+    const conds =
+      c.type === 'temporal'
+        ? [`${name} == ${referenced.length}`]
+        : (c.condition?.comparisons ?? []).map((x) => `${name} ${CMP[x.op]} ${x.value}`);
     const lines = [source, `| summarize ${name} = ${agg} by ${by}`];
     if (conds.length) lines.push(`| where ${conds.join(' and ')}`);
     return {
@@ -84,7 +105,12 @@ export function convertCorrelation(corr: CorrelationRule, referenced: ProcessedR
       queries: [lines.join('\n')],
       tables: [...new Set(tables)],
       fields: [...fields].sort(),
-      warnings: [conversionWarning('C102', `correlation window ${c.timespan.raw} is a fixed bin in KQL, not a sliding window: events split across two bins are not counted together`)],
+      warnings: [
+        conversionWarning(
+          'C102',
+          `correlation window ${c.timespan.raw} is a fixed bin in KQL, not a sliding window: events split across two bins are not counted together`,
+        ),
+      ],
       meta: { timeColumn, correlation: c.type },
     };
   } catch (e) {

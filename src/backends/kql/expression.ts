@@ -57,7 +57,11 @@ export function kqlRegex(pattern: string, flags: string, field: string | null): 
   try {
     RE2JS.compile(src);
   } catch (e) {
-    fail('C003', `regular expression ${JSON.stringify(pattern)} is not valid RE2 (Kusto's regex engine): ${(e as Error).message}`, field ?? undefined);
+    fail(
+      'C003',
+      `regular expression ${JSON.stringify(pattern)} is not valid RE2 (Kusto's regex engine): ${(e as Error).message}`,
+      field ?? undefined,
+    );
   }
   return src;
 }
@@ -65,7 +69,9 @@ export function kqlRegex(pattern: string, flags: string, field: string | null): 
 /** Sigma wildcard pattern → anchored RE2 source: `*` and `?` match any character, newlines included. */
 function wildcardRegex(pattern: readonly PatternPart[], cased: boolean): string {
   // `matches regex` searches: a leading `^.*` / trailing `.*$` adds nothing, so it is dropped.
-  const re = patternToRegex(pattern).replace(/^\^\.\*/, '').replace(/\.\*\$$/, '');
+  const re = patternToRegex(pattern)
+    .replace(/^\^\.\*/, '')
+    .replace(/\.\*\$$/, '');
   return (cased ? '(?s)' : '(?is)') + re;
 }
 
@@ -162,15 +168,24 @@ function leaf(p: Predicate, ctx: ExprContext): Rendered {
     case 'number': {
       const col = ctx.column(p.field);
       if (p.timePart) {
-        if (col.type !== 'datetime') fail('C003', `${p.field}: the ${p.timePart} modifier needs a datetime column (${col.type})`, p.field);
-        return twoValued(`datetime_part(${kqlString(KQL_TIME_PARTS[p.timePart])}, ${col.expr}) ${OP.compare[p.op]} ${p.value}`, ctx);
+        if (col.type !== 'datetime')
+          fail('C003', `${p.field}: the ${p.timePart} modifier needs a datetime column (${col.type})`, p.field);
+        return twoValued(
+          `datetime_part(${kqlString(KQL_TIME_PARTS[p.timePart])}, ${col.expr}) ${OP.compare[p.op]} ${p.value}`,
+          ctx,
+        );
       }
       // `null == 5` is false in Kusto (not null): only ordering comparisons need twoValued.
-      if (NUMERIC.has(col.type)) return p.op === 'eq' ? atom(`${col.expr} == ${p.value}`) : twoValued(`${col.expr} ${OP.compare[p.op]} ${p.value}`, ctx);
+      if (NUMERIC.has(col.type))
+        return p.op === 'eq'
+          ? atom(`${col.expr} == ${p.value}`)
+          : twoValued(`${col.expr} ${OP.compare[p.op]} ${p.value}`, ctx);
       if (p.op === 'eq' && isString(col)) {
         // Sigma compares numbers as numbers: "05" and "5.0" equal 5 (todouble(non-number) == 5 is false).
         const numeric = `todouble(${col.expr}) == ${p.value}`;
-        return /^-?\d+(\.\d+)?$/.test(p.raw) ? atom(numeric) : { text: `${col.expr} == ${kqlString(p.raw)} or ${numeric}`, prec: 'or' };
+        return /^-?\d+(\.\d+)?$/.test(p.raw)
+          ? atom(numeric)
+          : { text: `${col.expr} == ${kqlString(p.raw)} or ${numeric}`, prec: 'or' };
       }
       if (p.op === 'eq') return atom(`${asString(col)} == ${kqlString(p.raw)}`);
       if (isString(col)) return twoValued(`todouble(${col.expr}) ${OP.compare[p.op]} ${p.value}`, ctx);
@@ -218,16 +233,26 @@ function orOf(items: Rendered[]): Rendered {
   // Kusto's parser rejects very deep operator chains: long ORs go in parenthesised chunks.
   if (items.length > OR_CHUNK) {
     const chunks: Rendered[] = [];
-    for (let i = 0; i < items.length; i += OR_CHUNK) chunks.push(atom(`(${orOf(items.slice(i, i + OR_CHUNK)).text.replace(/\n/g, '\n ')})`));
+    for (let i = 0; i < items.length; i += OR_CHUNK)
+      chunks.push(atom(`(${orOf(items.slice(i, i + OR_CHUNK)).text.replace(/\n/g, '\n ')})`));
     return orOf(chunks);
   }
   const text = wrapJoin(items, 'or', '');
   // A multi-line OR of AND groups reads better with each group in parentheses.
-  if (text.includes('\n')) return { text: wrapJoin(items.map((i) => (i.prec === 'and' ? atom(`(${i.text.replace(/\n/g, '\n ')})`) : i)), 'or', ''), prec: 'or' };
+  if (text.includes('\n'))
+    return {
+      text: wrapJoin(
+        items.map((i) => (i.prec === 'and' ? atom(`(${i.text.replace(/\n/g, '\n ')})`) : i)),
+        'or',
+        '',
+      ),
+      prec: 'or',
+    };
   return { text, prec: 'or' };
 }
 
-const paren = (r: Rendered, min: 'and' | 'atom'): string => (r.prec === 'or' || (min === 'atom' && r.prec === 'and') ? `(${r.text})` : r.text);
+const paren = (r: Rendered, min: 'and' | 'atom'): string =>
+  r.prec === 'or' || (min === 'atom' && r.prec === 'and') ? `(${r.text})` : r.text;
 
 /** Groups `col =~ a or col =~ b` into `col in~ (a, b)` (same column, same case rule). */
 function groupEquals(items: Predicate[], ctx: ExprContext): Rendered[] {
@@ -273,7 +298,8 @@ function groupEquals(items: Predicate[], ctx: ExprContext): Rendered[] {
     }
     const g = groups.get(s)!;
     const uniq = [...new Set(g.values)];
-    if (uniq.length === 1) out.push(atom(`${g.col.expr} ${g.op === 'in' ? '==' : g.op === 'in~' ? OP.eq.ci : OP.eq.cs} ${uniq[0]}`));
+    if (uniq.length === 1)
+      out.push(atom(`${g.col.expr} ${g.op === 'in' ? '==' : g.op === 'in~' ? OP.eq.ci : OP.eq.cs} ${uniq[0]}`));
     else out.push(atom(`${g.col.expr} ${g.op} (${uniq.join(', ')})`));
   }
   return out;
@@ -283,7 +309,14 @@ export function render(p: Predicate, ctx: ExprContext): Rendered {
   switch (p.kind) {
     case 'and':
       if (p.items.length === 0) return atom('true');
-      return { text: wrapJoin(p.items.map((i) => render(i, ctx)).map((r) => atom(paren(r, 'and'))), 'and', ''), prec: p.items.length > 1 ? 'and' : 'atom' };
+      return {
+        text: wrapJoin(
+          p.items.map((i) => render(i, ctx)).map((r) => atom(paren(r, 'and'))),
+          'and',
+          '',
+        ),
+        prec: p.items.length > 1 ? 'and' : 'atom',
+      };
     case 'or':
       return orOf(groupEquals(p.items, ctx).map((r) => (r.prec === 'or' ? atom(`(${r.text})`) : r)));
     case 'not': {

@@ -13,11 +13,23 @@ import { tableColumns, type KqlProduct } from './schema.js';
 type Doc = SigmaRule | CorrelationRule;
 
 /** Sentinel has no Critical severity. */
-const SENTINEL_SEVERITY: Record<string, string> = { informational: 'Informational', low: 'Low', medium: 'Medium', high: 'High', critical: 'High' };
-const GRAPH_SEVERITY: Record<string, string> = { informational: 'informational', low: 'low', medium: 'medium', high: 'high', critical: 'high' };
+const SENTINEL_SEVERITY: Record<string, string> = {
+  informational: 'Informational',
+  low: 'Low',
+  medium: 'Medium',
+  high: 'High',
+  critical: 'High',
+};
+const GRAPH_SEVERITY: Record<string, string> = {
+  informational: 'informational',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  critical: 'high',
+};
 
 function tableOf(r: ConversionSuccess): string {
-  return typeof r.meta['table'] === 'string' ? r.meta['table'] : r.tables[0] ?? '';
+  return typeof r.meta['table'] === 'string' ? r.meta['table'] : (r.tables[0] ?? '');
 }
 function productOf(r: ConversionSuccess): KqlProduct {
   return r.meta['product'] === 'defender' ? 'defender' : 'sentinel';
@@ -26,11 +38,27 @@ function productOf(r: ConversionSuccess): KqlProduct {
 /** Entity columns present in the table, by entity type, first match wins. */
 const ENTITY_CANDIDATES: { entityType: string; identifier: string; columns: string[] }[] = [
   { entityType: 'Host', identifier: 'HostName', columns: ['DeviceName', 'Computer', 'DvcHostname'] },
-  { entityType: 'Account', identifier: 'Name', columns: ['AccountName', 'InitiatingProcessAccountName', 'SubjectUserName', 'TargetUserName', 'ActorUsername'] },
-  { entityType: 'Process', identifier: 'CommandLine', columns: ['ProcessCommandLine', 'InitiatingProcessCommandLine', 'CommandLine', 'TargetProcessCommandLine', 'ActingProcessCommandLine'] },
+  {
+    entityType: 'Account',
+    identifier: 'Name',
+    columns: ['AccountName', 'InitiatingProcessAccountName', 'SubjectUserName', 'TargetUserName', 'ActorUsername'],
+  },
+  {
+    entityType: 'Process',
+    identifier: 'CommandLine',
+    columns: [
+      'ProcessCommandLine',
+      'InitiatingProcessCommandLine',
+      'CommandLine',
+      'TargetProcessCommandLine',
+      'ActingProcessCommandLine',
+    ],
+  },
 ];
 
-function entityMappings(r: ConversionSuccess): { entityType: string; fieldMappings: { identifier: string; columnName: string }[] }[] {
+function entityMappings(
+  r: ConversionSuccess,
+): { entityType: string; fieldMappings: { identifier: string; columnName: string }[] }[] {
   const cols = r.tables.length === 1 ? tableColumns(tableOf(r), productOf(r)) : undefined;
   if (!cols) return [];
   const out = [];
@@ -48,12 +76,23 @@ const CONNECTORS: Record<string, { connectorId: string; dataTypes: string[] }> =
 };
 
 function requiredDataConnectors(r: ConversionSuccess): { connectorId: string; dataTypes: string[] }[] {
-  return r.tables.flatMap((t) => (t.startsWith('Device') ? [{ connectorId: 'MicrosoftThreatProtection', dataTypes: [t] }] : CONNECTORS[t] ? [CONNECTORS[t]!] : []));
+  return r.tables.flatMap((t) =>
+    t.startsWith('Device')
+      ? [{ connectorId: 'MicrosoftThreatProtection', dataTypes: [t] }]
+      : CONNECTORS[t]
+        ? [CONNECTORS[t]!]
+        : [],
+  );
 }
 
 function sentinelRule(r: ConversionSuccess, rule: Doc): Record<string, unknown> {
   const { tactics, techniques } = attackInfo(rule.tags);
-  const description = [rule.description ?? rule.title ?? '', rule.references?.length ? `References: ${rule.references.join(' ')}` : ''].filter(Boolean).join('\n');
+  const description = [
+    rule.description ?? rule.title ?? '',
+    rule.references?.length ? `References: ${rule.references.join(' ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
   return {
     id: rule.id ?? '',
     name: rule.title ?? rule.name ?? '',
@@ -85,7 +124,10 @@ const query: OutputFormat = {
 const sentinelYaml: OutputFormat = {
   name: 'sentinel-rule',
   description: 'Microsoft Sentinel scheduled analytics rule, Azure-Sentinel repository YAML',
-  render: (r, rule) => ({ text: YAML.stringify(sentinelRule(r, rule), { lineWidth: 0, blockQuote: 'literal' }), extension: '.yaml' }),
+  render: (r, rule) => ({
+    text: YAML.stringify(sentinelRule(r, rule), { lineWidth: 0, blockQuote: 'literal' }),
+    extension: '.yaml',
+  }),
 };
 
 const sentinelArm: OutputFormat = {
@@ -135,9 +177,14 @@ const defenderDetection: OutputFormat = {
   name: 'defender-detection',
   description: 'Microsoft Defender XDR custom detection rule (Graph security detectionRule JSON)',
   check: (r) => {
-    const cols = r.tables.length === 1 && productOf(r) === 'defender' ? tableColumns(tableOf(r), 'defender') : undefined;
+    const cols =
+      r.tables.length === 1 && productOf(r) === 'defender' ? tableColumns(tableOf(r), 'defender') : undefined;
     if (!cols || !DEFENDER_REQUIRED.every((c) => cols.has(c))) {
-      return conversionError('C003', `a Defender custom detection must return ${DEFENDER_REQUIRED.join(', ')}: the query reads ${r.tables.join(', ')} (${productOf(r)})`, { hint: 'use -p defender-xdr, or --format sentinel-rule' });
+      return conversionError(
+        'C003',
+        `a Defender custom detection must return ${DEFENDER_REQUIRED.join(', ')}: the query reads ${r.tables.join(', ')} (${productOf(r)})`,
+        { hint: 'use -p defender-xdr, or --format sentinel-rule' },
+      );
     }
     return undefined;
   },

@@ -9,9 +9,19 @@ import { buildQuery } from './query.js';
 export function convertKql(rule: ProcessedRule, _ctx: ConvertContext): ConversionResult {
   try {
     const q = buildQuery(rule);
-    return { ok: true, queries: [q.text], tables: [q.table], fields: q.columns, warnings: [], meta: { product: q.product, timeColumn: q.timeColumn, table: q.table } };
+    return {
+      ok: true,
+      queries: [q.text],
+      tables: [q.table],
+      fields: q.columns,
+      warnings: [],
+      meta: { product: q.product, timeColumn: q.timeColumn, table: q.table },
+    };
   } catch (e) {
-    if (e instanceof Inexpressible) return failure([{ ...e.error, ...(rule.rule.detection.loc && !e.error.loc ? { loc: rule.rule.detection.loc } : {}) }]);
+    if (e instanceof Inexpressible)
+      return failure([
+        { ...e.error, ...(rule.rule.detection.loc && !e.error.loc ? { loc: rule.rule.detection.loc } : {}) },
+      ]);
     throw e;
   }
 }

@@ -23,7 +23,8 @@ export function kqlString(value: string): string {
     else if (c === '\n') out += '\\n';
     else if (c === '\r') out += '\\r';
     else if (c === '\t') out += '\\t';
-    else if (SPECIAL.test(c)) for (let i = 0; i < c.length; i++) out += '\\u' + c.charCodeAt(i).toString(16).padStart(4, '0');
+    else if (SPECIAL.test(c))
+      for (let i = 0; i < c.length; i++) out += '\\u' + c.charCodeAt(i).toString(16).padStart(4, '0');
     else out += c;
   }
   return out + '"';
@@ -56,7 +57,32 @@ function hasLoneSurrogate(s: string): boolean {
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Words Kusto reserves: such column names are bracketed. */
-const RESERVED = new Set(['and', 'or', 'not', 'in', 'has', 'contains', 'where', 'let', 'true', 'false', 'null', 'by', 'on', 'with', 'of', 'to', 'as', 'between', 'matches', 'regex', 'startswith', 'endswith', 'typeof', 'dynamic']);
+const RESERVED = new Set([
+  'and',
+  'or',
+  'not',
+  'in',
+  'has',
+  'contains',
+  'where',
+  'let',
+  'true',
+  'false',
+  'null',
+  'by',
+  'on',
+  'with',
+  'of',
+  'to',
+  'as',
+  'between',
+  'matches',
+  'regex',
+  'startswith',
+  'endswith',
+  'typeof',
+  'dynamic',
+]);
 
 /** A column reference: bare when it is a plain identifier, else `['name']`. */
 export function kqlName(name: string): string {

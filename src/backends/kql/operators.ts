@@ -15,7 +15,14 @@ export const KQL_OPERATORS = {
 } as const;
 
 /** Sigma time modifiers → datetime_part() part names. */
-export const KQL_TIME_PARTS = { minute: 'minute', hour: 'hour', day: 'day', week: 'week_of_year', month: 'month', year: 'year' } as const;
+export const KQL_TIME_PARTS = {
+  minute: 'minute',
+  hour: 'hour',
+  day: 'day',
+  week: 'week_of_year',
+  month: 'month',
+  year: 'year',
+} as const;
 
 /** windash classes expand into at most this many literal alternatives; beyond, a regex. */
 export const MAX_WINDASH_EXPANSION = 16;

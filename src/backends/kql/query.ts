@@ -20,11 +20,19 @@ export function productOf(rule: ProcessedRule): KqlProduct {
 }
 
 function describeLogsource(ls: LogSource): string {
-  return (['product', 'category', 'service'] as const).filter((k) => ls[k]).map((k) => `${k}: ${ls[k]}`).join(', ') || 'none';
+  return (
+    (['product', 'category', 'service'] as const)
+      .filter((k) => ls[k])
+      .map((k) => `${k}: ${ls[k]}`)
+      .join(', ') || 'none'
+  );
 }
 
 function accessor(base: string, path: string[]): string {
-  return path.reduce((acc, seg) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(seg) ? `${acc}.${seg}` : `${acc}[${kqlString(seg)}]`), kqlName(base));
+  return path.reduce(
+    (acc, seg) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(seg) ? `${acc}.${seg}` : `${acc}[${kqlString(seg)}]`),
+    kqlName(base),
+  );
 }
 
 /** Builds the query; throws Inexpressible for what the target cannot express. */
@@ -32,9 +40,13 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
   const table = rule.table;
   if (table === undefined) {
     throw new Inexpressible(
-      conversionError('C001', `no pipeline routes logsource (${describeLogsource(rule.rule.logsource)}) to a table (pipelines: ${rule.pipelines.join(', ') || 'none'})`, {
-        hint: 'use a pipeline that supports this logsource (sigil list pipelines), or add a route in a pipeline file (-p my-pipeline.yml)',
-      }),
+      conversionError(
+        'C001',
+        `no pipeline routes logsource (${describeLogsource(rule.rule.logsource)}) to a table (pipelines: ${rule.pipelines.join(', ') || 'none'})`,
+        {
+          hint: 'use a pipeline that supports this logsource (sigil list pipelines), or add a route in a pipeline file (-p my-pipeline.yml)',
+        },
+      ),
     );
   }
   const product = productOf(rule);
@@ -49,7 +61,8 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
     const t = cols.get(field);
     if (t) return { expr: kqlName(field), type: t };
     const [base, ...rest] = field.split('.');
-    if (rest.length && base && cols.get(base) === 'dynamic') return { expr: `tostring(${accessor(base, rest)})`, type: 'string' };
+    if (rest.length && base && cols.get(base) === 'dynamic')
+      return { expr: `tostring(${accessor(base, rest)})`, type: 'string' };
     const sigma = reverse.get(field);
     const what = sigma ? `Sigma field '${sigma}' (mapped to '${field}')` : `field '${field}'`;
     throw new Inexpressible(
@@ -64,8 +77,14 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
   const clauses = whereClauses(rule.predicate, ctx);
   const lines = [kqlName(table)];
   const needed = new Set<string>([...rule.filters, rule.predicate].flatMap((p: Predicate) => [...predicateFields(p)]));
-  for (const [name, expr] of Object.entries(rule.extend)) if (needed.has(name)) lines.push(`| extend ${kqlName(name)} = ${expr}`);
+  for (const [name, expr] of Object.entries(rule.extend))
+    if (needed.has(name)) lines.push(`| extend ${kqlName(name)} = ${expr}`);
   for (const c of new Set([...filterClauses, ...clauses])) lines.push(`| where ${c.replace(/\n/g, '\n    ')}`);
-  const timeColumn = typeof rule.state['timeColumn'] === 'string' ? rule.state['timeColumn'] : product === 'defender' ? 'Timestamp' : 'TimeGenerated';
+  const timeColumn =
+    typeof rule.state['timeColumn'] === 'string'
+      ? rule.state['timeColumn']
+      : product === 'defender'
+        ? 'Timestamp'
+        : 'TimeGenerated';
   return { text: lines.join('\n'), table, product, timeColumn, columns: [...used].sort() };
 }

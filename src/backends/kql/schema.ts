@@ -25,7 +25,8 @@ export function tableColumns(table: string, product: KqlProduct): Map<string, st
   if (cache.has(key)) return cache.get(key);
   let cols: Map<string, string> | undefined;
   const t = tables[table];
-  if (t) cols = new Map(Object.entries({ ...t.columns, ...(product === 'defender' ? t.defenderOnly : t.sentinelOnly) }));
+  if (t)
+    cols = new Map(Object.entries({ ...t.columns, ...(product === 'defender' ? t.defenderOnly : t.sentinelOnly) }));
   else if (asim[table]) cols = new Map(Object.entries(asim[table]!));
   cache.set(key, cols);
   return cols;
@@ -36,7 +37,13 @@ export function isAsimParser(table: string): boolean {
 }
 
 /** Every table and parser in the schema with its columns (for tests and docs). */
-export function allTables(): { name: string; kind: 'table' | 'asim'; columns: Record<string, string>; defenderOnly?: Record<string, string>; sentinelOnly?: Record<string, string> }[] {
+export function allTables(): {
+  name: string;
+  kind: 'table' | 'asim';
+  columns: Record<string, string>;
+  defenderOnly?: Record<string, string>;
+  sentinelOnly?: Record<string, string>;
+}[] {
   return [
     ...Object.entries(tables).map(([name, t]) => ({ name, kind: 'table' as const, ...t })),
     ...Object.entries(asim).map(([name, columns]) => ({ name, kind: 'asim' as const, columns })),

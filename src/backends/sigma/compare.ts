@@ -22,7 +22,8 @@ function strip(v: unknown, options: CompareOptions): unknown {
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
     if (k === 'loc' || k === 'locs' || x === undefined) continue;
     if (k === 'keyOrder' && Array.isArray(x)) out[k] = [...(x as string[])].sort();
-    else if (k === 'modifiers' && Array.isArray(x) && options.normalizeModifiers) out[k] = (x as string[]).map((m) => MODIFIER_ALIASES[m as keyof typeof MODIFIER_ALIASES] ?? m);
+    else if (k === 'modifiers' && Array.isArray(x) && options.normalizeModifiers)
+      out[k] = (x as string[]).map((m) => MODIFIER_ALIASES[m as keyof typeof MODIFIER_ALIASES] ?? m);
     else out[k] = strip(x, options);
   }
   return out;

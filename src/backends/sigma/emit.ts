@@ -35,8 +35,27 @@ import { printCondition } from '../../parser/condition-print.js';
  * document order.
  */
 export const CANONICAL_KEY_ORDER: readonly string[] = [
-  'title', 'id', 'name', 'related', 'taxonomy', 'status', 'description', 'license', 'references', 'author', 'date', 'modified', 'tags',
-  'logsource', 'detection', 'correlation', 'filter', 'fields', 'falsepositives', 'level', 'scope',
+  'title',
+  'id',
+  'name',
+  'related',
+  'taxonomy',
+  'status',
+  'description',
+  'license',
+  'references',
+  'author',
+  'date',
+  'modified',
+  'tags',
+  'logsource',
+  'detection',
+  'correlation',
+  'filter',
+  'fields',
+  'falsepositives',
+  'level',
+  'scope',
 ];
 
 /** Modifier spellings the emitter normalises: aliases become the specification's main name. */
@@ -77,7 +96,8 @@ function documentNode(doc: SigmaDocument, options: EmitOptions): YamlNode {
   put('title', str(doc.title));
   put('id', str(doc.id));
   put('name', str(doc.name));
-  if (doc.related) put('related', seq(doc.related.map((r) => map([pair('id', text(r.id)), pair('type', text(r.type))]))));
+  if (doc.related)
+    put('related', seq(doc.related.map((r) => map([pair('id', text(r.id)), pair('type', text(r.type))]))));
   put('taxonomy', str(doc.taxonomy));
   put('status', str(doc.status));
   put('description', str(doc.description));
@@ -119,7 +139,13 @@ function jsonNode(v: JsonValue): YamlNode {
 }
 
 function hasLogsource(ls: LogSource): boolean {
-  return ls.category !== undefined || ls.product !== undefined || ls.service !== undefined || ls.definition !== undefined || ls.custom !== undefined;
+  return (
+    ls.category !== undefined ||
+    ls.product !== undefined ||
+    ls.service !== undefined ||
+    ls.definition !== undefined ||
+    ls.custom !== undefined
+  );
 }
 
 function logsourceNode(ls: LogSource): YamlNode {
@@ -148,14 +174,26 @@ function correlationNode(doc: CorrelationRule): YamlNode {
   const c = doc.correlation;
   const m: [string, YamlNode][] = [pair('type', text(c.type)), pair('rules', seq(c.rules.map(text)))];
   if (Object.keys(c.aliases).length) {
-    m.push(pair('aliases', map(Object.entries(c.aliases).map(([alias, byRule]) => pair(alias, map(Object.entries(byRule).map(([r, f]) => pair(r, text(f)))))))));
+    m.push(
+      pair(
+        'aliases',
+        map(
+          Object.entries(c.aliases).map(([alias, byRule]) =>
+            pair(alias, map(Object.entries(byRule).map(([r, f]) => pair(r, text(f))))),
+          ),
+        ),
+      ),
+    );
   }
   if (c.groupBy.length) m.push(pair('group-by', seq(c.groupBy.map(text))));
   if (c.timespan.raw) m.push(pair('timespan', text(c.timespan.raw)));
   if (c.condition) {
-    const cond: [string, YamlNode][] = c.condition.comparisons.map((cmp) => pair(cmp.op, numberNode(String(cmp.value), cmp.value)));
+    const cond: [string, YamlNode][] = c.condition.comparisons.map((cmp) =>
+      pair(cmp.op, numberNode(String(cmp.value), cmp.value)),
+    );
     if (c.condition.field !== undefined) cond.push(pair('field', text(c.condition.field)));
-    if (c.condition.percentile !== undefined) cond.push(pair('percentile', numberNode(String(c.condition.percentile), c.condition.percentile)));
+    if (c.condition.percentile !== undefined)
+      cond.push(pair('percentile', numberNode(String(c.condition.percentile), c.condition.percentile)));
     m.push(pair('condition', map(cond)));
   }
   if (c.generate) m.push(pair('generate', scalar(true)));
@@ -165,7 +203,8 @@ function correlationNode(doc: CorrelationRule): YamlNode {
 function conditionNode(det: Detection, options: EmitOptions): YamlNode {
   // The text as written is kept when it still stands for the conditions (it always does for
   // a parsed rule): authors' parentheses and `any of` spelling are a readability choice.
-  const useWritten = !options.canonicalConditions && det.conditionText.length === det.conditions.length && det.conditions.length > 0;
+  const useWritten =
+    !options.canonicalConditions && det.conditionText.length === det.conditions.length && det.conditions.length > 0;
   const texts = useWritten ? det.conditionText : det.conditions.map((c: Condition) => printCondition(c));
   return texts.length === 1 ? text(texts[0]!) : seq(texts.map(text));
 }
@@ -178,7 +217,14 @@ function identifierBody(node: DetectionNode): YamlNode {
     case 'anyOf':
       return seq(
         node.items.map((item) => {
-          if (item.type === 'match' && item.field === null && item.modifiers.length === 0 && !item.list && item.values.length === 1) return valueNode(item.values[0]!, item);
+          if (
+            item.type === 'match' &&
+            item.field === null &&
+            item.modifiers.length === 0 &&
+            !item.list &&
+            item.values.length === 1
+          )
+            return valueNode(item.values[0]!, item);
           if (item.type === 'allOf') return matchMap(item.items);
           if (item.type === 'match') return matchMap([item]);
           // A list inside a list has no Sigma spelling; its items are OR-ed like the outer list's.
@@ -256,4 +302,3 @@ function samePartList(a: readonly StringPart[], b: readonly StringPart[]): boole
   }
   return true;
 }
-

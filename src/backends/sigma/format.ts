@@ -17,8 +17,14 @@ import { firstDifference } from './compare.js';
 
 /** `sigil fmt` diagnostics (F…). Codes are stable; documented in docs/backends/sigma.md. */
 export const FORMAT_DIAGNOSTICS = {
-  F001: { severity: 'error', summary: 'The file cannot be formatted: it is not UTF-8 text or its YAML does not parse.' },
-  F002: { severity: 'error', summary: 'Formatting would change what the rule says (a Sigil bug): refused, the file is left as it is.' },
+  F001: {
+    severity: 'error',
+    summary: 'The file cannot be formatted: it is not UTF-8 text or its YAML does not parse.',
+  },
+  F002: {
+    severity: 'error',
+    summary: 'Formatting would change what the rule says (a Sigil bug): refused, the file is left as it is.',
+  },
   F003: { severity: 'error', summary: 'The formatted file could not be written; the original is unchanged.' },
 } as const satisfies Record<string, DiagnosticDef>;
 
@@ -49,7 +55,13 @@ export function formatSigmaText(input: string, options: { file?: string } = {}):
     const e = d.errors[0];
     if (e) {
       const [line, column] = e.linePos?.[0] ? [e.linePos[0].line, e.linePos[0].col] : [1, 1];
-      return refuse('F001', `Cannot format: the YAML does not parse (${e.code}).`, 'Fix the YAML syntax first (sigil parse shows the error).', line, column);
+      return refuse(
+        'F001',
+        `Cannot format: the YAML does not parse (${e.code}).`,
+        'Fix the YAML syntax first (sigil parse shows the error).',
+        line,
+        column,
+      );
     }
   }
   const reasons = new Set<FormatReason>();
@@ -67,21 +79,36 @@ export function formatSigmaText(input: string, options: { file?: string } = {}):
     .join('');
   out = restoreCommentSpacing(text, out);
   if (out === text) return { text: input, changed: false, reasons: [], diagnostics: [] };
-  if (reasons.size === 0 || stripQuoteAndOrderInsensitive(out) !== stripQuoteAndOrderInsensitive(text)) reasons.add('indentation/layout');
+  if (reasons.size === 0 || stripQuoteAndOrderInsensitive(out) !== stripQuoteAndOrderInsensitive(text))
+    reasons.add('indentation/layout');
 
   // Verify: the formatted text must say exactly what the original says.
   const before = parse(text, { schema: false });
   const after = parse(out, { schema: false });
   if (before.documents.length !== after.documents.length) {
-    return refuse('F002', 'Refusing to format: the formatted text has a different number of documents.', 'Please report this as a Sigil bug with the file attached.');
+    return refuse(
+      'F002',
+      'Refusing to format: the formatted text has a different number of documents.',
+      'Please report this as a Sigil bug with the file attached.',
+    );
   }
   for (let i = 0; i < before.documents.length; i++) {
     const a = before.documents[i]!.document;
     const b = after.documents[i]!.document;
     if (!a && !b) continue;
-    if (!a || !b) return refuse('F002', `Refusing to format: document ${i + 1} would change.`, 'Please report this as a Sigil bug with the file attached.');
+    if (!a || !b)
+      return refuse(
+        'F002',
+        `Refusing to format: document ${i + 1} would change.`,
+        'Please report this as a Sigil bug with the file attached.',
+      );
     const diff = firstDifference(a, b);
-    if (diff) return refuse('F002', `Refusing to format: document ${i + 1} would change at ${diff}.`, 'Please report this as a Sigil bug with the file attached.');
+    if (diff)
+      return refuse(
+        'F002',
+        `Refusing to format: document ${i + 1} would change at ${diff}.`,
+        'Please report this as a Sigil bug with the file attached.',
+      );
   }
   return { text: out, changed: true, reasons: [...reasons], diagnostics: [] };
 }
@@ -102,7 +129,8 @@ function reorderTopLevel(doc: Document): boolean {
   if (isScalar(first) && lead !== undefined) first.commentBefore = undefined;
   root.items = sorted.map((s) => s.item);
   const newFirst = root.items[0]?.key;
-  if (lead !== undefined && isScalar(newFirst)) newFirst.commentBefore = newFirst.commentBefore ? lead + '\n' + newFirst.commentBefore : lead;
+  if (lead !== undefined && isScalar(newFirst))
+    newFirst.commentBefore = newFirst.commentBefore ? lead + '\n' + newFirst.commentBefore : lead;
   return true;
 }
 
@@ -136,7 +164,8 @@ function restoreCommentSpacing(original: string, printed: string): string {
   for (const line of original.split('\n')) {
     if (!line.includes('#')) continue;
     const t = line.trim();
-    for (const m of t.matchAll(/(\s+)#/g)) spacing.set(t.slice(0, m.index) + ' #' + t.slice(m.index + m[0].length), m[1]!);
+    for (const m of t.matchAll(/(\s+)#/g))
+      spacing.set(t.slice(0, m.index) + ' #' + t.slice(m.index + m[0].length), m[1]!);
   }
   // The printer moves a comment written after `key:` (whose value is a block below) onto its
   // own line under the key; put it back where the author wrote it.
@@ -145,13 +174,26 @@ function restoreCommentSpacing(original: string, printed: string): string {
   // line before a document's trailing comment, which the author did not write.
   const origLines = original.split('\n');
   const tight = new Set<string>();
-  for (let i = 1; i < origLines.length; i++) if (origLines[i]!.trim().startsWith('#') && origLines[i - 1]!.trim() !== '') tight.add(origLines[i]!.trim());
+  for (let i = 1; i < origLines.length; i++)
+    if (origLines[i]!.trim().startsWith('#') && origLines[i - 1]!.trim() !== '') tight.add(origLines[i]!.trim());
   const joined: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const next = lines[i + 1];
-    if (line === '' && next !== undefined && next.trimStart().startsWith(COMMENT_MARK + '#') && tight.has(next.trim().slice(1)) && joined.length > 0) continue;
-    if (next !== undefined && /:$/.test(line) && !line.includes(COMMENT_MARK) && next.trimStart().startsWith(COMMENT_MARK + '#')) {
+    if (
+      line === '' &&
+      next !== undefined &&
+      next.trimStart().startsWith(COMMENT_MARK + '#') &&
+      tight.has(next.trim().slice(1)) &&
+      joined.length > 0
+    )
+      continue;
+    if (
+      next !== undefined &&
+      /:$/.test(line) &&
+      !line.includes(COMMENT_MARK) &&
+      next.trimStart().startsWith(COMMENT_MARK + '#')
+    ) {
       const comment = next.trimStart().slice(1);
       const key = line.trim() + ' ' + comment.trimEnd();
       if (spacing.has(key)) {
@@ -179,7 +221,7 @@ function stripQuoteAndOrderInsensitive(s: string): string {
   // Leading whitespace per line (the layout) with content reduced to a marker, sorted so key order and quotes do not count.
   return s
     .split('\n')
-    .map((l) => (/^\s*/.exec(l)![0].length + ':' + (l.trimStart().startsWith('-') ? '-' : '')))
+    .map((l) => /^\s*/.exec(l)![0].length + ':' + (l.trimStart().startsWith('-') ? '-' : ''))
     .sort()
     .join('\n');
 }

@@ -14,7 +14,14 @@ function convert(processed: ProcessedRule, ctx: ConvertContext): ConversionResul
   const r = applyPipelineToRule(processed.rule, specs);
   if (r.errors.length) return failure(r.errors, r.notes);
   const text = emitDocument(r.rule, { canonicalConditions: specs.length > 0 });
-  return { ok: true, queries: [text], tables: r.table !== undefined ? [r.table] : [], fields: [], warnings: r.notes, meta: {} };
+  return {
+    ok: true,
+    queries: [text],
+    tables: r.table !== undefined ? [r.table] : [],
+    fields: [],
+    warnings: r.notes,
+    meta: {},
+  };
 }
 
 function convertCorrelation(corr: CorrelationRule): ConversionResult {
@@ -24,7 +31,13 @@ function convertCorrelation(corr: CorrelationRule): ConversionResult {
 export const sigmaBackend: Backend = {
   name: 'sigma',
   description: "Canonical Sigma YAML (SigmaHQ's key order and layout), optionally after pipelines",
-  formats: [{ name: 'default', description: 'Sigma YAML', render: (result) => ({ text: result.queries.join('---\n'), extension: '.yml' }) }],
+  formats: [
+    {
+      name: 'default',
+      description: 'Sigma YAML',
+      render: (result) => ({ text: result.queries.join('---\n'), extension: '.yml' }),
+    },
+  ],
   convert,
   convertCorrelation,
 };

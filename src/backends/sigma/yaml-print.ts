@@ -26,7 +26,8 @@ export function scalar(v: boolean | null): Node {
 export function numberNode(raw: string, value: number): Node {
   const t = raw.trim();
   const back = t === '' || /^[-+]?\.?(inf|nan)/i.test(t) ? null : resolvePlain(t);
-  if (typeof back === 'number' && (back === value || (Number.isNaN(back) && Number.isNaN(value)))) return { t: 'scalar', text: t };
+  if (typeof back === 'number' && (back === value || (Number.isNaN(back) && Number.isNaN(value))))
+    return { t: 'scalar', text: t };
   if (Number.isNaN(value)) return { t: 'scalar', text: '.nan' };
   if (!Number.isFinite(value)) return { t: 'scalar', text: value > 0 ? '.inf' : '-.inf' };
   return { t: 'scalar', text: String(value) };
@@ -58,7 +59,10 @@ function plainSafe(s: string): boolean {
 
 /** JSON string escapes are valid YAML double-quoted escapes. */
 function doubleQuoted(s: string): string {
-  return JSON.stringify(s).replace(/[\u0085\u2028\u2029\ufeff\x7f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  return JSON.stringify(s).replace(
+    /[\u0085\u2028\u2029\ufeff\x7f]/g,
+    (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
+  );
 }
 
 /** Literal blocks cannot carry trailing spaces, a leading space/blank first line or control characters reliably. */

@@ -5,7 +5,13 @@
 import { predicateFields, type Predicate } from '../../ast/semantics.js';
 import type { ProcessedRule } from '../../pipelines/types.js';
 import { conversionError } from '../diagnostics.js';
-import { failure, type BackendOptions, type ConversionResult, type ConvertContext, type ConversionError } from '../types.js';
+import {
+  failure,
+  type BackendOptions,
+  type ConversionResult,
+  type ConvertContext,
+  type ConversionError,
+} from '../types.js';
 import { EncodeError, encodeConjunction, renderQuery, searchExpr, type EncodedQuery } from './encode.js';
 import { quoteString, searchField } from './escape.js';
 import { CIM_GROUP_FIELDS } from '../../pipelines/builtin/splunk-cim.js';
@@ -34,14 +40,31 @@ const ETW_ONLY_CATEGORIES: Record<string, string> = {
 
 /** `source=…` / `sourcetype=…` terms for the route's channel(s). */
 export function sourceTerms(channels: string[], convention: SourceConvention): string[] {
-  const one = (key: string, values: string[]): string => (values.length === 1 ? `${key}=${quoteString(values[0]!)}` : `${key} IN (${values.map(quoteString).join(', ')})`);
+  const one = (key: string, values: string[]): string =>
+    values.length === 1 ? `${key}=${quoteString(values[0]!)}` : `${key} IN (${values.map(quoteString).join(', ')})`;
   switch (convention) {
     case 'classic':
-      return [one('source', channels.map((c) => `WinEventLog:${c}`))];
+      return [
+        one(
+          'source',
+          channels.map((c) => `WinEventLog:${c}`),
+        ),
+      ];
     case 'xml':
-      return ['sourcetype="XmlWinEventLog"', one('source', channels.map((c) => `XmlWinEventLog:${c}`))];
+      return [
+        'sourcetype="XmlWinEventLog"',
+        one(
+          'source',
+          channels.map((c) => `XmlWinEventLog:${c}`),
+        ),
+      ];
     case 'legacy':
-      return [one('sourcetype', channels.map((c) => `WinEventLog:${c}`))];
+      return [
+        one(
+          'sourcetype',
+          channels.map((c) => `WinEventLog:${c}`),
+        ),
+      ];
   }
 }
 
@@ -61,14 +84,40 @@ export function ruleQuery(rule: ProcessedRule, ctx: ConvertContext): RuleQuery |
   const routing = state['splunk_routing'];
   const at = rule.rule.logsource.loc ? { loc: rule.rule.logsource.loc } : {};
   const ls = rule.rule.logsource;
-  const lsText = ['category', 'product', 'service'].filter((k) => ls[k as 'category'] !== undefined).map((k) => `${k}: ${ls[k as 'category']}`).join(', ') || 'empty';
-  const unknownWindows = routing === 'windows' && rule.table === ANY_CHANNEL && (ls.category !== undefined || ls.service !== undefined);
+  const lsText =
+    ['category', 'product', 'service']
+      .filter((k) => ls[k as 'category'] !== undefined)
+      .map((k) => `${k}: ${ls[k as 'category']}`)
+      .join(', ') || 'empty';
+  const unknownWindows =
+    routing === 'windows' && rule.table === ANY_CHANNEL && (ls.category !== undefined || ls.service !== undefined);
   const etwProvider = routing === 'windows' && unknownWindows ? ETW_ONLY_CATEGORIES[ls.category ?? ''] : undefined;
   if (etwProvider) {
-    return [conversionError('C001', `${rule.pipelines.join(', ')}: logsource {${lsText}} is recorded by the ${etwProvider} ETW provider, not by an event log channel the Windows add-on collects`, { ...at, hint: `if your deployment forwards these events into an event log channel, route them with a pipeline of your own placed before splunk-windows (-p yours.yml -p splunk-windows; routes: [{logsource: {product: windows, category: ${ls.category}}, table: <channel>}]; see docs/backends/splunk.md)` })];
+    return [
+      conversionError(
+        'C001',
+        `${rule.pipelines.join(', ')}: logsource {${lsText}} is recorded by the ${etwProvider} ETW provider, not by an event log channel the Windows add-on collects`,
+        {
+          ...at,
+          hint: `if your deployment forwards these events into an event log channel, route them with a pipeline of your own placed before splunk-windows (-p yours.yml -p splunk-windows; routes: [{logsource: {product: windows, category: ${ls.category}}, table: <channel>}]; see docs/backends/splunk.md)`,
+        },
+      ),
+    ];
   }
   if (typeof routing === 'string' && (rule.table === undefined || unknownWindows)) {
-    return [conversionError('C001', `${rule.pipelines.join(', ')}: no Splunk ${routing === 'cim' ? 'CIM data model' : 'event log source'} for logsource {${lsText}}`, { ...at, hint: routing === 'cim' ? 'splunk-cim covers process_creation, registry_*, file_event, network_connection, firewall, dns_query/dns, proxy, webserver' : 'add a route for this logsource in a pipeline of your own (routes: [{logsource: …, table: <channel>}])' })];
+    return [
+      conversionError(
+        'C001',
+        `${rule.pipelines.join(', ')}: no Splunk ${routing === 'cim' ? 'CIM data model' : 'event log source'} for logsource {${lsText}}`,
+        {
+          ...at,
+          hint:
+            routing === 'cim'
+              ? 'splunk-cim covers process_creation, registry_*, file_event, network_connection, firewall, dns_query/dns, proxy, webserver'
+              : 'add a route for this logsource in a pipeline of your own (routes: [{logsource: …, table: <channel>}])',
+        },
+      ),
+    ];
   }
   const fieldSet = predicateFields(rule.predicate);
   for (const f of rule.filters) predicateFields(f, fieldSet);
@@ -81,7 +130,13 @@ export function ruleQuery(rule: ProcessedRule, ctx: ConvertContext): RuleQuery |
     let tables: string[] = [];
     if (routing === 'windows' && rule.table !== undefined) {
       const convention = setting('source_convention', ctx.options, state, 'classic') as SourceConvention;
-      if (!SOURCE_CONVENTIONS.includes(convention)) return [conversionError('C012', `unknown source_convention '${convention}' (known: ${SOURCE_CONVENTIONS.join(', ')})`)];
+      if (!SOURCE_CONVENTIONS.includes(convention))
+        return [
+          conversionError(
+            'C012',
+            `unknown source_convention '${convention}' (known: ${SOURCE_CONVENTIONS.join(', ')})`,
+          ),
+        ];
       tables = rule.table.split('|');
       prefix.push(...sourceTerms(tables, convention));
     } else if (rule.table !== undefined) {
@@ -90,7 +145,8 @@ export function ruleQuery(rule: ProcessedRule, ctx: ConvertContext): RuleQuery |
     const encoded = encodeConjunction(prefix, [...rule.filters, rule.predicate]);
     return { encoded, generating: false, text: renderQuery(encoded), tables, fields };
   } catch (e) {
-    if (e instanceof EncodeError) return [conversionError('C003', e.message, { ...at, ...(e.field ? { field: e.field } : {}) })];
+    if (e instanceof EncodeError)
+      return [conversionError('C003', e.message, { ...at, ...(e.field ? { field: e.field } : {}) })];
     throw e;
   }
 }
@@ -100,9 +156,17 @@ function cimQuery(rule: ProcessedRule, fields: string[]): RuleQuery | Conversion
   const object = table.split('.').slice(1).join('.');
   const errors: ConversionError[] = [];
   const at = rule.rule.detection.loc ? { loc: rule.rule.detection.loc } : {};
-  if (hasKeyword(rule.predicate)) errors.push(conversionError('C009', `tstats over ${table} cannot search the raw event (keywords)`, at));
+  if (hasKeyword(rule.predicate))
+    errors.push(conversionError('C009', `tstats over ${table} cannot search the raw event (keywords)`, at));
   for (const f of fields) {
-    if (!f.startsWith(object + '.')) errors.push(conversionError('C002', `field ${f} has no CIM counterpart in ${table}`, { ...at, field: f, hint: 'use the splunk-windows pipeline for this rule, or map the field in a pipeline of your own' }));
+    if (!f.startsWith(object + '.'))
+      errors.push(
+        conversionError('C002', `field ${f} has no CIM counterpart in ${table}`, {
+          ...at,
+          field: f,
+          hint: 'use the splunk-windows pipeline for this rule, or map the field in a pipeline of your own',
+        }),
+      );
   }
   if (errors.length) return errors;
   const parts: string[] = [];
@@ -150,5 +214,12 @@ function hasKeyword(p: Predicate): boolean {
 export function convertRule(rule: ProcessedRule, ctx: ConvertContext): ConversionResult {
   const q = ruleQuery(rule, ctx);
   if (Array.isArray(q)) return failure(q);
-  return { ok: true, queries: [q.text], tables: q.tables, fields: q.fields, warnings: [], meta: { generating: q.generating } };
+  return {
+    ok: true,
+    queries: [q.text],
+    tables: q.tables,
+    fields: q.fields,
+    warnings: [],
+    meta: { generating: q.generating },
+  };
 }

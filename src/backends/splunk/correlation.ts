@@ -27,15 +27,34 @@ export function splunkSpan(seconds: number): string {
   return `${seconds}s`;
 }
 
-export function convertCorrelation(corr: CorrelationRule, referenced: ProcessedRule[], ctx: ConvertContext): ConversionResult {
+export function convertCorrelation(
+  corr: CorrelationRule,
+  referenced: ProcessedRule[],
+  ctx: ConvertContext,
+): ConversionResult {
   const c = corr.correlation;
   const at = c.loc ? { loc: c.loc } : {};
   const warnings: ConversionWarning[] = [];
   const queries: RuleQuery[] = [];
   for (const r of referenced) {
     const q = ruleQuery(r, ctx);
-    if (Array.isArray(q)) return failure([conversionError('C011', `base rule '${r.rule.title ?? r.rule.id ?? '?'}' cannot be converted: ${q.map((e) => e.message).join('; ')}`, at), ...q]);
-    if (q.generating) return failure([conversionError('C010', 'correlations over tstats (splunk-cim) searches are not supported; use splunk-windows', at)]);
+    if (Array.isArray(q))
+      return failure([
+        conversionError(
+          'C011',
+          `base rule '${r.rule.title ?? r.rule.id ?? '?'}' cannot be converted: ${q.map((e) => e.message).join('; ')}`,
+          at,
+        ),
+        ...q,
+      ]);
+    if (q.generating)
+      return failure([
+        conversionError(
+          'C010',
+          'correlations over tstats (splunk-cim) searches are not supported; use splunk-windows',
+          at,
+        ),
+      ]);
     queries.push(q);
   }
   if (queries.length === 0) return failure([conversionError('C011', 'the correlation names no rules', at)]);
@@ -46,7 +65,10 @@ export function convertCorrelation(corr: CorrelationRule, referenced: ProcessedR
     const out: string[] = [];
     for (const [alias, byRule] of Object.entries(c.aliases)) {
       const r = referenced[i]!.rule;
-      const field = byRule[c.rules[i]!] ?? (r.id !== undefined ? byRule[r.id] : undefined) ?? (r.name !== undefined ? byRule[r.name] : undefined);
+      const field =
+        byRule[c.rules[i]!] ??
+        (r.id !== undefined ? byRule[r.id] : undefined) ??
+        (r.name !== undefined ? byRule[r.name] : undefined);
       if (field === undefined) continue;
       const target = evalField(alias);
       const source = evalField(referenced[i]!.fieldMap[field]?.[0] ?? field);
@@ -59,17 +81,26 @@ export function convertCorrelation(corr: CorrelationRule, referenced: ProcessedR
   if (queries.length === 1) {
     head = [queries[0]!.text, ...aliasEvals(0)].join(' | ');
   } else {
-    const subs = queries.map((q, i) => `[search ${[q.text, ...aliasEvals(i), `eval sigil_rule=${quoteString(refName(i))}`].join(' | ')}]`);
+    const subs = queries.map(
+      (q, i) => `[search ${[q.text, ...aliasEvals(i), `eval sigil_rule=${quoteString(refName(i))}`].join(' | ')}]`,
+    );
     head = `| multisearch ${subs.join(' ')}`;
   }
 
   const span = c.timespan.seconds;
   if (!span) return failure([conversionError('C010', 'the correlation has no valid timespan', at)]);
   const by = c.groupBy.length ? ` by ${c.groupBy.map(searchField).join(' ')}` : '';
-  const cmp = (name: string): string => (c.condition?.comparisons ?? []).map((x) => `${name}${OPS[x.op]}${x.value}`).join(' AND ');
+  const cmp = (name: string): string =>
+    (c.condition?.comparisons ?? []).map((x) => `${name}${OPS[x.op]}${x.value}`).join(' AND ');
   const lowerBoundOnly = (c.condition?.comparisons ?? []).every((x) => x.op === 'gt' || x.op === 'gte');
   const fixed = (why: string): void => {
-    warnings.push(conversionWarning('C102', `${c.type}: ${why}; the search uses fixed ${splunkSpan(span)} buckets (bin _time), so matches across a bucket boundary are missed`, 'schedule the search so that buckets align with its time range'));
+    warnings.push(
+      conversionWarning(
+        'C102',
+        `${c.type}: ${why}; the search uses fixed ${splunkSpan(span)} buckets (bin _time), so matches across a bucket boundary are missed`,
+        'schedule the search so that buckets align with its time range',
+      ),
+    );
   };
   const valueField = c.condition?.field;
   const aggField = valueField ? evalField(valueField) : null;
@@ -79,32 +110,61 @@ export function convertCorrelation(corr: CorrelationRule, referenced: ProcessedR
     case 'value_count':
     case 'value_sum':
     case 'value_avg': {
-      if (c.type !== 'event_count' && !aggField) return failure([conversionError('C010', `${c.type} needs a condition field that can be written in SPL`, at)]);
-      const fn = c.type === 'event_count' ? 'count' : c.type === 'value_count' ? `dc(${aggField})` : c.type === 'value_sum' ? `sum(${aggField})` : `avg(${aggField})`;
+      if (c.type !== 'event_count' && !aggField)
+        return failure([conversionError('C010', `${c.type} needs a condition field that can be written in SPL`, at)]);
+      const fn =
+        c.type === 'event_count'
+          ? 'count'
+          : c.type === 'value_count'
+            ? `dc(${aggField})`
+            : c.type === 'value_sum'
+              ? `sum(${aggField})`
+              : `avg(${aggField})`;
       const name = `sigil_${c.type}`;
-      if (!c.condition || c.condition.comparisons.length === 0) return failure([conversionError('C010', `${c.type} needs a condition`, at)]);
+      if (!c.condition || c.condition.comparisons.length === 0)
+        return failure([conversionError('C010', `${c.type} needs a condition`, at)]);
       if (lowerBoundOnly) {
         tail = [`streamstats time_window=${splunkSpan(span)} ${fn} as ${name}${by}`, `where ${cmp(name)}`];
       } else {
         fixed('an upper bound cannot be checked on a sliding window event by event');
-        tail = [`bin _time span=${splunkSpan(span)}`, `stats ${fn} as ${name}${by ? by + ' _time' : ' by _time'}`, `where ${cmp(name)}`];
+        tail = [
+          `bin _time span=${splunkSpan(span)}`,
+          `stats ${fn} as ${name}${by ? by + ' _time' : ' by _time'}`,
+          `where ${cmp(name)}`,
+        ];
       }
       break;
     }
     case 'value_percentile': {
-      if (!aggField || !c.condition) return failure([conversionError('C010', 'value_percentile needs a condition field', at)]);
+      if (!aggField || !c.condition)
+        return failure([conversionError('C010', 'value_percentile needs a condition field', at)]);
       const pct = Math.round(c.condition.percentile ?? 50);
       fixed('percentiles are computed per bucket');
-      tail = [`bin _time span=${splunkSpan(span)}`, `stats perc${pct}(${aggField}) as sigil_value_percentile${by ? by + ' _time' : ' by _time'}`, `where ${cmp('sigil_value_percentile')}`];
+      tail = [
+        `bin _time span=${splunkSpan(span)}`,
+        `stats perc${pct}(${aggField}) as sigil_value_percentile${by ? by + ' _time' : ' by _time'}`,
+        `where ${cmp('sigil_value_percentile')}`,
+      ];
       break;
     }
     case 'temporal': {
-      if (queries.length < 2) return failure([conversionError('C010', 'a temporal correlation needs at least two rules', at)]);
-      tail = [`streamstats time_window=${splunkSpan(span)} dc(sigil_rule) as sigil_rule_count${by}`, `where sigil_rule_count>=${queries.length}`];
+      if (queries.length < 2)
+        return failure([conversionError('C010', 'a temporal correlation needs at least two rules', at)]);
+      tail = [
+        `streamstats time_window=${splunkSpan(span)} dc(sigil_rule) as sigil_rule_count${by}`,
+        `where sigil_rule_count>=${queries.length}`,
+      ];
       break;
     }
     case 'temporal_ordered': {
-      if (queries.length !== 2) return failure([conversionError('C010', 'temporal_ordered is expressible in SPL for exactly two rules (first occurrence of one before the last occurrence of the other)', at)]);
+      if (queries.length !== 2)
+        return failure([
+          conversionError(
+            'C010',
+            'temporal_ordered is expressible in SPL for exactly two rules (first occurrence of one before the last occurrence of the other)',
+            at,
+          ),
+        ]);
       fixed('the order is checked inside each bucket');
       const [a, b] = [quoteString(refName(0)), quoteString(refName(1))];
       tail = [

@@ -134,7 +134,9 @@ function inList(items: readonly Predicate[]): string | null {
       nums.push(numberText(i));
     }
     const unique = [...new Set(nums)];
-    return unique.length === 1 ? `${searchField(first.field)}=${unique[0]}` : `${searchField(first.field)} IN (${unique.join(', ')})`;
+    return unique.length === 1
+      ? `${searchField(first.field)}=${unique[0]}`
+      : `${searchField(first.field)} IN (${unique.join(', ')})`;
   }
   if (first.kind !== 'string' || first.field === null) return null;
   const field = first.field;
@@ -167,9 +169,13 @@ export function whereExpr(p: Predicate, negated = false): string {
   switch (p.kind) {
     case 'and':
       if (p.items.length === 0) return 'true()';
-      return p.items.length === 1 ? whereExpr(p.items[0]!, negated) : `(${p.items.map((i) => whereExpr(i, negated)).join(' AND ')})`;
+      return p.items.length === 1
+        ? whereExpr(p.items[0]!, negated)
+        : `(${p.items.map((i) => whereExpr(i, negated)).join(' AND ')})`;
     case 'or':
-      return p.items.length === 1 ? whereExpr(p.items[0]!, negated) : `(${p.items.map((i) => whereExpr(i, negated)).join(' OR ')})`;
+      return p.items.length === 1
+        ? whereExpr(p.items[0]!, negated)
+        : `(${p.items.map((i) => whereExpr(i, negated)).join(' OR ')})`;
     case 'not':
       return `NOT ${whereExpr(p.item, !negated)}`;
     case 'null':
@@ -186,7 +192,8 @@ export function whereExpr(p: Predicate, negated = false): string {
 
 function field(name: string): string {
   const f = evalField(name);
-  if (f === null) throw new EncodeError(`the field name ${JSON.stringify(name)} cannot be written in an eval expression`, name);
+  if (f === null)
+    throw new EncodeError(`the field name ${JSON.stringify(name)} cannot be written in an eval expression`, name);
   return f;
 }
 
@@ -197,7 +204,11 @@ function leafComparison(p: Predicate, f: string): string {
     case 'regex':
       return `match(${f}, ${quoteString(withFlags(p.pattern, p.flags))})`;
     case 'number':
-      if (p.timePart) throw new EncodeError(`'${p.timePart}' compares a part of a timestamp; the field's time format is unknown to the Splunk backend`, p.field);
+      if (p.timePart)
+        throw new EncodeError(
+          `'${p.timePart}' compares a part of a timestamp; the field's time format is unknown to the Splunk backend`,
+          p.field,
+        );
       return `(${f}${p.op === 'eq' ? '==' : NUMBER_OPS[p.op]}${String(p.value)})`;
     case 'boolean':
       return `(lower(${f})==${quoteString(String(p.value))})`;
@@ -242,7 +253,8 @@ export function stringComparison(pattern: readonly PatternPart[], cased: boolean
  */
 export function patternRegex(pattern: readonly PatternPart[], cased: boolean): string {
   const parts = [...pattern];
-  const isMulti = (x: PatternPart | undefined): boolean => x !== undefined && typeof x !== 'string' && 'wildcard' in x && x.wildcard === 'multi';
+  const isMulti = (x: PatternPart | undefined): boolean =>
+    x !== undefined && typeof x !== 'string' && 'wildcard' in x && x.wildcard === 'multi';
   let lead = '^';
   let trail = '\\z';
   while (isMulti(parts[0])) {
@@ -276,8 +288,10 @@ export interface EncodedQuery {
 
 /** A top-level item that is one positive regex (or regex-only string pattern) on a field: `| regex` can take it. */
 function regexCommand(p: Predicate): string | null {
-  if (p.kind === 'regex' && p.field !== null) return `regex ${searchField(p.field)}=${quoteString(withFlags(p.pattern, p.flags))}`;
-  if (p.kind === 'string' && p.field !== null) return `regex ${searchField(p.field)}=${quoteString(patternRegex(p.pattern, p.cased))}`;
+  if (p.kind === 'regex' && p.field !== null)
+    return `regex ${searchField(p.field)}=${quoteString(withFlags(p.pattern, p.flags))}`;
+  if (p.kind === 'string' && p.field !== null)
+    return `regex ${searchField(p.field)}=${quoteString(patternRegex(p.pattern, p.cased))}`;
   return null;
 }
 
@@ -286,8 +300,9 @@ function regexCommand(p: Predicate): string | null {
  */
 export function encodeConjunction(prefix: string[], items: readonly Predicate[]): EncodedQuery {
   const flat: Predicate[] = [];
-  for (const i of items) if (i.kind === 'and') flat.push(...i.items);
-  else flat.push(i);
+  for (const i of items)
+    if (i.kind === 'and') flat.push(...i.items);
+    else flat.push(i);
   const search = [...prefix];
   const post: string[] = [];
   for (const item of flat) {

@@ -47,5 +47,10 @@ export function evalField(name: string): string | null {
 
 /** Escapes literal text for a PCRE pattern (every non-alphanumeric ASCII symbol that PCRE treats specially). */
 export function escapePcre(text: string): string {
-  return text.replace(/[\\^$.|?*+()[\]{}\/#-]/g, '\\$&').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t').replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+  return text
+    .replace(/[\\^$.|?*+()[\]{}\/#-]/g, '\\$&')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
 }

@@ -7,7 +7,13 @@ import { Document } from 'yaml';
 import type { CorrelationRule, SigmaRule } from '../../ast/types.js';
 import type { BackendOptions, ConversionSuccess, OutputFormat } from '../types.js';
 
-const LEVEL_SEVERITY: Record<string, string> = { informational: 'informational', low: 'low', medium: 'medium', high: 'high', critical: 'critical' };
+const LEVEL_SEVERITY: Record<string, string> = {
+  informational: 'informational',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  critical: 'critical',
+};
 const LEVEL_RISK: Record<string, number> = { informational: 10, low: 25, medium: 50, high: 75, critical: 100 };
 
 /** ATT&CK tags (`attack.t1059.001`, `attack.execution`) → technique ids and tactic names. */
@@ -17,7 +23,8 @@ export function attackAnnotations(tags: readonly string[] = []): { techniques: s
   for (const t of tags) {
     const m = /^attack\.(t\d{4}(?:\.\d{3})?)$/i.exec(t);
     if (m) techniques.push(m[1]!.toUpperCase());
-    else if (/^attack\.[a-z][a-z-_]+$/i.test(t) && !/^attack\.(g|s)\d{4}$/i.test(t)) tactics.push(t.slice(7).replace(/_/g, '-'));
+    else if (/^attack\.[a-z][a-z-_]+$/i.test(t) && !/^attack\.(g|s)\d{4}$/i.test(t))
+      tactics.push(t.slice(7).replace(/_/g, '-'));
   }
   return { techniques: [...new Set(techniques)], tactics: [...new Set(tactics)] };
 }
@@ -45,7 +52,8 @@ export const plainFormat: OutputFormat = {
 
 export const savedSearchesFormat: OutputFormat = {
   name: 'savedsearches',
-  description: 'a savedsearches.conf stanza (scheduled Enterprise Security correlation search with notable and risk actions)',
+  description:
+    'a savedsearches.conf stanza (scheduled Enterprise Security correlation search with notable and risk actions)',
   render: (result: ConversionSuccess, rule, options) => {
     const level = rule.level ?? 'medium';
     const { techniques } = attackAnnotations(rule.tags);

@@ -32,7 +32,8 @@ function parseSettings(pairs: string[] | undefined): BackendOptions {
 /** How several rendered outputs share one stream or file, by file type. */
 function joinOutputs(texts: string[], extension: string): string {
   if (extension === '.yaml' || extension === '.yml') return texts.map((t) => t.replace(/^---\n/, '')).join('---\n');
-  if (extension === '.json') return texts.length === 1 ? texts[0]! : `[\n${texts.map((t) => t.trim()).join(',\n')}\n]\n`;
+  if (extension === '.json')
+    return texts.length === 1 ? texts[0]! : `[\n${texts.map((t) => t.trim()).join(',\n')}\n]\n`;
   // Queries and .conf stanzas stand apart with a blank line between them.
   return texts.map((t) => (t.endsWith('\n') ? t : t + '\n')).join('\n');
 }
@@ -44,10 +45,15 @@ function resolvePipelineArgs(names: string[]): (string | PipelineSpec)[] {
     try {
       text = fs.readFileSync(n, 'utf8');
     } catch (e) {
-      throw new UsageError(`cannot read pipeline file ${n}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(
+        `cannot read pipeline file ${n}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
     const { spec, diagnostics } = loadPipelineSpec(text, n);
-    if (!spec) throw new UsageError(`invalid pipeline file ${n}:\n${diagnostics.map((d) => '  ' + formatDiagnostic(d, false)).join('\n')}`);
+    if (!spec)
+      throw new UsageError(
+        `invalid pipeline file ${n}:\n${diagnostics.map((d) => '  ' + formatDiagnostic(d, false)).join('\n')}`,
+      );
     return spec;
   });
 }
@@ -56,14 +62,37 @@ export const convertCommand: CommandModule<object, Args> = {
   ...convertSpec,
   handler: async (argv) => {
     const backend = getBackend(argv.target);
-    if (!backend) throw new UsageError(`unknown target '${argv.target}' (known: ${listBackends().map((b) => b.name).join(', ')})`);
-    const format: OutputFormat | undefined = argv.format ? backend.formats.find((f) => f.name === argv.format) : backend.formats[0];
-    if (!format) throw new UsageError(`unknown format '${argv.format}' for ${backend.name} (known: ${backend.formats.map((f) => f.name).join(', ')})`);
+    if (!backend)
+      throw new UsageError(
+        `unknown target '${argv.target}' (known: ${listBackends()
+          .map((b) => b.name)
+          .join(', ')})`,
+      );
+    const format: OutputFormat | undefined = argv.format
+      ? backend.formats.find((f) => f.name === argv.format)
+      : backend.formats[0];
+    if (!format)
+      throw new UsageError(
+        `unknown format '${argv.format}' for ${backend.name} (known: ${backend.formats.map((f) => f.name).join(', ')})`,
+      );
     const pipelines = argv.pipeline?.length ? resolvePipelineArgs(argv.pipeline) : undefined;
     const unknown = resolvePipelines(pipelines ?? []).unknown;
-    if (unknown.length) throw new UsageError(`unknown pipeline ${unknown.join(', ')} (known: ${listPipelines().map((p) => p.name).join(', ')}; or give a pipeline YAML file)`);
+    if (unknown.length)
+      throw new UsageError(
+        `unknown pipeline ${unknown.join(', ')} (known: ${listPipelines()
+          .map((p) => p.name)
+          .join(', ')}; or give a pipeline YAML file)`,
+      );
     const { filters } = loadFilters(argv.filter);
-    const settings: ConvertSettings = { target: backend.name, format: format.name, options: parseSettings(argv.set), json: argv.json, color: useColor(), ...(pipelines ? { pipelines } : {}), ...(filters.length ? { filters } : {}) };
+    const settings: ConvertSettings = {
+      target: backend.name,
+      format: format.name,
+      options: parseSettings(argv.set),
+      json: argv.json,
+      color: useColor(),
+      ...(pipelines ? { pipelines } : {}),
+      ...(filters.length ? { filters } : {}),
+    };
     // Each file is parsed and converted on its own, in the parse pool (parse-pool.ts).
     const files = expandPaths(argv.paths);
     const bar = progress(files.length);
@@ -82,11 +111,20 @@ export const convertCommand: CommandModule<object, Args> = {
       const all = distinctFilters([...filters, ...found]);
       const filtered: ConvertSettings = all.length ? { ...settings, filters: all } : settings;
       conversions.forEach((c, k) => {
-        const named = found.length > 0 && results[k]!.documents.some((d) => d.document?.kind === 'rule' && found.some((f) => filterNamesRule(f, d.document as SigmaRule)));
-        if (named || c.items.some((i) => i.kind === 'deferred')) conversions[k] = convertParsedFile(results[k]!, filtered, lookup);
+        const named =
+          found.length > 0 &&
+          results[k]!.documents.some(
+            (d) => d.document?.kind === 'rule' && found.some((f) => filterNamesRule(f, d.document as SigmaRule)),
+          );
+        if (named || c.items.some((i) => i.kind === 'deferred'))
+          conversions[k] = convertParsedFile(results[k]!, filtered, lookup);
       });
     }
-    const outDir = argv.output && (argv.output.endsWith('/') || (fs.existsSync(argv.output) && fs.statSync(argv.output).isDirectory())) ? argv.output : undefined;
+    const outDir =
+      argv.output &&
+      (argv.output.endsWith('/') || (fs.existsSync(argv.output) && fs.statSync(argv.output).isDirectory()))
+        ? argv.output
+        : undefined;
     const single: string[] = [];
     let singleExtension = '';
     const reasons = new Map<string, number>();
@@ -109,7 +147,9 @@ export const convertCommand: CommandModule<object, Args> = {
             writeFileAtomic(path.join(outDir, base + item.rendered.extension), item.rendered.text);
           } else if (item.rendered) {
             singleExtension = item.rendered.extension;
-            single.push(item.rendered.extension === '.kql' ? `// ${item.label}\n${item.rendered.text}` : item.rendered.text);
+            single.push(
+              item.rendered.extension === '.kql' ? `// ${item.label}\n${item.rendered.text}` : item.rendered.text,
+            );
           }
         }
         if ('json' in item && item.json) out(item.json + '\n');
@@ -122,7 +162,16 @@ export const convertCommand: CommandModule<object, Args> = {
       else out(text);
     }
     const top = [...reasons.entries()].sort((a, b) => b[1] - a[1]);
-    err(`converted ${converted}, not expressible ${failed}${parseErrors ? `, invalid ${parseErrors}` : ''}${top.length ? ` (${top.slice(0, 6).map(([k, n]) => `${k}: ${n}`).join('; ')})` : ''}\n`);
+    err(
+      `converted ${converted}, not expressible ${failed}${parseErrors ? `, invalid ${parseErrors}` : ''}${
+        top.length
+          ? ` (${top
+              .slice(0, 6)
+              .map(([k, n]) => `${k}: ${n}`)
+              .join('; ')})`
+          : ''
+      }\n`,
+    );
     process.exitCode = failed || parseErrors ? 1 : 0;
   },
 };

@@ -11,7 +11,8 @@ import { coverageSpec, type CoverageArgs as Args } from '../specs/coverage.js';
 export const coverageCommand: CommandModule<object, Args> = {
   ...coverageSpec,
   handler: (argv) => {
-    if (!normalizeTechnique(argv.technique)) throw new UsageError(`'${argv.technique}' is not a technique id like T1546 or T1546.003`);
+    if (!normalizeTechnique(argv.technique))
+      throw new UsageError(`'${argv.technique}' is not a technique id like T1546 or T1546.003`);
     let attack = BUILTIN_ATTACK;
     if (argv['attack-data']) {
       let data: unknown;
@@ -25,11 +26,18 @@ export const coverageCommand: CommandModule<object, Args> = {
       attack = a;
     }
     const { results } = loadRules(argv.paths, { schema: false, resolve: false });
-    const inputs: CoverageInput[] = results.flatMap((r) => r.documents.filter((d) => d.document).map((d) => ({ document: d.document as SigmaDocument, ...(r.file !== undefined ? { file: r.file } : {}) })));
+    const inputs: CoverageInput[] = results.flatMap((r) =>
+      r.documents
+        .filter((d) => d.document)
+        .map((d) => ({ document: d.document as SigmaDocument, ...(r.file !== undefined ? { file: r.file } : {}) })),
+    );
     let catalog = BUILTIN_CATALOG;
     if (argv.corpus) {
       const c = loadRules([argv.corpus], { schema: false, resolve: false });
-      catalog = buildCatalog(c.results.flatMap((r) => r.documents.map((d) => d.document).filter((d): d is SigmaDocument => !!d)), argv.corpus);
+      catalog = buildCatalog(
+        c.results.flatMap((r) => r.documents.map((d) => d.document).filter((d): d is SigmaDocument => !!d)),
+        argv.corpus,
+      );
     }
     const report = coverageReport(argv.technique, inputs, attack, catalog, argv.limit);
     out(argv.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : coverageMarkdown(report));

@@ -7,9 +7,11 @@ import { fmtSpec, type FmtArgs as Args } from '../specs/fmt.js';
 export const fmtCommand: CommandModule<object, Args> = {
   ...fmtSpec,
   handler: (argv) => {
-    if (argv.check && argv.write) throw new UsageError('--check and --write cannot be combined: --check only reports, --write rewrites.');
+    if (argv.check && argv.write)
+      throw new UsageError('--check and --write cannot be combined: --check only reports, --write rewrites.');
     const files = expandPaths(argv.paths);
-    if (argv.write && files.includes(STDIN)) throw new UsageError('--write cannot rewrite stdin; drop --write to print the result.');
+    if (argv.write && files.includes(STDIN))
+      throw new UsageError('--write cannot rewrite stdin; drop --write to print the result.');
     let deviating = 0;
     let failed = 0;
     let written = 0;
@@ -20,7 +22,9 @@ export const fmtCommand: CommandModule<object, Args> = {
         text = new TextDecoder('utf-8', { fatal: true }).decode(readInput(f));
       } catch (e) {
         failed++;
-        err(`${name}:1:1: error F001 Cannot read the file as UTF-8 text: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.\n`);
+        err(
+          `${name}:1:1: error F001 Cannot read the file as UTF-8 text: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.\n`,
+        );
         continue;
       }
       const r = formatSigmaText(text, { file: name });
@@ -42,13 +46,19 @@ export const fmtCommand: CommandModule<object, Args> = {
             written++;
           } catch (e) {
             failed++;
-            err(`${name}:1:1: error F003 Cannot write the file (left unchanged): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.\n`);
+            err(
+              `${name}:1:1: error F003 Cannot write the file (left unchanged): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.\n`,
+            );
           }
         }
       } else out(r.text);
     }
-    if (argv.check) err(`${files.length} files checked, ${deviating} not formatted${failed ? `, ${failed} could not be formatted` : ''}\n`);
-    else if (argv.write) err(`${files.length} files, ${written} reformatted${failed ? `, ${failed} could not be formatted` : ''}\n`);
+    if (argv.check)
+      err(
+        `${files.length} files checked, ${deviating} not formatted${failed ? `, ${failed} could not be formatted` : ''}\n`,
+      );
+    else if (argv.write)
+      err(`${files.length} files, ${written} reformatted${failed ? `, ${failed} could not be formatted` : ''}\n`);
     process.exitCode = failed ? 2 : deviating ? 1 : 0;
   },
 };

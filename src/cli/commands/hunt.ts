@@ -73,10 +73,11 @@ export const huntCommand: CommandModule<object, Args> = {
     const filterDocs: FilterRule[] = [];
     let ruleErrors = 0;
     for (const r of results) {
-      for (const d of r.diagnostics) if (d.severity === 'error') {
-        ruleErrors++;
-        err(formatDiagnostic(d) + '\n');
-      }
+      for (const d of r.diagnostics)
+        if (d.severity === 'error') {
+          ruleErrors++;
+          err(formatDiagnostic(d) + '\n');
+        }
       for (const d of r.documents) {
         const errors = d.diagnostics.filter((x) => x.severity === 'error');
         if (errors.length || !d.document) {
@@ -106,15 +107,29 @@ export const huntCommand: CommandModule<object, Args> = {
         }
       });
     }
-    if (rules.length === 0) throw new UsageError(`no usable rules among ${argv.rules.join(' ')}${ruleErrors ? ` (${ruleErrors} with errors)` : ''}`);
+    if (rules.length === 0)
+      throw new UsageError(
+        `no usable rules among ${argv.rules.join(' ')}${ruleErrors ? ` (${ruleErrors} with errors)` : ''}`,
+      );
     // yargs drops a bare `-`; no events file means stdin either way.
     const inputs = argv.events && argv.events.length ? argv.events : [STDIN];
     for (const ev of inputs) if (ev !== STDIN && !fs.existsSync(ev)) throw new UsageError(`no such events file: ${ev}`);
 
-    const options = { logsourceFilter: argv['logsource-filter'], ...(argv['timestamp-field'] ? { timestampFields: argv['timestamp-field'] } : {}) };
+    const options = {
+      logsourceFilter: argv['logsource-filter'],
+      ...(argv['timestamp-field'] ? { timestampFields: argv['timestamp-field'] } : {}),
+    };
     const correlator: Correlator = createCorrelator(correlations, rules, options);
     for (const { rule, diagnostics } of correlator.engine.diagnostics) {
-      for (const d of diagnostics) err(formatDiagnostic({ ...d, file: fileOf.get(rule) ?? d.file, severity: 'warning', message: `${d.message} Rule '${rule.title ?? rule.id}' is skipped.` }) + '\n');
+      for (const d of diagnostics)
+        err(
+          formatDiagnostic({
+            ...d,
+            file: fileOf.get(rule) ?? d.file,
+            severity: 'warning',
+            message: `${d.message} Rule '${rule.title ?? rule.id}' is skipped.`,
+          }) + '\n',
+        );
     }
     for (const d of correlator.diagnostics) err(formatDiagnostic(d) + '\n');
 
@@ -130,7 +145,19 @@ export const huntCommand: CommandModule<object, Args> = {
     // A window decided when it closed belongs to no single event: its event_index is null.
     const emitAlert = (a: CorrelationAlert, index: number | null, file: string | null): void => {
       counts.set(a.correlation, (counts.get(a.correlation) ?? 0) + 1);
-      if (argv.format === 'jsonl') out(JSON.stringify({ correlation_id: a.correlation.id ?? null, title: a.correlation.title ?? null, type: a.correlation.correlation.type, group: a.group, value: a.value, time: new Date(a.time).toISOString(), event_index: a.closed ? null : index, file: a.closed ? null : file }) + '\n');
+      if (argv.format === 'jsonl')
+        out(
+          JSON.stringify({
+            correlation_id: a.correlation.id ?? null,
+            title: a.correlation.title ?? null,
+            type: a.correlation.correlation.type,
+            group: a.group,
+            value: a.value,
+            time: new Date(a.time).toISOString(),
+            event_index: a.closed ? null : index,
+            file: a.closed ? null : file,
+          }) + '\n',
+        );
     };
     for (const input of inputs) {
       const file = displayName(input);
@@ -141,13 +168,20 @@ export const huntCommand: CommandModule<object, Args> = {
           for (const m of correlator.lastMatches) {
             matches++;
             counts.set(m.rule, (counts.get(m.rule) ?? 0) + 1);
-            if (argv.format === 'jsonl') out(JSON.stringify({ rule_id: m.rule.id ?? null, title: m.rule.title ?? null, event_index: index, file }) + '\n');
+            if (argv.format === 'jsonl')
+              out(
+                JSON.stringify({ rule_id: m.rule.id ?? null, title: m.rule.title ?? null, event_index: index, file }) +
+                  '\n',
+              );
           }
           for (const a of alerts) emitAlert(a, index, file);
           index++;
         }
       } catch (e) {
-        const d = evalDiagnostic('E003', `Cannot read the events: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+        const d = evalDiagnostic(
+          'E003',
+          `Cannot read the events: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
+        );
         d.file = file;
         report(d);
       }
@@ -156,14 +190,21 @@ export const huntCommand: CommandModule<object, Args> = {
     // The end of the input ends the stream: windows still open are decided now.
     for (const a of correlator.flush()) emitAlert(a, null, null);
     if (argv.format === 'table') {
-      const rows = [...counts.entries()].sort((a, b) => b[1] - a[1] || String(a[0].title).localeCompare(String(b[0].title)));
+      const rows = [...counts.entries()].sort(
+        (a, b) => b[1] - a[1] || String(a[0].title).localeCompare(String(b[0].title)),
+      );
       const w = Math.max(5, ...rows.map(([, n]) => String(n).length));
       out(`${'count'.padStart(w)}  ${'rule id'.padEnd(36)}  title\n`);
-      for (const [r, n] of rows) out(`${String(n).padStart(w)}  ${(r.id ?? '-').padEnd(36)}  ${r.title ?? ''}${r.kind === 'correlation' ? ' (correlation)' : ''}\n`);
+      for (const [r, n] of rows)
+        out(
+          `${String(n).padStart(w)}  ${(r.id ?? '-').padEnd(36)}  ${r.title ?? ''}${r.kind === 'correlation' ? ' (correlation)' : ''}\n`,
+        );
     }
     const secs = (performance.now() - started) / 1000;
     if (inputProblems > MAX_PRINTED) err(`… and ${inputProblems - MAX_PRINTED} more input problems\n`);
-    err(`${total} events, ${rules.length} rules${correlations.length ? ` + ${correlations.length} correlations` : ''}: ${matches} matches in ${secs.toFixed(2)}s (${Math.round(total / Math.max(secs, 1e-9))} events/s)\n`);
+    err(
+      `${total} events, ${rules.length} rules${correlations.length ? ` + ${correlations.length} correlations` : ''}: ${matches} matches in ${secs.toFixed(2)}s (${Math.round(total / Math.max(secs, 1e-9))} events/s)\n`,
+    );
     process.exitCode = inputProblems > 0 ? 2 : 0;
   },
 };

@@ -39,7 +39,9 @@ function readJson(file: string, what: string): unknown {
 
 function version(): string {
   try {
-    const pkg = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     return pkg.version;
   } catch {
     return '0.0.0';
@@ -50,7 +52,8 @@ export const lintCommand: CommandModule<object, Args> = {
   ...lintSpec,
   handler: async (argv) => {
     if (argv['list-checks']) {
-      for (const c of checks) out(`${c.meta.code}  ${c.meta.name.padEnd(34)} ${c.meta.defaultSeverity.padEnd(8)} ${c.meta.summary}\n`);
+      for (const c of checks)
+        out(`${c.meta.code}  ${c.meta.name.padEnd(34)} ${c.meta.defaultSeverity.padEnd(8)} ${c.meta.summary}\n`);
       return;
     }
     if (argv.explain !== undefined) {
@@ -75,7 +78,8 @@ export const lintCommand: CommandModule<object, Args> = {
     }
     if (argv.preset) raw = { ...raw, preset: argv.preset };
     const { config, problems } = resolveConfig(raw);
-    if (problems.length) throw new UsageError(`configuration${configFile ? ' ' + configFile : ''}: ${problems.join('; ')}`);
+    if (problems.length)
+      throw new UsageError(`configuration${configFile ? ' ' + configFile : ''}: ${problems.join('; ')}`);
 
     const options: LintOptions = { config, noise: argv.noise };
     if (argv['attack-data']) {
@@ -85,7 +89,9 @@ export const lintCommand: CommandModule<object, Args> = {
     }
     if (argv.corpus) {
       const corpus = loadRules([argv.corpus], { schema: false, resolve: false });
-      const docs = corpus.results.flatMap((r) => r.documents.map((d) => d.document).filter((d): d is SigmaDocument => !!d));
+      const docs = corpus.results.flatMap((r) =>
+        r.documents.map((d) => d.document).filter((d): d is SigmaDocument => !!d),
+      );
       options.catalog = buildCatalog(docs, argv.corpus);
     }
     const { results } = loadRules(argv.paths, { schema: false });
@@ -94,14 +100,26 @@ export const lintCommand: CommandModule<object, Args> = {
       try {
         text = fs.readFileSync(argv.baseline, 'utf8');
       } catch (e) {
-        throw new UsageError(`cannot read --baseline ${argv.baseline}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new UsageError(
+          `cannot read --baseline ${argv.baseline}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
       }
       // The evaluator (and its regex engine) is loaded only for a baseline.
-      const [{ parseJsonEvents }, { normalizeEvent }, { measureBaseline }] = await Promise.all([import('../../eval/json-events.js'), import('../../eval/event-shapes.js'), import('../../lint/baseline.js')]);
+      const [{ parseJsonEvents }, { normalizeEvent }, { measureBaseline }] = await Promise.all([
+        import('../../eval/json-events.js'),
+        import('../../eval/event-shapes.js'),
+        import('../../lint/baseline.js'),
+      ]);
       const parsed = parseJsonEvents(text, argv.baseline);
-      if (parsed.diagnostics.some((d) => d.severity === 'error')) throw new UsageError(`--baseline ${argv.baseline}: ${parsed.diagnostics[0]!.message} (line ${parsed.diagnostics[0]!.line})`);
+      if (parsed.diagnostics.some((d) => d.severity === 'error'))
+        throw new UsageError(
+          `--baseline ${argv.baseline}: ${parsed.diagnostics[0]!.message} (line ${parsed.diagnostics[0]!.line})`,
+        );
       const docs = results.flatMap((r) => r.documents.map((d) => d.document).filter((d): d is SigmaDocument => !!d));
-      options.baseline = measureBaseline(docs, parsed.events.map((e) => normalizeEvent(e.event)));
+      options.baseline = measureBaseline(
+        docs,
+        parsed.events.map((e) => normalizeEvent(e.event)),
+      );
     }
 
     const report = lint(results, options);
@@ -120,14 +138,18 @@ export const lintCommand: CommandModule<object, Args> = {
         const shown = argv.quiet ? findings.filter((f) => f.severity === 'error') : findings;
         for (const f of shown) out(formatDiagnostic(f) + '\n');
         if (argv.scores) {
-          for (const d of report.documents) if (d.noise) out(`${d.file ?? '<input>'}: noise ${d.noise.score}/100 ${d.noise.level} — ${d.noise.explanation}\n`);
+          for (const d of report.documents)
+            if (d.noise)
+              out(`${d.file ?? '<input>'}: noise ${d.noise.score}/100 ${d.noise.level} — ${d.noise.explanation}\n`);
         }
       }
     }
     const docs = report.documents.length;
     const levels = { low: 0, medium: 0, high: 0 };
     for (const d of report.documents) if (d.noise) levels[d.noise.level]++;
-    err(`linted ${results.length} files, ${docs} documents: ${summarize(findings)}, ${report.counts.info} info; noise: ${levels.high} high, ${levels.medium} medium, ${levels.low} low\n`);
+    err(
+      `linted ${results.length} files, ${docs} documents: ${summarize(findings)}, ${report.counts.info} info; noise: ${levels.high} high, ${levels.medium} medium, ${levels.low} low\n`,
+    );
     const failOn = argv['fail-on'];
     process.exitCode = failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0;
   },

@@ -25,7 +25,17 @@ export const parseCommand: CommandModule<object, Args> = {
           out(JSON.stringify({ file: r.file, index: d.index, errors: d.diagnostics.map(strip) }) + '\n');
         } else {
           const doc = d.document;
-          out(JSON.stringify({ file: r.file, index: d.index, kind: doc.kind, id: doc.id ?? null, title: doc.title ?? null, ast: doc, warnings: d.diagnostics.map(strip) }) + '\n');
+          out(
+            JSON.stringify({
+              file: r.file,
+              index: d.index,
+              kind: doc.kind,
+              id: doc.id ?? null,
+              title: doc.title ?? null,
+              ast: doc,
+              warnings: d.diagnostics.map(strip),
+            }) + '\n',
+          );
         }
       }
     }

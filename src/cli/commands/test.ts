@@ -10,7 +10,14 @@ import { evalDiagnostic } from '../../eval/codes.js';
 import { compileRule, type RuleMatcher } from '../../eval/compile.js';
 import type { EventObject } from '../../eval/event-shapes.js';
 import { parseJsonEvents } from '../../eval/json-events.js';
-import { describeExplanation, parseRegressionInfo, parseTestsFile, runCase, type CaseResult, type TestCase } from '../../eval/rule-tests.js';
+import {
+  describeExplanation,
+  parseRegressionInfo,
+  parseTestsFile,
+  runCase,
+  type CaseResult,
+  type TestCase,
+} from '../../eval/rule-tests.js';
 import { formatDiagnostic } from '../format.js';
 import { err, expandPaths, out, useColor, UsageError } from '../io.js';
 import { loadRules } from '../load.js';
@@ -38,7 +45,10 @@ function readText(file: string): string | Diagnostic {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (e) {
-    const d = evalDiagnostic('E005', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+    const d = evalDiagnostic(
+      'E005',
+      `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
+    );
     d.file = file;
     return d;
   }
@@ -103,7 +113,8 @@ export const testCommand: CommandModule<object, Args> = {
       problems.push(...r.diagnostics.filter((d) => d.severity === 'error'));
       for (const d of r.documents) {
         problems.push(...d.diagnostics.filter((x) => x.severity === 'error'));
-        if (d.document?.kind === 'rule' && r.file) rulesByFile.set(r.file, [...(rulesByFile.get(r.file) ?? []), { rule: d.document, file: r.file }]);
+        if (d.document?.kind === 'rule' && r.file)
+          rulesByFile.set(r.file, [...(rulesByFile.get(r.file) ?? []), { rule: d.document, file: r.file }]);
       }
     }
     // Tests run on the rules as deployed: with the filters that name them.
@@ -134,9 +145,22 @@ export const testCommand: CommandModule<object, Args> = {
       return events;
     };
     const record = (entry: RuleEntry, c: TestCase, source: string, events: EventObject[] | null): void => {
-      const base = { ruleId: entry.rule.id ?? null, title: entry.rule.title ?? '(untitled)', ruleFile: entry.file, source, line: c.line };
+      const base = {
+        ruleId: entry.rule.id ?? null,
+        title: entry.rule.title ?? '(untitled)',
+        ruleFile: entry.file,
+        source,
+        line: c.line,
+      };
       if (events === null) {
-        outcomes.push({ ...base, name: c.name, passed: false, reason: `cannot read the events file ${c.eventsFile}`, events: 0, matched: 0 });
+        outcomes.push({
+          ...base,
+          name: c.name,
+          passed: false,
+          reason: `cannot read the events file ${c.eventsFile}`,
+          events: 0,
+          matched: 0,
+        });
         return;
       }
       const res = runCase(matcherOf(entry), c, events);
@@ -158,9 +182,20 @@ export const testCommand: CommandModule<object, Args> = {
         const parsed = parseTestsFile(text, tf);
         problems.push(...parsed.diagnostics);
         for (const c of parsed.cases) {
-          const entry = c.rule !== undefined ? entries.find((e) => e.rule.id === c.rule || e.rule.title === c.rule || e.rule.name === c.rule) : entries.length === 1 ? entries[0] : undefined;
+          const entry =
+            c.rule !== undefined
+              ? entries.find((e) => e.rule.id === c.rule || e.rule.title === c.rule || e.rule.name === c.rule)
+              : entries.length === 1
+                ? entries[0]
+                : undefined;
           if (!entry) {
-            const d = evalDiagnostic('E005', c.rule !== undefined ? `Test '${c.name}' names rule '${c.rule}', which is not in ${ruleFile}.` : `Test '${c.name}': ${ruleFile} holds ${entries.length} rules; say which with 'rule: <id or title>'.`, { line: c.line, column: 1 });
+            const d = evalDiagnostic(
+              'E005',
+              c.rule !== undefined
+                ? `Test '${c.name}' names rule '${c.rule}', which is not in ${ruleFile}.`
+                : `Test '${c.name}': ${ruleFile} holds ${entries.length} rules; say which with 'rule: <id or title>'.`,
+              { line: c.line, column: 1 },
+            );
             d.file = tf;
             problems.push(d);
             continue;
@@ -177,7 +212,13 @@ export const testCommand: CommandModule<object, Args> = {
           if (root) infos.push({ info: path.join(root, declared), root });
           else {
             // Declared but absent (e.g. a corpus snapshot without that regression data): a warning, not a failure.
-            const d = evalDiagnostic('E005', `regression_tests_path '${declared}' is not found in any directory above the rule; its regression tests are not run.`, entry.rule.locs['regression_tests_path'], undefined, 'warning');
+            const d = evalDiagnostic(
+              'E005',
+              `regression_tests_path '${declared}' is not found in any directory above the rule; its regression tests are not run.`,
+              entry.rule.locs['regression_tests_path'],
+              undefined,
+              'warning',
+            );
             d.file = entry.file;
             problems.push(d);
           }
@@ -210,7 +251,8 @@ export const testCommand: CommandModule<object, Args> = {
         x += `  <testsuite name="${xml(file)}" tests="${list.length}" failures="${list.filter((o) => !o.passed).length}">\n`;
         for (const o of list) {
           x += `    <testcase classname="${xml(o.title)}" name="${xml(o.name)}" file="${xml(o.source)}" line="${o.line}">`;
-          if (!o.passed) x += `\n      <failure message="${xml(o.reason)}">${xml((o.explanationText ?? []).join('\n'))}</failure>\n    `;
+          if (!o.passed)
+            x += `\n      <failure message="${xml(o.reason)}">${xml((o.explanationText ?? []).join('\n'))}</failure>\n    `;
           x += '</testcase>\n';
         }
         x += '  </testsuite>\n';
@@ -220,14 +262,20 @@ export const testCommand: CommandModule<object, Args> = {
       const color = useColor();
       const paint = (code: string, s: string): string => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
       for (const o of outcomes) {
-        out(`${o.passed ? paint('32', 'PASS') : paint('31', 'FAIL')} ${o.title} — ${o.name}: ${o.reason}  (${o.source}:${o.line})\n`);
+        out(
+          `${o.passed ? paint('32', 'PASS') : paint('31', 'FAIL')} ${o.title} — ${o.name}: ${o.reason}  (${o.source}:${o.line})\n`,
+        );
         for (const l of o.explanationText ?? []) out(`       ${l}\n`);
       }
     }
     const ruleCount = [...rulesByFile.values()].reduce((n, l) => n + l.length, 0);
     err(`${ruleCount} rules, ${outcomes.length} test cases: ${outcomes.length - failed} passed, ${failed} failed\n`);
     if (ruleCount === 0 || outcomes.length === 0) {
-      err(ruleCount === 0 ? 'sigil: no rule could be read\n' : 'sigil: no tests found for the given rules (see docs/rule-tests.md)\n');
+      err(
+        ruleCount === 0
+          ? 'sigil: no rule could be read\n'
+          : 'sigil: no tests found for the given rules (see docs/rule-tests.md)\n',
+      );
       process.exitCode = 2;
       return;
     }

@@ -23,21 +23,57 @@ export const lintSpec: Pick<CommandModule<object, LintArgs>, 'command' | 'descri
   describe: 'Check rules for correctness and SigmaHQ conventions, and score how noisy each rule is',
   builder: (y) =>
     y
-      .positional('paths', { type: 'string', array: true, default: [], describe: 'rule files or directories (recursive), or - for stdin' })
-      .option('format', { alias: 'f', choices: ['text', 'json', 'sarif', 'github'] as const, default: 'text' as const, describe: 'output format' })
-      .option('fail-on', { choices: ['error', 'warning', 'info', 'never'] as const, default: 'error' as const, describe: 'exit 1 when a finding at or above this severity exists' })
-      .option('config', { type: 'string', describe: 'configuration file (default: .sigil.yml found from the current directory upwards)' })
-      .option('preset', { type: 'string', describe: "start from a preset: 'sigmahq' (SigmaHQ's CI validators and exclusions)" })
+      .positional('paths', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'rule files or directories (recursive), or - for stdin',
+      })
+      .option('format', {
+        alias: 'f',
+        choices: ['text', 'json', 'sarif', 'github'] as const,
+        default: 'text' as const,
+        describe: 'output format',
+      })
+      .option('fail-on', {
+        choices: ['error', 'warning', 'info', 'never'] as const,
+        default: 'error' as const,
+        describe: 'exit 1 when a finding at or above this severity exists',
+      })
+      .option('config', {
+        type: 'string',
+        describe: 'configuration file (default: .sigil.yml found from the current directory upwards)',
+      })
+      .option('preset', {
+        type: 'string',
+        describe: "start from a preset: 'sigmahq' (SigmaHQ's CI validators and exclusions)",
+      })
       .option('explain', { type: 'string', describe: "print a check's documentation (code or name) and exit" })
       .option('list-checks', { type: 'boolean', default: false, describe: 'list every check and exit' })
-      .option('attack-data', { type: 'string', describe: 'a newer ATT&CK STIX bundle (enterprise-attack.json) instead of the built-in v18.1 snapshot' })
-      .option('corpus', { type: 'string', describe: 'rule directory to use as the noise reach catalog instead of the built-in SigmaHQ index' })
-      .option('baseline', { type: 'string', describe: 'benign events (JSON Lines) to measure each rule against and fold into the noise score' })
+      .option('attack-data', {
+        type: 'string',
+        describe: 'a newer ATT&CK STIX bundle (enterprise-attack.json) instead of the built-in v18.1 snapshot',
+      })
+      .option('corpus', {
+        type: 'string',
+        describe: 'rule directory to use as the noise reach catalog instead of the built-in SigmaHQ index',
+      })
+      .option('baseline', {
+        type: 'string',
+        describe: 'benign events (JSON Lines) to measure each rule against and fold into the noise score',
+      })
       .option('noise', { type: 'boolean', default: true, describe: 'compute noise scores (--no-noise to skip)' })
-      .option('scores', { type: 'boolean', default: false, describe: 'text format: print the noise score of every rule' })
+      .option('scores', {
+        type: 'boolean',
+        default: false,
+        describe: 'text format: print the noise score of every rule',
+      })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'text format: print errors only' })
       .example('$0 lint rules/', 'lint a rule repository')
-      .example('$0 lint rules/ --preset sigmahq --format sarif > sigil.sarif', 'SigmaHQ CI checks, SARIF for GitHub code scanning')
+      .example(
+        '$0 lint rules/ --preset sigmahq --format sarif > sigil.sarif',
+        'SigmaHQ CI checks, SARIF for GitHub code scanning',
+      )
       .example('$0 lint rule.yml --scores', 'show the noise score and its explanation')
       .example('$0 lint --explain D009', 'documentation of a check'),
 };

@@ -34,7 +34,19 @@ export function canonical(field: string | null): string {
 }
 
 function patternText(pattern: readonly PatternPart[]): string {
-  return pattern.map((p) => (typeof p === 'string' ? p : 'wildcard' in p ? (p.wildcard === 'multi' ? '*' : '?') : 'anyOf' in p ? '-' : `%${p.placeholder}%`)).join('');
+  return pattern
+    .map((p) =>
+      typeof p === 'string'
+        ? p
+        : 'wildcard' in p
+          ? p.wildcard === 'multi'
+            ? '*'
+            : '?'
+          : 'anyOf' in p
+            ? '-'
+            : `%${p.placeholder}%`,
+    )
+    .join('');
 }
 
 function mergeWindash(pattern: readonly PatternPart[]): PatternPart[] {
@@ -53,7 +65,9 @@ export function leafIndicator(leaf: Predicate, clause: string): Indicator | unde
   switch (leaf.kind) {
     case 'string': {
       // A windash class stands for '-' (its canonical form) so that `-decode` and `/decode` variants share an indicator.
-      const pattern = leaf.pattern.some((p) => typeof p !== 'string' && 'anyOf' in p) ? mergeWindash(leaf.pattern) : leaf.pattern;
+      const pattern = leaf.pattern.some((p) => typeof p !== 'string' && 'anyOf' in p)
+        ? mergeWindash(leaf.pattern)
+        : leaf.pattern;
       const shape = patternShape(pattern);
       const text = shape.op === 'any' ? '*' : shape.op === 'complex' ? patternText(pattern) : shape.text;
       const value = leaf.cased ? text : text.toLowerCase();
@@ -62,7 +76,13 @@ export function leafIndicator(leaf: Predicate, clause: string): Indicator | unde
     case 'regex':
       return { field: canonical(leaf.field), op: 're', value: leaf.pattern, clause, leaf };
     case 'number':
-      return { field: canonical(leaf.field), op: leaf.timePart ? `${leaf.op}:${leaf.timePart}` : leaf.op, value: String(leaf.value), clause, leaf };
+      return {
+        field: canonical(leaf.field),
+        op: leaf.timePart ? `${leaf.op}:${leaf.timePart}` : leaf.op,
+        value: String(leaf.value),
+        clause,
+        leaf,
+      };
     case 'boolean':
       return { field: canonical(leaf.field), op: 'eq', value: String(leaf.value), clause, leaf };
     case 'null':
@@ -70,9 +90,21 @@ export function leafIndicator(leaf: Predicate, clause: string): Indicator | unde
     case 'exists':
       return { field: canonical(leaf.field), op: 'exists', value: String(leaf.value), clause, leaf };
     case 'cidr':
-      return { field: canonical(leaf.field), op: 'cidr', value: `${leaf.cidr.network}/${leaf.cidr.prefix}`, clause, leaf };
+      return {
+        field: canonical(leaf.field),
+        op: 'cidr',
+        value: `${leaf.cidr.network}/${leaf.cidr.prefix}`,
+        clause,
+        leaf,
+      };
     case 'fieldref':
-      return { field: canonical(leaf.field), op: `fieldref:${leaf.position}`, value: canonical(leaf.ref), clause, leaf };
+      return {
+        field: canonical(leaf.field),
+        op: `fieldref:${leaf.position}`,
+        value: canonical(leaf.ref),
+        clause,
+        leaf,
+      };
     default:
       return undefined;
   }
@@ -80,7 +112,8 @@ export function leafIndicator(leaf: Predicate, clause: string): Indicator | unde
 
 /** Every indicator of a rule's detection, by clause (identifier), positive and in filters. */
 export function documentIndicators(doc: SigmaDocument): Indicator[] {
-  const det: Detection | undefined = doc.kind === 'rule' ? doc.detection : doc.kind === 'filter' ? doc.filter.detection : undefined;
+  const det: Detection | undefined =
+    doc.kind === 'rule' ? doc.detection : doc.kind === 'filter' ? doc.filter.detection : undefined;
   if (!det) return [];
   const out: Indicator[] = [];
   for (const id of det.identifiers) {

@@ -44,7 +44,9 @@ gotoassist g2ax_start ammyy aa_v3 action1_agent agent1_remote atera ateraagent r
 rfusclient supremo ultraviewer zaservice kaseya agentmon ninjarmmagent pdqdeploy meshagent tvnserver winvnc vncserver radmin
 remoting_host parsecd nxserver winscp putty plink filezilla 7z 7za winrar rar`;
 
-export const LEGITIMATE_PROGRAMS: ReadonlySet<string> = new Set(`${WINDOWS} ${DOTNET_OFFICE_TOOLS} ${REMOTE_ACCESS_AND_TRANSFER}`.split(/\s+/).filter(Boolean));
+export const LEGITIMATE_PROGRAMS: ReadonlySet<string> = new Set(
+  `${WINDOWS} ${DOTNET_OFFICE_TOOLS} ${REMOTE_ACCESS_AND_TRANSFER}`.split(/\s+/).filter(Boolean),
+);
 
 /** True when a file name (`diskshadow.exe`, `mode.com`, `teamviewer_desktop`) is a known legitimate program. */
 export function isLegitimateProgram(fileName: string): boolean {

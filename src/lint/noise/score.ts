@@ -156,22 +156,157 @@ function saturate(x: number, cap: number): number {
 
 /** Image-like executables so common that a rule on them alone matches everyday activity. */
 const COMMON_BINARIES = new Set([
-  'powershell.exe', 'pwsh.exe', 'cmd.exe', 'rundll32.exe', 'regsvr32.exe', 'svchost.exe', 'explorer.exe', 'msiexec.exe', 'wmic.exe',
-  'reg.exe', 'schtasks.exe', 'sc.exe', 'net.exe', 'net1.exe', 'mshta.exe', 'cscript.exe', 'wscript.exe', 'conhost.exe', 'dllhost.exe',
-  'taskhostw.exe', 'lsass.exe', 'services.exe', 'werfault.exe', 'bash', 'sh', 'python', 'python.exe', 'curl', 'curl.exe', 'wget', 'chrome.exe',
-  'msedge.exe', 'firefox.exe', 'outlook.exe', 'winword.exe', 'excel.exe', 'w3wp.exe', 'java.exe', 'node.exe', 'certutil.exe', 'bitsadmin.exe',
-  'wmiprvse.exe', 'mmc.exe', 'notepad.exe', 'taskmgr.exe', 'consent.exe', 'userinit.exe', 'winlogon.exe', 'smss.exe', 'csrss.exe', 'ntoskrnl.exe',
+  'powershell.exe',
+  'pwsh.exe',
+  'cmd.exe',
+  'rundll32.exe',
+  'regsvr32.exe',
+  'svchost.exe',
+  'explorer.exe',
+  'msiexec.exe',
+  'wmic.exe',
+  'reg.exe',
+  'schtasks.exe',
+  'sc.exe',
+  'net.exe',
+  'net1.exe',
+  'mshta.exe',
+  'cscript.exe',
+  'wscript.exe',
+  'conhost.exe',
+  'dllhost.exe',
+  'taskhostw.exe',
+  'lsass.exe',
+  'services.exe',
+  'werfault.exe',
+  'bash',
+  'sh',
+  'python',
+  'python.exe',
+  'curl',
+  'curl.exe',
+  'wget',
+  'chrome.exe',
+  'msedge.exe',
+  'firefox.exe',
+  'outlook.exe',
+  'winword.exe',
+  'excel.exe',
+  'w3wp.exe',
+  'java.exe',
+  'node.exe',
+  'certutil.exe',
+  'bitsadmin.exe',
+  'wmiprvse.exe',
+  'mmc.exe',
+  'notepad.exe',
+  'taskmgr.exe',
+  'consent.exe',
+  'userinit.exe',
+  'winlogon.exe',
+  'smss.exe',
+  'csrss.exe',
+  'ntoskrnl.exe',
   // Everyday Unix utilities: shell scripts run them constantly.
-  'dash', 'zsh', 'ksh', 'grep', 'egrep', 'cat', 'kill', 'pkill', 'chmod', 'chown', 'ls', 'ps', 'id', 'whoami', 'find', 'awk', 'sed', 'cut',
-  'perl', 'ruby', 'php', 'python2', 'python3', 'base64', 'crontab', 'systemctl', 'sudo', 'su', 'cp', 'mv', 'rm', 'tar', 'ssh', 'scp',
-  'osascript', 'launchctl', 'defaults', 'security', 'open', 'dscl', 'uname', 'hostname', 'ifconfig', 'netstat', 'env', 'nohup',
+  'dash',
+  'zsh',
+  'ksh',
+  'grep',
+  'egrep',
+  'cat',
+  'kill',
+  'pkill',
+  'chmod',
+  'chown',
+  'ls',
+  'ps',
+  'id',
+  'whoami',
+  'find',
+  'awk',
+  'sed',
+  'cut',
+  'perl',
+  'ruby',
+  'php',
+  'python2',
+  'python3',
+  'base64',
+  'crontab',
+  'systemctl',
+  'sudo',
+  'su',
+  'cp',
+  'mv',
+  'rm',
+  'tar',
+  'ssh',
+  'scp',
+  'osascript',
+  'launchctl',
+  'defaults',
+  'security',
+  'open',
+  'dscl',
+  'uname',
+  'hostname',
+  'ifconfig',
+  'netstat',
+  'env',
+  'nohup',
   // Everyday Windows tools and the system DLLs nearly every process loads.
-  'tasklist.exe', 'taskkill.exe', 'whoami.exe', 'ipconfig.exe', 'ping.exe', 'hostname.exe', 'systeminfo.exe', 'nslookup.exe', 'timeout.exe',
-  'find.exe', 'findstr.exe', 'where.exe', 'attrib.exe', 'icacls.exe', 'robocopy.exe', 'xcopy.exe', 'tar.exe', 'msbuild.exe', 'csc.exe',
-  'dotnet.exe', 'git.exe', 'code.exe', 'teams.exe', 'onedrive.exe', 'searchprotocolhost.exe', 'runtimebroker.exe', 'sihost.exe', 'ctfmon.exe',
-  'kernel32.dll', 'kernelbase.dll', 'ntdll.dll', 'user32.dll', 'advapi32.dll', 'ws2_32.dll', 'ole32.dll', 'oleaut32.dll', 'combase.dll',
-  'shell32.dll', 'crypt32.dll', 'wininet.dll', 'winhttp.dll', 'urlmon.dll', 'clr.dll', 'clrjit.dll', 'mscoree.dll', 'amsi.dll',
-  'system.management.automation.dll', 'system.management.automation.ni.dll', 'vbscript.dll', 'jscript.dll', 'dbghelp.dll', 'dbgcore.dll',
+  'tasklist.exe',
+  'taskkill.exe',
+  'whoami.exe',
+  'ipconfig.exe',
+  'ping.exe',
+  'hostname.exe',
+  'systeminfo.exe',
+  'nslookup.exe',
+  'timeout.exe',
+  'find.exe',
+  'findstr.exe',
+  'where.exe',
+  'attrib.exe',
+  'icacls.exe',
+  'robocopy.exe',
+  'xcopy.exe',
+  'tar.exe',
+  'msbuild.exe',
+  'csc.exe',
+  'dotnet.exe',
+  'git.exe',
+  'code.exe',
+  'teams.exe',
+  'onedrive.exe',
+  'searchprotocolhost.exe',
+  'runtimebroker.exe',
+  'sihost.exe',
+  'ctfmon.exe',
+  'kernel32.dll',
+  'kernelbase.dll',
+  'ntdll.dll',
+  'user32.dll',
+  'advapi32.dll',
+  'ws2_32.dll',
+  'ole32.dll',
+  'oleaut32.dll',
+  'combase.dll',
+  'shell32.dll',
+  'crypt32.dll',
+  'wininet.dll',
+  'winhttp.dll',
+  'urlmon.dll',
+  'clr.dll',
+  'clrjit.dll',
+  'mscoree.dll',
+  'amsi.dll',
+  'system.management.automation.dll',
+  'system.management.automation.ni.dll',
+  'vbscript.dll',
+  'jscript.dll',
+  'dbghelp.dll',
+  'dbgcore.dll',
 ]);
 
 /**
@@ -179,24 +314,58 @@ const COMMON_BINARIES = new Set([
  * specificity, so they are removed before a value's length is counted.
  */
 const COMMON_FRAGMENTS = [
-  '\\software\\microsoft\\windows\\currentversion', '\\software\\microsoft\\windows nt\\currentversion', '\\software\\wow6432node',
-  '\\software\\microsoft', '\\software\\policies\\microsoft', '\\software\\classes', '\\system\\currentcontrolset\\services',
-  '\\system\\currentcontrolset\\control', '\\system\\currentcontrolset', 'hklm\\', 'hkcu\\', 'hkey_local_machine', 'hkey_current_user', '\\registry\\machine',
-  'c:\\windows\\system32\\', 'c:\\windows\\syswow64\\', 'c:\\windows\\', '\\windows\\system32\\', '\\windows\\', 'c:\\users\\', '\\users\\',
-  '\\appdata\\local\\temp\\', '\\appdata\\local\\', '\\appdata\\roaming\\', 'c:\\program files (x86)\\', 'c:\\program files\\', '\\program files',
-  'c:\\programdata\\', '\\microsoft\\windows\\', '/usr/bin/', '/usr/sbin/', '/usr/local/bin/', '/bin/', '/sbin/', '/etc/', '/tmp/', '/var/', '/home/',
+  '\\software\\microsoft\\windows\\currentversion',
+  '\\software\\microsoft\\windows nt\\currentversion',
+  '\\software\\wow6432node',
+  '\\software\\microsoft',
+  '\\software\\policies\\microsoft',
+  '\\software\\classes',
+  '\\system\\currentcontrolset\\services',
+  '\\system\\currentcontrolset\\control',
+  '\\system\\currentcontrolset',
+  'hklm\\',
+  'hkcu\\',
+  'hkey_local_machine',
+  'hkey_current_user',
+  '\\registry\\machine',
+  'c:\\windows\\system32\\',
+  'c:\\windows\\syswow64\\',
+  'c:\\windows\\',
+  '\\windows\\system32\\',
+  '\\windows\\',
+  'c:\\users\\',
+  '\\users\\',
+  '\\appdata\\local\\temp\\',
+  '\\appdata\\local\\',
+  '\\appdata\\roaming\\',
+  'c:\\program files (x86)\\',
+  'c:\\program files\\',
+  '\\program files',
+  'c:\\programdata\\',
+  '\\microsoft\\windows\\',
+  '/usr/bin/',
+  '/usr/sbin/',
+  '/usr/local/bin/',
+  '/bin/',
+  '/sbin/',
+  '/etc/',
+  '/tmp/',
+  '/var/',
+  '/home/',
 ];
 
 /** PowerShell cmdlet names (Verb-Noun) are everyday admin vocabulary, not indicators by themselves. */
-const CMDLET = /^(get|set|new|remove|add|invoke|start|stop|enable|disable|import|export|test|clear|out|write|read|copy|move|select|convert)-[a-z]+$/;
-const COMMON_PATH = /^(c:)?\\?(windows|program files( \(x86\))?|programdata|users)(\\(system32|syswow64|temp|appdata))?\\?$|^\\?(system32|syswow64|appdata|temp|windows)\\?$|^\/(tmp|usr|bin|etc|var|home)\/?$/;
-
+const CMDLET =
+  /^(get|set|new|remove|add|invoke|start|stop|enable|disable|import|export|test|clear|out|write|read|copy|move|select|convert)-[a-z]+$/;
+const COMMON_PATH =
+  /^(c:)?\\?(windows|program files( \(x86\))?|programdata|users)(\\(system32|syswow64|temp|appdata))?\\?$|^\\?(system32|syswow64|appdata|temp|windows)\\?$|^\/(tmp|usr|bin|etc|var|home)\/?$/;
 
 /**
  * Fields whose values name an event type (an API call, an operation, an event id): equality on
  * them selects a kind of event, not a suspicious behaviour, like an event-id-only selection.
  */
-const EVENT_TYPE_FIELD = /^(eventid|eventname|eventsource|eventtype|event_type|event\.action|action|actiontype|operation|operationname|operationnamevalue|activitytype|activitydisplayname|category|type|method|cs-method|provider_name|channel|workload|recordtype|status|resulttype|service|source|logontype|protocol|qtype)$/i;
+const EVENT_TYPE_FIELD =
+  /^(eventid|eventname|eventsource|eventtype|event_type|event\.action|action|actiontype|operation|operationname|operationnamevalue|activitytype|activitydisplayname|category|type|method|cs-method|provider_name|channel|workload|recordtype|status|resulttype|service|source|logontype|protocol|qtype)$/i;
 
 /** Predicate kind → indicator key → bits (two levels: no key concatenation per literal). */
 const intrinsicCache = new Map<string, Map<string, Intrinsic>>();
@@ -233,7 +402,10 @@ function intrinsic(ind: Indicator, indKey: string): Intrinsic {
     if (EVENT_TYPE_FIELD.test(ind.field) && (ind.op === 'eq' || ind.leaf.kind === 'number')) {
       // An event id selects a kind of event; an operation name (a cloud API call, an audit
       // action) selects every occurrence of that operation, administrators' included.
-      const reason = ind.leaf.kind === 'number' || /^\d+$/.test(ind.value) ? 'it selects a kind of event, not a behaviour' : 'it selects every occurrence of an operation, whoever performs it';
+      const reason =
+        ind.leaf.kind === 'number' || /^\d+$/.test(ind.value)
+          ? 'it selects a kind of event, not a behaviour'
+          : 'it selects every occurrence of an operation, whoever performs it';
       value = { bits: Math.min(value.bits, NOISE_PARAMS.eventTypeCap), reason };
     }
     byKey.set(indKey, value);
@@ -248,7 +420,9 @@ export function intrinsicBits(ind: Indicator, indKey: string = indicatorKey(ind)
 
 /** A whole file name (`endswith '\\name.exe'`, or equal to `name.exe`), lower-cased, if the value is one. */
 function wholeFileName(op: string, text: string): string | undefined {
-  const whole = (op === 'endswith' && /^[\\/]/.test(text) && !text.slice(1).includes('\\')) || (op === 'eq' && /^[^\\/]+\.\w{2,4}$/.test(text));
+  const whole =
+    (op === 'endswith' && /^[\\/]/.test(text) && !text.slice(1).includes('\\')) ||
+    (op === 'eq' && /^[^\\/]+\.\w{2,4}$/.test(text));
   return whole ? text.replace(/^.*[\\/]/, '') : undefined;
 }
 
@@ -260,20 +434,39 @@ function valueBits(ind: Indicator): Intrinsic {
       const text = ind.value.replace(/\*/g, '');
       let core = text;
       // Every common fragment has a path separator or a registry hive name.
-      if (text.includes('\\') || text.includes('/') || text.includes('hkey')) for (const f of COMMON_FRAGMENTS) if (core.includes(f)) core = core.split(f).join('\u0000');
+      if (text.includes('\\') || text.includes('/') || text.includes('hkey'))
+        for (const f of COMMON_FRAGMENTS) if (core.includes(f)) core = core.split(f).join('\u0000');
       const L = core.replace(/\u0000/g, '').length + (core.includes('\u0000') ? 1 : 0);
-      let factor = ind.op === 'eq' ? 1 : ind.op === 'startswith' || ind.op === 'endswith' ? NOISE_PARAMS.affixFactor : NOISE_PARAMS.containsFactor;
+      let factor =
+        ind.op === 'eq'
+          ? 1
+          : ind.op === 'startswith' || ind.op === 'endswith'
+            ? NOISE_PARAMS.affixFactor
+            : NOISE_PARAMS.containsFactor;
       if (ind.field === '*') factor *= 0.8; // keywords: anywhere in the event
       // Character classes: punctuation, digits and mixed text are rarer than plain words.
-      const rich = /[\\/.:=%$_\-{}[\]"'|&<>]/.test(text) || /\d/.test(text) ? 1 : /\s/.test(text) ? NOISE_PARAMS.spaced : NOISE_PARAMS.plainWord;
-      let bits = saturate(Math.min(20, NOISE_PARAMS.perChar * factor * rich * Math.min(L, 40)), NOISE_PARAMS.valueSaturation);
+      const rich =
+        /[\\/.:=%$_\-{}[\]"'|&<>]/.test(text) || /\d/.test(text)
+          ? 1
+          : /\s/.test(text)
+            ? NOISE_PARAMS.spaced
+            : NOISE_PARAMS.plainWord;
+      let bits = saturate(
+        Math.min(20, NOISE_PARAMS.perChar * factor * rich * Math.min(L, 40)),
+        NOISE_PARAMS.valueSaturation,
+      );
       // A whole file name (endswith '\\name.exe', or equal to it): as specific as the binary is rare.
       const file = wholeFileName(ind.op, text);
       // Everyday binaries, and programs that ship with the system or are installed legitimately,
       // run wherever they are used as intended: their name alone is common.
       let reason: string | undefined;
-      if (file !== undefined && COMMON_BINARIES.has(file)) [bits, reason] = [NOISE_PARAMS.commonName, `${file} runs on every machine`];
-      else if (file !== undefined && isLegitimateProgram(file)) [bits, reason] = [NOISE_PARAMS.commonName, `${file} is a legitimate program that runs wherever it is used as intended`];
+      if (file !== undefined && COMMON_BINARIES.has(file))
+        [bits, reason] = [NOISE_PARAMS.commonName, `${file} runs on every machine`];
+      else if (file !== undefined && isLegitimateProgram(file))
+        [bits, reason] = [
+          NOISE_PARAMS.commonName,
+          `${file} is a legitimate program that runs wherever it is used as intended`,
+        ];
       else if (file !== undefined) bits = Math.max(bits, NOISE_PARAMS.rareName);
       if (COMMON_PATH.test(text)) {
         bits = Math.min(bits, 1.5);
@@ -302,7 +495,9 @@ function valueBits(ind: Indicator): Intrinsic {
     case 'cidr': {
       const n = leaf.cidr.network;
       const priv = /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|169\.254\.|fe80|fc|fd|0000)/.test(n);
-      return { bits: priv || leaf.cidr.prefix < 8 ? 1 : Math.min(10, leaf.cidr.prefix / (leaf.cidr.version === 4 ? 3 : 10)) };
+      return {
+        bits: priv || leaf.cidr.prefix < 8 ? 1 : Math.min(10, leaf.cidr.prefix / (leaf.cidr.version === 4 ? 3 : 10)),
+      };
     }
     case 'fieldref':
       return { bits: 3 };
@@ -324,7 +519,9 @@ function conjunctionBits(literals: Literal[]): number {
     list.push(l.bits);
     byField.set(f, list);
   }
-  const perField = [...byField.values()].map((bits) => bits.sort((a, b) => b - a).reduce((t, b, i) => t + b * Math.pow(NOISE_PARAMS.sameField, i), 0));
+  const perField = [...byField.values()].map((bits) =>
+    bits.sort((a, b) => b - a).reduce((t, b, i) => t + b * Math.pow(NOISE_PARAMS.sameField, i), 0),
+  );
   return perField.sort((a, b) => b - a).reduce((t, b, j) => t + b * Math.pow(NOISE_PARAMS.decay, j), 0);
 }
 
@@ -350,7 +547,8 @@ function makeBranch(literals: Literal[]): Branch {
     if (role === 'parent') parent ??= l;
     else if (role === 'child') child ??= l;
   }
-  const together = positives === 0 ? 0 : positives === 1 ? single!.bits : conjunctionBits(literals.filter((l) => !l.filter));
+  const together =
+    positives === 0 ? 0 : positives === 1 ? single!.bits : conjunctionBits(literals.filter((l) => !l.filter));
   let lineage: Branch['lineage'];
   if (parent && child) {
     const bits = Math.min(NOISE_PARAMS.lineage, parent.lineage!.slack, child.lineage!.slack);
@@ -378,7 +576,8 @@ class Scorer {
     const key = indicatorKey(ind);
     const r = this.reach(key);
     const { bits: own, reason } = intrinsic(ind, key);
-    const floor = ind.leaf.kind === 'string' && ind.value.replace(/\*/g, '').length >= 3 ? Math.min(own, NOISE_PARAMS.floor) : 0.2;
+    const floor =
+      ind.leaf.kind === 'string' && ind.value.replace(/\*/g, '').length >= 3 ? Math.min(own, NOISE_PARAMS.floor) : 0.2;
     const bits = Math.max(floor, 0.2, own - NOISE_PARAMS.reachWeight * Math.log2(1 + r));
     const literal: Literal = { bits, clause, indicator: ind, reach: r };
     if (reason !== undefined) literal.reason = reason;
@@ -401,7 +600,11 @@ class Scorer {
           const items = p.items.map((item) => this.literalOf(item, clause));
           const worst = items.reduce((a, b) => (b.bits < a.bits ? b : a));
           const n = items.length;
-          const literal: Literal = { ...worst, bits: Math.max(0.1, worst.bits - NOISE_PARAMS.listPenalty * Math.log2(n)), alternatives: n };
+          const literal: Literal = {
+            ...worst,
+            bits: Math.max(0.1, worst.bits - NOISE_PARAMS.listPenalty * Math.log2(n)),
+            alternatives: n,
+          };
           const role = worst.lineage?.role;
           if (role !== undefined) {
             // How much more specific the noisiest alternative that plays no such part is.
@@ -477,7 +680,12 @@ function describe(l: Literal): string {
   if (!ind) return `${l.clause}`;
   const field = ind.field === '*' ? 'keyword' : ind.field;
   const bare = ind.leaf.kind === 'number' || ind.leaf.kind === 'boolean' || ind.leaf.kind === 'exists';
-  const value = ind.op === 'null' ? 'null' : bare ? ind.value : `'${ind.value.length > 60 ? ind.value.slice(0, 57) + '…' : ind.value}'`;
+  const value =
+    ind.op === 'null'
+      ? 'null'
+      : bare
+        ? ind.value
+        : `'${ind.value.length > 60 ? ind.value.slice(0, 57) + '…' : ind.value}'`;
   const alt = l.alternatives && l.alternatives > 1 ? ` (one of ${l.alternatives} values)` : '';
   return `${field} ${ind.op} ${value}${alt}`;
 }
@@ -500,11 +708,16 @@ function explain(worst: Branch, branches: number, score: number): string {
     s = `${head}${clauses}: ${describe(l)} is ${usedBy(l)}${l.bits < 3 ? ` and alone matches common activity${reason ? ` (${reason})` : ''}` : ''}; no other indicator narrows this branch`;
   } else {
     const [a, b] = [pos[0]!, pos[pos.length - 1]!];
-    s = score >= 50
-      ? `${head}${clauses}: ${describe(a)} (${usedBy(a)}) is narrowed only by ${pos.slice(1).map((l) => `${describe(l)} (${usedBy(l)})`).join(', ')}; together they still match common activity`
-      : `${head}${clauses}: ${pos.length} indicators must hold together; the most specific is ${describe(b)} (${usedBy(b)})`;
+    s =
+      score >= 50
+        ? `${head}${clauses}: ${describe(a)} (${usedBy(a)}) is narrowed only by ${pos
+            .slice(1)
+            .map((l) => `${describe(l)} (${usedBy(l)})`)
+            .join(', ')}; together they still match common activity`
+        : `${head}${clauses}: ${pos.length} indicators must hold together; the most specific is ${describe(b)} (${usedBy(b)})`;
   }
-  if (worst.lineage) s += `; ${lineageName(worst.lineage.parent, 'parent')} starting ${lineageName(worst.lineage.child, 'program')} is an unusual process lineage`;
+  if (worst.lineage)
+    s += `; ${lineageName(worst.lineage.parent, 'parent')} starting ${lineageName(worst.lineage.child, 'program')} is an unusual process lineage`;
   if (filters.length) s += `; filters ${filters.map((f) => f.clause).join(', ')} exclude known benign activity`;
   else if (score >= 50) s += '; no filter excludes known benign activity';
   return s;
@@ -530,9 +743,17 @@ const LOGSOURCE_PRIOR: [RegExp, number, string][] = [
   [/^linux\|\|auditd$/, -2, 'auditd is high-volume'],
   [/^windows\|ps_(script|module|classic_start|classic_provider_start)\|/, -2, 'PowerShell logging is high-volume'],
   [/^\w*\|(dns_query|dns|proxy|firewall|network_connection|image_load)\|/, -1, 'this event type is high-volume'],
-  [/^(aws|azure|gcp|m365|okta|github|google_workspace|onelogin|bitbucket|kubernetes)\|/, -1, 'cloud audit events are routine admin actions'],
+  [
+    /^(aws|azure|gcp|m365|okta|github|google_workspace|onelogin|bitbucket|kubernetes)\|/,
+    -1,
+    'cloud audit events are routine admin actions',
+  ],
   [/^opencanary\|/, 6, 'honeypot events are never benign'],
-  [/^azure\|\|riskdetection$|^windows\|\|windefend$|^rpc_firewall\||^\w*\|antivirus\|/, 3, 'events of this source are already detections'],
+  [
+    /^azure\|\|riskdetection$|^windows\|\|windefend$|^rpc_firewall\||^\w*\|antivirus\|/,
+    3,
+    'events of this source are already detections',
+  ],
 ];
 
 /** The logsource's prior in bits, and why (for the explanation). */
@@ -569,16 +790,27 @@ export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResu
   const source = logsourcePrior(doc);
   const tactics = routineTactics(doc, options.attack ?? BUILTIN_ATTACK);
   const tacticBits = tactics.length > 0 ? NOISE_PARAMS.tacticPrior : 0;
-  let bits = Math.max(0, combined - NOISE_PARAMS.branchPenalty * Math.log2(branches.length) + NOISE_PARAMS.prior * (source?.bits ?? 0) - tacticBits);
+  let bits = Math.max(
+    0,
+    combined -
+      NOISE_PARAMS.branchPenalty * Math.log2(branches.length) +
+      NOISE_PARAMS.prior * (source?.bits ?? 0) -
+      tacticBits,
+  );
   // What the rule's context adds: the logsource's volume and a read-only tactic.
   let contextNote = source ? `; ${source.why}` : '';
-  if (tacticBits > 0) contextNote += `; it detects ${tactics.join(' and ')}, read-only behaviour that administrators and software perform routinely`;
+  if (tacticBits > 0)
+    contextNote += `; it detects ${tactics.join(' and ')}, read-only behaviour that administrators and software perform routinely`;
   let baselineNote = '';
   if (options.baseline && options.baseline.events > 0) {
     const { matches, events } = options.baseline;
     // Observed rate on benign events, -log2((matches + 1) / (events + 2)) bits, in the model's
     // units, weighted in by the sample size.
-    const observed = Math.max(0, NOISE_PARAMS.center + NOISE_PARAMS.baselineScale * (-Math.log2((matches + 1) / (events + 2)) - NOISE_PARAMS.baselineCenter));
+    const observed = Math.max(
+      0,
+      NOISE_PARAMS.center +
+        NOISE_PARAMS.baselineScale * (-Math.log2((matches + 1) / (events + 2)) - NOISE_PARAMS.baselineCenter),
+    );
     const w = Math.min(0.7, Math.log10(1 + events) / 6);
     bits = (1 - w) * bits + w * observed;
     baselineNote = `; baseline: ${matches} match${matches === 1 ? '' : 'es'} in ${events} benign events`;
@@ -586,6 +818,18 @@ export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResu
   const score = bitsToScore(bits);
   const t = options.thresholds ?? { medium: 40, high: 70 };
   const level = score >= t.high ? 'high' : score >= t.medium ? 'medium' : 'low';
-  const branch = worst.literals.map((l) => ({ clause: l.clause, indicator: l.indicator ? indicatorKey(l.indicator) : null, reach: l.reach ?? 0, bits: Math.round(l.bits * 100) / 100, filter: !!l.filter }));
-  return { score, level, explanation: explain(worst, branches.length, score) + contextNote + baselineNote, bits: Math.round(bits * 100) / 100, branch };
+  const branch = worst.literals.map((l) => ({
+    clause: l.clause,
+    indicator: l.indicator ? indicatorKey(l.indicator) : null,
+    reach: l.reach ?? 0,
+    bits: Math.round(l.bits * 100) / 100,
+    filter: !!l.filter,
+  }));
+  return {
+    score,
+    level,
+    explanation: explain(worst, branches.length, score) + contextNote + baselineNote,
+    bits: Math.round(bits * 100) / 100,
+    branch,
+  };
 }

@@ -14,7 +14,7 @@ export const SIGMAHQ_DISABLED: string[] = [
   'sigmahq_filename_prefix',
   'sigmahq_logsource_unknown',
   'sigmahq_ofselection_condition',
-  'sigmahq_sysmon_missing_eventid'
+  'sigmahq_sysmon_missing_eventid',
 ];
 
 /** Rule id → validators excluded for that rule. */

@@ -12,12 +12,18 @@ const HIVES = [
   { prefix: 'HKCU\\', with: 'HKEY_CURRENT_USER\\' },
   { prefix: 'HKCR\\', with: 'HKEY_CLASSES_ROOT\\' },
 ];
-const ACTING = { Image: 'ActingProcessName', CommandLine: 'ActingProcessCommandLine', ProcessId: 'ActingProcessId', User: 'ActorUsername' };
+const ACTING = {
+  Image: 'ActingProcessName',
+  CommandLine: 'ActingProcessCommandLine',
+  ProcessId: 'ActingProcessId',
+  User: 'ActorUsername',
+};
 const REGISTRY_TARGET = 'iff(isempty(RegistryValue), RegistryKey, strcat(RegistryKey, @"\\", RegistryValue))';
 
 export const sentinelAsim: PipelineSpec = {
   name: 'sentinel-asim',
-  description: 'Microsoft Sentinel with ASIM parsers: imProcessCreate, imFileEvent, imRegistry, imNetworkSession, imDns',
+  description:
+    'Microsoft Sentinel with ASIM parsers: imProcessCreate, imFileEvent, imRegistry, imNetworkSession, imDns',
   targets: ['kql'],
   routes: [
     { logsource: windows('process_creation'), table: 'imProcessCreate' },
@@ -25,16 +31,41 @@ export const sentinelAsim: PipelineSpec = {
     { logsource: windows('file_delete'), table: 'imFileEvent', conditions: { EventType: 'FileDeleted' } },
     { logsource: windows('file_rename'), table: 'imFileEvent', conditions: { EventType: 'FileRenamed' } },
     { logsource: windows('file_change'), table: 'imFileEvent', conditions: { EventType: 'FileModified' } },
-    { logsource: windows('registry_add'), table: 'imRegistry', conditions: { EventType: 'RegistryKeyCreated' }, extend: { RegistryTargetObject: 'RegistryKey' } },
-    { logsource: windows('registry_delete'), table: 'imRegistry', conditions: { EventType: ['RegistryKeyDeleted', 'RegistryValueDeleted'] }, extend: { RegistryTargetObject: REGISTRY_TARGET } },
-    { logsource: windows('registry_set'), table: 'imRegistry', conditions: { EventType: 'RegistryValueSet' }, extend: { RegistryTargetObject: REGISTRY_TARGET } },
+    {
+      logsource: windows('registry_add'),
+      table: 'imRegistry',
+      conditions: { EventType: 'RegistryKeyCreated' },
+      extend: { RegistryTargetObject: 'RegistryKey' },
+    },
+    {
+      logsource: windows('registry_delete'),
+      table: 'imRegistry',
+      conditions: { EventType: ['RegistryKeyDeleted', 'RegistryValueDeleted'] },
+      extend: { RegistryTargetObject: REGISTRY_TARGET },
+    },
+    {
+      logsource: windows('registry_set'),
+      table: 'imRegistry',
+      conditions: { EventType: 'RegistryValueSet' },
+      extend: { RegistryTargetObject: REGISTRY_TARGET },
+    },
     { logsource: windows('registry_event'), table: 'imRegistry', extend: { RegistryTargetObject: REGISTRY_TARGET } },
     { logsource: windows('network_connection'), table: 'imNetworkSession' },
     { logsource: windows('dns_query'), table: 'imDns' },
   ],
   transformations: [
     { type: 'set_state', state: { product: 'sentinel', timeColumn: 'TimeGenerated' } },
-    { type: 'split_hashes', when: { table: 'imProcessCreate' }, field: 'Hashes', columns: { MD5: 'TargetProcessMD5', SHA1: 'TargetProcessSHA1', SHA256: 'TargetProcessSHA256', IMPHASH: 'TargetProcessIMPHASH' } },
+    {
+      type: 'split_hashes',
+      when: { table: 'imProcessCreate' },
+      field: 'Hashes',
+      columns: {
+        MD5: 'TargetProcessMD5',
+        SHA1: 'TargetProcessSHA1',
+        SHA256: 'TargetProcessSHA256',
+        IMPHASH: 'TargetProcessIMPHASH',
+      },
+    },
     {
       type: 'field_map',
       when: { table: 'imProcessCreate' },
@@ -60,23 +91,59 @@ export const sentinelAsim: PipelineSpec = {
         Imphash: 'TargetProcessIMPHASH',
       },
     },
-    { type: 'split_hashes', when: { table: 'imFileEvent' }, field: 'Hashes', columns: { MD5: 'TargetFileMD5', SHA1: 'TargetFileSHA1', SHA256: 'TargetFileSHA256' } },
+    {
+      type: 'split_hashes',
+      when: { table: 'imFileEvent' },
+      field: 'Hashes',
+      columns: { MD5: 'TargetFileMD5', SHA1: 'TargetFileSHA1', SHA256: 'TargetFileSHA256' },
+    },
     { type: 'field_map', when: { table: 'imFileEvent' }, map: { TargetFilename: 'TargetFilePath', ...ACTING } },
     { type: 'replace_prefix', when: { table: 'imRegistry' }, fields: ['TargetObject'], replacements: HIVES },
-    { type: 'field_map', when: { table: 'imRegistry' }, map: { TargetObject: 'RegistryTargetObject', Details: 'RegistryValueData', ...ACTING } },
+    {
+      type: 'field_map',
+      when: { table: 'imRegistry' },
+      map: { TargetObject: 'RegistryTargetObject', Details: 'RegistryValueData', ...ACTING },
+    },
     {
       type: 'value_map',
       when: { table: 'imRegistry' },
       field: 'EventType',
       column: 'EventType',
-      values: { SetValue: ['RegistryValueSet'], CreateKey: ['RegistryKeyCreated'], DeleteKey: ['RegistryKeyDeleted'], DeleteValue: ['RegistryValueDeleted'], RenameKey: ['RegistryKeyRenamed'] },
+      values: {
+        SetValue: ['RegistryValueSet'],
+        CreateKey: ['RegistryKeyCreated'],
+        DeleteKey: ['RegistryKeyDeleted'],
+        DeleteValue: ['RegistryValueDeleted'],
+        RenameKey: ['RegistryKeyRenamed'],
+      },
     },
     {
       type: 'field_map',
       when: { table: 'imNetworkSession' },
-      map: { DestinationIp: 'DstIpAddr', DestinationPort: 'DstPortNumber', DestinationHostname: 'DstHostname', SourceIp: 'SrcIpAddr', SourcePort: 'SrcPortNumber', SourceHostname: 'SrcHostname', Protocol: 'NetworkProtocol', Image: 'SrcProcessName', ProcessId: 'SrcProcessId', User: 'SrcUsername' },
+      map: {
+        DestinationIp: 'DstIpAddr',
+        DestinationPort: 'DstPortNumber',
+        DestinationHostname: 'DstHostname',
+        SourceIp: 'SrcIpAddr',
+        SourcePort: 'SrcPortNumber',
+        SourceHostname: 'SrcHostname',
+        Protocol: 'NetworkProtocol',
+        Image: 'SrcProcessName',
+        ProcessId: 'SrcProcessId',
+        User: 'SrcUsername',
+      },
     },
-    { type: 'value_map', when: { table: 'imNetworkSession' }, field: 'Initiated', column: 'NetworkDirection', values: { true: ['Outbound'], false: ['Inbound'] } },
-    { type: 'field_map', when: { table: 'imDns' }, map: { QueryName: 'DnsQuery', Image: 'SrcProcessName', ProcessId: 'SrcProcessId', User: 'SrcUsername' } },
+    {
+      type: 'value_map',
+      when: { table: 'imNetworkSession' },
+      field: 'Initiated',
+      column: 'NetworkDirection',
+      values: { true: ['Outbound'], false: ['Inbound'] },
+    },
+    {
+      type: 'field_map',
+      when: { table: 'imDns' },
+      map: { QueryName: 'DnsQuery', Image: 'SrcProcessName', ProcessId: 'SrcProcessId', User: 'SrcUsername' },
+    },
   ],
 };

@@ -8,16 +8,25 @@
 import type { PipelineSpec, Route } from '../types.js';
 
 const SYSMON = 'Microsoft-Windows-Sysmon';
-const sysmon = (category: string, eventId: number | number[], extra: Record<string, string | string[]> = {}): Route => ({
+const sysmon = (
+  category: string,
+  eventId: number | number[],
+  extra: Record<string, string | string[]> = {},
+): Route => ({
   logsource: { product: 'windows', category },
   table: 'WindowsEvent',
   conditions: { Provider: SYSMON, EventID: eventId, ...extra },
 });
-const channel = (service: string, name: string): Route => ({ logsource: { product: 'windows', service }, table: 'WindowsEvent', conditions: { Channel: name } });
+const channel = (service: string, name: string): Route => ({
+  logsource: { product: 'windows', service },
+  table: 'WindowsEvent',
+  conditions: { Channel: name },
+});
 
 export const sentinel: PipelineSpec = {
   name: 'sentinel',
-  description: 'Microsoft Sentinel: Windows Security events → SecurityEvent; Sysmon, PowerShell, WMI and other channels → WindowsEvent (EventData)',
+  description:
+    'Microsoft Sentinel: Windows Security events → SecurityEvent; Sysmon, PowerShell, WMI and other channels → WindowsEvent (EventData)',
   targets: ['kql'],
   routes: [
     { logsource: { product: 'windows', service: 'security' }, table: 'SecurityEvent' },
@@ -43,8 +52,16 @@ export const sentinel: PipelineSpec = {
     sysmon('process_tampering', 25),
     sysmon('file_block_executable', 27),
     { logsource: { product: 'windows', service: 'sysmon' }, table: 'WindowsEvent', conditions: { Provider: SYSMON } },
-    { logsource: { product: 'windows', category: 'ps_script' }, table: 'WindowsEvent', conditions: { Channel: 'Microsoft-Windows-PowerShell/Operational', EventID: 4104 } },
-    { logsource: { product: 'windows', category: 'ps_module' }, table: 'WindowsEvent', conditions: { Channel: 'Microsoft-Windows-PowerShell/Operational', EventID: 4103 } },
+    {
+      logsource: { product: 'windows', category: 'ps_script' },
+      table: 'WindowsEvent',
+      conditions: { Channel: 'Microsoft-Windows-PowerShell/Operational', EventID: 4104 },
+    },
+    {
+      logsource: { product: 'windows', category: 'ps_module' },
+      table: 'WindowsEvent',
+      conditions: { Channel: 'Microsoft-Windows-PowerShell/Operational', EventID: 4103 },
+    },
     channel('powershell', 'Microsoft-Windows-PowerShell/Operational'),
     channel('wmi', 'Microsoft-Windows-WMI-Activity/Operational'),
     channel('system', 'System'),
@@ -60,7 +77,10 @@ export const sentinel: PipelineSpec = {
     channel('smbclient-security', 'Microsoft-Windows-SmbClient/Security'),
     channel('ntlm', 'Microsoft-Windows-NTLM/Operational'),
     channel('driver-framework', 'Microsoft-Windows-DriverFrameworks-UserMode/Operational'),
-    channel('terminalservices-localsessionmanager', 'Microsoft-Windows-TerminalServices-LocalSessionManager/Operational'),
+    channel(
+      'terminalservices-localsessionmanager',
+      'Microsoft-Windows-TerminalServices-LocalSessionManager/Operational',
+    ),
     channel('security-mitigations', 'Microsoft-Windows-Security-Mitigations/KernelMode'),
     channel('printservice-admin', 'Microsoft-Windows-PrintService/Admin'),
     channel('printservice-operational', 'Microsoft-Windows-PrintService/Operational'),
@@ -72,7 +92,16 @@ export const sentinel: PipelineSpec = {
     { type: 'set_state', state: { product: 'sentinel', timeColumn: 'TimeGenerated' } },
     // Security events: SecurityEvent has a column per event data field (same names).
     // WindowsEvent: header fields are columns, event data fields live in EventData.
-    { type: 'field_map', when: { table: 'WindowsEvent' }, map: { Provider_Name: 'Provider', EventID: 'EventID', Channel: 'Channel', Computer: 'Computer' } },
-    { type: 'field_template', when: { table: 'WindowsEvent' }, template: 'EventData.{field}', except: ['EventID', 'Channel', 'Provider', 'Computer', 'Keywords', 'Opcode', 'Task', 'Version'] },
+    {
+      type: 'field_map',
+      when: { table: 'WindowsEvent' },
+      map: { Provider_Name: 'Provider', EventID: 'EventID', Channel: 'Channel', Computer: 'Computer' },
+    },
+    {
+      type: 'field_template',
+      when: { table: 'WindowsEvent' },
+      template: 'EventData.{field}',
+      except: ['EventID', 'Channel', 'Provider', 'Computer', 'Keywords', 'Opcode', 'Task', 'Version'],
+    },
   ],
 };

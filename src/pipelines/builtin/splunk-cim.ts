@@ -103,9 +103,18 @@ const WEB_FIELDS: Record<string, string> = {
 };
 
 const routes: Route[] = [
-  ...['windows', 'linux', 'macos'].map((product): Route => ({ logsource: { product, category: 'process_creation' }, table: CIM_DATASETS.processes })),
-  ...['registry_add', 'registry_delete', 'registry_event', 'registry_set'].map((category): Route => ({ logsource: { product: 'windows', category }, table: CIM_DATASETS.registry })),
-  ...['windows', 'linux', 'macos'].map((product): Route => ({ logsource: { product, category: 'file_event' }, table: CIM_DATASETS.filesystem })),
+  ...['windows', 'linux', 'macos'].map((product): Route => ({
+    logsource: { product, category: 'process_creation' },
+    table: CIM_DATASETS.processes,
+  })),
+  ...['registry_add', 'registry_delete', 'registry_event', 'registry_set'].map((category): Route => ({
+    logsource: { product: 'windows', category },
+    table: CIM_DATASETS.registry,
+  })),
+  ...['windows', 'linux', 'macos'].map((product): Route => ({
+    logsource: { product, category: 'file_event' },
+    table: CIM_DATASETS.filesystem,
+  })),
   { logsource: { category: 'network_connection' }, table: CIM_DATASETS.traffic },
   { logsource: { category: 'firewall' }, table: CIM_DATASETS.traffic },
   { logsource: { category: 'dns_query' }, table: CIM_DATASETS.dns },
@@ -114,11 +123,16 @@ const routes: Route[] = [
   { logsource: { category: 'webserver' }, table: CIM_DATASETS.web },
 ];
 
-const byTable = (table: string, map: Record<string, string>): Transformation => ({ type: 'field_map', when: { table }, map });
+const byTable = (table: string, map: Record<string, string>): Transformation => ({
+  type: 'field_map',
+  when: { table },
+  map,
+});
 
 export const splunkCim: PipelineSpec = {
   name: 'splunk-cim',
-  description: 'Splunk CIM data models via tstats (Endpoint.Processes/Registry/Filesystem, Network_Traffic, Network_Resolution, Web)',
+  description:
+    'Splunk CIM data models via tstats (Endpoint.Processes/Registry/Filesystem, Network_Traffic, Network_Resolution, Web)',
   targets: ['splunk'],
   routes,
   transformations: [

@@ -38,7 +38,12 @@ export const WINDOWS_SERVICE_CHANNELS: Record<string, string[]> = {
   ntlm: ['Microsoft-Windows-NTLM/Operational'],
   dhcp: ['Microsoft-Windows-DHCP-Server/Operational'],
   'msexchange-management': ['MSExchange Management'],
-  applocker: ['Microsoft-Windows-AppLocker/MSI and Script', 'Microsoft-Windows-AppLocker/EXE and DLL', 'Microsoft-Windows-AppLocker/Packaged app-Deployment', 'Microsoft-Windows-AppLocker/Packaged app-Execution'],
+  applocker: [
+    'Microsoft-Windows-AppLocker/MSI and Script',
+    'Microsoft-Windows-AppLocker/EXE and DLL',
+    'Microsoft-Windows-AppLocker/Packaged app-Deployment',
+    'Microsoft-Windows-AppLocker/Packaged app-Execution',
+  ],
   'printservice-admin': ['Microsoft-Windows-PrintService/Admin'],
   'printservice-operational': ['Microsoft-Windows-PrintService/Operational'],
   'codeintegrity-operational': ['Microsoft-Windows-CodeIntegrity/Operational'],
@@ -52,7 +57,10 @@ export const WINDOWS_SERVICE_CHANNELS: Record<string, string[]> = {
   'microsoft-servicebus-client': ['Microsoft-ServiceBus-Client'],
   ldap_debug: ['Microsoft-Windows-LDAP-Client/Debug'],
   ldap: ['Microsoft-Windows-LDAP-Client/Debug'],
-  'security-mitigations': ['Microsoft-Windows-Security-Mitigations/Kernel Mode', 'Microsoft-Windows-Security-Mitigations/User Mode'],
+  'security-mitigations': [
+    'Microsoft-Windows-Security-Mitigations/Kernel Mode',
+    'Microsoft-Windows-Security-Mitigations/User Mode',
+  ],
   'diagnosis-scripted': ['Microsoft-Windows-Diagnosis-Scripted/Operational'],
   'shell-core': ['Microsoft-Windows-Shell-Core/Operational'],
   openssh: ['OpenSSH/Operational'],
@@ -64,13 +72,15 @@ export const WINDOWS_SERVICE_CHANNELS: Record<string, string[]> = {
   'dns-client': ['Microsoft-Windows-DNS Client Events/Operational'],
   'appmodel-runtime': ['Microsoft-Windows-AppModel-Runtime/Admin'],
   capi2: ['Microsoft-Windows-CAPI2/Operational'],
-  'certificateservicesclient-lifecycle-system': ['Microsoft-Windows-CertificateServicesClient-Lifecycle-System/Operational'],
+  'certificateservicesclient-lifecycle-system': [
+    'Microsoft-Windows-CertificateServicesClient-Lifecycle-System/Operational',
+  ],
   'iis-configuration': ['Microsoft-IIS-Configuration/Operational'],
   'kernel-shimengine': ['Microsoft-Windows-Kernel-ShimEngine/Operational'],
   'hyper-v-worker': ['Microsoft-Windows-Hyper-V-Worker-Admin'],
   'kernel-event-tracing': ['Microsoft-Windows-Kernel-EventTracing/Admin'],
   sense: ['Microsoft-Windows-SENSE/Operational'],
-  'ntfs': ['Microsoft-Windows-Ntfs/Operational'],
+  ntfs: ['Microsoft-Windows-Ntfs/Operational'],
   'lsa-protection': ['Microsoft-Windows-LSA/Operational'],
 };
 
@@ -118,9 +128,20 @@ const POWERSHELL_CATEGORIES: Record<string, { channel: string; events: number[] 
 const eventCondition = (ids: number[]): ConditionMap => ({ EventID: ids.length === 1 ? ids[0]! : ids });
 
 const routes: Route[] = [
-  ...Object.entries(SYSMON_CATEGORY_EVENTS).map(([category, ids]): Route => ({ logsource: { product: 'windows', category }, table: SYSMON_CHANNEL, conditions: eventCondition(ids) })),
-  ...Object.entries(POWERSHELL_CATEGORIES).map(([category, c]): Route => ({ logsource: { product: 'windows', category }, table: c.channel, conditions: eventCondition(c.events) })),
-  ...Object.entries(WINDOWS_SERVICE_CHANNELS).map(([service, channels]): Route => ({ logsource: { product: 'windows', service }, table: channels.join('|') })),
+  ...Object.entries(SYSMON_CATEGORY_EVENTS).map(([category, ids]): Route => ({
+    logsource: { product: 'windows', category },
+    table: SYSMON_CHANNEL,
+    conditions: eventCondition(ids),
+  })),
+  ...Object.entries(POWERSHELL_CATEGORIES).map(([category, c]): Route => ({
+    logsource: { product: 'windows', category },
+    table: c.channel,
+    conditions: eventCondition(c.events),
+  })),
+  ...Object.entries(WINDOWS_SERVICE_CHANNELS).map(([service, channels]): Route => ({
+    logsource: { product: 'windows', service },
+    table: channels.join('|'),
+  })),
   // `product: windows` alone (keyword rules over every Windows log): every channel. The backend
   // refuses this route for a logsource that names a category or service no route above knows.
   { logsource: { product: 'windows' }, table: ANY_CHANNEL },
@@ -128,7 +149,8 @@ const routes: Route[] = [
 
 export const splunkWindows: PipelineSpec = {
   name: 'splunk-windows',
-  description: 'Splunk: Windows event logs by channel (source WinEventLog:/XmlWinEventLog:<channel>), Sysmon categories by EventCode',
+  description:
+    'Splunk: Windows event logs by channel (source WinEventLog:/XmlWinEventLog:<channel>), Sysmon categories by EventCode',
   targets: ['splunk'],
   routes,
   transformations: [

@@ -12,7 +12,9 @@ describe('sentinel-asim over the SigmaHQ corpus', () => {
     expect(o.crashes).toEqual([]);
   });
   it('every emitted query parses and binds in the Kusto language service', () => {
-    expect(o.invalid.slice(0, 3).map((x) => ({ file: x.file, errors: x.errors.slice(0, 3), query: x.query.slice(0, 600) }))).toEqual([]);
+    expect(
+      o.invalid.slice(0, 3).map((x) => ({ file: x.file, errors: x.errors.slice(0, 3), query: x.query.slice(0, 600) })),
+    ).toEqual([]);
   });
   it('converts at least 1450 rules; every failure has a coded reason', () => {
     console.log('sentinel-asim', JSON.stringify({ converted: o.converted, failed: o.failed, reasons: o.reasons }));

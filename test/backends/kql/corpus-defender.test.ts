@@ -12,7 +12,9 @@ describe('defender-xdr over the SigmaHQ corpus', () => {
     expect(o.crashes).toEqual([]);
   });
   it('every emitted query parses and binds in the Kusto language service', () => {
-    expect(o.invalid.slice(0, 3).map((x) => ({ file: x.file, errors: x.errors.slice(0, 3), query: x.query.slice(0, 600) }))).toEqual([]);
+    expect(
+      o.invalid.slice(0, 3).map((x) => ({ file: x.file, errors: x.errors.slice(0, 3), query: x.query.slice(0, 600) })),
+    ).toEqual([]);
   });
   it('converts at least 1745 rules; every failure has a coded reason', () => {
     console.log('defender-xdr', JSON.stringify({ converted: o.converted, failed: o.failed, reasons: o.reasons }));
@@ -20,7 +22,17 @@ describe('defender-xdr over the SigmaHQ corpus', () => {
     expect(Object.values(o.reasons).reduce((a, b) => a + b, 0)).toBe(o.failed);
   });
   it('places the categories pySigma leaves out (wmi_event, driver_load, pipe_created, create_remote_thread)', () => {
-    for (const cat of ['wmi_event', 'driver_load', 'pipe_created', 'create_remote_thread', 'process_creation', 'image_load', 'file_event', 'registry_set', 'network_connection']) {
+    for (const cat of [
+      'wmi_event',
+      'driver_load',
+      'pipe_created',
+      'create_remote_thread',
+      'process_creation',
+      'image_load',
+      'file_event',
+      'registry_set',
+      'network_connection',
+    ]) {
       expect(o.byCategory[cat] ?? 0, cat).toBeGreaterThan(0);
     }
   });

@@ -13,7 +13,6 @@ import { yamlFiles } from '../../helpers/files.js';
 
 export const CORPUS = `${SHARED}/corpus/sigmahq/rules`;
 
-
 export interface Outcome {
   documents: number;
   converted: number;
@@ -27,9 +26,19 @@ export interface Outcome {
 export function runCorpus(pipeline: string): Outcome {
   const results = yamlFiles(CORPUS).map((f) => parse(fs.readFileSync(f), { file: f, schema: false }));
   const docs: { file: string; doc: SigmaDocument }[] = results.flatMap((r) =>
-    r.documents.filter((d) => d.document && !d.diagnostics.some((x) => x.severity === 'error')).map((d) => ({ file: r.file!, doc: d.document! })),
+    r.documents
+      .filter((d) => d.document && !d.diagnostics.some((x) => x.severity === 'error'))
+      .map((d) => ({ file: r.file!, doc: d.document! })),
   );
-  const o: Outcome = { documents: docs.length, converted: 0, failed: 0, crashes: [], reasons: {}, byCategory: {}, invalid: [] };
+  const o: Outcome = {
+    documents: docs.length,
+    converted: 0,
+    failed: 0,
+    crashes: [],
+    reasons: {},
+    byCategory: {},
+    invalid: [],
+  };
   const product = pipeline === 'defender-xdr' ? 'defender' : 'sentinel';
   const queries: { file: string; query: string }[] = [];
   for (const { file, doc } of docs) {

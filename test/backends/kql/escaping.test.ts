@@ -6,7 +6,32 @@ import { kqlErrors, kqlLiterals } from './kusto.js';
 // Strings that stress the literal syntax: quotes, backslashes, pipes, newlines, NUL, Unicode
 // (incl. lone surrogates), and KQL keywords.
 const tricky = fc.oneof(
-  fc.string({ unit: fc.constantFrom('"', "'", '\\', '|', '\n', '\r', '\t', '\0', '@', ';', '/', '*', '`', ' ', 'a', 'é', '\u2028', '\u200b', '\ud83d', '\ude00', '😀', '\u007f') }),
+  fc.string({
+    unit: fc.constantFrom(
+      '"',
+      "'",
+      '\\',
+      '|',
+      '\n',
+      '\r',
+      '\t',
+      '\0',
+      '@',
+      ';',
+      '/',
+      '*',
+      '`',
+      ' ',
+      'a',
+      'é',
+      '\u2028',
+      '\u200b',
+      '\ud83d',
+      '\ude00',
+      '😀',
+      '\u007f',
+    ),
+  }),
   fc.string({ unit: 'grapheme' }),
   fc.string({ unit: 'binary' }),
   fc.constantFrom('where', 'and or not', '" | where 1==1 | take 10 //', '@"x"', 'h"secret"', '\\"', '""', '\\', ''),

@@ -20,7 +20,8 @@ function packRules(): { file: string; rule: SigmaRule }[] {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.name.endsWith('.yml') && !e.name.endsWith('.tests.yml')) {
-        for (const d of parse(fs.readFileSync(p), { file: p }).documents) if (d.document?.kind === 'rule') out.push({ file: p, rule: d.document });
+        for (const d of parse(fs.readFileSync(p), { file: p }).documents)
+          if (d.document?.kind === 'rule') out.push({ file: p, rule: d.document });
       }
     }
   };
@@ -37,7 +38,25 @@ const render = (format: string, pipeline: string, rule: SigmaRule): string | und
   if (f.check?.(res, rule)) return undefined;
   return f.render(res, rule, {}).text;
 };
-const SENTINEL_TACTICS = new Set(['Reconnaissance', 'ResourceDevelopment', 'InitialAccess', 'Execution', 'Persistence', 'PrivilegeEscalation', 'DefenseEvasion', 'CredentialAccess', 'Discovery', 'LateralMovement', 'Collection', 'CommandAndControl', 'Exfiltration', 'Impact', 'ImpairProcessControl', 'InhibitResponseFunction', 'PreAttack']);
+const SENTINEL_TACTICS = new Set([
+  'Reconnaissance',
+  'ResourceDevelopment',
+  'InitialAccess',
+  'Execution',
+  'Persistence',
+  'PrivilegeEscalation',
+  'DefenseEvasion',
+  'CredentialAccess',
+  'Discovery',
+  'LateralMovement',
+  'Collection',
+  'CommandAndControl',
+  'Exfiltration',
+  'Impact',
+  'ImpairProcessControl',
+  'InhibitResponseFunction',
+  'PreAttack',
+]);
 
 describe('KQL deployable formats over the rule pack', () => {
   it('has rules to check', () => expect(RULES.length).toBeGreaterThanOrEqual(12));
@@ -49,7 +68,24 @@ describe('KQL deployable formats over the rule pack', () => {
       if (!text) continue;
       n++;
       const doc = parseYaml(text) as Record<string, unknown>;
-      for (const k of ['id', 'name', 'description', 'severity', 'requiredDataConnectors', 'queryFrequency', 'queryPeriod', 'triggerOperator', 'triggerThreshold', 'tactics', 'relevantTechniques', 'query', 'entityMappings', 'version', 'kind']) expect(doc, `${rule.title}: ${k}`).toHaveProperty(k);
+      for (const k of [
+        'id',
+        'name',
+        'description',
+        'severity',
+        'requiredDataConnectors',
+        'queryFrequency',
+        'queryPeriod',
+        'triggerOperator',
+        'triggerThreshold',
+        'tactics',
+        'relevantTechniques',
+        'query',
+        'entityMappings',
+        'version',
+        'kind',
+      ])
+        expect(doc, `${rule.title}: ${k}`).toHaveProperty(k);
       expect(doc['id']).toBe(rule.id);
       expect(['Informational', 'Low', 'Medium', 'High']).toContain(doc['severity']);
       expect(doc['kind']).toBe('Scheduled');
@@ -64,7 +100,13 @@ describe('KQL deployable formats over the rule pack', () => {
     for (const { rule } of RULES) {
       const text = render('sentinel-arm', 'sentinel', rule);
       expect(text, rule.title).toBeDefined();
-      const arm = JSON.parse(text!) as { resources: { type: string; kind: string; properties: { query: string; severity: string; displayName: string } }[] };
+      const arm = JSON.parse(text!) as {
+        resources: {
+          type: string;
+          kind: string;
+          properties: { query: string; severity: string; displayName: string };
+        }[];
+      };
       const r = arm.resources[0]!;
       expect(r.type).toBe('Microsoft.OperationalInsights/workspaces/providers/alertRules');
       expect(r.kind).toBe('Scheduled');
@@ -79,7 +121,11 @@ describe('KQL deployable formats over the rule pack', () => {
       const text = render('defender-detection', 'defender-xdr', rule);
       if (!text) continue;
       n++;
-      const d = JSON.parse(text) as { displayName: string; queryCondition: { queryText: string }; detectionAction: { alertTemplate: { severity: string; mitreTechniques: string[] } } };
+      const d = JSON.parse(text) as {
+        displayName: string;
+        queryCondition: { queryText: string };
+        detectionAction: { alertTemplate: { severity: string; mitreTechniques: string[] } };
+      };
       expect(d.displayName).toBe(rule.title);
       const q = d.queryCondition.queryText;
       expect(q).toMatch(/\| project Timestamp, ReportId, DeviceId/);

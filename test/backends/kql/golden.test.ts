@@ -19,12 +19,20 @@ const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 function render(file: string, text: string, pipeline: string): { text: string; queries: string[] } {
   const doc = parse(text, { file }).documents[0]!.document!;
   const r = convertDocument(doc, { target: 'kql', pipelines: [pipeline] });
-  if (!r.ok) return { text: r.errors.map((e) => `// error ${e.code} (${e.reason}): ${e.message}`).join('\n') + '\n', queries: [] };
+  if (!r.ok)
+    return {
+      text: r.errors.map((e) => `// error ${e.code} (${e.reason}): ${e.message}`).join('\n') + '\n',
+      queries: [],
+    };
   const warnings = r.warnings.map((w) => `// warning ${w.code}: ${w.message}\n`).join('');
   return { text: warnings + r.queries.join('\n\n') + '\n', queries: r.queries };
 }
 
-function check(expectedFile: string, actual: { text: string; queries: string[] }, product: 'defender' | 'sentinel'): void {
+function check(
+  expectedFile: string,
+  actual: { text: string; queries: string[] },
+  product: 'defender' | 'sentinel',
+): void {
   if (UPDATE) {
     fs.mkdirSync(path.dirname(expectedFile), { recursive: true });
     fs.writeFileSync(expectedFile, actual.text);
@@ -37,7 +45,10 @@ function check(expectedFile: string, actual: { text: string; queries: string[] }
 
 describe('golden: modifiers and condition shapes (defender-xdr)', () => {
   const dir = path.join(HERE, 'golden/modifiers');
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.yml')).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((x) => x.endsWith('.yml'))
+    .sort()) {
     it(f, () => {
       const file = path.join(dir, f);
       check(file.replace(/\.yml$/, '.kql'), render(file, fs.readFileSync(file, 'utf8'), 'defender-xdr'), 'defender');
@@ -45,7 +56,13 @@ describe('golden: modifiers and condition shapes (defender-xdr)', () => {
   }
 });
 
-const T1546_003 = execSync(`grep -ril 't1546.003' ${SHARED}/corpus/sigmahq/rules ${SHARED}/corpus/sigmahq/rules-threat-hunting`, { encoding: 'utf8' }).trim().split('\n').sort();
+const T1546_003 = execSync(
+  `grep -ril 't1546.003' ${SHARED}/corpus/sigmahq/rules ${SHARED}/corpus/sigmahq/rules-threat-hunting`,
+  { encoding: 'utf8' },
+)
+  .trim()
+  .split('\n')
+  .sort();
 
 describe('golden: T1546.003 rules of the corpus', () => {
   it('finds the rules', () => expect(T1546_003.length).toBeGreaterThanOrEqual(12));
@@ -53,7 +70,11 @@ describe('golden: T1546.003 rules of the corpus', () => {
     for (const pipeline of ['defender-xdr', 'sentinel', 'sentinel-asim']) {
       it(`${path.basename(file)} / ${pipeline}`, () => {
         const expected = path.join(HERE, 'golden/t1546.003', `${path.basename(file, '.yml')}.${pipeline}.kql`);
-        check(expected, render(file, fs.readFileSync(file, 'utf8'), pipeline), pipeline === 'defender-xdr' ? 'defender' : 'sentinel');
+        check(
+          expected,
+          render(file, fs.readFileSync(file, 'utf8'), pipeline),
+          pipeline === 'defender-xdr' ? 'defender' : 'sentinel',
+        );
       });
     }
   }

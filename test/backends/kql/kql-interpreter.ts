@@ -101,15 +101,27 @@ function tokenize(s: string): Tok[] {
       continue;
     }
     if (c === '/' && s[i + 1] === '/') throw new Error(`comment at ${i}: not emitted by the backend`);
-    if (c === '"' || c === "'" || (c === '@' && (s[i + 1] === '"' || s[i + 1] === "'")) || ((c === 'h' || c === 'H') && /^@?["']/.test(s.slice(i + 1, i + 3)))) {
+    if (
+      c === '"' ||
+      c === "'" ||
+      (c === '@' && (s[i + 1] === '"' || s[i + 1] === "'")) ||
+      ((c === 'h' || c === 'H') && /^@?["']/.test(s.slice(i + 1, i + 3)))
+    ) {
       const r = readKqlString(s, i);
       out.push({ k: 'str', v: r.value, at: i });
       i = r.end;
       continue;
     }
-    if (/[0-9]/.test(c) || (c === '-' && /[0-9]/.test(s[i + 1] ?? '') && !/^(word|num|str)$/.test(out[out.length - 1]?.k ?? '') && out[out.length - 1]?.v !== ')')) {
+    if (
+      /[0-9]/.test(c) ||
+      (c === '-' &&
+        /[0-9]/.test(s[i + 1] ?? '') &&
+        !/^(word|num|str)$/.test(out[out.length - 1]?.k ?? '') &&
+        out[out.length - 1]?.v !== ')')
+    ) {
       const m = /^-?[0-9]+(\.[0-9]+)?/.exec(s.slice(i))!;
-      if (/^[A-Za-z_]/.test(s.slice(i + m[0].length))) throw new Error(`unknown literal at ${i}: ${s.slice(i, i + 12)}`);
+      if (/^[A-Za-z_]/.test(s.slice(i + m[0].length)))
+        throw new Error(`unknown literal at ${i}: ${s.slice(i, i + 12)}`);
       out.push({ k: 'num', v: m[0], at: i });
       i += m[0].length;
       continue;
@@ -152,7 +164,8 @@ function hasNonAsciiCase(s: string): boolean {
 function lowerAscii(s: string, what: string): string {
   // Kusto folds case with its own (ordinal, invariant-culture) rules; only ASCII and caseless
   // characters (dashes, symbols) are modelled.
-  if (hasNonAsciiCase(s)) throw new Error(`case-insensitive ${what} on non-ASCII text ${JSON.stringify(s)}: not modelled`);
+  if (hasNonAsciiCase(s))
+    throw new Error(`case-insensitive ${what} on non-ASCII text ${JSON.stringify(s)}: not modelled`);
   return s.toLowerCase();
 }
 
@@ -175,7 +188,8 @@ function toStringValue(x: Value): string {
       return x.v;
     case 'number':
       if (x.v === null) return '';
-      if (!Number.isInteger(x.v)) throw new Error(`tostring of the real ${x.v}: Kusto's real formatting is not modelled`);
+      if (!Number.isInteger(x.v))
+        throw new Error(`tostring of the real ${x.v}: Kusto's real formatting is not modelled`);
       return String(x.v);
     case 'bool':
       return x.v === null ? '' : String(x.v);
@@ -197,7 +211,8 @@ function toDouble(x: Value): Value {
   // Numbers with surrounding whitespace, a '+', hex, "NaN"/"Infinity": .NET parsing rules not
   // modelled. Anything else is clearly no number: todouble returns null (documented).
   const t = s.trim().replace(/^\+/, '');
-  if (decimal.test(t) || /^-?0[xX][0-9a-fA-F]+$/.test(t) || /^-?(nan|inf)/i.test(t)) throw new Error(`todouble(${JSON.stringify(s)}): parsing not modelled`);
+  if (decimal.test(t) || /^-?0[xX][0-9a-fA-F]+$/.test(t) || /^-?(nan|inf)/i.test(t))
+    throw new Error(`todouble(${JSON.stringify(s)}): parsing not modelled`);
   return { t: 'number', v: null };
 }
 
@@ -214,7 +229,8 @@ function ipv4InRange(ip: string, range: string): boolean | null {
   const a = ipv4(ip);
   // Kusto parses partial forms ("5", "10.1") by rules not modelled here; text with other
   // characters is clearly no IPv4 address (the function returns null, as documented).
-  if (a === undefined && /^[\d.]+$/.test(ip)) throw new Error(`ipv4_is_in_range(${JSON.stringify(ip)}): parsing not modelled`);
+  if (a === undefined && /^[\d.]+$/.test(ip))
+    throw new Error(`ipv4_is_in_range(${JSON.stringify(ip)}): parsing not modelled`);
   const b = ipv4(base);
   const n = bits === undefined ? 32 : Number(bits);
   if (b === undefined || !(n >= 0 && n <= 32)) throw new Error(`ipv4_is_in_range: range ${range} not modelled`);
@@ -311,17 +327,20 @@ class Evaluator {
   query(): boolean {
     const t = this.next();
     if (t.k !== 'word') throw new Error(`a query starts with a table name, got ${JSON.stringify(t.v)}`);
-    if (this.opts.table !== undefined && t.v !== this.opts.table) throw new Error(`query reads ${t.v}, expected ${this.opts.table}`);
+    if (this.opts.table !== undefined && t.v !== this.opts.table)
+      throw new Error(`query reads ${t.v}, expected ${this.opts.table}`);
     let keep = true;
     while (this.peek()) {
       this.expect('|');
       const op = this.next();
-      if (op.k !== 'word' || op.v !== 'where') throw new Error(`tabular operator ${JSON.stringify(op.v)} is not modelled`);
+      if (op.k !== 'word' || op.v !== 'where')
+        throw new Error(`tabular operator ${JSON.stringify(op.v)} is not modelled`);
       this.seen.add('where');
       const v = asBool(this.or(), 'where');
       // `where` keeps a row only when the predicate is true (null counts as false).
       if (v !== true) keep = false;
-      if (this.peek() && !this.is('|')) throw new Error(`unexpected ${JSON.stringify(this.peek()!.v)} at ${this.peek()!.at}`);
+      if (this.peek() && !this.is('|'))
+        throw new Error(`unexpected ${JSON.stringify(this.peek()!.v)} at ${this.peek()!.at}`);
     }
     return keep;
   }
@@ -377,7 +396,8 @@ class Evaluator {
     }
     const left = this.operand();
     const t = this.peek();
-    if (!t || t.k === 'str' || t.k === 'num' || [')', '|', ','].includes(t.v) || t.v === 'and' || t.v === 'or') return left;
+    if (!t || t.k === 'str' || t.k === 'num' || [')', '|', ','].includes(t.v) || t.v === 'and' || t.v === 'or')
+      return left;
     this.next();
     const op = t.v === 'matches' ? (this.expect('regex'), 'matches regex') : t.v;
     if (op === 'in' || op === 'in~' || op === '!in' || op === '!in~') {
@@ -395,7 +415,8 @@ class Evaluator {
     if (['<', '<=', '>', '>='].includes(op)) {
       this.seen.add('numeric compare');
       const right = this.operand();
-      if (left.t !== 'number' || right.t !== 'number') throw new Error(`${op} needs numbers, got ${left.t} and ${right.t}`);
+      if (left.t !== 'number' || right.t !== 'number')
+        throw new Error(`${op} needs numbers, got ${left.t} and ${right.t}`);
       if (left.v === null || right.v === null) return bool(null);
       const a = left.v;
       const b = right.v;
@@ -416,7 +437,8 @@ class Evaluator {
 
   /** Kusto equality; null == non-null is false, null == null is null (documented). */
   equals(a: Value, b: Value, insensitive: boolean): boolean | null {
-    if (a.t === 'string' && b.t === 'string') return insensitive ? lowerAscii(a.v, '=~') === lowerAscii(b.v, '=~') : a.v === b.v;
+    if (a.t === 'string' && b.t === 'string')
+      return insensitive ? lowerAscii(a.v, '=~') === lowerAscii(b.v, '=~') : a.v === b.v;
     if (insensitive) throw new Error(`=~ / in~ on ${a.t} and ${b.t}`);
     if (a.t === 'number' && b.t === 'number') {
       if (a.v === null && b.v === null) return null;
@@ -495,7 +517,13 @@ class Evaluator {
       if (!dot) this.expect(']');
       const obj = v.v;
       this.seen.add('dynamic member');
-      v = { t: 'dynamic', v: obj !== null && typeof obj === 'object' && !Array.isArray(obj) && Object.hasOwn(obj, key.v) ? (obj as Record<string, unknown>)[key.v] : null };
+      v = {
+        t: 'dynamic',
+        v:
+          obj !== null && typeof obj === 'object' && !Array.isArray(obj) && Object.hasOwn(obj, key.v)
+            ? (obj as Record<string, unknown>)[key.v]
+            : null,
+      };
     }
     return v;
   }
@@ -533,7 +561,8 @@ class Evaluator {
       }
       case 'coalesce': {
         // The first non-null argument (all of one type; only bools are emitted).
-        if (args.length < 2 || args.some((a) => a.t !== 'bool')) throw new Error('coalesce of non-bool arguments is not modelled');
+        if (args.length < 2 || args.some((a) => a.t !== 'bool'))
+          throw new Error('coalesce of non-bool arguments is not modelled');
         return args.find((a) => a.v !== null) ?? bool(null);
       }
       case 'ipv4_is_in_range': {

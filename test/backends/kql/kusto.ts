@@ -20,7 +20,20 @@ function load(): K {
   return kusto;
 }
 
-const TYPES: Record<string, string> = { string: 'String', int: 'Int', long: 'Long', real: 'Real', double: 'Real', bool: 'Bool', boolean: 'Bool', datetime: 'DateTime', dynamic: 'Dynamic', guid: 'Guid', timespan: 'TimeSpan', decimal: 'Decimal' };
+const TYPES: Record<string, string> = {
+  string: 'String',
+  int: 'Int',
+  long: 'Long',
+  real: 'Real',
+  double: 'Real',
+  bool: 'Bool',
+  boolean: 'Bool',
+  datetime: 'DateTime',
+  dynamic: 'Dynamic',
+  guid: 'Guid',
+  timespan: 'TimeSpan',
+  decimal: 'Decimal',
+};
 
 const globalsCache = new Map<string, K>();
 
@@ -33,7 +46,9 @@ export function globalsFor(product: 'defender' | 'sentinel'): K {
   const symbols = [];
   for (const t of allTables()) {
     const cols = { ...t.columns, ...(product === 'defender' ? t.defenderOnly : t.sentinelOnly) };
-    const columns = Object.entries(cols).map(([name, type]) => new S.ColumnSymbol(name, S.ScalarTypes[TYPES[type] ?? 'String']));
+    const columns = Object.entries(cols).map(
+      ([name, type]) => new S.ColumnSymbol(name, S.ScalarTypes[TYPES[type] ?? 'String']),
+    );
     symbols.push(new S.TableSymbol.$ctor4(t.name, columns));
   }
   const g = K.Language.GlobalState.Default.WithDatabase(new S.DatabaseSymbol.ctor('db', symbols));

@@ -35,7 +35,9 @@ const PROCESS = 'DeviceProcessEvents';
 function defenderRow(ev: SysmonEvent): Row {
   const cols = tableColumns(PROCESS, 'defender')!;
   const row: Row = {};
-  const entries = fieldTablesFor('defender-xdr')!.filter((e) => (e.tables === undefined || e.tables.includes(PROCESS)) && e.logsources === undefined);
+  const entries = fieldTablesFor('defender-xdr')!.filter(
+    (e) => (e.tables === undefined || e.tables.includes(PROCESS)) && e.logsources === undefined,
+  );
   for (const [field, value] of Object.entries(ev)) {
     const e = entries.find((x) => x.sigma === field);
     if (!e) throw new Error(`no Defender mapping for ${field}`);
@@ -69,7 +71,14 @@ const ROUTE_ONLY: PipelineSpec = {
 };
 
 const TARGETS: Target[] = [
-  { name: 'defender-xdr', pipelines: ['defender-xdr'], table: PROCESS, columns: tableColumns(PROCESS, 'defender')!, row: defenderRow, keywords: true },
+  {
+    name: 'defender-xdr',
+    pipelines: ['defender-xdr'],
+    table: PROCESS,
+    columns: tableColumns(PROCESS, 'defender')!,
+    row: defenderRow,
+    keywords: true,
+  },
   {
     name: 'sentinel',
     pipelines: ['sentinel'],
@@ -78,7 +87,13 @@ const TARGETS: Target[] = [
     row: (ev) => ({ Provider: 'Microsoft-Windows-Sysmon', EventID: 1, EventData: { ...ev } }),
     keywords: false,
   },
-  { name: 'route-only', pipelines: [ROUTE_ONLY], table: 'SysmonProcessCreation', row: (ev) => ({ ...ev }), keywords: true },
+  {
+    name: 'route-only',
+    pipelines: [ROUTE_ONLY],
+    table: 'SysmonProcessCreation',
+    row: (ev) => ({ ...ev }),
+    keywords: true,
+  },
 ];
 
 // ---------------------------------------------------------------------------
@@ -87,13 +102,54 @@ const TARGETS: Target[] = [
 const STRING_FIELDS = ['Image', 'CommandLine', 'ParentImage', 'OriginalFileName', 'IntegrityLevel'] as const;
 
 /** Pieces of rule values (Sigma syntax): wildcards, escaped wildcards, backslashes, quotes, dashes. */
-const RULE_UNITS = ['a', 'B', 'c', '5', '\\', '\\\\', '*', '?', '\\*', '\\?', '"', "'", ' ', '-', '/', '.exe', '\u2013'];
+const RULE_UNITS = [
+  'a',
+  'B',
+  'c',
+  '5',
+  '\\',
+  '\\\\',
+  '*',
+  '?',
+  '\\*',
+  '\\?',
+  '"',
+  "'",
+  ' ',
+  '-',
+  '/',
+  '.exe',
+  '\u2013',
+];
 /** Pieces of event values (literal text), overlapping the rule pieces so that matches are frequent. */
-const EVENT_UNITS = ['a', 'A', 'b', 'B', 'c', '5', '0', '\\', '*', '?', '"', "'", ' ', '-', '/', '.exe', '\u2013', '\n'];
+const EVENT_UNITS = [
+  'a',
+  'A',
+  'b',
+  'B',
+  'c',
+  '5',
+  '0',
+  '\\',
+  '*',
+  '?',
+  '"',
+  "'",
+  ' ',
+  '-',
+  '/',
+  '.exe',
+  '\u2013',
+  '\n',
+];
 
 const ruleText = fc.string({ minLength: 1, maxLength: 4, unit: fc.constantFrom(...RULE_UNITS) });
 const eventText = fc.string({ minLength: 1, maxLength: 6, unit: fc.constantFrom(...EVENT_UNITS) });
-const noDigits = fc.string({ minLength: 1, maxLength: 6, unit: fc.constantFrom(...EVENT_UNITS.filter((u) => !/\d/.test(u))) });
+const noDigits = fc.string({
+  minLength: 1,
+  maxLength: 6,
+  unit: fc.constantFrom(...EVENT_UNITS.filter((u) => !/\d/.test(u))),
+});
 const userPart = fc.string({ minLength: 1, maxLength: 3, unit: fc.constantFrom('a', 'B', 'c', '-', ' ') });
 const LEVELS = ['High', 'Medium', 'Low', 'System'];
 
@@ -113,41 +169,108 @@ const stringEntry: fc.Arbitrary<Entry> = fc
     all: fc.boolean(),
   })
   .map(({ field, position, cased, windash, neq, values, all }) => {
-    const mods = [position, windash ? 'windash' : '', cased ? 'cased' : '', all && values.length > 1 ? 'all' : '', neq ? 'neq' : ''].filter(Boolean);
+    const mods = [
+      position,
+      windash ? 'windash' : '',
+      cased ? 'cased' : '',
+      all && values.length > 1 ? 'all' : '',
+      neq ? 'neq' : '',
+    ].filter(Boolean);
     return [[field, ...mods].join('|'), values.length === 1 ? values[0] : values];
   });
 
 const entry: fc.Arbitrary<Entry> = fc.oneof(
   { weight: 8, arbitrary: stringEntry },
-  { weight: 1, arbitrary: fc.record({ f: fc.constantFrom(...STRING_FIELDS), text: fc.constantFrom('a', 'B5', '-c', 'a/b') }).map(({ f, text }): Entry => [`${f}|base64offset|contains`, text]) },
-  { weight: 2, arbitrary: fc.record({ f: fc.constantFrom(...STRING_FIELDS), re: fc.constantFrom(...REGEXES), i: fc.boolean() }).map(({ f, re, i }): Entry => [`${f}|re${i ? '|i' : ''}`, re]) },
-  { weight: 1, arbitrary: fc.record({ f: fc.constantFrom(...STRING_FIELDS, 'User', 'ProcessId'), v: fc.boolean() }).map(({ f, v }): Entry => [`${f}|exists`, v]) },
-  { weight: 1, arbitrary: fc.constantFrom(...STRING_FIELDS, 'ProcessId').map((f): Entry => [f, null]) },
-  { weight: 1, arbitrary: fc.array(fc.constantFrom('10.0.0.0/8', '192.168.0.0/16', '10.1.2.3/32'), { minLength: 1, maxLength: 2 }).map((v): Entry => ['ParentImage|cidr', v]) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ f: fc.constantFrom(...STRING_FIELDS), text: fc.constantFrom('a', 'B5', '-c', 'a/b') })
+      .map(({ f, text }): Entry => [`${f}|base64offset|contains`, text]),
+  },
   {
     weight: 2,
     arbitrary: fc
-      .record({ f: fc.constantFrom('ProcessId', 'ProcessId', 'CommandLine'), op: fc.constantFrom('', 'lt', 'lte', 'gt', 'gte'), n: fc.integer({ min: 0, max: 6 }) })
+      .record({ f: fc.constantFrom(...STRING_FIELDS), re: fc.constantFrom(...REGEXES), i: fc.boolean() })
+      .map(({ f, re, i }): Entry => [`${f}|re${i ? '|i' : ''}`, re]),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ f: fc.constantFrom(...STRING_FIELDS, 'User', 'ProcessId'), v: fc.boolean() })
+      .map(({ f, v }): Entry => [`${f}|exists`, v]),
+  },
+  { weight: 1, arbitrary: fc.constantFrom(...STRING_FIELDS, 'ProcessId').map((f): Entry => [f, null]) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .array(fc.constantFrom('10.0.0.0/8', '192.168.0.0/16', '10.1.2.3/32'), { minLength: 1, maxLength: 2 })
+      .map((v): Entry => ['ParentImage|cidr', v]),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({
+        f: fc.constantFrom('ProcessId', 'ProcessId', 'CommandLine'),
+        op: fc.constantFrom('', 'lt', 'lte', 'gt', 'gte'),
+        n: fc.integer({ min: 0, max: 6 }),
+      })
       .map(({ f, op, n }): Entry => [op ? `${f}|${op}` : f, n]),
   },
-  { weight: 1, arbitrary: fc.record({ p: fc.constantFrom('', 'contains', 'startswith', 'endswith'), v: fc.constantFrom('5', '*5', '1?', '3*') }).map(({ p, v }): Entry => [p ? `ProcessId|${p}` : 'ProcessId', v]) },
-  { weight: 1, arbitrary: fc.record({ f: fc.constantFrom('IntegrityLevel'), v: fc.array(fc.constantFrom(...LEVELS, 'high', 'SYS*'), { minLength: 1, maxLength: 3 }) }).map(({ f, v }): Entry => [f, v]) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({
+        p: fc.constantFrom('', 'contains', 'startswith', 'endswith'),
+        v: fc.constantFrom('5', '*5', '1?', '3*'),
+      })
+      .map(({ p, v }): Entry => [p ? `ProcessId|${p}` : 'ProcessId', v]),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({
+        f: fc.constantFrom('IntegrityLevel'),
+        v: fc.array(fc.constantFrom(...LEVELS, 'high', 'SYS*'), { minLength: 1, maxLength: 3 }),
+      })
+      .map(({ f, v }): Entry => [f, v]),
+  },
   {
     weight: 2,
     arbitrary: fc
-      .record({ p: fc.constantFrom('', 'contains', 'startswith', 'endswith'), d: userPart, u: userPart, slash: fc.boolean(), cased: fc.boolean() })
-      .map(({ p, d, u, slash, cased }): Entry => [['User', p, cased ? 'cased' : ''].filter(Boolean).join('|'), slash ? `${d}\\${u}` : u]),
+      .record({
+        p: fc.constantFrom('', 'contains', 'startswith', 'endswith'),
+        d: userPart,
+        u: userPart,
+        slash: fc.boolean(),
+        cased: fc.boolean(),
+      })
+      .map(({ p, d, u, slash, cased }): Entry => [
+        ['User', p, cased ? 'cased' : ''].filter(Boolean).join('|'),
+        slash ? `${d}\\${u}` : u,
+      ]),
   },
 );
 
 /** A search identifier: a map (AND of entries), a list of maps (OR), or keywords. */
 const selection = fc.oneof(
-  { weight: 6, arbitrary: fc.uniqueArray(entry, { minLength: 1, maxLength: 3, selector: (e) => e[0] }).map((es) => Object.fromEntries(es)) },
-  { weight: 1, arbitrary: fc.array(fc.uniqueArray(entry, { minLength: 1, maxLength: 2, selector: (e) => e[0] }).map((es) => Object.fromEntries(es)), { minLength: 2, maxLength: 2 }) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .uniqueArray(entry, { minLength: 1, maxLength: 3, selector: (e) => e[0] })
+      .map((es) => Object.fromEntries(es)),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.array(
+      fc.uniqueArray(entry, { minLength: 1, maxLength: 2, selector: (e) => e[0] }).map((es) => Object.fromEntries(es)),
+      { minLength: 2, maxLength: 2 },
+    ),
+  },
   { weight: 1, arbitrary: fc.array(ruleText, { minLength: 1, maxLength: 2 }).map((ks) => ({ keywords: ks })) },
 );
 
-type Cond = { t: 'ref'; i: number } | { t: 'not'; c: Cond } | { t: 'and' | 'or'; cs: Cond[] } | { t: '1 of' | 'all of' };
+type Cond =
+  { t: 'ref'; i: number } | { t: 'not'; c: Cond } | { t: 'and' | 'or'; cs: Cond[] } | { t: '1 of' | 'all of' };
 
 const cond: fc.Arbitrary<Cond> = fc.letrec<{ c: Cond }>((tie) => ({
   c: fc.oneof(
@@ -175,15 +298,21 @@ function printCond(c: Cond, names: string[]): string {
   }
 }
 
-const ruleYaml = fc.record({ sels: fc.array(selection, { minLength: 1, maxLength: 3 }), cond }).map(({ sels, cond: c }) => {
-  const names = sels.map((_, i) => `sel${i + 1}`);
-  const detection: Record<string, unknown> = {};
-  sels.forEach((s, i) => {
-    detection[names[i]!] = 'keywords' in s && !Array.isArray(s) ? s.keywords : s;
+const ruleYaml = fc
+  .record({ sels: fc.array(selection, { minLength: 1, maxLength: 3 }), cond })
+  .map(({ sels, cond: c }) => {
+    const names = sels.map((_, i) => `sel${i + 1}`);
+    const detection: Record<string, unknown> = {};
+    sels.forEach((s, i) => {
+      detection[names[i]!] = 'keywords' in s && !Array.isArray(s) ? s.keywords : s;
+    });
+    detection['condition'] = printCond(c, names);
+    return YAML.stringify({
+      title: 'generated',
+      logsource: { product: 'windows', category: 'process_creation' },
+      detection,
+    });
   });
-  detection['condition'] = printCond(c, names);
-  return YAML.stringify({ title: 'generated', logsource: { product: 'windows', category: 'process_creation' }, detection });
-});
 
 const sysmonEvent = fc
   .record(
@@ -261,16 +390,29 @@ describe('KQL agrees with the evaluator', () => {
           for (const raw of events) {
             // Defender splits DOMAIN\user and types ProcessId: a keyword search over the row
             // sees other text than over the Sysmon event, so keyword rules get events without them.
-            const ev = keywords && target.name === 'defender-xdr' ? Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'User' && k !== 'ProcessId')) : raw;
+            const ev =
+              keywords && target.name === 'defender-xdr'
+                ? Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'User' && k !== 'ProcessId'))
+                : raw;
             const want = matcher.matches(ev);
             const row = target.row(ev);
             let got: boolean;
             try {
-              got = runKql(query, row, { table: target.table, ...(target.columns ? { columns: target.columns } : {}) }, seen);
+              got = runKql(
+                query,
+                row,
+                { table: target.table, ...(target.columns ? { columns: target.columns } : {}) },
+                seen,
+              );
             } catch (e) {
-              throw new Error(`${target.name}: the interpreter rejects\n${query}\nrow ${JSON.stringify(row)}: ${(e as Error).message}\nrule:\n${yaml}`);
+              throw new Error(
+                `${target.name}: the interpreter rejects\n${query}\nrow ${JSON.stringify(row)}: ${(e as Error).message}\nrule:\n${yaml}`,
+              );
             }
-            if (got !== want) throw new Error(`${target.name}: KQL ${got}, evaluator ${want}\n${query}\nrow ${JSON.stringify(row)}\nevent ${JSON.stringify(ev)}\nrule:\n${yaml}`);
+            if (got !== want)
+              throw new Error(
+                `${target.name}: KQL ${got}, evaluator ${want}\n${query}\nrow ${JSON.stringify(row)}\nevent ${JSON.stringify(ev)}\nrule:\n${yaml}`,
+              );
             bump(want ? 'matched' : 'unmatched');
           }
           for (const s of seen) bump(`op ${s}`);
@@ -280,7 +422,34 @@ describe('KQL agrees with the evaluator', () => {
     );
     console.info(`KQL/evaluator cross-check: ${JSON.stringify(counts, Object.keys(counts).sort(), 1)}`);
     // Every encoding path and both outcomes must be reached, or the property proves little.
-    for (const op of ['matches regex', 'in~', 'in', 'not', 'or', '=~', '==', 'contains', 'contains_cs', 'startswith', 'startswith_cs', 'endswith', 'endswith_cs', 'isempty', 'isnotempty', 'isnull', 'isnotnull', 'tostring', 'todouble', 'numeric compare', 'number ==', 'dynamic member', '* contains', '* matches regex', 'coalesce', 'ipv4_is_in_range']) {
+    for (const op of [
+      'matches regex',
+      'in~',
+      'in',
+      'not',
+      'or',
+      '=~',
+      '==',
+      'contains',
+      'contains_cs',
+      'startswith',
+      'startswith_cs',
+      'endswith',
+      'endswith_cs',
+      'isempty',
+      'isnotempty',
+      'isnull',
+      'isnotnull',
+      'tostring',
+      'todouble',
+      'numeric compare',
+      'number ==',
+      'dynamic member',
+      '* contains',
+      '* matches regex',
+      'coalesce',
+      'ipv4_is_in_range',
+    ]) {
       expect(counts[`op ${op}`] ?? 0, op).toBeGreaterThan(0);
     }
     for (const [name] of RULE_FEATURES) expect(counts[`rule ${name}`] ?? 0, name).toBeGreaterThan(0);
@@ -292,7 +461,8 @@ describe('KQL agrees with the evaluator', () => {
 
 describe('documented difference: KQL cannot tell a missing string field from an empty one', () => {
   const rule = (detection: string): SigmaRule => {
-    const doc = parse(`title: t\nlogsource: {product: windows, category: process_creation}\ndetection:\n${detection}\n`).documents[0]!.document!;
+    const doc = parse(`title: t\nlogsource: {product: windows, category: process_creation}\ndetection:\n${detection}\n`)
+      .documents[0]!.document!;
     return doc as SigmaRule;
   };
   const kql = (r: SigmaRule): string => {
@@ -300,7 +470,8 @@ describe('documented difference: KQL cannot tell a missing string field from an 
     if (!c.ok) throw new Error(c.errors[0]!.message);
     return c.queries[0]!;
   };
-  const run = (q: string, row: Row): boolean => runKql(q, row, { table: PROCESS, columns: tableColumns(PROCESS, 'defender')! });
+  const run = (q: string, row: Row): boolean =>
+    runKql(q, row, { table: PROCESS, columns: tableColumns(PROCESS, 'defender')! });
 
   it('`null` and `exists: false` hold for an empty string in KQL, not in Sigma', () => {
     for (const d of ['  sel: {Image: null}\n  condition: sel', '  sel: {Image|exists: false}\n  condition: sel']) {
@@ -330,7 +501,9 @@ describe('documented difference: KQL cannot tell a missing string field from an 
 
 describe('regressions found by the property (backend fixes)', () => {
   const convert = (detection: string, pipeline = 'defender-xdr'): { rule: SigmaRule; query: string } => {
-    const rule = parse(`title: t\nlogsource: {product: windows, category: process_creation}\ndetection:\n${detection}\n`).documents[0]!.document! as SigmaRule;
+    const rule = parse(
+      `title: t\nlogsource: {product: windows, category: process_creation}\ndetection:\n${detection}\n`,
+    ).documents[0]!.document! as SigmaRule;
     const c = convertDocument(rule, { target: 'kql', pipelines: [pipeline] });
     if (!c.ok) throw new Error(c.errors[0]!.message);
     return { rule, query: c.queries[0]! };
@@ -343,16 +516,24 @@ describe('regressions found by the property (backend fixes)', () => {
     expect(runKql(neg.query, {}, { columns: cols })).toBe(true);
     expect(compileRule(neg.rule).matches({})).toBe(true);
     // Outside a not(), null already behaves as false: the query stays index-friendly.
-    expect(convert('  sel: {ProcessId|lt: 3}\n  condition: sel').query).toBe('DeviceProcessEvents\n| where ProcessId < 3');
-    expect(convert('  sel: {ProcessId|lt: 3}\n  condition: not not sel').query).toBe('DeviceProcessEvents\n| where ProcessId < 3');
+    expect(convert('  sel: {ProcessId|lt: 3}\n  condition: sel').query).toBe(
+      'DeviceProcessEvents\n| where ProcessId < 3',
+    );
+    expect(convert('  sel: {ProcessId|lt: 3}\n  condition: not not sel').query).toBe(
+      'DeviceProcessEvents\n| where ProcessId < 3',
+    );
   });
 
   it('todouble() and ipv4_is_in_range() under not() are two-valued too', () => {
     const lt = convert('  sel: {CommandLine|gt: 3}\n  condition: not sel');
     expect(lt.query).toBe('DeviceProcessEvents\n| where not(coalesce(todouble(ProcessCommandLine) > 3, false))');
-    expect(runKql(lt.query, { ProcessCommandLine: 'abc' }, { columns: cols })).toBe(compileRule(lt.rule).matches({ CommandLine: 'abc' }));
+    expect(runKql(lt.query, { ProcessCommandLine: 'abc' }, { columns: cols })).toBe(
+      compileRule(lt.rule).matches({ CommandLine: 'abc' }),
+    );
     const cidr = convert('  sel: {ParentImage|cidr: 10.0.0.0/8}\n  condition: not sel');
-    expect(cidr.query).toBe('DeviceProcessEvents\n| where not(coalesce(ipv4_is_in_range(InitiatingProcessFolderPath, "10.0.0.0/8"), false))');
+    expect(cidr.query).toBe(
+      'DeviceProcessEvents\n| where not(coalesce(ipv4_is_in_range(InitiatingProcessFolderPath, "10.0.0.0/8"), false))',
+    );
     expect(runKql(cidr.query, { InitiatingProcessFolderPath: 'fe80::1' }, { columns: cols })).toBe(true);
     expect(compileRule(cidr.rule).matches({ ParentImage: 'fe80::1' })).toBe(true);
   });
@@ -361,7 +542,9 @@ describe('regressions found by the property (backend fixes)', () => {
     const eq = convert('  sel: {CommandLine: 5}\n  condition: sel');
     expect(eq.query).toBe('DeviceProcessEvents\n| where todouble(ProcessCommandLine) == 5');
     for (const v of ['5', '5.0', '05', '6', 'x5']) {
-      expect(runKql(eq.query, { ProcessCommandLine: v }, { columns: cols }), v).toBe(compileRule(eq.rule).matches({ CommandLine: v }));
+      expect(runKql(eq.query, { ProcessCommandLine: v }, { columns: cols }), v).toBe(
+        compileRule(eq.rule).matches({ CommandLine: v }),
+      );
     }
     const sentinel = convert('  sel: {CommandLine: 5}\n  condition: sel', 'sentinel');
     expect(sentinel.query).toContain('todouble(tostring(EventData.CommandLine)) == 5');

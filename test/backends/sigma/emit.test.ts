@@ -71,7 +71,9 @@ custom_field:
   it('round-trips the messy rule (modifier alias normalised)', () => {
     const [a] = docsOf(MESSY);
     const [b] = docsOf(emitSigma(a!));
-    expect(JSON.stringify(b!.kind === 'rule' && b.detection.identifiers.map((i) => i.node.type))).toBe(JSON.stringify(a!.kind === 'rule' && a.detection.identifiers.map((i) => i.node.type)));
+    expect(JSON.stringify(b!.kind === 'rule' && b.detection.identifiers.map((i) => i.node.type))).toBe(
+      JSON.stringify(a!.kind === 'rule' && a.detection.identifiers.map((i) => i.node.type)),
+    );
     expect(b!.custom).toEqual(a!.custom);
   });
 
@@ -117,7 +119,9 @@ filter:
   });
 
   it('-t sigma -p PIPELINE emits the rule after the pipeline (field names mapped, routing conditions added)', () => {
-    const [rule] = docsOf(`title: W\nlogsource:\n    product: windows\n    service: security\ndetection:\n    sel:\n        EventID: 4625\n    condition: sel\n`);
+    const [rule] = docsOf(
+      `title: W\nlogsource:\n    product: windows\n    service: security\ndetection:\n    sel:\n        EventID: 4625\n    condition: sel\n`,
+    );
     const r = convertDocument(rule!, { target: 'sigma', pipelines: ['splunk-windows'] });
     expect(r.ok && r.queries[0]).toBe(`title: W
 logsource:
@@ -128,7 +132,12 @@ detection:
         EventCode: 4625
     condition: sel
 `);
-    const r2 = convertDocument(docsOf(`title: P\nlogsource:\n    product: windows\n    category: process_creation\ndetection:\n    sel:\n        Image|endswith: '\\\\x.exe'\n    condition: sel\n`)[0]!, { target: 'sigma', pipelines: ['splunk-cim'] });
+    const r2 = convertDocument(
+      docsOf(
+        `title: P\nlogsource:\n    product: windows\n    category: process_creation\ndetection:\n    sel:\n        Image|endswith: '\\\\x.exe'\n    condition: sel\n`,
+      )[0]!,
+      { target: 'sigma', pipelines: ['splunk-cim'] },
+    );
     expect(r2.ok && r2.queries[0]).toContain('Processes.process_path|endswith:');
   });
 });
@@ -168,7 +177,8 @@ detection:
     condition: sel
 level: high
 `);
-    for (const c of ['# leading comment', '# inline comment', '# aligned', '# aligned too']) expect(r.text).toContain(c);
+    for (const c of ['# leading comment', '# inline comment', '# aligned', '# aligned too'])
+      expect(r.text).toContain(c);
   });
   it('is idempotent and reports formatted text as unchanged', () => {
     const once = formatSigmaText(COMMENTED).text;
@@ -183,7 +193,8 @@ level: high
     expect(r.diagnostics[0]!.code).toBe('F001');
   });
   it('keeps values that YAML 1.2 would otherwise re-type (00000429 stays as written)', () => {
-    const t = "title: x\nlogsource:\n    product: windows\ndetection:\n    sel:\n        Details|contains:\n            - 00000429\n    condition: sel\n";
+    const t =
+      'title: x\nlogsource:\n    product: windows\ndetection:\n    sel:\n        Details|contains:\n            - 00000429\n    condition: sel\n';
     expect(formatSigmaText(t).changed).toBe(false);
   });
 });
@@ -205,7 +216,13 @@ describe('sigil fmt (command)', () => {
     const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     process.exitCode = 0;
     try {
-      (fmtCommand.handler as (a: Record<string, unknown>) => void)({ check: false, write: false, _: [], $0: 'sigil', ...argv });
+      (fmtCommand.handler as (a: Record<string, unknown>) => void)({
+        check: false,
+        write: false,
+        _: [],
+        $0: 'sigil',
+        ...argv,
+      });
     } finally {
       outSpy.mockRestore();
       errSpy.mockRestore();

@@ -25,7 +25,10 @@ function comments(text: string): string[] {
       }
     });
   }
-  return out.flatMap((c) => c.split('\n')).map((c) => c.trim()).filter(Boolean);
+  return out
+    .flatMap((c) => c.split('\n'))
+    .map((c) => c.trim())
+    .filter(Boolean);
 }
 
 const RULES = `${SHARED}/corpus/sigmahq/rules`;

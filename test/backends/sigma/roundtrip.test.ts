@@ -11,8 +11,16 @@ import { SHARED } from '../../helpers/paths.js';
 import { yamlFiles } from '../../helpers/files.js';
 
 const CORPUS = `${SHARED}/corpus/sigmahq`;
-const DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-compliance', 'rules-dfir', 'rules-placeholder', 'deprecated', 'unsupported'];
-
+const DIRS = [
+  'rules',
+  'rules-emerging-threats',
+  'rules-threat-hunting',
+  'rules-compliance',
+  'rules-dfir',
+  'rules-placeholder',
+  'deprecated',
+  'unsupported',
+];
 
 interface Outcome {
   files: number;
@@ -32,7 +40,9 @@ beforeAll(() => {
   outcome = { files: files.length, clean: 0, documents: 0, failures: [], customKept: 0 };
   for (const f of files) {
     const res = parse(fs.readFileSync(f), { file: f });
-    const errs = res.diagnostics.some((d) => d.severity === 'error') || res.documents.some((d) => !d.document || d.diagnostics.some((x) => x.severity === 'error'));
+    const errs =
+      res.diagnostics.some((d) => d.severity === 'error') ||
+      res.documents.some((d) => !d.document || d.diagnostics.some((x) => x.severity === 'error'));
     if (errs) continue;
     outcome.clean++;
     const docs = res.documents.map((d) => d.document!) as SigmaDocument[];
@@ -49,10 +59,12 @@ beforeAll(() => {
       if (!back) return void outcome.failures.push(`${f}#${i}: document lost`);
       const d = firstDifference(doc, back, { normalizeModifiers: true });
       if (d) outcome.failures.push(`${f}#${i}: differs at ${d}`);
-      if (Object.keys(doc.custom).length && JSON.stringify(doc.custom) === JSON.stringify(back.custom)) outcome.customKept++;
+      if (Object.keys(doc.custom).length && JSON.stringify(doc.custom) === JSON.stringify(back.custom))
+        outcome.customKept++;
       if (doc.kind === 'rule' && back.kind === 'rule') {
         // Modifier spelling is normalised (wide → utf16le): the meaning must not change.
-        if (noLoc(lowerDetection(doc.detection)) !== noLoc(lowerDetection(back.detection))) outcome.failures.push(`${f}#${i}: lowered detection differs`);
+        if (noLoc(lowerDetection(doc.detection)) !== noLoc(lowerDetection(back.detection)))
+          outcome.failures.push(`${f}#${i}: lowered detection differs`);
       }
     });
   }

@@ -15,10 +15,18 @@ import { SHARED } from '../../helpers/paths.js';
 import { yamlFiles } from '../../helpers/files.js';
 
 const CORPUS = `${SHARED}/corpus/sigmahq`;
-const DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-compliance', 'rules-dfir', 'rules-placeholder', 'deprecated', 'unsupported'];
+const DIRS = [
+  'rules',
+  'rules-emerging-threats',
+  'rules-threat-hunting',
+  'rules-compliance',
+  'rules-dfir',
+  'rules-placeholder',
+  'deprecated',
+  'unsupported',
+];
 const GOLDEN = path.join(path.dirname(new URL(import.meta.url).pathname), 'golden', 't1546.003');
 const UPDATE = process.env['SIGIL_UPDATE_GOLDEN'] === '1';
-
 
 interface Tally {
   converted: number;
@@ -39,9 +47,11 @@ function checkQuery(q: string, generating: boolean): string | null {
   try {
     const pipes = splitPipes(q);
     if (generating) {
-      if (!q.startsWith('| tstats ') && !q.startsWith('| datamodel ') && !q.startsWith('| multisearch ')) return 'a query starting with a pipe must start with a generating command';
+      if (!q.startsWith('| tstats ') && !q.startsWith('| datamodel ') && !q.startsWith('| multisearch '))
+        return 'a query starting with a pipe must start with a generating command';
     } else if (q.startsWith('|') || pipes[0] === '') return 'starts with a pipe';
-    for (const p of pipes.slice(generating ? 2 : 1)) if (!/^(regex|where|search|eval|streamstats|stats|bin) /.test(p)) return `unexpected command: ${p.slice(0, 40)}`;
+    for (const p of pipes.slice(generating ? 2 : 1))
+      if (!/^(regex|where|search|eval|streamstats|stats|bin) /.test(p)) return `unexpected command: ${p.slice(0, 40)}`;
     // Every quote opens a well-formed string (readQuoted throws on stray escapes).
     for (let i = 0; i < q.length; i++) if (q[i] === '"') i = readQuoted(q, i).end - 1;
     return null;
@@ -55,14 +65,28 @@ beforeAll(() => {
   for (const d of DIRS) files.push(...yamlFiles(path.join(CORPUS, d)));
   for (const f of files) {
     const r = parse(fs.readFileSync(f), { file: f });
-    for (const d of r.documents) if (d.document && !d.diagnostics.some((x) => x.severity === 'error') && !r.diagnostics.some((x) => x.severity === 'error')) docs.push({ file: f, doc: d.document });
+    for (const d of r.documents)
+      if (
+        d.document &&
+        !d.diagnostics.some((x) => x.severity === 'error') &&
+        !r.diagnostics.some((x) => x.severity === 'error')
+      )
+        docs.push({ file: f, doc: d.document });
   }
   for (const { doc } of docs) {
     if (doc.id) byKey.set(doc.id, doc);
     if (doc.name) byKey.set(doc.name, doc);
   }
   for (const pipeline of ['splunk-windows', 'splunk-cim']) {
-    const t: Tally = { converted: 0, failed: 0, windows: 0, windowsConverted: 0, reasons: {}, malformed: [], unexplained: [] };
+    const t: Tally = {
+      converted: 0,
+      failed: 0,
+      windows: 0,
+      windowsConverted: 0,
+      reasons: {},
+      malformed: [],
+      unexplained: [],
+    };
     for (const { file, doc } of docs) {
       if (doc.kind === 'filter') continue;
       const r = convertDocument(doc, { target: 'splunk', pipelines: [pipeline], lookup: (k) => byKey.get(k) });
@@ -81,7 +105,9 @@ beforeAll(() => {
       }
     }
     tallies[pipeline] = t;
-    console.info(`${pipeline}: ${t.converted} converted, ${t.failed} reported (${JSON.stringify(t.reasons)}); Windows ${t.windowsConverted}/${t.windows}`);
+    console.info(
+      `${pipeline}: ${t.converted} converted, ${t.failed} reported (${JSON.stringify(t.reasons)}); Windows ${t.windowsConverted}/${t.windows}`,
+    );
   }
 }, 120_000);
 
@@ -97,7 +123,12 @@ describe('corpus conversion', () => {
   it('splunk-cim converts every rule it can express and reports the rest', () => {
     const t = tallies['splunk-cim']!;
     expect(t.converted).toBeGreaterThan(2000);
-    expect(Object.keys(t.reasons).sort()).toEqual(['C001 unsupported logsource', 'C002 field not in table', 'C005 unresolved placeholder', 'C009 keyword search unsupported']);
+    expect(Object.keys(t.reasons).sort()).toEqual([
+      'C001 unsupported logsource',
+      'C002 field not in table',
+      'C005 unresolved placeholder',
+      'C009 keyword search unsupported',
+    ]);
   });
   for (const p of ['splunk-windows', 'splunk-cim']) {
     it(`${p}: every query is well formed`, () => expect(tallies[p]!.malformed.slice(0, 5)).toEqual([]));

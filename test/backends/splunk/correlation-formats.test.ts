@@ -52,25 +52,48 @@ function convert(correlation: string) {
   return convertDocument(all[all.length - 1]!, { target: 'splunk', pipelines: ['splunk-windows'], lookup });
 }
 
-const corr = (body: string): string => `title: Correlated\nid: 9f0c9e3e-5f4e-4c1e-8a57-2c1a8b1d9e01\nstatus: test\nlevel: high\ncorrelation:\n${body.replace(/^/gm, '    ')}\n`;
+const corr = (body: string): string =>
+  `title: Correlated\nid: 9f0c9e3e-5f4e-4c1e-8a57-2c1a8b1d9e01\nstatus: test\nlevel: high\ncorrelation:\n${body.replace(/^/gm, '    ')}\n`;
 
 describe('correlations', () => {
   it('event_count with a lower bound: sliding window (streamstats time_window)', () => {
-    const r = convert(corr('type: event_count\nrules:\n    - failed_logon\ngroup-by:\n    - TargetUserName\ntimespan: 5m\ncondition:\n    gte: 10'));
-    expect(r.ok && r.queries[0]).toBe('index=* source="WinEventLog:Security" EventCode=4625 | streamstats time_window=5m count as sigil_event_count by TargetUserName | where sigil_event_count>=10');
+    const r = convert(
+      corr(
+        'type: event_count\nrules:\n    - failed_logon\ngroup-by:\n    - TargetUserName\ntimespan: 5m\ncondition:\n    gte: 10',
+      ),
+    );
+    expect(r.ok && r.queries[0]).toBe(
+      'index=* source="WinEventLog:Security" EventCode=4625 | streamstats time_window=5m count as sigil_event_count by TargetUserName | where sigil_event_count>=10',
+    );
     expect(r.warnings).toEqual([]);
   });
   it('event_count with an upper bound: fixed buckets and warning C102', () => {
-    const r = convert(corr('type: event_count\nrules:\n    - failed_logon\ngroup-by:\n    - TargetUserName\ntimespan: 1h\ncondition:\n    lt: 3'));
-    expect(r.ok && r.queries[0]).toBe('index=* source="WinEventLog:Security" EventCode=4625 | bin _time span=1h | stats count as sigil_event_count by TargetUserName _time | where sigil_event_count<3');
+    const r = convert(
+      corr(
+        'type: event_count\nrules:\n    - failed_logon\ngroup-by:\n    - TargetUserName\ntimespan: 1h\ncondition:\n    lt: 3',
+      ),
+    );
+    expect(r.ok && r.queries[0]).toBe(
+      'index=* source="WinEventLog:Security" EventCode=4625 | bin _time span=1h | stats count as sigil_event_count by TargetUserName _time | where sigil_event_count<3',
+    );
     expect(r.warnings.map((w) => w.code)).toEqual(['C102']);
   });
   it('value_count: distinct count of the condition field', () => {
-    const r = convert(corr('type: value_count\nrules:\n    - failed_logon\ngroup-by:\n    - IpAddress\ntimespan: 10m\ncondition:\n    field: TargetUserName\n    gt: 20'));
-    expect(r.ok && r.queries[0]).toBe('index=* source="WinEventLog:Security" EventCode=4625 | streamstats time_window=10m dc(TargetUserName) as sigil_value_count by IpAddress | where sigil_value_count>20');
+    const r = convert(
+      corr(
+        'type: value_count\nrules:\n    - failed_logon\ngroup-by:\n    - IpAddress\ntimespan: 10m\ncondition:\n    field: TargetUserName\n    gt: 20',
+      ),
+    );
+    expect(r.ok && r.queries[0]).toBe(
+      'index=* source="WinEventLog:Security" EventCode=4625 | streamstats time_window=10m dc(TargetUserName) as sigil_value_count by IpAddress | where sigil_value_count>20',
+    );
   });
   it('temporal: multisearch over both rules, sliding distinct count of rules; aliases become evals', () => {
-    const r = convert(corr('type: temporal\nrules:\n    - failed_logon\n    - success_logon\naliases:\n    user:\n        failed_logon: TargetUserName\n        success_logon: TargetUserName\ngroup-by:\n    - user\ntimespan: 30s'));
+    const r = convert(
+      corr(
+        'type: temporal\nrules:\n    - failed_logon\n    - success_logon\naliases:\n    user:\n        failed_logon: TargetUserName\n        success_logon: TargetUserName\ngroup-by:\n    - user\ntimespan: 30s',
+      ),
+    );
     expect(r.ok).toBe(true);
     const q = (r as ConversionSuccess).queries[0]!;
     expect(q).toBe(
@@ -79,8 +102,14 @@ describe('correlations', () => {
     expect(() => splitPipes(q)).not.toThrow();
   });
   it('temporal_ordered with two rules: fixed buckets with an order check', () => {
-    const r = convert(corr('type: temporal_ordered\nrules:\n    - failed_logon\n    - success_logon\ngroup-by:\n    - TargetUserName\ntimespan: 5m'));
-    expect(r.ok && r.queries[0]).toContain('| bin _time span=5m | stats min(eval(if(sigil_rule="failed_logon", _time, null()))) as sigil_first max(eval(if(sigil_rule="success_logon", _time, null()))) as sigil_last by TargetUserName _time | where sigil_first<sigil_last');
+    const r = convert(
+      corr(
+        'type: temporal_ordered\nrules:\n    - failed_logon\n    - success_logon\ngroup-by:\n    - TargetUserName\ntimespan: 5m',
+      ),
+    );
+    expect(r.ok && r.queries[0]).toContain(
+      '| bin _time span=5m | stats min(eval(if(sigil_rule="failed_logon", _time, null()))) as sigil_first max(eval(if(sigil_rule="success_logon", _time, null()))) as sigil_last by TargetUserName _time | where sigil_first<sigil_last',
+    );
     expect(r.warnings.map((w) => w.code)).toEqual(['C102']);
   });
   it('a correlation whose base rule cannot be converted is reported (C011)', () => {
@@ -93,15 +122,23 @@ describe('correlations', () => {
 
 describe('output formats', () => {
   const backend = getBackend('splunk')!;
-  const rule = docs(corr('type: event_count\nrules:\n    - failed_logon\ntimespan: 5m\ncondition:\n    gte: 10'))[0] as SigmaRule;
+  const rule = docs(
+    corr('type: event_count\nrules:\n    - failed_logon\ntimespan: 5m\ncondition:\n    gte: 10'),
+  )[0] as SigmaRule;
   const result = convertDocument(rule, { target: 'splunk' }) as ConversionSuccess;
-  it('lists plain, savedsearches and escu', () => expect(backend.formats.map((f) => f.name)).toEqual(['query', 'savedsearches', 'escu']));
+  it('lists plain, savedsearches and escu', () =>
+    expect(backend.formats.map((f) => f.name)).toEqual(['query', 'savedsearches', 'escu']));
   it('savedsearches: a scheduled ES correlation search with notable and risk actions and ATT&CK annotations', () => {
     const text = backend.formats[1]!.render(result, rule, {}).text;
     const lines = text.split('\n');
     expect(lines[0]).toBe('# Sigma rule 0e95725d-7320-415d-80f7-004da920fc11');
     expect(lines[1]).toBe('[Failed logon]');
-    const kv = Object.fromEntries(lines.slice(1).filter((l) => l.includes(' = ')).map((l) => l.split(' = ') as [string, string]));
+    const kv = Object.fromEntries(
+      lines
+        .slice(1)
+        .filter((l) => l.includes(' = '))
+        .map((l) => l.split(' = ') as [string, string]),
+    );
     expect(kv['search']).toBe('index=* source="WinEventLog:Security" EventCode=4625');
     expect(kv['enableSched']).toBe('1');
     expect(kv['cron_schedule']).toBe('*/10 * * * *');
@@ -111,7 +148,9 @@ describe('output formats', () => {
     expect(JSON.parse(kv['action.correlationsearch.annotations']!)).toEqual({ mitre_attack: ['T1110.001'] });
     expect(kv['action.notable.param.severity']).toBe('medium');
     expect(kv['action.risk.param._risk_score']).toBe('50');
-    expect(backend.formats[1]!.render(result, rule, { cron_schedule: '0 * * * *' }).text).toContain('cron_schedule = 0 * * * *');
+    expect(backend.formats[1]!.render(result, rule, { cron_schedule: '0 * * * *' }).text).toContain(
+      'cron_schedule = 0 * * * *',
+    );
   });
   it('savedsearches: multi-line values are continued with a backslash', () => {
     const multi = { ...rule, description: 'line one\nline two' };
@@ -134,20 +173,32 @@ describe('splunk-windows settings', () => {
   };
   it('source convention classic (default), xml, legacy', () => {
     expect(q({})).toBe('index=* source="WinEventLog:Security" EventCode=4625');
-    expect(q({ source_convention: 'xml' })).toBe('index=* sourcetype="XmlWinEventLog" source="XmlWinEventLog:Security" EventCode=4625');
+    expect(q({ source_convention: 'xml' })).toBe(
+      'index=* sourcetype="XmlWinEventLog" source="XmlWinEventLog:Security" EventCode=4625',
+    );
     expect(q({ 'source-convention': 'legacy' })).toBe('index=* sourcetype="WinEventLog:Security" EventCode=4625');
     expect(q({ source_convention: 'bogus' })).toContain("unknown source_convention 'bogus'");
   });
-  it('index is a setting', () => expect(q({ index: 'wineventlog' })).toBe('index=wineventlog source="WinEventLog:Security" EventCode=4625'));
+  it('index is a setting', () =>
+    expect(q({ index: 'wineventlog' })).toBe('index=wineventlog source="WinEventLog:Security" EventCode=4625'));
   it('non-Windows logsources are reported, not guessed', () => {
-    const linux = parse('title: L\nlogsource:\n    product: linux\n    service: auditd\ndetection:\n    s:\n        type: EXECVE\n    condition: s\n', { schema: false }).documents[0]!.document!;
+    const linux = parse(
+      'title: L\nlogsource:\n    product: linux\n    service: auditd\ndetection:\n    s:\n        type: EXECVE\n    condition: s\n',
+      { schema: false },
+    ).documents[0]!.document!;
     const r = convertDocument(linux, { target: 'splunk' });
     expect(!r.ok && r.errors[0]!.code).toBe('C001');
   });
   it('windows ETW-only categories are reported, the product-only logsource searches every channel', () => {
-    const fa = parse('title: F\nlogsource:\n    product: windows\n    category: file_access\ndetection:\n    s:\n        FileName: x\n    condition: s\n', { schema: false }).documents[0]!.document!;
+    const fa = parse(
+      'title: F\nlogsource:\n    product: windows\n    category: file_access\ndetection:\n    s:\n        FileName: x\n    condition: s\n',
+      { schema: false },
+    ).documents[0]!.document!;
     expect(convertDocument(fa, { target: 'splunk' }).ok).toBe(false);
-    const any = parse("title: K\nlogsource:\n    product: windows\ndetection:\n    k:\n        - 'mimikatz'\n    condition: k\n", { schema: false }).documents[0]!.document!;
+    const any = parse(
+      "title: K\nlogsource:\n    product: windows\ndetection:\n    k:\n        - 'mimikatz'\n    condition: k\n",
+      { schema: false },
+    ).documents[0]!.document!;
     const r = convertDocument(any, { target: 'splunk' });
     expect(r.ok && r.queries[0]).toBe('index=* source="WinEventLog:*" "*mimikatz*"');
   });

@@ -6,7 +6,12 @@ import { escapeQuoted, evalField, searchField, searchLiteralOk } from '../../../
 import type { PatternPart, Predicate } from '../../../src/ast/semantics.js';
 import { pcreToJs, readQuoted, readSearchTerm, regexesIn, splitPipes, termParts } from './spl-reader.js';
 
-const str = (field: string | null, pattern: PatternPart[], cased = false): Predicate => ({ kind: 'string', field, pattern, cased });
+const str = (field: string | null, pattern: PatternPart[], cased = false): Predicate => ({
+  kind: 'string',
+  field,
+  pattern,
+  cased,
+});
 const spl = (p: Predicate): string => renderQuery(encodeConjunction([], [p]));
 
 describe('escaping table (docs/backends/splunk.md)', () => {
@@ -36,7 +41,9 @@ describe('escaping table (docs/backends/splunk.md)', () => {
   });
   it('eval strings use the same two escapes; regexes are escaped once more as strings', () => {
     expect(spl({ kind: 'regex', field: 'F', pattern: '\\d+"x', flags: '' })).toBe('* | regex F="\\\\d+\\"x"');
-    expect(spl({ kind: 'not', item: { kind: 'regex', field: 'F', pattern: 'a\\\\b', flags: 'i' } })).toBe('* | where NOT (isnotnull(F) AND match(F, "(?i)a\\\\\\\\b"))');
+    expect(spl({ kind: 'not', item: { kind: 'regex', field: 'F', pattern: 'a\\\\b', flags: 'i' } })).toBe(
+      '* | where NOT (isnotnull(F) AND match(F, "(?i)a\\\\\\\\b"))',
+    );
   });
   it('field names: plain, double-quoted in search, single-quoted in eval', () => {
     expect(searchField('Image')).toBe('Image');
@@ -55,7 +62,41 @@ describe('escaping table (docs/backends/splunk.md)', () => {
 
 /** Generates pattern parts: literal text (any characters), `*` and `?` wildcards. */
 const partArb: fc.Arbitrary<PatternPart> = fc.oneof(
-  { weight: 5, arbitrary: fc.string({ minLength: 1, maxLength: 12, unit: fc.constantFrom('a', 'B', '\\', '"', '*', '?', ' ', '|', '(', ')', '=', "'", '.', '$', '^', '[', ']', '{', '}', '\n', '\t', 'é', '-', '/', '#', '+') }) },
+  {
+    weight: 5,
+    arbitrary: fc.string({
+      minLength: 1,
+      maxLength: 12,
+      unit: fc.constantFrom(
+        'a',
+        'B',
+        '\\',
+        '"',
+        '*',
+        '?',
+        ' ',
+        '|',
+        '(',
+        ')',
+        '=',
+        "'",
+        '.',
+        '$',
+        '^',
+        '[',
+        ']',
+        '{',
+        '}',
+        '\n',
+        '\t',
+        'é',
+        '-',
+        '/',
+        '#',
+        '+',
+      ),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ wildcard: 'multi' } as const) },
   { weight: 1, arbitrary: fc.constant({ wildcard: 'single' } as const) },
 );
@@ -72,7 +113,11 @@ function normalise(parts: PatternPart[]): PatternPart[] {
 
 /** A concrete string the pattern matches (wildcards filled with `fill`). */
 function instance(parts: PatternPart[], fill: string): string {
-  return parts.map((p) => (typeof p === 'string' ? p : 'wildcard' in p ? (p.wildcard === 'multi' ? fill : fill.slice(0, 1) || 'x') : '')).join('');
+  return parts
+    .map((p) =>
+      typeof p === 'string' ? p : 'wildcard' in p ? (p.wildcard === 'multi' ? fill : fill.slice(0, 1) || 'x') : '',
+    )
+    .join('');
 }
 
 describe('property: any string value survives SPL escaping', () => {
@@ -109,7 +154,8 @@ describe('property: any string value survives SPL escaping', () => {
           expect(hasSingle || hasStar).toBe(false);
           const t = readSearchTerm(pipes[0]!);
           // Splunk merges adjacent `*`; compare after doing the same.
-          const mergeStars = (a: PatternPart[]): PatternPart[] => a.filter((p, i) => !(typeof p !== 'string' && a[i - 1] !== undefined && typeof a[i - 1] !== 'string'));
+          const mergeStars = (a: PatternPart[]): PatternPart[] =>
+            a.filter((p, i) => !(typeof p !== 'string' && a[i - 1] !== undefined && typeof a[i - 1] !== 'string'));
           expect(mergeStars(t.parts)).toEqual(mergeStars(parts));
         } else {
           const [re] = regexesIn(pipes[1]!);
@@ -129,7 +175,11 @@ describe('property: any string value survives SPL escaping', () => {
       fc.property(fc.string({ maxLength: 20 }), (s) => {
         const text = `"${escapeQuoted(s)}"`;
         expect(readQuoted(text, 0)).toEqual({ value: s, end: text.length });
-        expect(termParts(s).map((p) => (typeof p === 'string' ? p : '*')).join('')).toBe(s);
+        expect(
+          termParts(s)
+            .map((p) => (typeof p === 'string' ? p : '*'))
+            .join(''),
+        ).toBe(s);
       }),
       { numRuns: 1000 },
     );

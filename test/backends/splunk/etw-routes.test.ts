@@ -26,7 +26,10 @@ const kernelFileChannel: PipelineSpec = {
   name: 'kernel-file-etw',
   description: 'this deployment forwards Kernel-File ETW events into an event log channel',
   targets: ['splunk'],
-  routes: ['file_access', 'file_rename'].map((category) => ({ logsource: { product: 'windows', category }, table: 'Microsoft-Windows-Kernel-File/Analytic' })),
+  routes: ['file_access', 'file_rename'].map((category) => ({
+    logsource: { product: 'windows', category },
+    table: 'Microsoft-Windows-Kernel-File/Analytic',
+  })),
   transformations: [],
 };
 

@@ -14,7 +14,12 @@ import { runSpl, type Event } from './spl-interpreter.js';
 
 const CHARS = ['a', 'B', 'b', '*', '?', '\\', '"', ' ', '.', '-'];
 const lit = fc.string({ minLength: 1, maxLength: 3, unit: fc.constantFrom(...CHARS) });
-const part: fc.Arbitrary<PatternPart> = fc.oneof({ weight: 4, arbitrary: lit }, fc.constant({ wildcard: 'multi' } as const), fc.constant({ wildcard: 'single' } as const), fc.constant({ anyOf: '-/' }));
+const part: fc.Arbitrary<PatternPart> = fc.oneof(
+  { weight: 4, arbitrary: lit },
+  fc.constant({ wildcard: 'multi' } as const),
+  fc.constant({ wildcard: 'single' } as const),
+  fc.constant({ anyOf: '-/' }),
+);
 
 function merge(parts: PatternPart[]): PatternPart[] {
   const out: PatternPart[] = [];
@@ -28,12 +33,47 @@ function merge(parts: PatternPart[]): PatternPart[] {
 
 const field = fc.constantFrom('F', 'G');
 const leaf: fc.Arbitrary<Predicate> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('string' as const), field, pattern: fc.array(part, { minLength: 0, maxLength: 4 }).map(merge), cased: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('regex' as const), field, pattern: fc.constantFrom('^a', 'b$', 'a.b', '\\\\', '"', 'B'), flags: fc.constantFrom('', 'i') }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('number' as const), field: fc.constant('N'), op: fc.constantFrom('eq' as const, 'lt' as const, 'lte' as const, 'gt' as const, 'gte' as const), value: fc.integer({ min: 0, max: 5 }) }).map((x) => ({ ...x, raw: String(x.value) })) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('string' as const),
+      field,
+      pattern: fc.array(part, { minLength: 0, maxLength: 4 }).map(merge),
+      cased: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('regex' as const),
+      field,
+      pattern: fc.constantFrom('^a', 'b$', 'a.b', '\\\\', '"', 'B'),
+      flags: fc.constantFrom('', 'i'),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({
+        kind: fc.constant('number' as const),
+        field: fc.constant('N'),
+        op: fc.constantFrom('eq' as const, 'lt' as const, 'lte' as const, 'gt' as const, 'gte' as const),
+        value: fc.integer({ min: 0, max: 5 }),
+      })
+      .map((x) => ({ ...x, raw: String(x.value) })),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('null' as const), field }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('exists' as const), field, value: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('fieldref' as const), field: fc.constant('F'), ref: fc.constant('G'), position: fc.constantFrom('eq' as const, 'contains' as const, 'startswith' as const, 'endswith' as const), cased: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('fieldref' as const),
+      field: fc.constant('F'),
+      ref: fc.constant('G'),
+      position: fc.constantFrom('eq' as const, 'contains' as const, 'startswith' as const, 'endswith' as const),
+      cased: fc.boolean(),
+    }),
+  },
 );
 
 const predicate: fc.Arbitrary<Predicate> = fc.letrec<{ p: Predicate }>((tie) => ({
@@ -47,7 +87,11 @@ const predicate: fc.Arbitrary<Predicate> = fc.letrec<{ p: Predicate }>((tie) => 
 })).p;
 
 const value = fc.option(fc.string({ maxLength: 5, unit: fc.constantFrom(...CHARS, 'A', '/') }), { nil: undefined });
-const event = fc.record({ F: value, G: value, N: fc.option(fc.integer({ min: 0, max: 6 }).map(String), { nil: undefined }) });
+const event = fc.record({
+  F: value,
+  G: value,
+  N: fc.option(fc.integer({ min: 0, max: 6 }).map(String), { nil: undefined }),
+});
 
 describe('SPL agrees with the evaluator', () => {
   it('on generated predicates and events', () => {
@@ -62,7 +106,8 @@ describe('SPL agrees with the evaluator', () => {
           const clean: Event = Object.fromEntries(Object.entries(ev).filter(([, v]) => v !== undefined));
           const want = reference(toView(clean));
           const got = runSpl(spl, clean);
-          if (got !== want) throw new Error(`SPL ${spl}\nevent ${JSON.stringify(clean)}: SPL ${got}, evaluator ${want}`);
+          if (got !== want)
+            throw new Error(`SPL ${spl}\nevent ${JSON.stringify(clean)}: SPL ${got}, evaluator ${want}`);
           if (want) seen.matched++;
           else seen.unmatched++;
         }

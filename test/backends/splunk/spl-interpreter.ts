@@ -77,7 +77,16 @@ class Parser {
   }
 }
 
-const wildcardRe = (pat: string): RegExp => new RegExp('^' + pat.split('*').map((x) => x.replace(/[\\^$.*+?()[\]{}|\/-]/g, '\\$&')).join('[\\s\\S]*') + '$', 'i');
+const wildcardRe = (pat: string): RegExp =>
+  new RegExp(
+    '^' +
+      pat
+        .split('*')
+        .map((x) => x.replace(/[\\^$.*+?()[\]{}|\/-]/g, '\\$&'))
+        .join('[\\s\\S]*') +
+      '$',
+    'i',
+  );
 
 type Test = (ev: Event) => boolean;
 
@@ -194,7 +203,8 @@ function evalNot(p: Parser): Expr {
   return evalCmp(p);
 }
 
-const numeric = (v: Val): number | null => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : null);
+const numeric = (v: Val): number | null =>
+  typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : null;
 
 function evalCmp(p: Parser): Expr {
   const left = evalPrimary(p);
@@ -208,7 +218,16 @@ function evalCmp(p: Parser): Expr {
       if (a === null || b === null) return null;
       const na = numeric(a);
       const nb = numeric(b);
-      if (na !== null && nb !== null) return t.v === '==' ? na === nb : t.v === '<' ? na < nb : t.v === '>' ? na > nb : t.v === '<=' ? na <= nb : na >= nb;
+      if (na !== null && nb !== null)
+        return t.v === '=='
+          ? na === nb
+          : t.v === '<'
+            ? na < nb
+            : t.v === '>'
+              ? na > nb
+              : t.v === '<='
+                ? na <= nb
+                : na >= nb;
       if (t.v !== '==') return null;
       return String(a) === String(b);
     };

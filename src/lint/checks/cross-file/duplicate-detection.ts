@@ -51,7 +51,10 @@ function shapeKey(doc: DocumentInfo, pred: Predicate): string {
 
 export const duplicateDetection: Check = {
   meta: {
-    code: 'X003', name: 'duplicate-detection', family: 'cross-file', defaultSeverity: 'warning',
+    code: 'X003',
+    name: 'duplicate-detection',
+    family: 'cross-file',
+    defaultSeverity: 'warning',
     summary: 'Two rules have the same logsource and the same detection logic.',
     why: 'Duplicate logic fires twice for every event and splits maintenance; merge the rules or make them differ.',
     bad: '# a.yml and b.yml, different titles, same logsource and\ndetection:\n    selection:\n        Image|endswith: \\certutil.exe\n    condition: selection',
@@ -81,8 +84,14 @@ export const duplicateDetection: Check = {
         for (const docs of groups.values()) {
           if (docs.length < 2) continue;
           for (const d of docs) {
-            const others = docs.filter((o) => o !== d).map((o) => `${o.file ?? '<input>'} (${o.document.id ?? o.document.title ?? ''})`);
-            ctx.report(d, { message: `Same logsource and detection logic as ${others.join(', ')}.`, loc: d.document.locs['detection'], hint: 'Merge the rules (keep one, list the other under related:) or make the detections differ.' });
+            const others = docs
+              .filter((o) => o !== d)
+              .map((o) => `${o.file ?? '<input>'} (${o.document.id ?? o.document.title ?? ''})`);
+            ctx.report(d, {
+              message: `Same logsource and detection logic as ${others.join(', ')}.`,
+              loc: d.document.locs['detection'],
+              hint: 'Merge the rules (keep one, list the other under related:) or make the detections differ.',
+            });
           }
         }
       }

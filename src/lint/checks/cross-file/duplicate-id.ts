@@ -2,7 +2,10 @@ import type { Check, DocumentInfo } from '../../types.js';
 
 export const duplicateId: Check = {
   meta: {
-    code: 'X001', name: 'duplicate-id', family: 'cross-file', defaultSeverity: 'error',
+    code: 'X001',
+    name: 'duplicate-id',
+    family: 'cross-file',
+    defaultSeverity: 'error',
     summary: 'Two documents share the same `id`.',
     why: 'Ids identify rules in SIEMs, correlations, filters and exclusions: a duplicate makes one rule overwrite or shadow the other.',
     bad: '# a.yml\nid: 3c1b2f0e-8a4d-4e5b-9c6d-7e8f9a0b1c2d\n# b.yml\nid: 3c1b2f0e-8a4d-4e5b-9c6d-7e8f9a0b1c2d',
@@ -24,7 +27,11 @@ export const duplicateId: Check = {
         if (docs.length < 2) continue;
         for (const d of docs) {
           const others = docs.filter((o) => o !== d).map((o) => o.file ?? '<input>');
-          ctx.report(d, { message: `The id ${id} is also used by ${others.join(', ')}.`, loc: d.document.locs['id'], hint: 'Give one of the rules a new UUID (and a related: entry if it was derived).' });
+          ctx.report(d, {
+            message: `The id ${id} is also used by ${others.join(', ')}.`,
+            loc: d.document.locs['id'],
+            hint: 'Give one of the rules a new UUID (and a related: entry if it was derived).',
+          });
         }
       }
     },

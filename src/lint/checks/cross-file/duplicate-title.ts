@@ -2,7 +2,10 @@ import type { Check, DocumentInfo } from '../../types.js';
 
 export const duplicateTitle: Check = {
   meta: {
-    code: 'X002', name: 'duplicate-title', family: 'cross-file', defaultSeverity: 'warning',
+    code: 'X002',
+    name: 'duplicate-title',
+    family: 'cross-file',
+    defaultSeverity: 'warning',
     summary: 'Two documents share the same `title`.',
     why: 'Alerts are named by title: analysts cannot tell two rules with the same title apart.',
     bad: '# a.yml\ntitle: Certutil Decode\n# b.yml\ntitle: Certutil Decode',
@@ -24,7 +27,11 @@ export const duplicateTitle: Check = {
         if (docs.length < 2) continue;
         for (const d of docs) {
           const others = docs.filter((o) => o !== d).map((o) => o.file ?? '<input>');
-          ctx.report(d, { message: `The title '${title}' is also used by ${others.join(', ')}.`, loc: d.document.locs['title'], hint: 'Make the title say what distinguishes this rule.' });
+          ctx.report(d, {
+            message: `The title '${title}' is also used by ${others.join(', ')}.`,
+            loc: d.document.locs['title'],
+            hint: 'Make the title say what distinguishes this rule.',
+          });
         }
       }
     },

@@ -5,7 +5,10 @@ const CONTROL = /[\x00-\x1f]/;
 
 export const controlCharacter: Check = {
   meta: {
-    code: 'D011', name: 'control-character', family: 'detection', defaultSeverity: 'error',
+    code: 'D011',
+    name: 'control-character',
+    family: 'detection',
+    defaultSeverity: 'error',
     summary: 'A value contains a control character, usually a `\\t` or `\\n` from a double-quoted YAML string.',
     why: 'In a double-quoted YAML string "C:\\temp" is C:, a TAB and "emp": the rule looks for a path that does not exist. Single quotes keep backslashes literal.',
     bad: 'Image|startswith: "C:\\temp\\"',
@@ -24,7 +27,12 @@ export const controlCharacter: Check = {
           break;
         }
       }
-      if (ch !== undefined) ctx.report({ message: `A value of '${match.field ?? 'keywords'}' contains the control character U+${ch.charCodeAt(0).toString(16).padStart(4, '0')}.`, loc: value.loc ?? match.loc, hint: "Use single quotes ('C:\\temp\\') or double the backslashes in double quotes." });
+      if (ch !== undefined)
+        ctx.report({
+          message: `A value of '${match.field ?? 'keywords'}' contains the control character U+${ch.charCodeAt(0).toString(16).padStart(4, '0')}.`,
+          loc: value.loc ?? match.loc,
+          hint: "Use single quotes ('C:\\temp\\') or double the backslashes in double quotes.",
+        });
     }
   },
 };

@@ -3,7 +3,10 @@ import { stringValues } from '../../walk.js';
 
 export const escapedWildcard: Check = {
   meta: {
-    code: 'D009', name: 'escaped-wildcard', family: 'detection', defaultSeverity: 'warning',
+    code: 'D009',
+    name: 'escaped-wildcard',
+    family: 'detection',
+    defaultSeverity: 'warning',
     summary: "A value contains an escaped '\\*' or '\\?' (a literal star or question mark).",
     why: "In Sigma '\\*' is a literal star. Authors writing Windows paths often mean a backslash followed by a wildcard, which needs '\\\\*'.",
     bad: "TargetFilename|startswith: 'C:\\Users\\*\\AppData'",
@@ -15,7 +18,11 @@ export const escapedWildcard: Check = {
       // Literal (escaped) text is held in the string parts; wildcards are separate parts.
       if (!value.parts.some((p) => typeof p === 'string' && /[*?]/.test(p))) continue;
       const star = value.parts.some((p) => typeof p === 'string' && p.includes('*'));
-      ctx.report({ message: `'${value.raw}' contains an escaped wildcard (a literal '${star ? '*' : '?'}').`, loc: value.loc ?? match.loc, hint: "If a backslash followed by a wildcard was meant, write '\\\\*'; if the literal character is meant, keep it." });
+      ctx.report({
+        message: `'${value.raw}' contains an escaped wildcard (a literal '${star ? '*' : '?'}').`,
+        loc: value.loc ?? match.loc,
+        hint: "If a backslash followed by a wildcard was meant, write '\\\\*'; if the literal character is meant, keep it.",
+      });
     }
   },
 };

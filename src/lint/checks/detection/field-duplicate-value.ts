@@ -3,7 +3,15 @@ import type { Check } from '../../types.js';
 import { fieldMatches } from '../../walk.js';
 
 /** Modifiers under which pySigma-validators-sigmahq compares values case-sensitively. */
-const CASE_SENSITIVE: ReadonlySet<Modifier> = new Set<Modifier>(['base64', 'base64offset', 're', 'i', 'm', 's', 'cased']);
+const CASE_SENSITIVE: ReadonlySet<Modifier> = new Set<Modifier>([
+  'base64',
+  'base64offset',
+  're',
+  'i',
+  'm',
+  's',
+  'cased',
+]);
 
 /** A value's text as written (pySigma compares `str(value)`). */
 function valueText(v: Value): string | undefined {
@@ -25,7 +33,10 @@ function valueText(v: Value): string | undefined {
 
 export const fieldDuplicateValue: Check = {
   meta: {
-    code: 'D020', name: 'field-duplicate-value', family: 'detection', defaultSeverity: 'warning',
+    code: 'D020',
+    name: 'field-duplicate-value',
+    family: 'detection',
+    defaultSeverity: 'warning',
     summary: "A field's value list repeats a value (ignoring case unless a case-sensitive modifier applies).",
     why: 'Sigma matches case-insensitively by default, so `\\Rundll32.exe` and `\\rundll32.exe` are the same value: the repeat adds nothing and usually hides a copy-paste slip where another value was meant.',
     bad: 'detection:\n    selection:\n        Image|endswith:\n            - \\rundll32.exe\n            - \\Rundll32.exe\n    condition: selection',
@@ -45,7 +56,11 @@ export const fieldDuplicateValue: Check = {
         const key = cased ? text : text.toLowerCase();
         if (seen.has(key)) {
           // Like pySigma: the first repeat of a field is reported, once.
-          ctx.report({ message: `Field '${match.field}' lists the value '${text}' twice${cased ? '' : ' (case-insensitively)'}.`, loc: v.loc ?? match.loc, hint: 'Remove the repeat or replace it with the value that was meant.' });
+          ctx.report({
+            message: `Field '${match.field}' lists the value '${text}' twice${cased ? '' : ' (case-insensitively)'}.`,
+            loc: v.loc ?? match.loc,
+            hint: 'Remove the repeat or replace it with the value that was meant.',
+          });
           break;
         }
         seen.add(key);

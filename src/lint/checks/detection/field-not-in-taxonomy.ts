@@ -4,9 +4,12 @@ import { fieldMatches } from '../../walk.js';
 
 export const fieldNotInTaxonomy: Check = {
   meta: {
-    code: 'D013', name: 'field-not-in-taxonomy', family: 'detection', defaultSeverity: 'warning',
+    code: 'D013',
+    name: 'field-not-in-taxonomy',
+    family: 'detection',
+    defaultSeverity: 'warning',
     summary: "A field name is not in the logsource's taxonomy.",
-    why: 'Pipelines map taxonomy fields to each backend\'s columns; an unknown name (a typo such as `Commandline`, or a vendor column) is passed through unmapped and matches nothing.',
+    why: "Pipelines map taxonomy fields to each backend's columns; an unknown name (a typo such as `Commandline`, or a vendor column) is passed through unmapped and matches nothing.",
     bad: 'logsource:\n    category: process_creation\n    product: windows\ndetection:\n    selection:\n        Commandline|contains: -decode\n    condition: selection',
     good: 'logsource:\n    category: process_creation\n    product: windows\ndetection:\n    selection:\n        CommandLine|contains: -decode\n    condition: selection',
     pysigma: ['sigmahq_field_name'],
@@ -25,7 +28,11 @@ export const fieldNotInTaxonomy: Check = {
       if (f === null || set.has(f) || seen.has(f)) continue;
       seen.add(f);
       const near = lower.get(f.toLowerCase());
-      ctx.report({ message: `Field '${f}' is not in the taxonomy of logsource ${[d.logsource.product, d.logsource.category, d.logsource.service].filter(Boolean).join('/')}.`, loc: match.loc, hint: near ? `Did you mean '${near}'?` : 'Check the field name against sigma-appendix-taxonomy.md.' });
+      ctx.report({
+        message: `Field '${f}' is not in the taxonomy of logsource ${[d.logsource.product, d.logsource.category, d.logsource.service].filter(Boolean).join('/')}.`,
+        loc: match.loc,
+        hint: near ? `Did you mean '${near}'?` : 'Check the field name against sigma-appendix-taxonomy.md.',
+      });
     }
   },
 };

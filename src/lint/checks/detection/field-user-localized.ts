@@ -3,9 +3,12 @@ import { fieldMatches } from '../../walk.js';
 
 export const fieldUserLocalized: Check = {
   meta: {
-    code: 'D021', name: 'field-user-localized', family: 'detection', defaultSeverity: 'warning',
+    code: 'D021',
+    name: 'field-user-localized',
+    family: 'detection',
+    defaultSeverity: 'warning',
     summary: "A user field is compared with a localized account name such as 'NT AUTHORITY\\SYSTEM'.",
-    why: "Windows logs well-known accounts under their localized names (`NT-AUTORITÄT\\SYSTEM` on a German system), so a rule that compares a user field with the English name misses every non-English host; match the SID or use `contains` on the invariant part.",
+    why: 'Windows logs well-known accounts under their localized names (`NT-AUTORITÄT\\SYSTEM` on a German system), so a rule that compares a user field with the English name misses every non-English host; match the SID or use `contains` on the invariant part.',
     bad: "detection:\n    selection:\n        User: 'NT AUTHORITY\\SYSTEM'\n    condition: selection",
     good: "detection:\n    selection:\n        User|contains: # covers many language settings\n            - 'AUTHORI'\n            - 'AUTORI'\n    condition: selection",
     pysigma: ['sigmahq_field_user'],
@@ -19,7 +22,11 @@ export const fieldUserLocalized: Check = {
       const v = match.values[0]!;
       if (v.type !== 'string') continue;
       if (v.raw.includes('AUTORI') || v.raw.includes('AUTHORI')) {
-        ctx.report({ message: `Field '${match.field}' is compared with the localized account name '${v.raw}'.`, loc: v.loc ?? match.loc, hint: "Use `|contains` with both 'AUTHORI' and 'AUTORI' (as SigmaHQ does), or match the account's SID." });
+        ctx.report({
+          message: `Field '${match.field}' is compared with the localized account name '${v.raw}'.`,
+          loc: v.loc ?? match.loc,
+          hint: "Use `|contains` with both 'AUTHORI' and 'AUTORI' (as SigmaHQ does), or match the account's SID.",
+        });
       }
     }
   },

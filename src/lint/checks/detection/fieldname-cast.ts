@@ -4,7 +4,10 @@ import { fieldMatches } from '../../walk.js';
 
 export const fieldnameCast: Check = {
   meta: {
-    code: 'D015', name: 'fieldname-cast', family: 'detection', defaultSeverity: 'warning',
+    code: 'D015',
+    name: 'fieldname-cast',
+    family: 'detection',
+    defaultSeverity: 'warning',
     summary: "A field name differs only in letter case from a field of the logsource's taxonomy.",
     why: 'Field names are case-sensitive in most backends: `Commandline` is not `CommandLine`, passes through pipelines unmapped and matches nothing.',
     bad: 'logsource:\n    category: process_creation\n    product: windows\ndetection:\n    selection:\n        commandline|contains: -decode\n    condition: selection',
@@ -21,7 +24,13 @@ export const fieldnameCast: Check = {
       const f = match.field;
       if (f === null || exact.has(f)) continue;
       const near = folded.get(f.toLowerCase());
-      if (near !== undefined) ctx.report({ message: `Field '${f}' should be written '${near}'.`, loc: match.loc, hint: `Use the taxonomy's spelling '${near}'.`, fix: near });
+      if (near !== undefined)
+        ctx.report({
+          message: `Field '${f}' should be written '${near}'.`,
+          loc: match.loc,
+          hint: `Use the taxonomy's spelling '${near}'.`,
+          fix: near,
+        });
     }
   },
 };

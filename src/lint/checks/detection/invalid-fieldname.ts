@@ -33,7 +33,10 @@ function checkedFieldSet(tax: Taxonomy, ls: LogSource): ReadonlySet<string> | un
 
 export const invalidFieldname: Check = {
   meta: {
-    code: 'D022', name: 'invalid-fieldname', family: 'detection', defaultSeverity: 'warning',
+    code: 'D022',
+    name: 'invalid-fieldname',
+    family: 'detection',
+    defaultSeverity: 'warning',
     summary: "A field name is not in the field list of the rule's logsource (any logsource with a list).",
     why: "Pipelines and SigmaHQ's tooling only know the fields of a logsource's taxonomy; any other name (a typo, a vendor column, a field of another event type) passes through unmapped and matches nothing. Unlike D013 this also covers service logsources with their own field lists, and reports every occurrence.",
     bad: 'logsource:\n    product: windows\n    service: ntlm\ndetection:\n    selection:\n        WorkstationNam: EVIL-PC\n    condition: selection',
@@ -49,7 +52,11 @@ export const invalidFieldname: Check = {
     for (const { match } of fieldMatches(d)) {
       const f = match.field;
       if (f === null || set.has(f)) continue;
-      ctx.report({ message: `Field '${f}' does not exist in logsource ${where}.`, loc: match.loc, hint: 'Check the name against the logsource fields in sigma-appendix-taxonomy.md.' });
+      ctx.report({
+        message: `Field '${f}' does not exist in logsource ${where}.`,
+        loc: match.loc,
+        hint: 'Check the name against the logsource fields in sigma-appendix-taxonomy.md.',
+      });
     }
   },
 };

@@ -12,13 +12,17 @@ export function hashKvProblem(text: string): string | undefined {
   const [algo, hash] = pair as [string, string];
   const len = HASH_LENGTH[algo];
   if (len === undefined) return `'${algo}' is not one of ${Object.keys(HASH_LENGTH).join(', ')}`;
-  if (!new RegExp(`^[a-fA-F0-9]{${len}}$`).test(hash)) return `'${hash}' is not a ${len}-digit hexadecimal ${algo} hash`;
+  if (!new RegExp(`^[a-fA-F0-9]{${len}}$`).test(hash))
+    return `'${hash}' is not a ${len}-digit hexadecimal ${algo} hash`;
   return undefined;
 }
 
 export const invalidHashKv: Check = {
   meta: {
-    code: 'D016', name: 'invalid-hash-kv', family: 'detection', defaultSeverity: 'warning',
+    code: 'D016',
+    name: 'invalid-hash-kv',
+    family: 'detection',
+    defaultSeverity: 'warning',
     summary: 'A `Hashes`/`Hash` value is not a valid `MD5=`, `SHA1=`, `SHA256=` or `IMPHASH=` pair.',
     why: "Sysmon writes hashes as `ALGO=HEX` pairs; a wrong algorithm name, a truncated hash or a missing '=' never matches.",
     bad: "Hashes|contains: 'SHA256=2F4A6C'",
@@ -38,7 +42,12 @@ export const invalidHashKv: Check = {
         for (const part of v.parts) {
           if (typeof part !== 'string') continue;
           const problem = hashKvProblem(part);
-          if (problem) ctx.report({ message: `Invalid '${match.field}' value: ${problem}.`, loc: at, hint: 'Write MD5=<32 hex>, SHA1=<40 hex>, SHA256=<64 hex> or IMPHASH=<32 hex>.' });
+          if (problem)
+            ctx.report({
+              message: `Invalid '${match.field}' value: ${problem}.`,
+              loc: at,
+              hint: 'Write MD5=<32 hex>, SHA1=<40 hex>, SHA256=<64 hex> or IMPHASH=<32 hex>.',
+            });
         }
       }
     }

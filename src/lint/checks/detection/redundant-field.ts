@@ -14,7 +14,10 @@ export const REDUNDANT_FIELDS: Record<string, string[]> = {
 
 export const redundantField: Check = {
   meta: {
-    code: 'D017', name: 'redundant-field', family: 'detection', defaultSeverity: 'warning',
+    code: 'D017',
+    name: 'redundant-field',
+    family: 'detection',
+    defaultSeverity: 'warning',
     summary: 'A field is already implied by the logsource (e.g. EventID in a registry_event rule).',
     why: 'The logsource category is mapped by pipelines to the right events; repeating the event id ties the rule to one log provider and breaks it on others (EDR telemetry has no Sysmon EventID).',
     bad: 'logsource:\n    category: registry_event\n    product: windows\ndetection:\n    selection:\n        EventID: 13\n        TargetObject|endswith: \\Run\\evil\n    condition: selection',
@@ -27,7 +30,12 @@ export const redundantField: Check = {
     const fields = REDUNDANT_FIELDS[logsourceKey(d.logsource)];
     if (!fields) return;
     for (const { match } of fieldMatches(d)) {
-      if (match.field !== null && fields.includes(match.field)) ctx.report({ message: `'${match.field}' is redundant: logsource ${d.logsource.category} already implies it.`, loc: match.loc, hint: `Remove '${match.field}'.` });
+      if (match.field !== null && fields.includes(match.field))
+        ctx.report({
+          message: `'${match.field}' is redundant: logsource ${d.logsource.category} already implies it.`,
+          loc: match.loc,
+          hint: `Remove '${match.field}'.`,
+        });
     }
   },
 };

@@ -2,14 +2,18 @@ import type { StringPart } from '../../../ast/types.js';
 import type { Check } from '../../types.js';
 import { fieldMatches, matchKey } from '../../walk.js';
 
-const isMulti = (p: StringPart | undefined): boolean => p !== undefined && typeof p !== 'string' && 'wildcard' in p && p.wildcard === 'multi';
+const isMulti = (p: StringPart | undefined): boolean =>
+  p !== undefined && typeof p !== 'string' && 'wildcard' in p && p.wildcard === 'multi';
 const plain = (parts: StringPart[]): boolean => parts.every((p) => typeof p === 'string');
 /** Length as pySigma counts it: characters plus one per wildcard. */
 const length = (parts: StringPart[]): number => parts.reduce((n, p) => n + (typeof p === 'string' ? p.length : 1), 0);
 
 export const wildcardsInsteadOfModifiers: Check = {
   meta: {
-    code: 'D008', name: 'wildcards-instead-of-modifiers', family: 'detection', defaultSeverity: 'warning',
+    code: 'D008',
+    name: 'wildcards-instead-of-modifiers',
+    family: 'detection',
+    defaultSeverity: 'warning',
     summary: "Values use leading/trailing '*' where contains, startswith or endswith would say it.",
     why: 'Modifiers state the intent, keep values readable, and let backends emit their native operators (has, startswith, endswith) instead of wildcard matching.',
     bad: "Image: '*\\certutil.exe'",
@@ -24,10 +28,17 @@ export const wildcardsInsteadOfModifiers: Check = {
       const mods = match.modifiers;
       const hasMod = (m: string): boolean => mods.includes(m as never);
       let want: string | undefined;
-      if (parts.every((p) => isMulti(p[0]) && isMulti(p[p.length - 1]) && plain(p.slice(1, -1))) && !hasMod('contains')) want = 'contains';
+      if (parts.every((p) => isMulti(p[0]) && isMulti(p[p.length - 1]) && plain(p.slice(1, -1))) && !hasMod('contains'))
+        want = 'contains';
       else if (parts.every((p) => isMulti(p[0]) && plain(p.slice(1))) && !hasMod('endswith')) want = 'endswith';
-      else if (parts.every((p) => isMulti(p[p.length - 1]) && plain(p.slice(0, -1))) && !hasMod('startswith')) want = 'startswith';
-      if (want) ctx.report({ message: `'${matchKey(match)}' uses wildcards where '|${want}' would say it.`, loc: match.loc, hint: `Write '${match.field ?? ''}|${want}' and drop the ${want === 'contains' ? 'leading and trailing' : want === 'endswith' ? 'leading' : 'trailing'} '*'.` });
+      else if (parts.every((p) => isMulti(p[p.length - 1]) && plain(p.slice(0, -1))) && !hasMod('startswith'))
+        want = 'startswith';
+      if (want)
+        ctx.report({
+          message: `'${matchKey(match)}' uses wildcards where '|${want}' would say it.`,
+          loc: match.loc,
+          hint: `Write '${match.field ?? ''}|${want}' and drop the ${want === 'contains' ? 'leading and trailing' : want === 'endswith' ? 'leading' : 'trailing'} '*'.`,
+        });
     }
   },
 };

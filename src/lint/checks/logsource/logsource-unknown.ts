@@ -3,7 +3,10 @@ import { fieldsFor, logsourceKey } from '../../taxonomy.js';
 
 export const logsourceUnknown: Check = {
   meta: {
-    code: 'L001', name: 'logsource-unknown', family: 'logsource', defaultSeverity: 'warning',
+    code: 'L001',
+    name: 'logsource-unknown',
+    family: 'logsource',
+    defaultSeverity: 'warning',
     summary: 'The logsource (product/category/service) is not in the SigmaHQ taxonomy.',
     why: 'Pipelines route rules to tables and indexes by logsource; an unknown one (often a typo like `process_creations`) converts to nothing useful.',
     bad: 'logsource:\n    category: process_creations\n    product: windows',
@@ -13,6 +16,11 @@ export const logsourceUnknown: Check = {
   check(ctx) {
     const d = ctx.document;
     if (d.kind === 'correlation') return;
-    if (!fieldsFor(ctx.taxonomy, d.logsource)) ctx.report({ message: `Unknown logsource '${logsourceKey(d.logsource)}' (product|category|service).`, loc: d.logsource.loc, hint: 'Check the spelling against the logsource taxonomy (sigma-appendix-taxonomy.md).' });
+    if (!fieldsFor(ctx.taxonomy, d.logsource))
+      ctx.report({
+        message: `Unknown logsource '${logsourceKey(d.logsource)}' (product|category|service).`,
+        loc: d.logsource.loc,
+        hint: 'Check the spelling against the logsource taxonomy (sigma-appendix-taxonomy.md).',
+      });
   },
 };

@@ -3,7 +3,10 @@ import { baseName } from '../files/filename.js';
 
 export const correlationFilenamePrefix: Check = {
   meta: {
-    code: 'M030', name: 'correlation-filename-prefix', family: 'metadata', defaultSeverity: 'warning',
+    code: 'M030',
+    name: 'correlation-filename-prefix',
+    family: 'metadata',
+    defaultSeverity: 'warning',
     summary: "A file holding a correlation rule does not start with 'correlation_'.",
     why: 'SigmaHQ keeps correlation files (alone or combined with their base rules) recognisable by name, so tools and reviewers can tell them from single-event rules.',
     bad: '# rules/windows/builtin/security/win_security_brute_force.yml\ncorrelation:\n    type: event_count\n…',
@@ -14,6 +17,10 @@ export const correlationFilenamePrefix: Check = {
     if (ctx.document.kind !== 'correlation') return;
     const name = baseName(ctx);
     if (name === undefined || name.startsWith('correlation_')) return;
-    ctx.report({ message: `Correlation file '${name}' does not start with 'correlation_'.`, loc: ctx.loc, hint: `Rename it to correlation_${name}.` });
+    ctx.report({
+      message: `Correlation file '${name}' does not start with 'correlation_'.`,
+      loc: ctx.loc,
+      hint: `Rename it to correlation_${name}.`,
+    });
   },
 };

@@ -4,7 +4,10 @@ const MIN = 16;
 
 export const descriptionShort: Check = {
   meta: {
-    code: 'M017', name: 'description-short', family: 'metadata', defaultSeverity: 'warning',
+    code: 'M017',
+    name: 'description-short',
+    family: 'metadata',
+    defaultSeverity: 'warning',
     summary: `The description is shorter than ${MIN} characters.`,
     why: 'A few words rarely tell an analyst what the rule looks for and why.',
     bad: 'description: Certutil\n…',
@@ -13,6 +16,11 @@ export const descriptionShort: Check = {
   },
   check(ctx) {
     const d = ctx.document.description;
-    if (d !== undefined && d.length < MIN) ctx.report({ message: `The description has ${d.length} characters (at least ${MIN}).`, loc: ctx.document.locs['description'], hint: 'Describe what the rule detects and why it is suspicious.' });
+    if (d !== undefined && d.length < MIN)
+      ctx.report({
+        message: `The description has ${d.length} characters (at least ${MIN}).`,
+        loc: ctx.document.locs['description'],
+        hint: 'Describe what the rule detects and why it is suspicious.',
+      });
   },
 };

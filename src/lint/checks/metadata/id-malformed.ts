@@ -4,7 +4,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const idMalformed: Check = {
   meta: {
-    code: 'M002', name: 'id-malformed', family: 'metadata', defaultSeverity: 'error',
+    code: 'M002',
+    name: 'id-malformed',
+    family: 'metadata',
+    defaultSeverity: 'error',
     summary: 'The `id` is not a UUID.',
     why: 'The Sigma specification defines `id` as a UUID; pySigma refuses to load rules with other identifiers, so the rule would silently drop out of conversions in other tools.',
     bad: 'title: Certutil Decode\nid: certutil-decode-1\n…',
@@ -12,6 +15,11 @@ export const idMalformed: Check = {
   },
   check(ctx) {
     const id = ctx.document.id;
-    if (id !== undefined && !UUID.test(id)) ctx.report({ message: `The id '${id}' is not a UUID.`, loc: ctx.document.locs['id'], hint: 'Use a random UUID (v4), e.g. from uuidgen.' });
+    if (id !== undefined && !UUID.test(id))
+      ctx.report({
+        message: `The id '${id}' is not a UUID.`,
+        loc: ctx.document.locs['id'],
+        hint: 'Use a random UUID (v4), e.g. from uuidgen.',
+      });
   },
 };

@@ -2,7 +2,10 @@ import type { Check } from '../../types.js';
 
 export const referencesGithubBranch: Check = {
   meta: {
-    code: 'M020', name: 'references-github-branch', family: 'metadata', defaultSeverity: 'warning',
+    code: 'M020',
+    name: 'references-github-branch',
+    family: 'metadata',
+    defaultSeverity: 'warning',
     summary: 'A GitHub file reference points at a branch instead of a commit (permalink).',
     why: 'Branch links rot when files move or change; a permalink keeps showing what the author read.',
     bad: 'references:\n    - https://github.com/SigmaHQ/sigma/blob/master/README.md',
@@ -11,7 +14,12 @@ export const referencesGithubBranch: Check = {
   },
   check(ctx) {
     for (const r of ctx.document.references ?? []) {
-      if (/^https:\/\/github\.com\/.*\.\w{1,3}$/.test(r) && !/\/[0-9a-z]{40}\//.test(r)) ctx.report({ message: `GitHub link to a branch: ${r}`, loc: ctx.document.locs['references'], hint: "Press 'y' on the GitHub page to get the permalink with the commit hash." });
+      if (/^https:\/\/github\.com\/.*\.\w{1,3}$/.test(r) && !/\/[0-9a-z]{40}\//.test(r))
+        ctx.report({
+          message: `GitHub link to a branch: ${r}`,
+          loc: ctx.document.locs['references'],
+          hint: "Press 'y' on the GitHub page to get the permalink with the commit hash.",
+        });
     }
   },
 };

@@ -4,7 +4,10 @@ export const STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'unsupp
 
 export const statusInvalid: Check = {
   meta: {
-    code: 'M012', name: 'status-invalid', family: 'metadata', defaultSeverity: 'error',
+    code: 'M012',
+    name: 'status-invalid',
+    family: 'metadata',
+    defaultSeverity: 'error',
     summary: 'The `status` is not one the specification defines.',
     why: 'Tools filter rules by status; an unknown value (a typo, a capital letter) makes the rule invisible to those filters.',
     bad: 'status: Testing\n…',
@@ -12,6 +15,11 @@ export const statusInvalid: Check = {
   },
   check(ctx) {
     const s = ctx.document.status;
-    if (s !== undefined && !STATUSES.includes(s)) ctx.report({ message: `Unknown status '${s}'.`, loc: ctx.document.locs['status'], hint: `Use one of: ${STATUSES.join(', ')}.` });
+    if (s !== undefined && !STATUSES.includes(s))
+      ctx.report({
+        message: `Unknown status '${s}'.`,
+        loc: ctx.document.locs['status'],
+        hint: `Use one of: ${STATUSES.join(', ')}.`,
+      });
   },
 };

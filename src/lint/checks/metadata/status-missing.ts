@@ -2,7 +2,10 @@ import type { Check } from '../../types.js';
 
 export const statusMissing: Check = {
   meta: {
-    code: 'M011', name: 'status-missing', family: 'metadata', defaultSeverity: 'warning',
+    code: 'M011',
+    name: 'status-missing',
+    family: 'metadata',
+    defaultSeverity: 'warning',
     summary: 'The rule has no `status`.',
     why: 'The status (stable, test, experimental…) tells users how far a rule can be trusted; deployments filter on it.',
     bad: 'title: Certutil Decode\n…',
@@ -10,6 +13,11 @@ export const statusMissing: Check = {
     pysigma: ['status_existence', 'sigmahq_status_existence'],
   },
   check(ctx) {
-    if (ctx.document.status === undefined) ctx.report({ message: 'The rule has no status.', loc: ctx.loc, hint: 'Add status: experimental (or test, stable).' });
+    if (ctx.document.status === undefined)
+      ctx.report({
+        message: 'The rule has no status.',
+        loc: ctx.loc,
+        hint: 'Add status: experimental (or test, stable).',
+      });
   },
 };

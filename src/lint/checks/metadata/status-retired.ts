@@ -2,7 +2,10 @@ import type { Check } from '../../types.js';
 
 export const statusRetired: Check = {
   meta: {
-    code: 'M013', name: 'status-retired', family: 'metadata', defaultSeverity: 'warning',
+    code: 'M013',
+    name: 'status-retired',
+    family: 'metadata',
+    defaultSeverity: 'warning',
     summary: 'The rule has status `deprecated` or `unsupported`.',
     why: 'Deprecated and unsupported rules are not meant to be deployed; SigmaHQ keeps them out of its rule folders.',
     bad: 'status: deprecated\n…',
@@ -11,6 +14,11 @@ export const statusRetired: Check = {
   },
   check(ctx) {
     const s = ctx.document.status;
-    if (s === 'deprecated' || s === 'unsupported') ctx.report({ message: `The rule's status is '${s}'.`, loc: ctx.document.locs['status'], hint: 'Move it to the deprecated/ or unsupported/ folder, or fix and re-test it.' });
+    if (s === 'deprecated' || s === 'unsupported')
+      ctx.report({
+        message: `The rule's status is '${s}'.`,
+        loc: ctx.document.locs['status'],
+        hint: 'Move it to the deprecated/ or unsupported/ folder, or fix and re-test it.',
+      });
   },
 };

@@ -2,7 +2,10 @@ import type { Check } from '../../types.js';
 
 export const titleEnd: Check = {
   meta: {
-    code: 'M005', name: 'title-end', family: 'metadata', defaultSeverity: 'warning',
+    code: 'M005',
+    name: 'title-end',
+    family: 'metadata',
+    defaultSeverity: 'warning',
     summary: 'The title ends with a dot.',
     why: 'A title is a name, not a sentence (SigmaHQ title convention).',
     bad: 'title: Certutil Decode.\n…',
@@ -11,6 +14,12 @@ export const titleEnd: Check = {
   },
   check(ctx) {
     const t = ctx.document.title;
-    if (t && t.endsWith('.')) ctx.report({ message: 'The title ends with a dot.', loc: ctx.document.locs['title'], hint: 'Remove the trailing dot.', fix: t.replace(/\.+$/, '') });
+    if (t && t.endsWith('.'))
+      ctx.report({
+        message: 'The title ends with a dot.',
+        loc: ctx.document.locs['title'],
+        hint: 'Remove the trailing dot.',
+        fix: t.replace(/\.+$/, ''),
+      });
   },
 };

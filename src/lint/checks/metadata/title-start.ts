@@ -2,7 +2,10 @@ import type { Check } from '../../types.js';
 
 export const titleStart: Check = {
   meta: {
-    code: 'M004', name: 'title-start', family: 'metadata', defaultSeverity: 'warning',
+    code: 'M004',
+    name: 'title-start',
+    family: 'metadata',
+    defaultSeverity: 'warning',
     summary: "The title starts with 'Detect' or 'Detects'.",
     why: "Every rule detects something; SigmaHQ's title convention drops the word so that titles name the behaviour.",
     bad: 'title: Detects Certutil Decode\n…',
@@ -11,6 +14,12 @@ export const titleStart: Check = {
   },
   check(ctx) {
     const t = ctx.document.title;
-    if (t && /^Detects? /.test(t)) ctx.report({ message: `The title starts with '${t.split(' ')[0]}'.`, loc: ctx.document.locs['title'], hint: 'Name the behaviour, e.g. "Certutil Decode".', fix: t.replace(/^Detects? /, '') });
+    if (t && /^Detects? /.test(t))
+      ctx.report({
+        message: `The title starts with '${t.split(' ')[0]}'.`,
+        loc: ctx.document.locs['title'],
+        hint: 'Name the behaviour, e.g. "Certutil Decode".',
+        fix: t.replace(/^Detects? /, ''),
+      });
   },
 };

@@ -4,7 +4,10 @@ import { attackTagKind, splitTags } from '../../tags.js';
 
 export const attackRevoked: Check = {
   meta: {
-    code: 'T005', name: 'attack-revoked', family: 'tags', defaultSeverity: 'warning',
+    code: 'T005',
+    name: 'attack-revoked',
+    family: 'tags',
+    defaultSeverity: 'warning',
     summary: 'An `attack.` tag names a revoked or deprecated technique, group or software.',
     why: 'MITRE revokes ids when techniques merge or move; tags on the old id no longer count towards the technique that replaced it.',
     bad: 'tags:\n    - attack.t1084',
@@ -20,14 +23,30 @@ export const attackRevoked: Check = {
         const info = ctx.attack.techniques[id];
         if (!info || (!info.revoked && !info.deprecated)) continue;
         const what = info.revoked ? 'revoked' : 'deprecated';
-        if (info.replacedBy) ctx.report({ message: `'${t.tag}' (${info.name}) is ${what}: use attack.${info.replacedBy.toLowerCase()}.`, loc: ctx.document.locs['tags'], hint: `Replace it with attack.${info.replacedBy.toLowerCase()} (${ctx.attack.techniques[info.replacedBy]?.name ?? ''}).`, fix: `attack.${info.replacedBy.toLowerCase()}` });
-        else ctx.report({ message: `'${t.tag}' (${info.name}) is ${what} in ATT&CK ${ctx.attack.version} and has no replacement.`, loc: ctx.document.locs['tags'], hint: 'Remove the tag or map the rule to a current technique.' });
+        if (info.replacedBy)
+          ctx.report({
+            message: `'${t.tag}' (${info.name}) is ${what}: use attack.${info.replacedBy.toLowerCase()}.`,
+            loc: ctx.document.locs['tags'],
+            hint: `Replace it with attack.${info.replacedBy.toLowerCase()} (${ctx.attack.techniques[info.replacedBy]?.name ?? ''}).`,
+            fix: `attack.${info.replacedBy.toLowerCase()}`,
+          });
+        else
+          ctx.report({
+            message: `'${t.tag}' (${info.name}) is ${what} in ATT&CK ${ctx.attack.version} and has no replacement.`,
+            loc: ctx.document.locs['tags'],
+            hint: 'Remove the tag or map the rule to a current technique.',
+          });
       } else if (kind === 'group' || kind === 'software' || kind === 'campaign') {
-        const table: Record<string, NamedEntry> = kind === 'group' ? ctx.attack.groups : kind === 'software' ? ctx.attack.software : ctx.attack.campaigns;
+        const table: Record<string, NamedEntry> =
+          kind === 'group' ? ctx.attack.groups : kind === 'software' ? ctx.attack.software : ctx.attack.campaigns;
         const e = table[id];
         if (!e || typeof e === 'string' || (!e.revoked && !e.deprecated)) continue;
         const repl = e.replaced_by ? ` use attack.${e.replaced_by.toLowerCase()}` : ' it has no replacement';
-        ctx.report({ message: `'${t.tag}' (${entryName(e)}) is ${e.revoked ? 'revoked' : 'deprecated'}:${repl}.`, loc: ctx.document.locs['tags'], hint: e.replaced_by ? `Replace it with attack.${e.replaced_by.toLowerCase()}.` : 'Remove the tag.' });
+        ctx.report({
+          message: `'${t.tag}' (${entryName(e)}) is ${e.revoked ? 'revoked' : 'deprecated'}:${repl}.`,
+          loc: ctx.document.locs['tags'],
+          hint: e.replaced_by ? `Replace it with attack.${e.replaced_by.toLowerCase()}.` : 'Remove the tag.',
+        });
       }
     }
   },

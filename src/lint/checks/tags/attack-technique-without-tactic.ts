@@ -3,7 +3,10 @@ import { attackKnows, attackTagKind, splitTags } from '../../tags.js';
 
 export const attackTechniqueWithoutTactic: Check = {
   meta: {
-    code: 'T006', name: 'attack-technique-without-tactic', family: 'tags', defaultSeverity: 'warning',
+    code: 'T006',
+    name: 'attack-technique-without-tactic',
+    family: 'tags',
+    defaultSeverity: 'warning',
     summary: 'A technique is tagged without any of its tactics.',
     why: 'SigmaHQ tags each technique together with its tactic so that tactic-level views (the ATT&CK matrix columns) include the rule.',
     bad: 'tags:\n    - attack.t1546.003',
@@ -19,7 +22,11 @@ export const attackTechniqueWithoutTactic: Check = {
       const info = ctx.attack.techniques[t.name.toUpperCase()];
       if (!info || info.revoked || info.deprecated || info.tactics.length === 0) continue;
       if (!info.tactics.some((x) => tactics.includes(x))) {
-        ctx.report({ message: `'${t.tag}' (${info.name}) is tagged without its tactic (${info.tactics.map((x) => 'attack.' + x).join(' or ')}).`, loc: ctx.document.locs['tags'], hint: `Add attack.${info.tactics[0]}.` });
+        ctx.report({
+          message: `'${t.tag}' (${info.name}) is tagged without its tactic (${info.tactics.map((x) => 'attack.' + x).join(' or ')}).`,
+          loc: ctx.document.locs['tags'],
+          hint: `Add attack.${info.tactics[0]}.`,
+        });
       }
     }
   },

@@ -2,7 +2,10 @@ import type { Check } from '../../types.js';
 
 export const tagDuplicate: Check = {
   meta: {
-    code: 'T003', name: 'tag-duplicate', family: 'tags', defaultSeverity: 'warning',
+    code: 'T003',
+    name: 'tag-duplicate',
+    family: 'tags',
+    defaultSeverity: 'warning',
     summary: 'The same tag appears twice.',
     why: 'Duplicates are a copy-paste slip and inflate coverage counts.',
     bad: 'tags:\n    - attack.execution\n    - attack.execution',
@@ -12,7 +15,12 @@ export const tagDuplicate: Check = {
   check(ctx) {
     const seen = new Set<string>();
     for (const t of ctx.document.tags ?? []) {
-      if (seen.has(t)) ctx.report({ message: `Tag '${t}' is listed more than once.`, loc: ctx.document.locs['tags'], hint: 'Remove the duplicate.' });
+      if (seen.has(t))
+        ctx.report({
+          message: `Tag '${t}' is listed more than once.`,
+          loc: ctx.document.locs['tags'],
+          hint: 'Remove the duplicate.',
+        });
       seen.add(t);
     }
   },

@@ -4,7 +4,10 @@ const FORMAT = /^[a-z0-9\-_]+\.[a-z0-9\-_.]+$/;
 
 export const tagFormat: Check = {
   meta: {
-    code: 'T001', name: 'tag-format', family: 'tags', defaultSeverity: 'warning',
+    code: 'T001',
+    name: 'tag-format',
+    family: 'tags',
+    defaultSeverity: 'warning',
     summary: 'A tag is not `namespace.name` in lower-case letters, digits, `-`, `_` and `.`.',
     why: 'Tools match tags literally: `attack.T1059` or `attack execution` are not recognised as ATT&CK tags.',
     bad: 'tags:\n    - attack.T1059.001',
@@ -13,7 +16,13 @@ export const tagFormat: Check = {
   },
   check(ctx) {
     for (const tag of ctx.document.tags ?? []) {
-      if (!FORMAT.test(tag)) ctx.report({ message: `Tag '${tag}' is not namespace.name in lower case.`, loc: ctx.document.locs['tags'], hint: 'Write tags like attack.t1059.001 or attack.execution.', fix: tag.toLowerCase().replace(/\s+/g, '-') });
+      if (!FORMAT.test(tag))
+        ctx.report({
+          message: `Tag '${tag}' is not namespace.name in lower case.`,
+          loc: ctx.document.locs['tags'],
+          hint: 'Write tags like attack.t1059.001 or attack.execution.',
+          fix: tag.toLowerCase().replace(/\s+/g, '-'),
+        });
     }
   },
 };

@@ -11,8 +11,11 @@ const PATTERNS: Record<string, { re: RegExp; example: string }> = {
 
 export const tagPattern: Check = {
   meta: {
-    code: 'T009', name: 'tag-pattern', family: 'tags', defaultSeverity: 'warning',
-    summary: 'A `car.`, `cve.`, `detection.` or `stp.` tag does not follow its namespace\'s pattern.',
+    code: 'T009',
+    name: 'tag-pattern',
+    family: 'tags',
+    defaultSeverity: 'warning',
+    summary: "A `car.`, `cve.`, `detection.` or `stp.` tag does not follow its namespace's pattern.",
     why: 'These namespaces have fixed formats (the tags appendix); `cve.CVE-2021-44228` or `detection.hunting` are not found by tools.',
     bad: 'tags:\n    - cve.CVE-2021-44228',
     good: 'tags:\n    - cve.2021-44228',
@@ -21,7 +24,12 @@ export const tagPattern: Check = {
   check(ctx) {
     for (const t of splitTags(ctx.document.tags)) {
       const p = PATTERNS[t.namespace];
-      if (p && !p.re.test(t.name)) ctx.report({ message: `'${t.tag}' does not match the ${t.namespace} tag pattern.`, loc: ctx.document.locs['tags'], hint: `Write it like ${p.example}.` });
+      if (p && !p.re.test(t.name))
+        ctx.report({
+          message: `'${t.tag}' does not match the ${t.namespace} tag pattern.`,
+          loc: ctx.document.locs['tags'],
+          hint: `Write it like ${p.example}.`,
+        });
     }
   },
 };

@@ -5,7 +5,10 @@ const TLP = ['clear', 'white', 'green', 'amber', 'amber-strict', 'red'];
 
 export const tlpInvalid: Check = {
   meta: {
-    code: 'T008', name: 'tlp-invalid', family: 'tags', defaultSeverity: 'warning',
+    code: 'T008',
+    name: 'tlp-invalid',
+    family: 'tags',
+    defaultSeverity: 'warning',
     summary: 'A `tlp.` tag is not a TLP 1.0 or 2.0 colour.',
     why: 'Sharing platforms act on TLP labels; a wrong one can leak a rule meant to stay private.',
     bad: 'tags:\n    - tlp.yellow',
@@ -14,7 +17,12 @@ export const tlpInvalid: Check = {
   },
   check(ctx) {
     for (const t of splitTags(ctx.document.tags)) {
-      if (t.namespace === 'tlp' && !TLP.includes(t.name)) ctx.report({ message: `'${t.tag}' is not a TLP label.`, loc: ctx.document.locs['tags'], hint: `Use one of: ${TLP.map((x) => 'tlp.' + x).join(', ')}.` });
+      if (t.namespace === 'tlp' && !TLP.includes(t.name))
+        ctx.report({
+          message: `'${t.tag}' is not a TLP label.`,
+          loc: ctx.document.locs['tags'],
+          hint: `Use one of: ${TLP.map((x) => 'tlp.' + x).join(', ')}.`,
+        });
     }
   },
 };
