@@ -5,52 +5,14 @@
  * `all`, `neq`, `cased`. Backends and the evaluator encode these predicates; none of them
  * re-interprets modifiers.
  */
-import type {
-  CidrValue,
-  Condition,
-  Detection,
-  DetectionNode,
-  FieldMatch,
-  Modifier,
-  StringPart,
-  Value,
-} from './types.js';
+import { foldPredicate, forEachLeaf } from './fold.js';
+import type { NumberOp, PatternPart, Predicate, TimePart } from './predicate.js';
+import type { Condition, Detection, DetectionNode, FieldMatch, Modifier, StringPart, Value } from './types.js';
 
 /** Characters `windash` treats as interchangeable (sigma-appendix-modifiers.md). */
 export const WINDASH_CHARS = '-/\u2013\u2014\u2015';
 
-/** A part of a lowered string pattern: literal text, a wildcard, a character class or a placeholder. */
-export type PatternPart = string | { wildcard: 'multi' | 'single' } | { anyOf: string } | { placeholder: string };
-
-export type TimePart = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
-export type NumberOp = 'eq' | 'lt' | 'lte' | 'gt' | 'gte';
-
-export type Predicate =
-  /**
-   * The field's string form matches the pattern in full (wildcards as Sigma defines them).
-   * `field: null` is a keyword search: some string value of the event matches (keywords are
-   * lowered to `*keyword*`, i.e. found anywhere).
-   */
-  | { kind: 'string'; field: string | null; pattern: PatternPart[]; cased: boolean }
-  | { kind: 'regex'; field: string | null; pattern: string; flags: string }
-  /** Numeric comparison; for `eq`, a string field equal to the number's text also matches. */
-  | { kind: 'number'; field: string; op: NumberOp; value: number; raw: string; timePart?: TimePart }
-  | { kind: 'boolean'; field: string; value: boolean }
-  /** The field is absent or null. */
-  | { kind: 'null'; field: string }
-  | { kind: 'exists'; field: string; value: boolean }
-  | { kind: 'cidr'; field: string; cidr: CidrValue }
-  /** Compare the field with another field of the same event. */
-  | {
-      kind: 'fieldref';
-      field: string;
-      ref: string;
-      position: 'eq' | 'contains' | 'startswith' | 'endswith';
-      cased: boolean;
-    }
-  | { kind: 'and'; items: Predicate[] }
-  | { kind: 'or'; items: Predicate[] }
-  | { kind: 'not'; item: Predicate };
+export type { LeafPredicate, NumberOp, PatternPart, Predicate, TimePart } from './predicate.js';
 
 export class LoweringError extends Error {}
 
@@ -407,34 +369,14 @@ export function escapeRegex(s: string): string {
 
 /** Fields a predicate reads (for schema checks and routing). */
 export function predicateFields(p: Predicate, out: Set<string> = new Set()): Set<string> {
-  switch (p.kind) {
-    case 'and':
-    case 'or':
-      for (const i of p.items) predicateFields(i, out);
-      break;
-    case 'not':
-      predicateFields(p.item, out);
-      break;
-    case 'fieldref':
-      out.add(p.field);
-      out.add(p.ref);
-      break;
-    default:
-      if (p.field !== null) out.add(p.field);
-  }
+  forEachLeaf(p, (leaf) => {
+    if (leaf.field !== null) out.add(leaf.field);
+    if (leaf.kind === 'fieldref') out.add(leaf.ref);
+  });
   return out;
 }
 
-/** Visits every leaf predicate. */
+/** Rebuilds a predicate with every leaf replaced by `f(leaf)` (and/or/not re-flattened). */
 export function mapPredicate(p: Predicate, f: (leaf: Predicate) => Predicate): Predicate {
-  switch (p.kind) {
-    case 'and':
-      return and(p.items.map((i) => mapPredicate(i, f)));
-    case 'or':
-      return or(p.items.map((i) => mapPredicate(i, f)));
-    case 'not':
-      return not(mapPredicate(p.item, f));
-    default:
-      return f(p);
-  }
+  return foldPredicate<Predicate>(p, { and, or, not, leaf: f });
 }
