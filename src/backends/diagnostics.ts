@@ -32,6 +32,10 @@ export const CONVERSION_DIAGNOSTICS = {
     severity: 'error',
     summary: 'The rule is not a detection rule (filters are applied to rules, not converted alone).',
   },
+  C015: {
+    severity: 'error',
+    summary: 'Rule metadata cannot stand in the output format as data (e.g. a non-UUID id in an ARM resource name).',
+  },
   C101: { severity: 'warning', summary: 'Fields were dropped by a pipeline (the query ignores them).' },
   C102: { severity: 'warning', summary: 'Correlation windows are fixed buckets (bin) rather than sliding windows.' },
   C103: {
@@ -63,6 +67,7 @@ export const REASONS: Record<ConversionCode, string> = {
   C012: 'unknown name',
   C013: 'invalid pipeline',
   C014: 'not a detection rule',
+  C015: 'metadata unsafe in format',
   C101: 'fields dropped',
   C102: 'fixed windows',
   C103: 'unverified mapping',

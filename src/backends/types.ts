@@ -69,6 +69,11 @@ export interface OutputFormat {
   /** Whether the format can hold this result (e.g. a Defender detection needs a Device* table). */
   check?(result: ConversionSuccess, rule: SigmaRule | CorrelationRule): ConversionError | undefined;
   render(result: ConversionSuccess, rule: SigmaRule | CorrelationRule, options: BackendOptions): RenderedOutput;
+  /**
+   * A comment line holding `text` (a rule's title and id), put before each output when several
+   * share one stream. Metadata is data: the line must not end early or run on (inert-text.ts).
+   */
+  comment?(text: string): string;
 }
 
 export interface Backend {

@@ -6,6 +6,7 @@ import YAML from 'yaml';
 import type { CorrelationRule, SigmaRule } from '../../ast/types.js';
 import { attackInfo } from '../attack.js';
 import { conversionError } from '../diagnostics.js';
+import { isUuid, oneLine } from '../inert-text.js';
 import type { ConversionSuccess, OutputFormat } from '../types.js';
 import { kqlName } from './literals.js';
 import { tableColumns, type KqlProduct } from './schema.js';
@@ -119,6 +120,7 @@ const query: OutputFormat = {
   name: 'query',
   description: 'the KQL query text (.kql)',
   render: (r) => ({ text: r.queries.join('\n\n') + '\n', extension: '.kql' }),
+  comment: (text) => `// ${oneLine(text)}`,
 };
 
 const sentinelYaml: OutputFormat = {
@@ -130,9 +132,34 @@ const sentinelYaml: OutputFormat = {
   }),
 };
 
+/**
+ * ARM evaluates a string that starts with `[` and ends with `]` as a template expression; `[[`
+ * keeps such a string literal. Rule text in the template goes through this, so a title or
+ * description can never call a template function.
+ */
+function armLiteral<T>(value: T): T {
+  if (typeof value === 'string') return (value.startsWith('[') && value.endsWith(']') ? '[' + value : value) as T;
+  if (Array.isArray(value)) return value.map(armLiteral) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, armLiteral(v)])) as T;
+  return value;
+}
+
 const sentinelArm: OutputFormat = {
   name: 'sentinel-arm',
   description: 'Microsoft Sentinel scheduled analytics rule as an ARM template (alertRules, kind Scheduled)',
+  // The id becomes part of the resource's name and of two template expressions: only a UUID
+  // (what Sentinel expects of a rule id anyway) can stand there without changing either.
+  check: (_r, rule) =>
+    rule.id && isUuid(rule.id)
+      ? undefined
+      : conversionError(
+          'C015',
+          `an ARM template needs the rule's id as a UUID, not ${JSON.stringify(rule.id ?? null)}`,
+          {
+            hint: 'give the rule a UUID id (sigil fmt does not invent one), or use --format sentinel-rule',
+          },
+        ),
   render: (r, rule) => {
     const s = sentinelRule(r, rule);
     const template = {
@@ -146,7 +173,7 @@ const sentinelArm: OutputFormat = {
           type: 'Microsoft.OperationalInsights/workspaces/providers/alertRules',
           kind: 'Scheduled',
           apiVersion: '2023-02-01-preview',
-          properties: {
+          properties: armLiteral({
             displayName: s['name'],
             description: s['description'],
             severity: s['severity'],
@@ -162,7 +189,7 @@ const sentinelArm: OutputFormat = {
             techniques: (s['relevantTechniques'] as string[]).map((t) => t.split('.')[0]),
             subTechniques: (s['relevantTechniques'] as string[]).filter((t) => t.includes('.')),
             entityMappings: s['entityMappings'],
-          },
+          }),
         },
       ],
     };

@@ -5,6 +5,8 @@
  */
 import { Document } from 'yaml';
 import type { CorrelationRule, SigmaRule } from '../../ast/types.js';
+import { conversionError } from '../diagnostics.js';
+import { oneLine } from '../inert-text.js';
 import type { BackendOptions, ConversionSuccess, OutputFormat } from '../types.js';
 
 const LEVEL_SEVERITY: Record<string, string> = {
@@ -29,19 +31,39 @@ export function attackAnnotations(tags: readonly string[] = []): { techniques: s
   return { techniques: [...new Set(techniques)], tactics: [...new Set(tactics)] };
 }
 
-/** savedsearches.conf values: one line; a backslash at a line end continues the value. */
-function confValue(text: string): string {
-  return text.replace(/\r?\n/g, ' \\\n');
+/** Line breaks as a .conf reader or an editor sees them. */
+const LINE_BREAK = /\r\n|[\r\n\u0085\u2028\u2029]/;
+
+/**
+ * One line of a .conf file from rule text: control characters escaped (inert-text.ts), and no
+ * trailing backslash (nor white space before one), which would continue the line into the next
+ * setting.
+ */
+function confLine(text: string): string {
+  return oneLine(text).replace(/[\s\\]+$/, '');
+}
+
+/**
+ * A .conf value from rule text (a description): each line break becomes a continuation
+ * (` \` at the line's end), so a line of the text can never start a stanza or a setting.
+ */
+function confText(text: string): string {
+  return text.split(LINE_BREAK).map(confLine).join(' \\\n');
+}
+
+/** The search as a .conf value: its lines joined by continuations (`check` refuses other breaks). */
+function confSearch(query: string): string {
+  return query.replace(/\n/g, ' \\\n');
 }
 
 function stanzaName(rule: SigmaRule | CorrelationRule): string {
   // `[` `]` end a stanza name; keep the title readable otherwise.
-  return (rule.title ?? rule.id ?? 'Sigma rule').replace(/[[\]\r\n]/g, '').trim();
+  return confLine((rule.title ?? rule.id ?? 'Sigma rule').replace(/[[\]]/g, '').trim());
 }
 
 const opt = (options: BackendOptions, name: string, fallback: string): string => {
   const v = options[name] ?? options[name.replace(/_/g, '-')];
-  return v === undefined ? fallback : String(v);
+  return confLine(v === undefined ? fallback : String(v));
 };
 
 export const plainFormat: OutputFormat = {
@@ -54,6 +76,21 @@ export const savedSearchesFormat: OutputFormat = {
   name: 'savedsearches',
   description:
     'a savedsearches.conf stanza (scheduled Enterprise Security correlation search with notable and risk actions)',
+  // The query is code: what a .conf value cannot carry exactly is refused, not altered.
+  check: (result) => {
+    const search = result.queries.join('\n');
+    if (/[\r\u0085\u2028\u2029]/.test(search))
+      return conversionError(
+        'C015',
+        'the search holds a line break other than \\n, which savedsearches.conf cannot carry',
+      );
+    if (search.endsWith('\\'))
+      return conversionError(
+        'C015',
+        'the search ends in a backslash, which savedsearches.conf reads as a line continuation',
+      );
+    return undefined;
+  },
   render: (result: ConversionSuccess, rule, options) => {
     const level = rule.level ?? 'medium';
     const { techniques } = attackAnnotations(rule.tags);
@@ -61,10 +98,10 @@ export const savedSearchesFormat: OutputFormat = {
     const title = stanzaName(rule);
     const description = (rule.description ?? '').trim();
     const lines: string[] = [
-      ...(rule.id ? [`# Sigma rule ${rule.id}`] : []),
+      ...(rule.id ? [`# Sigma rule ${confLine(rule.id)}`] : []),
       `[${title}]`,
-      `search = ${confValue(result.queries.join('\n'))}`,
-      `description = ${confValue(description)}`,
+      `search = ${confSearch(result.queries.join('\n'))}`,
+      `description = ${confText(description)}`,
       `cron_schedule = ${opt(options, 'cron_schedule', '*/10 * * * *')}`,
       `dispatch.earliest_time = ${opt(options, 'earliest_time', '-10m@m')}`,
       `dispatch.latest_time = ${opt(options, 'latest_time', 'now')}`,
@@ -75,18 +112,18 @@ export const savedSearchesFormat: OutputFormat = {
       'alert.track = 1',
       'alert.suppress = 0',
       'action.correlationsearch.enabled = 1',
-      `action.correlationsearch.label = ${confValue(title)}`,
+      `action.correlationsearch.label = ${title}`,
       `action.correlationsearch.annotations = ${annotations}`,
       'action.notable = 1',
-      `action.notable.param.rule_title = ${confValue(title)}`,
-      `action.notable.param.rule_description = ${confValue(description)}`,
+      `action.notable.param.rule_title = ${title}`,
+      `action.notable.param.rule_description = ${confText(description)}`,
       `action.notable.param.severity = ${LEVEL_SEVERITY[level] ?? 'medium'}`,
       `action.notable.param.security_domain = ${opt(options, 'security_domain', 'threat')}`,
       'action.risk = 1',
       `action.risk.param._risk_score = ${LEVEL_RISK[level] ?? 50}`,
       `action.risk.param._risk_object = ${opt(options, 'risk_object', 'dest')}`,
       `action.risk.param._risk_object_type = ${opt(options, 'risk_object_type', 'system')}`,
-      `action.risk.param._risk_message = ${confValue(title)}`,
+      `action.risk.param._risk_message = ${title}`,
     ];
     return { text: lines.join('\n') + '\n', extension: '.conf' };
   },

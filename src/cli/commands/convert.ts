@@ -147,9 +147,7 @@ export const convertCommand: CommandModule<object, Args> = {
             writeFileAtomic(path.join(outDir, base + item.rendered.extension), item.rendered.text);
           } else if (item.rendered) {
             singleExtension = item.rendered.extension;
-            single.push(
-              item.rendered.extension === '.kql' ? `// ${item.label}\n${item.rendered.text}` : item.rendered.text,
-            );
+            single.push(format.comment ? `${format.comment(item.label)}\n${item.rendered.text}` : item.rendered.text);
           }
         }
         if ('json' in item && item.json) out(item.json + '\n');

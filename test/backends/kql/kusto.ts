@@ -79,3 +79,11 @@ export function kqlLiterals(query: string, product: 'defender' | 'sentinel' = 'd
   });
   return out;
 }
+
+/** The syntax tokens of a query (comments and white space are trivia, not tokens). */
+export function kqlTokens(query: string): string[] {
+  const K = load();
+  const out: string[] = [];
+  for (let t = K.Language.KustoCode.Parse(query).Syntax.GetFirstToken(); t; t = t.GetNextToken()) out.push(t.Text);
+  return out;
+}

@@ -1,0 +1,30 @@
+/**
+ * Rule metadata (title, id, description, tags) is data: where an artifact gives a line break or
+ * a control character meaning — a KQL `//` comment, a `.conf` comment or stanza header — it is
+ * written as one printable line, each such character as a visible escape (`\n`, `\u001b`).
+ */
+
+// Control, format, surrogate, private-use and unassigned code points (NEL U+0085 is a control),
+// plus the line and paragraph separators some parsers treat as line breaks.
+const SPECIAL = /[\p{C}\u2028\u2029]/u;
+const SPECIAL_ALL = /[\p{C}\u2028\u2029]/gu;
+
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function escapeChar(c: string): string {
+  const named = NAMED[c];
+  if (named) return named;
+  let out = '';
+  for (let i = 0; i < c.length; i++) out += '\\u' + c.charCodeAt(i).toString(16).padStart(4, '0');
+  return out;
+}
+
+/** The text as one line of printable characters: line breaks and control characters escaped. */
+export function oneLine(text: string): string {
+  return SPECIAL.test(text) ? text.replace(SPECIAL_ALL, escapeChar) : text;
+}
+
+/** Whether a string is a UUID (the form Sentinel and ARM resource names need for a rule id). */
+export function isUuid(text: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
+}

@@ -1,0 +1,294 @@
+/**
+ * Rule metadata is data in every artifact: random titles, ids, descriptions, tags and
+ * references — line breaks, brackets, quotes, template expressions, terminal escapes — are
+ * rendered by every output format and the artifact is read back with its consumer's own rules
+ * (Microsoft's KQL parser, YAML, JSON, ARM's expression rule, a .conf reader). The artifact must
+ * carry exactly the text, or refuse it with a diagnostic; it must never gain a statement, a
+ * stanza, a setting or an expression.
+ */
+import fc from 'fast-check';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import type { SigmaRule } from '../../src/ast/types.js';
+import { convertDocument, getBackend } from '../../src/backends/index.js';
+import type { ConversionSuccess, OutputFormat } from '../../src/backends/types.js';
+import { parse } from '../../src/parser/index.js';
+import { readConf } from '../helpers/conf-reader.js';
+import { kqlErrors, kqlTokens } from '../backends/kql/kusto.js';
+
+const BASE_TEXT = `title: Base
+id: 9f6a1d2e-3b4c-4d5e-8f90-123456789abc
+status: test
+description: Base rule
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    selection:
+        Image|endswith: '\\scrcons.exe'
+    condition: selection
+level: high
+`;
+const BASE = parse(BASE_TEXT, { file: 'base.yml' }).documents[0]!.document as SigmaRule;
+
+// Characters and fragments that mean something to one artifact or another.
+const fragment = fc.constantFrom(
+  '\n',
+  '\r',
+  '\r\n',
+  '\u2028',
+  '\u2029',
+  '\u0085',
+  '\x1b[31m',
+  '\0',
+  '\t',
+  '[',
+  ']',
+  '[[',
+  '\\',
+  "'",
+  '"',
+  '#',
+  '=',
+  ':',
+  '{',
+  '}',
+  '`',
+  '|',
+  ';',
+  '//',
+  '/*',
+  ' ',
+  'a',
+  'Z',
+  '-',
+  '---',
+  '%',
+  '$',
+  '@',
+  "')",
+  "concat('",
+  "parameters('workspace')",
+  'enableSched = 1',
+  'search = index=* | delete',
+  'let T = datatable(x:string)[];',
+);
+const text = fc.oneof(
+  fc.array(fragment, { maxLength: 12 }).map((parts) => parts.join('')),
+  fc.constantFrom(
+    'Foo\nlet DeviceProcessEvents = datatable(ProcessCommandLine:string, Timestamp:datetime)[];\n//',
+    'abc\n[evil]\nenableSched = 1\ncron_schedule = * * * * *\nsearch = index=* | delete',
+    "x'),parameters('workspace'),concat('",
+    "[parameters('workspace')]",
+    'ends with a backslash\\',
+  ),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+);
+const metadata = fc.record({
+  title: text,
+  id: fc.oneof(fc.uuid(), text),
+  description: text,
+  tags: fc.array(text, { maxLength: 3 }),
+  references: fc.array(text, { maxLength: 3 }),
+});
+type Meta = { title: string; id: string; description: string; tags: string[]; references: string[] };
+
+/** The description Sentinel formats build: the rule's description, then its references. */
+const sentinelDescription = (m: Meta): string =>
+  [m.description, m.references.length ? `References: ${m.references.join(' ')}` : ''].filter(Boolean).join('\n');
+
+const withMeta = (m: Meta): SigmaRule => ({ ...BASE, ...m });
+
+function formatOf(target: string, name: string): OutputFormat {
+  const f = getBackend(target)!.formats.find((x) => x.name === name);
+  if (!f) throw new Error(`no format ${target}/${name}`);
+  return f;
+}
+
+/** Renders a rule, or undefined when the format refuses it with a C015 diagnostic. */
+function render(target: string, pipeline: string, format: string, rule: SigmaRule): string | undefined {
+  const res = convertDocument(rule, { target, pipelines: [pipeline] });
+  if (!res.ok) throw new Error(`base rule does not convert: ${res.errors.map((e) => e.message).join('; ')}`);
+  const f = formatOf(target, format);
+  const refused = f.check?.(res, rule);
+  if (refused) {
+    expect(refused.code).toBe('C015');
+    return undefined;
+  }
+  return f.render(res as ConversionSuccess, rule, {}).text;
+}
+
+const RUNS = { numRuns: 150 };
+
+describe('rule metadata reaches every artifact as inert data', () => {
+  it('the base rule converts for every format used below', () => {
+    for (const [t, p, f] of [
+      ['kql', 'defender-xdr', 'query'],
+      ['kql', 'sentinel', 'sentinel-rule'],
+      ['kql', 'sentinel', 'sentinel-arm'],
+      ['kql', 'defender-xdr', 'defender-detection'],
+      ['splunk', 'splunk-windows', 'savedsearches'],
+      ['splunk', 'splunk-windows', 'escu'],
+    ] as const)
+      expect(render(t, p, f, BASE), `${t}/${f}`).toBeTruthy();
+  });
+
+  it('KQL: a title/id comment before a query adds no token (Microsoft parser)', () => {
+    const kqlQuery = formatOf('kql', 'query');
+    const query = render('kql', 'defender-xdr', 'query', BASE)!;
+    const tokens = kqlTokens(query);
+    fc.assert(
+      fc.property(text, text, (title, id) => {
+        const commented = `${kqlQuery.comment!(`${title} (${id})`)}\n${query}`;
+        expect(kqlTokens(commented)).toEqual(tokens);
+        expect(kqlErrors(commented, 'defender')).toEqual([]);
+      }),
+      RUNS,
+    );
+  });
+
+  it('Sentinel YAML: every field reads back as the rule text', () => {
+    fc.assert(
+      fc.property(metadata, (m) => {
+        const doc = parseYaml(render('kql', 'sentinel', 'sentinel-rule', withMeta(m))!) as Record<string, unknown>;
+        expect(doc['id']).toBe(m.id);
+        expect(doc['name']).toBe(m.title);
+        expect(doc['description']).toBe(sentinelDescription(m));
+        expect(doc['query']).toBe(render('kql', 'sentinel', 'query', BASE));
+      }),
+      RUNS,
+    );
+  });
+
+  it('Sentinel ARM: metadata never becomes a template expression; the id must be a UUID', () => {
+    // ARM reads a string that starts with `[` and ends with `]` as an expression, `[[` as literal `[`.
+    // A string that does not end with `]` is literal as written.
+    const armValue = (s: string): { expression: boolean; value: string } =>
+      !(s.startsWith('[') && s.endsWith(']'))
+        ? { expression: false, value: s }
+        : s.startsWith('[[')
+          ? { expression: false, value: s.slice(1) }
+          : { expression: true, value: s };
+    fc.assert(
+      fc.property(metadata, (m) => {
+        const out = render('kql', 'sentinel', 'sentinel-arm', withMeta(m));
+        const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(m.id);
+        expect(out === undefined).toBe(!uuid);
+        if (!out) return;
+        const template = JSON.parse(out) as { resources: Record<string, unknown>[] };
+        const resource = template.resources[0]!;
+        // The two expressions Sigil writes, with nothing of the rule in them but the UUID.
+        expect(resource['name']).toBe(`[concat(parameters('workspace'),'/Microsoft.SecurityInsights/${m.id}')]`);
+        expect(String(resource['id']).endsWith(`'/alertRules/${m.id}')]`)).toBe(true);
+        const props = resource['properties'] as Record<string, unknown>;
+        const strings: string[] = [];
+        const collect = (v: unknown): void => {
+          if (typeof v === 'string') strings.push(v);
+          else if (Array.isArray(v)) v.forEach(collect);
+          else if (v && typeof v === 'object') Object.values(v).forEach(collect);
+        };
+        collect(props);
+        for (const s of strings) expect(armValue(s).expression, s).toBe(false);
+        expect(armValue(String(props['displayName'])).value).toBe(m.title);
+        expect(armValue(String(props['description'])).value).toBe(sentinelDescription(m));
+      }),
+      RUNS,
+    );
+  });
+
+  it('Defender detection JSON: title and description read back exactly', () => {
+    fc.assert(
+      fc.property(metadata, (m) => {
+        const body = JSON.parse(render('kql', 'defender-xdr', 'defender-detection', withMeta(m))!) as {
+          displayName: string;
+          detectionAction: { alertTemplate: { title: string; description: string } };
+        };
+        expect(body.displayName).toBe(m.title);
+        expect(body.detectionAction.alertTemplate.title).toBe(m.title);
+        expect(body.detectionAction.alertTemplate.description).toBe(m.description);
+      }),
+      RUNS,
+    );
+  });
+
+  it('savedsearches.conf: one stanza with the same settings, the search intact', () => {
+    const plain = render('splunk', 'splunk-windows', 'savedsearches', BASE)!;
+    const reference = readConf(plain);
+    expect(reference.errors).toEqual([]);
+    expect(reference.stanzas).toHaveLength(1);
+    const keys = [...reference.stanzas[0]!.settings.keys()];
+    const search = reference.stanzas[0]!.settings.get('search');
+    fc.assert(
+      fc.property(metadata, (m) => {
+        const conf = readConf(render('splunk', 'splunk-windows', 'savedsearches', withMeta(m))!);
+        expect(conf.errors).toEqual([]);
+        expect(conf.stanzas).toHaveLength(1);
+        const stanza = conf.stanzas[0]!;
+        expect([...stanza.settings.keys()]).toEqual(keys);
+        expect(stanza.settings.get('search')).toBe(search);
+        for (const k of ['enableSched', 'cron_schedule', 'action.risk.param._risk_score'])
+          expect(stanza.settings.get(k)).toBe(reference.stanzas[0]!.settings.get(k));
+        expect(stanza.comments.join('\n')).not.toMatch(/[\r\n\u2028\u2029\u0085]/);
+      }),
+      RUNS,
+    );
+  });
+
+  it('ESCU YAML: name, id, description and references read back exactly', () => {
+    fc.assert(
+      fc.property(metadata, (m) => {
+        const doc = parseYaml(render('splunk', 'splunk-windows', 'escu', withMeta(m))!) as Record<string, unknown>;
+        expect(doc['name']).toBe(m.title);
+        expect(doc['id']).toBe(m.id);
+        expect(doc['description']).toBe(m.description.trim());
+        expect(doc['references']).toEqual(m.references);
+      }),
+      RUNS,
+    );
+  });
+
+  it('canonical Sigma: the metadata parses back exactly', () => {
+    fc.assert(
+      fc.property(metadata, (m) => {
+        const out = render('sigma', 'sentinel', 'default', withMeta(m))!;
+        const parsed = parse(out, { file: 'out.yml' });
+        const doc = parsed.documents[0]?.document;
+        expect(doc?.kind, out).toBe('rule');
+        const r = doc as SigmaRule;
+        expect([r.title, r.id, r.description, r.tags ?? [], r.references ?? []]).toEqual([
+          m.title,
+          m.id,
+          m.description,
+          m.tags,
+          m.references,
+        ]);
+      }),
+      RUNS,
+    );
+  });
+
+  it('the three reported injections are inert', () => {
+    const titleAttack =
+      'Foo\nlet DeviceProcessEvents = datatable(ProcessCommandLine:string, Timestamp:datetime)[];\n//';
+    const query = render('kql', 'defender-xdr', 'query', BASE)!;
+    const commented = `${formatOf('kql', 'query').comment!(titleAttack)}\n${query}`;
+    expect(commented.split('\n')[0]).toBe(
+      '// Foo\\nlet DeviceProcessEvents = datatable(ProcessCommandLine:string, Timestamp:datetime)[];\\n//',
+    );
+    expect(kqlTokens(commented)).toEqual(kqlTokens(query));
+
+    const idAttack = 'abc\n[evil]\nenableSched = 1\nsearch = index=* | delete';
+    const conf = readConf(
+      render('splunk', 'splunk-windows', 'savedsearches', withMeta({ ...BASE, id: idAttack } as Meta))!,
+    );
+    expect(conf.stanzas.map((s) => s.name)).toEqual(['Base']);
+    expect(conf.errors).toEqual([]);
+
+    const armAttack = "x'),parameters('workspace'),concat('";
+    const res = convertDocument({ ...BASE, id: armAttack }, { target: 'kql', pipelines: ['sentinel'] });
+    expect(res.ok).toBe(true);
+    expect(formatOf('kql', 'sentinel-arm').check!(res as ConversionSuccess, { ...BASE, id: armAttack })?.code).toBe(
+      'C015',
+    );
+  });
+});
