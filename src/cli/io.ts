@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { forTerminal } from '../util/inert-text.js';
 
 export const STDIN = '-';
 
@@ -87,17 +88,24 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   }
 }
 
-/** Writes to stdout, tolerating a closed pipe (`sigil … | head`). */
+/**
+ * Writes to stdout, tolerating a closed pipe (`sigil … | head`). Output is data and reaches files
+ * and pipes byte for byte; only a terminal gets control characters escaped.
+ */
 export function out(text: string): void {
   try {
-    process.stdout.write(text);
+    process.stdout.write(process.stdout.isTTY ? forTerminal(text) : text);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
   }
 }
 
+/**
+ * Writes diagnostics to stderr. Rule text reaches them (titles, values, file names): control
+ * characters are shown escaped, so a rule cannot drive the terminal (only Sigil's own colours pass).
+ */
 export function err(text: string): void {
-  process.stderr.write(text);
+  process.stderr.write(forTerminal(text, true));
 }
 
 export const useColor = (): boolean =>

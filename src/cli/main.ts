@@ -4,6 +4,14 @@ import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
 import { takeHandlerError } from './lazy-command.js';
 import { UsageError, err } from './io.js';
+import { sigilVersion } from './version.js';
+
+// A reader that stops early (`sigil parse rules --json | head -1`) is not an error: stop quietly.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw e;
+  });
 
 // yargs-parser drops a lone `-` positional; carry it through as a placeholder and restore it
 // after parsing, so `sigil parse -` reads stdin as documented.
@@ -16,6 +24,8 @@ const restoreStdin = (argv: Record<string, unknown>): void => {
   }
 };
 
+const NO_COMMAND = 'Name a command (see the list above).';
+
 const cli = yargs(rawArgs)
   .middleware(restoreStdin, true)
   .scriptName('sigil')
@@ -23,16 +33,21 @@ const cli = yargs(rawArgs)
     '$0 <command> [options]\n\nSigma rules → KQL (Sentinel, Defender XDR), Splunk SPL and canonical Sigma; lint, noise score, rule tests.',
   )
   .strict()
-  .demandCommand(1, 'Name a command (see the list above).')
+  .demandCommand(1, NO_COMMAND)
   .recommendCommands()
   .help()
   .alias('h', 'help')
-  .version()
+  .version(sigilVersion())
   .wrap(Math.min(110, process.stdout.columns ?? 100))
   .fail((msg, e) => {
     if (e && !(e instanceof UsageError)) {
       err(`sigil: internal error: ${e.stack ?? e.message}\nPlease report this with the input that caused it.\n`);
       process.exit(3);
+    }
+    if (msg === NO_COMMAND) {
+      // With no command, the list of commands is the most useful answer.
+      cli.showHelp((help) => err(`${help}\n\nsigil: ${NO_COMMAND}\n`));
+      process.exit(2);
     }
     err(`sigil: ${msg ?? e?.message}\nRun 'sigil --help' for usage.\n`);
     process.exit(2);

@@ -28,3 +28,16 @@ export function oneLine(text: string): string {
 export function isUuid(text: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
 }
+
+// Control and format characters other than line feed and tab: terminal escape sequences (ESC),
+// bidirectional overrides and the like, which would change what a terminal shows. The colour
+// sequences Sigil itself writes (SGR reset, dim, red, yellow, cyan) may be kept.
+const TERMINAL_UNSAFE = /[^\P{Cc}\n\t]|[\p{Cf}\u2028\u2029]/gu;
+const TERMINAL_UNSAFE_BUT_COLOURS = /(\x1b\[(?:0|2|31|33|36)m)|[^\P{Cc}\n\t]|[\p{Cf}\u2028\u2029]/gu;
+
+/** Text for a terminal or log: escape sequences and invisible controls shown as `\u001b`. */
+export function forTerminal(text: string, keepColours = false): string {
+  return keepColours
+    ? text.replace(TERMINAL_UNSAFE_BUT_COLOURS, (c, colour: string | undefined) => colour ?? escapeChar(c))
+    : text.replace(TERMINAL_UNSAFE, escapeChar);
+}

@@ -11,6 +11,7 @@ import { checks } from '../../lint/registry.js';
 import { formatDiagnostic, summarize } from '../format.js';
 import { err, out, UsageError } from '../io.js';
 import { loadRules } from '../load.js';
+import { sigilVersion } from '../version.js';
 import { lintSpec, type LintArgs as Args } from '../specs/lint.js';
 
 const CONFIG_NAMES = ['.sigil.yml', '.sigil.yaml'];
@@ -34,17 +35,6 @@ function readJson(file: string, what: string): unknown {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
     throw new UsageError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
-function version(): string {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-      version: string;
-    };
-    return pkg.version;
-  } catch {
-    return '0.0.0';
   }
 }
 
@@ -129,7 +119,7 @@ export const lintCommand: CommandModule<object, Args> = {
         out(toJson(report));
         break;
       case 'sarif':
-        out(toSarif(report, version()));
+        out(toSarif(report, sigilVersion()));
         break;
       case 'github':
         out(toGithub(report));
