@@ -71,7 +71,7 @@ export interface OutputFormat {
   render(result: ConversionSuccess, rule: SigmaRule | CorrelationRule, options: BackendOptions): RenderedOutput;
   /**
    * A comment line holding `text` (a rule's title and id), put before each output when several
-   * share one stream. Metadata is data: the line must not end early or run on (inert-text.ts).
+   * share one stream. Metadata is data: the line must not end early or run on (src/util/inert-text.ts).
    */
   comment?(text: string): string;
 }

@@ -6,7 +6,7 @@ import YAML from 'yaml';
 import type { CorrelationRule, SigmaRule } from '../../ast/types.js';
 import { attackInfo } from '../attack.js';
 import { conversionError } from '../diagnostics.js';
-import { isUuid, oneLine } from '../inert-text.js';
+import { isUuid, oneLine } from '../../util/inert-text.js';
 import type { ConversionSuccess, OutputFormat } from '../types.js';
 import { kqlName } from './literals.js';
 import { tableColumns, type KqlProduct } from './schema.js';

@@ -6,7 +6,7 @@
 import { Document } from 'yaml';
 import type { CorrelationRule, SigmaRule } from '../../ast/types.js';
 import { conversionError } from '../diagnostics.js';
-import { oneLine } from '../inert-text.js';
+import { oneLine } from '../../util/inert-text.js';
 import type { BackendOptions, ConversionSuccess, OutputFormat } from '../types.js';
 
 const LEVEL_SEVERITY: Record<string, string> = {
@@ -35,7 +35,7 @@ export function attackAnnotations(tags: readonly string[] = []): { techniques: s
 const LINE_BREAK = /\r\n|[\r\n\u0085\u2028\u2029]/;
 
 /**
- * One line of a .conf file from rule text: control characters escaped (inert-text.ts), and no
+ * One line of a .conf file from rule text: control characters escaped (src/util/inert-text.ts), and no
  * trailing backslash (nor white space before one), which would continue the line into the next
  * setting.
  */
