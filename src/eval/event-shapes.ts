@@ -34,9 +34,14 @@ export const EVTX_DATA_SECTIONS = ['EventData', 'UserData'] as const;
 
 const isObject = (v: unknown): v is EventObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** An event's own key only: `constructor` or `__proto__` are fields only when the event has them. */
+export function ownValue(obj: EventObject, key: string): unknown {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
 /** An XML element rendered as `{"#attributes": …, "#text": v}` stands for its text. */
 function elementValue(v: unknown): unknown {
-  if (isObject(v) && '#text' in v) return v['#text'];
+  if (isObject(v) && Object.hasOwn(v, '#text')) return v['#text'];
   return v;
 }
 
@@ -44,9 +49,21 @@ function at(obj: unknown, path: readonly string[]): unknown {
   let cur: unknown = obj;
   for (const step of path) {
     if (!isObject(cur)) return undefined;
-    cur = cur[step];
+    cur = ownValue(cur, step);
   }
   return elementValue(cur);
+}
+
+/**
+ * A name with spaces (Defender's `Threat Name`) is also reachable without them (`ThreatName`, as
+ * Sigma rules and SigmaHQ's regression tooling name it), unless the event has that field itself.
+ */
+function addJoinedNames(out: EventObject): void {
+  for (const name of Object.keys(out)) {
+    if (!name.includes(' ')) continue;
+    const joined = name.replace(/ /g, '');
+    if (!Object.hasOwn(out, joined)) out[joined] = out[name];
+  }
 }
 
 /** True when the object looks like an EVTX record rendered to JSON. */
@@ -61,8 +78,8 @@ function addDataChildren(section: EventObject, out: EventObject): void {
     if (key === 'Data' && Array.isArray(value)) {
       // <Data Name="X">v</Data> elements rendered as a list.
       for (const d of value) {
-        if (isObject(d) && isObject(d['#attributes']) && typeof d['#attributes']['Name'] === 'string')
-          out[d['#attributes']['Name']] = elementValue(d) ?? null;
+        if (isObject(d) && isObject(d['#attributes']) && typeof ownValue(d['#attributes'], 'Name') === 'string')
+          out[d['#attributes']['Name'] as string] = elementValue(d) ?? null;
       }
       continue;
     }
@@ -77,16 +94,18 @@ function addDataChildren(section: EventObject, out: EventObject): void {
  */
 export function normalizeEvent(raw: unknown): EventObject {
   if (!isObject(raw)) return {};
-  const root = isObject(raw['Event']) ? raw['Event'] : raw;
-  const system = root['System'];
+  const event = ownValue(raw, 'Event');
+  const root = isObject(event) ? event : raw;
+  const system = ownValue(root, 'System');
   if (!isObject(system)) return raw;
-  const out: EventObject = {};
+  // No prototype: any name (`__proto__`, `constructor`) is an ordinary field.
+  const out: EventObject = Object.create(null) as EventObject;
   for (const { field, path } of EVTX_SYSTEM_FIELDS) {
     const v = at(system, path);
     if (v !== undefined) out[field] = v;
   }
   for (const name of EVTX_DATA_SECTIONS) {
-    const section = root[name];
+    const section = ownValue(root, name);
     if (!isObject(section)) continue;
     if (name === 'UserData') {
       // UserData holds one provider-defined element; its children are the fields.
@@ -97,5 +116,6 @@ export function normalizeEvent(raw: unknown): EventObject {
       }
     } else addDataChildren(section, out);
   }
+  addJoinedNames(out);
   return out;
 }

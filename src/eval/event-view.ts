@@ -3,7 +3,7 @@
  * (string forms and their lower-cased copies are computed once per field per event, not
  * once per rule).
  */
-import type { EventObject } from './event-shapes.js';
+import { ownValue, type EventObject } from './event-shapes.js';
 
 const isObject = (v: unknown): v is EventObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -12,12 +12,12 @@ const isObject = (v: unknown): v is EventObject => typeof v === 'object' && v !=
  * walk over nested objects by the dotted name (`a.b.c`). `undefined` = absent.
  */
 export function lookup(event: EventObject, field: string): unknown {
-  const direct = event[field];
+  const direct = ownValue(event, field);
   if (direct !== undefined || !field.includes('.')) return direct;
   let cur: unknown = event;
   for (const step of field.split('.')) {
     if (!isObject(cur)) return undefined;
-    cur = cur[step];
+    cur = ownValue(cur, step);
   }
   return cur;
 }
