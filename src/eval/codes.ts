@@ -15,6 +15,11 @@ export const EVAL_DIAGNOSTICS = {
   E003: { severity: 'error', summary: 'An events file holds invalid JSON.' },
   E004: { severity: 'error', summary: 'A rule test file is invalid.' },
   E005: { severity: 'error', summary: 'A rule test refers to a rule or an events file that cannot be found.' },
+  E007: {
+    severity: 'error',
+    summary:
+      "A rule test's events file lies outside the rule repository (an absolute path, '..' or a link leading out of it).",
+  },
   E006: {
     severity: 'warning',
     summary: 'A correlation rule cannot be evaluated (unknown rule reference, missing condition).',

@@ -67,6 +67,18 @@ function lineLocator(text: string): (offset: number) => { line: number; column: 
 }
 
 /** Parses one JSON text holding one or more events. */
+/**
+ * Why JSON.parse failed, without the input: V8 quotes the text it read ("…" is not valid JSON,
+ * Unexpected token 'r'), and an events file named by a rule test may be anything on disk.
+ */
+export function jsonErrorReason(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message
+    .replace(/,? ".*"(?:\.\.\.)? is not valid JSON\.?$/s, '')
+    .replace(/Unexpected token '.+?'/su, 'Unexpected character')
+    .replace(/\.$/, '');
+}
+
 export function parseJsonEvents(text: string, file?: string): ParsedEvents {
   const result: ParsedEvents = { events: [], diagnostics: [] };
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -79,7 +91,7 @@ export function parseJsonEvents(text: string, file?: string): ParsedEvents {
     } catch (e) {
       const d = evalDiagnostic(
         'E003',
-        `Invalid JSON event: ${(e as Error).message}.`,
+        `Invalid JSON event: ${jsonErrorReason(e)}.`,
         lineOf(start),
         'Events are JSON objects: one per line (JSON Lines), a JSON array, or objects one after another.',
       );
@@ -126,7 +138,7 @@ export function parseJsonLine(
   } catch (e) {
     const d = evalDiagnostic(
       'E003',
-      `Invalid JSON event: ${(e as Error).message}.`,
+      `Invalid JSON event: ${jsonErrorReason(e)}.`,
       { line: lineNo, column: 1 },
       'Each line of a JSON Lines file is one JSON object.',
     );

@@ -54,6 +54,45 @@ function readText(file: string): string | Diagnostic {
   }
 }
 
+/**
+ * The rule repository a tests file belongs to: the nearest folder above it holding `.git`, else
+ * the current folder when the file is inside it, else the file's own folder. Events files must
+ * stay inside it: a rule's tests run in CI and must not read the rest of the machine.
+ */
+function repositoryOf(file: string): string {
+  const git = findUp(path.dirname(file), '.git');
+  if (git) return git;
+  const cwd = process.cwd();
+  return within(cwd, path.resolve(file)) ? cwd : path.dirname(path.resolve(file));
+}
+
+/** Whether `file` is inside `root`, following links (a path that does not exist is taken as written). */
+function within(root: string, file: string): boolean {
+  const real = (p: string): string => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  const rel = path.relative(real(root), real(file));
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** An events file named by a test, or a diagnostic when it would leave the repository. */
+function eventsPath(base: string, named: string, root: string, where: string, line: number): string | Diagnostic {
+  const file = path.resolve(base, named);
+  if (!path.isAbsolute(named) && within(root, file)) return file;
+  const d = evalDiagnostic(
+    'E007',
+    `The events file '${named}' is outside the rule repository (${root}).`,
+    { line, column: 1 },
+    'Name the events file by a path relative to the tests file, inside the repository.',
+  );
+  d.file = where;
+  return d;
+}
+
 /** Walks up from a directory to the first one that holds `rel`. */
 function findUp(start: string, rel: string): string | undefined {
   let dir = path.resolve(start);
@@ -200,7 +239,13 @@ export const testCommand: CommandModule<object, Args> = {
             problems.push(d);
             continue;
           }
-          record(entry, c, tf, c.event ? [c.event] : loadEvents(path.resolve(path.dirname(tf), c.eventsFile!)));
+          if (c.event) {
+            record(entry, c, tf, [c.event]);
+            continue;
+          }
+          const file = eventsPath(path.dirname(tf), c.eventsFile!, repositoryOf(tf), tf, c.line);
+          if (typeof file !== 'string') problems.push(file);
+          else record(entry, c, tf, loadEvents(file));
         }
       }
       // 2. SigmaHQ regression data.
@@ -234,7 +279,11 @@ export const testCommand: CommandModule<object, Args> = {
           }
           const parsed = parseRegressionInfo(text, info);
           problems.push(...parsed.diagnostics);
-          for (const c of parsed.cases) record(entry, c, info, loadEvents(path.join(root, c.eventsFile!)));
+          for (const c of parsed.cases) {
+            const file = eventsPath(root, c.eventsFile!, root, info, c.line);
+            if (typeof file !== 'string') problems.push(file);
+            else record(entry, c, info, loadEvents(file));
+          }
         }
       }
     }
