@@ -8,6 +8,7 @@
 import { foldPredicate, forEachLeaf } from './fold.js';
 import type { NumberOp, PatternPart, Predicate, TimePart } from './predicate.js';
 import type { Condition, Detection, DetectionNode, FieldMatch, Modifier, StringPart, Value } from './types.js';
+import { pushAll } from '../util/array.js';
 
 /** Characters `windash` treats as interchangeable (sigma-appendix-modifiers.md). */
 export const WINDASH_CHARS = '-/\u2013\u2014\u2015';
@@ -24,7 +25,7 @@ export const MAX_EXPANSION = 4096;
 export function and(items: Predicate[]): Predicate {
   const flat: Predicate[] = [];
   for (const i of items)
-    if (i.kind === 'and') flat.push(...i.items);
+    if (i.kind === 'and') pushAll(flat, i.items);
     else flat.push(i);
   return flat.length === 1 ? flat[0]! : { kind: 'and', items: flat };
 }
@@ -32,7 +33,7 @@ export function and(items: Predicate[]): Predicate {
 export function or(items: Predicate[]): Predicate {
   const flat: Predicate[] = [];
   for (const i of items)
-    if (i.kind === 'or') flat.push(...i.items);
+    if (i.kind === 'or') pushAll(flat, i.items);
     else flat.push(i);
   return flat.length === 1 ? flat[0]! : { kind: 'or', items: flat };
 }

@@ -22,6 +22,7 @@ import { normalizeEvent, type EventObject } from './event-shapes.js';
 import { EventView } from './event-view.js';
 import { compilePatterns, lowerPattern, type StringTest } from './glob.js';
 import { bestLiteral } from './regex-literals.js';
+import { pushAll } from '../util/array.js';
 
 export type EventTest = (ev: EventView) => boolean;
 
@@ -216,7 +217,7 @@ export function compilePredicate(p: Predicate, options: CompileOptions = {}): Ev
         const key = `${i.cased ? 'c' : 'i'}\u0000${i.field ?? '\u0000'}`;
         let g = groups.get(key);
         if (!g) groups.set(key, (g = { field: i.field, cased: i.cased, patterns: [] }));
-        g.patterns.push(...expandPlaceholders(i.pattern, options));
+        pushAll(g.patterns, expandPlaceholders(i.pattern, options));
       }
       const items = [
         ...[...groups.values()].map((g) => stringTest(g.field, g.cased, g.patterns)),

@@ -17,6 +17,7 @@ import { numericValue, toDate, toView, type RuleMatcher } from './compile.js';
 import { createEngine, type Engine, type EngineOptions } from './engine.js';
 import type { EventObject } from './event-shapes.js';
 import type { EventView } from './event-view.js';
+import { pushAll } from '../util/array.js';
 
 export const DEFAULT_TIMESTAMP_FIELDS = [
   'TimeCreated',
@@ -374,7 +375,7 @@ export function createCorrelator(
           for (const a of (inner && alertsBy.get(inner)) ?? []) feed(c, i, (f) => a.group[f], a.time, out);
         });
         alertsBy.set(c.rule, out);
-        alerts.push(...out);
+        pushAll(alerts, out);
       }
       return alerts;
     },
@@ -392,7 +393,7 @@ export function createCorrelator(
         c.groups.clear();
         c.closing.length = 0;
         alertsBy.set(c.rule, out);
-        alerts.push(...out);
+        pushAll(alerts, out);
       }
       clock = -Infinity;
       lastSweep = -Infinity;

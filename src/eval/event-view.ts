@@ -4,6 +4,7 @@
  * once per rule).
  */
 import { ownValue, type EventObject } from './event-shapes.js';
+import { pushAll } from '../util/array.js';
 
 const isObject = (v: unknown): v is EventObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -127,8 +128,8 @@ export class EventView {
       for (const key in this.data) {
         const v = this.data[key];
         if (v === undefined) continue;
-        if (v !== null && typeof v === 'object') out.push(...this.loweredScalarsUnder(key));
-        else out.push(...this.lowered(key));
+        if (v !== null && typeof v === 'object') pushAll(out, this.loweredScalarsUnder(key));
+        else pushAll(out, this.lowered(key));
       }
       this.allLower = out;
     }

@@ -22,6 +22,7 @@ import type { Predicate } from '../ast/semantics.js';
 import { patternShape } from '../ast/semantics.js';
 import { splitInlineFlags } from '../parser/regex.js';
 import { requiredLiterals } from './regex-literals.js';
+import { pushAll } from '../util/array.js';
 
 export type Atom =
   { kind: 'value'; field: string; key: string } | { kind: 'literal'; field: string | null; text: string };
@@ -236,7 +237,7 @@ export function triggerOf(p: Predicate, uses: (text: string) => number): Trigger
       for (const i of p.items) {
         const t = triggerOf(i, uses);
         if (!t) return null;
-        atoms.push(...t.atoms);
+        pushAll(atoms, t.atoms);
         none *= 1 - t.cost;
       }
       return { atoms, cost: 1 - none };
