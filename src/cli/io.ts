@@ -64,27 +64,66 @@ export function displayName(p: string): string {
   return p === STDIN ? '<stdin>' : p;
 }
 
-/** Writes a file atomically: a temporary file in the same directory, then rename. */
+/** Temporary files being written: removed if the process is interrupted (SIGINT, SIGTERM, SIGHUP). */
+const inFlight = new Set<string>();
+let cleanupInstalled = false;
+
+function installCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)
+    process.once(signal, () => {
+      for (const tmp of inFlight) fs.rmSync(tmp, { force: true });
+      process.exit(code);
+    });
+}
+
+/**
+ * Writes a file so that it is either wholly old or wholly new, and never replaces what is not a
+ * regular file:
+ * - a symbolic link is followed: its target is rewritten and the link stays;
+ * - a device, FIFO or socket (`-o /dev/null`) is written to directly, never replaced;
+ * - a read-only file is refused (an error), not silently rewritten;
+ * - otherwise a temporary file with a short name (`.sigil-<hex>.tmp`, whatever the length of the
+ *   file's name) beside the target, with the target's permissions, is renamed over it.
+ */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  let mode: number | undefined;
+  let target = file;
   try {
-    mode = fs.statSync(file).mode & 0o777;
+    target = fs.realpathSync(file);
   } catch {
-    mode = undefined;
+    // does not exist yet (or a dangling link, whose own path is written)
   }
+  let existing: fs.Stats | undefined;
   try {
-    fs.writeFileSync(tmp, data, mode !== undefined ? { mode } : {});
-    fs.renameSync(tmp, file);
+    existing = fs.statSync(target);
+  } catch {
+    existing = undefined;
+  }
+  if (existing && !existing.isFile()) {
+    if (existing.isDirectory()) throw Object.assign(new Error(`${file} is a directory`), { code: 'EISDIR' });
+    fs.writeFileSync(target, data);
+    return;
+  }
+  if (existing && (existing.mode & 0o222) === 0)
+    throw Object.assign(new Error(`${file} is read-only`), { code: 'EROFS_FILE' });
+  const dir = path.dirname(target);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = path.join(dir, `.sigil-${randomBytes(6).toString('hex')}.tmp`);
+  installCleanup();
+  inFlight.add(tmp);
+  try {
+    fs.writeFileSync(tmp, data, existing ? { mode: existing.mode & 0o7777 } : {});
+    fs.renameSync(tmp, target);
   } catch (e) {
-    try {
-      fs.unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
+    fs.rmSync(tmp, { force: true });
     throw e;
+  } finally {
+    inFlight.delete(tmp);
   }
 }
 

@@ -29,6 +29,27 @@ function parseSettings(pairs: string[] | undefined): BackendOptions {
   return options;
 }
 
+/** A file name holds at most 255 bytes: room for a suffix, a disambiguating `_` and an extension. */
+const MAX_BASE_BYTES = 200;
+
+/**
+ * The output file name (without extension) for a rule file, unique within the run: the rule
+ * file's name, `stdin` for standard input, `-N` for the N-th document of a multi-document file.
+ */
+function outputName(file: string, index: number | undefined, used: Set<string>): string {
+  let base = file === '<stdin>' ? 'stdin' : path.basename(file).replace(/\.ya?ml$/i, '');
+  while (Buffer.byteLength(base) > MAX_BASE_BYTES) base = Array.from(base).slice(0, -1).join('');
+  if (index !== undefined) base += `-${index}`;
+  while (used.has(base)) base += '_';
+  used.add(base);
+  return base;
+}
+
+function writeFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return `Cannot write the output file: ${code === 'EROFS_FILE' ? 'it is read-only' : (code ?? (e as Error).message)}.`;
+}
+
 /** How several rendered outputs share one stream or file, by file type. */
 function joinOutputs(texts: string[], extension: string): string {
   if (extension === '.yaml' || extension === '.yml') return texts.map((t) => t.replace(/^---\n/, '')).join('---\n');
@@ -131,6 +152,7 @@ export const convertCommand: CommandModule<object, Args> = {
     let converted = 0;
     let failed = 0;
     let parseErrors = 0;
+    let unwritten = 0;
     const usedNames = new Set<string>();
     for (const c of conversions) {
       for (const item of c.items) {
@@ -141,10 +163,13 @@ export const convertCommand: CommandModule<object, Args> = {
         } else if (item.kind === 'converted') {
           converted++;
           if (item.rendered && outDir) {
-            let base = path.basename(c.file).replace(/\.ya?ml$/i, '') + (c.documents > 1 ? `-${item.index}` : '');
-            while (usedNames.has(base)) base += '_';
-            usedNames.add(base);
-            writeFileAtomic(path.join(outDir, base + item.rendered.extension), item.rendered.text);
+            const target = path.join(outDir, outputName(c.file, c.documents > 1 ? item.index : undefined, usedNames));
+            try {
+              writeFileAtomic(target + item.rendered.extension, item.rendered.text);
+            } catch (e) {
+              unwritten++;
+              err(`${target}${item.rendered.extension}: error O001 ${writeFailure(e)}\n`);
+            }
           } else if (item.rendered) {
             singleExtension = item.rendered.extension;
             single.push(format.comment ? `${format.comment(item.label)}\n${item.rendered.text}` : item.rendered.text);
@@ -156,8 +181,14 @@ export const convertCommand: CommandModule<object, Args> = {
     }
     if (!argv.json && !outDir) {
       const text = single.length ? joinOutputs(single, singleExtension) : '';
-      if (argv.output) writeFileAtomic(argv.output, text);
-      else out(text);
+      if (argv.output) {
+        try {
+          writeFileAtomic(argv.output, text);
+        } catch (e) {
+          unwritten++;
+          err(`${argv.output}: error O001 ${writeFailure(e)}\n`);
+        }
+      } else out(text);
     }
     const top = [...reasons.entries()].sort((a, b) => b[1] - a[1]);
     err(
@@ -170,6 +201,7 @@ export const convertCommand: CommandModule<object, Args> = {
           : ''
       }\n`,
     );
-    process.exitCode = failed || parseErrors ? 1 : 0;
+    if (unwritten) err(`${unwritten} output file${unwritten > 1 ? 's' : ''} could not be written\n`);
+    process.exitCode = failed || parseErrors || unwritten ? 1 : 0;
   },
 };

@@ -47,7 +47,7 @@ export const fmtCommand: CommandModule<object, Args> = {
           } catch (e) {
             failed++;
             err(
-              `${name}:1:1: error F003 Cannot write the file (left unchanged): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.\n`,
+              `${name}:1:1: error F003 Cannot write the file (left unchanged): ${(e as NodeJS.ErrnoException).code === 'EROFS_FILE' ? 'it is read-only' : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)}.\n`,
             );
           }
         }
