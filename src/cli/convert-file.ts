@@ -48,6 +48,10 @@ export function convertParsedFile(
 ): FileConversion {
   const file = r.file ?? '<input>';
   const items: ConvertedItem[] = [];
+  // A file that could not be read or parsed as a whole (I/O, encoding, YAML syntax, limits) is
+  // an input like any other: reported, counted and given its --json record.
+  const fileErrors = r.diagnostics.filter((x) => x.severity === 'error');
+  if (fileErrors.length) items.push(invalidItem(file, fileErrors, s));
   for (const d of r.documents) {
     const doc = d.document;
     if (doc?.kind === 'correlation' && !lookup) {
@@ -67,6 +71,15 @@ export function convertParsedFile(
   return { file, documents: r.documents.length, items };
 }
 
+function invalidItem(file: string, errs: ParseResult['diagnostics'], s: ConvertSettings): ConvertedItem {
+  return s.json
+    ? {
+        kind: 'invalid',
+        json: JSON.stringify({ file, id: null, title: null, errors: errs.map(({ file: _f, ...rest }) => rest) }),
+      }
+    : { kind: 'invalid', stderr: errs.map((e) => formatDiagnostic(e, s.color) + '\n').join('') };
+}
+
 function convertOne(
   file: string,
   index: number,
@@ -75,14 +88,7 @@ function convertOne(
   s: ConvertSettings,
   lookup?: (ref: string) => SigmaDocument | undefined,
 ): ConvertedItem | undefined {
-  if (!doc || errs.length) {
-    return s.json
-      ? {
-          kind: 'invalid',
-          json: JSON.stringify({ file, id: null, title: null, errors: errs.map(({ file: _f, ...rest }) => rest) }),
-        }
-      : { kind: 'invalid', stderr: errs.map((e) => formatDiagnostic(e, s.color) + '\n').join('') };
-  }
+  if (!doc || errs.length) return invalidItem(file, errs, s);
   // A filter among the inputs applies to the rules it names, which may live in other files:
   // the command converts those again with every filter loaded.
   if (doc.kind === 'filter') return { kind: 'filter' };

@@ -12,24 +12,42 @@ const RULE_EXT = /\.ya?ml$/i;
 /** Rule tests beside a rule (`name.tests.yml`, docs/rule-tests.md) are not rules: a directory walk skips them. */
 const TESTS_EXT = /\.tests\.ya?ml$/i;
 
-/** Expands files and directories (recursively, `*.yml`/`*.yaml`, sorted) and `-` (stdin). */
+/**
+ * Expands files and directories (recursively, `*.yml`/`*.yaml`, sorted) and `-` (stdin).
+ * Nothing is passed over silently: a directory that cannot be read, a broken link or a path that
+ * is not a regular file is kept in the list, and reading it then gives a located diagnostic
+ * (pool-tasks.ts). Links are followed, each real directory walked once (no loops).
+ */
 export function expandPaths(paths: readonly string[]): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
   const walk = (dir: string): void => {
+    let real: string;
     let entries: fs.Dirent[];
     try {
+      real = fs.realpathSync(dir);
+      if (seen.has(real)) return;
+      seen.add(real);
       entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch (e) {
-      throw new UsageError(
-        `cannot read directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      );
+    } catch {
+      out.push(dir);
+      return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
       const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && RULE_EXT.test(e.name) && !TESTS_EXT.test(e.name)) out.push(p);
+      let isDir = e.isDirectory();
+      if (e.isSymbolicLink()) {
+        try {
+          isDir = fs.statSync(p).isDirectory();
+        } catch {
+          isDir = false;
+        }
+      }
+      // Anything else named like a rule (a broken link, a FIFO) is reported when read, not dropped.
+      if (isDir) walk(p);
+      else if (RULE_EXT.test(e.name) && !TESTS_EXT.test(e.name)) out.push(p);
     }
   };
   for (const p of paths) {
@@ -51,11 +69,29 @@ export function expandPaths(paths: readonly string[]): string[] {
 
 let stdinCache: Uint8Array | undefined;
 
+/** What a path is when it is not a regular file, for messages. */
+function kindOf(st: fs.Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/**
+ * Reads an input file. Only regular files are opened: a FIFO or device named as a rule would
+ * block or never end. A directory gives the error that reading it gives (EACCES for one that
+ * cannot be listed); the error's `code` says what went wrong.
+ */
 export function readInput(p: string): Uint8Array {
   if (p === STDIN) {
     stdinCache ??= fs.readFileSync(0);
     return stdinCache;
   }
+  const st = fs.statSync(p);
+  if (st.isDirectory()) fs.readdirSync(p); // throws EACCES & co. for the directory expandPaths could not list
+  if (!st.isFile())
+    throw Object.assign(new Error(`${p} is ${kindOf(st)}`), { code: `not a regular file (${kindOf(st)})` });
   return fs.readFileSync(p);
 }
 

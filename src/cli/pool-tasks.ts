@@ -1,6 +1,7 @@
 /** The per-file tasks the worker pool (parse-pool.ts) can run: parse, or parse and convert. */
+import fs from 'node:fs';
 import { parse, type ParseResult } from '../parser/index.js';
-import type { Diagnostic } from '../diagnostics.js';
+import { ioDiagnostic } from './codes.js';
 import type { convertParsedFile, FileConversion, ConvertSettings } from './convert-file.js';
 import { displayName, readInput } from './io.js';
 
@@ -14,27 +15,54 @@ export async function prepareTask(task: PoolTask): Promise<void> {
   if (task.name === 'convert') convertFile ??= (await import('./convert-file.js')).convertParsedFile;
 }
 
+function isDirectory(f: string): boolean {
+  try {
+    return fs.statSync(f).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export function parseOne(f: string, schema: boolean): ParseResult {
   const file = displayName(f);
   let bytes: Uint8Array;
   try {
     bytes = readInput(f);
   } catch (e) {
-    const d: Diagnostic = {
-      code: 'P001',
-      severity: 'error',
-      message: `Cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
-      hint: 'Check the path and its permissions.',
-      file,
-      line: 1,
-      column: 1,
-    };
+    const d = ioDiagnostic(
+      'I001',
+      `Cannot read the ${isDirectory(f) ? 'directory' : 'file'}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
+      undefined,
+      'Check the path and its permissions; rules are read from regular files (links are followed).',
+    );
+    d.file = file;
     return { file, documents: [], diagnostics: [d] };
   }
   return parse(bytes, { file, schema });
 }
 
+/**
+ * Runs `task` on one file. An exception here is a Sigil bug; it is reported against that file
+ * (I002) so that one pathological input never stops the rest of a run.
+ */
 export function runTask(f: string, task: PoolTask): ParseResult | FileConversion {
+  try {
+    return runTaskUnguarded(f, task);
+  } catch (e) {
+    const file = displayName(f);
+    const d = ioDiagnostic(
+      'I002',
+      `Sigil failed on this file: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}.`,
+      undefined,
+      'This is a bug in Sigil: please report it with the file. The other files are processed.',
+    );
+    d.file = file;
+    const failed: ParseResult = { file, documents: [], diagnostics: [d] };
+    return task.name === 'convert' && convertFile ? convertFile(failed, task.settings) : failed;
+  }
+}
+
+function runTaskUnguarded(f: string, task: PoolTask): ParseResult | FileConversion {
   switch (task.name) {
     case 'parse':
       return parseOne(f, task.schema);

@@ -253,7 +253,7 @@ correlation:
       },
     ]);
   });
-  it('reads EVTX JSON documents and reports invalid lines with exit 2', async () => {
+  it('reads EVTX JSON documents and reports invalid lines with exit 1 (bad input, docs/cli.md)', async () => {
     const evtx = await run(huntCommand.handler as never, {
       rules: [path.join(dir, 'rules')],
       events: [path.join(dir, 'repo/regression_data/rules/other/ev.json')],
@@ -268,7 +268,7 @@ correlation:
       format: 'jsonl',
       'logsource-filter': true,
     });
-    expect(bad.code).toBe(2);
+    expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/broken\.jsonl:2:1: error E003 Invalid JSON event/);
   });
 });

@@ -168,7 +168,7 @@ export const convertCommand: CommandModule<object, Args> = {
               writeFileAtomic(target + item.rendered.extension, item.rendered.text);
             } catch (e) {
               unwritten++;
-              err(`${target}${item.rendered.extension}: error O001 ${writeFailure(e)}\n`);
+              err(`${target}${item.rendered.extension}: error I003 ${writeFailure(e)}\n`);
             }
           } else if (item.rendered) {
             singleExtension = item.rendered.extension;
@@ -186,7 +186,7 @@ export const convertCommand: CommandModule<object, Args> = {
           writeFileAtomic(argv.output, text);
         } catch (e) {
           unwritten++;
-          err(`${argv.output}: error O001 ${writeFailure(e)}\n`);
+          err(`${argv.output}: error I003 ${writeFailure(e)}\n`);
         }
       } else out(text);
     }

@@ -1,6 +1,5 @@
 /** `sigil hunt`: which rules match which events, over JSON / JSON Lines streams. */
 import fs from 'node:fs';
-import readline from 'node:readline';
 import type { CommandModule } from 'yargs';
 import type { CorrelationRule, FilterRule, SigmaRule } from '../../ast/types.js';
 import { applyFilters } from '../../pipelines/filters.js';
@@ -8,8 +7,7 @@ import { distinctFilters, filterNotApplied, loadFilters } from '../filters.js';
 import type { Diagnostic } from '../../diagnostics.js';
 import { createCorrelator, type CorrelationAlert, type Correlator } from '../../eval/correlate.js';
 import { evalDiagnostic } from '../../eval/codes.js';
-import type { EventObject } from '../../eval/event-shapes.js';
-import { parseJsonEvents, parseJsonLine } from '../../eval/json-events.js';
+import { openEvents, readEvents } from '../event-input.js';
 import { formatDiagnostic } from '../format.js';
 import { displayName, err, out, STDIN, UsageError } from '../io.js';
 import { loadRules } from '../load.js';
@@ -17,51 +15,6 @@ import { huntSpec, type HuntArgs as Args } from '../specs/hunt.js';
 
 /** At most this many input diagnostics are printed; the rest are counted. */
 const MAX_PRINTED = 20;
-
-/** Yields the events of one input: JSON Lines streamed line by line, or a whole JSON document. */
-async function* readEvents(input: string, report: (d: Diagnostic) => void): AsyncGenerator<EventObject> {
-  const file = displayName(input);
-  let stream: NodeJS.ReadableStream;
-  if (input === STDIN) stream = process.stdin;
-  else {
-    // A .json file whose first line is not a complete object is one JSON document
-    // (pretty-printed, an array, or EVTX records one after another): read it whole.
-    if (/\.json$/i.test(input) && !firstLineIsJson(input)) {
-      const parsed = parseJsonEvents(fs.readFileSync(input, 'utf8'), file);
-      parsed.diagnostics.forEach(report);
-      for (const e of parsed.events) yield e.event;
-      return;
-    }
-    stream = fs.createReadStream(input, { encoding: 'utf8' });
-  }
-  const rl = readline.createInterface({ input: stream, crlfDelay: Infinity });
-  let lineNo = 0;
-  for await (const line of rl) {
-    lineNo++;
-    const r = parseJsonLine(line, lineNo, file);
-    if (r === null) continue;
-    if ('diagnostic' in r) report(r.diagnostic);
-    else yield r.event;
-  }
-}
-
-function firstLineIsJson(file: string): boolean {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(1 << 16);
-    const n = fs.readSync(fd, buf, 0, buf.length, 0);
-    const text = buf.subarray(0, n).toString('utf8');
-    const nl = text.indexOf('\n');
-    const first = (nl === -1 ? text : text.slice(0, nl)).trim();
-    if (!first.startsWith('{')) return false;
-    JSON.parse(first);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
 
 export const huntCommand: CommandModule<object, Args> = {
   ...huntSpec,
@@ -163,8 +116,18 @@ export const huntCommand: CommandModule<object, Args> = {
       const file = displayName(input);
       let index = 0;
       try {
-        for await (const event of readEvents(input, report)) {
-          const alerts: CorrelationAlert[] = correlator.push(event);
+        for await (const event of readEvents(openEvents(input === STDIN ? 0 : input), file, report)) {
+          let alerts: CorrelationAlert[];
+          try {
+            alerts = correlator.push(event);
+          } catch (e) {
+            // A Sigil bug on one event: reported for that event, the stream goes on.
+            const d = evalDiagnostic('E003', `Sigil failed on event ${index + 1}: ${(e as Error).message}.`);
+            d.file = file;
+            report(d);
+            index++;
+            continue;
+          }
           for (const m of correlator.lastMatches) {
             matches++;
             counts.set(m.rule, (counts.get(m.rule) ?? 0) + 1);
@@ -205,6 +168,7 @@ export const huntCommand: CommandModule<object, Args> = {
     err(
       `${total} events, ${rules.length} rules${correlations.length ? ` + ${correlations.length} correlations` : ''}: ${matches} matches in ${secs.toFixed(2)}s (${Math.round(total / Math.max(secs, 1e-9))} events/s)\n`,
     );
-    process.exitCode = inputProblems > 0 ? 2 : 0;
+    // Bad inputs (rules or events) are findings: exit 1, like every command (docs/cli.md).
+    process.exitCode = inputProblems > 0 || ruleErrors > 0 ? 1 : 0;
   },
 };

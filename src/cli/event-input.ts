@@ -1,0 +1,166 @@
+/**
+ * Events from a file or stdin, in bounded memory: JSON Lines are streamed line by line; input
+ * whose first line is not a complete JSON object (pretty-printed JSON, an array, EVTX records one
+ * after another) is one JSON document, read whole up to a size limit. Every problem is a located
+ * diagnostic for that line or document only; the rest of the input is still read.
+ */
+import fs from 'node:fs';
+import type { Diagnostic } from '../diagnostics.js';
+import { evalDiagnostic } from '../eval/codes.js';
+import type { EventObject } from '../eval/event-shapes.js';
+import { parseJsonEvents, parseJsonLine } from '../eval/json-events.js';
+
+export interface EventLimits {
+  maxLineBytes: number;
+  maxDocumentBytes: number;
+  maxDepth: number;
+}
+
+export const EVENT_LIMITS: Readonly<EventLimits> = Object.freeze({
+  /** A JSON Lines line longer than this is reported and skipped (its bytes are not kept). */
+  maxLineBytes: 16 * 1024 * 1024,
+  /** A whole JSON document (not JSON Lines) larger than this is reported, not read. */
+  maxDocumentBytes: 256 * 1024 * 1024,
+  /** Events nested deeper than this are reported and skipped (matching walks their values). */
+  maxDepth: 64,
+});
+
+const mb = (bytes: number): string => String(+(bytes / 1048576).toFixed(3));
+
+/** Depth of the deepest object or array in a value (iterative: the value may be arbitrarily deep). */
+function depthExceeds(value: unknown, limit: number): boolean {
+  const stack: { v: unknown; d: number }[] = [{ v: value, d: 1 }];
+  while (stack.length) {
+    const { v, d } = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push({ v: child, d: d + 1 });
+  }
+  return false;
+}
+
+function tooDeep(file: string, line: number, limits: EventLimits): Diagnostic {
+  const d = evalDiagnostic(
+    'E003',
+    `The event is nested more than ${limits.maxDepth} levels deep; it is skipped.`,
+    { line, column: 1 },
+    'Events are flat or shallow objects (EVTX records rendered as JSON are 4 levels deep).',
+  );
+  d.file = file;
+  return d;
+}
+
+/** Yields the lines of a byte stream with their numbers; over-long lines come as `null`. */
+async function* lines(
+  stream: AsyncIterable<Buffer>,
+  maxLineBytes: number,
+): AsyncGenerator<{ text: string | null; line: number }> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let overflow = false;
+  let line = 1;
+  for await (const chunk of stream) {
+    let start = 0;
+    for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
+      if (!overflow) parts.push(chunk.subarray(start, nl));
+      yield { text: overflow ? null : Buffer.concat(parts).toString('utf8'), line };
+      line++;
+      parts = [];
+      size = 0;
+      overflow = false;
+      start = nl + 1;
+    }
+    if (start < chunk.length && !overflow) {
+      size += chunk.length - start;
+      if (size > maxLineBytes) {
+        overflow = true;
+        parts = [];
+      } else parts.push(chunk.subarray(start));
+    }
+  }
+  if (overflow || size > 0) yield { text: overflow ? null : Buffer.concat(parts).toString('utf8'), line };
+}
+
+function firstLineIsObject(text: string): boolean {
+  const t = text.trim();
+  if (!t.startsWith('{')) return false;
+  try {
+    JSON.parse(t);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The events of one input (`file` names it in diagnostics). `open` gives its bytes as a stream;
+ * stdin and files are read the same way.
+ */
+export async function* readEvents(
+  stream: AsyncIterable<Buffer>,
+  file: string,
+  report: (d: Diagnostic) => void,
+  limits: EventLimits = EVENT_LIMITS,
+): AsyncGenerator<EventObject> {
+  let mode: 'lines' | 'document' | undefined;
+  const document: string[] = [];
+  let documentBytes = 0;
+  let documentTooLarge = false;
+  for await (const { text, line } of lines(stream, limits.maxLineBytes)) {
+    if (mode === undefined) {
+      if (text !== null && text.trim() === '') continue;
+      mode = text !== null && firstLineIsObject(text) ? 'lines' : 'document';
+    }
+    if (mode === 'document') {
+      if (text === null || documentTooLarge) {
+        documentTooLarge = true;
+        continue;
+      }
+      documentBytes += text.length + 1;
+      if (documentBytes > limits.maxDocumentBytes) {
+        documentTooLarge = true;
+        document.length = 0;
+      } else document.push(text);
+      continue;
+    }
+    if (text === null) {
+      const d = evalDiagnostic(
+        'E003',
+        `The line is longer than ${mb(limits.maxLineBytes)} MB; it is skipped.`,
+        { line, column: 1 },
+        'Each line of a JSON Lines file is one event.',
+      );
+      d.file = file;
+      report(d);
+      continue;
+    }
+    const r = parseJsonLine(text, line, file);
+    if (r === null) continue;
+    if ('diagnostic' in r) report(r.diagnostic);
+    else if (depthExceeds(r.event, limits.maxDepth)) report(tooDeep(file, line, limits));
+    else yield r.event;
+  }
+  if (mode !== 'document') return;
+  if (documentTooLarge) {
+    const d = evalDiagnostic(
+      'E003',
+      `The JSON document is larger than ${mb(limits.maxDocumentBytes)} MB (or has a line over ${mb(limits.maxLineBytes)} MB); it is not read.`,
+      { line: 1, column: 1 },
+      'Give large inputs as JSON Lines: one event per line, read as a stream.',
+    );
+    d.file = file;
+    report(d);
+    return;
+  }
+  const parsed = parseJsonEvents(document.join('\n'), file);
+  parsed.diagnostics.forEach(report);
+  for (const e of parsed.events) {
+    if (depthExceeds(e.event, limits.maxDepth)) report(tooDeep(file, e.line, limits));
+    else yield e.event;
+  }
+}
+
+/** The bytes of a file or stdin as a stream. */
+export function openEvents(input: string | 0): AsyncIterable<Buffer> {
+  return input === 0 ? (process.stdin as AsyncIterable<Buffer>) : fs.createReadStream(input);
+}
