@@ -45,10 +45,13 @@ function confLine(text: string): string {
 
 /**
  * A .conf value from rule text (a description): each line break becomes a continuation
- * (` \` at the line's end), so a line of the text can never start a stanza or a setting.
+ * (` \` at the line's end), so a line of the text can never start a stanza or a setting. Only
+ * the last line can end the value, so only it loses a trailing backslash.
  */
 function confText(text: string): string {
-  return text.split(LINE_BREAK).map(confLine).join(' \\\n');
+  const lines = text.split(LINE_BREAK).map(oneLine);
+  lines[lines.length - 1] = confLine(lines[lines.length - 1]!);
+  return lines.join(' \\\n');
 }
 
 /** The search as a .conf value: its lines joined by continuations (`check` refuses other breaks). */
