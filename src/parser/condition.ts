@@ -35,6 +35,7 @@ import {
 } from 'chevrotain';
 import type { Condition, Loc } from '../ast/types.js';
 import { makeDiagnostic, type Diagnostic, type ParseCode } from '../diagnostics.js';
+import { closest } from '../util/text.js';
 
 export interface ConditionParseResult {
   condition?: Condition;
@@ -780,39 +781,16 @@ function definedList(identifiers: readonly string[]): string {
 }
 
 function undefinedHint(name: string, identifiers: readonly string[]): string {
-  const close = closest(name, identifiers);
+  // No suggestion for names over 200 characters: that bounds the quadratic edit distance.
+  const close =
+    name.length > 200
+      ? undefined
+      : closest(
+          name,
+          identifiers.filter((id) => id.length <= 200),
+          (id) => Math.max(1, Math.floor(Math.max(id.length, name.length) / 3)),
+        );
   return close !== undefined
     ? `did you mean '${clip(close)}'? (${definedList(identifiers)})`
     : definedList(identifiers);
-}
-
-/** The defined identifier closest to `name` by (case-insensitive) edit distance, if close enough. */
-function closest(name: string, identifiers: readonly string[]): string | undefined {
-  if (name.length > 200) return undefined;
-  const lower = name.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const id of identifiers) {
-    if (id.length > 200) continue;
-    const limit = Math.max(1, Math.floor(Math.max(id.length, name.length) / 3));
-    if (Math.abs(id.length - name.length) > limit) continue;
-    const d = editDistance(lower, id.toLowerCase());
-    if (d <= limit && d < bestDistance) {
-      best = id;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

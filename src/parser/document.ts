@@ -25,7 +25,7 @@ import type {
 import { makeDiagnostic, type Diagnostic, type ParseCode, type Severity } from '../diagnostics.js';
 import { parseCondition } from './condition.js';
 import { parseCidr } from './cidr.js';
-import { checkModifiers, closest, type ValueKind } from './modifiers.js';
+import { checkModifiers, type ValueKind } from './modifiers.js';
 import { parseSigmaString, hasWildcards } from './strings.js';
 import { compileSigmaRegex } from './regex.js';
 import {
@@ -38,6 +38,7 @@ import {
   type YNode,
   type YScalar,
 } from './yaml.js';
+import { closest } from '../util/text.js';
 
 export interface BuildContext {
   lines: LineIndex;
@@ -1127,7 +1128,7 @@ function readCorrelationCondition(
         );
       continue;
     }
-    const guess = k ? closest(k, [...COMPARISON_OPS, 'field']) : undefined;
+    const guess = k ? closest(k, [...COMPARISON_OPS, 'field'], Math.max(2, Math.floor(k.length / 3))) : undefined;
     report(
       ctx,
       'P031',
