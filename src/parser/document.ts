@@ -28,17 +28,8 @@ import { parseCidr } from './cidr.js';
 import { checkModifiers, type ValueKind } from './modifiers.js';
 import { parseSigmaString, hasWildcards } from './strings.js';
 import { compileSigmaRegex } from './regex.js';
-import {
-  BudgetExceeded,
-  LIMITS,
-  toPlain,
-  truncate,
-  type LineIndex,
-  type YMap,
-  type YNode,
-  type YScalar,
-} from './yaml.js';
-import { closest } from '../util/text.js';
+import { BudgetExceeded, LIMITS, toPlain, type LineIndex, type YMap, type YNode, type YScalar } from './yaml-tree.js';
+import { closest, truncate } from '../util/text.js';
 
 export interface BuildContext {
   lines: LineIndex;

@@ -6,7 +6,8 @@ import type { CorrelationRule, FilterRule, Loc, SigmaDocument } from '../ast/typ
 import { makeDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { buildDocument, type BuildContext } from './document.js';
 import { validateSchema } from './schema.js';
-import { BudgetExceeded, LIMITS, LineIndex, parseYaml, toPlain, type YMap, type YNode } from './yaml.js';
+import { parseYaml } from './yaml.js';
+import { BudgetExceeded, LIMITS, LineIndex, toPlain, type YMap, type YNode } from './yaml-tree.js';
 
 export interface ParsedDocument {
   /** 0-based index of the YAML document in the file. */
