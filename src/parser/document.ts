@@ -23,7 +23,7 @@ import type {
   ComparisonOp,
 } from '../ast/types.js';
 import { makeDiagnostic, type Diagnostic, type ParseCode, type Severity } from '../diagnostics.js';
-import { parseCondition } from './condition.js';
+import { parseCondition } from './condition/index.js';
 import { parseCidr } from './cidr.js';
 import { checkModifiers, type ValueKind } from './modifiers.js';
 import { parseSigmaString, hasWildcards } from './strings.js';
