@@ -4,7 +4,7 @@
  */
 import type { CorrelationRule, FilterRule, Loc, SigmaDocument } from '../ast/types.js';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics.js';
-import { buildDocument, type BuildContext } from './document.js';
+import { buildDocument, type BuildContext } from './document/index.js';
 import { validateSchema } from './schema.js';
 import { parseYaml } from './yaml.js';
 import { BudgetExceeded, LIMITS, LineIndex, toPlain, type YMap, type YNode } from './yaml-tree.js';
