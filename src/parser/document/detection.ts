@@ -2,7 +2,8 @@
  * A detection (of a rule, or the `filter` of a filter document): its search identifiers and
  * their bodies, and its condition(s) with the P012 check for unused identifiers.
  */
-import type { Condition, Detection, DetectionNode, Loc } from '../../ast/types.js';
+import { foldCondition, type ConditionFold } from '../../ast/fold.js';
+import type { Detection, DetectionNode, Loc } from '../../ast/types.js';
 import { truncate } from '../../util/text.js';
 import { parseCondition } from '../condition/index.js';
 import type { YMap, YNode, YScalar } from '../yaml-tree.js';
@@ -120,7 +121,7 @@ export function readDetection(ctx: BuildContext, node: YNode | undefined, owner:
     det.conditionText.push(text);
     if (res.condition) {
       det.conditions.push(res.condition);
-      collectUsed(res.condition, used);
+      for (const name of foldCondition(res.condition, USED_NAMES)) used.add(name);
     }
   }
   if (texts.length > 0 && det.conditions.length === texts.length) {
@@ -139,23 +140,14 @@ export function readDetection(ctx: BuildContext, node: YNode | undefined, owner:
   return det;
 }
 
-function collectUsed(c: Condition, used: Set<string>): void {
-  switch (c.type) {
-    case 'and':
-    case 'or':
-      for (const i of c.items) collectUsed(i, used);
-      break;
-    case 'not':
-      collectUsed(c.item, used);
-      break;
-    case 'ref':
-      used.add(c.name);
-      break;
-    case 'of':
-      for (const n of c.names) used.add(n);
-      break;
-  }
-}
+/** The search identifiers a condition uses: its references and the names its `of`s matched. */
+const USED_NAMES: ConditionFold<readonly string[]> = {
+  and: (items) => items.flat(),
+  or: (items) => items.flat(),
+  not: (item) => item,
+  ref: (node) => [node.name],
+  of: (node) => node.names,
+};
 
 /** Maps a character index of a condition string to its file position (exact for single-line scalars). */
 function conditionPositionMapper(ctx: BuildContext, scalar: YScalar): (index: number) => Loc {
