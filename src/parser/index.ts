@@ -317,11 +317,6 @@ function nodeAtPointer(root: YNode, pointer: string): YNode | undefined {
 // ---------------------------------------------------------------------------
 // Cross-document references
 
-export interface ReferenceTarget {
-  document: SigmaDocument;
-  file?: string;
-}
-
 /**
  * Resolves correlation and filter references (by id or name) over a set of parsed files;
  * returns P032 diagnostics for references that point nowhere, keyed by document.

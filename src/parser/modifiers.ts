@@ -5,19 +5,19 @@
 import { MODIFIERS, type Modifier } from '../ast/types.js';
 import { closest } from '../util/text.js';
 
-export const MODIFIER_SET: ReadonlySet<string> = new Set(MODIFIERS);
+const MODIFIER_SET: ReadonlySet<string> = new Set(MODIFIERS);
 
-export const STRING_POSITION = ['contains', 'startswith', 'endswith'] as const;
-export const ENCODINGS = ['utf16le', 'utf16be', 'utf16', 'wide'] as const;
-export const BASE64 = ['base64', 'base64offset'] as const;
-export const COMPARE = ['lt', 'lte', 'gt', 'gte'] as const;
-export const TIME_PARTS = ['minute', 'hour', 'day', 'week', 'month', 'year'] as const;
-export const REGEX_FLAGS = ['i', 'm', 's'] as const;
+const STRING_POSITION = ['contains', 'startswith', 'endswith'] as const;
+const ENCODINGS = ['utf16le', 'utf16be', 'utf16', 'wide'] as const;
+const BASE64 = ['base64', 'base64offset'] as const;
+const COMPARE = ['lt', 'lte', 'gt', 'gte'] as const;
+const TIME_PARTS = ['minute', 'hour', 'day', 'week', 'month', 'year'] as const;
+const REGEX_FLAGS = ['i', 'm', 's'] as const;
 
 /** What a modifier chain makes of its values. */
 export type ValueKind = 'string' | 'regex' | 'cidr' | 'fieldref' | 'exists' | 'number' | 'any';
 
-export interface ModifierProblem {
+interface ModifierProblem {
   code: 'P020' | 'P021';
   message: string;
   hint: string;
@@ -25,7 +25,7 @@ export interface ModifierProblem {
   index?: number;
 }
 
-export interface ModifierAnalysis {
+interface ModifierAnalysis {
   modifiers: Modifier[];
   kind: ValueKind;
   problems: ModifierProblem[];

@@ -9,7 +9,7 @@ export function truncate(text: string, max = 60): string {
 }
 
 /** Levenshtein distance: the fewest single-character insertions, deletions and substitutions. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let diagonal = row[0]!;

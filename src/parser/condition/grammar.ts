@@ -150,7 +150,7 @@ class ConditionParser extends EmbeddedActionsParser {
 
 const PARSER = new ConditionParser();
 
-export interface GrammarResult {
+interface GrammarResult {
   /** The tree, when the parser could build one (also after recovered errors). */
   parsed: Parsed | undefined;
   /** Chevrotain's recognition errors, in the order raised. */
