@@ -87,7 +87,3 @@ export function diagnosticFactory<C extends string>(catalogue: Record<C, Diagnos
 }
 
 export const makeDiagnostic = diagnosticFactory<ParseCode>(PARSE_DIAGNOSTICS);
-
-export function hasErrors(diags: readonly Diagnostic[]): boolean {
-  return diags.some((d) => d.severity === 'error');
-}

@@ -1,6 +1,6 @@
 /** CIDR parsing for the `cidr` modifier (IPv4 and IPv6), shared by the parser and the evaluator. */
 
-export interface ParsedCidr {
+interface ParsedCidr {
   version: 4 | 6;
   /** Canonical network text: dotted IPv4, or fully expanded lower-case IPv6. */
   network: string;
@@ -9,7 +9,7 @@ export interface ParsedCidr {
   bits: bigint;
 }
 
-export function parseIPv4(s: string): bigint | null {
+function parseIPv4(s: string): bigint | null {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
   if (!m) return null;
   let v = 0n;
@@ -23,7 +23,7 @@ export function parseIPv4(s: string): bigint | null {
   return v;
 }
 
-export function parseIPv6(s: string): bigint | null {
+function parseIPv6(s: string): bigint | null {
   if (!/^[0-9A-Fa-f:.]+$/.test(s)) return null;
   let head: string[];
   let tail: string[];
@@ -65,11 +65,11 @@ export function parseIPv6(s: string): bigint | null {
   return v;
 }
 
-export function formatIPv4(v: bigint): string {
+function formatIPv4(v: bigint): string {
   return [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 0xffn)).join('.');
 }
 
-export function formatIPv6(v: bigint): string {
+function formatIPv6(v: bigint): string {
   const out: string[] = [];
   for (let i = 7; i >= 0; i--) out.push(((v >> BigInt(i * 16)) & 0xffffn).toString(16).padStart(4, '0'));
   return out.join(':');

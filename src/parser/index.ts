@@ -4,9 +4,10 @@
  */
 import type { CorrelationRule, FilterRule, Loc, SigmaDocument } from '../ast/types.js';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics.js';
-import { buildDocument, type BuildContext } from './document.js';
+import { buildDocument, type BuildContext } from './document/index.js';
 import { validateSchema } from './schema.js';
-import { BudgetExceeded, LIMITS, LineIndex, parseYaml, toPlain, type YMap, type YNode } from './yaml.js';
+import { parseYaml } from './yaml.js';
+import { BudgetExceeded, LIMITS, LineIndex, toPlain, type YMap, type YNode } from './yaml-tree.js';
 
 export interface ParsedDocument {
   /** 0-based index of the YAML document in the file. */
@@ -315,11 +316,6 @@ function nodeAtPointer(root: YNode, pointer: string): YNode | undefined {
 
 // ---------------------------------------------------------------------------
 // Cross-document references
-
-export interface ReferenceTarget {
-  document: SigmaDocument;
-  file?: string;
-}
 
 /**
  * Resolves correlation and filter references (by id or name) over a set of parsed files;

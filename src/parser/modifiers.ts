@@ -3,20 +3,21 @@
  * (sigma-appendix-modifiers.md v2.1). The parser calls `checkModifiers` once per field key.
  */
 import { MODIFIERS, type Modifier } from '../ast/types.js';
+import { closest } from '../util/text.js';
 
-export const MODIFIER_SET: ReadonlySet<string> = new Set(MODIFIERS);
+const MODIFIER_SET: ReadonlySet<string> = new Set(MODIFIERS);
 
-export const STRING_POSITION = ['contains', 'startswith', 'endswith'] as const;
-export const ENCODINGS = ['utf16le', 'utf16be', 'utf16', 'wide'] as const;
-export const BASE64 = ['base64', 'base64offset'] as const;
-export const COMPARE = ['lt', 'lte', 'gt', 'gte'] as const;
-export const TIME_PARTS = ['minute', 'hour', 'day', 'week', 'month', 'year'] as const;
-export const REGEX_FLAGS = ['i', 'm', 's'] as const;
+const STRING_POSITION = ['contains', 'startswith', 'endswith'] as const;
+const ENCODINGS = ['utf16le', 'utf16be', 'utf16', 'wide'] as const;
+const BASE64 = ['base64', 'base64offset'] as const;
+const COMPARE = ['lt', 'lte', 'gt', 'gte'] as const;
+const TIME_PARTS = ['minute', 'hour', 'day', 'week', 'month', 'year'] as const;
+const REGEX_FLAGS = ['i', 'm', 's'] as const;
 
 /** What a modifier chain makes of its values. */
 export type ValueKind = 'string' | 'regex' | 'cidr' | 'fieldref' | 'exists' | 'number' | 'any';
 
-export interface ModifierProblem {
+interface ModifierProblem {
   code: 'P020' | 'P021';
   message: string;
   hint: string;
@@ -24,41 +25,13 @@ export interface ModifierProblem {
   index?: number;
 }
 
-export interface ModifierAnalysis {
+interface ModifierAnalysis {
   modifiers: Modifier[];
   kind: ValueKind;
   problems: ModifierProblem[];
 }
 
 const has = (mods: readonly string[], group: readonly string[]): string[] => mods.filter((m) => group.includes(m));
-
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-export function editDistance(a: string, b: string): number {
-  if (a.length > 64 || b.length > 64) return Math.abs(a.length - b.length) + 64;
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
-}
 
 /** Validates a modifier chain (names already split off the key). */
 export function checkModifiers(names: readonly string[], keyword: boolean): ModifierAnalysis {
@@ -86,7 +59,7 @@ export function checkModifiers(names: readonly string[], keyword: boolean): Modi
       return;
     }
     const lower = name.toLowerCase();
-    const guess = MODIFIER_SET.has(lower) ? lower : closest(name, MODIFIERS);
+    const guess = MODIFIER_SET.has(lower) ? lower : closest(name, MODIFIERS, Math.max(2, Math.floor(name.length / 3)));
     problems.push({
       code: 'P020',
       message: `Unknown modifier '${name}'.`,

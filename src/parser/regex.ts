@@ -4,7 +4,7 @@
  * as `(?i)` (PCRE, common in the corpus) is accepted and folded into the flags.
  */
 
-export interface SigmaRegex {
+interface SigmaRegex {
   source: string;
   flags: string;
 }

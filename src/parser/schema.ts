@@ -9,9 +9,9 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 // Compiled ahead of time from src/data/schemas by scripts/gen-schema-validators.mjs.
 import * as generated from './generated/schema-validators.js';
 
-export type SchemaKind = 'rule' | 'correlation' | 'filter';
+type SchemaKind = 'rule' | 'correlation' | 'filter';
 
-export interface SchemaFinding {
+interface SchemaFinding {
   /** JSON pointer into the document (e.g. /detection/condition). */
   path: string;
   message: string;

@@ -1,8 +1,8 @@
 /**
  * A fast path for the small, regular part of YAML that Sigma rules use: block mappings and
  * sequences, plain / quoted / `|` `>` block scalars, comments, one-line `[a, b]` flow sequences
- * and `---` separated documents. It builds the same tree as the js-yaml path in yaml.ts
- * (offsets, styles, duplicate-key diagnostics and all) in one pass, without events.
+ * and `---` separated documents. It builds the same tree (yaml-tree.ts) as the js-yaml path in
+ * yaml.ts (offsets, styles, duplicate-key diagnostics and all) in one pass, without events.
  *
  * It is a trimmed port of js-yaml 5's parser (parser.ts: skipSeparationSpace, readPlainScalar,
  * readBlockScalar, readBlockMapping, readBlockSequence, parseNode): the same state (position,
@@ -17,10 +17,10 @@
  */
 import { getScalarValue, type ScalarEvent } from 'js-yaml';
 import { makeDiagnostic } from '../diagnostics.js';
+import { truncate } from '../util/text.js';
 import {
   LIMITS,
   resolvePlain,
-  truncate,
   type LineIndex,
   type YamlParseResult,
   type YDocument,
@@ -28,7 +28,7 @@ import {
   type YNode,
   type YScalar,
   type YSeq,
-} from './yaml.js';
+} from './yaml-tree.js';
 
 /** Thrown (and caught in parseYamlFast) to give up on the fast path. */
 const BAIL: { readonly bail: true } = { bail: true };

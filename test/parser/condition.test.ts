@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { parseCondition, type ConditionParseResult } from '../../src/parser/condition.js';
+import { parseCondition, type ConditionParseResult } from '../../src/parser/condition/index.js';
 import { printCondition } from '../../src/parser/condition-print.js';
 import type { Condition, Loc } from '../../src/ast/types.js';
 
