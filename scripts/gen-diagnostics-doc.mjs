@@ -45,7 +45,7 @@ export const EXAMPLES = {
   },
   P028: { text: RULE('    selection:\n        User|exists: yes\n    condition: selection\n') },
   P029: { text: RULE('    selection:\n        User|fieldref: 5\n    condition: selection\n') },
-  P030: { text: RULE('    selection:\n        EventID: 1\n    condition: selection\n', 'date: 2024/05/17\n') },
+  P030: { text: RULE('    selection:\n        EventID: 1\n    condition: selection\n', 'date: 2024-13-45\n') },
   P031: {
     text: 'title: Example\ncorrelation:\n    type: event_count\n    rules:\n        - failed_logon\n    group-by:\n        - User\n    timespan: 5 minutes\n    condition:\n        gte: 10\n',
   },
@@ -58,6 +58,9 @@ export const EXAMPLES = {
   },
   P034: { text: 'action: repeat\ntitle: Example\n' },
   P035: { text: RULE('    selection:\n        EventID: 4625\n    timeframe: 5m\n    condition: selection\n') },
+  P036: {
+    text: 'title: Old date\ndate: 2019/10/24\nlogsource:\n    product: windows\ndetection:\n    selection:\n        EventID: 1\n    condition: selection\n',
+  },
 };
 
 /** Renders the page. `api` holds parse, resolveReferences and PARSE_DIAGNOSTICS (from dist/ or src/). */

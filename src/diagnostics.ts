@@ -61,6 +61,10 @@ export const PARSE_DIAGNOSTICS = {
   P033: { severity: 'error', summary: 'Invalid filter document.' },
   P034: { severity: 'error', summary: 'Invalid collection action (`action: global/reset/repeat`).' },
   P035: { severity: 'warning', summary: 'Deprecated Sigma construct (e.g. `timeframe` in a rule).' },
+  P036: {
+    severity: 'warning',
+    summary: 'A date in the older YYYY/MM/DD form: accepted as YYYY-MM-DD, which `sigil fmt` writes.',
+  },
 } as const satisfies Record<string, DiagnosticDef>;
 
 export type ParseCode = keyof typeof PARSE_DIAGNOSTICS;

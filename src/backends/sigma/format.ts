@@ -28,7 +28,7 @@ export const FORMAT_DIAGNOSTICS = {
   F003: { severity: 'error', summary: 'The formatted file could not be written; the original is unchanged.' },
 } as const satisfies Record<string, DiagnosticDef>;
 
-export type FormatReason = 'key order' | 'indentation/layout' | 'quoting';
+export type FormatReason = 'key order' | 'indentation/layout' | 'quoting' | 'date form';
 
 export interface FormatResult {
   /** The formatted text (the input itself when formatting was refused). */
@@ -68,6 +68,7 @@ export function formatSigmaText(input: string, options: { file?: string } = {}):
   for (const d of docs) {
     if (reorderTopLevel(d)) reasons.add('key order');
     if (normaliseQuotes(d)) reasons.add('quoting');
+    if (normaliseDates(d)) reasons.add('date form');
   }
   let out = docs
     .map((d, i) => {
@@ -147,6 +148,22 @@ function normaliseQuotes(doc: Document): boolean {
       changed = true;
     },
   });
+  return changed;
+}
+
+/** `date: 2019/10/24` (older rules) → `date: 2019-10-24`, the form the specification names (P036). */
+function normaliseDates(doc: Document): boolean {
+  let changed = false;
+  if (!isMap(doc.contents)) return false;
+  for (const item of doc.contents.items) {
+    const key = isScalar(item.key) ? item.key.value : undefined;
+    if ((key !== 'date' && key !== 'modified') || !isScalar(item.value) || typeof item.value.value !== 'string')
+      continue;
+    const m = /^(\d{4})\/(\d{2})\/(\d{2})$/.exec(item.value.value);
+    if (!m) continue;
+    item.value.value = `${m[1]}-${m[2]}-${m[3]}`;
+    changed = true;
+  }
   return changed;
 }
 

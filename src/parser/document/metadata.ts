@@ -35,8 +35,23 @@ const METADATA_KEYS = new Set([
 ]);
 const STRING_LIST_KEYS = new Set(['references', 'tags', 'falsepositives', 'fields', 'scope']);
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** The form older SigmaHQ rules (deprecated/, unsupported/) and other repositories still use. */
+const SLASH_DATE_RE = /^(\d{4})\/(\d{2})\/(\d{2})$/;
 
-function checkDate(ctx: BuildContext, key: string, value: string, node: YNode): void {
+/** Checks a date; returns it as YYYY-MM-DD (an older YYYY/MM/DD date is accepted with P036). */
+function checkDate(ctx: BuildContext, key: string, value: string, node: YNode): string {
+  const slash = SLASH_DATE_RE.exec(value);
+  if (slash) {
+    const iso = `${slash[1]}-${slash[2]}-${slash[3]}`;
+    report(
+      ctx,
+      'P036',
+      `'${key}: ${value}' uses the older YYYY/MM/DD form.`,
+      node,
+      `sigil fmt rewrites it as '${key}: ${iso}'.`,
+    );
+    value = iso;
+  }
   const m = DATE_RE.exec(value);
   if (!m) {
     report(
@@ -46,13 +61,14 @@ function checkDate(ctx: BuildContext, key: string, value: string, node: YNode): 
       node,
       `Write '${key}: 2024-05-17'.`,
     );
-    return;
+    return value;
   }
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const dt = new Date(Date.UTC(y, mo - 1, d));
   if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) {
     report(ctx, 'P030', `'${key}: ${value}' is not a calendar date.`, node, 'Check the month and day.');
   }
+  return value;
 }
 
 export function readMetadata(ctx: BuildContext, map: YMap, structural: ReadonlySet<string>): Metadata {
@@ -78,8 +94,8 @@ export function readMetadata(ctx: BuildContext, map: YMap, structural: ReadonlyS
     } else {
       const s = scalarString(ctx, k, value);
       if (s === undefined) continue;
-      (meta as unknown as Record<string, unknown>)[k] = s;
-      if (k === 'date' || k === 'modified') checkDate(ctx, k, s, value);
+      (meta as unknown as Record<string, unknown>)[k] =
+        k === 'date' || k === 'modified' ? checkDate(ctx, k, s, value) : s;
     }
   }
   return meta;
