@@ -81,9 +81,21 @@ const lines = [
     SIGMAHQ_DISABLED.map((v) => `\`${v}\``).join(', ') +
     ', plus the per-rule exclusions. pySigma validator names map to Sigil codes through the table above; validators Sigil does not implement (`sigmahq_fieldname_cast`, `sigmahq_filename_prefix`, `sigmahq_ofselection_condition`, `sigmahq_category_windows_provider_name`, `sigmahq_invalid_hash_kv`, `sigmahq_redundant_field`) resolve to nothing.',
   '',
+  '## ATT&CK data',
+  '',
+  'Tag checks read the ATT&CK and D3FEND snapshot in `src/data/attack/` (ATT&CK v18.1). A tag that snapshot does not know is',
+  '[T010](T010.md) (a note) when it is shaped like an id of a newer release (a number past the highest the snapshot knows, or',
+  'a tactic shortname that is no near-miss of a known one), and [T004](T004.md) (a warning) when it is malformed, a near-miss',
+  '(`attack.persistance`) or an id in the covered range that ATT&CK never had.',
+  '',
+  '- To lint against a newer release without rebuilding: `sigil lint rules/ --attack-data enterprise-attack.json` (the STIX',
+  '  bundle MITRE publishes for each release; D3FEND links are kept from the snapshot).',
+  '- To refresh the bundled snapshot: put the new `attack.json` (and `d3fend.json`) in `../shared/attack/`, run',
+  '  `node scripts/build-attack-data.mjs`, then `npm run build && node scripts/gen-lint-docs.mjs`, and commit `src/data/attack/`.',
+  '',
   '## Exit codes',
   '',
-  '0: no finding at or above `--fail-on` (default `error`); 1: such a finding exists; 2: usage or input error.',
+  '0: no finding at or above `--fail-on` (default `error`); 1: such a finding, or an input that cannot be read or parsed; 2: usage error (see docs/cli.md).',
   '',
 ];
 fs.writeFileSync(path.join(dir, 'index.md'), lines.join('\n'));

@@ -52,6 +52,7 @@ import { tagFormat } from './checks/tags/tag-format.js';
 import { tagNamespace } from './checks/tags/tag-namespace.js';
 import { tagDuplicate } from './checks/tags/tag-duplicate.js';
 import { attackUnknown } from './checks/tags/attack-unknown.js';
+import { attackNewer } from './checks/tags/attack-newer.js';
 import { attackRevoked } from './checks/tags/attack-revoked.js';
 import { attackTechniqueWithoutTactic } from './checks/tags/attack-technique-without-tactic.js';
 import { d3fendUnknown } from './checks/tags/d3fend-unknown.js';
@@ -127,6 +128,7 @@ export const checks: readonly Check[] = [
   tagNamespace,
   tagDuplicate,
   attackUnknown,
+  attackNewer,
   attackRevoked,
   attackTechniqueWithoutTactic,
   d3fendUnknown,

@@ -1,5 +1,6 @@
 /** Tag parsing shared by the tag checks and the coverage report. */
 import type { AttackData } from './attack.js';
+import { closest } from '../util/text.js';
 
 export interface TagRef {
   tag: string;
@@ -63,4 +64,65 @@ export function attackKnows(data: AttackData, kind: AttackTagKind, name: string)
     default:
       return false;
   }
+}
+
+/** The highest id number the snapshot knows, per id prefix (`T`, `G`, `S`, `C`, `M`) and per technique's sub-techniques. */
+interface IdCeilings {
+  byPrefix: Map<string, number>;
+  subByParent: Map<string, number>;
+}
+const ceilingsCache = new WeakMap<AttackData, IdCeilings>();
+
+function ceilingsOf(data: AttackData): IdCeilings {
+  let c = ceilingsCache.get(data);
+  if (c) return c;
+  c = { byPrefix: new Map(), subByParent: new Map() };
+  const note = (prefix: string, id: string): void => {
+    const n = Number(id.slice(1, 5));
+    if (n > (c!.byPrefix.get(prefix) ?? 0)) c!.byPrefix.set(prefix, n);
+  };
+  for (const id of Object.keys(data.techniques)) {
+    note('T', id);
+    const dot = id.indexOf('.');
+    if (dot > 0) {
+      const parent = id.slice(0, dot);
+      const sub = Number(id.slice(dot + 1));
+      if (sub > (c.subByParent.get(parent) ?? 0)) c.subByParent.set(parent, sub);
+    }
+  }
+  for (const id of Object.keys(data.groups)) note('G', id);
+  for (const id of Object.keys(data.software)) note('S', id);
+  for (const id of Object.keys(data.campaigns)) note('C', id);
+  for (const id of Object.keys(data.mitigations)) note('M', id);
+  ceilingsCache.set(data, c);
+  return c;
+}
+
+/**
+ * Why an attack tag the snapshot does not know may still be right: it is shaped like an id of a
+ * newer ATT&CK release (a number past the highest the snapshot knows, or a tactic shortname that
+ * is no near-miss of a known one). `undefined` when it is more likely a mistake; then `typo`
+ * suggests the known tactic it is close to.
+ */
+export function newerAttackId(
+  data: AttackData,
+  kind: AttackTagKind,
+  name: string,
+): { newer: true } | { newer: false; typo?: string } {
+  if (kind === 'unknown') return { newer: false };
+  if (kind === 'tactic') {
+    const typo = closest(name.replace(/_/g, '-'), Object.keys(data.tactics), 2);
+    return typo ? { newer: false, typo } : { newer: true };
+  }
+  const id = name.toUpperCase();
+  const c = ceilingsOf(data);
+  const number = Number(id.slice(1, 5));
+  if (number > (c.byPrefix.get(id[0]!) ?? 0)) return { newer: true };
+  const dot = id.indexOf('.');
+  if (kind === 'technique' && dot > 0) {
+    const parent = id.slice(0, dot);
+    if (parent in data.techniques && Number(id.slice(dot + 1)) > (c.subByParent.get(parent) ?? 0))
+      return { newer: true };
+  }
+  return { newer: false };
 }

@@ -95,14 +95,24 @@ describe('ATT&CK data', () => {
     expect(attackDataFromStix({ objects: [] })).toContain('no ATT&CK techniques');
   });
 
-  it('v19 tags warn against the built-in snapshot and pass with --attack-data of the newer release', () => {
+  it('v19 tags are notes (T010, possibly newer) against the built-in snapshot and pass with --attack-data of the newer release', () => {
     const text = rule({ tags: 'tags:\n    - attack.stealth\n    - attack.t1685' });
     const r = lintTexts([text]);
-    expect(findingsOf(r, 'T004')).toHaveLength(2);
-    expect(r.documents[0]!.findings.find((f) => f.code === 'T004')!.message).toContain('ATT&CK v18.1');
+    expect(findingsOf(r, 'T004')).toEqual([]);
+    expect(findingsOf(r, 'T010')).toHaveLength(2);
+    const note = r.documents[0]!.findings.find((f) => f.code === 'T010')!;
+    expect(note.severity).toBe('info');
+    expect(note.message).toContain('ATT&CK v18.1');
     const data = attackDataFromStix(bundle);
     if (typeof data === 'string') throw new Error(data);
-    expect(findingsOf(lintTexts([text], { attack: data }), 'T004')).toEqual([]);
+    expect(findingsOf(lintTexts([text], { attack: data }), 'T010')).toEqual([]);
+  });
+
+  it('a near-miss of a tactic is a warning with the fix (T004)', () => {
+    const r = lintTexts([rule({ tags: 'tags:\n    - attack.persistance' })]);
+    const f = r.documents[0]!.findings.find((x) => x.code === 'T004')!;
+    expect(f.severity).toBe('warning');
+    expect(f.fix).toBe('attack.persistence');
   });
 
   it('revoked techniques are reported with their replacement', () => {

@@ -21,11 +21,28 @@ export const TAG_CASES: CheckCase[] = [
   },
   {
     code: 'T004',
-    valid: [rule(tags('attack.persistence', 'attack.t1546.003', 'attack.g0016', 'attack.s0002', 'attack.c0001'))],
-    // v19 ids (stealth, T1685) are unknown to the v18.1 snapshot: warnings naming the version.
+    // Mistakes: malformed ids, a near-miss of a tactic, an id inside the snapshot's range that
+    // ATT&CK never had. Ids shaped like a newer release's (stealth, T1685) are T010, not T004.
+    valid: [
+      rule(tags('attack.persistence', 'attack.t1546.003', 'attack.g0016', 'attack.s0002', 'attack.c0001')),
+      rule(tags('attack.stealth', 'attack.t1685', 'attack.t1059.099', 'attack.g9999')),
+    ],
     invalid: [
       {
-        input: rule(tags('attack.stealth', 'attack.t1685', 'attack.t1059.099', 'attack.g9999', 'attack.x')),
+        input: rule(tags('attack.persistance', 'attack.t1059.0001', 'attack.t1000', 'attack.g0002x')),
+        at: ['rule0.yml:10:5', 'rule0.yml:10:5', 'rule0.yml:10:5', 'rule0.yml:10:5'],
+      },
+    ],
+  },
+  {
+    code: 'T010',
+    valid: [rule(tags('attack.persistence', 'attack.t1546.003', 'attack.persistance', 'attack.t1000'))],
+    // v19 ids unknown to the v18.1 snapshot: notes naming the version.
+    invalid: [
+      {
+        input: rule(
+          tags('attack.stealth', 'attack.defense-impairment', 'attack.t1685', 'attack.t1059.099', 'attack.g9999'),
+        ),
         at: ['rule0.yml:10:5', 'rule0.yml:10:5', 'rule0.yml:10:5', 'rule0.yml:10:5', 'rule0.yml:10:5'],
       },
     ],

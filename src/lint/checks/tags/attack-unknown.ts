@@ -1,5 +1,5 @@
 import type { Check } from '../../types.js';
-import { attackKnows, attackTagKind, splitTags } from '../../tags.js';
+import { attackKnows, attackTagKind, newerAttackId, splitTags } from '../../tags.js';
 
 export const attackUnknown: Check = {
   meta: {
@@ -8,28 +8,34 @@ export const attackUnknown: Check = {
     family: 'tags',
     defaultSeverity: 'warning',
     summary:
-      'An `attack.` tag names a tactic, technique, group, software or campaign the ATT&CK snapshot does not know.',
-    why: 'A mistyped technique id silently drops the rule from coverage reports. An id newer than the snapshot is reported too (as a warning naming the snapshot version): pass a newer STIX bundle with --attack-data.',
-    bad: 'tags:\n    - attack.t1059.099',
-    good: 'tags:\n    - attack.t1059.001',
+      'An `attack.` tag is malformed, or names a tactic, technique, group, software or campaign that is not in ATT&CK (a near-miss or a gap, not a newer id).',
+    why: 'A mistyped technique id silently drops the rule from coverage reports. Ids shaped like a newer release than the ATT&CK data are T010 (a note), not this warning.',
+    bad: 'tags:\n    - attack.persistance\n    - attack.t1059.0001',
+    good: 'tags:\n    - attack.persistence\n    - attack.t1059.001',
     pysigma: ['attacktag'],
   },
   check(ctx) {
     for (const t of splitTags(ctx.document.tags)) {
       if (t.namespace !== 'attack') continue;
       const kind = attackTagKind(t.name);
-      if (kind === 'unknown')
+      if (kind === 'unknown') {
         ctx.report({
           message: `'${t.tag}' is not an ATT&CK tactic, technique, group, software or campaign tag.`,
           loc: ctx.document.locs['tags'],
           hint: 'Write attack.<tactic-shortname>, attack.tNNNN[.NNN], attack.gNNNN, attack.sNNNN or attack.cNNNN.',
         });
-      else if (!attackKnows(ctx.attack, kind, t.name))
-        ctx.report({
-          message: `'${t.tag}': unknown ATT&CK ${kind} in the ATT&CK ${ctx.attack.version} snapshot.`,
-          loc: ctx.document.locs['tags'],
-          hint: `Check the id; if it is newer than ATT&CK ${ctx.attack.version}, lint with --attack-data enterprise-attack.json of that release.`,
-        });
+        continue;
+      }
+      if (attackKnows(ctx.attack, kind, t.name)) continue;
+      const why = newerAttackId(ctx.attack, kind, t.name);
+      if (why.newer) continue; // T010
+      ctx.report({
+        message: `'${t.tag}': no such ATT&CK ${kind} in ATT&CK ${ctx.attack.version}.`,
+        loc: ctx.document.locs['tags'],
+        ...(why.typo
+          ? { hint: `Did you mean attack.${why.typo}?`, fix: `attack.${why.typo}` }
+          : { hint: 'Check the id against ATT&CK (it is within the range the ATT&CK data covers).' }),
+      });
     }
   },
 };
