@@ -4,9 +4,16 @@
  * Adding a backend: write its module under src/backends/<name>/, add one line to BUILTIN_BACKENDS.
  */
 import type { CorrelationRule, SigmaDocument, SigmaRule } from '../ast/types.js';
-import { processRule, resolvePipelines, type PipelineSpec, type ProcessedRule } from '../pipelines/index.js';
+import { processRule, resolvePipelines, type PipelineSpec } from '../pipelines/index.js';
 import { conversionError } from './diagnostics.js';
-import { failure, type Backend, type BackendOptions, type ConversionResult, type ConvertContext } from './types.js';
+import {
+  failure,
+  type Backend,
+  type BackendOptions,
+  type ConversionResult,
+  type ConvertContext,
+  type ProcessedRule,
+} from './types.js';
 import { kqlBackend } from './kql/index.js';
 import { splunkBackend } from './splunk/index.js';
 import { sigmaBackend } from './sigma/index.js';

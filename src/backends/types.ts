@@ -5,7 +5,7 @@
  * backends never throw for a rule (an exception is a bug).
  */
 import type { CorrelationRule, JsonValue, Loc, SigmaRule } from '../ast/types.js';
-import type { ProcessedRule } from '../pipelines/types.js';
+import type { Predicate } from '../ast/predicate.js';
 
 /** Why a rule cannot be converted (codes catalogued in src/backends/diagnostics.ts). */
 export interface ConversionError {
@@ -25,6 +25,31 @@ export interface ConversionWarning {
   message: string;
   hint?: string;
   loc?: Loc;
+}
+
+/**
+ * A rule after its pipelines ran: what a backend's `convert` receives. Declared here, with the
+ * rest of the backend contract, so that backends need nothing from src/pipelines (which
+ * produces it) and src/pipelines needs only this contract from src/backends.
+ */
+export interface ProcessedRule {
+  /** The rule as parsed (untouched). */
+  rule: SigmaRule;
+  /** The detection, lowered and transformed (field names are target names now). */
+  predicate: Predicate;
+  /** Conditions from routing and `add_condition`, in order (AND-ed with the detection). */
+  filters: Predicate[];
+  /** The table / index / function the route chose (absent: no pipeline routed the rule). */
+  table?: string;
+  /** Computed columns the route defines (name → target expression). */
+  extend: Record<string, string>;
+  /** Sigma field → target field(s), as mapped (for docs, `fields:` lists, metadata). */
+  fieldMap: Record<string, string[]>;
+  state: Record<string, JsonValue>;
+  pipelines: string[];
+  /** Non-empty: the rule cannot be expressed; backends return these as the failure. */
+  errors: ConversionError[];
+  warnings: ConversionWarning[];
 }
 
 export interface ConversionSuccess {

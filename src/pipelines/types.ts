@@ -4,9 +4,10 @@
  * src/pipelines/pipeline-schema.json). The engine (src/pipelines/index.ts) runs them, in
  * order, on a rule's lowered Predicate tree and logsource.
  */
-import type { JsonValue, SigmaRule } from '../ast/types.js';
-import type { Predicate } from '../ast/semantics.js';
-import type { ConversionError, ConversionWarning } from '../backends/types.js';
+import type { JsonValue } from '../ast/types.js';
+
+/** What the engine produces for a backend; part of the backend contract (src/backends/types.ts). */
+export type { ProcessedRule } from '../backends/types.js';
 
 export type Scalar = string | number | boolean;
 
@@ -91,25 +92,4 @@ export interface PipelineSpec {
   vars?: Record<string, string[]>;
   routes?: Route[];
   transformations: Transformation[];
-}
-
-/** A rule after its pipelines ran: what a backend's `convert` receives. */
-export interface ProcessedRule {
-  /** The rule as parsed (untouched). */
-  rule: SigmaRule;
-  /** The detection, lowered and transformed (field names are target names now). */
-  predicate: Predicate;
-  /** Conditions from routing and `add_condition`, in order (AND-ed with the detection). */
-  filters: Predicate[];
-  /** The table / index / function the route chose (absent: no pipeline routed the rule). */
-  table?: string;
-  /** Computed columns the route defines (name → target expression). */
-  extend: Record<string, string>;
-  /** Sigma field → target field(s), as mapped (for docs, `fields:` lists, metadata). */
-  fieldMap: Record<string, string[]>;
-  state: Record<string, JsonValue>;
-  pipelines: string[];
-  /** Non-empty: the rule cannot be expressed; backends return these as the failure. */
-  errors: ConversionError[];
-  warnings: ConversionWarning[];
 }

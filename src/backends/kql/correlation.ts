@@ -3,9 +3,8 @@
  * Kusto bins are fixed buckets, not Sigma's sliding windows: every result carries C102.
  */
 import type { CorrelationRule } from '../../ast/types.js';
-import type { ProcessedRule } from '../../pipelines/types.js';
 import { conversionError, conversionWarning } from '../diagnostics.js';
-import { failure, type ConversionResult, type ConvertContext } from '../types.js';
+import { failure, type ConversionResult, type ConvertContext, type ProcessedRule } from '../types.js';
 import { Inexpressible } from './expression.js';
 import { kqlName, kqlString } from './literals.js';
 import { buildQuery } from './query.js';

@@ -1,6 +1,5 @@
 /** The KQL backend: Microsoft Defender XDR advanced hunting and Microsoft Sentinel. */
-import type { ProcessedRule } from '../../pipelines/types.js';
-import { failure, type Backend, type ConversionResult, type ConvertContext } from '../types.js';
+import { failure, type Backend, type ConversionResult, type ConvertContext, type ProcessedRule } from '../types.js';
 import { convertCorrelation } from './correlation.js';
 import { Inexpressible } from './expression.js';
 import { KQL_FORMATS } from './formats.js';

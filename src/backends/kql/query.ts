@@ -1,7 +1,7 @@
 /** A processed rule → one KQL query (table, computed columns, where clauses). */
 import { predicateFields, type Predicate } from '../../ast/semantics.js';
 import type { LogSource } from '../../ast/types.js';
-import type { ProcessedRule } from '../../pipelines/types.js';
+import type { ProcessedRule } from '../types.js';
 import { conversionError } from '../diagnostics.js';
 import { Inexpressible, whereClauses, type ColumnRef, type ExprContext } from './expression.js';
 import { kqlName, kqlString } from './literals.js';

@@ -4,9 +4,8 @@
  * routing conditions added as a `_pipeline` selection). Documented in docs/backends/sigma.md.
  */
 import { applyPipelineToRule, resolvePipelines } from '../../pipelines/index.js';
-import type { ProcessedRule } from '../../pipelines/types.js';
 import type { CorrelationRule } from '../../ast/types.js';
-import { failure, type Backend, type ConversionResult, type ConvertContext } from '../types.js';
+import { failure, type Backend, type ConversionResult, type ConvertContext, type ProcessedRule } from '../types.js';
 import { emitDocument } from './emit.js';
 
 function convert(processed: ProcessedRule, ctx: ConvertContext): ConversionResult {

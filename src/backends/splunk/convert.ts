@@ -3,7 +3,6 @@
  * tstats over a CIM data model for splunk-cim, or a bare search without a pipeline.
  */
 import { predicateFields, type Predicate } from '../../ast/semantics.js';
-import type { ProcessedRule } from '../../pipelines/types.js';
 import { conversionError } from '../diagnostics.js';
 import {
   failure,
@@ -11,6 +10,7 @@ import {
   type ConversionResult,
   type ConvertContext,
   type ConversionError,
+  type ProcessedRule,
 } from '../types.js';
 import { EncodeError, encodeConjunction, renderQuery, searchExpr, type EncodedQuery } from './encode.js';
 import { quoteString, searchField } from './escape.js';
