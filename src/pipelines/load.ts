@@ -7,7 +7,7 @@ import YAML from 'yaml';
 import schema from './pipeline-schema.json' with { type: 'json' };
 import type { Diagnostic } from '../diagnostics.js';
 import type { PipelineSpec } from './types.js';
-import { conditionMapToPredicate } from './index.js';
+import { conditionMapToPredicate } from './conditions.js';
 
 let validator: ValidateFunction | undefined;
 

@@ -1,7 +1,7 @@
 /**
  * Processing pipelines are data: a built-in pipeline is a module exporting a plain
  * `PipelineSpec`; a user pipeline is a YAML file with the same shape (validated against
- * src/pipelines/pipeline-schema.json). The engine (src/pipelines/index.ts) runs them, in
+ * src/pipelines/pipeline-schema.json). The engine (src/pipelines/engine.ts) runs them, in
  * order, on a rule's lowered Predicate tree and logsource.
  */
 import type { JsonValue } from '../ast/types.js';
