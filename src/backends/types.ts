@@ -50,6 +50,22 @@ export interface ProcessedRule {
   /** Non-empty: the rule cannot be expressed; backends return these as the failure. */
   errors: ConversionError[];
   warnings: ConversionWarning[];
+  /** The rule's AST after the same pipelines: set for backends that ask (`needsRewrittenRule`). */
+  rewritten?: RewrittenRule;
+}
+
+/**
+ * A rule with the pipelines applied to its AST rather than to its lowered predicate: field
+ * names mapped, values rewritten, routing conditions added as a `_pipeline` selection. What a
+ * backend that prints Sigma renders.
+ */
+export interface RewrittenRule {
+  rule: SigmaRule;
+  /** The table the routing chose, if any. */
+  table?: string;
+  errors: ConversionError[];
+  /** Transformations that have no Sigma form and were left out. */
+  notes: ConversionWarning[];
 }
 
 export interface ConversionSuccess {
@@ -103,6 +119,11 @@ export interface Backend {
   defaultPipelines?: string[];
   /** The first format is the default. */
   formats: OutputFormat[];
+  /**
+   * Set by a backend that prints the rule itself (Sigma): the conversion then also applies the
+   * pipelines to the rule's AST and passes the result as `ProcessedRule.rewritten`.
+   */
+  needsRewrittenRule?: boolean;
   convert(rule: ProcessedRule, ctx: ConvertContext): ConversionResult;
   /**
    * A correlation over already processed base rules (in the order the correlation names them).

@@ -14,8 +14,7 @@ import {
 } from '../types.js';
 import { EncodeError, encodeConjunction, renderQuery, searchExpr, type EncodedQuery } from './encode.js';
 import { quoteString, searchField } from './escape.js';
-import { CIM_GROUP_FIELDS } from '../../pipelines/builtin/splunk-cim.js';
-import { ANY_CHANNEL } from '../../pipelines/builtin/splunk-windows.js';
+import { ANY_CHANNEL, CIM_GROUP_FIELDS } from './contract.js';
 
 export type SourceConvention = 'classic' | 'xml' | 'legacy';
 export const SOURCE_CONVENTIONS: readonly SourceConvention[] = ['classic', 'xml', 'legacy'];

@@ -3,8 +3,6 @@
  * Formats: the plain search, savedsearches.conf stanzas, ESCU detection YAML.
  * Documented in docs/backends/splunk.md.
  */
-import { splunkWindows } from '../../pipelines/builtin/splunk-windows.js';
-import { splunkCim } from '../../pipelines/builtin/splunk-cim.js';
 import type { Backend } from '../types.js';
 import { convertRule } from './convert.js';
 import { convertCorrelation } from './correlation.js';
@@ -19,6 +17,5 @@ export const splunkBackend: Backend = {
   convertCorrelation,
 };
 
-export { splunkWindows, splunkCim };
 export { searchExpr, whereExpr, encodeConjunction, renderQuery, patternRegex } from './encode.js';
 export { escapeQuoted, quoteString } from './escape.js';

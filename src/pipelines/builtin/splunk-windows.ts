@@ -12,10 +12,8 @@
  * PowerShell categories to the PowerShell channels with theirs. Field names stay Sysmon's
  * (the add-ons extract them under those names), except EventID → EventCode.
  */
+import { ANY_CHANNEL } from '../../backends/splunk/contract.js';
 import type { ConditionMap, PipelineSpec, Route } from '../types.js';
-
-/** The route table of "any Windows channel" (`source="WinEventLog:*"`). */
-export const ANY_CHANNEL = '*';
 
 export const SYSMON_CHANNEL = 'Microsoft-Windows-Sysmon/Operational';
 const PS_OPERATIONAL = 'Microsoft-Windows-PowerShell/Operational|PowerShellCore/Operational';
