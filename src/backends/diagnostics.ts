@@ -1,6 +1,7 @@
 /**
  * Conversion (C…) diagnostics, shared by every backend and pipeline. Codes are stable:
- * never reuse or renumber one. Documented in docs/backends/kql.md.
+ * never reuse or renumber one. Documented in docs/backends/kql.md; those of pipeline files
+ * (C013, C015) also in docs/pipelines/README.md.
  */
 import type { DiagnosticDef } from '../diagnostics.js';
 import type { ConversionError, ConversionWarning } from './types.js';
@@ -31,6 +32,10 @@ export const CONVERSION_DIAGNOSTICS = {
   C014: {
     severity: 'error',
     summary: 'The rule is not a detection rule (filters are applied to rules, not converted alone).',
+  },
+  C015: {
+    severity: 'error',
+    summary: 'A pipeline file sets backend state no backend declares: an unknown `set_state` key or value.',
   },
   C101: { severity: 'warning', summary: 'Fields were dropped by a pipeline (the query ignores them).' },
   C102: { severity: 'warning', summary: 'Correlation windows are fixed buckets (bin) rather than sliding windows.' },
@@ -63,6 +68,7 @@ export const REASONS: Record<ConversionCode, string> = {
   C012: 'unknown name',
   C013: 'invalid pipeline',
   C014: 'not a detection rule',
+  C015: 'invalid backend state',
   C101: 'fields dropped',
   C102: 'fixed windows',
   C103: 'unverified mapping',

@@ -2,6 +2,7 @@
  * Backends registered by name. Conversion itself (pipelines, then a backend) is src/convert.ts.
  * Adding a backend: write its module under src/backends/<name>/, add one line to BUILTIN_BACKENDS.
  */
+import { declareBackendState } from './state.js';
 import type { Backend } from './types.js';
 import { kqlBackend } from './kql/index.js';
 import { splunkBackend } from './splunk/index.js';
@@ -13,6 +14,7 @@ export { CONVERSION_DIAGNOSTICS, conversionError, conversionWarning, type Conver
 const registry = new Map<string, Backend>();
 
 export function registerBackend(backend: Backend): void {
+  if (backend.state) declareBackendState(backend.state);
   registry.set(backend.name, backend);
 }
 

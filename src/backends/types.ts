@@ -6,6 +6,7 @@
  */
 import type { CorrelationRule, JsonValue, Loc, SigmaRule } from '../ast/types.js';
 import type { Predicate } from '../ast/predicate.js';
+import type { BackendState, StateSchema } from './state.js';
 
 /** Why a rule cannot be converted (codes catalogued in src/backends/diagnostics.ts). */
 export interface ConversionError {
@@ -45,7 +46,8 @@ export interface ProcessedRule {
   extend: Record<string, string>;
   /** Sigma field → target field(s), as mapped (for docs, `fields:` lists, metadata). */
   fieldMap: Record<string, string[]>;
-  state: Record<string, JsonValue>;
+  /** Backend settings the pipelines set (`set_state`), by declared key (state.ts). */
+  state: BackendState;
   pipelines: string[];
   /** Non-empty: the rule cannot be expressed; backends return these as the failure. */
   errors: ConversionError[];
@@ -119,6 +121,8 @@ export interface Backend {
   defaultPipelines?: string[];
   /** The first format is the default. */
   formats: OutputFormat[];
+  /** The state keys the backend reads (pipelines set them with `set_state`; checked when a pipeline loads). */
+  state?: StateSchema;
   /**
    * Set by a backend that prints the rule itself (Sigma): the conversion then also applies the
    * pipelines to the rule's AST and passes the result as `ProcessedRule.rewritten`.

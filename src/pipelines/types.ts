@@ -4,7 +4,7 @@
  * src/pipelines/pipeline-schema.json). The engine (src/pipelines/engine.ts) runs them, in
  * order, on a rule's lowered Predicate tree and logsource.
  */
-import type { JsonValue } from '../ast/types.js';
+import type { BackendState } from '../backends/state.js';
 
 /** What the engine produces for a backend; part of the backend contract (src/backends/types.ts). */
 export type { ProcessedRule } from '../backends/types.js';
@@ -80,8 +80,8 @@ export type Transformation =
   | { type: 'drop_fields'; when?: When; fields: string[] }
   /** Fails the rule (C004) if it uses one of `fields`, or — without `fields` — if `when` holds. */
   | { type: 'fail'; when?: When; fields?: string[]; reason: string }
-  /** Sets backend state (e.g. the time column). */
-  | { type: 'set_state'; when?: When; state: Record<string, JsonValue> };
+  /** Sets backend state (e.g. the time column): keys and values a backend declares (src/backends/state.ts). */
+  | { type: 'set_state'; when?: When; state: BackendState };
 
 export interface PipelineSpec {
   name: string;

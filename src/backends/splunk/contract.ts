@@ -1,8 +1,24 @@
 /**
- * What pipelines written for the Splunk backend share with it: the names a route's `table` may
- * take and what they mean to the backend. The pipelines (src/pipelines/builtin/splunk-*.ts)
- * import these; the backend reads them without importing any pipeline.
+ * What pipelines written for the Splunk backend share with it: the backend state they may set
+ * (`set_state`, checked when a pipeline loads; see ../state.ts) and the names a route's `table`
+ * may take. The pipelines (src/pipelines/builtin/splunk-*.ts) import these; the backend reads
+ * them without importing any pipeline.
  */
+
+export type SourceConvention = 'classic' | 'xml' | 'legacy';
+export const SOURCE_CONVENTIONS: readonly SourceConvention[] = ['classic', 'xml', 'legacy'];
+
+export const SPLUNK_STATE = {
+  splunk_routing: {
+    values: ['windows', 'cim'],
+    description: 'how a route table is searched: Windows event log channels, or CIM data model datasets (tstats)',
+  },
+  index: { type: 'string', description: 'the index searched (`index=<value>`); the backend option `index` wins' },
+  source_convention: {
+    values: SOURCE_CONVENTIONS,
+    description: 'how a Windows channel is named in source / sourcetype; the backend option wins',
+  },
+} as const;
 
 /** The route table of "any Windows channel" (`source="WinEventLog:*"`). */
 export const ANY_CHANNEL = '*';

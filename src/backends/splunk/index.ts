@@ -4,6 +4,7 @@
  * Documented in docs/backends/splunk.md.
  */
 import type { Backend } from '../types.js';
+import { SPLUNK_STATE } from './contract.js';
 import { convertRule } from './convert.js';
 import { convertCorrelation } from './correlation.js';
 import { escuFormat, plainFormat, savedSearchesFormat } from './formats.js';
@@ -13,6 +14,7 @@ export const splunkBackend: Backend = {
   description: 'Splunk SPL searches (Windows event logs by source, or CIM data models via tstats)',
   defaultPipelines: ['splunk-windows'],
   formats: [plainFormat, savedSearchesFormat, escuFormat],
+  state: SPLUNK_STATE,
   convert: convertRule,
   convertCorrelation,
 };
