@@ -37,6 +37,10 @@ export const CONVERSION_DIAGNOSTICS = {
     severity: 'error',
     summary: 'A pipeline file sets backend state no backend declares: an unknown `set_state` key or value.',
   },
+  C016: {
+    severity: 'error',
+    summary: 'Pipeline placeholders expand one value into too many alternatives.',
+  },
   C101: { severity: 'warning', summary: 'Fields were dropped by a pipeline (the query ignores them).' },
   C102: { severity: 'warning', summary: 'Correlation windows are fixed buckets (bin) rather than sliding windows.' },
   C103: {
@@ -69,6 +73,7 @@ export const REASONS: Record<ConversionCode, string> = {
   C013: 'invalid pipeline',
   C014: 'not a detection rule',
   C015: 'invalid backend state',
+  C016: 'placeholder expansion too large',
   C101: 'fields dropped',
   C102: 'fixed windows',
   C103: 'unverified mapping',

@@ -67,7 +67,8 @@ export function processRule(rule: SigmaRule, pipelines: readonly PipelineSpec[])
   } else {
     result.predicate = detection === true ? { kind: 'and', items: [] } : detection;
   }
-  const unresolved = [...placeholdersIn(result.predicate)];
+  // Placeholders whose expansion was refused (C016) have values: not reported as unresolved.
+  const unresolved = result.errors.some((e) => e.code === 'C016') ? [] : [...placeholdersIn(result.predicate)];
   for (const name of unresolved) {
     result.errors.push(
       conversionError(

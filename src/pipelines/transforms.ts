@@ -4,6 +4,7 @@
  * in the `ProcessedRule` being built. A step that cannot express a leaf throws `StepError`,
  * which the engine turns into a per-rule error.
  */
+import { PlaceholderLimitError, substitutePlaceholders } from '../ast/placeholders.js';
 import { and, not, or, predicateFields, type PatternPart, type Predicate } from '../ast/semantics.js';
 import { conversionError, conversionWarning } from '../backends/diagnostics.js';
 import type { ConversionError } from '../backends/types.js';
@@ -214,16 +215,18 @@ function valueMapLeaf(p: Predicate, field: string, column: string, values: Recor
 
 function expandLeaf(p: Predicate, vars: Record<string, string[]>): Predicate {
   if (p.kind !== 'string' || !p.pattern.some((x) => typeof x !== 'string' && 'placeholder' in x)) return p;
-  let alts: PatternPart[][] = [[]];
-  for (const part of p.pattern) {
-    if (typeof part !== 'string' && 'placeholder' in part) {
-      const values = Object.hasOwn(vars, part.placeholder) ? vars[part.placeholder] : undefined;
-      if (!values) {
-        alts = alts.map((a) => [...a, part]);
-        continue;
-      }
-      alts = alts.flatMap((a) => values.map((v) => [...a, v]));
-    } else alts = alts.map((a) => [...a, part]);
+  let alts: PatternPart[][];
+  try {
+    // A placeholder without a value stays, for a later pipeline (else C005 after the last).
+    alts = substitutePlaceholders(p.pattern, (name) => (Object.hasOwn(vars, name) ? vars[name] : undefined));
+  } catch (e) {
+    if (!(e instanceof PlaceholderLimitError)) throw e;
+    throw new StepError(
+      conversionError('C016', `${p.field ?? 'keywords'}: ${e.message}`, {
+        ...(p.field !== null ? { field: p.field } : {}),
+        hint: 'give the placeholders of one value fewer values, or split the value',
+      }),
+    );
   }
   return or(alts.map((pattern) => ({ ...p, pattern: mergeParts(pattern) })));
 }
