@@ -3,6 +3,7 @@
  * detection and logsource, giving a `ProcessedRule` for a backend. Never throws for a rule:
  * what a pipeline cannot express becomes a per-rule `ConversionError`.
  */
+import { forEachLeaf } from '../ast/fold.js';
 import type { SigmaRule } from '../ast/types.js';
 import { LoweringError, lowerDetection, type Predicate } from '../ast/semantics.js';
 import { conversionError, conversionWarning } from '../backends/diagnostics.js';
@@ -81,19 +82,11 @@ export function processRule(rule: SigmaRule, pipelines: readonly PipelineSpec[])
   return result;
 }
 
-function placeholdersIn(p: Predicate, out: Set<string> = new Set()): Set<string> {
-  switch (p.kind) {
-    case 'and':
-    case 'or':
-      for (const i of p.items) placeholdersIn(i, out);
-      break;
-    case 'not':
-      placeholdersIn(p.item, out);
-      break;
-    case 'string':
-      for (const x of p.pattern) if (typeof x !== 'string' && 'placeholder' in x) out.add(x.placeholder);
-      break;
-    default:
-  }
+function placeholdersIn(p: Predicate): Set<string> {
+  const out = new Set<string>();
+  forEachLeaf(p, (leaf) => {
+    if (leaf.kind === 'string')
+      for (const x of leaf.pattern) if (typeof x !== 'string' && 'placeholder' in x) out.add(x.placeholder);
+  });
   return out;
 }

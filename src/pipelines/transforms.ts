@@ -14,6 +14,10 @@ import type { PipelineSpec, ProcessedRule, Scalar, Transformation } from './type
 /** Maps every leaf; a leaf may become `true` (dropped) or stay a predicate. */
 export type Tri = Predicate | boolean;
 
+/**
+ * Not a fold (ast/fold.ts): an and/or stops at the first item that decides it, and the items
+ * after it are not mapped, so their leaves neither fail a step nor count as dropped.
+ */
 function mapTri(p: Predicate, f: (leaf: Predicate) => Tri): Tri {
   switch (p.kind) {
     case 'and': {
