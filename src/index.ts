@@ -10,14 +10,9 @@ export { lowerDetection, patternShape, patternToRegex, type Predicate, type Patt
 export { parse, resolveReferences, type ParseResult, type ParsedDocument, type ParseOptions } from './parser/index.js';
 export { type Diagnostic, type Severity, PARSE_DIAGNOSTICS } from './diagnostics.js';
 export { convertDocument, type ConvertOptions } from './convert.js';
-export {
-  getBackend,
-  listBackends,
-  registerBackend,
-  CONVERSION_DIAGNOSTICS,
-  type Backend,
-  type ConversionResult,
-} from './backends/index.js';
+export { getBackend, listBackends, registerBackend } from './backends/index.js';
+export type { Backend, ConversionResult } from './backends/types.js';
+export { CONVERSION_DIAGNOSTICS } from './backends/diagnostics.js';
 export {
   lint,
   checks as lintChecks,

@@ -8,9 +8,6 @@ import { kqlBackend } from './kql/index.js';
 import { splunkBackend } from './splunk/index.js';
 import { sigmaBackend } from './sigma/index.js';
 
-export type * from './types.js';
-export { CONVERSION_DIAGNOSTICS, conversionError, conversionWarning, type ConversionCode } from './diagnostics.js';
-
 const registry = new Map<string, Backend>();
 
 export function registerBackend(backend: Backend): void {

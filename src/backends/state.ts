@@ -72,8 +72,3 @@ export function stateProblems(state: Readonly<Record<string, unknown>>): StatePr
   }
   return problems;
 }
-
-/** Every declared key with its values (for docs and messages). */
-export function declaredState(): [string, StateKey][] {
-  return [...declared.entries()];
-}

@@ -39,7 +39,7 @@ export function filterNamesRule(filter: FilterRule, rule: SigmaRule): boolean {
 }
 
 /** Why a filter's logsource does not cover the rule's, or undefined when it does. */
-export function logsourceMismatch(filter: LogSource, rule: LogSource): string | undefined {
+function logsourceMismatch(filter: LogSource, rule: LogSource): string | undefined {
   for (const key of ['category', 'product', 'service'] as const) {
     const want = filter[key];
     if (want === undefined) continue;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/parser/index.js';
 import type { SigmaRule } from '../../src/ast/types.js';
 import { listPipelines, loadPipelineSpec } from '../../src/pipelines/index.js';
-import { declareBackendState, declaredState, stateProblems } from '../../src/backends/state.js';
+import { declareBackendState, stateProblems } from '../../src/backends/state.js';
 import { listBackends } from '../../src/backends/index.js';
 import { convertDocument } from '../../src/convert.js';
 
@@ -60,10 +60,14 @@ describe('backend state in pipeline files', () => {
   it('every built-in pipeline sets only declared state, and every built-in backend declares what it reads', () => {
     for (const p of listPipelines())
       for (const t of p.transformations) if (t.type === 'set_state') expect(stateProblems(t.state), p.name).toEqual([]);
-    const keys = declaredState().map(([k]) => k);
     for (const name of ['kql', 'splunk']) {
       const b = listBackends().find((x) => x.name === name)!;
-      for (const k of Object.keys(b.state ?? {})) expect(keys, `${name}: ${k}`).toContain(k);
+      expect(Object.keys(b.state ?? {}).length, name).toBeGreaterThan(0);
+      for (const k of Object.keys(b.state ?? {}))
+        expect(
+          stateProblems({ [k]: 'x' }).filter((p) => p.unknownKey),
+          `${name}: ${k}`,
+        ).toEqual([]);
     }
   });
 

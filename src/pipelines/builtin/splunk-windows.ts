@@ -15,12 +15,12 @@
 import { ANY_CHANNEL } from '../../backends/splunk/contract.js';
 import type { ConditionMap, PipelineSpec, Route } from '../types.js';
 
-export const SYSMON_CHANNEL = 'Microsoft-Windows-Sysmon/Operational';
+const SYSMON_CHANNEL = 'Microsoft-Windows-Sysmon/Operational';
 const PS_OPERATIONAL = 'Microsoft-Windows-PowerShell/Operational|PowerShellCore/Operational';
 const PS_CLASSIC = 'Windows PowerShell';
 
 /** Sigma `service:` → Windows event log channel(s). */
-export const WINDOWS_SERVICE_CHANNELS: Record<string, string[]> = {
+const WINDOWS_SERVICE_CHANNELS: Record<string, string[]> = {
   security: ['Security'],
   application: ['Application'],
   system: ['System'],
@@ -83,7 +83,7 @@ export const WINDOWS_SERVICE_CHANNELS: Record<string, string[]> = {
 };
 
 /** Sysmon-based categories → Sysmon event IDs (the Sysmon schema). */
-export const SYSMON_CATEGORY_EVENTS: Record<string, number[]> = {
+const SYSMON_CATEGORY_EVENTS: Record<string, number[]> = {
   process_creation: [1],
   file_change: [2],
   network_connection: [3],
