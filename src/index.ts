@@ -9,16 +9,10 @@ export * as semantics from './ast/semantics.js';
 export { lowerDetection, patternShape, patternToRegex, type Predicate, type PatternPart } from './ast/semantics.js';
 export { parse, resolveReferences, type ParseResult, type ParsedDocument, type ParseOptions } from './parser/index.js';
 export { type Diagnostic, type Severity, PARSE_DIAGNOSTICS } from './diagnostics.js';
-export {
-  convertDocument,
-  getBackend,
-  listBackends,
-  registerBackend,
-  CONVERSION_DIAGNOSTICS,
-  type Backend,
-  type ConversionResult,
-  type ConvertOptions,
-} from './backends/index.js';
+export { convertDocument, type ConvertOptions } from './convert.js';
+export { getBackend, listBackends, registerBackend } from './backends/index.js';
+export type { Backend, ConversionResult } from './backends/types.js';
+export { CONVERSION_DIAGNOSTICS } from './backends/diagnostics.js';
 export {
   lint,
   checks as lintChecks,
@@ -51,7 +45,7 @@ export { emitSigma, emitDocument, formatSigmaText, type FormatResult } from './b
 export { applyFilters, type FilteredRule } from './pipelines/filters.js';
 
 // The four verbs of the library, by their plain names.
-export { convertDocument as convert } from './backends/index.js';
+export { convertDocument as convert } from './convert.js';
 
 /**
  * Whether `rule` matches one event (a flat JSON object, or an EVTX record rendered as JSON).

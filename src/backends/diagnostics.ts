@@ -1,6 +1,7 @@
 /**
  * Conversion (C…) diagnostics, shared by every backend and pipeline. Codes are stable:
- * never reuse or renumber one. Documented in docs/backends/kql.md.
+ * never reuse or renumber one. Documented in docs/backends/kql.md; those of pipeline files
+ * (C013, C015) also in docs/pipelines/README.md.
  */
 import type { DiagnosticDef } from '../diagnostics.js';
 import type { ConversionError, ConversionWarning } from './types.js';
@@ -36,6 +37,14 @@ export const CONVERSION_DIAGNOSTICS = {
     severity: 'error',
     summary: 'Rule metadata cannot stand in the output format as data (e.g. a non-UUID id in an ARM resource name).',
   },
+  C016: {
+    severity: 'error',
+    summary: 'Pipeline placeholders expand one value into too many alternatives.',
+  },
+  C017: {
+    severity: 'error',
+    summary: 'A pipeline file sets backend state no backend declares: an unknown `set_state` key or value.',
+  },
   C101: { severity: 'warning', summary: 'Fields were dropped by a pipeline (the query ignores them).' },
   C102: { severity: 'warning', summary: 'Correlation windows are fixed buckets (bin) rather than sliding windows.' },
   C103: {
@@ -68,6 +77,8 @@ export const REASONS: Record<ConversionCode, string> = {
   C013: 'invalid pipeline',
   C014: 'not a detection rule',
   C015: 'metadata unsafe in format',
+  C016: 'placeholder expansion too large',
+  C017: 'invalid backend state',
   C101: 'fields dropped',
   C102: 'fixed windows',
   C103: 'unverified mapping',

@@ -5,7 +5,8 @@
  * backends never throw for a rule (an exception is a bug).
  */
 import type { CorrelationRule, JsonValue, Loc, SigmaRule } from '../ast/types.js';
-import type { ProcessedRule } from '../pipelines/types.js';
+import type { Predicate } from '../ast/predicate.js';
+import type { BackendState, StateSchema } from './state.js';
 
 /** Why a rule cannot be converted (codes catalogued in src/backends/diagnostics.ts). */
 export interface ConversionError {
@@ -25,6 +26,48 @@ export interface ConversionWarning {
   message: string;
   hint?: string;
   loc?: Loc;
+}
+
+/**
+ * A rule after its pipelines ran: what a backend's `convert` receives. Declared here, with the
+ * rest of the backend contract, so that backends need nothing from src/pipelines (which
+ * produces it) and src/pipelines needs only this contract from src/backends.
+ */
+export interface ProcessedRule {
+  /** The rule as parsed (untouched). */
+  rule: SigmaRule;
+  /** The detection, lowered and transformed (field names are target names now). */
+  predicate: Predicate;
+  /** Conditions from routing and `add_condition`, in order (AND-ed with the detection). */
+  filters: Predicate[];
+  /** The table / index / function the route chose (absent: no pipeline routed the rule). */
+  table?: string;
+  /** Computed columns the route defines (name → target expression). */
+  extend: Record<string, string>;
+  /** Sigma field → target field(s), as mapped (for docs, `fields:` lists, metadata). */
+  fieldMap: Record<string, string[]>;
+  /** Backend settings the pipelines set (`set_state`), by declared key (state.ts). */
+  state: BackendState;
+  pipelines: string[];
+  /** Non-empty: the rule cannot be expressed; backends return these as the failure. */
+  errors: ConversionError[];
+  warnings: ConversionWarning[];
+  /** The rule's AST after the same pipelines: set for backends that ask (`needsRewrittenRule`). */
+  rewritten?: RewrittenRule;
+}
+
+/**
+ * A rule with the pipelines applied to its AST rather than to its lowered predicate: field
+ * names mapped, values rewritten, routing conditions added as a `_pipeline` selection. What a
+ * backend that prints Sigma renders.
+ */
+export interface RewrittenRule {
+  rule: SigmaRule;
+  /** The table the routing chose, if any. */
+  table?: string;
+  errors: ConversionError[];
+  /** Transformations that have no Sigma form and were left out. */
+  notes: ConversionWarning[];
 }
 
 export interface ConversionSuccess {
@@ -83,6 +126,13 @@ export interface Backend {
   defaultPipelines?: string[];
   /** The first format is the default. */
   formats: OutputFormat[];
+  /** The state keys the backend reads (pipelines set them with `set_state`; checked when a pipeline loads). */
+  state?: StateSchema;
+  /**
+   * Set by a backend that prints the rule itself (Sigma): the conversion then also applies the
+   * pipelines to the rule's AST and passes the result as `ProcessedRule.rewritten`.
+   */
+  needsRewrittenRule?: boolean;
   convert(rule: ProcessedRule, ctx: ConvertContext): ConversionResult;
   /**
    * A correlation over already processed base rules (in the order the correlation names them).

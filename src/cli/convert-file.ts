@@ -4,8 +4,9 @@
  * `convert` command prints the same bytes either way (see parse-pool.ts).
  */
 import type { FilterRule, SigmaDocument } from '../ast/types.js';
-import { convertDocument, getBackend } from '../backends/index.js';
+import { getBackend } from '../backends/index.js';
 import type { BackendOptions, ConversionError, RenderedOutput } from '../backends/types.js';
+import { convertDocument } from '../convert.js';
 import type { ParseResult } from '../parser/index.js';
 import type { PipelineSpec } from '../pipelines/index.js';
 import { applyFilters } from '../pipelines/filters.js';

@@ -6,7 +6,6 @@
 import { RE2JS } from 're2js';
 import {
   LoweringError,
-  MAX_EXPANSION,
   lowerDetection,
   lowerMatch,
   patternShape,
@@ -14,6 +13,7 @@ import {
   type Predicate,
 } from '../ast/semantics.js';
 import type { DetectionNode, FieldMatch, SigmaRule, Value } from '../ast/types.js';
+import { PlaceholderLimitError, substitutePlaceholders } from '../ast/placeholders.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { cidrContains, parseCidr } from '../parser/cidr.js';
 import { splitInlineFlags } from '../parser/regex.js';
@@ -95,23 +95,20 @@ const COMPARE: Record<string, (a: number, b: number) => boolean> = {
 
 /** Replaces `expand` placeholders by each of their values (the cross product of alternatives). */
 export function expandPlaceholders(pattern: readonly PatternPart[], options: CompileOptions): PatternPart[][] {
-  let alts: PatternPart[][] = [[]];
-  for (const p of pattern) {
-    if (typeof p === 'object' && 'placeholder' in p) {
-      const values = options.placeholders?.[p.placeholder];
+  try {
+    return substitutePlaceholders(pattern, (name) => {
+      const values = options.placeholders?.[name];
       if (!values)
         throw new CompileError(
           'E001',
-          `the placeholder %${p.placeholder}% has no values (give them with a pipeline's placeholder values)`,
+          `the placeholder %${name}% has no values (give them with a pipeline's placeholder values)`,
         );
-      const next: PatternPart[][] = [];
-      for (const a of alts) for (const v of values) next.push([...a, v]);
-      if (next.length > MAX_EXPANSION)
-        throw new CompileError('E001', `placeholders expand to more than ${MAX_EXPANSION} patterns`);
-      alts = next;
-    } else for (const a of alts) a.push(p);
+      return values;
+    });
+  } catch (e) {
+    if (e instanceof PlaceholderLimitError) throw new CompileError('E001', e.message);
+    throw e;
   }
-  return alts;
 }
 
 function anyString(values: readonly string[], test: StringTest): boolean {

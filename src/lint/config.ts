@@ -12,27 +12,12 @@
  *     medium: 40               # score at which a rule is "medium" noise
  *     high: 70                 # … "high" (N001 reports high)
  */
-import type { Severity } from '../diagnostics.js';
 import { PARSE_DIAGNOSTICS } from '../diagnostics.js';
+import type { Level, LintConfig, RawConfig } from './config-types.js';
 import { checks, checkByKey } from './registry.js';
 import { SIGMAHQ_PRESET } from './presets/sigmahq.js';
 
-export type Level = Severity | 'off';
-
-export interface LintConfig {
-  /** Code → severity override or off. */
-  levels: Record<string, Level>;
-  /** Rule id (lower case) → codes excluded for it. */
-  exclusions: Record<string, string[]>;
-  noise: { medium: number; high: number };
-}
-
-export interface RawConfig {
-  preset?: string;
-  checks?: Record<string, string>;
-  exclusions?: Record<string, string | string[]>;
-  noise?: { medium?: number; high?: number };
-}
+export type { Level, LintConfig, RawConfig } from './config-types.js';
 
 export const PRESETS: Record<string, RawConfig> = { sigmahq: SIGMAHQ_PRESET };
 

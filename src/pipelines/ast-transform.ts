@@ -16,18 +16,9 @@ import type {
 } from '../ast/types.js';
 import { printCondition } from '../parser/condition-print.js';
 import { conversionError, conversionWarning } from '../backends/diagnostics.js';
-import type { ConversionError, ConversionWarning } from '../backends/types.js';
+import type { ConversionError, ConversionWarning, RewrittenRule } from '../backends/types.js';
 import type { ConditionMap, PipelineSpec, Scalar } from './types.js';
 import { logsourceMatches, whenHolds } from './match.js';
-
-export interface AstPipelineResult {
-  rule: SigmaRule;
-  /** The table the routing chose, if any. */
-  table?: string;
-  errors: ConversionError[];
-  /** Transformations that have no Sigma form and were left out. */
-  notes: ConversionWarning[];
-}
 
 function conditionMapToNode(map: ConditionMap): DetectionNode {
   const items: FieldMatch[] = Object.entries(map).map(([key, raw]) => {
@@ -74,7 +65,7 @@ function rewriteStrings(m: FieldMatch, f: (parts: StringPart[]) => StringPart[][
 }
 
 /** Applies pipelines to the rule's AST. */
-export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly PipelineSpec[]): AstPipelineResult {
+export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly PipelineSpec[]): RewrittenRule {
   let identifiers: SearchIdentifier[] = rule.detection.identifiers.map((i) => ({ ...i }));
   const added: DetectionNode[] = [];
   const errors: ConversionError[] = [];
@@ -213,7 +204,7 @@ export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly Pipelin
     ...rule,
     detection: { ...rule.detection, identifiers, conditions, conditionText: conditions.map(printCondition) },
   };
-  const res: AstPipelineResult = { rule: out, errors, notes };
+  const res: RewrittenRule = { rule: out, errors, notes };
   if (table !== undefined) res.table = table;
   return res;
 }

@@ -5,7 +5,7 @@
  * Covers every registered pipeline (built-in ones and those other backends register).
  */
 import type { LogsourceMatch, PipelineSpec } from './types.js';
-import { listPipelines, getPipeline, registryGeneration } from './index.js';
+import { listPipelines, getPipeline, registryGeneration } from './registry.js';
 
 export interface FieldTableEntry {
   /** The Sigma field name (Sysmon / Windows event log naming). */

@@ -13,6 +13,7 @@
  * applying it there would silently change what the rule means. Such a pair is reported.
  */
 import type { Condition, FilterRule, LogSource, SearchIdentifier, SigmaRule } from '../ast/types.js';
+import { foldCondition } from '../ast/fold.js';
 import { printCondition } from '../parser/condition-print.js';
 
 export interface FilterMismatch {
@@ -38,7 +39,7 @@ export function filterNamesRule(filter: FilterRule, rule: SigmaRule): boolean {
 }
 
 /** Why a filter's logsource does not cover the rule's, or undefined when it does. */
-export function logsourceMismatch(filter: LogSource, rule: LogSource): string | undefined {
+function logsourceMismatch(filter: LogSource, rule: LogSource): string | undefined {
   for (const key of ['category', 'product', 'service'] as const) {
     const want = filter[key];
     if (want === undefined) continue;
@@ -103,20 +104,17 @@ function foldFilter(rule: SigmaRule, filter: FilterRule, ordinal: number): Sigma
 }
 
 function renameCondition(c: Condition, rename: ReadonlyMap<string, string>): Condition {
-  switch (c.type) {
-    case 'and':
-    case 'or':
-      return { ...c, items: c.items.map((i) => renameCondition(i, rename)) };
-    case 'not':
-      return { ...c, item: renameCondition(c.item, rename) };
-    case 'ref':
-      return { ...c, name: rename.get(c.name) ?? c.name };
-    case 'of': {
+  return foldCondition<Condition>(c, {
+    and: (items, node) => ({ ...node, items }),
+    or: (items, node) => ({ ...node, items }),
+    not: (item, node) => ({ ...node, item }),
+    ref: (node) => ({ ...node, name: rename.get(node.name) ?? node.name }),
+    of: (node) => {
       // Written out as the identifiers it resolved to: a pattern or `them` would mean something
       // else among the rule's own identifiers.
-      const refs: Condition[] = c.names.map((n) => ({ type: 'ref', name: rename.get(n) ?? n }));
+      const refs: Condition[] = node.names.map((n) => ({ type: 'ref', name: rename.get(n) ?? n }));
       if (refs.length === 1) return refs[0]!;
-      return { type: c.quantifier === 'all' ? 'and' : 'or', items: refs };
-    }
-  }
+      return { type: node.quantifier === 'all' ? 'and' : 'or', items: refs };
+    },
+  });
 }

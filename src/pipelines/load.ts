@@ -1,17 +1,19 @@
 /**
  * User pipelines: YAML text with the PipelineSpec shape, validated against
- * pipeline-schema.json. Text in, spec or diagnostics out (the CLI reads the file).
+ * pipeline-schema.json (C013), with `set_state` keys and values checked against the backends'
+ * declarations (C017). Text in, spec or diagnostics out (the CLI reads the file).
  */
 import { Ajv, type ValidateFunction } from 'ajv';
-import YAML from 'yaml';
+import YAML, { LineCounter, isMap, isNode, isScalar, type Document } from 'yaml';
 import schema from './pipeline-schema.json' with { type: 'json' };
 import type { Diagnostic } from '../diagnostics.js';
+import { stateProblems } from '../backends/state.js';
 import type { PipelineSpec } from './types.js';
-import { conditionMapToPredicate } from './index.js';
+import { conditionMapToPredicate } from './conditions.js';
 
 let validator: ValidateFunction | undefined;
 
-export function validatePipelineSpec(data: unknown): string[] {
+function validatePipelineSpec(data: unknown): string[] {
   validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
   if (validator(data)) {
     // Condition maps must also lower (modifier names are checked by the schema pattern).
@@ -36,35 +38,64 @@ export function validatePipelineSpec(data: unknown): string[] {
 
 /** Parses and validates a pipeline file's text. */
 export function loadPipelineSpec(text: string, file?: string): { spec?: PipelineSpec; diagnostics: Diagnostic[] } {
-  const diag = (message: string, line = 1, column = 1, hint?: string): Diagnostic => {
-    const d: Diagnostic = { code: 'C013', severity: 'error', message, line, column };
+  const diag = (code: 'C013' | 'C017', message: string, line = 1, column = 1, hint?: string): Diagnostic => {
+    const d: Diagnostic = { code, severity: 'error', message, line, column };
     if (file !== undefined) d.file = file;
     if (hint) d.hint = hint;
     return d;
   };
+  const lineCounter = new LineCounter();
+  let doc: Document.Parsed;
   let data: unknown;
   try {
-    const doc = YAML.parseDocument(text, { uniqueKeys: true });
+    doc = YAML.parseDocument(text, { uniqueKeys: true, lineCounter });
     if (doc.errors.length) {
       const e = doc.errors[0]!;
       return {
         diagnostics: [
-          diag(`pipeline YAML: ${e.message.split('\n')[0]}`, e.linePos?.[0]?.line ?? 1, e.linePos?.[0]?.col ?? 1),
+          diag(
+            'C013',
+            `pipeline YAML: ${e.message.split('\n')[0]}`,
+            e.linePos?.[0]?.line ?? 1,
+            e.linePos?.[0]?.col ?? 1,
+          ),
         ],
       };
     }
     data = doc.toJS();
   } catch (e) {
-    return { diagnostics: [diag(`pipeline YAML: ${(e as Error).message}`)] };
+    return { diagnostics: [diag('C013', `pipeline YAML: ${(e as Error).message}`)] };
   }
   const problems = validatePipelineSpec(data);
   if (problems.length)
     return {
       diagnostics: problems.map((p) =>
-        diag(`invalid pipeline: ${p}`, 1, 1, 'see docs/pipelines/README.md for the pipeline file format'),
+        diag('C013', `invalid pipeline: ${p}`, 1, 1, 'see docs/pipelines/README.md for the pipeline file format'),
       ),
     };
   const spec = data as PipelineSpec;
+  const stateDiagnostics: Diagnostic[] = [];
+  spec.transformations.forEach((t, i) => {
+    if (t.type !== 'set_state') return;
+    for (const p of stateProblems(t.state)) {
+      // Point at the key (unknown key) or at its value (value not allowed).
+      const state = doc.getIn(['transformations', i, 'state'], true);
+      const pair = isMap(state) ? state.items.find((x) => isScalar(x.key) && x.key.value === p.key) : undefined;
+      const node = p.unknownKey ? pair?.key : pair?.value;
+      const offset = isNode(node) ? node.range?.[0] : undefined;
+      const pos = offset !== undefined ? lineCounter.linePos(offset) : { line: 1, col: 1 };
+      stateDiagnostics.push(
+        diag(
+          'C017',
+          `invalid pipeline: transformation ${i + 1} (set_state): ${p.message}`,
+          pos.line,
+          pos.col,
+          'backends declare the state they read: see docs/pipelines/README.md',
+        ),
+      );
+    }
+  });
+  if (stateDiagnostics.length) return { diagnostics: stateDiagnostics };
   spec.description ??= '';
   return { spec, diagnostics: [] };
 }

@@ -1,12 +1,13 @@
 /**
  * Processing pipelines are data: a built-in pipeline is a module exporting a plain
  * `PipelineSpec`; a user pipeline is a YAML file with the same shape (validated against
- * src/pipelines/pipeline-schema.json). The engine (src/pipelines/index.ts) runs them, in
+ * src/pipelines/pipeline-schema.json). The engine (src/pipelines/engine.ts) runs them, in
  * order, on a rule's lowered Predicate tree and logsource.
  */
-import type { JsonValue, SigmaRule } from '../ast/types.js';
-import type { Predicate } from '../ast/semantics.js';
-import type { ConversionError, ConversionWarning } from '../backends/types.js';
+import type { BackendState } from '../backends/state.js';
+
+/** What the engine produces for a backend; part of the backend contract (src/backends/types.ts). */
+export type { ProcessedRule } from '../backends/types.js';
 
 export type Scalar = string | number | boolean;
 
@@ -79,8 +80,8 @@ export type Transformation =
   | { type: 'drop_fields'; when?: When; fields: string[] }
   /** Fails the rule (C004) if it uses one of `fields`, or — without `fields` — if `when` holds. */
   | { type: 'fail'; when?: When; fields?: string[]; reason: string }
-  /** Sets backend state (e.g. the time column). */
-  | { type: 'set_state'; when?: When; state: Record<string, JsonValue> };
+  /** Sets backend state (e.g. the time column): keys and values a backend declares (src/backends/state.ts). */
+  | { type: 'set_state'; when?: When; state: BackendState };
 
 export interface PipelineSpec {
   name: string;
@@ -91,25 +92,4 @@ export interface PipelineSpec {
   vars?: Record<string, string[]>;
   routes?: Route[];
   transformations: Transformation[];
-}
-
-/** A rule after its pipelines ran: what a backend's `convert` receives. */
-export interface ProcessedRule {
-  /** The rule as parsed (untouched). */
-  rule: SigmaRule;
-  /** The detection, lowered and transformed (field names are target names now). */
-  predicate: Predicate;
-  /** Conditions from routing and `add_condition`, in order (AND-ed with the detection). */
-  filters: Predicate[];
-  /** The table / index / function the route chose (absent: no pipeline routed the rule). */
-  table?: string;
-  /** Computed columns the route defines (name → target expression). */
-  extend: Record<string, string>;
-  /** Sigma field → target field(s), as mapped (for docs, `fields:` lists, metadata). */
-  fieldMap: Record<string, string[]>;
-  state: Record<string, JsonValue>;
-  pipelines: string[];
-  /** Non-empty: the rule cannot be expressed; backends return these as the failure. */
-  errors: ConversionError[];
-  warnings: ConversionWarning[];
 }

@@ -10,7 +10,7 @@ import {
   listPipelines,
 } from '../../src/pipelines/index.js';
 import { canonicalField, canonicalFields, fieldTablesFor } from '../../src/pipelines/field-tables.js';
-import { convertDocument } from '../../src/backends/index.js';
+import { convertDocument } from '../../src/convert.js';
 import { printCondition } from '../../src/parser/condition-print.js';
 
 const rule = (detection: string, logsource = 'product: windows\n  category: process_creation'): SigmaRule => {

@@ -4,7 +4,7 @@ import { parse } from '../../src/parser/index.js';
 import type { FilterRule, SigmaDocument, SigmaRule } from '../../src/ast/types.js';
 import { applyFilters } from '../../src/pipelines/filters.js';
 import { evaluate } from '../../src/index.js';
-import { convertDocument } from '../../src/backends/index.js';
+import { convertDocument } from '../../src/convert.js';
 import { emitDocument } from '../../src/backends/sigma/api.js';
 import { lowerDetection } from '../../src/ast/semantics.js';
 

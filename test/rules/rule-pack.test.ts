@@ -17,6 +17,7 @@ import { SHARED } from '../helpers/paths.js';
 
 // The backends are being written alongside the pack: conversion is checked when they load.
 import * as backends from '../../src/backends/index.js';
+import { convertDocument } from '../../src/convert.js';
 import * as pipelines from '../../src/pipelines/index.js';
 
 const backendTargets = backends.listBackends().map((b) => b.name);
@@ -385,7 +386,7 @@ describe('rule pack: conversion', () => {
         ...(conv.pipelines ?? []).map((p) => (typeof listed[p] === 'object' ? listed[p] : {})),
       ) as Record<string, string>;
       for (const p of pack) {
-        const r = backends.convertDocument(p.rule, {
+        const r = convertDocument(p.rule, {
           target: conv.target,
           ...(conv.pipelines ? { pipelines: conv.pipelines } : {}),
         });

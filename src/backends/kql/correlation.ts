@@ -3,11 +3,11 @@
  * Kusto bins are fixed buckets, not Sigma's sliding windows: every result carries C102.
  */
 import type { CorrelationRule } from '../../ast/types.js';
-import type { ProcessedRule } from '../../pipelines/types.js';
 import { conversionError, conversionWarning } from '../diagnostics.js';
-import { failure, type ConversionResult, type ConvertContext } from '../types.js';
+import { failure, type ConversionResult, type ConvertContext, type ProcessedRule } from '../types.js';
 import { Inexpressible } from './expression.js';
 import { kqlName, kqlString } from './literals.js';
+import type { KqlMeta } from './formats.js';
 import { buildQuery } from './query.js';
 import { tableColumns } from './schema.js';
 
@@ -111,7 +111,7 @@ export function convertCorrelation(
           `correlation window ${c.timespan.raw} is a fixed bin in KQL, not a sliding window: events split across two bins are not counted together`,
         ),
       ],
-      meta: { timeColumn, correlation: c.type },
+      meta: { timeColumn, correlation: c.type } satisfies KqlMeta,
     };
   } catch (e) {
     if (e instanceof Inexpressible) return failure([e.error]);

@@ -29,11 +29,18 @@ const GRAPH_SEVERITY: Record<string, string> = {
   critical: 'high',
 };
 
+/** What the KQL backend records in a result's `meta` for its formats (a correlation: no product or table). */
+export type KqlMeta = { product?: KqlProduct; timeColumn: string; table?: string; correlation?: string };
+
+/** The meta of a KQL result: these formats only ever render the KQL backend's results. */
+function metaOf(r: ConversionSuccess): KqlMeta {
+  return r.meta as KqlMeta;
+}
 function tableOf(r: ConversionSuccess): string {
-  return typeof r.meta['table'] === 'string' ? r.meta['table'] : (r.tables[0] ?? '');
+  return metaOf(r).table ?? r.tables[0] ?? '';
 }
 function productOf(r: ConversionSuccess): KqlProduct {
-  return r.meta['product'] === 'defender' ? 'defender' : 'sentinel';
+  return metaOf(r).product ?? 'sentinel';
 }
 
 /** Entity columns present in the table, by entity type, first match wins. */

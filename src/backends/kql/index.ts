@@ -1,9 +1,9 @@
 /** The KQL backend: Microsoft Defender XDR advanced hunting and Microsoft Sentinel. */
-import type { ProcessedRule } from '../../pipelines/types.js';
-import { failure, type Backend, type ConversionResult, type ConvertContext } from '../types.js';
+import { failure, type Backend, type ConversionResult, type ConvertContext, type ProcessedRule } from '../types.js';
 import { convertCorrelation } from './correlation.js';
 import { Inexpressible } from './expression.js';
-import { KQL_FORMATS } from './formats.js';
+import { KQL_STATE } from './contract.js';
+import { KQL_FORMATS, type KqlMeta } from './formats.js';
 import { buildQuery } from './query.js';
 
 export function convertKql(rule: ProcessedRule, _ctx: ConvertContext): ConversionResult {
@@ -15,7 +15,7 @@ export function convertKql(rule: ProcessedRule, _ctx: ConvertContext): Conversio
       tables: [q.table],
       fields: q.columns,
       warnings: [],
-      meta: { product: q.product, timeColumn: q.timeColumn, table: q.table },
+      meta: { product: q.product, timeColumn: q.timeColumn, table: q.table } satisfies KqlMeta,
     };
   } catch (e) {
     if (e instanceof Inexpressible)
@@ -31,6 +31,7 @@ export const kqlBackend: Backend = {
   description: 'Kusto Query Language for Microsoft Defender XDR advanced hunting and Microsoft Sentinel',
   defaultPipelines: ['defender-xdr'],
   formats: KQL_FORMATS,
+  state: KQL_STATE,
   convert: convertKql,
   convertCorrelation,
 };

@@ -1,7 +1,7 @@
 /** A processed rule → one KQL query (table, computed columns, where clauses). */
 import { predicateFields, type Predicate } from '../../ast/semantics.js';
 import type { LogSource } from '../../ast/types.js';
-import type { ProcessedRule } from '../../pipelines/types.js';
+import type { ProcessedRule } from '../types.js';
 import { conversionError } from '../diagnostics.js';
 import { Inexpressible, whereClauses, type ColumnRef, type ExprContext } from './expression.js';
 import { kqlName, kqlString } from './literals.js';
@@ -15,8 +15,9 @@ export interface KqlQuery {
   columns: string[];
 }
 
+/** The product whose tables the query reads (pipelines set it; none set: Sentinel). */
 export function productOf(rule: ProcessedRule): KqlProduct {
-  return rule.state['product'] === 'defender' ? 'defender' : 'sentinel';
+  return rule.state.product ?? 'sentinel';
 }
 
 function describeLogsource(ls: LogSource): string {
@@ -80,11 +81,6 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
   for (const [name, expr] of Object.entries(rule.extend))
     if (needed.has(name)) lines.push(`| extend ${kqlName(name)} = ${expr}`);
   for (const c of new Set([...filterClauses, ...clauses])) lines.push(`| where ${c.replace(/\n/g, '\n    ')}`);
-  const timeColumn =
-    typeof rule.state['timeColumn'] === 'string'
-      ? rule.state['timeColumn']
-      : product === 'defender'
-        ? 'Timestamp'
-        : 'TimeGenerated';
+  const timeColumn = rule.state.timeColumn ?? (product === 'defender' ? 'Timestamp' : 'TimeGenerated');
   return { text: lines.join('\n'), table, product, timeColumn, columns: [...used].sort() };
 }

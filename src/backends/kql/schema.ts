@@ -32,10 +32,6 @@ export function tableColumns(table: string, product: KqlProduct): Map<string, st
   return cols;
 }
 
-export function isAsimParser(table: string): boolean {
-  return table in asim;
-}
-
 /** Every table and parser in the schema with its columns (for tests and docs). */
 export function allTables(): {
   name: string;

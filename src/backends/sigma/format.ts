@@ -11,22 +11,9 @@
  */
 import { parseAllDocuments, isMap, isScalar, visit, Scalar, type Document } from 'yaml';
 import { parse } from '../../parser/index.js';
-import type { Diagnostic, DiagnosticDef } from '../../diagnostics.js';
+import type { Diagnostic } from '../../diagnostics.js';
 import { CANONICAL_KEY_ORDER, YAML_PRINT_OPTIONS } from './emit.js';
 import { firstDifference } from './compare.js';
-
-/** `sigil fmt` diagnostics (F…). Codes are stable; documented in docs/backends/sigma.md. */
-export const FORMAT_DIAGNOSTICS = {
-  F001: {
-    severity: 'error',
-    summary: 'The file cannot be formatted: it is not UTF-8 text or its YAML does not parse.',
-  },
-  F002: {
-    severity: 'error',
-    summary: 'Formatting would change what the rule says (a Sigil bug): refused, the file is left as it is.',
-  },
-  F003: { severity: 'error', summary: 'The formatted file could not be written; the original is unchanged.' },
-} as const satisfies Record<string, DiagnosticDef>;
 
 export type FormatReason = 'key order' | 'indentation/layout' | 'quoting' | 'date form';
 
@@ -36,7 +23,7 @@ export interface FormatResult {
   changed: boolean;
   /** Why the input deviates from the convention (empty when unchanged). */
   reasons: FormatReason[];
-  /** F001/F002 errors when formatting was refused. */
+  /** F001/F002 errors when formatting was refused (codes documented in docs/backends/sigma.md). */
   diagnostics: Diagnostic[];
 }
 

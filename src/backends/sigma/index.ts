@@ -1,19 +1,18 @@
 /**
  * The Sigma backend (`-t sigma`): the rule as canonical Sigma YAML, after the named pipelines
- * were applied to its AST (`applyPipelineToRule`: field names mapped, values rewritten,
- * routing conditions added as a `_pipeline` selection). Documented in docs/backends/sigma.md.
+ * were applied to its AST (`needsRewrittenRule`: field names mapped, values rewritten, routing
+ * conditions added as a `_pipeline` selection). Documented in docs/backends/sigma.md.
  */
-import { applyPipelineToRule, resolvePipelines } from '../../pipelines/index.js';
-import type { ProcessedRule } from '../../pipelines/types.js';
 import type { CorrelationRule } from '../../ast/types.js';
-import { failure, type Backend, type ConversionResult, type ConvertContext } from '../types.js';
+import { failure, type Backend, type ConversionResult, type ProcessedRule } from '../types.js';
 import { emitDocument } from './emit.js';
 
-function convert(processed: ProcessedRule, ctx: ConvertContext): ConversionResult {
-  const { specs } = resolvePipelines(ctx.pipelines);
-  const r = applyPipelineToRule(processed.rule, specs);
+function convert(processed: ProcessedRule): ConversionResult {
+  const r = processed.rewritten;
+  if (!r) throw new Error('the sigma backend needs the rewritten rule (needsRewrittenRule)');
   if (r.errors.length) return failure(r.errors, r.notes);
-  const text = emitDocument(r.rule, { canonicalConditions: specs.length > 0 });
+  // The rewrite prints the conditions again from their tree, so they come out canonical.
+  const text = emitDocument(r.rule);
   return {
     ok: true,
     queries: [text],
@@ -31,6 +30,7 @@ function convertCorrelation(corr: CorrelationRule): ConversionResult {
 export const sigmaBackend: Backend = {
   name: 'sigma',
   description: "Canonical Sigma YAML (SigmaHQ's key order and layout), optionally after pipelines",
+  needsRewrittenRule: true,
   formats: [
     {
       name: 'default',

@@ -3,7 +3,6 @@
  * tstats over a CIM data model for splunk-cim, or a bare search without a pipeline.
  */
 import { predicateFields, type Predicate } from '../../ast/semantics.js';
-import type { ProcessedRule } from '../../pipelines/types.js';
 import { conversionError } from '../diagnostics.js';
 import {
   failure,
@@ -11,22 +10,18 @@ import {
   type ConversionResult,
   type ConvertContext,
   type ConversionError,
+  type ProcessedRule,
 } from '../types.js';
 import { EncodeError, encodeConjunction, renderQuery, searchExpr, type EncodedQuery } from './encode.js';
 import { quoteString, searchField } from './escape.js';
-import { CIM_GROUP_FIELDS } from '../../pipelines/builtin/splunk-cim.js';
-import { ANY_CHANNEL } from '../../pipelines/builtin/splunk-windows.js';
-
-export type SourceConvention = 'classic' | 'xml' | 'legacy';
-export const SOURCE_CONVENTIONS: readonly SourceConvention[] = ['classic', 'xml', 'legacy'];
+import { ANY_CHANNEL, CIM_GROUP_FIELDS, SOURCE_CONVENTIONS, type SourceConvention } from './contract.js';
 
 /** A setting from the backend options (`-O name=value`), else the pipeline state, else the default. */
-function setting(name: string, options: BackendOptions, state: Record<string, unknown>, fallback: string): string {
+function setting(name: string, options: BackendOptions, stateValue: string | undefined, fallback: string): string {
   const alt = name.replace(/_/g, '-');
   const o = options[name] ?? options[alt];
   if (o !== undefined) return String(o);
-  const s = state[name];
-  return typeof s === 'string' ? s : fallback;
+  return stateValue ?? fallback;
 }
 
 /**
@@ -80,8 +75,7 @@ export interface RuleQuery {
 
 /** Builds the query of one processed rule, or the per-rule errors that prevent it. */
 export function ruleQuery(rule: ProcessedRule, ctx: ConvertContext): RuleQuery | ConversionError[] {
-  const state = rule.state as Record<string, unknown>;
-  const routing = state['splunk_routing'];
+  const routing = rule.state.splunk_routing;
   const at = rule.rule.logsource.loc ? { loc: rule.rule.logsource.loc } : {};
   const ls = rule.rule.logsource;
   const lsText =
@@ -104,7 +98,7 @@ export function ruleQuery(rule: ProcessedRule, ctx: ConvertContext): RuleQuery |
       ),
     ];
   }
-  if (typeof routing === 'string' && (rule.table === undefined || unknownWindows)) {
+  if (routing !== undefined && (rule.table === undefined || unknownWindows)) {
     return [
       conversionError(
         'C001',
@@ -125,11 +119,17 @@ export function ruleQuery(rule: ProcessedRule, ctx: ConvertContext): RuleQuery |
   try {
     if (routing === 'cim') return cimQuery(rule, fields);
     const prefix: string[] = [];
-    const index = setting('index', ctx.options, state, '');
+    const index = setting('index', ctx.options, rule.state.index, '');
     if (index) prefix.push(`index=${/^[A-Za-z0-9_*-]+$/.test(index) ? index : quoteString(index)}`);
     let tables: string[] = [];
     if (routing === 'windows' && rule.table !== undefined) {
-      const convention = setting('source_convention', ctx.options, state, 'classic') as SourceConvention;
+      // An option may name any convention: checked below.
+      const convention = setting(
+        'source_convention',
+        ctx.options,
+        rule.state.source_convention,
+        'classic',
+      ) as SourceConvention;
       if (!SOURCE_CONVENTIONS.includes(convention))
         return [
           conversionError(

@@ -11,9 +11,14 @@
  * `multisearch` is a generating command: Splunk requires such a query to start with `|`.
  */
 import type { ComparisonOp, CorrelationRule } from '../../ast/types.js';
-import type { ProcessedRule } from '../../pipelines/types.js';
 import { conversionError, conversionWarning } from '../diagnostics.js';
-import { failure, type ConversionResult, type ConversionWarning, type ConvertContext } from '../types.js';
+import {
+  failure,
+  type ConversionResult,
+  type ConversionWarning,
+  type ConvertContext,
+  type ProcessedRule,
+} from '../types.js';
 import { ruleQuery, type RuleQuery } from './convert.js';
 import { evalField, quoteString, searchField } from './escape.js';
 

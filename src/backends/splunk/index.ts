@@ -3,9 +3,8 @@
  * Formats: the plain search, savedsearches.conf stanzas, ESCU detection YAML.
  * Documented in docs/backends/splunk.md.
  */
-import { splunkWindows } from '../../pipelines/builtin/splunk-windows.js';
-import { splunkCim } from '../../pipelines/builtin/splunk-cim.js';
 import type { Backend } from '../types.js';
+import { SPLUNK_STATE } from './contract.js';
 import { convertRule } from './convert.js';
 import { convertCorrelation } from './correlation.js';
 import { escuFormat, plainFormat, savedSearchesFormat } from './formats.js';
@@ -15,10 +14,10 @@ export const splunkBackend: Backend = {
   description: 'Splunk SPL searches (Windows event logs by source, or CIM data models via tstats)',
   defaultPipelines: ['splunk-windows'],
   formats: [plainFormat, savedSearchesFormat, escuFormat],
+  state: SPLUNK_STATE,
   convert: convertRule,
   convertCorrelation,
 };
 
-export { splunkWindows, splunkCim };
 export { searchExpr, whereExpr, encodeConjunction, renderQuery, patternRegex } from './encode.js';
 export { escapeQuoted, quoteString } from './escape.js';

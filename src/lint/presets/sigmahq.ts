@@ -4,7 +4,7 @@
  * each check's `pysigma` identifiers (see config.ts). Generated from the file as of the shared corpus;
  * a rule id listed twice there (a duplicate YAML key) keeps both exclusions here.
  */
-import type { RawConfig } from '../config.js';
+import type { RawConfig } from '../config-types.js';
 
 /** Validators SigmaHQ disables ('-name' entries of 'validators'). */
 export const SIGMAHQ_DISABLED: string[] = [

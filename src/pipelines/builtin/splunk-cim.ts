@@ -7,26 +7,8 @@
  * Field choices follow the CIM field reference for each dataset and pySigma's Splunk data
  * model mapping (Processes, Registry, Filesystem).
  */
+import { CIM_DATASETS } from '../../backends/splunk/contract.js';
 import type { PipelineSpec, Route, Transformation } from '../types.js';
-
-export const CIM_DATASETS = {
-  processes: 'Endpoint.Processes',
-  registry: 'Endpoint.Registry',
-  filesystem: 'Endpoint.Filesystem',
-  traffic: 'Network_Traffic.All_Traffic',
-  dns: 'Network_Resolution.DNS',
-  web: 'Web.Web',
-} as const;
-
-/** Fields every row is grouped by (identity of the host and user), per dataset object. */
-export const CIM_GROUP_FIELDS: Record<string, string[]> = {
-  [CIM_DATASETS.processes]: ['Processes.dest', 'Processes.user'],
-  [CIM_DATASETS.registry]: ['Registry.dest', 'Registry.user'],
-  [CIM_DATASETS.filesystem]: ['Filesystem.dest', 'Filesystem.user'],
-  [CIM_DATASETS.traffic]: ['All_Traffic.src', 'All_Traffic.dest'],
-  [CIM_DATASETS.dns]: ['DNS.src', 'DNS.dest'],
-  [CIM_DATASETS.web]: ['Web.src', 'Web.dest'],
-};
 
 const PROCESS_FIELDS: Record<string, string> = {
   CommandLine: 'Processes.process',

@@ -12,17 +12,15 @@
  * PowerShell categories to the PowerShell channels with theirs. Field names stay Sysmon's
  * (the add-ons extract them under those names), except EventID → EventCode.
  */
+import { ANY_CHANNEL } from '../../backends/splunk/contract.js';
 import type { ConditionMap, PipelineSpec, Route } from '../types.js';
 
-/** The route table of "any Windows channel" (`source="WinEventLog:*"`). */
-export const ANY_CHANNEL = '*';
-
-export const SYSMON_CHANNEL = 'Microsoft-Windows-Sysmon/Operational';
+const SYSMON_CHANNEL = 'Microsoft-Windows-Sysmon/Operational';
 const PS_OPERATIONAL = 'Microsoft-Windows-PowerShell/Operational|PowerShellCore/Operational';
 const PS_CLASSIC = 'Windows PowerShell';
 
 /** Sigma `service:` → Windows event log channel(s). */
-export const WINDOWS_SERVICE_CHANNELS: Record<string, string[]> = {
+const WINDOWS_SERVICE_CHANNELS: Record<string, string[]> = {
   security: ['Security'],
   application: ['Application'],
   system: ['System'],
@@ -85,7 +83,7 @@ export const WINDOWS_SERVICE_CHANNELS: Record<string, string[]> = {
 };
 
 /** Sysmon-based categories → Sysmon event IDs (the Sysmon schema). */
-export const SYSMON_CATEGORY_EVENTS: Record<string, number[]> = {
+const SYSMON_CATEGORY_EVENTS: Record<string, number[]> = {
   process_creation: [1],
   file_change: [2],
   network_connection: [3],

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import type { SigmaDocument } from '../../../src/ast/types.js';
-import { convertDocument } from '../../../src/backends/index.js';
+import { convertDocument } from '../../../src/convert.js';
 import { lookupRule, parse } from '../../../src/parser/index.js';
 import { kqlErrors } from './kusto.js';
 import { SHARED } from '../../helpers/paths.js';

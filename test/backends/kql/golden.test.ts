@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { convertDocument } from '../../../src/backends/index.js';
+import { convertDocument } from '../../../src/convert.js';
 import { parse } from '../../../src/parser/index.js';
 import { kqlErrors } from './kusto.js';
 import { SHARED } from '../../helpers/paths.js';

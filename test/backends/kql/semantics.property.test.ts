@@ -14,7 +14,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import YAML from 'yaml';
-import { convertDocument } from '../../../src/backends/index.js';
+import { convertDocument } from '../../../src/convert.js';
 import { tableColumns } from '../../../src/backends/kql/schema.js';
 import { compileRule } from '../../../src/eval/compile.js';
 import { parse } from '../../../src/parser/index.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parse } from '../../../src/parser/index.js';
 import { emitSigma } from '../../../src/backends/sigma/emit.js';
 import { formatSigmaText } from '../../../src/backends/sigma/format.js';
-import { convertDocument } from '../../../src/backends/index.js';
+import { convertDocument } from '../../../src/convert.js';
 import { fmtCommand } from '../../../src/cli/commands/fmt.js';
 import type { SigmaDocument } from '../../../src/ast/types.js';
 

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from '../../../src/parser/index.js';
-import { convertDocument } from '../../../src/backends/index.js';
+import { convertDocument } from '../../../src/convert.js';
 import type { ConversionResult } from '../../../src/backends/types.js';
 import type { SigmaDocument } from '../../../src/ast/types.js';
 import { readQuoted, splitPipes } from './spl-reader.js';

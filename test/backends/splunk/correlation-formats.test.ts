@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parse } from '../../../src/parser/index.js';
-import { convertDocument, getBackend } from '../../../src/backends/index.js';
+import { getBackend } from '../../../src/backends/index.js';
+import { convertDocument } from '../../../src/convert.js';
 import type { SigmaDocument, SigmaRule } from '../../../src/ast/types.js';
 import type { ConversionSuccess } from '../../../src/backends/types.js';
 import { splitPipes } from './spl-reader.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from '../../../src/parser/index.js';
-import { convertDocument } from '../../../src/backends/index.js';
+import { convertDocument } from '../../../src/convert.js';
 import type { PipelineSpec } from '../../../src/pipelines/types.js';
 import type { SigmaDocument } from '../../../src/ast/types.js';
 import { REPO_ROOT, SHARED } from '../../helpers/paths.js';

@@ -1,7 +1,7 @@
 /** Golden tests: every modifier and condition shape, as SPL (splunk-windows, Sysmon process_creation). */
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../../src/parser/index.js';
-import { convertDocument } from '../../../src/backends/index.js';
+import { convertDocument } from '../../../src/convert.js';
 import type { SigmaDocument } from '../../../src/ast/types.js';
 
 const PREFIX = 'index=* source="WinEventLog:Microsoft-Windows-Sysmon/Operational" EventCode=1 ';

@@ -1,0 +1,315 @@
+/**
+ * The transformations of a pipeline (types.ts) applied to a lowered detection: each maps the
+ * predicate's leaves, and records what it did (field map, added conditions, state, warnings)
+ * in the `ProcessedRule` being built. A step that cannot express a leaf throws `StepError`,
+ * which the engine turns into a per-rule error.
+ */
+import { PlaceholderLimitError, substitutePlaceholders } from '../ast/placeholders.js';
+import { and, not, or, predicateFields, type PatternPart, type Predicate } from '../ast/semantics.js';
+import { conversionError, conversionWarning } from '../backends/diagnostics.js';
+import type { ConversionError } from '../backends/types.js';
+import { conditionMapToPredicate } from './conditions.js';
+import type { PipelineSpec, ProcessedRule, Scalar, Transformation } from './types.js';
+
+/** Maps every leaf; a leaf may become `true` (dropped) or stay a predicate. */
+export type Tri = Predicate | boolean;
+
+/**
+ * Not a fold (ast/fold.ts): an and/or stops at the first item that decides it, and the items
+ * after it are not mapped, so their leaves neither fail a step nor count as dropped.
+ */
+function mapTri(p: Predicate, f: (leaf: Predicate) => Tri): Tri {
+  switch (p.kind) {
+    case 'and': {
+      const items: Predicate[] = [];
+      for (const i of p.items) {
+        const r = mapTri(i, f);
+        if (r === false) return false;
+        if (r !== true) items.push(r);
+      }
+      return items.length === 0 ? true : and(items);
+    }
+    case 'or': {
+      const items: Predicate[] = [];
+      for (const i of p.items) {
+        const r = mapTri(i, f);
+        if (r === true) return true;
+        if (r !== false) items.push(r);
+      }
+      return items.length === 0 ? false : or(items);
+    }
+    case 'not': {
+      const r = mapTri(p.item, f);
+      return typeof r === 'boolean' ? !r : not(r);
+    }
+    default:
+      return f(p);
+  }
+}
+
+/** A transformation step's failure inside a leaf mapping (caught by the engine, per rule). */
+export class StepError extends Error {
+  constructor(readonly error: ConversionError) {
+    super(error.message);
+  }
+}
+
+function renameLeaf(p: Predicate, map: Record<string, string | string[]>, record: Record<string, string[]>): Predicate {
+  const targets = (f: string): string[] => {
+    // Own keys only: a field named `constructor` must not find Object.prototype's.
+    const t = Object.hasOwn(map, f) ? map[f] : undefined;
+    if (t === undefined) return [f];
+    const list = Array.isArray(t) ? t : [t];
+    const prev = Object.hasOwn(record, f) ? record[f]! : undefined;
+    if (prev === undefined) record[f] = [...new Set(list)];
+    else if (list.some((x) => !prev.includes(x))) record[f] = [...new Set([...prev, ...list])];
+    return list;
+  };
+  if (p.kind === 'and' || p.kind === 'or' || p.kind === 'not') return p;
+  if (p.kind === 'fieldref') {
+    const out: Predicate[] = [];
+    for (const f of targets(p.field)) for (const r of targets(p.ref)) out.push({ ...p, field: f, ref: r });
+    return or(out);
+  }
+  if (p.field === null) return p;
+  // An unmapped field stays as it is (no copy: most leaves pass most field maps untouched).
+  if (!Object.hasOwn(map, p.field)) return p;
+  const list = targets(p.field);
+  // "Field is absent" over several columns holds only if every column is absent.
+  const combine = p.kind === 'null' || (p.kind === 'exists' && !p.value) ? and : or;
+  return combine(list.map((f) => ({ ...p, field: f }) as Predicate));
+}
+
+function replacePrefixes(pattern: PatternPart[], reps: { prefix: string; with: string }[]): PatternPart[] {
+  return pattern.map((part, i) => {
+    if (typeof part !== 'string') return part;
+    const prev = i === 0 ? undefined : pattern[i - 1];
+    const atStart =
+      i === 0 || (prev !== undefined && typeof prev !== 'string' && 'wildcard' in prev && prev.wildcard === 'multi');
+    if (!atStart) return part;
+    for (const r of reps)
+      if (part.toLowerCase().startsWith(r.prefix.toLowerCase())) return r.with + part.slice(r.prefix.length);
+    return part;
+  });
+}
+
+const HASH_RE = /^([A-Za-z0-9]+)=([0-9A-Fa-f]+)$/;
+const HASH_LENGTHS: Record<string, number> = { MD5: 32, SHA1: 40, SHA256: 64, IMPHASH: 32 };
+
+function textShape(
+  pattern: PatternPart[],
+): { op: 'eq' | 'contains' | 'startswith' | 'endswith'; text: string } | undefined {
+  const multi = (x: PatternPart | undefined): boolean =>
+    x !== undefined && typeof x !== 'string' && 'wildcard' in x && x.wildcard === 'multi';
+  const n = pattern.length;
+  const lead = multi(pattern[0]);
+  const trail = n > 1 && multi(pattern[n - 1]);
+  const inner = pattern.slice(lead ? 1 : 0, trail ? n - 1 : n);
+  if (inner.length !== 1 || typeof inner[0] !== 'string') return undefined;
+  return { op: lead && trail ? 'contains' : lead ? 'endswith' : trail ? 'startswith' : 'eq', text: inner[0] };
+}
+
+function lit(
+  field: string,
+  text: string,
+  op: 'eq' | 'contains' | 'startswith' | 'endswith',
+  cased: boolean,
+): Predicate {
+  const pattern: PatternPart[] = [];
+  if (op === 'contains' || op === 'endswith') pattern.push({ wildcard: 'multi' });
+  if (text) pattern.push(text);
+  if (op === 'contains' || op === 'startswith') pattern.push({ wildcard: 'multi' });
+  return { kind: 'string', field, pattern, cased };
+}
+
+function splitHashesLeaf(p: Predicate, field: string, columns: Record<string, string>): Predicate {
+  if (!('field' in p) || p.field !== field) return p;
+  const fail = (why: string): never => {
+    throw new StepError(
+      conversionError('C007', `${field}: ${why}`, {
+        field,
+        hint: `the target stores hashes in separate columns (${Object.keys(columns).join(', ')})`,
+      }),
+    );
+  };
+  if (p.kind !== 'string') return fail(`a ${p.kind} condition cannot be split into hash columns`);
+  const shape = textShape(p.pattern);
+  if (!shape) return fail('only literal `ALGO=hex` values can be split into hash columns');
+  const m = HASH_RE.exec(shape.text);
+  if (!m) return fail(`'${shape.text}' is not of the form ALGO=hex`);
+  const algo = m[1]!.toUpperCase();
+  const hex = m[2]!;
+  const column = columns[algo];
+  if (!column) return fail(`the target has no column for ${algo} hashes`);
+  // Sysmon writes `ALGO=hex` entries separated by commas: "contains ALGO=hex" means the
+  // ALGO hash starts with hex (equals it when hex has the full length). Other positions
+  // depend on Sysmon's hash order, which the split columns cannot express.
+  if (shape.op !== 'contains')
+    return fail(`'${shape.op}' on ${field} depends on the order of hashes; only contains is expressible`);
+  const full = HASH_LENGTHS[algo] === hex.length;
+  return lit(column, hex, full ? 'eq' : 'startswith', false);
+}
+
+function splitDomainLeaf(p: Predicate, field: string, domainCol: string, userCol: string): Predicate {
+  if (!('field' in p) || p.field !== field) return p;
+  const fail = (why: string): never => {
+    throw new StepError(
+      conversionError('C007', `${field}: ${why}`, {
+        field,
+        hint: `the target stores DOMAIN\\user as ${domainCol} and ${userCol}`,
+      }),
+    );
+  };
+  if (p.kind === 'exists')
+    return and([
+      { ...p, field: domainCol },
+      { ...p, field: userCol },
+    ]);
+  if (p.kind !== 'string') return fail(`a ${p.kind} condition cannot be split into ${domainCol} and ${userCol}`);
+  const shape = textShape(p.pattern);
+  if (!shape) return fail('a value with inner wildcards cannot be split into domain and account');
+  const { op, text } = shape;
+  const c = p.cased;
+  const parts = text.split('\\');
+  if (parts.length > 2) return fail(`'${text}' has more than one backslash`);
+  if (parts.length === 2) {
+    const [d, u] = parts as [string, string];
+    // DOMAIN\user  matched as eq / startswith / endswith / contains, split at the backslash.
+    const domOp = op === 'eq' || op === 'startswith' ? 'eq' : 'endswith';
+    const userOp = op === 'eq' || op === 'endswith' ? 'eq' : 'startswith';
+    const items: Predicate[] = [];
+    if (!(domOp === 'endswith' && d === '')) items.push(lit(domainCol, d, domOp, c));
+    if (!(userOp === 'startswith' && u === '')) items.push(lit(userCol, u, userOp, c));
+    return items.length ? and(items) : { kind: 'exists', field: userCol, value: true };
+  }
+  switch (op) {
+    case 'contains':
+      return or([lit(domainCol, text, 'contains', c), lit(userCol, text, 'contains', c)]);
+    case 'startswith':
+      return lit(domainCol, text, 'startswith', c);
+    case 'endswith':
+      return lit(userCol, text, 'endswith', c);
+    case 'eq':
+      return fail(`'${text}' has no DOMAIN\\ part, but the field always holds DOMAIN\\user`);
+  }
+}
+
+function valueMapLeaf(p: Predicate, field: string, column: string, values: Record<string, Scalar[]>): Predicate {
+  if (!('field' in p) || p.field !== field) return p;
+  const fail = (why: string): never => {
+    throw new StepError(
+      conversionError('C007', `${field}: ${why}`, {
+        field,
+        hint: `the target expresses ${field} through ${column}; known values: ${Object.keys(values).join(', ')}`,
+      }),
+    );
+  };
+  let text: string | undefined;
+  if (p.kind === 'string') {
+    const shape = textShape(p.pattern);
+    if (!shape || shape.op !== 'eq') return fail('only exact values can be mapped');
+    text = shape.text;
+  } else if (p.kind === 'boolean') text = String(p.value);
+  else if (p.kind === 'number' && p.op === 'eq') text = p.raw;
+  else return fail(`a ${p.kind} condition cannot be mapped`);
+  const key = Object.keys(values).find((k) => k.toLowerCase() === text!.toLowerCase());
+  if (key === undefined) return fail(`no mapping for the value '${text}'`);
+  return conditionMapToPredicate({ [column]: values[key]! });
+}
+
+function expandLeaf(p: Predicate, vars: Record<string, string[]>): Predicate {
+  if (p.kind !== 'string' || !p.pattern.some((x) => typeof x !== 'string' && 'placeholder' in x)) return p;
+  let alts: PatternPart[][];
+  try {
+    // A placeholder without a value stays, for a later pipeline (else C005 after the last).
+    alts = substitutePlaceholders(p.pattern, (name) => (Object.hasOwn(vars, name) ? vars[name] : undefined));
+  } catch (e) {
+    if (!(e instanceof PlaceholderLimitError)) throw e;
+    throw new StepError(
+      conversionError('C016', `${p.field ?? 'keywords'}: ${e.message}`, {
+        ...(p.field !== null ? { field: p.field } : {}),
+        hint: 'give the placeholders of one value fewer values, or split the value',
+      }),
+    );
+  }
+  return or(alts.map((pattern) => ({ ...p, pattern: mergeParts(pattern) })));
+}
+
+function mergeParts(parts: PatternPart[]): PatternPart[] {
+  const out: PatternPart[] = [];
+  for (const x of parts) {
+    const last = out[out.length - 1];
+    if (typeof x === 'string') {
+      if (!x) continue;
+      if (typeof last === 'string') out[out.length - 1] = last + x;
+      else out.push(x);
+    } else out.push(x);
+  }
+  return out;
+}
+
+export function applyTransformation(t: Transformation, p: Tri, result: ProcessedRule, spec: PipelineSpec): Tri {
+  if (typeof p === 'boolean') return p;
+  switch (t.type) {
+    case 'field_map':
+      return mapTri(p, (leaf) => renameLeaf(leaf, t.map, result.fieldMap));
+    case 'field_template': {
+      const except = new Set(t.except ?? []);
+      const mapped = new Set(Object.values(result.fieldMap).flat());
+      return mapTri(p, (leaf) => {
+        const map: Record<string, string> = {};
+        for (const f of predicateFields(leaf))
+          if (!except.has(f) && !mapped.has(f)) map[f] = t.template.replace('{field}', f);
+        return renameLeaf(leaf, map, result.fieldMap);
+      });
+    }
+    case 'add_condition':
+      result.filters.push(conditionMapToPredicate(t.conditions));
+      return p;
+    case 'replace_prefix': {
+      const fields = new Set(t.fields);
+      return mapTri(p, (leaf) =>
+        leaf.kind === 'string' && leaf.field !== null && fields.has(leaf.field)
+          ? { ...leaf, pattern: replacePrefixes(leaf.pattern, t.replacements) }
+          : leaf,
+      );
+    }
+    case 'split_hashes':
+      return mapTri(p, (leaf) => splitHashesLeaf(leaf, t.field, t.columns));
+    case 'split_domain_user':
+      return mapTri(p, (leaf) => splitDomainLeaf(leaf, t.field, t.domain, t.user));
+    case 'value_map':
+      return mapTri(p, (leaf) => valueMapLeaf(leaf, t.field, t.column, t.values));
+    case 'expand_placeholders': {
+      const vars = { ...(spec.vars ?? {}), ...(t.vars ?? {}) };
+      return mapTri(p, (leaf) => expandLeaf(leaf, vars));
+    }
+    case 'drop_fields': {
+      const fields = new Set(t.fields);
+      const dropped = new Set<string>();
+      const r = mapTri(p, (leaf) => {
+        const fs = [...predicateFields(leaf)];
+        if (fs.some((f) => fields.has(f))) {
+          fs.forEach((f) => fields.has(f) && dropped.add(f));
+          return true;
+        }
+        return leaf;
+      });
+      if (dropped.size)
+        result.warnings.push(
+          conversionWarning('C101', `${spec.name}: conditions on ${[...dropped].join(', ')} are ignored`),
+        );
+      return r;
+    }
+    case 'fail': {
+      if (!t.fields) throw new StepError(conversionError('C004', `${spec.name}: ${t.reason}`));
+      const used = predicateFields(p);
+      const hit = t.fields.find((f) => used.has(f));
+      if (hit) throw new StepError(conversionError('C004', `${spec.name}: field ${hit}: ${t.reason}`, { field: hit }));
+      return p;
+    }
+    case 'set_state':
+      Object.assign(result.state, t.state);
+      return p;
+  }
+}
