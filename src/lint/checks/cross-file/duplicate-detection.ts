@@ -1,5 +1,6 @@
 import { lowerDetection, type Predicate } from '../../../ast/semantics.js';
 import type { Check, DocumentInfo } from '../../types.js';
+import { othersIn } from './groups.js';
 
 /** The lowered detection of a rule (undefined for rules without one, or with errors in it). */
 function lowered(doc: DocumentInfo): Predicate | undefined {
@@ -84,11 +85,13 @@ export const duplicateDetection: Check = {
         for (const docs of groups.values()) {
           if (docs.length < 2) continue;
           for (const d of docs) {
-            const others = docs
-              .filter((o) => o !== d)
-              .map((o) => `${o.file ?? '<input>'} (${o.document.id ?? o.document.title ?? ''})`);
+            const others = othersIn(
+              docs,
+              d,
+              (o) => `${o.file ?? '<input>'} (${o.document.id ?? o.document.title ?? ''})`,
+            );
             ctx.report(d, {
-              message: `Same logsource and detection logic as ${others.join(', ')}.`,
+              message: `Same logsource and detection logic as ${others}.`,
               loc: d.document.locs['detection'],
               hint: 'Merge the rules (keep one, list the other under related:) or make the detections differ.',
             });

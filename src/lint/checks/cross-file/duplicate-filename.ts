@@ -1,4 +1,5 @@
 import type { Check, DocumentInfo } from '../../types.js';
+import { othersIn } from './groups.js';
 
 const base = (f: string): string => f.replace(/\\/g, '/').split('/').pop() ?? f;
 
@@ -15,23 +16,23 @@ export const duplicateFilename: Check = {
     pysigma: ['duplicate_filename'],
   },
   crossFile: {
-    create: () => new Map<string, DocumentInfo[]>(),
+    // Per file name: the documents, one per file (a multi-document file counts once).
+    create: () => new Map<string, Map<string, DocumentInfo>>(),
     collect(state, doc) {
       if (!doc.file || doc.file === '<stdin>') return;
-      const m = state as Map<string, DocumentInfo[]>;
+      const m = state as Map<string, Map<string, DocumentInfo>>;
       const k = base(doc.file);
-      const list = m.get(k) ?? [];
-      if (!list.some((o) => o.file === doc.file)) m.set(k, [...list, doc]);
+      let files = m.get(k);
+      if (!files) m.set(k, (files = new Map()));
+      if (!files.has(doc.file)) files.set(doc.file, doc);
     },
     finish(state, ctx) {
-      for (const [name, docs] of state as Map<string, DocumentInfo[]>) {
-        if (docs.length < 2) continue;
+      for (const [name, files] of state as Map<string, Map<string, DocumentInfo>>) {
+        if (files.size < 2) continue;
+        const docs = [...files.values()];
         for (const d of docs)
           ctx.report(d, {
-            message: `File name '${name}' is also used by ${docs
-              .filter((o) => o !== d)
-              .map((o) => o.file)
-              .join(', ')}.`,
+            message: `File name '${name}' is also used by ${othersIn(docs, d)}.`,
             loc: d.loc,
             hint: 'Rename one of the files.',
           });

@@ -1,4 +1,5 @@
 import type { Check, DocumentInfo } from '../../types.js';
+import { othersIn } from './groups.js';
 
 export const duplicateId: Check = {
   meta: {
@@ -26,9 +27,8 @@ export const duplicateId: Check = {
       for (const [id, docs] of state as Map<string, DocumentInfo[]>) {
         if (docs.length < 2) continue;
         for (const d of docs) {
-          const others = docs.filter((o) => o !== d).map((o) => o.file ?? '<input>');
           ctx.report(d, {
-            message: `The id ${id} is also used by ${others.join(', ')}.`,
+            message: `The id ${id} is also used by ${othersIn(docs, d)}.`,
             loc: d.document.locs['id'],
             hint: 'Give one of the rules a new UUID (and a related: entry if it was derived).',
           });

@@ -1,4 +1,5 @@
 import type { Check, DocumentInfo } from '../../types.js';
+import { othersIn } from './groups.js';
 
 export const duplicateTitle: Check = {
   meta: {
@@ -26,9 +27,8 @@ export const duplicateTitle: Check = {
       for (const [title, docs] of state as Map<string, DocumentInfo[]>) {
         if (docs.length < 2) continue;
         for (const d of docs) {
-          const others = docs.filter((o) => o !== d).map((o) => o.file ?? '<input>');
           ctx.report(d, {
-            message: `The title '${title}' is also used by ${others.join(', ')}.`,
+            message: `The title '${title}' is also used by ${othersIn(docs, d)}.`,
             loc: d.document.locs['title'],
             hint: 'Make the title say what distinguishes this rule.',
           });
