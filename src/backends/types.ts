@@ -117,6 +117,8 @@ export interface OutputFormat {
    * share one stream. Metadata is data: the line must not end early or run on (src/util/inert-text.ts).
    */
   comment?(text: string): string;
+  /** Options the format reads (`--set name=value`), with what each does. */
+  options?: Readonly<Record<string, string>>;
 }
 
 export interface Backend {
@@ -126,6 +128,8 @@ export interface Backend {
   defaultPipelines?: string[];
   /** The first format is the default. */
   formats: OutputFormat[];
+  /** Options the backend reads for every format (`--set name=value`), with what each does. */
+  options?: Readonly<Record<string, string>>;
   /** The state keys the backend reads (pipelines set them with `set_state`; checked when a pipeline loads). */
   state?: StateSchema;
   /**

@@ -66,4 +66,25 @@ describe('sigil CLI basics', () => {
     const lint = sigil(['lint', '-'], { input: rule });
     expect(lint.stdout + lint.stderr).not.toMatch(/[\x1b\x07\u202e]/);
   });
+
+  it('an unknown --set option is a usage error naming the known ones', () => {
+    const r = sigil(['convert', 'rules', '-t', 'splunk', '--set', 'indx=foo'], {});
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("unknown --set option 'indx' for splunk/query (known: index, source_convention)");
+    const kql = sigil(['convert', 'rules', '-t', 'kql', '--set', 'index=foo']);
+    expect(kql.status).toBe(2);
+    expect(kql.stderr).toContain('(known: none)');
+    const ok = sigil([
+      'convert',
+      'rules',
+      '-t',
+      'splunk',
+      '--format',
+      'savedsearches',
+      '--set',
+      'cron-schedule=*/5 * * * *',
+    ]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('cron_schedule = */5 * * * *');
+  });
 });

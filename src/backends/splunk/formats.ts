@@ -79,6 +79,14 @@ export const savedSearchesFormat: OutputFormat = {
   name: 'savedsearches',
   description:
     'a savedsearches.conf stanza (scheduled Enterprise Security correlation search with notable and risk actions)',
+  options: {
+    cron_schedule: "cron_schedule of the search (default '*/10 * * * *')",
+    earliest_time: "dispatch.earliest_time (default '-10m@m')",
+    latest_time: "dispatch.latest_time (default 'now')",
+    security_domain: "action.notable.param.security_domain (default 'threat')",
+    risk_object: "action.risk.param._risk_object (default 'dest')",
+    risk_object_type: "action.risk.param._risk_object_type (default 'system')",
+  },
   // The query is code: what a .conf value cannot carry exactly is refused, not altered.
   check: (result) => {
     const search = result.queries.join('\n');

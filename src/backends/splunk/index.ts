@@ -15,6 +15,11 @@ export const splunkBackend: Backend = {
   defaultPipelines: ['splunk-windows'],
   formats: [plainFormat, savedSearchesFormat, escuFormat],
   state: SPLUNK_STATE,
+  options: {
+    index: 'index= term that starts every search (default: the pipeline state, else none)',
+    source_convention:
+      'source= naming of Windows event logs: classic (WinEventLog:<channel>), xml (XmlWinEventLog:<channel>) or legacy',
+  },
   convert: convertRule,
   convertCorrelation,
 };

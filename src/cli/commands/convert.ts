@@ -96,6 +96,16 @@ export const convertCommand: CommandModule<object, Args> = {
       throw new UsageError(
         `unknown format '${argv.format}' for ${backend.name} (known: ${backend.formats.map((f) => f.name).join(', ')})`,
       );
+    const options = parseSettings(argv.set);
+    // An option nobody reads would be ignored silently: a typo (`--set indx=…`) is a usage error.
+    const known = { ...backend.options, ...format.options };
+    for (const key of Object.keys(options)) {
+      if (Object.hasOwn(known, key.replace(/-/g, '_'))) continue;
+      const names = Object.keys(known);
+      throw new UsageError(
+        `unknown --set option '${key}' for ${backend.name}/${format.name} (known: ${names.length ? names.join(', ') : 'none'})`,
+      );
+    }
     const pipelines = argv.pipeline?.length ? resolvePipelineArgs(argv.pipeline) : undefined;
     const unknown = resolvePipelines(pipelines ?? []).unknown;
     if (unknown.length)
@@ -108,7 +118,7 @@ export const convertCommand: CommandModule<object, Args> = {
     const settings: ConvertSettings = {
       target: backend.name,
       format: format.name,
-      options: parseSettings(argv.set),
+      options,
       json: argv.json,
       color: useColor(),
       ...(pipelines ? { pipelines } : {}),
