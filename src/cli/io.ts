@@ -67,6 +67,14 @@ export function expandPaths(paths: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * Nothing to work on is a usage error for every command (exit 2): a directory with no rule
+ * file in it is most likely the wrong directory.
+ */
+export function requireRuleFiles(files: readonly string[], paths: readonly string[]): void {
+  if (files.length === 0) throw new UsageError(`no rule files (*.yml, *.yaml) among ${paths.join(', ')}`);
+}
+
 let stdinCache: Uint8Array | undefined;
 
 /** What a path is when it is not a regular file, for messages. */

@@ -1,6 +1,6 @@
 /** Reads and parses every rule file named on the command line. */
 import { resolveReferences, type ParseResult } from '../parser/index.js';
-import { expandPaths, progress } from './io.js';
+import { expandPaths, progress, requireRuleFiles } from './io.js';
 import { parseFiles } from './parse-pool.js';
 
 export interface LoadedSet {
@@ -10,6 +10,7 @@ export interface LoadedSet {
 
 export function loadRules(paths: readonly string[], options: { schema?: boolean; resolve?: boolean } = {}): LoadedSet {
   const files = expandPaths(paths);
+  requireRuleFiles(files, paths);
   const bar = progress(files.length);
   const results = parseFiles({ files, schema: options.schema !== false }, () => bar.tick());
   bar.done();

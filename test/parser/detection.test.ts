@@ -211,7 +211,7 @@ describe('document-level errors', () => {
     const text = [
       'title: t',
       'date: 2024-02-30',
-      'modified: 2024/01/01',
+      'modified: 2024.01.01',
       'tags: attack.t1059',
       'logsource:',
       '  product: windows',
@@ -353,8 +353,12 @@ describe('document-level errors', () => {
   it('does not repeat a parser finding as a schema warning', () => {
     // P030 covers the date; the schema's date pattern finding is not added.
     expect(
-      codes(ruleText('sel: {A: 1}', 'condition: sel').replace('title: t\n', 'title: t\ndate: 2024/01/01\n')),
+      codes(ruleText('sel: {A: 1}', 'condition: sel').replace('title: t\n', 'title: t\ndate: 2024.01.01\n')),
     ).toEqual(['P030@2:7']);
+    // The older YYYY/MM/DD form: only the parser's warning (P036), no schema finding either.
+    expect(
+      codes(ruleText('sel: {A: 1}', 'condition: sel').replace('title: t\n', 'title: t\ndate: 2024/01/01\n')),
+    ).toEqual(['P036w@2:7']);
   });
 
   it('reports schema findings the parser does not check (P008)', () => {

@@ -13,7 +13,7 @@ import { distinctFilters, filtersIn, loadFilters } from '../filters.js';
 import { convertParsedFile, type ConvertSettings, type FileConversion } from '../convert-file.js';
 import { runFiles } from '../parse-pool.js';
 import { prepareTask, type PoolTask } from '../pool-tasks.js';
-import { UsageError, err, expandPaths, out, progress, useColor, writeFileAtomic } from '../io.js';
+import { UsageError, err, expandPaths, out, progress, requireRuleFiles, useColor, writeFileAtomic } from '../io.js';
 import { convertSpec, type ConvertArgs as Args } from '../specs/convert.js';
 
 /** Parses `--set key=value` backend options (numbers and booleans typed). */
@@ -126,6 +126,7 @@ export const convertCommand: CommandModule<object, Args> = {
     };
     // Each file is parsed and converted on its own, in the parse pool (parse-pool.ts).
     const files = expandPaths(argv.paths);
+    requireRuleFiles(files, argv.paths);
     const bar = progress(files.length);
     const task: PoolTask = { name: 'convert', settings };
     await prepareTask(task);

@@ -4,6 +4,7 @@ import type { SigmaDocument } from '../../ast/types.js';
 import { attackDataFromStix, BUILTIN_ATTACK } from '../../lint/attack.js';
 import { coverageMarkdown, coverageReport, normalizeTechnique, type CoverageInput } from '../../lint/coverage.js';
 import { buildCatalog, BUILTIN_CATALOG } from '../../lint/noise/catalog.js';
+import { formatDiagnostic } from '../format.js';
 import { err, out, UsageError } from '../io.js';
 import { loadRules } from '../load.js';
 import { coverageSpec, type CoverageArgs as Args } from '../specs/coverage.js';
@@ -26,6 +27,15 @@ export const coverageCommand: CommandModule<object, Args> = {
       attack = a;
     }
     const { results } = loadRules(argv.paths, { schema: false, resolve: false });
+    // Files that cannot be read or parsed are reported and fail the run: the guide would miss their rules.
+    let unreadable = 0;
+    for (const r of results) {
+      const errors = [...r.diagnostics, ...r.documents.flatMap((d) => d.diagnostics)].filter(
+        (d) => d.severity === 'error',
+      );
+      if (errors.length) unreadable++;
+      for (const d of errors) err(formatDiagnostic(d) + '\n');
+    }
     const inputs: CoverageInput[] = results.flatMap((r) =>
       r.documents
         .filter((d) => d.document)
@@ -42,5 +52,7 @@ export const coverageCommand: CommandModule<object, Args> = {
     const report = coverageReport(argv.technique, inputs, attack, catalog, argv.limit);
     out(argv.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : coverageMarkdown(report));
     if (report.total === 0) err(`no rule is tagged attack.${report.technique.id.toLowerCase()}\n`);
+    if (unreadable) err(`${unreadable} file${unreadable > 1 ? 's' : ''} could not be read\n`);
+    process.exitCode = unreadable ? 1 : 0;
   },
 };

@@ -1,7 +1,18 @@
 import type { CommandModule } from 'yargs';
-import { displayName, err, expandPaths, out, readInput, STDIN, UsageError, writeFileAtomic } from '../io.js';
+import {
+  displayName,
+  err,
+  expandPaths,
+  out,
+  readInput,
+  requireRuleFiles,
+  STDIN,
+  UsageError,
+  writeFileAtomic,
+} from '../io.js';
 import { formatDiagnostic } from '../format.js';
 import { formatSigmaText } from '../../backends/sigma/format.js';
+import { parse } from '../../parser/index.js';
 import { fmtSpec, type FmtArgs as Args } from '../specs/fmt.js';
 
 export const fmtCommand: CommandModule<object, Args> = {
@@ -10,6 +21,7 @@ export const fmtCommand: CommandModule<object, Args> = {
     if (argv.check && argv.write)
       throw new UsageError('--check and --write cannot be combined: --check only reports, --write rewrites.');
     const files = expandPaths(argv.paths);
+    requireRuleFiles(files, argv.paths);
     if (argv.write && files.includes(STDIN))
       throw new UsageError('--write cannot rewrite stdin; drop --write to print the result.');
     let deviating = 0;
@@ -27,7 +39,14 @@ export const fmtCommand: CommandModule<object, Args> = {
         );
         continue;
       }
-      const r = formatSigmaText(text, { file: name });
+      // A rule with errors is reported and left as it is: formatting would hide that it is broken.
+      const parsed = parse(text, { file: name });
+      const errors = [...parsed.diagnostics, ...parsed.documents.flatMap((d) => d.diagnostics)].filter(
+        (d) => d.severity === 'error',
+      );
+      const r = errors.length
+        ? { text, changed: false, reasons: [], diagnostics: errors }
+        : formatSigmaText(text, { file: name });
       if (r.diagnostics.length) {
         failed++;
         for (const d of r.diagnostics) err(formatDiagnostic(d) + '\n');
@@ -59,6 +78,7 @@ export const fmtCommand: CommandModule<object, Args> = {
       );
     else if (argv.write)
       err(`${files.length} files, ${written} reformatted${failed ? `, ${failed} could not be formatted` : ''}\n`);
-    process.exitCode = failed ? 2 : deviating ? 1 : 0;
+    // A file that cannot be read or formatted is a finding like a file not formatted (docs/cli.md).
+    process.exitCode = failed || deviating ? 1 : 0;
   },
 };

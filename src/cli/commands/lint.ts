@@ -141,6 +141,10 @@ export const lintCommand: CommandModule<object, Args> = {
       `linted ${results.length} files, ${docs} documents: ${summarize(findings)}, ${report.counts.info} info; noise: ${levels.high} high, ${levels.medium} medium, ${levels.low} low\n`,
     );
     const failOn = argv['fail-on'];
-    process.exitCode = failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0;
+    // A file that cannot be read or parsed fails the run whatever --fail-on says: nothing in it was checked.
+    const unreadable = results.some(
+      (r) => r.diagnostics.some((d) => d.severity === 'error') || r.documents.some((d) => !d.document),
+    );
+    process.exitCode = unreadable || (failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn))) ? 1 : 0;
   },
 };

@@ -19,7 +19,7 @@ import {
   type TestCase,
 } from '../../eval/rule-tests.js';
 import { formatDiagnostic } from '../format.js';
-import { err, expandPaths, out, useColor, UsageError } from '../io.js';
+import { err, expandPaths, out, requireRuleFiles, useColor } from '../io.js';
 import { loadRules } from '../load.js';
 import { testSpec, type TestArgs as Args } from '../specs/test.js';
 
@@ -144,7 +144,7 @@ export const testCommand: CommandModule<object, Args> = {
         if (fs.existsSync(r) && !ruleFiles.includes(r)) ruleFiles.push(r);
       }
     }
-    if (ruleFiles.length === 0) throw new UsageError('no rule files among the given paths');
+    requireRuleFiles(ruleFiles, argv.paths);
     const { results } = loadRules(ruleFiles, { schema: false, resolve: false });
     const problems: Diagnostic[] = [];
     const rulesByFile = new Map<string, RuleEntry[]>();
@@ -319,13 +319,15 @@ export const testCommand: CommandModule<object, Args> = {
     }
     const ruleCount = [...rulesByFile.values()].reduce((n, l) => n + l.length, 0);
     err(`${ruleCount} rules, ${outcomes.length} test cases: ${outcomes.length - failed} passed, ${failed} failed\n`);
-    if (ruleCount === 0 || outcomes.length === 0) {
-      err(
-        ruleCount === 0
-          ? 'sigil: no rule could be read\n'
-          : 'sigil: no tests found for the given rules (see docs/rule-tests.md)\n',
-      );
-      process.exitCode = 2;
+    if (ruleCount === 0) {
+      // Every rule file was bad: each is reported above; bad inputs exit 1 (docs/cli.md).
+      err('sigil: no rule could be read\n');
+      process.exitCode = 1;
+      return;
+    }
+    if (outcomes.length === 0) {
+      err('sigil: no tests found for the given rules (see docs/rule-tests.md)\n');
+      process.exitCode = problems.some((d) => d.severity === 'error') ? 1 : 2;
       return;
     }
     // A tests file or events file that cannot be used is a failed test, not a pass.
