@@ -137,7 +137,10 @@ export class RuleIndex {
       let bestCost = Infinity;
       for (let i = 0; i + GRAM <= text.length; i++) {
         const c = gramCost(text, i, gramUses.get(gramAt(text, i)) ?? 0);
-        if (c < bestCost) ((best = i), (bestCost = c));
+        if (c < bestCost) {
+          best = i;
+          bestCost = c;
+        }
       }
       return best;
     };
