@@ -1,11 +1,14 @@
 /**
- * The noise score's module state: its constants are frozen (experiments pass their own).
+ * The noise score's module state: its constants are frozen (experiments pass their own), and
+ * its memos follow what they depend on (the registered pipelines' field tables).
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/parser/index.js';
 import type { SigmaRule } from '../../src/ast/types.js';
 import { noiseScore, NOISE_PARAMS } from '../../src/lint/noise/score.js';
 import { BUILTIN_CATALOG } from '../../src/lint/noise/catalog.js';
+import { documentIndicators } from '../../src/lint/noise/indicators.js';
+import { registerPipeline } from '../../src/pipelines/index.js';
 
 function ruleOf(selection: string): SigmaRule {
   const text = `title: T\nid: 11111111-2222-4333-8444-555555555555\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n    selection:\n${selection}\n    condition: selection\n`;
@@ -33,5 +36,24 @@ describe('noise score state', () => {
     expect(more.score).toBeLessThan(plain.score);
     // Memoised per params object: the defaults still give the first result afterwards.
     expect(noiseScore(rule, { catalog: BUILTIN_CATALOG })).toEqual(plain);
+  });
+
+  it('sees field names mapped by a pipeline registered after it first ran', () => {
+    const rule = ruleOf("        MyProcPath|endswith: '\\evilbinary.exe'");
+    // Before: no pipeline knows MyProcPath (this also fills the indicators' memo).
+    expect(documentIndicators(rule).map((i) => i.field)).toEqual(['MyProcPath']);
+    expect(noiseScore(rule, { catalog: BUILTIN_CATALOG })!.branch[0]!.indicator).toBe(
+      'myprocpath|endswith|\\evilbinary.exe',
+    );
+
+    registerPipeline({
+      name: 'test-myprocpath',
+      description: 'maps Image to a vendor field no built-in pipeline has',
+      transformations: [{ type: 'field_map', map: { Image: 'MyProcPath' } }],
+    });
+    expect(documentIndicators(rule).map((i) => i.field)).toEqual(['Image']);
+    expect(noiseScore(rule, { catalog: BUILTIN_CATALOG })!.branch[0]!.indicator).toBe(
+      'image|endswith|\\evilbinary.exe',
+    );
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { Condition, Detection, SigmaDocument } from '../../ast/types.js';
 import { lowerNode, patternShape, type PatternPart, type Predicate } from '../../ast/semantics.js';
-import { canonicalField } from '../../pipelines/field-tables.js';
+import { canonicalField, fieldTablesGeneration } from '../../pipelines/field-tables.js';
 
 export interface Indicator {
   /** Canonical field name; `*` for keyword searches. */
@@ -22,13 +22,17 @@ export function indicatorKey(i: Pick<Indicator, 'field' | 'op' | 'value'>): stri
   return `${i.field.toLowerCase()}|${i.op}|${i.value}`;
 }
 
-const fieldCache = new Map<string, string>();
-export function canonical(field: string | null): string {
+/** canonicalField's answers, for the pipelines registered when they were asked (a new one can map more names). */
+let fieldCache = { generation: -1, names: new Map<string, string>() };
+
+function canonical(field: string | null): string {
   if (field === null) return '*';
-  let c = fieldCache.get(field);
+  const generation = fieldTablesGeneration();
+  if (fieldCache.generation !== generation) fieldCache = { generation, names: new Map() };
+  let c = fieldCache.names.get(field);
   if (c === undefined) {
     c = canonicalField(field);
-    fieldCache.set(field, c);
+    fieldCache.names.set(field, c);
   }
   return c;
 }
