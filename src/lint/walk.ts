@@ -25,13 +25,6 @@ function collectMatches(node: DetectionNode, into: FieldMatch[]): void {
   else for (const i of node.items) collectMatches(i, into);
 }
 
-/** The field matches under a detection node, depth first, in source order. */
-export function nodeMatches(node: DetectionNode): FieldMatch[] {
-  const into: FieldMatch[] = [];
-  collectMatches(node, into);
-  return into;
-}
-
 const matchesByDoc = new WeakMap<SigmaDocument, readonly MatchRef[]>();
 const stringsByDoc = new WeakMap<SigmaDocument, readonly StringValueRef[]>();
 

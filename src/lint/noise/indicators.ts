@@ -3,7 +3,7 @@
  * value) triple. The same triple in two rules is the same indicator, whichever vendor's field
  * name they used (canonicalField maps FolderPath, process_path … back to Image).
  */
-import type { Condition, Detection, SigmaDocument } from '../../ast/types.js';
+import type { Detection, SigmaDocument } from '../../ast/types.js';
 import { lowerNode, patternShape, type PatternPart, type Predicate } from '../../ast/semantics.js';
 import { canonicalField, fieldTablesGeneration } from '../../pipelines/field-tables.js';
 
@@ -138,17 +138,4 @@ export function documentIndicators(doc: SigmaDocument): Indicator[] {
     walk(p);
   }
   return out;
-}
-
-/** Identifiers the conditions reference (only those count towards a rule's indicators). */
-export function usedIdentifiers(det: Detection): Set<string> {
-  const used = new Set<string>();
-  const walk = (c: Condition): void => {
-    if (c.type === 'and' || c.type === 'or') c.items.forEach(walk);
-    else if (c.type === 'not') walk(c.item);
-    else if (c.type === 'ref') used.add(c.name);
-    else c.names.forEach((n) => used.add(n));
-  };
-  det.conditions.forEach(walk);
-  return used;
 }
