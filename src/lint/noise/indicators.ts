@@ -5,6 +5,7 @@
  */
 import type { Detection, SigmaDocument } from '../../ast/types.js';
 import { lowerNode, patternShape, type PatternPart, type Predicate } from '../../ast/semantics.js';
+import { forEachLeaf } from '../../ast/fold.js';
 import { canonicalField, fieldTablesGeneration } from '../../pipelines/field-tables.js';
 
 export interface Indicator {
@@ -127,15 +128,10 @@ export function documentIndicators(doc: SigmaDocument): Indicator[] {
     } catch {
       continue;
     }
-    const walk = (q: Predicate): void => {
-      if (q.kind === 'and' || q.kind === 'or') q.items.forEach(walk);
-      else if (q.kind === 'not') walk(q.item);
-      else {
-        const i = leafIndicator(q, id.name);
-        if (i) out.push(i);
-      }
-    };
-    walk(p);
+    forEachLeaf(p, (leaf) => {
+      const i = leafIndicator(leaf, id.name);
+      if (i) out.push(i);
+    });
   }
   return out;
 }

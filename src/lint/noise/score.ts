@@ -20,6 +20,7 @@
  */
 import type { Condition, Detection, SigmaDocument } from '../../ast/types.js';
 import { lowerNode, type Predicate } from '../../ast/semantics.js';
+import { foldCondition } from '../../ast/fold.js';
 import { leafIndicator, indicatorKey, type Indicator } from './indicators.js';
 import { reachLookup, type NoiseCatalog } from './catalog.js';
 import { isLegitimateProgram } from './legitimate-programs.js';
@@ -656,29 +657,19 @@ class Scorer {
       }
       return r;
     };
-    switch (c.type) {
-      case 'and': {
-        let acc: Branch[] = [this.branch([])];
-        for (const item of c.items) acc = this.product(acc, this.condition(item, det, cache));
-        return acc;
-      }
-      case 'or':
-        return prune(c.items.flatMap((i) => this.condition(i, det, cache)));
-      case 'not': {
-        const inner = this.condition(c.item, det, cache);
-        const name = c.item.type === 'ref' ? c.item.name : c.item.type === 'of' ? c.item.pattern : 'filter';
+    const conjunction = (parts: Branch[][]): Branch[] =>
+      parts.reduce((acc, p) => this.product(acc, p), [this.branch([])]);
+    return foldCondition<Branch[]>(c, {
+      and: (items) => conjunction(items),
+      or: (items) => prune(items.flat()),
+      not: (inner, { item }) => {
+        const name = item.type === 'ref' ? item.name : item.type === 'of' ? item.pattern : 'filter';
         return [this.branch([{ ...this.filterLiteral(inner, name), clause: name }])];
-      }
-      case 'ref':
-        return ident(c.name);
-      case 'of': {
-        const parts = c.names.map(ident);
-        if (c.quantifier === 'any') return prune(parts.flat());
-        let acc: Branch[] = [this.branch([])];
-        for (const p of parts) acc = this.product(acc, p);
-        return acc;
-      }
-    }
+      },
+      ref: ({ name }) => ident(name),
+      of: ({ names, quantifier }) =>
+        quantifier === 'any' ? prune(names.flatMap(ident)) : conjunction(names.map(ident)),
+    });
   }
 }
 
