@@ -14,7 +14,7 @@ export async function prepareTask(task: PoolTask): Promise<void> {
   if (task.name === 'convert') convertFile ??= (await import('./convert-file.js')).convertParsedFile;
 }
 
-export function parseOne(f: string, schema: boolean): ParseResult {
+function parseOne(f: string, schema: boolean): ParseResult {
   const file = displayName(f);
   let bytes: Uint8Array;
   try {

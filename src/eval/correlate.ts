@@ -18,13 +18,7 @@ import { createEngine, type Engine, type EngineOptions } from './engine.js';
 import type { EventObject } from './event-shapes.js';
 import type { EventView } from './event-view.js';
 
-export const DEFAULT_TIMESTAMP_FIELDS = [
-  'TimeCreated',
-  '@timestamp',
-  'timestamp',
-  'Timestamp',
-  'TimeGenerated',
-] as const;
+const DEFAULT_TIMESTAMP_FIELDS = ['TimeCreated', '@timestamp', 'timestamp', 'Timestamp', 'TimeGenerated'] as const;
 
 export interface CorrelatorOptions extends EngineOptions {
   /** Fields holding an event's time, tried in order (ISO text or epoch s/ms). */
