@@ -1,5 +1,5 @@
-/** The linter's API, as the library (src/index.ts) exposes it: checks, the noise score, outputs, configuration, coverage. */
-export { lint, type LintOptions, type LintReport } from './engine.js';
+/** The linter's API for the library (src/index.ts) and the rule-pack test: checks, the noise score, outputs, configuration, coverage. */
+export { lint, allFindings, type LintOptions, type LintReport } from './engine.js';
 export { checks } from './registry.js';
 export type { Finding } from './types.js';
 export { resolveConfig } from './config.js';
