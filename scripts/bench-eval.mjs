@@ -16,9 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name, def) => {
   const i = process.argv.indexOf(name);
   return i === -1 ? def : process.argv[i + 1];
@@ -29,8 +27,8 @@ const logsourceFilter = !process.argv.includes('--no-logsource-filter');
 const SEED = 20240501;
 
 // The parser and evaluator modules directly (not dist/index.js: the benchmark needs nothing else).
-const { parse } = await import(path.join(here, '..', 'dist', 'parser', 'index.js'));
-const { createEngine } = await import(path.join(here, '..', 'dist', 'eval', 'index.js'));
+const { parse } = await import('../dist/parser/index.js');
+const { createEngine } = await import('../dist/eval/index.js');
 
 // ---------------------------------------------------------------------------
 // Deterministic generator

@@ -9,8 +9,8 @@ const root = path.resolve(import.meta.dirname, '..');
 const corpus = process.argv[2] ?? path.resolve(root, '../shared/corpus/sigmahq');
 const runs = Number(process.argv[3] ?? 3);
 const t0 = performance.now();
-const { parse, resolveReferences } = await import(path.join(root, 'dist/parser/index.js'));
-const { lint } = await import(path.join(root, 'dist/lint/engine.js'));
+const { parse, resolveReferences } = await import('../dist/parser/index.js');
+const { lint } = await import('../dist/lint/engine.js');
 const tLoad = performance.now() - t0;
 
 const files = [];

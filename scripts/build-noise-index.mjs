@@ -8,8 +8,8 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const corpus = process.argv[2] ?? path.resolve(root, '../shared/corpus/sigmahq');
-const { parse } = await import(path.join(root, 'dist/parser/index.js'));
-const { buildCatalog } = await import(path.join(root, 'dist/lint/noise/catalog.js'));
+const { parse } = await import('../dist/parser/index.js');
+const { buildCatalog } = await import('../dist/lint/noise/catalog.js');
 
 const dirs = fs
   .readdirSync(corpus)

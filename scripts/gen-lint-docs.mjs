@@ -5,12 +5,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const { checks } = await import(path.join(root, 'dist/lint/registry.js'));
-const { checkDoc } = await import(path.join(root, 'dist/lint/output.js'));
-const { PARSE_DIAGNOSTICS } = await import(path.join(root, 'dist/diagnostics.js'));
-const { FAMILY_PREFIX } = await import(path.join(root, 'dist/lint/types.js'));
-const { SIGMAHQ_DISABLED } = await import(path.join(root, 'dist/lint/presets/sigmahq.js'));
-const { PARSER_PYSIGMA } = await import(path.join(root, 'dist/lint/config.js'));
+const { checks } = await import('../dist/lint/registry.js');
+const { checkDoc } = await import('../dist/lint/output.js');
+const { PARSE_DIAGNOSTICS } = await import('../dist/diagnostics.js');
+const { FAMILY_PREFIX } = await import('../dist/lint/types.js');
+const { SIGMAHQ_DISABLED } = await import('../dist/lint/presets/sigmahq.js');
+const { PARSER_PYSIGMA } = await import('../dist/lint/config.js');
 
 const dir = path.join(root, 'docs/lint');
 fs.mkdirSync(dir, { recursive: true });

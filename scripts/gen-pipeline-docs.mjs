@@ -6,8 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { listPipelines } = await import(path.join(root, 'dist/pipelines/index.js'));
-const { fieldTable } = await import(path.join(root, 'dist/pipelines/field-tables.js'));
+const { listPipelines } = await import('../dist/pipelines/index.js');
+const { fieldTable } = await import('../dist/pipelines/field-tables.js');
 const outDir = path.join(root, 'docs/pipelines');
 fs.mkdirSync(outDir, { recursive: true });
 

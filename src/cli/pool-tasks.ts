@@ -23,7 +23,7 @@ function isDirectory(f: string): boolean {
   }
 }
 
-export function parseOne(f: string, schema: boolean): ParseResult {
+function parseOne(f: string, schema: boolean): ParseResult {
   const file = displayName(f);
   let bytes: Uint8Array;
   try {

@@ -32,7 +32,7 @@ export interface CompileOptions {
 }
 
 /** Raised inside compilation; compileRule turns it into a diagnostic. */
-export class CompileError extends Error {
+class CompileError extends Error {
   constructor(
     readonly code: 'E001' | 'E002',
     message: string,
@@ -94,10 +94,12 @@ const COMPARE: Record<string, (a: number, b: number) => boolean> = {
 };
 
 /** Replaces `expand` placeholders by each of their values (the cross product of alternatives). */
-export function expandPlaceholders(pattern: readonly PatternPart[], options: CompileOptions): PatternPart[][] {
+function expandPlaceholders(pattern: readonly PatternPart[], options: CompileOptions): PatternPart[][] {
   try {
     return substitutePlaceholders(pattern, (name) => {
-      const values = options.placeholders?.[name];
+      // Own keys only: a placeholder named %constructor% has no values unless given some.
+      const values =
+        options.placeholders && Object.hasOwn(options.placeholders, name) ? options.placeholders[name] : undefined;
       if (!values)
         throw new CompileError(
           'E001',
@@ -116,7 +118,7 @@ function anyString(values: readonly string[], test: StringTest): boolean {
   return false;
 }
 
-export interface CompiledRegex {
+interface CompiledRegex {
   test: StringTest;
   insensitive: boolean;
   /** Text every match contains (see regex-literals.ts), as written. */
@@ -124,7 +126,7 @@ export interface CompiledRegex {
 }
 
 /** Compiles a regex for RE2 (linear time). Sigma regexes search (unanchored). */
-export function compileRegex(pattern: string, flags: string): CompiledRegex {
+function compileRegex(pattern: string, flags: string): CompiledRegex {
   const inline = splitInlineFlags(pattern);
   const all = flags + inline.flags;
   let f = 0;
@@ -307,7 +309,7 @@ export function compilePredicate(p: Predicate, options: CompileOptions = {}): Ev
 // ---------------------------------------------------------------------------
 // Rules
 
-export interface FieldResult {
+interface FieldResult {
   /** The field (null for a keyword search). */
   field: string | null;
   modifiers: string[];

@@ -19,13 +19,7 @@ import type { EventObject } from './event-shapes.js';
 import type { EventView } from './event-view.js';
 import { pushAll } from '../util/array.js';
 
-export const DEFAULT_TIMESTAMP_FIELDS = [
-  'TimeCreated',
-  '@timestamp',
-  'timestamp',
-  'Timestamp',
-  'TimeGenerated',
-] as const;
+const DEFAULT_TIMESTAMP_FIELDS = ['TimeCreated', '@timestamp', 'timestamp', 'Timestamp', 'TimeGenerated'] as const;
 
 export interface CorrelatorOptions extends EngineOptions {
   /** Fields holding an event's time, tried in order (ISO text or epoch s/ms). */

@@ -11,7 +11,7 @@ export type EventObject = Record<string, unknown>;
  * Sigma field name → path under `Event.System` (the last step may be an XML attribute,
  * stored by EVTX-to-JSON renderers under `#attributes`).
  */
-export const EVTX_SYSTEM_FIELDS: readonly { field: string; path: readonly string[] }[] = [
+const EVTX_SYSTEM_FIELDS: readonly { field: string; path: readonly string[] }[] = [
   { field: 'EventID', path: ['EventID'] },
   { field: 'Provider_Name', path: ['Provider', '#attributes', 'Name'] },
   { field: 'Provider_Guid', path: ['Provider', '#attributes', 'Guid'] },
@@ -30,7 +30,7 @@ export const EVTX_SYSTEM_FIELDS: readonly { field: string; path: readonly string
 ];
 
 /** Sections whose children become fields: `EventData.Image` → `Image`; `UserData.<Element>.X` → `X`. */
-export const EVTX_DATA_SECTIONS = ['EventData', 'UserData'] as const;
+const EVTX_DATA_SECTIONS = ['EventData', 'UserData'] as const;
 
 const isObject = (v: unknown): v is EventObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -64,12 +64,6 @@ function addJoinedNames(out: EventObject): void {
     const joined = name.replace(/ /g, '');
     if (!Object.hasOwn(out, joined)) out[joined] = out[name];
   }
-}
-
-/** True when the object looks like an EVTX record rendered to JSON. */
-export function isEvtxShape(raw: EventObject): boolean {
-  const root = isObject(raw['Event']) ? raw['Event'] : raw;
-  return isObject(root['System']);
 }
 
 function addDataChildren(section: EventObject, out: EventObject): void {

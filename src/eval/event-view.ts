@@ -12,7 +12,7 @@ const isObject = (v: unknown): v is EventObject => typeof v === 'object' && v !=
  * A field's value: the key itself first (flat events, and keys that contain dots), then a
  * walk over nested objects by the dotted name (`a.b.c`). `undefined` = absent.
  */
-export function lookup(event: EventObject, field: string): unknown {
+function lookup(event: EventObject, field: string): unknown {
   const direct = ownValue(event, field);
   if (direct !== undefined || !field.includes('.')) return direct;
   let cur: unknown = event;
@@ -24,7 +24,7 @@ export function lookup(event: EventObject, field: string): unknown {
 }
 
 /** The string form of a scalar: strings as they are, numbers and booleans as JSON writes them. */
-export function scalarString(v: unknown): string | undefined {
+function scalarString(v: unknown): string | undefined {
   switch (typeof v) {
     case 'string':
       return v;
@@ -40,7 +40,7 @@ export function scalarString(v: unknown): string | undefined {
 }
 
 /** String forms of a value: a scalar gives one, a list gives its elements' (recursively). */
-export function stringForms(v: unknown, out: string[] = []): string[] {
+function stringForms(v: unknown, out: string[] = []): string[] {
   if (Array.isArray(v)) for (const x of v) stringForms(x, out);
   else {
     const s = scalarString(v);

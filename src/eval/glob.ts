@@ -60,7 +60,7 @@ function toUnits(parts: readonly PatternPart[]): Unit[][] {
 }
 
 /** Compiles a pattern (already case-folded when matching case-insensitively) to a test. */
-export function compilePattern(pattern: readonly PatternPart[]): StringTest {
+function compilePattern(pattern: readonly PatternPart[]): StringTest {
   const shape = patternShape(pattern);
   switch (shape.op) {
     case 'eq': {

@@ -24,8 +24,7 @@ import { splitInlineFlags } from '../parser/regex.js';
 import { requiredLiterals } from './regex-literals.js';
 import { pushAll } from '../util/array.js';
 
-export type Atom =
-  { kind: 'value'; field: string; key: string } | { kind: 'literal'; field: string | null; text: string };
+type Atom = { kind: 'value'; field: string; key: string } | { kind: 'literal'; field: string | null; text: string };
 
 export interface Trigger {
   atoms: Atom[];
@@ -135,7 +134,7 @@ function literalCost(field: string | null, text: string, uses: number): number {
 }
 
 /** Literal texts a string or regex leaf requires, lower-cased (empty when it needs none we can use). */
-export function leafLiterals(p: Predicate): string[] {
+function leafLiterals(p: Predicate): string[] {
   if (p.kind === 'string') {
     if (p.pattern.some((x) => typeof x === 'object' && 'placeholder' in x)) return [];
     const runs = p.pattern.filter((x): x is string => typeof x === 'string' && x !== '');
@@ -220,7 +219,7 @@ export function triggerGroups(p: Predicate, uses: (text: string) => number): Tri
 }
 
 /** The cheapest sound trigger of a predicate, or null when the predicate needs none of our atoms. */
-export function triggerOf(p: Predicate, uses: (text: string) => number): Trigger | null {
+function triggerOf(p: Predicate, uses: (text: string) => number): Trigger | null {
   switch (p.kind) {
     case 'and': {
       let best: Trigger | null = null;

@@ -6,18 +6,18 @@
  */
 import type { LogSource } from '../ast/types.js';
 
-export const SYSMON_CHANNEL = 'Microsoft-Windows-Sysmon/Operational';
+const SYSMON_CHANNEL = 'Microsoft-Windows-Sysmon/Operational';
 const PS_CHANNEL = 'Microsoft-Windows-PowerShell/Operational';
 const PS_CLASSIC_CHANNEL = 'Windows PowerShell';
 
-export interface ChannelEvents {
+interface ChannelEvents {
   channel: string;
   /** Absent: any EventID of the channel. */
   eventIds?: readonly number[];
 }
 
 /** Windows logsource categories → the (Channel, EventID) pairs that carry them. */
-export const WINDOWS_CATEGORIES: Readonly<Record<string, readonly ChannelEvents[]>> = {
+const WINDOWS_CATEGORIES: Readonly<Record<string, readonly ChannelEvents[]>> = {
   process_creation: [
     { channel: SYSMON_CHANNEL, eventIds: [1] },
     { channel: 'Security', eventIds: [4688] },
@@ -56,7 +56,7 @@ export const WINDOWS_CATEGORIES: Readonly<Record<string, readonly ChannelEvents[
 };
 
 /** Windows logsource services → their event log channel. */
-export const WINDOWS_SERVICES: Readonly<Record<string, string>> = {
+const WINDOWS_SERVICES: Readonly<Record<string, string>> = {
   security: 'Security',
   system: 'System',
   application: 'Application',

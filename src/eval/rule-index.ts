@@ -17,7 +17,7 @@ import { numericValue } from './compile.js';
 import type { EventView } from './event-view.js';
 import { basename, countLiterals, isCommonText, triggerGroups } from './index-atoms.js';
 
-export const GRAM = 3;
+const GRAM = 3;
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
@@ -26,7 +26,7 @@ const FIELD = 1;
 const KEYWORD = 2;
 
 /** A 3-character window as a 24-bit integer (8 bits per character: collisions only cost a verification). */
-export function gramAt(s: string, i: number): number {
+function gramAt(s: string, i: number): number {
   return ((s.charCodeAt(i) & 0xff) << 16) | ((s.charCodeAt(i + 1) & 0xff) << 8) | (s.charCodeAt(i + 2) & 0xff);
 }
 
@@ -137,7 +137,10 @@ export class RuleIndex {
       let bestCost = Infinity;
       for (let i = 0; i + GRAM <= text.length; i++) {
         const c = gramCost(text, i, gramUses.get(gramAt(text, i)) ?? 0);
-        if (c < bestCost) ((best = i), (bestCost = c));
+        if (c < bestCost) {
+          best = i;
+          bestCost = c;
+        }
       }
       return best;
     };

@@ -5,7 +5,7 @@
  */
 import snapshot from '../data/attack/attack.json' with { type: 'json' };
 
-export interface TechniqueInfo {
+interface TechniqueInfo {
   name: string;
   tactics: string[];
   revoked?: boolean;

@@ -19,14 +19,14 @@ import { SIGMAHQ_PRESET } from './presets/sigmahq.js';
 
 export type { Level, LintConfig, RawConfig } from './config-types.js';
 
-export const PRESETS: Record<string, RawConfig> = { sigmahq: SIGMAHQ_PRESET };
+const PRESETS: Record<string, RawConfig> = { sigmahq: SIGMAHQ_PRESET };
 
 export function defaultConfig(): LintConfig {
   return { levels: {}, exclusions: {}, noise: { medium: 40, high: 70 } };
 }
 
 /** pySigma validator identifier → the Sigil codes that implement it (checks and parser diagnostics). */
-export function pysigmaIndex(): Map<string, string[]> {
+function pysigmaIndex(): Map<string, string[]> {
   const index = new Map<string, string[]>();
   const add = (v: string, code: string): void => {
     const list = index.get(v) ?? [];

@@ -40,7 +40,7 @@ export interface CoverageReport {
 }
 
 /** The rule source of a file: the first path segment named rules*, else the parent folder. */
-export function sourceOf(file: string | undefined): string {
+function sourceOf(file: string | undefined): string {
   if (!file) return '<input>';
   const parts = file.replace(/\\/g, '/').split('/');
   const r = parts.find((p) => /^rules/.test(p) || p === 'deprecated' || p === 'unsupported');

@@ -4,7 +4,7 @@
  * Pure: takes parse results, returns findings; the CLI does the I/O.
  */
 import type { Loc, SigmaDocument } from '../ast/types.js';
-import { PARSE_DIAGNOSTICS, type Diagnostic, type Severity } from '../diagnostics.js';
+import type { Diagnostic, Severity } from '../diagnostics.js';
 import type { ParseResult } from '../parser/index.js';
 import { BUILTIN_ATTACK, type AttackData } from './attack.js';
 import { defaultConfig, resolveKey, type LintConfig } from './config.js';
@@ -26,7 +26,7 @@ export interface LintOptions {
   baseline?: Map<SigmaDocument, { matches: number; events: number }>;
 }
 
-export interface LintedDocument {
+interface LintedDocument {
   file?: string;
   /** 0-based index of the YAML document in its file. */
   index: number;
@@ -172,5 +172,3 @@ export function lint(results: readonly ParseResult[], options: LintOptions = {})
 export function allFindings(r: LintReport): Finding[] {
   return [...r.fileFindings, ...r.documents.flatMap((d) => d.findings)];
 }
-
-export { PARSE_DIAGNOSTICS };

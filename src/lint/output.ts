@@ -2,10 +2,10 @@
 import type { Severity } from '../diagnostics.js';
 import { PARSE_DIAGNOSTICS } from '../diagnostics.js';
 import { allFindings, type LintReport } from './engine.js';
-import { checkByKey, checks } from './registry.js';
+import { checkByKey } from './registry.js';
 import type { Finding } from './types.js';
 
-export const DOCS_BASE = 'https://github.com/sigil-project/sigil/blob/main/docs/lint/';
+const DOCS_BASE = 'https://github.com/sigil-project/sigil/blob/main/docs/lint/';
 
 export function toJson(report: LintReport): string {
   const docs = report.documents.map((d) => ({
@@ -170,5 +170,3 @@ export function checkDoc(key: string): string | undefined {
   ];
   return lines.join('\n');
 }
-
-export { checks };

@@ -19,7 +19,7 @@ export const FAMILY_PREFIX: Record<Family, string> = {
   noise: 'N',
 };
 
-export interface CheckMeta {
+interface CheckMeta {
   /** Stable code, e.g. `D004`. Never renumbered or reused. */
   code: string;
   /** kebab-case name, usable instead of the code in configuration. */
@@ -61,7 +61,7 @@ export interface CheckContext extends DocumentInfo {
   report(r: ReportInput): void;
 }
 
-export interface CrossFileContext {
+interface CrossFileContext {
   attack: AttackData;
   /** Reports against one of the collected documents. */
   report(doc: DocumentInfo, r: ReportInput): void;

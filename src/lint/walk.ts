@@ -2,7 +2,16 @@
  * Helpers for checks: the field matches of a document's detection. Most detection checks read
  * them, so each document's list is built once (and cached by document: the AST is immutable).
  */
-import type { Detection, DetectionNode, FieldMatch, SigmaDocument, StringValue } from '../ast/types.js';
+import type {
+  Condition,
+  ConditionOf,
+  Detection,
+  DetectionNode,
+  FieldMatch,
+  SigmaDocument,
+  StringValue,
+} from '../ast/types.js';
+import { foldCondition } from '../ast/fold.js';
 
 export interface MatchRef {
   /** The search identifier the match belongs to. */
@@ -23,13 +32,6 @@ export function detectionOf(doc: SigmaDocument): Detection | undefined {
 function collectMatches(node: DetectionNode, into: FieldMatch[]): void {
   if (node.type === 'match') into.push(node);
   else for (const i of node.items) collectMatches(i, into);
-}
-
-/** The field matches under a detection node, depth first, in source order. */
-export function nodeMatches(node: DetectionNode): FieldMatch[] {
-  const into: FieldMatch[] = [];
-  collectMatches(node, into);
-  return into;
 }
 
 const matchesByDoc = new WeakMap<SigmaDocument, readonly MatchRef[]>();
@@ -72,4 +74,15 @@ export function stringValues(doc: SigmaDocument): readonly StringValueRef[] {
 /** Display name of a match's key as written (`Image|endswith`). */
 export function matchKey(m: FieldMatch): string {
   return [m.field ?? '', ...m.modifiers].join('|') || 'keywords';
+}
+
+/** The `1 of` / `all of` nodes of a condition, left to right. */
+export function ofNodes(c: Condition): ConditionOf[] {
+  return foldCondition<ConditionOf[]>(c, {
+    and: (items) => items.flat(),
+    or: (items) => items.flat(),
+    not: (item) => item,
+    ref: () => [],
+    of: (node) => [node],
+  });
 }

@@ -55,6 +55,11 @@ export function fieldTablesFor(pipelineName: string): FieldTableEntry[] | undefi
 
 let cache: { generation: number; index: Map<string, string[]> } | undefined;
 
+/** Changes whenever canonicalField's answers may change (a pipeline was registered): key memos of them on it. */
+export function fieldTablesGeneration(): number {
+  return registryGeneration();
+}
+
 /** Lower-cased vendor name → Sigma names, first declaration first. */
 function index(): Map<string, string[]> {
   if (cache && cache.generation === registryGeneration()) return cache.index;

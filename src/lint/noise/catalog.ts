@@ -22,7 +22,7 @@ export interface NoiseCatalog {
 
 export const BUILTIN_CATALOG: NoiseCatalog = builtin as NoiseCatalog;
 
-export const shortId = (id: string): string => id.toLowerCase().slice(0, 8);
+const shortId = (id: string): string => id.toLowerCase().slice(0, 8);
 
 export function buildCatalog(docs: Iterable<SigmaDocument>, source: string): NoiseCatalog {
   const counts = new Map<string, number>();

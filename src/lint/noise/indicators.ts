@@ -3,9 +3,10 @@
  * value) triple. The same triple in two rules is the same indicator, whichever vendor's field
  * name they used (canonicalField maps FolderPath, process_path … back to Image).
  */
-import type { Condition, Detection, SigmaDocument } from '../../ast/types.js';
+import type { Detection, SigmaDocument } from '../../ast/types.js';
 import { lowerNode, patternShape, type PatternPart, type Predicate } from '../../ast/semantics.js';
-import { canonicalField } from '../../pipelines/field-tables.js';
+import { forEachLeaf } from '../../ast/fold.js';
+import { canonicalField, fieldTablesGeneration } from '../../pipelines/field-tables.js';
 
 export interface Indicator {
   /** Canonical field name; `*` for keyword searches. */
@@ -22,13 +23,17 @@ export function indicatorKey(i: Pick<Indicator, 'field' | 'op' | 'value'>): stri
   return `${i.field.toLowerCase()}|${i.op}|${i.value}`;
 }
 
-const fieldCache = new Map<string, string>();
-export function canonical(field: string | null): string {
+/** canonicalField's answers, for the pipelines registered when they were asked (a new one can map more names). */
+let fieldCache = { generation: -1, names: new Map<string, string>() };
+
+function canonical(field: string | null): string {
   if (field === null) return '*';
-  let c = fieldCache.get(field);
+  const generation = fieldTablesGeneration();
+  if (fieldCache.generation !== generation) fieldCache = { generation, names: new Map() };
+  let c = fieldCache.names.get(field);
   if (c === undefined) {
     c = canonicalField(field);
-    fieldCache.set(field, c);
+    fieldCache.names.set(field, c);
   }
   return c;
 }
@@ -123,28 +128,10 @@ export function documentIndicators(doc: SigmaDocument): Indicator[] {
     } catch {
       continue;
     }
-    const walk = (q: Predicate): void => {
-      if (q.kind === 'and' || q.kind === 'or') q.items.forEach(walk);
-      else if (q.kind === 'not') walk(q.item);
-      else {
-        const i = leafIndicator(q, id.name);
-        if (i) out.push(i);
-      }
-    };
-    walk(p);
+    forEachLeaf(p, (leaf) => {
+      const i = leafIndicator(leaf, id.name);
+      if (i) out.push(i);
+    });
   }
   return out;
-}
-
-/** Identifiers the conditions reference (only those count towards a rule's indicators). */
-export function usedIdentifiers(det: Detection): Set<string> {
-  const used = new Set<string>();
-  const walk = (c: Condition): void => {
-    if (c.type === 'and' || c.type === 'or') c.items.forEach(walk);
-    else if (c.type === 'not') walk(c.item);
-    else if (c.type === 'ref') used.add(c.name);
-    else c.names.forEach((n) => used.add(n));
-  };
-  det.conditions.forEach(walk);
-  return used;
 }

@@ -44,7 +44,7 @@ gotoassist g2ax_start ammyy aa_v3 action1_agent agent1_remote atera ateraagent r
 rfusclient supremo ultraviewer zaservice kaseya agentmon ninjarmmagent pdqdeploy meshagent tvnserver winvnc vncserver radmin
 remoting_host parsecd nxserver winscp putty plink filezilla 7z 7za winrar rar`;
 
-export const LEGITIMATE_PROGRAMS: ReadonlySet<string> = new Set(
+const LEGITIMATE_PROGRAMS: ReadonlySet<string> = new Set(
   `${WINDOWS} ${DOTNET_OFFICE_TOOLS} ${REMOTE_ACCESS_AND_TRANSFER}`.split(/\s+/).filter(Boolean),
 );
 

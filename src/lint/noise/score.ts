@@ -20,6 +20,7 @@
  */
 import type { Condition, Detection, SigmaDocument } from '../../ast/types.js';
 import { lowerNode, type Predicate } from '../../ast/semantics.js';
+import { foldCondition } from '../../ast/fold.js';
 import { leafIndicator, indicatorKey, type Indicator } from './indicators.js';
 import { reachLookup, type NoiseCatalog } from './catalog.js';
 import { isLegitimateProgram } from './legitimate-programs.js';
@@ -44,36 +45,35 @@ export interface NoiseOptions {
   baseline?: { matches: number; events: number };
   /** ATT&CK data to map technique tags to tactics (default: the built-in snapshot). */
   attack?: AttackData;
+  /**
+   * The model's constants (default: NOISE_PARAMS), for calibration experiments:
+   * `{ ...NOISE_PARAMS, perChar: 1 }`. Bits are memoised per params object, so reuse one object.
+   */
+  params?: NoiseParams;
 }
 
 /** Bound on the disjuncts kept per node: the noisiest ones (others cannot change the maximum). */
 export const MAX_BRANCHES = 32;
 /**
- * The model's constants, in one place (docs/noise.md explains them). Exported so that the
- * calibration (docs/noise.md: tuned on the even-id half of the corpus, reported on the odd half) can
- * show how each one moves the AUC.
+ * The model's constants, in one place (docs/noise.md explains them). Frozen: the calibration
+ * (docs/noise.md: tuned on the even-id half of the corpus, reported on the odd half) shows how
+ * each one moves the AUC by passing its own values (NoiseOptions.params).
  */
-export const NOISE_PARAMS = {
+export const NOISE_PARAMS = Object.freeze({
   /** Bits lost per doubling of an indicator's corpus reach. */
   reachWeight: 1,
   /** Bits per character of a value, before the operator factor. */
   perChar: 0.9,
   /** Minimum bits of a string indicator of 3+ characters: two common values together still narrow. */
   floor: 1,
-  /** Bits lost per doubling of the number of alternative values in a list. */
-  listPenalty: 0,
   /** Weight of each further field of a conjunction, and of each further indicator on the same field. */
   decay: 0.9,
   sameField: 0.9,
   /** Bits of a whole uncommon file name (`endswith '\\name.exe'`), and of a common one. */
   rareName: 7,
   commonName: 2,
-  /** How branches combine: 0 = the noisiest branch decides; 1 = their mean (experiment knob). */
-  branchMean: 0,
   /** Bits of a PowerShell cmdlet name. */
   cmdlet: 2,
-  /** Bits lost per doubling of the number of condition branches. */
-  branchPenalty: 0,
   /** Scale of the logsource prior. */
   prior: 2,
   /**
@@ -113,7 +113,10 @@ export const NOISE_PARAMS = {
   /** Score 50 at this many bits; the logistic's width. */
   center: 3,
   width: 1.2,
-};
+});
+
+/** The model's constants as NoiseOptions.params takes them: NOISE_PARAMS's keys, any values. */
+type NoiseParams = { readonly [K in keyof typeof NOISE_PARAMS]: number };
 
 /** A literal of a branch: an indicator with its bits, or a filter (negated sub-condition). */
 interface Literal {
@@ -367,17 +370,19 @@ const COMMON_PATH =
 const EVENT_TYPE_FIELD =
   /^(eventid|eventname|eventsource|eventtype|event_type|event\.action|action|actiontype|operation|operationname|operationnamevalue|activitytype|activitydisplayname|category|type|method|cs-method|provider_name|channel|workload|recordtype|status|resulttype|service|source|logontype|protocol|qtype)$/i;
 
-/** Predicate kind → indicator key → bits (two levels: no key concatenation per literal). */
-const intrinsicCache = new Map<string, Map<string, Intrinsic>>();
-/** The NOISE_PARAMS values the cache was filled with (compared value by value: cheap, no JSON). */
-let cacheParams: unknown[] = [];
+/**
+ * Params → predicate kind → indicator key → bits (two levels: no key concatenation per literal).
+ * Keyed on the params object: NOISE_PARAMS is frozen, and an experiment's own params get their own memo.
+ */
+const intrinsicCaches = new WeakMap<NoiseParams, Map<string, Map<string, Intrinsic>>>();
 
-/** Drops memoised bits when NOISE_PARAMS changed (calibration experiments change them). */
-function syncIntrinsicCache(): void {
-  const values = Object.values(NOISE_PARAMS);
-  if (values.length === cacheParams.length && values.every((v, i) => v === cacheParams[i])) return;
-  intrinsicCache.clear();
-  cacheParams = values;
+function intrinsicCacheFor(p: NoiseParams): Map<string, Map<string, Intrinsic>> {
+  let cache = intrinsicCaches.get(p);
+  if (cache === undefined) {
+    cache = new Map();
+    intrinsicCaches.set(p, cache);
+  }
+  return cache;
 }
 
 /**
@@ -390,15 +395,20 @@ interface Intrinsic {
 }
 
 /** Intrinsic specificity (memoised per indicator: many rules share them). */
-function intrinsic(ind: Indicator, indKey: string): Intrinsic {
-  let byKey = intrinsicCache.get(ind.leaf.kind);
+function intrinsic(
+  ind: Indicator,
+  indKey: string,
+  p: NoiseParams,
+  cache: Map<string, Map<string, Intrinsic>>,
+): Intrinsic {
+  let byKey = cache.get(ind.leaf.kind);
   if (byKey === undefined) {
     byKey = new Map();
-    intrinsicCache.set(ind.leaf.kind, byKey);
+    cache.set(ind.leaf.kind, byKey);
   }
   let value = byKey.get(indKey);
   if (value === undefined) {
-    value = valueBits(ind);
+    value = valueBits(ind, p);
     if (EVENT_TYPE_FIELD.test(ind.field) && (ind.op === 'eq' || ind.leaf.kind === 'number')) {
       // An event id selects a kind of event; an operation name (a cloud API call, an audit
       // action) selects every occurrence of that operation, administrators' included.
@@ -406,16 +416,11 @@ function intrinsic(ind: Indicator, indKey: string): Intrinsic {
         ind.leaf.kind === 'number' || /^\d+$/.test(ind.value)
           ? 'it selects a kind of event, not a behaviour'
           : 'it selects every occurrence of an operation, whoever performs it';
-      value = { bits: Math.min(value.bits, NOISE_PARAMS.eventTypeCap), reason };
+      value = { bits: Math.min(value.bits, p.eventTypeCap), reason };
     }
     byKey.set(indKey, value);
   }
   return value;
-}
-
-/** Intrinsic specificity of one indicator, in bits. */
-export function intrinsicBits(ind: Indicator, indKey: string = indicatorKey(ind)): number {
-  return intrinsic(ind, indKey).bits;
 }
 
 /** A whole file name (`endswith '\\name.exe'`, or equal to `name.exe`), lower-cased, if the value is one. */
@@ -426,7 +431,7 @@ function wholeFileName(op: string, text: string): string | undefined {
   return whole ? text.replace(/^.*[\\/]/, '') : undefined;
 }
 
-function valueBits(ind: Indicator): Intrinsic {
+function valueBits(ind: Indicator, p: NoiseParams): Intrinsic {
   const leaf = ind.leaf;
   switch (leaf.kind) {
     case 'string': {
@@ -438,51 +443,37 @@ function valueBits(ind: Indicator): Intrinsic {
         for (const f of COMMON_FRAGMENTS) if (core.includes(f)) core = core.split(f).join('\u0000');
       const L = core.replace(/\u0000/g, '').length + (core.includes('\u0000') ? 1 : 0);
       let factor =
-        ind.op === 'eq'
-          ? 1
-          : ind.op === 'startswith' || ind.op === 'endswith'
-            ? NOISE_PARAMS.affixFactor
-            : NOISE_PARAMS.containsFactor;
+        ind.op === 'eq' ? 1 : ind.op === 'startswith' || ind.op === 'endswith' ? p.affixFactor : p.containsFactor;
       if (ind.field === '*') factor *= 0.8; // keywords: anywhere in the event
       // Character classes: punctuation, digits and mixed text are rarer than plain words.
       const rich =
-        /[\\/.:=%$_\-{}[\]"'|&<>]/.test(text) || /\d/.test(text)
-          ? 1
-          : /\s/.test(text)
-            ? NOISE_PARAMS.spaced
-            : NOISE_PARAMS.plainWord;
-      let bits = saturate(
-        Math.min(20, NOISE_PARAMS.perChar * factor * rich * Math.min(L, 40)),
-        NOISE_PARAMS.valueSaturation,
-      );
+        /[\\/.:=%$_\-{}[\]"'|&<>]/.test(text) || /\d/.test(text) ? 1 : /\s/.test(text) ? p.spaced : p.plainWord;
+      let bits = saturate(Math.min(20, p.perChar * factor * rich * Math.min(L, 40)), p.valueSaturation);
       // A whole file name (endswith '\\name.exe', or equal to it): as specific as the binary is rare.
       const file = wholeFileName(ind.op, text);
       // Everyday binaries, and programs that ship with the system or are installed legitimately,
       // run wherever they are used as intended: their name alone is common.
       let reason: string | undefined;
       if (file !== undefined && COMMON_BINARIES.has(file))
-        [bits, reason] = [NOISE_PARAMS.commonName, `${file} runs on every machine`];
+        [bits, reason] = [p.commonName, `${file} runs on every machine`];
       else if (file !== undefined && isLegitimateProgram(file))
-        [bits, reason] = [
-          NOISE_PARAMS.commonName,
-          `${file} is a legitimate program that runs wherever it is used as intended`,
-        ];
-      else if (file !== undefined) bits = Math.max(bits, NOISE_PARAMS.rareName);
+        [bits, reason] = [p.commonName, `${file} is a legitimate program that runs wherever it is used as intended`];
+      else if (file !== undefined) bits = Math.max(bits, p.rareName);
       if (COMMON_PATH.test(text)) {
         bits = Math.min(bits, 1.5);
         reason ??= 'a system folder every event names';
       }
       if (CMDLET.test(text.trim())) {
-        bits = Math.min(bits, NOISE_PARAMS.cmdlet);
+        bits = Math.min(bits, p.cmdlet);
         reason ??= 'a PowerShell cmdlet name is everyday admin vocabulary';
       }
-      if (/[^\x00-\x7f]/.test(text)) bits = Math.max(bits, NOISE_PARAMS.nonAscii * factor);
+      if (/[^\x00-\x7f]/.test(text)) bits = Math.max(bits, p.nonAscii * factor);
       else if (L <= 2) bits = Math.min(bits, 0.5);
       return reason === undefined ? { bits } : { bits, reason };
     }
     case 'regex': {
       const literal = leaf.pattern.replace(/\\./g, 'x').replace(/[.*+?^${}()|[\]]/g, '').length;
-      return { bits: saturate(Math.min(14, NOISE_PARAMS.regexRate * literal), NOISE_PARAMS.valueSaturation) };
+      return { bits: saturate(Math.min(14, p.regexRate * literal), p.valueSaturation) };
     }
     case 'number':
       // Event ids and codes select an event type, not a behaviour.
@@ -511,7 +502,7 @@ function valueBits(ind: Indicator): Intrinsic {
  * substrings of one command line often come together), indicators on different fields less so:
  * within a field each further indicator counts `sameField`^i, across fields `decay`^j.
  */
-function conjunctionBits(literals: Literal[]): number {
+function conjunctionBits(literals: Literal[], p: NoiseParams): number {
   const byField = new Map<string, number[]>();
   for (const l of literals) {
     const f = l.indicator?.field ?? '';
@@ -520,9 +511,9 @@ function conjunctionBits(literals: Literal[]): number {
     byField.set(f, list);
   }
   const perField = [...byField.values()].map((bits) =>
-    bits.sort((a, b) => b - a).reduce((t, b, i) => t + b * Math.pow(NOISE_PARAMS.sameField, i), 0),
+    bits.sort((a, b) => b - a).reduce((t, b, i) => t + b * Math.pow(p.sameField, i), 0),
   );
-  return perField.sort((a, b) => b - a).reduce((t, b, j) => t + b * Math.pow(NOISE_PARAMS.decay, j), 0);
+  return perField.sort((a, b) => b - a).reduce((t, b, j) => t + b * Math.pow(p.decay, j), 0);
 }
 
 /**
@@ -530,7 +521,7 @@ function conjunctionBits(literals: Literal[]): number {
  * diminishing returns. One pass, no allocation for the common one-indicator branch (this runs
  * for every combination the condition produces).
  */
-function makeBranch(literals: Literal[]): Branch {
+function makeBranch(literals: Literal[], p: NoiseParams): Branch {
   let filterBits = 0;
   let positives = 0;
   let single: Literal | undefined;
@@ -548,17 +539,24 @@ function makeBranch(literals: Literal[]): Branch {
     else if (role === 'child') child ??= l;
   }
   const together =
-    positives === 0 ? 0 : positives === 1 ? single!.bits : conjunctionBits(literals.filter((l) => !l.filter));
+    positives === 0
+      ? 0
+      : positives === 1
+        ? single!.bits
+        : conjunctionBits(
+            literals.filter((l) => !l.filter),
+            p,
+          );
   let lineage: Branch['lineage'];
   if (parent && child) {
-    const bits = Math.min(NOISE_PARAMS.lineage, parent.lineage!.slack, child.lineage!.slack);
+    const bits = Math.min(p.lineage, parent.lineage!.slack, child.lineage!.slack);
     if (bits > 0) lineage = { parent, child, bits };
   }
   // Filters: at most filterCap bits together (a known-benign exclusion rarely removes more than
   // about three quarters of what the selection matches); they refine, never make a broad
   // selection specific.
-  const raw = together + (lineage?.bits ?? 0) + Math.min(NOISE_PARAMS.filterCap, filterBits);
-  const bits = saturate(raw, NOISE_PARAMS.branchSaturation);
+  const raw = together + (lineage?.bits ?? 0) + Math.min(p.filterCap, filterBits);
+  const bits = saturate(raw, p.branchSaturation);
   return lineage ? { literals, bits, lineage } : { literals, bits };
 }
 
@@ -568,17 +566,28 @@ function prune(branches: Branch[]): Branch[] {
 }
 
 class Scorer {
-  constructor(private readonly reach: (key: string) => number) {}
+  private readonly intrinsics: Map<string, Map<string, Intrinsic>>;
+
+  constructor(
+    private readonly reach: (key: string) => number,
+    private readonly params: NoiseParams,
+  ) {
+    this.intrinsics = intrinsicCacheFor(params);
+  }
+
+  branch(literals: Literal[]): Branch {
+    return makeBranch(literals, this.params);
+  }
 
   literalOf(leaf: Predicate, clause: string): Literal {
     const ind = leafIndicator(leaf, clause);
     if (!ind) return { bits: 0, clause };
     const key = indicatorKey(ind);
     const r = this.reach(key);
-    const { bits: own, reason } = intrinsic(ind, key);
+    const { bits: own, reason } = intrinsic(ind, key, this.params, this.intrinsics);
     const floor =
-      ind.leaf.kind === 'string' && ind.value.replace(/\*/g, '').length >= 3 ? Math.min(own, NOISE_PARAMS.floor) : 0.2;
-    const bits = Math.max(floor, 0.2, own - NOISE_PARAMS.reachWeight * Math.log2(1 + r));
+      ind.leaf.kind === 'string' && ind.value.replace(/\*/g, '').length >= 3 ? Math.min(own, this.params.floor) : 0.2;
+    const bits = Math.max(floor, 0.2, own - this.params.reachWeight * Math.log2(1 + r));
     const literal: Literal = { bits, clause, indicator: ind, reach: r };
     if (reason !== undefined) literal.reason = reason;
     const role = ind.leaf.kind === 'string' ? lineageRole(ind.field, ind.op, ind.value) : undefined;
@@ -586,39 +595,38 @@ class Scorer {
     return literal;
   }
 
-  /** Disjuncts of a lowered identifier (value lists collapse into one literal). */
+  /**
+   * Disjuncts of a lowered identifier (value lists collapse into one literal). Not a foldPredicate:
+   * an `or` of leaves is scored from the leaves' literals (one value list), which a bottom-up fold
+   * would already have turned into branches.
+   */
   predicate(p: Predicate, clause: string): Branch[] {
     switch (p.kind) {
       case 'and': {
-        let acc: Branch[] = [makeBranch([])];
+        let acc: Branch[] = [this.branch([])];
         for (const item of p.items) acc = this.product(acc, this.predicate(item, clause));
         return acc;
       }
       case 'or': {
-        // A list of leaf alternatives: the noisiest value decides (minus listPenalty·log2(n), 0 by default).
+        // A list of leaf alternatives: the noisiest value decides.
         if (p.items.every((i) => i.kind !== 'and' && i.kind !== 'or' && i.kind !== 'not')) {
           const items = p.items.map((item) => this.literalOf(item, clause));
           const worst = items.reduce((a, b) => (b.bits < a.bits ? b : a));
-          const n = items.length;
-          const literal: Literal = {
-            ...worst,
-            bits: Math.max(0.1, worst.bits - NOISE_PARAMS.listPenalty * Math.log2(n)),
-            alternatives: n,
-          };
+          const literal: Literal = { ...worst, bits: Math.max(0.1, worst.bits), alternatives: items.length };
           const role = worst.lineage?.role;
           if (role !== undefined) {
             // How much more specific the noisiest alternative that plays no such part is.
             const others = items.filter((l) => l.lineage?.role !== role).map((l) => l.bits - worst.bits);
             literal.lineage = { role, slack: others.length > 0 ? Math.min(...others) : Infinity };
           }
-          return [makeBranch([literal])];
+          return [this.branch([literal])];
         }
         return prune(p.items.flatMap((i) => this.predicate(i, clause)));
       }
       case 'not':
-        return [makeBranch([this.filterLiteral(this.predicate(p.item, clause), clause)])];
+        return [this.branch([this.filterLiteral(this.predicate(p.item, clause), clause)])];
       default:
-        return [makeBranch([this.literalOf(p, clause)])];
+        return [this.branch([this.literalOf(p, clause)])];
     }
   }
 
@@ -635,7 +643,7 @@ class Scorer {
     if (a.length === 1 && a[0]!.literals.length === 0) return b;
     if (b.length === 1 && b[0]!.literals.length === 0) return a;
     const out: Branch[] = [];
-    for (const x of a) for (const y of b) out.push(makeBranch([...x.literals, ...y.literals]));
+    for (const x of a) for (const y of b) out.push(this.branch([...x.literals, ...y.literals]));
     return prune(out);
   }
 
@@ -644,34 +652,24 @@ class Scorer {
       let r = cache.get(name);
       if (!r) {
         const node = det.identifiers.find((i) => i.name === name)?.node;
-        r = node ? this.predicate(lowerNode(node), name) : [makeBranch([])];
+        r = node ? this.predicate(lowerNode(node), name) : [this.branch([])];
         cache.set(name, r);
       }
       return r;
     };
-    switch (c.type) {
-      case 'and': {
-        let acc: Branch[] = [makeBranch([])];
-        for (const item of c.items) acc = this.product(acc, this.condition(item, det, cache));
-        return acc;
-      }
-      case 'or':
-        return prune(c.items.flatMap((i) => this.condition(i, det, cache)));
-      case 'not': {
-        const inner = this.condition(c.item, det, cache);
-        const name = c.item.type === 'ref' ? c.item.name : c.item.type === 'of' ? c.item.pattern : 'filter';
-        return [makeBranch([{ ...this.filterLiteral(inner, name), clause: name }])];
-      }
-      case 'ref':
-        return ident(c.name);
-      case 'of': {
-        const parts = c.names.map(ident);
-        if (c.quantifier === 'any') return prune(parts.flat());
-        let acc: Branch[] = [makeBranch([])];
-        for (const p of parts) acc = this.product(acc, p);
-        return acc;
-      }
-    }
+    const conjunction = (parts: Branch[][]): Branch[] =>
+      parts.reduce((acc, p) => this.product(acc, p), [this.branch([])]);
+    return foldCondition<Branch[]>(c, {
+      and: (items) => conjunction(items),
+      or: (items) => prune(items.flat()),
+      not: (inner, { item }) => {
+        const name = item.type === 'ref' ? item.name : item.type === 'of' ? item.pattern : 'filter';
+        return [this.branch([{ ...this.filterLiteral(inner, name), clause: name }])];
+      },
+      ref: ({ name }) => ident(name),
+      of: ({ names, quantifier }) =>
+        quantifier === 'any' ? prune(names.flatMap(ident)) : conjunction(names.map(ident)),
+    });
   }
 }
 
@@ -764,16 +762,16 @@ function logsourcePrior(doc: SigmaDocument): { bits: number; why: string } | und
   return entry && { bits: entry[1], why: entry[2] };
 }
 
-/** Logistic map from bits of specificity to a 0–100 score (NOISE_PARAMS.center bits = 50). */
-export function bitsToScore(bits: number): number {
-  return Math.round(100 / (1 + Math.exp((bits - NOISE_PARAMS.center) / NOISE_PARAMS.width)));
+/** Logistic map from bits of specificity to a 0–100 score (params.center bits = 50). */
+function bitsToScore(bits: number, p: NoiseParams): number {
+  return Math.round(100 / (1 + Math.exp((bits - p.center) / p.width)));
 }
 
 export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResult | undefined {
   if (doc.kind !== 'rule' || doc.detection.conditions.length === 0) return undefined;
   const det = doc.detection;
-  syncIntrinsicCache();
-  const scorer = new Scorer(reachLookup(options.catalog, doc.id));
+  const p = options.params ?? NOISE_PARAMS;
+  const scorer = new Scorer(reachLookup(options.catalog, doc.id), p);
   let branches: Branch[];
   try {
     const cache = new Map<string, Branch[]>();
@@ -782,21 +780,12 @@ export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResu
     return undefined; // a detection that does not lower has parser errors already
   }
   if (branches.length === 0) return undefined;
-  const sorted = [...branches].sort((a, b) => a.bits - b.bits);
-  const worst = sorted[0]!;
-  // Several branches: their union is broader than the worst alone.
-  const mean = sorted.reduce((a, b) => a + b.bits, 0) / sorted.length;
-  const combined = (1 - NOISE_PARAMS.branchMean) * worst.bits + NOISE_PARAMS.branchMean * mean;
+  // The noisiest branch decides.
+  const worst = [...branches].sort((a, b) => a.bits - b.bits)[0]!;
   const source = logsourcePrior(doc);
   const tactics = routineTactics(doc, options.attack ?? BUILTIN_ATTACK);
-  const tacticBits = tactics.length > 0 ? NOISE_PARAMS.tacticPrior : 0;
-  let bits = Math.max(
-    0,
-    combined -
-      NOISE_PARAMS.branchPenalty * Math.log2(branches.length) +
-      NOISE_PARAMS.prior * (source?.bits ?? 0) -
-      tacticBits,
-  );
+  const tacticBits = tactics.length > 0 ? p.tacticPrior : 0;
+  let bits = Math.max(0, worst.bits + p.prior * (source?.bits ?? 0) - tacticBits);
   // What the rule's context adds: the logsource's volume and a read-only tactic.
   let contextNote = source ? `; ${source.why}` : '';
   if (tacticBits > 0)
@@ -808,14 +797,13 @@ export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResu
     // units, weighted in by the sample size.
     const observed = Math.max(
       0,
-      NOISE_PARAMS.center +
-        NOISE_PARAMS.baselineScale * (-Math.log2((matches + 1) / (events + 2)) - NOISE_PARAMS.baselineCenter),
+      p.center + p.baselineScale * (-Math.log2((matches + 1) / (events + 2)) - p.baselineCenter),
     );
     const w = Math.min(0.7, Math.log10(1 + events) / 6);
     bits = (1 - w) * bits + w * observed;
     baselineNote = `; baseline: ${matches} match${matches === 1 ? '' : 'es'} in ${events} benign events`;
   }
-  const score = bitsToScore(bits);
+  const score = bitsToScore(bits, p);
   const t = options.thresholds ?? { medium: 40, high: 70 };
   const level = score >= t.high ? 'high' : score >= t.medium ? 'medium' : 'low';
   const branch = worst.literals.map((l) => ({

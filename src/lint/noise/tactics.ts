@@ -12,7 +12,7 @@ import type { AttackData } from '../attack.js';
 import { splitTags, techniqueId } from '../tags.js';
 
 /** Read-only tactics (ATT&CK shortnames). */
-export const ROUTINE_TACTICS: ReadonlySet<string> = new Set(['discovery', 'collection']);
+const ROUTINE_TACTICS: ReadonlySet<string> = new Set(['discovery', 'collection']);
 
 /**
  * The routine tactics a rule is tagged with: directly (`attack.discovery`) or through a

@@ -1,4 +1,5 @@
 import { lowerDetection, type Predicate } from '../../../ast/semantics.js';
+import { foldPredicate, forEachLeaf } from '../../../ast/fold.js';
 import type { Check, DocumentInfo } from '../../types.js';
 import { othersIn } from './groups.js';
 
@@ -20,18 +21,13 @@ function logsourceKey(doc: DocumentInfo): string {
 
 /** A canonical text of what a rule matches: logsource + lowered predicate with OR/AND items sorted. */
 function fingerprint(doc: DocumentInfo, pred: Predicate): string {
-  const canon = (p: Predicate): string => {
-    switch (p.kind) {
-      case 'and':
-      case 'or':
-        return `${p.kind}(${p.items.map(canon).sort().join(',')})`;
-      case 'not':
-        return `not(${canon(p.item)})`;
-      default:
-        return JSON.stringify(p); // leaves have a fixed key order (semantics.ts builds them)
-    }
-  };
-  return `${logsourceKey(doc)}|${canon(pred).toLowerCase()}`;
+  const canon = foldPredicate<string>(pred, {
+    and: (items) => `and(${items.sort().join(',')})`,
+    or: (items) => `or(${items.sort().join(',')})`,
+    not: (item) => `not(${item})`,
+    leaf: (leaf) => JSON.stringify(leaf), // leaves have a fixed key order (semantics.ts builds them)
+  });
+  return `${logsourceKey(doc)}|${canon.toLowerCase()}`;
 }
 
 /**
@@ -41,12 +37,7 @@ function fingerprint(doc: DocumentInfo, pred: Predicate): string {
  */
 function shapeKey(doc: DocumentInfo, pred: Predicate): string {
   const fields: string[] = [];
-  const walk = (p: Predicate): void => {
-    if (p.kind === 'and' || p.kind === 'or') p.items.forEach(walk);
-    else if (p.kind === 'not') walk(p.item);
-    else fields.push(String(p.field).toLowerCase());
-  };
-  walk(pred);
+  forEachLeaf(pred, (leaf) => fields.push(String(leaf.field).toLowerCase()));
   return `${logsourceKey(doc)}|${fields.sort().join('\u0000')}`;
 }
 

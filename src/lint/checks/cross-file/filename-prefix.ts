@@ -7,7 +7,7 @@ import { baseName } from '../files/filename.js';
  * tools/sigmahq_filename.json (version 20240809), the data behind `sigmahq_filename_prefix`.
  * The same conventions are described in ../shared/spec/sigmahq/sigmahq-filename-convention.md.
  */
-export const FILENAME_PREFIX: Record<string, string> = {
+const FILENAME_PREFIX: Record<string, string> = {
   'aws||': 'aws',
   'azure||': 'azure_',
   'bitbucket||audit': 'bitbucket_audit_',

@@ -1,12 +1,5 @@
-import type { Condition } from '../../../ast/types.js';
 import type { Check } from '../../types.js';
-import { detectionOf } from '../../walk.js';
-
-function* ofNodes(c: Condition): Generator<Extract<Condition, { type: 'of' }>> {
-  if (c.type === 'of') yield c;
-  else if (c.type === 'not') yield* ofNodes(c.item);
-  else if (c.type === 'and' || c.type === 'or') for (const i of c.items) yield* ofNodes(i);
-}
+import { detectionOf, ofNodes } from '../../walk.js';
 
 export const ofselectionSingle: Check = {
   meta: {

@@ -7,7 +7,7 @@ import { fieldMatches } from '../../walk.js';
  * fixed set of Sysmon events and that `sigmahq_category_event_id` (L005) does not cover:
  * their EventID is implied by the category.
  */
-export const REDUNDANT_FIELDS: Record<string, string[]> = {
+const REDUNDANT_FIELDS: Record<string, string[]> = {
   'windows|registry_event|': ['EventID'],
   'windows|wmi_event|': ['EventID'],
 };

@@ -5,7 +5,7 @@ import { fieldMatches } from '../../walk.js';
  * Windows category → the providers it already stands for, from pySigma-validators-sigmahq
  * tools/sigmahq_windows_validator.json (version 20240809).
  */
-export const CATEGORY_PROVIDERS: Record<string, string[]> = {
+const CATEGORY_PROVIDERS: Record<string, string[]> = {
   clipboard_capture: ['Microsoft-Windows-Sysmon'],
   create_remote_thread: ['Microsoft-Windows-Sysmon'],
   create_stream_hash: ['Microsoft-Windows-Sysmon'],

@@ -1,6 +1,6 @@
 import type { Check } from '../../types.js';
 
-export const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'];
+const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'];
 
 export const levelInvalid: Check = {
   meta: {

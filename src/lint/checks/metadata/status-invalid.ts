@@ -1,6 +1,6 @@
 import type { Check } from '../../types.js';
 
-export const STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'];
+const STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'];
 
 export const statusInvalid: Check = {
   meta: {

@@ -1,7 +1,7 @@
 import type { Check } from '../../types.js';
 import { splitTags } from '../../tags.js';
 
-export const NAMESPACES = ['attack', 'car', 'cve', 'd3fend', 'detection', 'stp', 'tlp'];
+const NAMESPACES = ['attack', 'car', 'cve', 'd3fend', 'detection', 'stp', 'tlp'];
 
 export const tagNamespace: Check = {
   meta: {
