@@ -4,6 +4,7 @@
  * Errors are values: a leaf the target cannot express throws `Inexpressible`, caught per rule.
  */
 import { RE2JS } from 're2js';
+import { expandClasses } from '../../ast/pattern.js';
 import { patternShape, patternToRegex, type PatternPart, type Predicate } from '../../ast/semantics.js';
 import { conversionError } from '../diagnostics.js';
 import type { ConversionError } from '../types.js';
@@ -77,33 +78,13 @@ function wildcardRegex(pattern: readonly PatternPart[], cased: boolean): string 
 
 /** Concrete strings of a pattern whose only non-text parts are char classes and edge `*`. */
 function expandWindash(pattern: readonly PatternPart[]): PatternPart[][] | undefined {
-  let count = 1;
-  for (const p of pattern) {
-    if (typeof p === 'string') continue;
-    if ('anyOf' in p) count *= p.anyOf.length;
-    else if ('wildcard' in p && p.wildcard === 'multi') continue;
-    else return undefined;
-  }
-  if (count === 1 || count > MAX_WINDASH_EXPANSION) return undefined;
+  const isMulti = (p: PatternPart): boolean => typeof p !== 'string' && 'wildcard' in p && p.wildcard === 'multi';
+  if (pattern.some((p) => typeof p !== 'string' && !('anyOf' in p) && !isMulti(p))) return undefined;
   // Inner `*` would still need a regex: only edges are allowed.
   const inner = pattern.slice(1, -1);
   if (inner.some((p) => typeof p !== 'string' && 'wildcard' in p)) return undefined;
-  let alts: PatternPart[][] = [[]];
-  for (const p of pattern) {
-    if (typeof p !== 'string' && 'anyOf' in p) alts = alts.flatMap((a) => [...p.anyOf].map((ch) => [...a, ch]));
-    else alts = alts.map((a) => [...a, p]);
-  }
-  return alts.map(merge);
-}
-
-function merge(parts: PatternPart[]): PatternPart[] {
-  const out: PatternPart[] = [];
-  for (const x of parts) {
-    const last = out[out.length - 1];
-    if (typeof x === 'string' && typeof last === 'string') out[out.length - 1] = last + x;
-    else out.push(x);
-  }
-  return out;
+  const alternatives = expandClasses(pattern, MAX_WINDASH_EXPANSION);
+  return alternatives?.length === 1 ? undefined : alternatives;
 }
 
 /** Rendered node: text plus its precedence (for parentheses). */

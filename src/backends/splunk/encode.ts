@@ -11,6 +11,7 @@
  * search terms form the base search; every other item becomes its own `| regex` (a lone
  * positive regex) or `| where` (the WHOLE item, so no OR/NOT is ever split across pipes).
  */
+import { expandClasses } from '../../ast/pattern.js';
 import type { PatternPart, Predicate } from '../../ast/semantics.js';
 import { escapePcre, evalField, quoteString, searchField, searchLiteralOk } from './escape.js';
 
@@ -91,24 +92,9 @@ export function searchPatternText(pattern: readonly PatternPart[]): string | nul
   return out;
 }
 
-/** Expands character classes (windash) into alternatives, when there are few enough. */
-function expandClasses(pattern: readonly PatternPart[]): PatternPart[][] | null {
-  if (!pattern.some((p) => typeof p !== 'string' && 'anyOf' in p)) return [pattern as PatternPart[]];
-  let acc: PatternPart[][] = [[]];
-  for (const part of pattern) {
-    if (typeof part !== 'string' && 'anyOf' in part) {
-      const next: PatternPart[][] = [];
-      for (const a of acc) for (const ch of part.anyOf) next.push([...a, ch]);
-      acc = next;
-      if (acc.length > MAX_CLASS_EXPANSION) return null;
-    } else acc = acc.map((a) => [...a, part]);
-  }
-  return acc;
-}
-
 function stringTerm(p: Extract<Predicate, { kind: 'string' }>): string | null {
   if (p.cased) return null;
-  const alts = expandClasses(p.pattern);
+  const alts = expandClasses(p.pattern, MAX_CLASS_EXPANSION);
   if (!alts) return null;
   const seen = new Set<string>();
   for (const a of alts) {
@@ -143,7 +129,7 @@ function inList(items: readonly Predicate[]): string | null {
   const seen = new Set<string>();
   for (const i of items) {
     if (i.kind !== 'string' || i.field !== field || i.cased) return null;
-    const alts = expandClasses(i.pattern);
+    const alts = expandClasses(i.pattern, MAX_CLASS_EXPANSION);
     if (!alts) return null;
     for (const a of alts) {
       const t = searchPatternText(a);
