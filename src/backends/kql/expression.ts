@@ -1,15 +1,23 @@
 /**
  * Predicate → KQL expression. Target choices (operators, literals) come from the tables in
- * operators.ts and literals.ts; this module only decides structure and types.
+ * operators.ts and literals.ts; this module decides the leaves' structure and types, and the
+ * shared boolean printer (../boolean-printer.ts) writes and / or / not from KQL_BOOLEAN.
  * Errors are values: a leaf the target cannot express throws `Inexpressible`, caught per rule.
  */
 import { RE2JS } from 're2js';
 import { expandClasses } from '../../ast/pattern.js';
-import { patternShape, patternToRegex, type PatternPart, type Predicate } from '../../ast/semantics.js';
+import {
+  patternShape,
+  patternToRegex,
+  type LeafPredicate,
+  type PatternPart,
+  type Predicate,
+} from '../../ast/semantics.js';
+import { booleanPrinter, type Printed } from '../boolean-printer.js';
 import { conversionError } from '../diagnostics.js';
 import type { ConversionError } from '../types.js';
 import { kqlString } from './literals.js';
-import { KQL_OPERATORS as OP, KQL_TIME_PARTS, MAX_WINDASH_EXPANSION, OR_CHUNK, WRAP_WIDTH } from './operators.js';
+import { KQL_BOOLEAN, KQL_OPERATORS as OP, KQL_TIME_PARTS, MAX_WINDASH_EXPANSION } from './operators.js';
 
 export class Inexpressible extends Error {
   readonly error: ConversionError;
@@ -87,49 +95,43 @@ function expandWindash(pattern: readonly PatternPart[]): PatternPart[][] | undef
   return alternatives?.length === 1 ? undefined : alternatives;
 }
 
-/** Rendered node: text plus its precedence (for parentheses). */
-interface Rendered {
-  text: string;
-  prec: 'or' | 'and' | 'atom';
-}
-
-const atom = (text: string): Rendered => ({ text, prec: 'atom' });
-
 /**
  * A leaf that Kusto evaluates to null on missing or unparsable input (`null < 3`,
  * `todouble("x") < 3`, `ipv4_is_in_range("fe80::1", …)`). `where` drops a null row, which under
  * an even number of not()s is what Sigma's "false" does too; under an odd number,
  * `not(null)` stays null where Sigma's `not false` is true, so the leaf is made two-valued.
  */
-function twoValued(text: string, ctx: ExprContext): Rendered {
-  return atom(ctx.negated ? `coalesce(${text}, false)` : text);
+function twoValued(text: string, ctx: ExprContext): string {
+  return ctx.negated ? `coalesce(${text}, false)` : text;
 }
 
-function stringLeaf(p: Extract<Predicate, { kind: 'string' }>, ctx: ExprContext): Rendered {
+function stringLeaf(p: Extract<Predicate, { kind: 'string' }>, ctx: ExprContext): string | Printed {
   const cs = p.cased ? 'cs' : 'ci';
   if (p.field === null) {
     // Keyword: found in any column of the row.
     const shape = patternShape(p.pattern);
-    if (shape.op === 'contains') return atom(`* ${OP.contains[cs]} ${kqlString(shape.text)}`);
+    if (shape.op === 'contains') return `* ${OP.contains[cs]} ${kqlString(shape.text)}`;
     const expanded = expandWindash(p.pattern);
-    if (expanded) return render({ kind: 'or', items: expanded.map((pattern): Predicate => ({ ...p, pattern })) }, ctx);
-    if (shape.op === 'any') return atom('true');
-    return atom(`* ${OP.regex} ${kqlString(unanchoredKeyword(p.pattern, p.cased))}`);
+    if (expanded)
+      return kqlPrinter.print({ kind: 'or', items: expanded.map((pattern): Predicate => ({ ...p, pattern })) }, ctx);
+    if (shape.op === 'any') return 'true';
+    return `* ${OP.regex} ${kqlString(unanchoredKeyword(p.pattern, p.cased))}`;
   }
   const col = ctx.column(p.field);
   const shape = patternShape(p.pattern);
-  if (shape.op === 'any') return atom(isString(col) ? `isnotempty(${col.expr})` : `isnotnull(${col.expr})`);
+  if (shape.op === 'any') return isString(col) ? `isnotempty(${col.expr})` : `isnotnull(${col.expr})`;
   if (shape.op === 'complex') {
     const expanded = expandWindash(p.pattern);
-    if (expanded) return render({ kind: 'or', items: expanded.map((pattern): Predicate => ({ ...p, pattern })) }, ctx);
-    return atom(`${asString(col)} ${OP.regex} ${kqlString(wildcardRegex(p.pattern, p.cased))}`);
+    if (expanded)
+      return kqlPrinter.print({ kind: 'or', items: expanded.map((pattern): Predicate => ({ ...p, pattern })) }, ctx);
+    return `${asString(col)} ${OP.regex} ${kqlString(wildcardRegex(p.pattern, p.cased))}`;
   }
   if (shape.op === 'eq') {
-    if (NUMERIC.has(col.type) && /^-?\d+(\.\d+)?$/.test(shape.text)) return atom(`${col.expr} == ${shape.text}`);
-    if (shape.text === '') return atom(isString(col) ? `isempty(${col.expr})` : `isnull(${col.expr})`);
-    return atom(`${asString(col)} ${OP.eq[cs]} ${kqlString(shape.text)}`);
+    if (NUMERIC.has(col.type) && /^-?\d+(\.\d+)?$/.test(shape.text)) return `${col.expr} == ${shape.text}`;
+    if (shape.text === '') return isString(col) ? `isempty(${col.expr})` : `isnull(${col.expr})`;
+    return `${asString(col)} ${OP.eq[cs]} ${kqlString(shape.text)}`;
   }
-  return atom(`${asString(col)} ${OP[shape.op][cs]} ${kqlString(shape.text)}`);
+  return `${asString(col)} ${OP[shape.op][cs]} ${kqlString(shape.text)}`;
 }
 
 /** A keyword pattern is "found anywhere" (the lowering wrapped it in `*`). */
@@ -137,14 +139,14 @@ function unanchoredKeyword(pattern: readonly PatternPart[], cased: boolean): str
   return wildcardRegex(pattern, cased);
 }
 
-function leaf(p: Predicate, ctx: ExprContext): Rendered {
+function leaf(p: LeafPredicate, ctx: ExprContext): string | Printed {
   switch (p.kind) {
     case 'string':
       return stringLeaf(p, ctx);
     case 'regex': {
       const src = kqlRegex(p.pattern, p.flags, p.field);
-      if (p.field === null) return atom(`* ${OP.regex} ${kqlString(src)}`);
-      return atom(`${asString(ctx.column(p.field))} ${OP.regex} ${kqlString(src)}`);
+      if (p.field === null) return `* ${OP.regex} ${kqlString(src)}`;
+      return `${asString(ctx.column(p.field))} ${OP.regex} ${kqlString(src)}`;
     }
     case 'number': {
       const col = ctx.column(p.field);
@@ -159,32 +161,32 @@ function leaf(p: Predicate, ctx: ExprContext): Rendered {
       // `null == 5` is false in Kusto (not null): only ordering comparisons need twoValued.
       if (NUMERIC.has(col.type))
         return p.op === 'eq'
-          ? atom(`${col.expr} == ${p.value}`)
+          ? `${col.expr} == ${p.value}`
           : twoValued(`${col.expr} ${OP.compare[p.op]} ${p.value}`, ctx);
       if (p.op === 'eq' && isString(col)) {
         // Sigma compares numbers as numbers: "05" and "5.0" equal 5 (todouble(non-number) == 5 is false).
         const numeric = `todouble(${col.expr}) == ${p.value}`;
         return /^-?\d+(\.\d+)?$/.test(p.raw)
-          ? atom(numeric)
-          : { text: `${col.expr} == ${kqlString(p.raw)} or ${numeric}`, prec: 'or' };
+          ? numeric
+          : { text: `${col.expr} == ${kqlString(p.raw)} or ${numeric}`, precedence: KQL_BOOLEAN.or.precedence };
       }
-      if (p.op === 'eq') return atom(`${asString(col)} == ${kqlString(p.raw)}`);
+      if (p.op === 'eq') return `${asString(col)} == ${kqlString(p.raw)}`;
       if (isString(col)) return twoValued(`todouble(${col.expr}) ${OP.compare[p.op]} ${p.value}`, ctx);
       return fail('C003', `${p.field}: numeric comparison on a ${col.type} column`, p.field);
     }
     case 'boolean': {
       const col = ctx.column(p.field);
-      if (col.type === 'bool') return atom(`${col.expr} == ${p.value}`);
-      return atom(`${asString(col)} =~ ${kqlString(String(p.value))}`);
+      if (col.type === 'bool') return `${col.expr} == ${p.value}`;
+      return `${asString(col)} =~ ${kqlString(String(p.value))}`;
     }
     case 'null': {
       const col = ctx.column(p.field);
-      return atom(isString(col) ? `isempty(${col.expr})` : `isnull(${col.expr})`);
+      return isString(col) ? `isempty(${col.expr})` : `isnull(${col.expr})`;
     }
     case 'exists': {
       const col = ctx.column(p.field);
-      if (isString(col)) return atom(p.value ? `isnotempty(${col.expr})` : `isempty(${col.expr})`);
-      return atom(p.value ? `isnotnull(${col.expr})` : `isnull(${col.expr})`);
+      if (isString(col)) return p.value ? `isnotempty(${col.expr})` : `isempty(${col.expr})`;
+      return p.value ? `isnotnull(${col.expr})` : `isnull(${col.expr})`;
     }
     case 'cidr': {
       const col = ctx.column(p.field);
@@ -196,51 +198,21 @@ function leaf(p: Predicate, ctx: ExprContext): Rendered {
       const a = ctx.column(p.field);
       const b = ctx.column(p.ref);
       const cs = p.cased ? 'cs' : 'ci';
-      return atom(`${asString(a)} ${OP[p.position][cs]} ${asString(b)}`);
+      return `${asString(a)} ${OP[p.position][cs]} ${asString(b)}`;
     }
-    default:
-      return fail('C003', `unexpected predicate ${p.kind}`);
   }
 }
 
-function wrapJoin(items: Rendered[], word: 'and' | 'or', indent: string): string {
-  const flat = items.map((i) => i.text).join(` ${word} `);
-  if (flat.length <= WRAP_WIDTH && !flat.includes('\n')) return flat;
-  return items.map((i) => i.text).join(`\n${indent}${word} `);
-}
-
-function orOf(items: Rendered[]): Rendered {
-  if (items.length === 1) return items[0]!;
-  // Kusto's parser rejects very deep operator chains: long ORs go in parenthesised chunks.
-  if (items.length > OR_CHUNK) {
-    const chunks: Rendered[] = [];
-    for (let i = 0; i < items.length; i += OR_CHUNK)
-      chunks.push(atom(`(${orOf(items.slice(i, i + OR_CHUNK)).text.replace(/\n/g, '\n ')})`));
-    return orOf(chunks);
-  }
-  const text = wrapJoin(items, 'or', '');
-  // A multi-line OR of AND groups reads better with each group in parentheses.
-  if (text.includes('\n'))
-    return {
-      text: wrapJoin(
-        items.map((i) => (i.prec === 'and' ? atom(`(${i.text.replace(/\n/g, '\n ')})`) : i)),
-        'or',
-        '',
-      ),
-      prec: 'or',
-    };
-  return { text, prec: 'or' };
-}
-
-const paren = (r: Rendered, min: 'and' | 'atom'): string =>
-  r.prec === 'or' || (min === 'atom' && r.prec === 'and') ? `(${r.text})` : r.text;
-
-/** Groups `col =~ a or col =~ b` into `col in~ (a, b)` (same column, same case rule). */
-function groupEquals(items: Predicate[], ctx: ExprContext): Rendered[] {
-  const out: Rendered[] = [];
+/**
+ * An or's operands: `col =~ a or col =~ b` grouped into `col in~ (a, b)` (same column, same
+ * case rule), at the place of the group's first item; other items as printed.
+ */
+function groupEquals(items: readonly Predicate[], printed: readonly Printed[], ctx: ExprContext): (string | Printed)[] {
+  const out: (string | Printed)[] = [];
   const groups = new Map<string, { col: ColumnRef; values: string[]; op: string; index: number }>();
-  const slots: (Rendered | string)[] = [];
-  for (const p of items) {
+  // A group's key where the group goes, else the item as printed.
+  const slots: (Printed | string)[] = [];
+  for (const [i, p] of items.entries()) {
     let key: string | undefined;
     let value: string | undefined;
     let col: ColumnRef | undefined;
@@ -270,7 +242,7 @@ function groupEquals(items: Predicate[], ctx: ExprContext): Rendered[] {
         groups.set(key, { col, values: [value], op, index: slots.length });
         slots.push(key);
       }
-    } else slots.push(render(p, ctx));
+    } else slots.push(printed[i]!);
   }
   for (const s of slots) {
     if (typeof s !== 'string') {
@@ -280,38 +252,22 @@ function groupEquals(items: Predicate[], ctx: ExprContext): Rendered[] {
     const g = groups.get(s)!;
     const uniq = [...new Set(g.values)];
     if (uniq.length === 1)
-      out.push(atom(`${g.col.expr} ${g.op === 'in' ? '==' : g.op === 'in~' ? OP.eq.ci : OP.eq.cs} ${uniq[0]}`));
-    else out.push(atom(`${g.col.expr} ${g.op} (${uniq.join(', ')})`));
+      out.push(`${g.col.expr} ${g.op === 'in' ? '==' : g.op === 'in~' ? OP.eq.ci : OP.eq.cs} ${uniq[0]}`);
+    else out.push(`${g.col.expr} ${g.op} (${uniq.join(', ')})`);
   }
   return out;
 }
 
-export function render(p: Predicate, ctx: ExprContext): Rendered {
-  switch (p.kind) {
-    case 'and':
-      if (p.items.length === 0) return atom('true');
-      return {
-        text: wrapJoin(
-          p.items.map((i) => render(i, ctx)).map((r) => atom(paren(r, 'and'))),
-          'and',
-          '',
-        ),
-        prec: p.items.length > 1 ? 'and' : 'atom',
-      };
-    case 'or':
-      return orOf(groupEquals(p.items, ctx).map((r) => (r.prec === 'or' ? atom(`(${r.text})`) : r)));
-    case 'not': {
-      const inner = render(p.item, { ...ctx, negated: !ctx.negated });
-      return atom(`not(${inner.text})`);
-    }
-    default:
-      return leaf(p, ctx);
-  }
-}
+const kqlPrinter = booleanPrinter<ExprContext>({
+  syntax: KQL_BOOLEAN,
+  leaf,
+  negate: (ctx) => ({ ...ctx, negated: !ctx.negated }),
+  orOperands: groupEquals,
+});
 
 /** The predicate as a list of `where` clauses (top-level AND items become separate lines). */
 export function whereClauses(p: Predicate, ctx: ExprContext): string[] {
-  if (p.kind === 'and') return p.items.map((i) => render(i, ctx).text);
-  const r = render(p, ctx);
+  if (p.kind === 'and') return p.items.map((i) => kqlPrinter.print(i, ctx).text);
+  const r = kqlPrinter.print(p, ctx);
   return r.text === 'true' ? [] : [r.text];
 }
