@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ATOM, booleanPrinter, type BooleanSyntax } from '../../src/backends/boolean-printer.js';
 import { KQL_BOOLEAN } from '../../src/backends/kql/operators.js';
+import { SPL_EVAL, SPL_SEARCH } from '../../src/backends/splunk/operators.js';
 import type { LeafPredicate, Predicate } from '../../src/ast/predicate.js';
 
 // A made-up backend, ES|QL-like: the whole of it is a table and a leaf encoder.
@@ -68,7 +69,20 @@ describe('boolean printer: a new backend is a table and a leaf encoder', () => {
 });
 
 describe('boolean printer: table entries and hooks', () => {
+  it('parenthesize: every compound is grouped, the whole included, nesting kept', () => {
+    const spl = booleanPrinter<void>({ syntax: SPL_EVAL, leaf: esqlLeaf });
+    expect(spl.print(and(a, and(b, c))).text).toBe('(a == "1" AND (b == "1" AND c == "1"))');
+    expect(spl.print(or(a, b)).text).toBe('(a == "1" OR b == "1")');
+    expect(spl.print(not(or(a, b))).text).toBe('NOT (a == "1" OR b == "1")');
+    expect(spl.print(not(a)).text).toBe('NOT a == "1"');
+    expect(spl.print(and()).text).toBe('true()');
+  });
+
   it('an always-grouped not operand is grouped once', () => {
+    const spl = booleanPrinter<void>({ syntax: SPL_SEARCH, leaf: esqlLeaf });
+    expect(spl.print(not(a)).text).toBe('NOT (a == "1")');
+    expect(spl.print(not(and(a, b))).text).toBe('NOT (a == "1" AND b == "1")');
+    expect(spl.print(not(not(a))).text).toBe('NOT (NOT (a == "1"))');
     const kql = booleanPrinter<void>({ syntax: KQL_BOOLEAN, leaf: esqlLeaf });
     expect(kql.print(not(or(a, b))).text).toBe('not(a == "1" or b == "1")');
     expect(kql.print(and(not(a), b)).text).toBe('not(a == "1") and b == "1"');
@@ -234,6 +248,8 @@ describe('boolean printer: printed precedence is correct (property)', () => {
       { ...KQL_BOOLEAN, or: { ...KQL_BOOLEAN.or, maxOperands: 3 }, wrap: { width: 12, indent: ' ' } },
     ],
     ['KQL', KQL_BOOLEAN],
+    ['SPL search', SPL_SEARCH],
+    ['SPL eval', SPL_EVAL],
   ];
   for (const [name, syntax] of cases) {
     it(`${name}: the text parses back to the tree`, () => {
@@ -256,5 +272,6 @@ describe('boolean printer: printed precedence is correct (property)', () => {
   it('the parser used above does see precedence', () => {
     expect(parse('p AND q OR r', ESQL, true)).toEqual({ op: 'or', items: [{ op: 'and', items: ['p', 'q'] }, 'r'] });
     expect(parse('NOT p AND q', ESQL, true)).toEqual({ op: 'and', items: [{ op: 'not', item: 'p' }, 'q'] });
+    expect(() => parse('p AND q OR r', SPL_SEARCH, false)).toThrow(/mixed/);
   });
 });

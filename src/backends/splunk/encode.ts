@@ -6,14 +6,17 @@
  * - eval expressions (`where`): regex via `match()`, `cidrmatch()`, `isnull()`, field
  *   comparisons; used for `?` wildcards, literal `*`, `cased`, `re`, fieldref, time parts.
  *
- * Every compound expression is parenthesised (whether `search` binds AND or OR tighter is
- * contested; no query depends on it). The top-level conjunction is split: items that are
- * search terms form the base search; every other item becomes its own `| regex` (a lone
- * positive regex) or `| where` (the WHOLE item, so no OR/NOT is ever split across pipes).
+ * And / or / not are written by the shared boolean printer (../boolean-printer.ts) from the
+ * tables in operators.ts: every compound expression is parenthesised (whether `search` binds
+ * AND or OR tighter is contested; no query depends on it). The top-level conjunction is split:
+ * items that are search terms form the base search; every other item becomes its own `| regex`
+ * (a lone positive regex) or `| where` (the WHOLE item, so no OR/NOT is ever split across pipes).
  */
 import { expandClasses } from '../../ast/pattern.js';
-import type { PatternPart, Predicate } from '../../ast/semantics.js';
+import type { LeafPredicate, PatternPart, Predicate } from '../../ast/semantics.js';
+import { booleanPrinter, type Printed } from '../boolean-printer.js';
 import { escapePcre, evalField, quoteString, searchField, searchLiteralOk } from './escape.js';
+import { NUMBER_OPS, SPL_EVAL, SPL_SEARCH } from './operators.js';
 
 /** Bound on the alternatives a windash character class may expand into inside a search. */
 const MAX_CLASS_EXPANSION = 64;
@@ -30,25 +33,22 @@ export class EncodeError extends Error {
 // ---------------------------------------------------------------------------
 // Search terms
 
+const searchPrinter = booleanPrinter<void, null>({
+  syntax: SPL_SEARCH,
+  leaf: searchTerm,
+  orOperands: (items, printed) => {
+    const list = inList(items);
+    return list === null ? printed : [list];
+  },
+});
+
 /** The predicate as search terms, or null when search terms cannot express it exactly. */
 export function searchExpr(p: Predicate): string | null {
+  return searchPrinter.print(p)?.text ?? null;
+}
+
+function searchTerm(p: LeafPredicate): string | Printed | null {
   switch (p.kind) {
-    case 'and': {
-      const items = p.items.map(searchExpr);
-      if (items.some((i) => i === null)) return null;
-      return items.length === 0 ? '*' : items.length === 1 ? items[0]! : `(${items.join(' AND ')})`;
-    }
-    case 'or': {
-      const list = inList(p.items);
-      if (list) return list;
-      const items = p.items.map(searchExpr);
-      if (items.some((i) => i === null)) return null;
-      return items.length === 1 ? items[0]! : `(${items.join(' OR ')})`;
-    }
-    case 'not': {
-      const inner = searchExpr(p.item);
-      return inner === null ? null : inner.startsWith('(') ? `NOT ${inner}` : `NOT (${inner})`;
-    }
     case 'string':
       return stringTerm(p);
     case 'number':
@@ -68,8 +68,6 @@ export function searchExpr(p: Predicate): string | null {
       return null;
   }
 }
-
-const NUMBER_OPS = { eq: '=', lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
 
 /** The number as written when that is plain decimal text (`0x10` is written as 16). */
 function numberText(p: Extract<Predicate, { kind: 'number' }>): string {
@@ -92,7 +90,7 @@ export function searchPatternText(pattern: readonly PatternPart[]): string | nul
   return out;
 }
 
-function stringTerm(p: Extract<Predicate, { kind: 'string' }>): string | null {
+function stringTerm(p: Extract<Predicate, { kind: 'string' }>): string | Printed | null {
   if (p.cased) return null;
   const alts = expandClasses(p.pattern, MAX_CLASS_EXPANSION);
   if (!alts) return null;
@@ -106,7 +104,7 @@ function stringTerm(p: Extract<Predicate, { kind: 'string' }>): string | null {
   const term = (t: string): string => (p.field === null ? `"${t}"` : `${searchField(p.field)}="${t}"`);
   if (texts.length === 1) return term(texts[0]!);
   if (p.field !== null) return `${searchField(p.field)} IN (${texts.map((t) => `"${t}"`).join(', ')})`;
-  return `(${texts.map(term).join(' OR ')})`;
+  return searchPrinter.join('or', texts.map(term));
 }
 
 /** `field IN ("a", "b*")` for an OR of plain case-insensitive string terms on one field. */
@@ -152,18 +150,17 @@ function inList(items: readonly Predicate[]): string | null {
  * exactly as Sigma's `not` does.
  */
 export function whereExpr(p: Predicate, negated = false): string {
+  return wherePrinter.print(p, negated).text;
+}
+
+const wherePrinter = booleanPrinter<boolean>({
+  syntax: SPL_EVAL,
+  leaf: whereLeaf,
+  negate: (negated) => !negated,
+});
+
+function whereLeaf(p: LeafPredicate, negated: boolean): string {
   switch (p.kind) {
-    case 'and':
-      if (p.items.length === 0) return 'true()';
-      return p.items.length === 1
-        ? whereExpr(p.items[0]!, negated)
-        : `(${p.items.map((i) => whereExpr(i, negated)).join(' AND ')})`;
-    case 'or':
-      return p.items.length === 1
-        ? whereExpr(p.items[0]!, negated)
-        : `(${p.items.map((i) => whereExpr(i, negated)).join(' OR ')})`;
-    case 'not':
-      return `NOT ${whereExpr(p.item, !negated)}`;
     case 'null':
       return `isnull(${field(p.field)})`;
     case 'exists':
@@ -183,7 +180,7 @@ function field(name: string): string {
   return f;
 }
 
-function leafComparison(p: Predicate, f: string): string {
+function leafComparison(p: LeafPredicate, f: string): string {
   switch (p.kind) {
     case 'string':
       return stringComparison(p.pattern, p.cased, f);
@@ -216,7 +213,7 @@ function leafComparison(p: Predicate, f: string): string {
           return `(${both} AND (len(${r})==0 OR mvcount(split(${a}, ${b}))>1))`;
       }
     }
-    // falls through: and/or/not/null/exists are handled by whereExpr
+    // falls through: null/exists are handled by whereLeaf
     default:
       throw new EncodeError(`internal: ${p.kind} is not a leaf comparison`);
   }
