@@ -52,6 +52,23 @@ export function forEachLeaf(
   }
 }
 
+/** Whether some leaf passes `test` (leaves are tried left to right, up to the first that does). */
+export function someLeaf(
+  p: Predicate,
+  test: (leaf: LeafPredicate, negated: boolean) => boolean,
+  negated = false,
+): boolean {
+  switch (p.kind) {
+    case 'and':
+    case 'or':
+      return p.items.some((i) => someLeaf(i, test, negated));
+    case 'not':
+      return someLeaf(p.item, test, !negated);
+    default:
+      return test(p, negated);
+  }
+}
+
 export interface ConditionFold<T> {
   and(items: T[], node: Condition & { type: 'and' }): T;
   or(items: T[], node: Condition & { type: 'or' }): T;
