@@ -12,6 +12,7 @@
  * items that are search terms form the base search; every other item becomes its own `| regex`
  * (a lone positive regex) or `| where` (the WHOLE item, so no OR/NOT is ever split across pipes).
  */
+import { foldPredicate } from '../../ast/fold.js';
 import { expandClasses } from '../../ast/pattern.js';
 import type { LeafPredicate, PatternPart, Predicate } from '../../ast/semantics.js';
 import { booleanPrinter, type Printed } from '../boolean-printer.js';
@@ -317,32 +318,27 @@ export function encodeConjunction(prefix: string[], items: readonly Predicate[])
  * otherwise implying it (a subset). Leaves search terms cannot express become true/false.
  */
 export function relax(p: Predicate, positive: boolean): Predicate | boolean {
-  switch (p.kind) {
-    case 'and': {
-      const items: Predicate[] = [];
-      for (const i of p.items) {
-        const r = relax(i, positive);
-        if (r === false) return false;
-        if (r !== true) items.push(r);
-      }
-      return items.length === 0 ? true : items.length === 1 ? items[0]! : { kind: 'and', items };
-    }
-    case 'or': {
-      const items: Predicate[] = [];
-      for (const i of p.items) {
-        const r = relax(i, positive);
-        if (r === true) return true;
-        if (r !== false) items.push(r);
-      }
-      return items.length === 0 ? false : items.length === 1 ? items[0]! : { kind: 'or', items };
-    }
-    case 'not': {
-      const r = relax(p.item, !positive);
-      return typeof r === 'boolean' ? !r : { kind: 'not', item: r };
-    }
-    default:
-      return searchExpr(p) !== null ? p : positive;
-  }
+  const rest = (items: (Predicate | boolean)[]): Predicate[] => items.filter((i) => typeof i !== 'boolean');
+  return foldPredicate<Predicate | boolean, boolean>(
+    p,
+    {
+      and: (relaxed) => {
+        if (relaxed.includes(false)) return false;
+        const items = rest(relaxed);
+        return items.length === 0 ? true : items.length === 1 ? items[0]! : { kind: 'and', items };
+      },
+      or: (relaxed) => {
+        if (relaxed.includes(true)) return true;
+        const items = rest(relaxed);
+        return items.length === 0 ? false : items.length === 1 ? items[0]! : { kind: 'or', items };
+      },
+      not: (r) => (typeof r === 'boolean' ? !r : { kind: 'not', item: r }),
+      leaf: (leaf, pos) => (searchExpr(leaf) !== null ? leaf : pos),
+      // Under a not, a subset becomes a superset and the reverse.
+      child: (node, pos) => (node.kind === 'not' ? !pos : pos),
+    },
+    positive,
+  );
 }
 
 export function renderQuery(q: EncodedQuery): string {
