@@ -20,10 +20,11 @@ export function mergeAdjacentText(parts: readonly PatternPart[]): PatternPart[] 
 
 /**
  * Every pattern obtained by replacing each character class (windash) with one of its characters,
- * in order, adjacent text merged; other parts are kept. Undefined when there would be more than
- * `limit` of them.
+ * in order, with the text around it merged; other parts are kept, and a pattern without classes
+ * is its only alternative. Undefined when there would be more than `limit` of them.
  */
 export function expandClasses(pattern: readonly PatternPart[], limit: number): PatternPart[][] | undefined {
+  if (!pattern.some((p) => typeof p !== 'string' && 'anyOf' in p)) return [pattern.slice()];
   let alternatives: PatternPart[][] = [[]];
   for (const part of pattern) {
     if (typeof part !== 'string' && 'anyOf' in part) {

@@ -5,7 +5,7 @@
  * TextQueryBackend (`and_token`, `or_token`, `not_token`, `group_expression`, `precedence`,
  * `parenthesize`), plus two layout entries KQL needs (line wrapping, chunked long chains).
  */
-import { foldPredicate } from '../ast/fold.js';
+import { foldPredicate, type PredicateFold } from '../ast/fold.js';
 import type { LeafPredicate, Predicate } from '../ast/predicate.js';
 
 /** The precedence of a leaf or a group: nothing binds tighter. */
@@ -76,14 +76,10 @@ export interface BooleanEncoder<C, N extends null = never> {
   /** The context of a not's operand (for leaves that are written differently under a negation). */
   negate?(ctx: C): C;
   /**
-   * An or's operands, given its items and their printed forms (default: those printed forms):
-   * for instance equalities on one field written as one `in` list.
+   * An or's operands, given its items and a function that prints one (default: every item
+   * printed): for instance equalities on one field written as one `in` list.
    */
-  orOperands?(
-    items: readonly Predicate[],
-    printed: readonly (Printed | N)[],
-    ctx: C,
-  ): readonly (string | Printed | N)[];
+  orOperands?(items: readonly Predicate[], print: (item: Predicate) => Printed | N, ctx: C): (string | Printed | N)[];
 }
 
 export interface BooleanPrinter<C, N extends null = never> {
@@ -142,31 +138,34 @@ export function booleanPrinter<C, N extends null = never>(encoder: BooleanEncode
     items.every((i) => i !== null);
   // Only reachable when N is null: a leaf was inexpressible.
   const inexpressible = null as N;
+  const orOperands = encoder.orOperands;
+  const childContext = (node: Predicate & { kind: 'and' | 'or' | 'not' }, ctx: C): C =>
+    node.kind === 'not' && encoder.negate ? encoder.negate(ctx) : ctx;
 
-  return {
-    join,
-    print: (p, ctx) =>
-      foldPredicate<Printed | N, C>(
-        p,
-        {
-          and: (items) =>
-            !printable(items) ? inexpressible : items.length === 0 ? atom(syntax.true) : join('and', items),
-          or: (items, node, c) => {
-            const operands = encoder.orOperands ? encoder.orOperands(node.items, items, c) : items;
-            return printable(operands) ? join('or', operands) : inexpressible;
-          },
-          not: (item) => (item === null ? inexpressible : not(item)),
-          leaf: (leaf, c) => {
-            const r = encoder.leaf(leaf, c);
-            if (r === null) return inexpressible;
-            if (typeof r === 'string') return atom(r);
-            // A leaf's text is opaque: no parent continues a chain the leaf printed.
-            const { chain: _, ...opaque } = r;
-            return opaque;
-          },
-          child: (node, c) => (node.kind === 'not' && encoder.negate ? encoder.negate(c) : c),
-        },
-        ctx,
-      ),
+  const fold: PredicateFold<Printed | N, C> = {
+    and: (items) => (!printable(items) ? inexpressible : items.length === 0 ? atom(syntax.true) : join('and', items)),
+    or: (items) => (printable(items) ? join('or', items) : inexpressible),
+    not: (item) => (item === null ? inexpressible : not(item)),
+    leaf: (leaf, ctx) => {
+      const r = encoder.leaf(leaf, ctx);
+      if (r === null) return inexpressible;
+      if (typeof r === 'string') return atom(r);
+      // A leaf's text is opaque: no parent continues a chain the leaf printed.
+      const { chain: _, ...opaque } = r;
+      return opaque;
+    },
+    child: childContext,
+    // The hook sees an or's items before they are printed, and prints only those it needs.
+    ...(orOperands && {
+      whole: (node, ctx) => {
+        if (node.kind !== 'or') return undefined;
+        const inner = childContext(node, ctx);
+        const operands = orOperands(node.items, (item) => print(item, inner), ctx);
+        return printable(operands) ? join('or', operands) : inexpressible;
+      },
+    }),
   };
+  const print = (p: Predicate, ctx: C): Printed | N => foldPredicate(p, fold, ctx);
+
+  return { print, join };
 }

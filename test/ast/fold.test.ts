@@ -56,4 +56,17 @@ describe('foldPredicate', () => {
     );
     expect(depth).toBe('and(a0,not(or(b1,not(c2))),d0)');
   });
+
+  it('whole: a node folded from the node itself leaves its children unfolded', () => {
+    const visited: string[] = [];
+    const text = foldPredicate<string>(tree, {
+      and: (items) => `and(${items.join(',')})`,
+      or: (items) => `or(${items.join(',')})`,
+      not: (item) => `not(${item})`,
+      leaf: (p) => (visited.push(name(p)), name(p)),
+      whole: (node) => (node.kind === 'or' ? `${node.items.length} alternatives` : undefined),
+    });
+    expect(text).toBe('and(a,not(2 alternatives),d)');
+    expect(visited).toEqual(['a', 'd']);
+  });
 });

@@ -55,8 +55,8 @@ describe('expandClasses', () => {
     ]);
   });
 
-  it('gives the pattern itself (merged) when it has no class', () => {
-    expect(expandClasses(['a', 'b', single], 1)).toEqual([['ab', single]]);
+  it('gives the pattern itself when it has no class', () => {
+    expect(expandClasses(['a', 'b', single], 1)).toEqual([['a', 'b', single]]);
   });
 
   it('gives undefined beyond the limit', () => {

@@ -108,18 +108,24 @@ describe('boolean printer: table entries and hooks', () => {
     );
   });
 
-  it('orOperands: a backend may write several items as one operand', () => {
+  it('orOperands: a backend may write several items as one operand, and print only the others', () => {
+    const printed: string[] = [];
     const inList = booleanPrinter<void>({
       syntax: ESQL,
-      leaf: esqlLeaf,
-      orOperands: (items, printed) => {
-        const values = items.flatMap((p) => (p.kind === 'string' && p.field === 'f' ? [p.pattern.join('')] : []));
-        const others = printed.filter((_, i) => !(items[i]!.kind === 'string' && items[i]!.field === 'f'));
-        return values.length > 1 ? [`f IN (${values.map((v) => `"${v}"`).join(', ')})`, ...others] : printed;
+      leaf: (p) => (printed.push(esqlLeaf(p)), esqlLeaf(p)),
+      orOperands: (items, print) => {
+        const onF = (p: Predicate): boolean => p.kind === 'string' && p.field === 'f';
+        const values = items.filter(onF).map((p) => (p.kind === 'string' ? p.pattern.join('') : ''));
+        if (values.length < 2) return items.map(print);
+        return [`f IN (${values.map((v) => `"${v}"`).join(', ')})`, ...items.filter((p) => !onF(p)).map(print)];
       },
     });
     expect(inList.print(or(eq('f', 'x'), a, eq('f', 'y'))).text).toBe('f IN ("x", "y") OR a == "1"');
+    expect(printed).toEqual(['a == "1"']);
     expect(inList.print(and(b, or(eq('f', 'x'), eq('f', 'y')))).text).toBe('b == "1" AND f IN ("x", "y")');
+    expect(inList.print(or(eq('f', 'x'), not(or(a, eq('f', 'y'))))).text).toBe(
+      'f == "x" OR NOT (a == "1" OR f == "y")',
+    );
   });
 
   it('wrap: a long chain goes one operand per line; compound operands get indented groups', () => {

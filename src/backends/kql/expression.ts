@@ -207,12 +207,16 @@ function leaf(p: LeafPredicate, ctx: ExprContext): string | Printed {
  * An or's operands: `col =~ a or col =~ b` grouped into `col in~ (a, b)` (same column, same
  * case rule), at the place of the group's first item; other items as printed.
  */
-function groupEquals(items: readonly Predicate[], printed: readonly Printed[], ctx: ExprContext): (string | Printed)[] {
+function groupEquals(
+  items: readonly Predicate[],
+  print: (item: Predicate) => Printed,
+  ctx: ExprContext,
+): (string | Printed)[] {
   const out: (string | Printed)[] = [];
   const groups = new Map<string, { col: ColumnRef; values: string[]; op: string; index: number }>();
   // A group's key where the group goes, else the item as printed.
   const slots: (Printed | string)[] = [];
-  for (const [i, p] of items.entries()) {
+  for (const p of items) {
     let key: string | undefined;
     let value: string | undefined;
     let col: ColumnRef | undefined;
@@ -242,7 +246,7 @@ function groupEquals(items: readonly Predicate[], printed: readonly Printed[], c
         groups.set(key, { col, values: [value], op, index: slots.length });
         slots.push(key);
       }
-    } else slots.push(printed[i]!);
+    } else slots.push(print(p));
   }
   for (const s of slots) {
     if (typeof s !== 'string') {

@@ -37,9 +37,9 @@ export class EncodeError extends Error {
 const searchPrinter = booleanPrinter<void, null>({
   syntax: SPL_SEARCH,
   leaf: searchTerm,
-  orOperands: (items, printed) => {
+  orOperands: (items, print) => {
     const list = inList(items);
-    return list === null ? printed : [list];
+    return list === null ? items.map(print) : [list];
   },
 });
 
