@@ -116,15 +116,14 @@ export function booleanPrinter<C, N extends null = never>(encoder: BooleanEncode
     return chainText(op, chunks);
   }
 
+  /** A chain: operands that are chains of the same operator continue it (unless parenthesize). */
   function join(op: ChainOperator, operands: readonly (string | Printed)[]): Printed {
     let items = operands.map(atom);
     if (!syntax.parenthesize) items = items.flatMap((i) => (i.chain?.op === op ? i.chain.operands : [i]));
     if (items.length === 1) return items[0]!;
     const precedence = syntax[op].precedence;
-    const text = chainText(
-      op,
-      items.map((i) => (i.precedence <= precedence ? group(i.text) : i)),
-    );
+    const grouped = items.map((i) => (i.precedence <= precedence ? group(i.text) : i));
+    const text = chainText(op, grouped);
     return syntax.parenthesize ? group(text) : { text, precedence, chain: { op, operands: items } };
   }
 
@@ -156,14 +155,14 @@ export function booleanPrinter<C, N extends null = never>(encoder: BooleanEncode
     },
     child: childContext,
     // The hook sees an or's items before they are printed, and prints only those it needs.
-    ...(orOperands && {
-      whole: (node, ctx) => {
-        if (node.kind !== 'or') return undefined;
-        const inner = childContext(node, ctx);
-        const operands = orOperands(node.items, (item) => print(item, inner), ctx);
-        return printable(operands) ? join('or', operands) : inexpressible;
-      },
-    }),
+    whole: orOperands
+      ? (node, ctx) => {
+          if (node.kind !== 'or') return undefined;
+          const inner = childContext(node, ctx);
+          const operands = orOperands(node.items, (item) => print(item, inner), ctx);
+          return printable(operands) ? join('or', operands) : inexpressible;
+        }
+      : undefined,
   };
   const print = (p: Predicate, ctx: C): Printed | N => foldPredicate(p, fold, ctx);
 
