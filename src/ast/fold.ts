@@ -14,11 +14,21 @@ export interface PredicateFold<T, C = undefined> {
   leaf(node: LeafPredicate, ctx: C): T;
   /** The context a child sees (default: the parent's). Called for every and/or/not child. */
   child?(node: Predicate & { kind: 'and' | 'or' | 'not' }, ctx: C): C;
+  /**
+   * The fold of an and/or/not node decided from the node itself, its children left unfolded
+   * (undefined: fold it as usual). For a walk that must see the children before folding them,
+   * e.g. to write several of them as one.
+   */
+  whole?(node: Predicate & { kind: 'and' | 'or' | 'not' }, ctx: C): T | undefined;
 }
 
 /** Folds a predicate tree bottom-up. */
 export function foldPredicate<T, C = undefined>(p: Predicate, f: PredicateFold<T, C>, ctx?: C): T {
   const c = ctx as C;
+  if (f.whole && (p.kind === 'and' || p.kind === 'or' || p.kind === 'not')) {
+    const whole = f.whole(p, c);
+    if (whole !== undefined) return whole;
+  }
   switch (p.kind) {
     case 'and':
     case 'or': {
@@ -49,6 +59,23 @@ export function forEachLeaf(
       return;
     default:
       visit(p, negated);
+  }
+}
+
+/** Whether some leaf passes `test` (leaves are tried left to right, up to the first that does). */
+export function someLeaf(
+  p: Predicate,
+  test: (leaf: LeafPredicate, negated: boolean) => boolean,
+  negated = false,
+): boolean {
+  switch (p.kind) {
+    case 'and':
+    case 'or':
+      return p.items.some((i) => someLeaf(i, test, negated));
+    case 'not':
+      return someLeaf(p.item, test, !negated);
+    default:
+      return test(p, negated);
   }
 }
 

@@ -6,6 +6,7 @@
  * re-interprets modifiers.
  */
 import { foldPredicate, forEachLeaf } from './fold.js';
+import { expandClasses, mergeAdjacentText } from './pattern.js';
 import type { NumberOp, PatternPart, Predicate, TimePart } from './predicate.js';
 import type { Condition, Detection, DetectionNode, FieldMatch, Modifier, StringPart, Value } from './types.js';
 import { pushAll } from '../util/array.js';
@@ -170,7 +171,7 @@ function stringPredicate(field: string | null, parts: readonly StringPart[], mod
   const b64 = has('base64') ? 'base64' : has('base64offset') ? 'base64offset' : null;
   if (encoding || b64) {
     // Encodings need concrete text: expand windash classes into their permutations first.
-    const texts = alts.flatMap(expandClasses);
+    const texts = alts.flatMap(concreteTexts);
     const encoded: PatternPart[][] = [];
     for (const t of texts) {
       const bytes = encoding ? encodeUtf16(t, encoding) : utf8(t);
@@ -193,7 +194,12 @@ function stringPredicate(field: string | null, parts: readonly StringPart[], mod
           : null;
   if (pos) alts = alts.map((a) => wrap(a, pos));
   const cased = has('cased');
-  const preds = alts.map((pattern): Predicate => ({ kind: 'string', field, pattern: mergeText(pattern), cased }));
+  const preds = alts.map((pattern): Predicate => ({
+    kind: 'string',
+    field,
+    pattern: mergeAdjacentText(pattern),
+    cased,
+  }));
   return or(preds);
 }
 
@@ -222,19 +228,14 @@ function windash(parts: PatternPart[]): PatternPart[] {
 }
 
 /** All concrete strings of a pattern made only of text and character classes. */
-function expandClasses(parts: PatternPart[]): string[] {
-  let acc = [''];
-  for (const p of parts) {
-    if (typeof p === 'string') acc = acc.map((a) => a + p);
-    else if ('anyOf' in p) {
-      const next: string[] = [];
-      for (const a of acc) for (const ch of p.anyOf) next.push(a + ch);
-      acc = next;
-      if (acc.length > MAX_EXPANSION)
-        throw new LoweringError(`windash before an encoding expands to more than ${MAX_EXPANSION} variants`);
-    } else throw new LoweringError('wildcards and placeholders cannot be encoded (base64/utf16)');
-  }
-  return acc;
+function concreteTexts(parts: PatternPart[]): string[] {
+  // Of the two errors, the one met first reading the pattern from the left is reported.
+  const other = parts.findIndex((p) => typeof p !== 'string' && !('anyOf' in p));
+  const alternatives = expandClasses(other < 0 ? parts : parts.slice(0, other), MAX_EXPANSION);
+  if (!alternatives)
+    throw new LoweringError(`windash before an encoding expands to more than ${MAX_EXPANSION} variants`);
+  if (other >= 0) throw new LoweringError('wildcards and placeholders cannot be encoded (base64/utf16)');
+  return alternatives.map((a) => a.join(''));
 }
 
 function wrap(parts: PatternPart[], pos: 'contains' | 'startswith' | 'endswith'): PatternPart[] {
@@ -243,19 +244,6 @@ function wrap(parts: PatternPart[], pos: 'contains' | 'startswith' | 'endswith')
     p !== undefined && typeof p !== 'string' && 'wildcard' in p && p.wildcard === 'multi';
   if ((pos === 'contains' || pos === 'endswith') && !isMulti(out[0])) out.unshift({ wildcard: 'multi' });
   if ((pos === 'contains' || pos === 'startswith') && !isMulti(out[out.length - 1])) out.push({ wildcard: 'multi' });
-  return out;
-}
-
-function mergeText(parts: PatternPart[]): PatternPart[] {
-  const out: PatternPart[] = [];
-  for (const p of parts) {
-    const last = out[out.length - 1];
-    if (typeof p === 'string') {
-      if (p === '') continue;
-      if (typeof last === 'string') out[out.length - 1] = last + p;
-      else out.push(p);
-    } else out.push(p);
-  }
   return out;
 }
 

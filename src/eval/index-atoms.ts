@@ -18,6 +18,7 @@
  * event has the atom: long literals are rare, short ones, hex runs and text many rules use
  * (`.exe`, `\windows\`) are common, and so are values of low-cardinality fields.
  */
+import { forEachLeaf } from '../ast/fold.js';
 import type { Predicate } from '../ast/semantics.js';
 import { patternShape } from '../ast/semantics.js';
 import { splitInlineFlags } from '../parser/regex.js';
@@ -159,12 +160,10 @@ function leafLiterals(p: Predicate): string[] {
 /** Counts, per literal text, how many leaves use it (shared text is common text). */
 export function countLiterals(preds: readonly Predicate[]): Map<string, number> {
   const counts = new Map<string, number>();
-  const visit = (p: Predicate): void => {
-    if (p.kind === 'and' || p.kind === 'or') p.items.forEach(visit);
-    else if (p.kind === 'not') visit(p.item);
-    else for (const t of new Set(leafLiterals(p))) counts.set(t, (counts.get(t) ?? 0) + 1);
-  };
-  preds.forEach(visit);
+  for (const p of preds)
+    forEachLeaf(p, (leaf) => {
+      for (const t of new Set(leafLiterals(leaf))) counts.set(t, (counts.get(t) ?? 0) + 1);
+    });
   return counts;
 }
 

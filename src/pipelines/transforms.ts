@@ -10,6 +10,7 @@ import { conversionError, conversionWarning } from '../backends/diagnostics.js';
 import type { ConversionError } from '../backends/types.js';
 import { conditionMapToPredicate } from './conditions.js';
 import type { PipelineSpec, ProcessedRule, Scalar, Transformation } from './types.js';
+import { mergeAdjacentText } from '../ast/pattern.js';
 
 /** Maps every leaf; a leaf may become `true` (dropped) or stay a predicate. */
 export type Tri = Predicate | boolean;
@@ -232,20 +233,7 @@ function expandLeaf(p: Predicate, vars: Record<string, string[]>): Predicate {
       }),
     );
   }
-  return or(alts.map((pattern) => ({ ...p, pattern: mergeParts(pattern) })));
-}
-
-function mergeParts(parts: PatternPart[]): PatternPart[] {
-  const out: PatternPart[] = [];
-  for (const x of parts) {
-    const last = out[out.length - 1];
-    if (typeof x === 'string') {
-      if (!x) continue;
-      if (typeof last === 'string') out[out.length - 1] = last + x;
-      else out.push(x);
-    } else out.push(x);
-  }
-  return out;
+  return or(alts.map((pattern) => ({ ...p, pattern: mergeAdjacentText(pattern) })));
 }
 
 export function applyTransformation(t: Transformation, p: Tri, result: ProcessedRule, spec: PipelineSpec): Tri {

@@ -4,6 +4,7 @@
  */
 import type { CorrelationRule } from '../../ast/types.js';
 import { conversionError, conversionWarning } from '../diagnostics.js';
+import { timespanText } from '../timespan.js';
 import { failure, type ConversionResult, type ConvertContext, type ProcessedRule } from '../types.js';
 import { Inexpressible } from './expression.js';
 import { kqlName, kqlString } from './literals.js';
@@ -12,13 +13,6 @@ import { buildQuery } from './query.js';
 import { tableColumns } from './schema.js';
 
 const CMP = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '==', neq: '!=' } as const;
-
-export function kqlTimespan(seconds: number): string {
-  if (seconds % 86400 === 0) return `${seconds / 86400}d`;
-  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
-}
 
 export function convertCorrelation(
   corr: CorrelationRule,
@@ -67,7 +61,7 @@ export function convertCorrelation(
     });
     const source =
       parts.length === 1 ? parts[0]! : `union\n${parts.map((p) => `(${p.replace(/\n/g, '\n    ')})`).join(',\n')}`;
-    const by = [`bin(${kqlName(timeColumn)}, ${kqlTimespan(c.timespan.seconds)})`, ...c.groupBy.map(kqlName)].join(
+    const by = [`bin(${kqlName(timeColumn)}, ${timespanText(c.timespan.seconds)})`, ...c.groupBy.map(kqlName)].join(
       ', ',
     );
     let agg: string;

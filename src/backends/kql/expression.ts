@@ -1,14 +1,23 @@
 /**
  * Predicate → KQL expression. Target choices (operators, literals) come from the tables in
- * operators.ts and literals.ts; this module only decides structure and types.
+ * operators.ts and literals.ts; this module decides the leaves' structure and types, and the
+ * shared boolean printer (../boolean-printer.ts) writes and / or / not from KQL_BOOLEAN.
  * Errors are values: a leaf the target cannot express throws `Inexpressible`, caught per rule.
  */
 import { RE2JS } from 're2js';
-import { patternShape, patternToRegex, type PatternPart, type Predicate } from '../../ast/semantics.js';
+import { expandClasses } from '../../ast/pattern.js';
+import {
+  patternShape,
+  patternToRegex,
+  type LeafPredicate,
+  type PatternPart,
+  type Predicate,
+} from '../../ast/semantics.js';
+import { booleanPrinter, type Printed } from '../boolean-printer.js';
 import { conversionError } from '../diagnostics.js';
 import type { ConversionError } from '../types.js';
 import { kqlString } from './literals.js';
-import { KQL_OPERATORS as OP, KQL_TIME_PARTS, MAX_WINDASH_EXPANSION, OR_CHUNK, WRAP_WIDTH } from './operators.js';
+import { KQL_BOOLEAN, KQL_OPERATORS as OP, KQL_TIME_PARTS, MAX_WINDASH_EXPANSION } from './operators.js';
 
 export class Inexpressible extends Error {
   readonly error: ConversionError;
@@ -77,42 +86,14 @@ function wildcardRegex(pattern: readonly PatternPart[], cased: boolean): string 
 
 /** Concrete strings of a pattern whose only non-text parts are char classes and edge `*`. */
 function expandWindash(pattern: readonly PatternPart[]): PatternPart[][] | undefined {
-  let count = 1;
-  for (const p of pattern) {
-    if (typeof p === 'string') continue;
-    if ('anyOf' in p) count *= p.anyOf.length;
-    else if ('wildcard' in p && p.wildcard === 'multi') continue;
-    else return undefined;
-  }
-  if (count === 1 || count > MAX_WINDASH_EXPANSION) return undefined;
+  const isMulti = (p: PatternPart): boolean => typeof p !== 'string' && 'wildcard' in p && p.wildcard === 'multi';
+  if (pattern.some((p) => typeof p !== 'string' && !('anyOf' in p) && !isMulti(p))) return undefined;
   // Inner `*` would still need a regex: only edges are allowed.
   const inner = pattern.slice(1, -1);
   if (inner.some((p) => typeof p !== 'string' && 'wildcard' in p)) return undefined;
-  let alts: PatternPart[][] = [[]];
-  for (const p of pattern) {
-    if (typeof p !== 'string' && 'anyOf' in p) alts = alts.flatMap((a) => [...p.anyOf].map((ch) => [...a, ch]));
-    else alts = alts.map((a) => [...a, p]);
-  }
-  return alts.map(merge);
+  const alternatives = expandClasses(pattern, MAX_WINDASH_EXPANSION);
+  return alternatives?.length === 1 ? undefined : alternatives;
 }
-
-function merge(parts: PatternPart[]): PatternPart[] {
-  const out: PatternPart[] = [];
-  for (const x of parts) {
-    const last = out[out.length - 1];
-    if (typeof x === 'string' && typeof last === 'string') out[out.length - 1] = last + x;
-    else out.push(x);
-  }
-  return out;
-}
-
-/** Rendered node: text plus its precedence (for parentheses). */
-interface Rendered {
-  text: string;
-  prec: 'or' | 'and' | 'atom';
-}
-
-const atom = (text: string): Rendered => ({ text, prec: 'atom' });
 
 /**
  * A leaf that Kusto evaluates to null on missing or unparsable input (`null < 3`,
@@ -120,35 +101,37 @@ const atom = (text: string): Rendered => ({ text, prec: 'atom' });
  * an even number of not()s is what Sigma's "false" does too; under an odd number,
  * `not(null)` stays null where Sigma's `not false` is true, so the leaf is made two-valued.
  */
-function twoValued(text: string, ctx: ExprContext): Rendered {
-  return atom(ctx.negated ? `coalesce(${text}, false)` : text);
+function twoValued(text: string, ctx: ExprContext): string {
+  return ctx.negated ? `coalesce(${text}, false)` : text;
 }
 
-function stringLeaf(p: Extract<Predicate, { kind: 'string' }>, ctx: ExprContext): Rendered {
+function stringLeaf(p: Extract<Predicate, { kind: 'string' }>, ctx: ExprContext): string | Printed {
   const cs = p.cased ? 'cs' : 'ci';
   if (p.field === null) {
     // Keyword: found in any column of the row.
     const shape = patternShape(p.pattern);
-    if (shape.op === 'contains') return atom(`* ${OP.contains[cs]} ${kqlString(shape.text)}`);
+    if (shape.op === 'contains') return `* ${OP.contains[cs]} ${kqlString(shape.text)}`;
     const expanded = expandWindash(p.pattern);
-    if (expanded) return render({ kind: 'or', items: expanded.map((pattern): Predicate => ({ ...p, pattern })) }, ctx);
-    if (shape.op === 'any') return atom('true');
-    return atom(`* ${OP.regex} ${kqlString(unanchoredKeyword(p.pattern, p.cased))}`);
+    if (expanded)
+      return kqlPrinter.print({ kind: 'or', items: expanded.map((pattern): Predicate => ({ ...p, pattern })) }, ctx);
+    if (shape.op === 'any') return 'true';
+    return `* ${OP.regex} ${kqlString(unanchoredKeyword(p.pattern, p.cased))}`;
   }
   const col = ctx.column(p.field);
   const shape = patternShape(p.pattern);
-  if (shape.op === 'any') return atom(isString(col) ? `isnotempty(${col.expr})` : `isnotnull(${col.expr})`);
+  if (shape.op === 'any') return isString(col) ? `isnotempty(${col.expr})` : `isnotnull(${col.expr})`;
   if (shape.op === 'complex') {
     const expanded = expandWindash(p.pattern);
-    if (expanded) return render({ kind: 'or', items: expanded.map((pattern): Predicate => ({ ...p, pattern })) }, ctx);
-    return atom(`${asString(col)} ${OP.regex} ${kqlString(wildcardRegex(p.pattern, p.cased))}`);
+    if (expanded)
+      return kqlPrinter.print({ kind: 'or', items: expanded.map((pattern): Predicate => ({ ...p, pattern })) }, ctx);
+    return `${asString(col)} ${OP.regex} ${kqlString(wildcardRegex(p.pattern, p.cased))}`;
   }
   if (shape.op === 'eq') {
-    if (NUMERIC.has(col.type) && /^-?\d+(\.\d+)?$/.test(shape.text)) return atom(`${col.expr} == ${shape.text}`);
-    if (shape.text === '') return atom(isString(col) ? `isempty(${col.expr})` : `isnull(${col.expr})`);
-    return atom(`${asString(col)} ${OP.eq[cs]} ${kqlString(shape.text)}`);
+    if (NUMERIC.has(col.type) && /^-?\d+(\.\d+)?$/.test(shape.text)) return `${col.expr} == ${shape.text}`;
+    if (shape.text === '') return isString(col) ? `isempty(${col.expr})` : `isnull(${col.expr})`;
+    return `${asString(col)} ${OP.eq[cs]} ${kqlString(shape.text)}`;
   }
-  return atom(`${asString(col)} ${OP[shape.op][cs]} ${kqlString(shape.text)}`);
+  return `${asString(col)} ${OP[shape.op][cs]} ${kqlString(shape.text)}`;
 }
 
 /** A keyword pattern is "found anywhere" (the lowering wrapped it in `*`). */
@@ -156,14 +139,14 @@ function unanchoredKeyword(pattern: readonly PatternPart[], cased: boolean): str
   return wildcardRegex(pattern, cased);
 }
 
-function leaf(p: Predicate, ctx: ExprContext): Rendered {
+function leaf(p: LeafPredicate, ctx: ExprContext): string | Printed {
   switch (p.kind) {
     case 'string':
       return stringLeaf(p, ctx);
     case 'regex': {
       const src = kqlRegex(p.pattern, p.flags, p.field);
-      if (p.field === null) return atom(`* ${OP.regex} ${kqlString(src)}`);
-      return atom(`${asString(ctx.column(p.field))} ${OP.regex} ${kqlString(src)}`);
+      if (p.field === null) return `* ${OP.regex} ${kqlString(src)}`;
+      return `${asString(ctx.column(p.field))} ${OP.regex} ${kqlString(src)}`;
     }
     case 'number': {
       const col = ctx.column(p.field);
@@ -178,32 +161,32 @@ function leaf(p: Predicate, ctx: ExprContext): Rendered {
       // `null == 5` is false in Kusto (not null): only ordering comparisons need twoValued.
       if (NUMERIC.has(col.type))
         return p.op === 'eq'
-          ? atom(`${col.expr} == ${p.value}`)
+          ? `${col.expr} == ${p.value}`
           : twoValued(`${col.expr} ${OP.compare[p.op]} ${p.value}`, ctx);
       if (p.op === 'eq' && isString(col)) {
         // Sigma compares numbers as numbers: "05" and "5.0" equal 5 (todouble(non-number) == 5 is false).
         const numeric = `todouble(${col.expr}) == ${p.value}`;
         return /^-?\d+(\.\d+)?$/.test(p.raw)
-          ? atom(numeric)
-          : { text: `${col.expr} == ${kqlString(p.raw)} or ${numeric}`, prec: 'or' };
+          ? numeric
+          : { text: `${col.expr} == ${kqlString(p.raw)} or ${numeric}`, precedence: KQL_BOOLEAN.or.precedence };
       }
-      if (p.op === 'eq') return atom(`${asString(col)} == ${kqlString(p.raw)}`);
+      if (p.op === 'eq') return `${asString(col)} == ${kqlString(p.raw)}`;
       if (isString(col)) return twoValued(`todouble(${col.expr}) ${OP.compare[p.op]} ${p.value}`, ctx);
       return fail('C003', `${p.field}: numeric comparison on a ${col.type} column`, p.field);
     }
     case 'boolean': {
       const col = ctx.column(p.field);
-      if (col.type === 'bool') return atom(`${col.expr} == ${p.value}`);
-      return atom(`${asString(col)} =~ ${kqlString(String(p.value))}`);
+      if (col.type === 'bool') return `${col.expr} == ${p.value}`;
+      return `${asString(col)} =~ ${kqlString(String(p.value))}`;
     }
     case 'null': {
       const col = ctx.column(p.field);
-      return atom(isString(col) ? `isempty(${col.expr})` : `isnull(${col.expr})`);
+      return isString(col) ? `isempty(${col.expr})` : `isnull(${col.expr})`;
     }
     case 'exists': {
       const col = ctx.column(p.field);
-      if (isString(col)) return atom(p.value ? `isnotempty(${col.expr})` : `isempty(${col.expr})`);
-      return atom(p.value ? `isnotnull(${col.expr})` : `isnull(${col.expr})`);
+      if (isString(col)) return p.value ? `isnotempty(${col.expr})` : `isempty(${col.expr})`;
+      return p.value ? `isnotnull(${col.expr})` : `isnull(${col.expr})`;
     }
     case 'cidr': {
       const col = ctx.column(p.field);
@@ -215,50 +198,24 @@ function leaf(p: Predicate, ctx: ExprContext): Rendered {
       const a = ctx.column(p.field);
       const b = ctx.column(p.ref);
       const cs = p.cased ? 'cs' : 'ci';
-      return atom(`${asString(a)} ${OP[p.position][cs]} ${asString(b)}`);
+      return `${asString(a)} ${OP[p.position][cs]} ${asString(b)}`;
     }
-    default:
-      return fail('C003', `unexpected predicate ${p.kind}`);
   }
 }
 
-function wrapJoin(items: Rendered[], word: 'and' | 'or', indent: string): string {
-  const flat = items.map((i) => i.text).join(` ${word} `);
-  if (flat.length <= WRAP_WIDTH && !flat.includes('\n')) return flat;
-  return items.map((i) => i.text).join(`\n${indent}${word} `);
-}
-
-function orOf(items: Rendered[]): Rendered {
-  if (items.length === 1) return items[0]!;
-  // Kusto's parser rejects very deep operator chains: long ORs go in parenthesised chunks.
-  if (items.length > OR_CHUNK) {
-    const chunks: Rendered[] = [];
-    for (let i = 0; i < items.length; i += OR_CHUNK)
-      chunks.push(atom(`(${orOf(items.slice(i, i + OR_CHUNK)).text.replace(/\n/g, '\n ')})`));
-    return orOf(chunks);
-  }
-  const text = wrapJoin(items, 'or', '');
-  // A multi-line OR of AND groups reads better with each group in parentheses.
-  if (text.includes('\n'))
-    return {
-      text: wrapJoin(
-        items.map((i) => (i.prec === 'and' ? atom(`(${i.text.replace(/\n/g, '\n ')})`) : i)),
-        'or',
-        '',
-      ),
-      prec: 'or',
-    };
-  return { text, prec: 'or' };
-}
-
-const paren = (r: Rendered, min: 'and' | 'atom'): string =>
-  r.prec === 'or' || (min === 'atom' && r.prec === 'and') ? `(${r.text})` : r.text;
-
-/** Groups `col =~ a or col =~ b` into `col in~ (a, b)` (same column, same case rule). */
-function groupEquals(items: Predicate[], ctx: ExprContext): Rendered[] {
-  const out: Rendered[] = [];
+/**
+ * An or's operands: `col =~ a or col =~ b` grouped into `col in~ (a, b)` (same column, same
+ * case rule), at the place of the group's first item; other items as printed.
+ */
+function groupEquals(
+  items: readonly Predicate[],
+  print: (item: Predicate) => Printed,
+  ctx: ExprContext,
+): (string | Printed)[] {
+  const out: (string | Printed)[] = [];
   const groups = new Map<string, { col: ColumnRef; values: string[]; op: string; index: number }>();
-  const slots: (Rendered | string)[] = [];
+  // A group's key where the group goes, else the item as printed.
+  const slots: (Printed | string)[] = [];
   for (const p of items) {
     let key: string | undefined;
     let value: string | undefined;
@@ -289,7 +246,7 @@ function groupEquals(items: Predicate[], ctx: ExprContext): Rendered[] {
         groups.set(key, { col, values: [value], op, index: slots.length });
         slots.push(key);
       }
-    } else slots.push(render(p, ctx));
+    } else slots.push(print(p));
   }
   for (const s of slots) {
     if (typeof s !== 'string') {
@@ -299,38 +256,22 @@ function groupEquals(items: Predicate[], ctx: ExprContext): Rendered[] {
     const g = groups.get(s)!;
     const uniq = [...new Set(g.values)];
     if (uniq.length === 1)
-      out.push(atom(`${g.col.expr} ${g.op === 'in' ? '==' : g.op === 'in~' ? OP.eq.ci : OP.eq.cs} ${uniq[0]}`));
-    else out.push(atom(`${g.col.expr} ${g.op} (${uniq.join(', ')})`));
+      out.push(`${g.col.expr} ${g.op === 'in' ? '==' : g.op === 'in~' ? OP.eq.ci : OP.eq.cs} ${uniq[0]}`);
+    else out.push(`${g.col.expr} ${g.op} (${uniq.join(', ')})`);
   }
   return out;
 }
 
-export function render(p: Predicate, ctx: ExprContext): Rendered {
-  switch (p.kind) {
-    case 'and':
-      if (p.items.length === 0) return atom('true');
-      return {
-        text: wrapJoin(
-          p.items.map((i) => render(i, ctx)).map((r) => atom(paren(r, 'and'))),
-          'and',
-          '',
-        ),
-        prec: p.items.length > 1 ? 'and' : 'atom',
-      };
-    case 'or':
-      return orOf(groupEquals(p.items, ctx).map((r) => (r.prec === 'or' ? atom(`(${r.text})`) : r)));
-    case 'not': {
-      const inner = render(p.item, { ...ctx, negated: !ctx.negated });
-      return atom(`not(${inner.text})`);
-    }
-    default:
-      return leaf(p, ctx);
-  }
-}
+const kqlPrinter = booleanPrinter<ExprContext>({
+  syntax: KQL_BOOLEAN,
+  leaf,
+  negate: (ctx) => ({ ...ctx, negated: !ctx.negated }),
+  orOperands: groupEquals,
+});
 
 /** The predicate as a list of `where` clauses (top-level AND items become separate lines). */
 export function whereClauses(p: Predicate, ctx: ExprContext): string[] {
-  if (p.kind === 'and') return p.items.map((i) => render(i, ctx).text);
-  const r = render(p, ctx);
+  if (p.kind === 'and') return p.items.map((i) => kqlPrinter.print(i, ctx).text);
+  const r = kqlPrinter.print(p, ctx);
   return r.text === 'true' ? [] : [r.text];
 }

@@ -1,3 +1,5 @@
+import { ATOM, type BooleanSyntax } from '../boolean-printer.js';
+
 /**
  * The KQL backend's operator table: every target-specific spelling in one place.
  * `ci` = Sigma's default case-insensitive match, `cs` = the `cased` modifier.
@@ -27,8 +29,14 @@ export const KQL_TIME_PARTS = {
 /** windash classes expand into at most this many literal alternatives; beyond, a regex. */
 export const MAX_WINDASH_EXPANSION = 16;
 
-/** Boolean chains longer than this are broken onto one line per operand. */
-export const WRAP_WIDTH = 110;
-
-/** Longest OR chain emitted flat; longer ones are nested in chunks (parser depth limit). */
-export const OR_CHUNK = 48;
+/** How KQL writes and / or / not (src/backends/boolean-printer.ts). */
+export const KQL_BOOLEAN: BooleanSyntax = {
+  and: { token: 'and', precedence: 2 },
+  // Kusto's parser rejects very deep operator chains: long ORs are nested in chunks.
+  or: { token: 'or', precedence: 1, maxOperands: 48 },
+  // not() is a function: its result binds like an atom.
+  not: { prefix: 'not', groupOperand: 'always', precedence: ATOM },
+  true: 'true',
+  group: (text) => `(${text})`,
+  wrap: { width: 110, indent: ' ' },
+};

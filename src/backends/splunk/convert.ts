@@ -2,6 +2,7 @@
  * Rule → SPL: routing prefix (index, source / sourcetype) from the splunk-windows pipeline,
  * tstats over a CIM data model for splunk-cim, or a bare search without a pipeline.
  */
+import { someLeaf } from '../../ast/fold.js';
 import { predicateFields, type Predicate } from '../../ast/semantics.js';
 import { conversionError } from '../diagnostics.js';
 import {
@@ -196,19 +197,9 @@ function datamodelQuery(rule: ProcessedRule, fields: string[]): RuleQuery {
   return { encoded: { search: head, post }, generating: true, text, tables: [table], fields };
 }
 
+/** Keywords are the string and regex leaves without a field. */
 function hasKeyword(p: Predicate): boolean {
-  switch (p.kind) {
-    case 'and':
-    case 'or':
-      return p.items.some(hasKeyword);
-    case 'not':
-      return hasKeyword(p.item);
-    case 'string':
-    case 'regex':
-      return p.field === null;
-    default:
-      return false;
-  }
+  return someLeaf(p, (leaf) => leaf.field === null);
 }
 
 export function convertRule(rule: ProcessedRule, ctx: ConvertContext): ConversionResult {

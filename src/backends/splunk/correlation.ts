@@ -12,6 +12,7 @@
  */
 import type { ComparisonOp, CorrelationRule } from '../../ast/types.js';
 import { conversionError, conversionWarning } from '../diagnostics.js';
+import { timespanText } from '../timespan.js';
 import {
   failure,
   type ConversionResult,
@@ -23,14 +24,6 @@ import { ruleQuery, type RuleQuery } from './convert.js';
 import { evalField, quoteString, searchField } from './escape.js';
 
 const OPS: Record<ComparisonOp, string> = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '=', neq: '!=' };
-
-/** Splunk time span text for a number of seconds (`300` → `5m`). */
-export function splunkSpan(seconds: number): string {
-  if (seconds % 86400 === 0) return `${seconds / 86400}d`;
-  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
-}
 
 export function convertCorrelation(
   corr: CorrelationRule,
@@ -102,7 +95,7 @@ export function convertCorrelation(
     warnings.push(
       conversionWarning(
         'C102',
-        `${c.type}: ${why}; the search uses fixed ${splunkSpan(span)} buckets (bin _time), so matches across a bucket boundary are missed`,
+        `${c.type}: ${why}; the search uses fixed ${timespanText(span)} buckets (bin _time), so matches across a bucket boundary are missed`,
         'schedule the search so that buckets align with its time range',
       ),
     );
@@ -129,11 +122,11 @@ export function convertCorrelation(
       if (!c.condition || c.condition.comparisons.length === 0)
         return failure([conversionError('C010', `${c.type} needs a condition`, at)]);
       if (lowerBoundOnly) {
-        tail = [`streamstats time_window=${splunkSpan(span)} ${fn} as ${name}${by}`, `where ${cmp(name)}`];
+        tail = [`streamstats time_window=${timespanText(span)} ${fn} as ${name}${by}`, `where ${cmp(name)}`];
       } else {
         fixed('an upper bound cannot be checked on a sliding window event by event');
         tail = [
-          `bin _time span=${splunkSpan(span)}`,
+          `bin _time span=${timespanText(span)}`,
           `stats ${fn} as ${name}${by ? by + ' _time' : ' by _time'}`,
           `where ${cmp(name)}`,
         ];
@@ -146,7 +139,7 @@ export function convertCorrelation(
       const pct = Math.round(c.condition.percentile ?? 50);
       fixed('percentiles are computed per bucket');
       tail = [
-        `bin _time span=${splunkSpan(span)}`,
+        `bin _time span=${timespanText(span)}`,
         `stats perc${pct}(${aggField}) as sigil_value_percentile${by ? by + ' _time' : ' by _time'}`,
         `where ${cmp('sigil_value_percentile')}`,
       ];
@@ -156,7 +149,7 @@ export function convertCorrelation(
       if (queries.length < 2)
         return failure([conversionError('C010', 'a temporal correlation needs at least two rules', at)]);
       tail = [
-        `streamstats time_window=${splunkSpan(span)} dc(sigil_rule) as sigil_rule_count${by}`,
+        `streamstats time_window=${timespanText(span)} dc(sigil_rule) as sigil_rule_count${by}`,
         `where sigil_rule_count>=${queries.length}`,
       ];
       break;
@@ -173,7 +166,7 @@ export function convertCorrelation(
       fixed('the order is checked inside each bucket');
       const [a, b] = [quoteString(refName(0)), quoteString(refName(1))];
       tail = [
-        `bin _time span=${splunkSpan(span)}`,
+        `bin _time span=${timespanText(span)}`,
         `stats min(eval(if(sigil_rule=${a}, _time, null()))) as sigil_first max(eval(if(sigil_rule=${b}, _time, null()))) as sigil_last${by ? by + ' _time' : ' by _time'}`,
         'where sigil_first<sigil_last',
       ];

@@ -6,13 +6,18 @@
  * - eval expressions (`where`): regex via `match()`, `cidrmatch()`, `isnull()`, field
  *   comparisons; used for `?` wildcards, literal `*`, `cased`, `re`, fieldref, time parts.
  *
- * Every compound expression is parenthesised (whether `search` binds AND or OR tighter is
- * contested; no query depends on it). The top-level conjunction is split: items that are
- * search terms form the base search; every other item becomes its own `| regex` (a lone
- * positive regex) or `| where` (the WHOLE item, so no OR/NOT is ever split across pipes).
+ * And / or / not are written by the shared boolean printer (../boolean-printer.ts) from the
+ * tables in operators.ts: every compound expression is parenthesised (whether `search` binds
+ * AND or OR tighter is contested; no query depends on it). The top-level conjunction is split:
+ * items that are search terms form the base search; every other item becomes its own `| regex`
+ * (a lone positive regex) or `| where` (the WHOLE item, so no OR/NOT is ever split across pipes).
  */
-import type { PatternPart, Predicate } from '../../ast/semantics.js';
+import { foldPredicate } from '../../ast/fold.js';
+import { expandClasses } from '../../ast/pattern.js';
+import type { LeafPredicate, PatternPart, Predicate } from '../../ast/semantics.js';
+import { booleanPrinter, type Printed } from '../boolean-printer.js';
 import { escapePcre, evalField, quoteString, searchField, searchLiteralOk } from './escape.js';
+import { NUMBER_OPS, SPL_EVAL, SPL_SEARCH } from './operators.js';
 
 /** Bound on the alternatives a windash character class may expand into inside a search. */
 const MAX_CLASS_EXPANSION = 64;
@@ -29,25 +34,22 @@ export class EncodeError extends Error {
 // ---------------------------------------------------------------------------
 // Search terms
 
+const searchPrinter = booleanPrinter<void, null>({
+  syntax: SPL_SEARCH,
+  leaf: searchTerm,
+  orOperands: (items, print) => {
+    const list = inList(items);
+    return list === null ? items.map(print) : [list];
+  },
+});
+
 /** The predicate as search terms, or null when search terms cannot express it exactly. */
 export function searchExpr(p: Predicate): string | null {
+  return searchPrinter.print(p)?.text ?? null;
+}
+
+function searchTerm(p: LeafPredicate): string | Printed | null {
   switch (p.kind) {
-    case 'and': {
-      const items = p.items.map(searchExpr);
-      if (items.some((i) => i === null)) return null;
-      return items.length === 0 ? '*' : items.length === 1 ? items[0]! : `(${items.join(' AND ')})`;
-    }
-    case 'or': {
-      const list = inList(p.items);
-      if (list) return list;
-      const items = p.items.map(searchExpr);
-      if (items.some((i) => i === null)) return null;
-      return items.length === 1 ? items[0]! : `(${items.join(' OR ')})`;
-    }
-    case 'not': {
-      const inner = searchExpr(p.item);
-      return inner === null ? null : inner.startsWith('(') ? `NOT ${inner}` : `NOT (${inner})`;
-    }
     case 'string':
       return stringTerm(p);
     case 'number':
@@ -67,8 +69,6 @@ export function searchExpr(p: Predicate): string | null {
       return null;
   }
 }
-
-const NUMBER_OPS = { eq: '=', lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
 
 /** The number as written when that is plain decimal text (`0x10` is written as 16). */
 function numberText(p: Extract<Predicate, { kind: 'number' }>): string {
@@ -91,24 +91,9 @@ export function searchPatternText(pattern: readonly PatternPart[]): string | nul
   return out;
 }
 
-/** Expands character classes (windash) into alternatives, when there are few enough. */
-function expandClasses(pattern: readonly PatternPart[]): PatternPart[][] | null {
-  if (!pattern.some((p) => typeof p !== 'string' && 'anyOf' in p)) return [pattern as PatternPart[]];
-  let acc: PatternPart[][] = [[]];
-  for (const part of pattern) {
-    if (typeof part !== 'string' && 'anyOf' in part) {
-      const next: PatternPart[][] = [];
-      for (const a of acc) for (const ch of part.anyOf) next.push([...a, ch]);
-      acc = next;
-      if (acc.length > MAX_CLASS_EXPANSION) return null;
-    } else acc = acc.map((a) => [...a, part]);
-  }
-  return acc;
-}
-
-function stringTerm(p: Extract<Predicate, { kind: 'string' }>): string | null {
+function stringTerm(p: Extract<Predicate, { kind: 'string' }>): string | Printed | null {
   if (p.cased) return null;
-  const alts = expandClasses(p.pattern);
+  const alts = expandClasses(p.pattern, MAX_CLASS_EXPANSION);
   if (!alts) return null;
   const seen = new Set<string>();
   for (const a of alts) {
@@ -120,7 +105,7 @@ function stringTerm(p: Extract<Predicate, { kind: 'string' }>): string | null {
   const term = (t: string): string => (p.field === null ? `"${t}"` : `${searchField(p.field)}="${t}"`);
   if (texts.length === 1) return term(texts[0]!);
   if (p.field !== null) return `${searchField(p.field)} IN (${texts.map((t) => `"${t}"`).join(', ')})`;
-  return `(${texts.map(term).join(' OR ')})`;
+  return searchPrinter.join('or', texts.map(term));
 }
 
 /** `field IN ("a", "b*")` for an OR of plain case-insensitive string terms on one field. */
@@ -143,7 +128,7 @@ function inList(items: readonly Predicate[]): string | null {
   const seen = new Set<string>();
   for (const i of items) {
     if (i.kind !== 'string' || i.field !== field || i.cased) return null;
-    const alts = expandClasses(i.pattern);
+    const alts = expandClasses(i.pattern, MAX_CLASS_EXPANSION);
     if (!alts) return null;
     for (const a of alts) {
       const t = searchPatternText(a);
@@ -166,18 +151,17 @@ function inList(items: readonly Predicate[]): string | null {
  * exactly as Sigma's `not` does.
  */
 export function whereExpr(p: Predicate, negated = false): string {
+  return wherePrinter.print(p, negated).text;
+}
+
+const wherePrinter = booleanPrinter<boolean>({
+  syntax: SPL_EVAL,
+  leaf: whereLeaf,
+  negate: (negated) => !negated,
+});
+
+function whereLeaf(p: LeafPredicate, negated: boolean): string {
   switch (p.kind) {
-    case 'and':
-      if (p.items.length === 0) return 'true()';
-      return p.items.length === 1
-        ? whereExpr(p.items[0]!, negated)
-        : `(${p.items.map((i) => whereExpr(i, negated)).join(' AND ')})`;
-    case 'or':
-      return p.items.length === 1
-        ? whereExpr(p.items[0]!, negated)
-        : `(${p.items.map((i) => whereExpr(i, negated)).join(' OR ')})`;
-    case 'not':
-      return `NOT ${whereExpr(p.item, !negated)}`;
     case 'null':
       return `isnull(${field(p.field)})`;
     case 'exists':
@@ -197,7 +181,7 @@ function field(name: string): string {
   return f;
 }
 
-function leafComparison(p: Predicate, f: string): string {
+function leafComparison(p: LeafPredicate, f: string): string {
   switch (p.kind) {
     case 'string':
       return stringComparison(p.pattern, p.cased, f);
@@ -230,7 +214,7 @@ function leafComparison(p: Predicate, f: string): string {
           return `(${both} AND (len(${r})==0 OR mvcount(split(${a}, ${b}))>1))`;
       }
     }
-    // falls through: and/or/not/null/exists are handled by whereExpr
+    // falls through: null/exists are handled by whereLeaf
     default:
       throw new EncodeError(`internal: ${p.kind} is not a leaf comparison`);
   }
@@ -334,32 +318,27 @@ export function encodeConjunction(prefix: string[], items: readonly Predicate[])
  * otherwise implying it (a subset). Leaves search terms cannot express become true/false.
  */
 export function relax(p: Predicate, positive: boolean): Predicate | boolean {
-  switch (p.kind) {
-    case 'and': {
-      const items: Predicate[] = [];
-      for (const i of p.items) {
-        const r = relax(i, positive);
-        if (r === false) return false;
-        if (r !== true) items.push(r);
-      }
-      return items.length === 0 ? true : items.length === 1 ? items[0]! : { kind: 'and', items };
-    }
-    case 'or': {
-      const items: Predicate[] = [];
-      for (const i of p.items) {
-        const r = relax(i, positive);
-        if (r === true) return true;
-        if (r !== false) items.push(r);
-      }
-      return items.length === 0 ? false : items.length === 1 ? items[0]! : { kind: 'or', items };
-    }
-    case 'not': {
-      const r = relax(p.item, !positive);
-      return typeof r === 'boolean' ? !r : { kind: 'not', item: r };
-    }
-    default:
-      return searchExpr(p) !== null ? p : positive;
-  }
+  const rest = (items: (Predicate | boolean)[]): Predicate[] => items.filter((i) => typeof i !== 'boolean');
+  return foldPredicate<Predicate | boolean, boolean>(
+    p,
+    {
+      and: (relaxed) => {
+        if (relaxed.includes(false)) return false;
+        const items = rest(relaxed);
+        return items.length === 0 ? true : items.length === 1 ? items[0]! : { kind: 'and', items };
+      },
+      or: (relaxed) => {
+        if (relaxed.includes(true)) return true;
+        const items = rest(relaxed);
+        return items.length === 0 ? false : items.length === 1 ? items[0]! : { kind: 'or', items };
+      },
+      not: (r) => (typeof r === 'boolean' ? !r : { kind: 'not', item: r }),
+      leaf: (leaf, pos) => (searchExpr(leaf) !== null ? leaf : pos),
+      // Under a not, a subset becomes a superset and the reverse.
+      child: (node, pos) => (node.kind === 'not' ? !pos : pos),
+    },
+    positive,
+  );
 }
 
 export function renderQuery(q: EncodedQuery): string {

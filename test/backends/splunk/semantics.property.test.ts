@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { encodeConjunction, renderQuery } from '../../../src/backends/splunk/encode.js';
 import { compilePredicate } from '../../../src/eval/compile.js';
 import { toView } from '../../../src/eval/compile.js';
+import { mergeAdjacentText } from '../../../src/ast/pattern.js';
 import type { PatternPart, Predicate } from '../../../src/ast/semantics.js';
 import { runSpl, type Event } from './spl-interpreter.js';
 
@@ -21,16 +22,6 @@ const part: fc.Arbitrary<PatternPart> = fc.oneof(
   fc.constant({ anyOf: '-/' }),
 );
 
-function merge(parts: PatternPart[]): PatternPart[] {
-  const out: PatternPart[] = [];
-  for (const p of parts) {
-    const last = out[out.length - 1];
-    if (typeof p === 'string' && typeof last === 'string') out[out.length - 1] = last + p;
-    else out.push(p);
-  }
-  return out;
-}
-
 const field = fc.constantFrom('F', 'G');
 const leaf: fc.Arbitrary<Predicate> = fc.oneof(
   {
@@ -38,7 +29,7 @@ const leaf: fc.Arbitrary<Predicate> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('string' as const),
       field,
-      pattern: fc.array(part, { minLength: 0, maxLength: 4 }).map(merge),
+      pattern: fc.array(part, { minLength: 0, maxLength: 4 }).map(mergeAdjacentText),
       cased: fc.boolean(),
     }),
   },
