@@ -29,13 +29,23 @@ export const fmtCommand: CommandModule<object, Args> = {
     let written = 0;
     for (const f of files) {
       const name = displayName(f);
-      let text: string;
+      let bytes: Uint8Array;
       try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(readInput(f));
+        bytes = readInput(f);
       } catch (e) {
         failed++;
         err(
-          `${name}:1:1: error F001 Cannot read the file as UTF-8 text: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.\n`,
+          `${name}:1:1: error I001 Cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.\n  hint: Check the path and its permissions; rules are read from regular files (links are followed).\n`,
+        );
+        continue;
+      }
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        failed++;
+        err(
+          `${name}:1:1: error F001 Cannot read the file as UTF-8 text.\n  hint: Save the rule as UTF-8 (sigil parse locates the invalid bytes).\n`,
         );
         continue;
       }

@@ -60,10 +60,13 @@ export const huntCommand: CommandModule<object, Args> = {
         }
       });
     }
-    if (rules.length === 0)
-      throw new UsageError(
-        `no usable rules among ${argv.rules.join(' ')}${ruleErrors ? ` (${ruleErrors} with errors)` : ''}`,
-      );
+    if (rules.length === 0) {
+      if (!ruleErrors) throw new UsageError(`no usable rules among ${argv.rules.join(' ')}`);
+      // Every rule was bad: each is reported above; bad inputs exit 1 (docs/cli.md).
+      err(`sigil: no usable rules among ${argv.rules.join(' ')} (${ruleErrors} with errors)\n`);
+      process.exitCode = 1;
+      return;
+    }
     // yargs drops a bare `-`; no events file means stdin either way.
     const inputs = argv.events && argv.events.length ? argv.events : [STDIN];
     for (const ev of inputs) if (ev !== STDIN && !fs.existsSync(ev)) throw new UsageError(`no such events file: ${ev}`);

@@ -330,8 +330,8 @@ export const testCommand: CommandModule<object, Args> = {
       process.exitCode = problems.some((d) => d.severity === 'error') ? 1 : 2;
       return;
     }
-    // A tests file or events file that cannot be used is a failed test, not a pass.
-    const broken = problems.filter((d) => d.code.startsWith('E') && d.severity === 'error').length;
+    // A rule, tests or events file that cannot be used is a failure, not a pass.
+    const broken = problems.filter((d) => d.severity === 'error').length;
     process.exitCode = failed > 0 || broken > 0 ? 1 : 0;
   },
 };
