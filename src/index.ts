@@ -43,6 +43,7 @@ export {
 } from './eval/index.js';
 export { emitSigma, emitDocument, formatSigmaText, type FormatResult } from './backends/sigma/api.js';
 export { applyFilters, type FilteredRule } from './pipelines/filters.js';
+export { registerPipeline, loadPipelineSpec, type PipelineSpec } from './pipelines/index.js';
 
 // The four verbs of the library, by their plain names.
 export { convertDocument as convert } from './convert.js';

@@ -350,7 +350,7 @@ export function patternToRegex(pattern: readonly PatternPart[], escape: (s: stri
 
 export function escapeRegex(s: string): string {
   return s
-    .replace(/[\\^$.*+?()[\]{}|\/-]/g, '\\$&')
+    .replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
     .replace(/\n/g, '\\n')
     .replace(/\r/g, '\\r')
     .replace(/\t/g, '\\t');

@@ -1,7 +1,7 @@
 /** ATT&CK tags (`attack.persistence`, `attack.t1546.003`) → tactics and techniques, for rule formats. */
 
 /** Sigma tactic tag → ATT&CK tactic name as Microsoft Sentinel writes it (CamelCase). */
-export const TACTICS: Record<string, string> = {
+const TACTICS: Record<string, string> = {
   reconnaissance: 'Reconnaissance',
   resource_development: 'ResourceDevelopment',
   initial_access: 'InitialAccess',

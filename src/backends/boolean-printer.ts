@@ -11,7 +11,7 @@ import type { LeafPredicate, Predicate } from '../ast/predicate.js';
 /** The precedence of a leaf or a group: nothing binds tighter. */
 export const ATOM = Number.POSITIVE_INFINITY;
 
-export type ChainOperator = 'and' | 'or';
+type ChainOperator = 'and' | 'or';
 
 /** A printed predicate: its text and how tightly that text binds. */
 export interface Printed {
@@ -27,7 +27,7 @@ export interface Printed {
   readonly chain?: { readonly op: ChainOperator; readonly operands: readonly Printed[] };
 }
 
-export interface ChainSyntax {
+interface ChainSyntax {
   /** Written between operands, with a space on each side. */
   token: string;
   /** Higher binds tighter. An operand that does not bind tighter than the chain is grouped. */

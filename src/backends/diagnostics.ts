@@ -61,7 +61,7 @@ export const CONVERSION_DIAGNOSTICS = {
 export type ConversionCode = keyof typeof CONVERSION_DIAGNOSTICS;
 
 /** Short reason per code: groups failures in summaries. */
-export const REASONS: Record<ConversionCode, string> = {
+const REASONS: Record<ConversionCode, string> = {
   C001: 'unsupported logsource',
   C002: 'field not in table',
   C003: 'operator not expressible',

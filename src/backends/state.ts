@@ -10,7 +10,7 @@ import { KQL_STATE } from './kql/contract.js';
 import { SPLUNK_STATE } from './splunk/contract.js';
 
 /** One state key: the values it admits, or any string. */
-export type StateKey =
+type StateKey =
   | { readonly values: readonly string[]; readonly description: string }
   | { readonly type: 'string'; readonly description: string };
 
@@ -18,7 +18,7 @@ export type StateKey =
 export type StateSchema = Readonly<Record<string, StateKey>>;
 
 /** The values a schema admits, each optional (a pipeline sets some; a later one may override). */
-export type StateOf<S extends StateSchema> = {
+type StateOf<S extends StateSchema> = {
   -readonly [K in keyof S]?: S[K] extends { readonly values: readonly (infer V)[] } ? V : string;
 };
 

@@ -71,7 +71,7 @@ function lineLocator(text: string): (offset: number) => { line: number; column: 
  * Why JSON.parse failed, without the input: V8 quotes the text it read ("…" is not valid JSON,
  * Unexpected token 'r'), and an events file named by a rule test may be anything on disk.
  */
-export function jsonErrorReason(e: unknown): string {
+function jsonErrorReason(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
   return message
     .replace(/,? ".*"(?:\.\.\.)? is not valid JSON\.?$/s, '')

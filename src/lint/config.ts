@@ -17,7 +17,7 @@ import type { Level, LintConfig, RawConfig } from './config-types.js';
 import { checks, checkByKey } from './registry.js';
 import { SIGMAHQ_PRESET } from './presets/sigmahq.js';
 
-export type { Level, LintConfig, RawConfig } from './config-types.js';
+export type { LintConfig, RawConfig } from './config-types.js';
 
 const PRESETS: Record<string, RawConfig> = { sigmahq: SIGMAHQ_PRESET };
 

@@ -36,7 +36,7 @@ export function parseSigmaString(raw: string, expand = false): StringPart[] {
     } else if (expand && c === '%') {
       const close = raw.indexOf('%', i + 1);
       const name = close > i + 1 ? raw.slice(i + 1, close) : '';
-      if (close !== -1 && name && /^[A-Za-z0-9_.\-]+$/.test(name)) {
+      if (close !== -1 && name && /^[A-Za-z0-9_.-]+$/.test(name)) {
         flush();
         parts.push({ placeholder: name });
         i = close;

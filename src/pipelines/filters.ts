@@ -16,7 +16,7 @@ import type { Condition, FilterRule, LogSource, SearchIdentifier, SigmaRule } fr
 import { foldCondition } from '../ast/fold.js';
 import { printCondition } from '../parser/condition-print.js';
 
-export interface FilterMismatch {
+interface FilterMismatch {
   filter: FilterRule;
   reason: string;
 }

@@ -5,7 +5,7 @@
  * pipeline files (load.ts). This module only re-exports.
  */
 export type * from './types.js';
-export { getPipeline, listPipelines, resolvePipelines } from './registry.js';
+export { getPipeline, listPipelines, registerPipeline, resolvePipelines } from './registry.js';
 export { processRule } from './engine.js';
 export { applyPipelineToRule } from './ast-transform.js';
 export { loadPipelineSpec } from './load.js';

@@ -5,7 +5,7 @@
  * the value on the next line (the line break is kept in the value). Deliberately strict: a line
  * that is none of these is returned as an error, so a test sees anything an artifact smuggles in.
  */
-export interface ConfStanza {
+interface ConfStanza {
   name: string;
   settings: Map<string, string>;
   /** Comment lines just before the stanza header, without `#`. */

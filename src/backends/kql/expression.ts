@@ -61,7 +61,7 @@ function fail(code: 'C003' | 'C002', message: string, field?: string): never {
 }
 
 /** Sigma regex (i/m/s flags) → RE2 source with inline flags, or an error when RE2 rejects it. */
-export function kqlRegex(pattern: string, flags: string, field: string | null): string {
+function kqlRegex(pattern: string, flags: string, field: string | null): string {
   const src = (flags ? `(?${flags})` : '') + pattern;
   try {
     RE2JS.compile(src);

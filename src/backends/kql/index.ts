@@ -6,7 +6,7 @@ import { KQL_STATE } from './contract.js';
 import { KQL_FORMATS, type KqlMeta } from './formats.js';
 import { buildQuery } from './query.js';
 
-export function convertKql(rule: ProcessedRule, _ctx: ConvertContext): ConversionResult {
+function convertKql(rule: ProcessedRule, _ctx: ConvertContext): ConversionResult {
   try {
     const q = buildQuery(rule);
     return {

@@ -16,7 +16,7 @@ export interface KqlQuery {
 }
 
 /** The product whose tables the query reads (pipelines set it; none set: Sentinel). */
-export function productOf(rule: ProcessedRule): KqlProduct {
+function productOf(rule: ProcessedRule): KqlProduct {
   return rule.state.product ?? 'sentinel';
 }
 

@@ -11,7 +11,7 @@ export interface CompareOptions {
 }
 
 /** A plain-data view of a document without `loc`/`locs`, with `keyOrder` sorted. */
-export function comparableAst(doc: SigmaDocument, options: CompareOptions = {}): unknown {
+function comparableAst(doc: SigmaDocument, options: CompareOptions = {}): unknown {
   return strip(doc, options);
 }
 

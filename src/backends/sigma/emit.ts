@@ -250,7 +250,7 @@ function matchMap(items: readonly DetectionNode[]): YamlNode {
   return map(m);
 }
 
-export function matchKey(m: FieldMatch): string {
+function matchKey(m: FieldMatch): string {
   const mods = m.modifiers.map((x) => MODIFIER_ALIASES[x] ?? x);
   return [m.field ?? '', ...mods].join('|');
 }
@@ -280,7 +280,7 @@ function valueNode(v: Value, m: FieldMatch): YamlNode {
 }
 
 /** The escaped Sigma text of a value: as written when it still denotes the same parts. */
-export function sigmaStringText(parts: readonly StringPart[], raw: string | undefined, expand: boolean): string {
+function sigmaStringText(parts: readonly StringPart[], raw: string | undefined, expand: boolean): string {
   // Fast path: text without escapes or wildcards is its own single literal part.
   if (raw !== undefined && !/[\\*?%]/.test(raw)) {
     if (raw === '' ? parts.length === 0 : parts.length === 1 && parts[0] === raw) return raw;

@@ -41,6 +41,3 @@ export const sigmaBackend: Backend = {
   convert,
   convertCorrelation,
 };
-
-export { emitSigma, emitDocument } from './emit.js';
-export { formatSigmaText } from './format.js';

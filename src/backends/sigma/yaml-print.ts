@@ -44,7 +44,7 @@ const PLAIN_FIRST_BAD = /^[\s\-?:,[\]{}#&*!|>'"%@`]/;
 const PLAIN_INDICATOR_OK = /^[-?:][^\s,[\]{}]/;
 const PLAIN_BAD = /: |:$| #|[\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]|\s$/;
 
-export function quoteIfNeeded(s: string): string {
+function quoteIfNeeded(s: string): string {
   if (plainSafe(s)) return s;
   if (/[\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]/.test(s)) return doubleQuoted(s);
   return "'" + s.replace(/'/g, "''") + "'";

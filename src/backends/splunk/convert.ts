@@ -35,7 +35,7 @@ const ETW_ONLY_CATEGORIES: Record<string, string> = {
 };
 
 /** `source=…` / `sourcetype=…` terms for the route's channel(s). */
-export function sourceTerms(channels: string[], convention: SourceConvention): string[] {
+function sourceTerms(channels: string[], convention: SourceConvention): string[] {
   const one = (key: string, values: string[]): string =>
     values.length === 1 ? `${key}=${quoteString(values[0]!)}` : `${key} IN (${values.map(quoteString).join(', ')})`;
   switch (convention) {

@@ -77,7 +77,7 @@ function numberText(p: Extract<Predicate, { kind: 'number' }>): string {
 }
 
 /** A string pattern as search-term text (`a*b`), or null if it needs a regex. */
-export function searchPatternText(pattern: readonly PatternPart[]): string | null {
+function searchPatternText(pattern: readonly PatternPart[]): string | null {
   let out = '';
   for (const part of pattern) {
     if (typeof part === 'string') {
@@ -150,7 +150,7 @@ function inList(items: readonly Predicate[]): string | null {
  * leaves are guarded with `isnotnull()` and `NOT` then keeps events without the field,
  * exactly as Sigma's `not` does.
  */
-export function whereExpr(p: Predicate, negated = false): string {
+function whereExpr(p: Predicate, negated = false): string {
   return wherePrinter.print(p, negated).text;
 }
 
@@ -225,7 +225,7 @@ function withFlags(pattern: string, flags: string): string {
 }
 
 /** A string pattern as an eval comparison: `==` for exact cased text, else an anchored regex. */
-export function stringComparison(pattern: readonly PatternPart[], cased: boolean, f: string): string {
+function stringComparison(pattern: readonly PatternPart[], cased: boolean, f: string): string {
   if (cased && pattern.every((x) => typeof x === 'string')) return `(${f}==${quoteString(pattern.join(''))})`;
   return `match(${f}, ${quoteString(patternRegex(pattern, cased))})`;
 }
@@ -235,7 +235,7 @@ export function stringComparison(pattern: readonly PatternPart[], cased: boolean
  * newlines as Sigma's do, `(?i)` unless cased; anchored with `^` and `\z` (PCRE's `$` would
  * also match before a final newline), anchors dropped where the pattern starts/ends with `*`.
  */
-export function patternRegex(pattern: readonly PatternPart[], cased: boolean): string {
+function patternRegex(pattern: readonly PatternPart[], cased: boolean): string {
   const parts = [...pattern];
   const isMulti = (x: PatternPart | undefined): boolean =>
     x !== undefined && typeof x !== 'string' && 'wildcard' in x && x.wildcard === 'multi';
@@ -317,7 +317,7 @@ export function encodeConjunction(prefix: string[], items: readonly Predicate[])
  * An approximation of `p` in search terms: with `positive`, implied by `p` (a superset);
  * otherwise implying it (a subset). Leaves search terms cannot express become true/false.
  */
-export function relax(p: Predicate, positive: boolean): Predicate | boolean {
+function relax(p: Predicate, positive: boolean): Predicate | boolean {
   const rest = (items: (Predicate | boolean)[]): Predicate[] => items.filter((i) => typeof i !== 'boolean');
   return foldPredicate<Predicate | boolean, boolean>(
     p,

@@ -48,7 +48,7 @@ export function evalField(name: string): string | null {
 /** Escapes literal text for a PCRE pattern (every non-alphanumeric ASCII symbol that PCRE treats specially). */
 export function escapePcre(text: string): string {
   return text
-    .replace(/[\\^$.|?*+()[\]{}\/#-]/g, '\\$&')
+    .replace(/[\\^$.|?*+()[\]{}/#-]/g, '\\$&')
     .replace(/\n/g, '\\n')
     .replace(/\r/g, '\\r')
     .replace(/\t/g, '\\t')

@@ -19,7 +19,7 @@ const LEVEL_SEVERITY: Record<string, string> = {
 const LEVEL_RISK: Record<string, number> = { informational: 10, low: 25, medium: 50, high: 75, critical: 100 };
 
 /** ATT&CK tags (`attack.t1059.001`, `attack.execution`) → technique ids and tactic names. */
-export function attackAnnotations(tags: readonly string[] = []): { techniques: string[]; tactics: string[] } {
+function attackAnnotations(tags: readonly string[] = []): { techniques: string[]; tactics: string[] } {
   const techniques: string[] = [];
   const tactics: string[] = [];
   for (const t of tags) {

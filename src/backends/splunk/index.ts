@@ -23,6 +23,3 @@ export const splunkBackend: Backend = {
   convert: convertRule,
   convertCorrelation,
 };
-
-export { searchExpr, whereExpr, encodeConjunction, renderQuery, patternRegex } from './encode.js';
-export { escapeQuoted, quoteString } from './escape.js';

@@ -69,7 +69,7 @@ export function readDetection(ctx: BuildContext, node: YNode | undefined, owner:
         `Put the modifier on the field inside the selection (e.g. 'Image|endswith:'), and name the identifier '${truncate(name.split('|')[0]!)}'.`,
         'warning',
       );
-    } else if (!/^[A-Za-z0-9_.\-]+$/.test(name)) {
+    } else if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
       report(
         ctx,
         'P017',
