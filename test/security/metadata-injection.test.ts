@@ -235,6 +235,36 @@ describe('rule metadata reaches every artifact as inert data', () => {
     );
   });
 
+  it('field names reach savedsearches.conf and ESCU as the search the backend wrote, or are refused', () => {
+    const fieldName = fc.oneof(
+      fc.array(fragment, { minLength: 1, maxLength: 6 }).map((p) => 'F' + p.join('')),
+      fc.constantFrom('Image', 'A.B', 'with space', 'quote"d', "apo'strophe", 'new\nline', 'back\\slash'),
+    );
+    fc.assert(
+      fc.property(fieldName, (field) => {
+        const parsed = parse(
+          `title: t\nid: 9f6a1d2e-3b4c-4d5e-8f90-123456789abc\nlogsource: {category: process_creation, product: windows}\ndetection:\n    sel:\n        ${JSON.stringify(field)}: value\n    condition: sel\n`,
+          { file: 'f.yml' },
+        ).documents[0]?.document;
+        fc.pre(parsed?.kind === 'rule');
+        const rule = parsed as SigmaRule;
+        const res = convertDocument(rule, { target: 'splunk', pipelines: ['splunk-windows'] });
+        fc.pre(res.ok);
+        if (!res.ok) return;
+        const conf = render('splunk', 'splunk-windows', 'savedsearches', rule);
+        if (conf !== undefined) {
+          const read = readConf(conf);
+          expect(read.errors).toEqual([]);
+          expect(read.stanzas).toHaveLength(1);
+          expect(read.stanzas[0]!.settings.get('search')).toBe(res.queries.join('\n'));
+        }
+        const escu = parseYaml(render('splunk', 'splunk-windows', 'escu', rule)!) as Record<string, unknown>;
+        expect(escu['search']).toBe(res.queries.join('\n'));
+      }),
+      RUNS,
+    );
+  });
+
   it('ESCU YAML: name, id, description and references read back exactly', () => {
     fc.assert(
       fc.property(metadata, (m) => {

@@ -117,6 +117,20 @@ export function ruleQuery(rule: ProcessedRule, ctx: ConvertContext): RuleQuery |
   const fieldSet = predicateFields(rule.predicate);
   for (const f of rule.filters) predicateFields(f, fieldSet);
   const fields = [...fieldSet];
+  // Splunk reads a field name with a line break or control character as something else (and a
+  // saved search's .conf cannot carry it): refused rather than written differently.
+  const unwritable = fields.find((f) => /[\x00-\x1f\x7f\u0085\u2028\u2029]/.test(f));
+  if (unwritable !== undefined)
+    return [
+      conversionError(
+        'C003',
+        `the field name ${JSON.stringify(unwritable)} holds a control character or line break, which SPL cannot carry`,
+        {
+          ...at,
+          field: unwritable,
+        },
+      ),
+    ];
   try {
     if (routing === 'cim') return cimQuery(rule, fields);
     const prefix: string[] = [];
