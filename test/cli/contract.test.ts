@@ -228,6 +228,11 @@ describe('docs/cli.md', () => {
     for (const code of ['| 0 |', '| 1 |', '| 2 |', '| 3 |']) expect(doc).toContain(code);
     const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
     expect(readme).toContain('docs/cli.md');
-    expect(readme).toMatch(/0 ok, 1 findings or a bad input[\s\S]*?, 2 usage[\s\S]*?, 3 internal error/);
+    expect(readme).toMatch(/0 ok,\s+1 findings or a bad input, 2 usage, 3 internal error/);
+    // The README's table: the same four codes, bad inputs under 1 and usage under 2.
+    const rows = [...readme.matchAll(/^\| ([0-3]) \| (.+) \|$/gm)].map((m) => [m[1], m[2]] as const);
+    expect(rows.map(([c]) => c)).toEqual(['0', '1', '2', '3']);
+    expect(rows[1]![1]).toMatch(/bad input/);
+    expect(rows[2]![1]).toMatch(/missing path.*no rule file among the paths/);
   });
 });
