@@ -49,7 +49,7 @@ describe('lint configuration', () => {
     expect(config.levels['T008']).toBe('off'); // tlptag
     expect(config.exclusions['021310d9-30a6-480a-84b7-eaa69aeb92bb']).toEqual(['D009']);
     expect(config.exclusions['5c84856b-55a5-45f1-826f-13f37250cf4e']).toEqual(['D010']);
-    expect(config.exclusions['afd12fed-b0ec-45c9-a13d-aa86625dac81']).toEqual(['T004', 'T005']);
+    expect(config.exclusions['afd12fed-b0ec-45c9-a13d-aa86625dac81']).toEqual(['T004', 'T010', 'T005']); // pySigma's attacktag covers T004 and T010
     expect(Object.keys(SIGMAHQ_EXCLUSIONS).length).toBeGreaterThan(50);
     // A preset under a user file: the user's own settings win.
     const mixed = resolveConfig({ preset: 'sigmahq', checks: { L001: 'warning' } }).config;
