@@ -43,10 +43,11 @@ function globMatch(t: readonly Tok[], s: readonly string[], i = 0, j = 0): boole
   return k.lit === s[j] && globMatch(t, s, i + 1, j + 1);
 }
 
+/** A selection: values to match, or (with the `exists` modifier) the one boolean it takes. */
 interface Selection {
   field: string | null;
   mods: string[];
-  values: (string | number)[];
+  values: (string | number | boolean)[];
 }
 
 type Cond =
@@ -59,7 +60,8 @@ function stringValues(ev: Ev, field: string | null): string[] {
   return field in ev ? [String(ev[field])] : [];
 }
 
-function refValue(sel: Selection, v: string | number, ev: Ev): boolean {
+function refValue(sel: Selection, v: string | number | boolean, ev: Ev): boolean {
+  if (typeof v === 'boolean') throw new Error('a boolean value belongs to an exists selection');
   const mods = sel.mods;
   if (typeof v === 'number') {
     const x = sel.field !== null && sel.field in ev ? Number(ev[sel.field]) : NaN;
@@ -156,7 +158,7 @@ const stringSelection: fc.Arbitrary<Selection> = fc
     values: fc.array(patString, { minLength: 1, maxLength: 3 }),
   })
   .map(({ field, pos, windash, cased, all, neq, values }) => {
-    const mods = [...pos];
+    const mods: string[] = [...pos];
     if (windash) mods.push('windash');
     if (cased) mods.push('cased');
     if (all && values.length > 1) mods.push('all');
@@ -167,7 +169,7 @@ const stringSelection: fc.Arbitrary<Selection> = fc
 const otherSelection: fc.Arbitrary<Selection> = fc.oneof(
   fc
     .record({ field: fc.constantFrom(...FIELDS), b: fc.boolean() })
-    .map(({ field, b }): Selection => ({ field, mods: ['exists'], values: [b as unknown as string] })),
+    .map(({ field, b }): Selection => ({ field, mods: ['exists'], values: [b] })),
   fc
     .record({
       field: fc.constantFrom(...FIELDS),

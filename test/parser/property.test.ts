@@ -31,11 +31,11 @@ const literal = fc.string({
 
 interface GenMatch {
   field: string;
-  modifiers: string[];
+  modifiers: readonly string[];
   /** YAML texts of the values. */
-  values: string[];
+  values: readonly string[];
   /** What the AST must hold per value: the type and (for strings) the raw text. */
-  expect: { type: string; raw?: string }[];
+  expect: readonly { type: string; raw?: string }[];
 }
 
 const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -117,7 +117,7 @@ const matchGen: fc.Arbitrary<GenMatch> = fc
       ),
     ),
   )
-  .map(([field, [modifiers, v]]) => ({ field, modifiers: modifiers as string[], ...v }));
+  .map(([field, [modifiers, v]]): GenMatch => ({ field, modifiers, ...v }));
 
 type GenIdentifier =
   | { kind: 'map'; matches: GenMatch[] }
