@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { parseAllDocuments, visit } from 'yaml';
 import { formatSigmaText, type FormatReason } from '../../../src/backends/sigma/format.js';
 import { SHARED } from '../../helpers/paths.js';
-import { yamlFiles } from '../../helpers/files.js';
+import { corpusFiles } from '../../helpers/corpus.js';
 
 /** Every comment of a YAML text, as the yaml package attaches them (never text inside strings). */
 function comments(text: string): string[] {
@@ -39,7 +39,7 @@ const refused: string[] = [];
 const reasons: Record<string, number> = {};
 
 beforeAll(() => {
-  files = yamlFiles(RULES);
+  files = [...corpusFiles('rules')];
   for (const f of files) {
     const r = formatSigmaText(fs.readFileSync(f, 'utf8'), { file: f });
     if (r.diagnostics.length) refused.push(`${f}: ${r.diagnostics[0]!.message}`);

@@ -11,20 +11,8 @@ import { convertDocument } from '../../../src/backends/index.js';
 import type { ConversionResult } from '../../../src/backends/types.js';
 import type { SigmaDocument } from '../../../src/ast/types.js';
 import { readQuoted, splitPipes } from './spl-reader.js';
-import { SHARED } from '../../helpers/paths.js';
-import { yamlFiles } from '../../helpers/files.js';
+import { ALL_DIRS, RULE_DIRS, corpusFiles, parsedCorpus } from '../../helpers/corpus.js';
 
-const CORPUS = `${SHARED}/corpus/sigmahq`;
-const DIRS = [
-  'rules',
-  'rules-emerging-threats',
-  'rules-threat-hunting',
-  'rules-compliance',
-  'rules-dfir',
-  'rules-placeholder',
-  'deprecated',
-  'unsupported',
-];
 const GOLDEN = path.join(path.dirname(new URL(import.meta.url).pathname), 'golden', 't1546.003');
 const UPDATE = process.env['SIGIL_UPDATE_GOLDEN'] === '1';
 
@@ -61,10 +49,8 @@ function checkQuery(q: string, generating: boolean): string | null {
 }
 
 beforeAll(() => {
-  const files: string[] = [];
-  for (const d of DIRS) files.push(...yamlFiles(path.join(CORPUS, d)));
-  for (const f of files) {
-    const r = parse(fs.readFileSync(f), { file: f });
+  // Every folder, parsed once for all corpus suites (test/helpers/corpus.ts).
+  for (const { file: f, result: r } of parsedCorpus(ALL_DIRS, { schema: true })) {
     for (const d of r.documents)
       if (
         d.document &&
@@ -143,7 +129,7 @@ function render(r: ConversionResult): string {
 
 describe('golden: the corpus rules for T1546.003 (WMI event subscription)', () => {
   const files: string[] = [];
-  for (const d of DIRS.slice(0, 6)) files.push(...yamlFiles(path.join(CORPUS, d)));
+  for (const d of RULE_DIRS) files.push(...corpusFiles(d));
   const t1546 = files.filter((f) => /attack\.t1546\.003/i.test(fs.readFileSync(f, 'utf8'))).sort();
   it('finds the rules', () => expect(t1546.length).toBeGreaterThanOrEqual(12));
   for (const f of t1546) {
