@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/parser/index.js';
 import type { SigmaRule } from '../../src/ast/types.js';
 import { compileRule } from '../../src/eval/compile.js';
+import { runs } from '../helpers/property.js';
 
 // ---------------------------------------------------------------------------
 // Reference semantics
@@ -236,7 +237,7 @@ describe('evaluator vs reference matcher', () => {
           }
         },
       ),
-      { numRuns: 1500 },
+      { numRuns: runs(1500) },
     );
   });
 
@@ -247,7 +248,7 @@ describe('evaluator vs reference matcher', () => {
         const matcher = compileRule(compile(ruleYaml([sel], { ref: 0 })));
         expect(matcher.matches({ A: s })).toBe(refSelection(sel, { A: s }));
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -264,7 +265,7 @@ describe('evaluator vs reference matcher', () => {
           expect(matcher.matches({ A: encoded })).toBe(true);
         },
       ),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });

@@ -6,6 +6,7 @@ import { noiseScore, MAX_BRANCHES, NOISE_PARAMS } from '../../src/lint/noise/sco
 import { BUILTIN_CATALOG, buildCatalog } from '../../src/lint/noise/catalog.js';
 import { BUILTIN_ATTACK } from '../../src/lint/attack.js';
 import { lint } from '../../src/lint/engine.js';
+import { runs } from '../helpers/property.js';
 
 function ruleOf(
   detection: string,
@@ -51,7 +52,7 @@ describe('noise score structure', () => {
         const two = `    selection:\n        ${f1}: ${v1}\n    extra:\n        ${f2}: ${v2}\n    condition: selection and extra`;
         expect(bits(two)).toBeGreaterThanOrEqual(bits(one) - 1e-9);
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 
@@ -62,7 +63,7 @@ describe('noise score structure', () => {
         const two = `    selection:\n        ${f1}: ${v1}\n    other:\n        ${f2}: ${v2}\n    condition: selection or other`;
         expect(bits(two)).toBeLessThanOrEqual(bits(one) + 1e-9);
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 

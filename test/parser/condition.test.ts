@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { parseCondition, type ConditionParseResult } from '../../src/parser/condition.js';
 import { printCondition } from '../../src/parser/condition-print.js';
 import type { Condition, Loc } from '../../src/ast/types.js';
+import { runs } from '../helpers/property.js';
 
 const IDS = ['a', 'b', 'c', 'd', 'selection', 'sel1', 'sel2', 'filter_main', 'filter_opt', '_hidden', 'kw.x', 'a-b'];
 const pos = (i: number): Loc => ({ line: 1, column: i + 1, offset: i });
@@ -284,8 +285,8 @@ describe('parseCondition: robustness', () => {
   };
 
   it('never throws on arbitrary strings', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), check), { numRuns: 500 });
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 100 }), check), { numRuns: 300 });
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), check), { numRuns: runs(500) });
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 100 }), check), { numRuns: runs(300) });
   });
 
   const tokenSoup = fc
@@ -304,7 +305,7 @@ describe('parseCondition: robustness', () => {
     .map(([parts, sep]) => parts.join(sep));
 
   it('never throws on token soup, and what parses round-trips', () => {
-    fc.assert(fc.property(tokenSoup, check), { numRuns: 3000 });
+    fc.assert(fc.property(tokenSoup, check), { numRuns: runs(3000) });
   });
 
   it('rejects deep nesting without recursing that deep', () => {
@@ -430,7 +431,7 @@ describe('printCondition', () => {
         expect(r.diagnostics).toEqual([]);
         expect(stripLoc(r.condition!)).toEqual(tree);
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });

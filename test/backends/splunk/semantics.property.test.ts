@@ -11,6 +11,7 @@ import { compilePredicate } from '../../../src/eval/compile.js';
 import { toView } from '../../../src/eval/compile.js';
 import type { PatternPart, Predicate } from '../../../src/ast/semantics.js';
 import { runSpl, type Event } from './spl-interpreter.js';
+import { runs } from '../../helpers/property.js';
 
 const CHARS = ['a', 'B', 'b', '*', '?', '\\', '"', ' ', '.', '-'];
 const lit = fc.string({ minLength: 1, maxLength: 3, unit: fc.constantFrom(...CHARS) });
@@ -112,7 +113,7 @@ describe('SPL agrees with the evaluator', () => {
           else seen.unmatched++;
         }
       }),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
     // The generator must reach every encoding path and both outcomes.
     expect(seen.where).toBeGreaterThan(300);
