@@ -203,9 +203,8 @@ describe('noise score structure', () => {
       (_, i) =>
         `    s${i}:\n        - CommandLine|contains: 'a${i}x'\n          User: u${i}\n        - Image|endswith: '\\b${i}.exe'\n          User: v${i}`,
     ).join('\n');
-    const t0 = Date.now();
+    // Its time (a bound of 2 s) is measured by `npm run bench` (scripts/bench-limits.mjs).
     const n = noiseScore(ruleOf(`${sels}\n    condition: all of s*`), { catalog: BUILTIN_CATALOG })!;
-    expect(Date.now() - t0).toBeLessThan(2000);
     expect(n.explanation).toMatch(/^noisiest of \d+ branches/);
     expect(Number(/noisiest of (\d+)/.exec(n.explanation)![1])).toBeLessThanOrEqual(MAX_BRANCHES);
   });

@@ -330,8 +330,8 @@ describe('parseCondition: robustness', () => {
     expect(alternating.diagnostics[0]!.message).toMatch(/nested too deeply/);
   });
 
-  it('copes with huge inputs quickly', () => {
-    const start = performance.now();
+  it('copes with huge inputs', () => {
+    // Their time (a bound of 10 s for all of them) is measured by `npm run bench` (scripts/bench-limits.mjs).
     const wide = parse('a and '.repeat(20_000) + 'a');
     expect(wide.condition?.type === 'and' && wide.condition.items.length).toBe(20_001);
     const junk = Array.from(
@@ -347,10 +347,10 @@ describe('parseCondition: robustness', () => {
     parse('x'.repeat(1_000_000));
     parse('1 of ' + '*a'.repeat(50_000) + 'b');
     parse(')'.repeat(100_000));
-    expect(performance.now() - start).toBeLessThan(10_000);
   });
 
-  it('parses ~4,000 typical conditions fast', () => {
+  it('parses ~4,000 typical conditions without a diagnostic', () => {
+    // Their time (a bound of 2 s) is measured by `npm run bench` (scripts/bench-limits.mjs).
     // Shapes as in SigmaHQ (half are a lone identifier); every text distinct, so the cache does not help.
     const templates: ((i: number) => [string, string[]])[] = [
       (i) => [`selection_${i}`, [`selection_${i}`]],
@@ -361,13 +361,9 @@ describe('parseCondition: robustness', () => {
       (i) => [`1 of selection_${i}* and not (filter_a or filter_${i})`, [`selection_${i}`, 'filter_a', `filter_${i}`]],
     ];
     const cases = Array.from({ length: 4000 }, (_, i) => templates[i % templates.length]!(i));
-    const start = performance.now();
     let diagnostics = 0;
     for (const [text, ids] of cases) diagnostics += parseCondition(text, ids, pos).diagnostics.length;
-    const elapsed = performance.now() - start;
-    console.info(`parsed ${cases.length} distinct conditions in ${elapsed.toFixed(1)} ms`);
     expect(diagnostics).toBe(0);
-    expect(elapsed).toBeLessThan(2000); // generous for loaded CI machines
   });
 });
 

@@ -110,16 +110,15 @@ describe('YAML fast path: what it reads exactly as js-yaml does', () => {
     expect(r.documents[0]!.diagnostics).toHaveLength(15);
   });
 
-  it('stays linear on big inputs (many keys, long lines, long lists)', () => {
+  it('reads big inputs (many keys, long lines, long lists) exactly as js-yaml', () => {
+    // Their time (linear: a bound of 1.5 s each) is measured by `npm run bench` (scripts/bench-limits.mjs).
     const big = [
       Array.from({ length: 50_000 }, (_, i) => `key${i}: value ${i}`).join('\n'),
       'a: [' + Array.from({ length: 50_000 }, (_, i) => `'v${i}'`).join(', ') + ']',
       'a:\n' + Array.from({ length: 50_000 }, (_, i) => `  - item ${i}`).join('\n') + '\nb: 1',
     ];
     for (const text of big) {
-      const t0 = performance.now();
       const fast = parseYamlFast(text, new LineIndex(text));
-      expect(performance.now() - t0).toBeLessThan(1500);
       expect(fast).toStrictEqual(parseYamlEvents(text, new LineIndex(text)));
     }
   });
