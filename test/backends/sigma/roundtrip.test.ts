@@ -52,7 +52,6 @@ beforeAll(() => {
       }
     });
   }
-  console.info(`round trip: ${outcome.files} files, ${outcome.clean} parse cleanly, ${outcome.documents} documents`);
 }, 120_000);
 
 describe('Sigma emitter round trip over the corpus', () => {

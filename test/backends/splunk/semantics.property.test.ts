@@ -120,7 +120,6 @@ describe('SPL agrees with the evaluator', () => {
     expect(seen.regex).toBeGreaterThan(100);
     expect(seen.matched).toBeGreaterThan(1000);
     expect(seen.unmatched).toBeGreaterThan(1000);
-    console.info(`SPL/evaluator cross-check: ${JSON.stringify(seen)}`);
   });
 
   it('the interpreter rejects precedence-dependent text (self-test)', () => {
