@@ -1,7 +1,7 @@
 /**
  * Corpus-wide SPL conversion with each pipeline (every document either converts to a well-formed
  * query or is reported with a code and reason), and golden files for the T1546.003 rules.
- * Regenerate the golden files with SIGIL_UPDATE_GOLDEN=1 (then review the diff).
+ * Regenerate the golden files with SIGIL_UPDATE_GOLDEN=1 (test/helpers/golden.ts), then review the diff.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
@@ -12,9 +12,9 @@ import type { ConversionResult } from '../../../src/backends/types.js';
 import type { SigmaDocument } from '../../../src/ast/types.js';
 import { readQuoted, splitPipes } from './spl-reader.js';
 import { ALL_DIRS, RULE_DIRS, corpusFiles, parsedCorpus } from '../../helpers/corpus.js';
+import { expectGolden } from '../../helpers/golden.js';
 
 const GOLDEN = path.join(path.dirname(new URL(import.meta.url).pathname), 'golden', 't1546.003');
-const UPDATE = process.env['SIGIL_UPDATE_GOLDEN'] === '1';
 
 interface Tally {
   converted: number;
@@ -135,15 +135,10 @@ describe('golden: the corpus rules for T1546.003 (WMI event subscription)', () =
   it('finds the rules', () => expect(t1546.length).toBeGreaterThanOrEqual(12));
   for (const f of t1546) {
     for (const pipeline of ['splunk-windows', 'splunk-cim']) {
-      it(`${path.basename(f)} (${pipeline})`, () => {
+      it(`${path.basename(f)} (${pipeline})`, (ctx) => {
         const doc = parse(fs.readFileSync(f), { file: f }).documents[0]!.document!;
         const got = render(convertDocument(doc, { target: 'splunk', pipelines: [pipeline] }));
-        const golden = path.join(GOLDEN, `${path.basename(f, '.yml')}.${pipeline}.spl`);
-        if (UPDATE) {
-          fs.mkdirSync(GOLDEN, { recursive: true });
-          fs.writeFileSync(golden, got);
-        }
-        expect(got).toBe(fs.readFileSync(golden, 'utf8'));
+        expectGolden(ctx, path.join(GOLDEN, `${path.basename(f, '.yml')}.${pipeline}.spl`), got);
       });
     }
   }
