@@ -32,27 +32,17 @@ const SHARED_SUITES = [
 const fuzz = Number(process.env['SIGIL_FUZZ'] || 1);
 const timeout = 120_000 * (Number.isFinite(fuzz) && fuzz > 1 ? fuzz : 1);
 
+/** What both projects share (not the worker count: set on the root, `--maxWorkers` overrides it). */
+const common = { testTimeout: timeout, hookTimeout: timeout, pool: 'threads' } as const;
+
 export default defineConfig({
   test: {
-    testTimeout: timeout,
-    hookTimeout: timeout,
-    pool: 'threads',
     // One worker per core. (vitest's default leaves one core to its main thread, which is
     // mostly idle: on 2 cores that ran every suite one after the other.)
     maxWorkers: os.availableParallelism(),
     projects: [
-      {
-        extends: true,
-        test: {
-          name: 'unit',
-          include: ['test/**/*.test.ts'],
-          exclude: SHARED_SUITES,
-        },
-      },
-      {
-        extends: true,
-        test: { name: 'shared', include: SHARED_SUITES, isolate: false },
-      },
+      { test: { ...common, name: 'unit', include: ['test/**/*.test.ts'], exclude: SHARED_SUITES } },
+      { test: { ...common, name: 'shared', include: SHARED_SUITES, isolate: false } },
     ],
   },
 });
