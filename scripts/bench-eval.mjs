@@ -1,9 +1,13 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * Evaluator benchmark (whole process): all Windows rules of the SigmaHQ corpus against a
- * generated JSON Lines stream of Sysmon-like events, streamed from a file in /tmp.
+ * generated JSON Lines stream of Sysmon-like events, streamed from a file in a temporary
+ * directory that is removed when the run ends (also on an error, Ctrl-C or SIGTERM).
  *
  *   node scripts/bench-eval.mjs [--events N] [--rules DIR] [--no-logsource-filter]
+ *
+ * N defaults to 1,000,000 (about 630 MB of JSON Lines); `npm run bench` passes 200,000.
  *
  * Event mix (seeded, deterministic): 60% process_creation (Sysmon 1), 15% network_connection
  * (Sysmon 3), 10% file_event (Sysmon 11), 10% registry_set (Sysmon 13), 5% other (image_load 7,
@@ -14,25 +18,35 @@
  * the stream. Needs `npm run build`.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 
+/** @param {string} name @param {string} def */
 const arg = (name, def) => {
   const i = process.argv.indexOf(name);
   return i === -1 ? def : process.argv[i + 1];
 };
 const N = Number(arg('--events', '1000000'));
+if (!Number.isInteger(N) || N < 1) {
+  console.error('bench-eval: --events takes a whole number ≥ 1');
+  process.exit(2);
+}
 const RULES = arg('--rules', path.resolve(import.meta.dirname, '../../shared/corpus/sigmahq/rules/windows'));
 const logsourceFilter = !process.argv.includes('--no-logsource-filter');
 const SEED = 20240501;
 
 // The parser and evaluator modules directly (not dist/index.js: the benchmark needs nothing else).
+// (Typed by their sources.)
+/** @type {typeof import('../src/parser/index.js')} */
 const { parse } = await import('../dist/parser/index.js');
+/** @type {typeof import('../src/eval/index.js')} */
 const { createEngine } = await import('../dist/eval/index.js');
 
 // ---------------------------------------------------------------------------
 // Deterministic generator
 
+/** @param {number} a */
 function mulberry32(a) {
   return () => {
     a |= 0;
@@ -43,7 +57,9 @@ function mulberry32(a) {
   };
 }
 const rnd = mulberry32(SEED);
+/** @template T @param {readonly T[]} a @returns {T} */
 const pick = (a) => a[Math.floor(rnd() * a.length)];
+/** @param {number} n */
 const hex = (n) => Array.from({ length: n }, () => '0123456789ABCDEF'[Math.floor(rnd() * 16)]).join('');
 const guid = () => `{${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}}`;
 
@@ -163,6 +179,7 @@ const DOMAINS = [
   'teams.microsoft.com',
 ];
 
+/** @param {number} i */
 function event(i) {
   const t = new Date(Date.UTC(2024, 4, 1) + i * 10).toISOString();
   const base = {
@@ -246,10 +263,25 @@ function event(i) {
   };
 }
 
-const file = `/tmp/sigil-bench-events-${SEED}-${N}.jsonl`;
-if (!fs.existsSync(file)) {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
+// The events file lives in a directory of its own, removed in the `finally` below. (It used to
+// be kept in /tmp as a cache, which left ~630 MB behind after every `npm run bench`.)
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigil-bench-eval-'));
+const cleanUp = () => fs.rmSync(dir, { recursive: true, force: true });
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.once(signal, () => {
+    cleanUp();
+    process.exit(128 + os.constants.signals[signal]);
+  });
+}
+try {
+  await run(path.join(dir, `events-${SEED}-${N}.jsonl`));
+} finally {
+  cleanUp();
+}
+
+/** Writes the events to `file`, then parses the rules and streams the events through the engine. @param {string} file */
+async function run(file) {
+  const fd = fs.openSync(file, 'w');
   let buf = '';
   for (let i = 0; i < N; i++) {
     buf += JSON.stringify(event(i)) + '\n';
@@ -260,85 +292,92 @@ if (!fs.existsSync(file)) {
   }
   fs.writeSync(fd, buf);
   fs.closeSync(fd);
-  fs.renameSync(tmp, file);
+  const bytes = fs.statSync(file).size;
+
+  // ---------------------------------------------------------------------------
+  // Rules
+
+  /** @param {string} dir @param {string[]} out @returns {string[]} */
+  const walk = (dir, out = []) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p, out);
+      else if (/\.ya?ml$/.test(e.name)) out.push(p);
+    }
+    return out;
+  };
+  const t0 = performance.now();
+  /** @type {import('../src/ast/types.js').SigmaRule[]} */
+  const rules = [];
+  for (const f of walk(RULES)) {
+    for (const d of parse(fs.readFileSync(f), { file: f, schema: false }).documents) {
+      if (d.document?.kind === 'rule' && !d.diagnostics.some((x) => x.severity === 'error')) rules.push(d.document);
+    }
+  }
+  const t1 = performance.now();
+  const engine = createEngine(rules, { logsourceFilter });
+  const t2 = performance.now();
+
+  // ---------------------------------------------------------------------------
+  // Stream
+
+  /** @param {number} n */
+  const mb = (n) => `${(n / 1048576).toFixed(0)} MB`;
+  /** @type {string[]} */
+  const samples = [];
+  let count = 0;
+  let matches = 0;
+  let tested = 0;
+  /** @type {Map<string, number>} */
+  const perRule = new Map();
+  const start = performance.now();
+  const cpu0 = process.cpuUsage();
+  const rl = readline.createInterface({
+    input: fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }),
+    crlfDelay: Infinity,
+  });
+  const every = Math.max(1, Math.floor(N / 8));
+  for await (const line of rl) {
+    if (!line) continue;
+    const hits = engine.evaluate(JSON.parse(line));
+    tested += engine.lastTested;
+    count++;
+    if (hits.length) {
+      matches += hits.length;
+      for (const h of hits) {
+        const title = h.rule.title ?? '(untitled)';
+        perRule.set(title, (perRule.get(title) ?? 0) + 1);
+      }
+    }
+    if (count % every === 0) {
+      const m = process.memoryUsage();
+      samples.push(`${count}: ${mb(m.rss)} (heap ${mb(m.heapUsed)})`);
+    }
+  }
+  const secs = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSecs = (cpu.user + cpu.system) / 1e6;
+
+  console.log(`sigil evaluator benchmark (node ${process.version}, ${process.arch})`);
+  console.log(
+    `events:     ${count} Sysmon-like JSON Lines (${mb(bytes)}, in ${file}, removed after the run); mix 60% process_creation, 15% network, 10% file, 10% registry, 5% image_load/dns, ~0.2% attack-like`,
+  );
+  console.log(
+    `rules:      ${rules.length} from ${RULES} (${engine.diagnostics.length} not evaluable); parse ${((t1 - t0) / 1000).toFixed(2)}s, compile+index ${((t2 - t1) / 1000).toFixed(2)}s`,
+  );
+  console.log(
+    `logsource filter: ${logsourceFilter ? 'on' : 'off'}; rule tests per event: ${(tested / Math.max(count, 1)).toFixed(1)} of ${rules.length}`,
+  );
+  console.log(
+    `throughput: ${Math.round(count / cpuSecs)} events per CPU-second (${cpuSecs.toFixed(2)}s CPU; JSON.parse + evaluation on one thread); wall clock ${Math.round(count / secs)} events/s (${secs.toFixed(2)}s, shared machine)`,
+  );
+  console.log(
+    `matches:    ${matches} (${perRule.size} distinct rules); top: ${[...perRule]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([t, n]) => `${t} ×${n}`)
+      .join('; ')}`,
+  );
+  // RSS saws up and down with V8's lazy major GC; heapUsed shows what is live (flat = bounded).
+  console.log(`rss:        ${samples.join(', ')}; peak ${mb(process.resourceUsage().maxRSS * 1024)}`);
 }
-const bytes = fs.statSync(file).size;
-
-// ---------------------------------------------------------------------------
-// Rules
-
-const walk = (dir, out = []) => {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (/\.ya?ml$/.test(e.name)) out.push(p);
-  }
-  return out;
-};
-const t0 = performance.now();
-const rules = [];
-for (const f of walk(RULES)) {
-  for (const d of parse(fs.readFileSync(f), { file: f, schema: false }).documents) {
-    if (d.document?.kind === 'rule' && !d.diagnostics.some((x) => x.severity === 'error')) rules.push(d.document);
-  }
-}
-const t1 = performance.now();
-const engine = createEngine(rules, { logsourceFilter });
-const t2 = performance.now();
-
-// ---------------------------------------------------------------------------
-// Stream
-
-const mb = (n) => `${(n / 1048576).toFixed(0)} MB`;
-const samples = [];
-let count = 0;
-let matches = 0;
-let tested = 0;
-const perRule = new Map();
-const start = performance.now();
-const cpu0 = process.cpuUsage();
-const rl = readline.createInterface({
-  input: fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }),
-  crlfDelay: Infinity,
-});
-const every = Math.max(1, Math.floor(N / 8));
-for await (const line of rl) {
-  if (!line) continue;
-  const hits = engine.evaluate(JSON.parse(line));
-  tested += engine.lastTested;
-  count++;
-  if (hits.length) {
-    matches += hits.length;
-    for (const h of hits) perRule.set(h.rule.title, (perRule.get(h.rule.title) ?? 0) + 1);
-  }
-  if (count % every === 0) {
-    const m = process.memoryUsage();
-    samples.push(`${count}: ${mb(m.rss)} (heap ${mb(m.heapUsed)})`);
-  }
-}
-const secs = (performance.now() - start) / 1000;
-const cpu = process.cpuUsage(cpu0);
-const cpuSecs = (cpu.user + cpu.system) / 1e6;
-
-console.log(`sigil evaluator benchmark (node ${process.version}, ${process.arch})`);
-console.log(
-  `events:     ${count} Sysmon-like JSON Lines (${mb(bytes)}, ${file}); mix 60% process_creation, 15% network, 10% file, 10% registry, 5% image_load/dns, ~0.2% attack-like`,
-);
-console.log(
-  `rules:      ${rules.length} from ${RULES} (${engine.diagnostics.length} not evaluable); parse ${((t1 - t0) / 1000).toFixed(2)}s, compile+index ${((t2 - t1) / 1000).toFixed(2)}s`,
-);
-console.log(
-  `logsource filter: ${logsourceFilter ? 'on' : 'off'}; rule tests per event: ${(tested / Math.max(count, 1)).toFixed(1)} of ${rules.length}`,
-);
-console.log(
-  `throughput: ${Math.round(count / cpuSecs)} events per CPU-second (${cpuSecs.toFixed(2)}s CPU; JSON.parse + evaluation on one thread); wall clock ${Math.round(count / secs)} events/s (${secs.toFixed(2)}s, shared machine)`,
-);
-console.log(
-  `matches:    ${matches} (${perRule.size} distinct rules); top: ${[...perRule]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 5)
-    .map(([t, n]) => `${t} ×${n}`)
-    .join('; ')}`,
-);
-// RSS saws up and down with V8's lazy major GC; heapUsed shows what is live (flat = bounded).
-console.log(`rss:        ${samples.join(', ')}; peak ${mb(process.resourceUsage().maxRSS * 1024)}`);

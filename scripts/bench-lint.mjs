@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Benchmark: lint of the whole SigmaHQ corpus (all rules* folders) with cross-file checks and
 // noise scores, as `sigil lint` does it (read, parse, resolve references, lint). Needs a build.
 // Usage: node scripts/bench-lint.mjs [CORPUS_DIR] [RUNS]
@@ -9,11 +10,16 @@ const root = path.resolve(import.meta.dirname, '..');
 const corpus = process.argv[2] ?? path.resolve(root, '../shared/corpus/sigmahq');
 const runs = Number(process.argv[3] ?? 3);
 const t0 = performance.now();
+// Loaded from dist/, typed by their sources.
+/** @type {typeof import('../src/parser/index.js')} */
 const { parse, resolveReferences } = await import('../dist/parser/index.js');
+/** @type {typeof import('../src/lint/engine.js')} */
 const { lint } = await import('../dist/lint/engine.js');
 const tLoad = performance.now() - t0;
 
+/** @type {string[]} */
 const files = [];
+/** @param {string} d */
 const walk = (d) => {
   for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const p = path.join(d, e.name);
@@ -27,6 +33,7 @@ for (const d of fs
   .sort())
   walk(path.join(corpus, d));
 
+/** @type {{ parse: number, lint: number, total: number }[]} */
 const times = [];
 let summary = '';
 for (let i = 0; i < runs; i++) {
@@ -41,6 +48,7 @@ for (let i = 0; i < runs; i++) {
   times.push({ parse: b - a, lint: c - b, total: c - a });
   summary = `${files.length} files, ${report.documents.length} documents, ${report.counts.error} errors, ${report.counts.warning} warnings`;
 }
+/** @param {'parse' | 'lint' | 'total'} k */
 const med = (k) => times.map((t) => t[k]).sort((x, y) => x - y)[times.length >> 1];
 console.log(`corpus: ${corpus} (${summary})`);
 console.log(

@@ -1,7 +1,16 @@
+// @ts-check
 // `npm run bench`: whole-process figures over the shared corpus (../shared/corpus/sigmahq).
 // Each case runs the CLI as a user would, several times; we report the median wall time,
 // throughput and peak RSS (from the process itself, see SIGIL_BENCH_RUSAGE in src/cli/main.ts).
-// Not a test: numbers vary with the machine. Usage: npm run bench [-- --runs N] [-- case-name…]
+// Then two sibling scripts: bench-limits.mjs (the time bounds on worst-case inputs that used to
+// be test assertions) and bench-eval.mjs (the evaluator over a generated event stream).
+// Not a test: numbers vary with the machine. Needs `npm run build`.
+//
+//   npm run bench [-- --runs N] [-- --events N] [-- case-name…]
+//
+// --runs N: runs per case (default 3; bench-limits.mjs too); --events N: events for
+// bench-eval.mjs (default 200,000); case names select cases (`limits` and `eval` select the
+// sibling scripts). Everything temporary is removed when the run ends.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,14 +18,26 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const corpus = path.resolve(root, '../shared/corpus/sigmahq');
 const args = process.argv.slice(2);
-const runsIdx = args.indexOf('--runs');
-const runs = runsIdx >= 0 ? Number(args[runsIdx + 1]) : 5;
-const only = args.filter((a, i) => !a.startsWith('--') && (runsIdx < 0 || i !== runsIdx + 1));
+/** The value of `--name N` (a whole number ≥ 1), or `def`. @param {string} name @param {number} def */
+function count(name, def) {
+  const i = args.indexOf(name);
+  if (i < 0) return def;
+  const n = Number(args[i + 1]);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`bench: ${name} takes a whole number ≥ 1`);
+    process.exit(2);
+  }
+  return n;
+}
+const runs = count('--runs', 3);
+const events = count('--events', 200_000);
+const only = args.filter((a, i) => !a.startsWith('--') && !['--runs', '--events'].includes(args[i - 1] ?? ''));
 
 if (!fs.existsSync(corpus)) {
   console.error(`bench: the shared corpus is not at ${corpus}`);
   process.exit(2);
 }
+/** @param {string} dir @returns {number} */
 const countYml = (dir) => {
   let n = 0;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -101,10 +122,13 @@ const cases = [
 ];
 
 const bin = path.join(root, 'bin/sigil.js');
+/** @type {Record<string, unknown>[]} */
 const results = [];
 for (const c of cases) {
   if (only.length && !only.includes(c.name)) continue;
+  /** @type {number[]} */
   const walls = [];
+  /** @type {number[]} */
   const cpus = [];
   let rss = 0;
   let failed = null;
@@ -158,13 +182,16 @@ for (const c of cases) {
     `${c.name.padEnd(13)} ${row.medianWallS.toFixed(2)} s median wall (min ${row.minWallS.toFixed(2)}), ${row.cpuS.toFixed(2)} s CPU, ${row.filesPerS} files/s, peak ${row.peakRssMb} MB — ${c.what}${verdict}`,
   );
 }
-for (const extra of ['bench-eval.mjs']) {
-  const p = path.join(root, 'scripts', extra);
-  if (fs.existsSync(p) && (!only.length || only.includes('eval'))) {
-    console.log(`\n# ${extra}`);
-    const r = spawnSync(process.execPath, [p], { stdio: 'inherit' });
-    if (r.status !== 0) console.log(`${extra} failed with exit ${r.status}`);
-  }
+/** The sibling scripts, each run once with these arguments. */
+const siblings = [
+  { name: 'limits', script: 'bench-limits.mjs', args: ['--runs', String(runs)] },
+  { name: 'eval', script: 'bench-eval.mjs', args: ['--events', String(events)] },
+];
+for (const { name, script, args: scriptArgs } of siblings) {
+  if (only.length && !only.includes(name)) continue;
+  console.log(`\n# ${script} ${scriptArgs.join(' ')}`);
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', script), ...scriptArgs], { stdio: 'inherit' });
+  if (r.status !== 0) console.log(`${script} failed with exit ${r.status}`);
 }
 fs.mkdirSync(path.join(root, 'out'), { recursive: true });
 fs.writeFileSync(

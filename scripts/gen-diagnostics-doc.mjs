@@ -1,17 +1,22 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * Generates docs/diagnostics.md from the catalogue (PARSE_DIAGNOSTICS in src/diagnostics.ts).
  * Each code's example is produced by running the parser on a small input, so the documented
  * message is the one Sigil prints. test/parser/diagnostics-doc.test.ts checks the file is current.
- * Usage: npx tsc -p tsconfig.json && node scripts/gen-diagnostics-doc.mjs
+ * Usage: npm run build && node scripts/gen-diagnostics-doc.mjs
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+/** @param {string} detection */
 const RULE = (detection, extra = '') =>
   `title: Example\n${extra}logsource:\n    product: windows\ndetection:\n${detection}`;
 
-/** One input per code: text (or bytes), and whether references must be resolved. */
+/**
+ * One input per code: text (or bytes), and whether references must be resolved.
+ * @type {Record<string, { text: string, bytes?: undefined, resolve?: boolean } | { bytes: number[], text?: undefined, resolve?: undefined }>}
+ */
 export const EXAMPLES = {
   P001: { bytes: [0x74, 0x69, 0x74, 0x6c, 0x65, 0x3a, 0x20, 0x4a, 0xf6, 0x72, 0x67, 0x0a] },
   P002: { text: 'title: Example\nlogsource:\n\tproduct: windows\n' },
@@ -63,7 +68,10 @@ export const EXAMPLES = {
   },
 };
 
-/** Renders the page. `api` holds parse, resolveReferences and PARSE_DIAGNOSTICS (from dist/ or src/). */
+/**
+ * Renders the page. `api` holds parse, resolveReferences and PARSE_DIAGNOSTICS (from dist/ or src/).
+ * @param {{ parse: typeof import('../src/parser/index.js').parse, resolveReferences: typeof import('../src/parser/index.js').resolveReferences, PARSE_DIAGNOSTICS: typeof import('../src/diagnostics.js').PARSE_DIAGNOSTICS }} api
+ */
 export function renderDiagnosticsDoc({ parse, resolveReferences, PARSE_DIAGNOSTICS }) {
   const lines = [
     '# Parser diagnostics',
@@ -107,8 +115,11 @@ export function renderDiagnosticsDoc({ parse, resolveReferences, PARSE_DIAGNOSTI
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { parse, resolveReferences } = await import('../dist/parser/index.js');
-  const { PARSE_DIAGNOSTICS } = await import('../dist/diagnostics.js');
+  // The compiled modules (typed by their sources: type-checking does not need a build).
+  /** @type {typeof import('../src/parser/index.js')} */
+  const { parse, resolveReferences } = await import(new URL('../dist/parser/index.js', import.meta.url).href);
+  /** @type {typeof import('../src/diagnostics.js')} */
+  const { PARSE_DIAGNOSTICS } = await import(new URL('../dist/diagnostics.js', import.meta.url).href);
   const out = fileURLToPath(new URL('../docs/diagnostics.md', import.meta.url));
   writeFileSync(out, renderDiagnosticsDoc({ parse, resolveReferences, PARSE_DIAGNOSTICS }));
   console.error(`wrote ${out}`);

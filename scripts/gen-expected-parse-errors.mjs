@@ -3,7 +3,7 @@
  * Regenerates test/corpus/expected-parse-errors.json: for every SigmaHQ corpus file that
  * parses with errors, the sorted error codes. Review the diff before committing: each entry
  * must be a real defect of that rule (Sigma 1 aggregations, slash dates, …), never a parser bug.
- * Usage: npx tsc -p tsconfig.json && node scripts/gen-expected-parse-errors.mjs [corpus-root]
+ * Usage: npm run build && node scripts/gen-expected-parse-errors.mjs [corpus-root]
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';

@@ -1,9 +1,9 @@
 /** Shared corpus loading for the evaluator tests (fs lives in tests and the CLI, never in src/eval). */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from '../../src/parser/index.js';
 import type { SigmaDocument, SigmaRule } from '../../src/ast/types.js';
 import { SHARED } from '../helpers/paths.js';
+import { parsedCorpus } from '../helpers/corpus.js';
 
 export const CORPUS = `${SHARED}/corpus/sigmahq`;
 
@@ -21,18 +21,16 @@ export interface CorpusDoc {
   document: SigmaDocument;
 }
 
-/** Every document of every rule file under the given corpus folders. */
+/**
+ * Every document without errors of every rule file under the given corpus folders (parsed once
+ * for all corpus suites: test/helpers/corpus.ts).
+ */
 export function loadCorpus(folders: readonly string[]): CorpusDoc[] {
+  const present = folders.filter((folder) => fs.existsSync(path.join(CORPUS, folder)));
   const out: CorpusDoc[] = [];
-  for (const folder of folders) {
-    const dir = path.join(CORPUS, folder);
-    if (!fs.existsSync(dir)) continue;
-    for (const file of walkFiles(dir, /\.ya?ml$/)) {
-      const r = parse(fs.readFileSync(file), { file, schema: false });
-      for (const d of r.documents)
-        if (d.document && !d.diagnostics.some((x) => x.severity === 'error')) out.push({ file, document: d.document });
-    }
-  }
+  for (const { file, result } of parsedCorpus(present, { schema: false }))
+    for (const d of result.documents)
+      if (d.document && !d.diagnostics.some((x) => x.severity === 'error')) out.push({ file, document: d.document });
   return out;
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/parser/index.js';
 import type { CorrelationRule, SigmaDocument, SigmaRule } from '../../src/ast/types.js';
 import { createCorrelator } from '../../src/eval/correlate.js';
+import { runs } from '../helpers/property.js';
 
 const BASE = `title: login failed
 name: failed
@@ -334,7 +335,7 @@ describe('counts bounded from above are decided when their window closes', () =>
           expect([...got].sort()).toEqual(want.map((w) => `${w.user}@${w.end}=${w.n}`).sort());
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

@@ -11,6 +11,7 @@ import { compileRule } from '../../src/eval/compile.js';
 import { createEngine } from '../../src/eval/engine.js';
 import { multiContains, multiEndsWith } from '../../src/eval/glob.js';
 import { requiredLiterals } from '../../src/eval/regex-literals.js';
+import { runs } from '../helpers/property.js';
 
 const FIELDS = ['Image', 'CommandLine', 'EventID', 'a.b'];
 const valueChar = fc.constantFrom('a', 'B', 'c', '\\', '.', 'x', 'é', 'ſ', 'K', '😀', '1', ' ', 'b', 's');
@@ -88,6 +89,8 @@ function rule(text: string, i: number): SigmaRule | null {
 
 describe('rule index', () => {
   it('selects exactly the rules that testing every rule selects', () => {
+    // Up to 8 rules parsed and two engines built per run: 150 runs by default, 3,000 with
+    // `npm run test:fuzz` (test/helpers/property.ts).
     fc.assert(
       fc.property(
         fc.array(ruleText, { minLength: 1, maxLength: 8 }),
@@ -100,7 +103,7 @@ describe('rule index', () => {
             expect(indexed.evaluate(ev).map((m) => m.rule.id)).toEqual(full.evaluate(ev).map((m) => m.rule.id));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(150) },
     );
   });
 });
@@ -160,7 +163,7 @@ describe('regex required literals', () => {
         const compiled = RE2JS.compile(re);
         for (const t of texts) if (compiled.test(t)) for (const l of lits) expect(t.includes(l)).toBe(true);
       }),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   });
 
@@ -177,7 +180,7 @@ describe('regex required literals', () => {
         const plain = RE2JS.compile(re, insensitive ? RE2JS.CASE_INSENSITIVE : 0);
         for (const t of texts) expect(m.matches({ A: t })).toBe(plain.test(t));
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -205,7 +208,7 @@ describe('multi-needle scans', () => {
           for (const h of hay) expect(t(h)).toBe(needles.some((n) => h.includes(n)));
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
   it('multiEndsWith equals a loop of endsWith', () => {
@@ -218,7 +221,7 @@ describe('multi-needle scans', () => {
           for (const h of hay) expect(t(h)).toBe(suffixes.some((n) => h.endsWith(n)));
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });

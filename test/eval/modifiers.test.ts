@@ -98,16 +98,13 @@ describe('regular expressions', () => {
     expect(m("sel:\n  A|re: 'a.b'\ncondition: sel").matches({ A: 'a\nb' })).toBe(false);
     expect(m("sel:\n  A|re|s: 'a.b'\ncondition: sel").matches({ A: 'a\nb' })).toBe(true);
   });
-  it('a catastrophic-backtracking pattern finishes in milliseconds', () => {
+  it('a catastrophic-backtracking pattern gives the right answer (RE2: no backtracking)', () => {
+    // Their time (bounds of 500 ms and 100 ms) is measured by `npm run bench` (scripts/bench-limits.mjs).
     const r = m("sel:\n  A|re: '(a+)+$'\ncondition: sel");
     const evil = 'a'.repeat(50_000) + '!';
-    const t0 = performance.now();
     expect(r.matches({ A: evil })).toBe(false);
-    expect(performance.now() - t0).toBeLessThan(500);
     const r2 = m("sel:\n  A|re: '^(a|aa)+$'\ncondition: sel");
-    const t1 = performance.now();
     expect(r2.matches({ A: 'a'.repeat(40) + '!' })).toBe(false);
-    expect(performance.now() - t1).toBeLessThan(100);
   });
   it('syntax RE2 cannot run is reported, never silently dropped', () => {
     const r = m("sel:\n  A|re: 'a(?=b)'\ncondition: sel");

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/parser/index.js';
 import type { SigmaRule } from '../../src/ast/types.js';
 import { createEngine } from '../../src/eval/engine.js';
+import { runs } from '../helpers/property.js';
 
 const CHARS = [
   'a',
@@ -154,6 +155,8 @@ function withLiteral(ev: Record<string, unknown>, rules: readonly string[], pick
 
 describe('literal prefilter', () => {
   it('indexed results equal exhaustive results (one engine over many events)', () => {
+    // The costliest property per run (up to 12 rules parsed and two engines built, ~30 ms):
+    // 150 runs by default, 3,000 with `npm run test:fuzz` (test/helpers/property.ts).
     fc.assert(
       fc.property(
         fc.array(ruleText, { minLength: 1, maxLength: 12 }),
@@ -168,7 +171,7 @@ describe('literal prefilter', () => {
           }
         },
       ),
-      { numRuns: 400 },
+      { numRuns: runs(150) },
     );
   });
 

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/parser/index.js';
 import type { SigmaRule } from '../../src/ast/types.js';
 import { compileRule } from '../../src/eval/compile.js';
+import { runs } from '../helpers/property.js';
 
 // ---------------------------------------------------------------------------
 // Reference semantics
@@ -43,10 +44,11 @@ function globMatch(t: readonly Tok[], s: readonly string[], i = 0, j = 0): boole
   return k.lit === s[j] && globMatch(t, s, i + 1, j + 1);
 }
 
+/** A selection: values to match, or (with the `exists` modifier) the one boolean it takes. */
 interface Selection {
   field: string | null;
   mods: string[];
-  values: (string | number)[];
+  values: (string | number | boolean)[];
 }
 
 type Cond =
@@ -59,7 +61,8 @@ function stringValues(ev: Ev, field: string | null): string[] {
   return field in ev ? [String(ev[field])] : [];
 }
 
-function refValue(sel: Selection, v: string | number, ev: Ev): boolean {
+function refValue(sel: Selection, v: string | number | boolean, ev: Ev): boolean {
+  if (typeof v === 'boolean') throw new Error('a boolean value belongs to an exists selection');
   const mods = sel.mods;
   if (typeof v === 'number') {
     const x = sel.field !== null && sel.field in ev ? Number(ev[sel.field]) : NaN;
@@ -156,7 +159,7 @@ const stringSelection: fc.Arbitrary<Selection> = fc
     values: fc.array(patString, { minLength: 1, maxLength: 3 }),
   })
   .map(({ field, pos, windash, cased, all, neq, values }) => {
-    const mods = [...pos];
+    const mods: string[] = [...pos];
     if (windash) mods.push('windash');
     if (cased) mods.push('cased');
     if (all && values.length > 1) mods.push('all');
@@ -167,7 +170,7 @@ const stringSelection: fc.Arbitrary<Selection> = fc
 const otherSelection: fc.Arbitrary<Selection> = fc.oneof(
   fc
     .record({ field: fc.constantFrom(...FIELDS), b: fc.boolean() })
-    .map(({ field, b }): Selection => ({ field, mods: ['exists'], values: [b as unknown as string] })),
+    .map(({ field, b }): Selection => ({ field, mods: ['exists'], values: [b] })),
   fc
     .record({
       field: fc.constantFrom(...FIELDS),
@@ -234,7 +237,7 @@ describe('evaluator vs reference matcher', () => {
           }
         },
       ),
-      { numRuns: 1500 },
+      { numRuns: runs(1500) },
     );
   });
 
@@ -245,7 +248,7 @@ describe('evaluator vs reference matcher', () => {
         const matcher = compileRule(compile(ruleYaml([sel], { ref: 0 })));
         expect(matcher.matches({ A: s })).toBe(refSelection(sel, { A: s }));
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -262,7 +265,7 @@ describe('evaluator vs reference matcher', () => {
           expect(matcher.matches({ A: encoded })).toBe(true);
         },
       ),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });

@@ -1,15 +1,13 @@
 /** The remaining pySigma-validators-sigmahq validators: D018–D022, and the ofthem mapping. */
-import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse, type ParseResult } from '../../src/parser/index.js';
+import type { ParseResult } from '../../src/parser/index.js';
 import { lint } from '../../src/lint/engine.js';
 import { runCase } from './helpers.js';
 import { SIGMAHQ_MORE_CASES } from './cases/sigmahq-more.js';
 import { resolveConfig, resolveKey } from '../../src/lint/config.js';
 import { checkedFields } from '../../src/lint/checks/detection/invalid-fieldname.js';
 import { BUILTIN_TAXONOMY } from '../../src/lint/taxonomy.js';
-import { SHARED } from '../helpers/paths.js';
-import { yamlFiles } from '../helpers/files.js';
+import { parsedCorpus } from '../helpers/corpus.js';
 
 describe('remaining SigmaHQ validators', () => {
   for (const c of SIGMAHQ_MORE_CASES) {
@@ -40,7 +38,6 @@ describe('remaining SigmaHQ validators', () => {
   });
 });
 
-const CORPUS = `${SHARED}/corpus/sigmahq/rules`;
 const NEW_CODES = SIGMAHQ_MORE_CASES.map((c) => c.code);
 
 describe('remaining SigmaHQ validators on the SigmaHQ corpus', () => {
@@ -48,8 +45,7 @@ describe('remaining SigmaHQ validators on the SigmaHQ corpus', () => {
   let counts = new Map<string, number>();
   let checkedRules = 0;
   beforeAll(() => {
-    const files = yamlFiles(CORPUS);
-    results = files.map((f) => parse(fs.readFileSync(f), { file: f, schema: false }));
+    results = parsedCorpus(['rules'], { schema: false }).map((f) => f.result);
     const { config } = resolveConfig({ preset: 'sigmahq' });
     const report = lint(results, { config, noise: false });
     counts = new Map(NEW_CODES.map((c) => [c, 0]));

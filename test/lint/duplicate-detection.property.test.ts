@@ -10,6 +10,7 @@ import { parse } from '../../src/parser/index.js';
 import { lowerDetection, type Predicate } from '../../src/ast/semantics.js';
 import { lint } from '../../src/lint/engine.js';
 import { resolveConfig } from '../../src/lint/config.js';
+import { runs } from '../helpers/property.js';
 
 function reference(source: string): string | undefined {
   const doc = parse(source, { schema: false }).documents[0]?.document;
@@ -75,7 +76,7 @@ describe('X003 duplicate detection', () => {
           if (expected.some(Boolean)) duplicates++;
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
     // The property saw duplicates, not only distinct rules.
     expect(duplicates).toBeGreaterThan(30);

@@ -6,6 +6,7 @@ import { noiseScore, MAX_BRANCHES, NOISE_PARAMS } from '../../src/lint/noise/sco
 import { BUILTIN_CATALOG, buildCatalog } from '../../src/lint/noise/catalog.js';
 import { BUILTIN_ATTACK } from '../../src/lint/attack.js';
 import { lint } from '../../src/lint/engine.js';
+import { runs } from '../helpers/property.js';
 
 function ruleOf(
   detection: string,
@@ -51,7 +52,7 @@ describe('noise score structure', () => {
         const two = `    selection:\n        ${f1}: ${v1}\n    extra:\n        ${f2}: ${v2}\n    condition: selection and extra`;
         expect(bits(two)).toBeGreaterThanOrEqual(bits(one) - 1e-9);
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 
@@ -62,7 +63,7 @@ describe('noise score structure', () => {
         const two = `    selection:\n        ${f1}: ${v1}\n    other:\n        ${f2}: ${v2}\n    condition: selection or other`;
         expect(bits(two)).toBeLessThanOrEqual(bits(one) + 1e-9);
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 
@@ -202,9 +203,8 @@ describe('noise score structure', () => {
       (_, i) =>
         `    s${i}:\n        - CommandLine|contains: 'a${i}x'\n          User: u${i}\n        - Image|endswith: '\\b${i}.exe'\n          User: v${i}`,
     ).join('\n');
-    const t0 = Date.now();
+    // Its time (a bound of 2 s) is measured by `npm run bench` (scripts/bench-limits.mjs).
     const n = noiseScore(ruleOf(`${sels}\n    condition: all of s*`), { catalog: BUILTIN_CATALOG })!;
-    expect(Date.now() - t0).toBeLessThan(2000);
     expect(n.explanation).toMatch(/^noisiest of \d+ branches/);
     expect(Number(/noisiest of (\d+)/.exec(n.explanation)![1])).toBeLessThanOrEqual(MAX_BRANCHES);
   });

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import Ajv from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { Ajv } from 'ajv';
+// A CommonJS module: under NodeNext its default import is `module.exports`, whose `default` is the plugin.
+import ajvFormats from 'ajv-formats';
 import { toGithub, toJson, toSarif } from '../../src/lint/output.js';
 import { lintTexts, rule } from './helpers.js';
 import { SHARED } from '../helpers/paths.js';
@@ -23,10 +24,7 @@ describe('lint outputs', () => {
     const schema = JSON.parse(fs.readFileSync(`${SHARED}/schemas/sarif-schema-2.1.0.json`, 'utf8'));
     // The schema's own language-tag pattern is not valid as a Unicode regex: compile patterns without the u flag.
     const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
-    const addFormats =
-      (addFormatsModule as unknown as { default?: (a: Ajv) => void }).default ??
-      (addFormatsModule as unknown as (a: Ajv) => void);
-    addFormats(ajv);
+    ajvFormats.default(ajv);
     const validate = ajv.compile(schema);
     const sarif = JSON.parse(toSarif(report, '0.1.0'));
     const ok = validate(sarif);

@@ -16,6 +16,7 @@ import { detectionOf, fieldMatches, stringValues } from '../../src/lint/walk.js'
 import { splitTags } from '../../src/lint/tags.js';
 import { BUILTIN_ATTACK } from '../../src/lint/attack.js';
 import { CORPUS } from '../helpers/paths.js';
+import { runs } from '../helpers/property.js';
 
 /** The generator walk that walk.ts replaced: the reference order. */
 function* referenceMatches(doc: SigmaDocument): Generator<{ identifier: string; match: FieldMatch }> {
@@ -202,7 +203,7 @@ describe('rewritten checks agree with their reference', () => {
           expect(got[0]!.message).toContain(`U+${expected.charCodeAt(0).toString(16).padStart(4, '0')}`);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -217,7 +218,7 @@ describe('rewritten checks agree with their reference', () => {
           expect(got[0]!.message).toContain(`(a literal '${expected}')`);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });

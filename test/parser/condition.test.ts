@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { parseCondition, type ConditionParseResult } from '../../src/parser/condition/index.js';
 import { printCondition } from '../../src/parser/condition-print.js';
 import type { Condition, Loc } from '../../src/ast/types.js';
+import { runs } from '../helpers/property.js';
 
 const IDS = ['a', 'b', 'c', 'd', 'selection', 'sel1', 'sel2', 'filter_main', 'filter_opt', '_hidden', 'kw.x', 'a-b'];
 const pos = (i: number): Loc => ({ line: 1, column: i + 1, offset: i });
@@ -284,8 +285,8 @@ describe('parseCondition: robustness', () => {
   };
 
   it('never throws on arbitrary strings', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), check), { numRuns: 500 });
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 100 }), check), { numRuns: 300 });
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), check), { numRuns: runs(500) });
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 100 }), check), { numRuns: runs(300) });
   });
 
   const tokenSoup = fc
@@ -304,7 +305,7 @@ describe('parseCondition: robustness', () => {
     .map(([parts, sep]) => parts.join(sep));
 
   it('never throws on token soup, and what parses round-trips', () => {
-    fc.assert(fc.property(tokenSoup, check), { numRuns: 3000 });
+    fc.assert(fc.property(tokenSoup, check), { numRuns: runs(3000) });
   });
 
   it('rejects deep nesting without recursing that deep', () => {
@@ -329,8 +330,8 @@ describe('parseCondition: robustness', () => {
     expect(alternating.diagnostics[0]!.message).toMatch(/nested too deeply/);
   });
 
-  it('copes with huge inputs quickly', () => {
-    const start = performance.now();
+  it('copes with huge inputs', () => {
+    // Their time (a bound of 10 s for all of them) is measured by `npm run bench` (scripts/bench-limits.mjs).
     const wide = parse('a and '.repeat(20_000) + 'a');
     expect(wide.condition?.type === 'and' && wide.condition.items.length).toBe(20_001);
     const junk = Array.from(
@@ -346,10 +347,10 @@ describe('parseCondition: robustness', () => {
     parse('x'.repeat(1_000_000));
     parse('1 of ' + '*a'.repeat(50_000) + 'b');
     parse(')'.repeat(100_000));
-    expect(performance.now() - start).toBeLessThan(10_000);
   });
 
-  it('parses ~4,000 typical conditions fast', () => {
+  it('parses ~4,000 typical conditions without a diagnostic', () => {
+    // Their time (a bound of 2 s) is measured by `npm run bench` (scripts/bench-limits.mjs).
     // Shapes as in SigmaHQ (half are a lone identifier); every text distinct, so the cache does not help.
     const templates: ((i: number) => [string, string[]])[] = [
       (i) => [`selection_${i}`, [`selection_${i}`]],
@@ -360,13 +361,9 @@ describe('parseCondition: robustness', () => {
       (i) => [`1 of selection_${i}* and not (filter_a or filter_${i})`, [`selection_${i}`, 'filter_a', `filter_${i}`]],
     ];
     const cases = Array.from({ length: 4000 }, (_, i) => templates[i % templates.length]!(i));
-    const start = performance.now();
     let diagnostics = 0;
     for (const [text, ids] of cases) diagnostics += parseCondition(text, ids, pos).diagnostics.length;
-    const elapsed = performance.now() - start;
-    console.info(`parsed ${cases.length} distinct conditions in ${elapsed.toFixed(1)} ms`);
     expect(diagnostics).toBe(0);
-    expect(elapsed).toBeLessThan(2000); // generous for loaded CI machines
   });
 });
 
@@ -430,7 +427,7 @@ describe('printCondition', () => {
         expect(r.diagnostics).toEqual([]);
         expect(stripLoc(r.condition!)).toEqual(tree);
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });

@@ -1,6 +1,8 @@
 /**
  * Bad input ends in a diagnostic with a location: never an exception, a hang or unbounded
  * memory. Committed inputs live in test/fixtures/nasty/; the big ones are generated here.
+ * How long each takes (with the bounds these tests used to assert) is measured by
+ * `npm run bench` (scripts/bench-limits.mjs), not here: a loaded machine must not fail a test.
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -11,11 +13,9 @@ import { allDiagnostics } from './helpers.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/nasty');
 
-/** Parses with a time bound; fails the test on an exception. */
-function timedParse(input: string | Uint8Array): { result: ParseResult; ms: number } {
-  const t0 = performance.now();
-  const result = parse(input, { file: 'nasty.yml' });
-  return { result, ms: performance.now() - t0 };
+/** Parses as a file named nasty.yml; an exception fails the test. */
+function parseNasty(input: string | Uint8Array): ParseResult {
+  return parse(input, { file: 'nasty.yml' });
 }
 
 function first(r: ParseResult): string {
@@ -78,9 +78,8 @@ describe('committed nasty inputs', () => {
     expect(files).toEqual(Object.keys(EXPECTED).sort());
   });
 
-  it.each(files)('%s ends in its diagnostic, quickly', (name) => {
-    const { result, ms } = timedParse(readFileSync(join(DIR, name)));
-    expect(ms).toBeLessThan(2000);
+  it.each(files)('%s ends in its diagnostic', (name) => {
+    const result = parseNasty(readFileSync(join(DIR, name)));
     const diags = allDiagnostics(result);
     for (const d of diags) {
       expect(d.line).toBeGreaterThanOrEqual(1);
@@ -96,7 +95,7 @@ describe('committed nasty inputs', () => {
   });
 
   it('does not pollute prototypes through __proto__ keys', () => {
-    const { result } = timedParse(readFileSync(join(DIR, 'proto-keys.yml')));
+    const result = parseNasty(readFileSync(join(DIR, 'proto-keys.yml')));
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     const doc = result.documents[0]!.document!;
     expect(Object.getPrototypeOf(doc.custom)).toBe(Object.prototype);
@@ -109,11 +108,9 @@ describe('generated big inputs', () => {
 
   it('refuses a 50 MB file before parsing (P004)', () => {
     const big = new Uint8Array(50 * 1024 * 1024).fill(0x61);
-    const { result, ms } = timedParse(big);
-    expect(first(result)).toBe('P004@1:1');
-    expect(ms).toBeLessThan(100);
+    expect(first(parseNasty(big))).toBe('P004@1:1');
     const text = 'title: x\n#' + 'x'.repeat(LIMITS.maxBytes);
-    expect(first(timedParse(text).result)).toBe('P004@1:1');
+    expect(first(parseNasty(text))).toBe('P004@1:1');
   });
 
   it('refuses 10,000-deep nesting in every YAML style (P004)', () => {
@@ -122,9 +119,7 @@ describe('generated big inputs', () => {
       '{a: '.repeat(10000) + '}'.repeat(10000),
       '- '.repeat(10000) + 'x',
     ]) {
-      const { result, ms } = timedParse(text);
-      expect(allDiagnostics(result).map((d) => d.code)).toContain('P004');
-      expect(ms).toBeLessThan(2000);
+      expect(allDiagnostics(parseNasty(text)).map((d) => d.code)).toContain('P004');
     }
   });
 
@@ -138,16 +133,12 @@ describe('generated big inputs', () => {
       '  sel: [' +
       Array(n).fill('*m').join(', ') +
       ']\n  condition: sel\n';
-    const { result, ms } = timedParse(text);
-    expect(first(result)).toBe('P004@1:1');
-    expect(ms).toBeLessThan(2000);
+    expect(first(parseNasty(text))).toBe('P004@1:1');
   });
 
   it('handles a huge condition string', () => {
     const text = HEAD + '  sel: {A: 1}\n  condition: ' + Array(50000).fill('sel').join(' and ') + '\n';
-    const { result, ms } = timedParse(text);
-    expect(allDiagnostics(result)).toEqual([]);
-    expect(ms).toBeLessThan(2000);
+    expect(allDiagnostics(parseNasty(text))).toEqual([]);
   });
 
   it('handles a condition of 10,000 unknown identifiers, capping the diagnostics', () => {
@@ -156,17 +147,13 @@ describe('generated big inputs', () => {
       '  sel: {A: 1}\n  condition: sel or ' +
       Array.from({ length: 10000 }, (_, i) => `x${i}`).join(' or ') +
       '\n';
-    const { result, ms } = timedParse(text);
-    expect(allDiagnostics(result)[0]!.code).toBe('P011');
-    expect(ms).toBeLessThan(2000);
+    expect(allDiagnostics(parseNasty(text))[0]!.code).toBe('P011');
   });
 
   it('handles deeply nested parentheses of every depth near the limit', () => {
     for (const depth of [199, 200, 201, 5000]) {
       const text = HEAD + '  sel: {A: 1}\n  condition: ' + '('.repeat(depth) + 'sel' + ')'.repeat(depth) + '\n';
-      const { result, ms } = timedParse(text);
-      expect(ms).toBeLessThan(2000);
-      const codes = allDiagnostics(result).map((d) => d.code);
+      const codes = allDiagnostics(parseNasty(text)).map((d) => d.code);
       if (depth < 199) expect(codes).toEqual([]);
       else expect(codes.every((c) => c === 'P013')).toBe(true);
     }
@@ -177,21 +164,18 @@ describe('generated big inputs', () => {
       { length: 10000 },
       (_, i) => `title: t${i}\nlogsource: {product: w}\ndetection: {sel: {A: ${i}}, condition: sel}`,
     ).join('\n---\n');
-    const { result, ms } = timedParse(text);
+    const result = parseNasty(text);
     expect(result.documents.length).toBe(10000);
     expect(allDiagnostics(result)).toEqual([]);
-    expect(ms).toBeLessThan(5000);
   });
 
   it('handles a 4 MB single line and 20,000 search identifiers', () => {
-    const long = timedParse('title: ' + 'a'.repeat(4 * 1024 * 1024) + '\n');
-    expect(long.ms).toBeLessThan(2000);
-    expect(allDiagnostics(long.result).length).toBeGreaterThan(0);
-    const many = timedParse(
+    const long = parseNasty('title: ' + 'a'.repeat(4 * 1024 * 1024) + '\n');
+    expect(allDiagnostics(long).length).toBeGreaterThan(0);
+    const many = parseNasty(
       HEAD + Array.from({ length: 20000 }, (_, i) => `  s${i}: {A: ${i}}`).join('\n') + '\n  condition: 1 of s*\n',
     );
-    expect(many.ms).toBeLessThan(2000);
-    expect(allDiagnostics(many.result)).toEqual([]);
+    expect(allDiagnostics(many)).toEqual([]);
   });
 
   it('handles random binary of every size without throwing', () => {
@@ -199,7 +183,7 @@ describe('generated big inputs', () => {
     const rnd = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) >> 16) & 0xff;
     for (const size of [1, 2, 3, 7, 100, 10000]) {
       const bytes = Uint8Array.from({ length: size }, rnd);
-      const { result } = timedParse(bytes);
+      const result = parseNasty(bytes);
       expect(result.documents.length + result.diagnostics.length).toBeGreaterThan(0);
     }
   });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parse } from '../../src/parser/index.js';
 import type { Condition, DetectionNode, FieldMatch } from '../../src/ast/types.js';
 import { allDiagnostics } from './helpers.js';
+import { runs } from '../helpers/property.js';
 
 // ---------------------------------------------------------------------------
 // (a) generated rules
@@ -31,11 +32,11 @@ const literal = fc.string({
 
 interface GenMatch {
   field: string;
-  modifiers: string[];
+  modifiers: readonly string[];
   /** YAML texts of the values. */
-  values: string[];
+  values: readonly string[];
   /** What the AST must hold per value: the type and (for strings) the raw text. */
-  expect: { type: string; raw?: string }[];
+  expect: readonly { type: string; raw?: string }[];
 }
 
 const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -117,7 +118,7 @@ const matchGen: fc.Arbitrary<GenMatch> = fc
       ),
     ),
   )
-  .map(([field, [modifiers, v]]) => ({ field, modifiers: modifiers as string[], ...v }));
+  .map(([field, [modifiers, v]]): GenMatch => ({ field, modifiers, ...v }));
 
 type GenIdentifier =
   | { kind: 'map'; matches: GenMatch[] }
@@ -241,7 +242,7 @@ describe('generated valid rules', () => {
           condition === '1 of them' ? names.filter((n) => !n.startsWith('_')).sort() : [...names].sort(),
         );
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });
@@ -345,7 +346,7 @@ describe('mutated corpus rules', () => {
         // Whatever parses is plain JSON.
         for (const d of r.documents) if (d.document) JSON.stringify(d.document);
       }),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   });
 
@@ -363,7 +364,7 @@ describe('mutated corpus rules', () => {
         const b = allDiagnostics(parse(text)).map((d) => `${d.code}@${d.line}:${d.column}`);
         expect(a).toEqual(b);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

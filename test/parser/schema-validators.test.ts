@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error -- a plain .mjs script without types
 import { generate, UUID } from '../../scripts/gen-schema-validators.mjs';
 import { validateSchema } from '../../src/parser/schema.js';
 import { REPO_ROOT } from '../helpers/paths.js';

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseSigmaString, printSigmaString, plainText } from '../../src/parser/strings.js';
 import type { StringPart } from '../../src/ast/types.js';
+import { runs } from '../helpers/property.js';
 
 const M = { wildcard: 'multi' } as const;
 const S = { wildcard: 'single' } as const;
@@ -68,7 +69,7 @@ describe('printSigmaString', () => {
       fc.property(fc.array(part, { maxLength: 8 }), (parts) => {
         expect(normalise(parseSigmaString(printSigmaString(parts)))).toEqual(normalise(parts));
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -78,7 +79,7 @@ describe('printSigmaString', () => {
         const parts = parseSigmaString(raw);
         expect(parseSigmaString(printSigmaString(parts))).toEqual(parts);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 

@@ -12,6 +12,7 @@ import {
 import { canonicalField, canonicalFields, fieldTablesFor } from '../../src/pipelines/field-tables.js';
 import { convertDocument } from '../../src/convert.js';
 import { printCondition } from '../../src/parser/condition-print.js';
+import { runs } from '../helpers/property.js';
 
 const rule = (detection: string, logsource = 'product: windows\n  category: process_creation'): SigmaRule => {
   const r = parse(`title: t\nlogsource:\n  ${logsource}\ndetection:\n${detection}`).documents[0]!;
@@ -127,7 +128,7 @@ describe('pipeline engine', () => {
           }
         },
       ),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 });

@@ -7,6 +7,7 @@ import { evaluate } from '../../src/index.js';
 import { convertDocument } from '../../src/convert.js';
 import { emitDocument } from '../../src/backends/sigma/api.js';
 import { lowerDetection } from '../../src/ast/semantics.js';
+import { runs } from '../helpers/property.js';
 
 const RULE_ID = '6f3e2987-db24-4c78-a860-b4f4095a7095';
 
@@ -150,7 +151,7 @@ describe('Sigma filters', () => {
           for (const e of events) expect(evaluate(filtered, e)).toBe(evaluate(rule, e) && !evaluate(filterAsRule, e));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 

@@ -3,15 +3,11 @@
  * them in parallel): every rule of the SigmaHQ corpus (rules/) through one built-in pipeline,
  * and every emitted query through Microsoft's KQL language service.
  */
-import fs from 'node:fs';
 import type { SigmaDocument } from '../../../src/ast/types.js';
 import { convertDocument } from '../../../src/convert.js';
-import { lookupRule, parse } from '../../../src/parser/index.js';
+import { lookupRule } from '../../../src/parser/index.js';
 import { kqlErrors } from './kusto.js';
-import { SHARED } from '../../helpers/paths.js';
-import { yamlFiles } from '../../helpers/files.js';
-
-export const CORPUS = `${SHARED}/corpus/sigmahq/rules`;
+import { parsedCorpus } from '../../helpers/corpus.js';
 
 export interface Outcome {
   documents: number;
@@ -24,7 +20,8 @@ export interface Outcome {
 }
 
 export function runCorpus(pipeline: string): Outcome {
-  const results = yamlFiles(CORPUS).map((f) => parse(fs.readFileSync(f), { file: f, schema: false }));
+  // rules/, parsed once for all corpus suites (test/helpers/corpus.ts).
+  const results = parsedCorpus(['rules'], { schema: false }).map((f) => f.result);
   const docs: { file: string; doc: SigmaDocument }[] = results.flatMap((r) =>
     r.documents
       .filter((d) => d.document && !d.diagnostics.some((x) => x.severity === 'error'))

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { kqlString } from '../../../src/backends/kql/literals.js';
 import { kqlErrors, kqlLiterals } from './kusto.js';
+import { runs } from '../../helpers/property.js';
 
 // Strings that stress the literal syntax: quotes, backslashes, pipes, newlines, NUL, Unicode
 // (incl. lone surrogates), and KQL keywords.
@@ -39,6 +40,8 @@ const tricky = fc.oneof(
 
 describe('KQL string literals (Microsoft parser reads back the exact value)', () => {
   it('round-trips arbitrary strings', () => {
+    // Two calls of the Kusto language service per run (~15 ms): 150 runs by default, 3,000 with
+    // `npm run test:fuzz` (test/helpers/property.ts).
     fc.assert(
       fc.property(tricky, (s) => {
         const q = `DeviceProcessEvents | where ProcessCommandLine =~ ${kqlString(s)} | take 1`;
@@ -46,7 +49,7 @@ describe('KQL string literals (Microsoft parser reads back the exact value)', ()
         const lits = kqlLiterals(q).filter((x) => typeof x === 'string');
         expect(lits).toEqual([s]);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(150) },
     );
   });
 

@@ -1,20 +1,20 @@
 /**
  * Golden tests: every modifier and condition shape (golden/modifiers/*.yml, Defender XDR), and
  * the corpus's T1546.003 (WMI event subscription) rules with each built-in pipeline. Expected
- * output lives beside the input as .kql files, reviewed by eye; UPDATE_GOLDEN=1 rewrites them.
- * Every expected query must also pass the Kusto language service.
+ * output lives beside the input as .kql files, reviewed by eye; SIGIL_UPDATE_GOLDEN=1 rewrites
+ * them (test/helpers/golden.ts). Every emitted query must also pass the Kusto language service.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { execSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { convertDocument } from '../../../src/convert.js';
 import { parse } from '../../../src/parser/index.js';
 import { kqlErrors } from './kusto.js';
 import { SHARED } from '../../helpers/paths.js';
+import { expectGolden } from '../../helpers/golden.js';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
-const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 
 function render(file: string, text: string, pipeline: string): { text: string; queries: string[] } {
   const doc = parse(text, { file }).documents[0]!.document!;
@@ -29,18 +29,13 @@ function render(file: string, text: string, pipeline: string): { text: string; q
 }
 
 function check(
+  ctx: TestContext,
   expectedFile: string,
   actual: { text: string; queries: string[] },
   product: 'defender' | 'sentinel',
 ): void {
-  if (UPDATE) {
-    fs.mkdirSync(path.dirname(expectedFile), { recursive: true });
-    fs.writeFileSync(expectedFile, actual.text);
-  }
-  // A missing golden file fails: write it with UPDATE_GOLDEN=1 and review it.
-  expect(fs.existsSync(expectedFile), `${expectedFile} is missing`).toBe(true);
-  expect(actual.text).toBe(fs.readFileSync(expectedFile, 'utf8'));
   for (const q of actual.queries) expect(kqlErrors(q, product), q).toEqual([]);
+  expectGolden(ctx, expectedFile, actual.text);
 }
 
 describe('golden: modifiers and condition shapes (defender-xdr)', () => {
@@ -49,9 +44,14 @@ describe('golden: modifiers and condition shapes (defender-xdr)', () => {
     .readdirSync(dir)
     .filter((x) => x.endsWith('.yml'))
     .sort()) {
-    it(f, () => {
+    it(f, (ctx) => {
       const file = path.join(dir, f);
-      check(file.replace(/\.yml$/, '.kql'), render(file, fs.readFileSync(file, 'utf8'), 'defender-xdr'), 'defender');
+      check(
+        ctx,
+        file.replace(/\.yml$/, '.kql'),
+        render(file, fs.readFileSync(file, 'utf8'), 'defender-xdr'),
+        'defender',
+      );
     });
   }
 });
@@ -68,9 +68,10 @@ describe('golden: T1546.003 rules of the corpus', () => {
   it('finds the rules', () => expect(T1546_003.length).toBeGreaterThanOrEqual(12));
   for (const file of T1546_003) {
     for (const pipeline of ['defender-xdr', 'sentinel', 'sentinel-asim']) {
-      it(`${path.basename(file)} / ${pipeline}`, () => {
+      it(`${path.basename(file)} / ${pipeline}`, (ctx) => {
         const expected = path.join(HERE, 'golden/t1546.003', `${path.basename(file, '.yml')}.${pipeline}.kql`);
         check(
+          ctx,
           expected,
           render(file, fs.readFileSync(file, 'utf8'), pipeline),
           pipeline === 'defender-xdr' ? 'defender' : 'sentinel',

@@ -23,6 +23,7 @@ import type { PipelineSpec } from '../../../src/pipelines/types.js';
 import type { SigmaRule } from '../../../src/ast/types.js';
 import { runKql, stringLiterals, type Row } from './kql-interpreter.js';
 import { kqlLiterals } from './kusto.js';
+import { FUZZ, runs } from '../../helpers/property.js';
 
 type SysmonEvent = Record<string, string>;
 
@@ -357,7 +358,8 @@ function hasKeywords(rule: SigmaRule): boolean {
 }
 
 describe('KQL agrees with the evaluator', () => {
-  it('on generated rules and events, for each target', () => {
+  // Its timeout grows with the runs (test/helpers/property.ts).
+  it('on generated rules and events, for each target', { timeout: 60_000 * FUZZ }, () => {
     const counts: Record<string, number> = {};
     const bump = (k: string): void => {
       counts[k] = (counts[k] ?? 0) + 1;
@@ -418,9 +420,8 @@ describe('KQL agrees with the evaluator', () => {
           for (const s of seen) bump(`op ${s}`);
         }
       }),
-      { numRuns: 2500 },
+      { numRuns: runs(2500) },
     );
-    console.info(`KQL/evaluator cross-check: ${JSON.stringify(counts, Object.keys(counts).sort(), 1)}`);
     // Every encoding path and both outcomes must be reached, or the property proves little.
     for (const op of [
       'matches regex',
@@ -456,7 +457,7 @@ describe('KQL agrees with the evaluator', () => {
     for (const t of TARGETS) expect(counts[`${t.name}: converted`] ?? 0, t.name).toBeGreaterThan(1000);
     expect(counts['matched'] ?? 0).toBeGreaterThan(2000);
     expect(counts['unmatched'] ?? 0).toBeGreaterThan(2000);
-  }, 60_000);
+  });
 });
 
 describe('documented difference: KQL cannot tell a missing string field from an empty one', () => {

@@ -5,6 +5,7 @@ import { parse } from '../../../src/parser/index.js';
 import { emitDocument } from '../../../src/backends/sigma/emit.js';
 import { stringValue } from '../../../src/parser/strings.js';
 import type { JsonValue, SigmaRule } from '../../../src/ast/types.js';
+import { runs } from '../../helpers/property.js';
 
 const text = fc.string({
   maxLength: 24,
@@ -115,7 +116,7 @@ describe('Sigma printer property', () => {
           });
         },
       ),
-      { numRuns: 1500 },
+      { numRuns: runs(1500) },
     );
   });
 });

@@ -1,26 +1,11 @@
 /** Round trip over the whole SigmaHQ corpus: parse → emit → parse gives an equal AST. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import path from 'node:path';
 import { parse } from '../../../src/parser/index.js';
 import { emitSigma } from '../../../src/backends/sigma/emit.js';
 import { firstDifference } from '../../../src/backends/sigma/compare.js';
 import { lowerDetection } from '../../../src/ast/semantics.js';
 import type { SigmaDocument } from '../../../src/ast/types.js';
-import { SHARED } from '../../helpers/paths.js';
-import { yamlFiles } from '../../helpers/files.js';
-
-const CORPUS = `${SHARED}/corpus/sigmahq`;
-const DIRS = [
-  'rules',
-  'rules-emerging-threats',
-  'rules-threat-hunting',
-  'rules-compliance',
-  'rules-dfir',
-  'rules-placeholder',
-  'deprecated',
-  'unsupported',
-];
+import { ALL_DIRS, parsedCorpus } from '../../helpers/corpus.js';
 
 interface Outcome {
   files: number;
@@ -35,11 +20,10 @@ let outcome: Outcome;
 const noLoc = (v: unknown): string => JSON.stringify(v, (k, x: unknown) => (k === 'loc' ? undefined : x));
 
 beforeAll(() => {
-  const files: string[] = [];
-  for (const d of DIRS) files.push(...yamlFiles(path.join(CORPUS, d)));
+  // Every folder, parsed once for all corpus suites (test/helpers/corpus.ts).
+  const files = parsedCorpus(ALL_DIRS, { schema: true });
   outcome = { files: files.length, clean: 0, documents: 0, failures: [], customKept: 0 };
-  for (const f of files) {
-    const res = parse(fs.readFileSync(f), { file: f });
+  for (const { file: f, result: res } of files) {
     const errs =
       res.diagnostics.some((d) => d.severity === 'error') ||
       res.documents.some((d) => !d.document || d.diagnostics.some((x) => x.severity === 'error'));
@@ -68,7 +52,6 @@ beforeAll(() => {
       }
     });
   }
-  console.info(`round trip: ${outcome.files} files, ${outcome.clean} parse cleanly, ${outcome.documents} documents`);
 }, 120_000);
 
 describe('Sigma emitter round trip over the corpus', () => {

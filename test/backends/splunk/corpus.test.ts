@@ -1,7 +1,7 @@
 /**
  * Corpus-wide SPL conversion with each pipeline (every document either converts to a well-formed
  * query or is reported with a code and reason), and golden files for the T1546.003 rules.
- * Regenerate the golden files with SIGIL_UPDATE_GOLDEN=1 (then review the diff).
+ * Regenerate the golden files with SIGIL_UPDATE_GOLDEN=1 (test/helpers/golden.ts), then review the diff.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
@@ -11,22 +11,10 @@ import { convertDocument } from '../../../src/convert.js';
 import type { ConversionResult } from '../../../src/backends/types.js';
 import type { SigmaDocument } from '../../../src/ast/types.js';
 import { readQuoted, splitPipes } from './spl-reader.js';
-import { SHARED } from '../../helpers/paths.js';
-import { yamlFiles } from '../../helpers/files.js';
+import { ALL_DIRS, RULE_DIRS, corpusFiles, parsedCorpus } from '../../helpers/corpus.js';
+import { expectGolden } from '../../helpers/golden.js';
 
-const CORPUS = `${SHARED}/corpus/sigmahq`;
-const DIRS = [
-  'rules',
-  'rules-emerging-threats',
-  'rules-threat-hunting',
-  'rules-compliance',
-  'rules-dfir',
-  'rules-placeholder',
-  'deprecated',
-  'unsupported',
-];
 const GOLDEN = path.join(path.dirname(new URL(import.meta.url).pathname), 'golden', 't1546.003');
-const UPDATE = process.env['SIGIL_UPDATE_GOLDEN'] === '1';
 
 interface Tally {
   converted: number;
@@ -61,10 +49,8 @@ function checkQuery(q: string, generating: boolean): string | null {
 }
 
 beforeAll(() => {
-  const files: string[] = [];
-  for (const d of DIRS) files.push(...yamlFiles(path.join(CORPUS, d)));
-  for (const f of files) {
-    const r = parse(fs.readFileSync(f), { file: f });
+  // Every folder, parsed once for all corpus suites (test/helpers/corpus.ts).
+  for (const { file: f, result: r } of parsedCorpus(ALL_DIRS, { schema: true })) {
     for (const d of r.documents)
       if (
         d.document &&
@@ -105,11 +91,12 @@ beforeAll(() => {
       }
     }
     tallies[pipeline] = t;
-    console.info(
-      `${pipeline}: ${t.converted} converted, ${t.failed} reported (${JSON.stringify(t.reasons)}); Windows ${t.windowsConverted}/${t.windows}`,
-    );
   }
 }, 120_000);
+
+/** The counts of a pipeline, shown when an assertion on them fails. */
+const tally = (t: Tally): string =>
+  `${t.converted} converted, ${t.failed} reported (${JSON.stringify(t.reasons)}); Windows ${t.windowsConverted}/${t.windows}`;
 
 describe('corpus conversion', () => {
   it('covers the whole corpus', () => expect(docs.length).toBeGreaterThan(3500));
@@ -117,12 +104,12 @@ describe('corpus conversion', () => {
     const t = tallies['splunk-windows']!;
     // 2,854 of 2,885 at the time of writing; the rest need ETW-only sources (file_access,
     // file_rename) or user-defined placeholder values.
-    expect(t.windowsConverted / t.windows).toBeGreaterThanOrEqual(0.989);
+    expect(t.windowsConverted / t.windows, tally(t)).toBeGreaterThanOrEqual(0.989);
     expect(Object.keys(t.reasons).every((k) => /^C00[15] /.test(k))).toBe(true);
   });
   it('splunk-cim converts every rule it can express and reports the rest', () => {
     const t = tallies['splunk-cim']!;
-    expect(t.converted).toBeGreaterThan(2000);
+    expect(t.converted, tally(t)).toBeGreaterThan(2000);
     expect(Object.keys(t.reasons).sort()).toEqual([
       'C001 unsupported logsource',
       'C002 field not in table',
@@ -143,20 +130,15 @@ function render(r: ConversionResult): string {
 
 describe('golden: the corpus rules for T1546.003 (WMI event subscription)', () => {
   const files: string[] = [];
-  for (const d of DIRS.slice(0, 6)) files.push(...yamlFiles(path.join(CORPUS, d)));
+  for (const d of RULE_DIRS) files.push(...corpusFiles(d));
   const t1546 = files.filter((f) => /attack\.t1546\.003/i.test(fs.readFileSync(f, 'utf8'))).sort();
   it('finds the rules', () => expect(t1546.length).toBeGreaterThanOrEqual(12));
   for (const f of t1546) {
     for (const pipeline of ['splunk-windows', 'splunk-cim']) {
-      it(`${path.basename(f)} (${pipeline})`, () => {
+      it(`${path.basename(f)} (${pipeline})`, (ctx) => {
         const doc = parse(fs.readFileSync(f), { file: f }).documents[0]!.document!;
         const got = render(convertDocument(doc, { target: 'splunk', pipelines: [pipeline] }));
-        const golden = path.join(GOLDEN, `${path.basename(f, '.yml')}.${pipeline}.spl`);
-        if (UPDATE) {
-          fs.mkdirSync(GOLDEN, { recursive: true });
-          fs.writeFileSync(golden, got);
-        }
-        expect(got).toBe(fs.readFileSync(golden, 'utf8'));
+        expectGolden(ctx, path.join(GOLDEN, `${path.basename(f, '.yml')}.${pipeline}.spl`), got);
       });
     }
   }

@@ -5,6 +5,7 @@ import { encodeConjunction, renderQuery } from '../../../src/backends/splunk/enc
 import { escapeQuoted, evalField, searchField, searchLiteralOk } from '../../../src/backends/splunk/escape.js';
 import type { PatternPart, Predicate } from '../../../src/ast/semantics.js';
 import { pcreToJs, readQuoted, readSearchTerm, regexesIn, splitPipes, termParts } from './spl-reader.js';
+import { runs } from '../../helpers/property.js';
 
 const str = (field: string | null, pattern: PatternPart[], cased = false): Predicate => ({
   kind: 'string',
@@ -138,7 +139,7 @@ describe('property: any string value survives SPL escaping', () => {
           expect(js.test('x' + s)).toBe(false);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -166,7 +167,7 @@ describe('property: any string value survives SPL escaping', () => {
           if (!parts.some((p) => typeof p !== 'string')) expect(js.test(inst + 'x')).toBe(false);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -181,7 +182,7 @@ describe('property: any string value survives SPL escaping', () => {
             .join(''),
         ).toBe(s);
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 });

@@ -12,6 +12,7 @@ import { toView } from '../../../src/eval/compile.js';
 import { mergeAdjacentText } from '../../../src/ast/pattern.js';
 import type { PatternPart, Predicate } from '../../../src/ast/semantics.js';
 import { runSpl, type Event } from './spl-interpreter.js';
+import { runs } from '../../helpers/property.js';
 
 const CHARS = ['a', 'B', 'b', '*', '?', '\\', '"', ' ', '.', '-'];
 const lit = fc.string({ minLength: 1, maxLength: 3, unit: fc.constantFrom(...CHARS) });
@@ -103,14 +104,13 @@ describe('SPL agrees with the evaluator', () => {
           else seen.unmatched++;
         }
       }),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
     // The generator must reach every encoding path and both outcomes.
     expect(seen.where).toBeGreaterThan(300);
     expect(seen.regex).toBeGreaterThan(100);
     expect(seen.matched).toBeGreaterThan(1000);
     expect(seen.unmatched).toBeGreaterThan(1000);
-    console.info(`SPL/evaluator cross-check: ${JSON.stringify(seen)}`);
   });
 
   it('the interpreter rejects precedence-dependent text (self-test)', () => {
