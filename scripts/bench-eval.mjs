@@ -37,10 +37,8 @@ const logsourceFilter = !process.argv.includes('--no-logsource-filter');
 const SEED = 20240501;
 
 // The parser and evaluator modules directly (not dist/index.js: the benchmark needs nothing else).
-// (Typed by their sources.)
-/** @type {typeof import('../src/parser/index.js')} */
+// (Typed by their declarations in dist/.)
 const { parse } = await import('../dist/parser/index.js');
-/** @type {typeof import('../src/eval/index.js')} */
 const { createEngine } = await import('../dist/eval/index.js');
 
 // ---------------------------------------------------------------------------

@@ -46,8 +46,8 @@ const { parse } = await load('parser/index.js');
 const { LineIndex } = await load('parser/yaml.js');
 /** @type {typeof import('../src/parser/yaml-fast.js')} */
 const { parseYamlFast } = await load('parser/yaml-fast.js');
-/** @type {typeof import('../src/parser/condition.js')} */
-const { parseCondition } = await load('parser/condition.js');
+/** @type {typeof import('../src/parser/condition/index.js')} */
+const { parseCondition } = await load('parser/condition/index.js');
 /** @type {typeof import('../src/lint/noise/score.js')} */
 const { noiseScore } = await load('lint/noise/score.js');
 /** @type {typeof import('../src/lint/noise/catalog.js')} */

@@ -10,10 +10,8 @@ const root = path.resolve(import.meta.dirname, '..');
 const corpus = process.argv[2] ?? path.resolve(root, '../shared/corpus/sigmahq');
 const runs = Number(process.argv[3] ?? 3);
 const t0 = performance.now();
-// Loaded from dist/, typed by their sources.
-/** @type {typeof import('../src/parser/index.js')} */
+// Loaded from dist/ (typed by its declarations).
 const { parse, resolveReferences } = await import('../dist/parser/index.js');
-/** @type {typeof import('../src/lint/engine.js')} */
 const { lint } = await import('../dist/lint/engine.js');
 const tLoad = performance.now() - t0;
 

@@ -38,7 +38,10 @@ function pysigmaIndex(): Map<string, string[]> {
   return index;
 }
 
-/** Validators that pySigma implements and Sigil's parser already reports. */
+/**
+ * Validators that pySigma implements and Sigil's parser already reports.
+ * @public (read by scripts/gen-lint-docs.mjs from dist/)
+ */
 export const PARSER_PYSIGMA: Record<string, string[]> = {
   dangling_detection: ['P012'],
   invalid_modifier_combinations: ['P021', 'P023'],

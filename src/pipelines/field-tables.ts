@@ -19,7 +19,10 @@ export interface FieldTableEntry {
   via: 'field_map' | 'split_hashes' | 'split_domain_user' | 'value_map';
 }
 
-/** The field table of one pipeline, in declaration order. */
+/**
+ * The field table of one pipeline, in declaration order.
+ * @public (read by scripts/gen-pipeline-docs.mjs from dist/)
+ */
 export function fieldTable(spec: PipelineSpec): FieldTableEntry[] {
   const out: FieldTableEntry[] = [];
   for (const t of spec.transformations) {

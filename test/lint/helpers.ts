@@ -26,7 +26,7 @@ export function findingsOf(report: LintReport, code: string): string[] {
 }
 
 /** A complete, clean rule; `patch` replaces top-level sections by key (YAML text without the key line). */
-export const BASE: Record<string, string> = {
+const BASE: Record<string, string> = {
   title: 'title: Suspicious Certutil Decode',
   id: 'id: 3c1b2f0e-8a4d-4e5b-9c6d-7e8f9a0b1c2d',
   status: 'status: test',

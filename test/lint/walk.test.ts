@@ -36,7 +36,7 @@ const yamlFiles = (dir: string): string[] =>
       e.isDirectory() ? yamlFiles(path.join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(dir, e.name)] : [],
     );
 
-let docs: SigmaDocument[] = [];
+const docs: SigmaDocument[] = [];
 beforeAll(() => {
   // A slice of the corpus with every shape of detection: one folder per product family.
   const dirs = [

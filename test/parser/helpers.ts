@@ -14,10 +14,6 @@ export function codes(text: string | Uint8Array): string[] {
   );
 }
 
-export function errors(text: string | Uint8Array): Diagnostic[] {
-  return allDiagnostics(parse(text)).filter((d) => d.severity === 'error');
-}
-
 /** The header every detection snippet gets: 3 lines, so `detection:` is line 3 and its first entry line 4. */
 export const HEAD = 'title: t\nlogsource: {product: windows}\ndetection:\n';
 

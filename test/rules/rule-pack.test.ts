@@ -244,7 +244,7 @@ describe('rule pack: files', () => {
       for (const fp of r.falsepositives!)
         expect(fp, at).not.toMatch(/^(none|unknown|pentest|penetration test|red team)$/i);
       for (const word of r.title!.split(' '))
-        if (!SMALL_WORDS.has(word)) expect(word, `${at}: title case`).toMatch(/^[A-Z0-9.\[_]/);
+        if (!SMALL_WORDS.has(word)) expect(word, `${at}: title case`).toMatch(/^[A-Z0-9.[_]/);
       for (const ident of r.detection.identifiers)
         expect(ident.name, `${at}: identifier naming`).toMatch(
           /^(selection(_[a-z0-9_]+)?|filter_(main|optional)_[a-z0-9_]+)$/,

@@ -38,7 +38,7 @@ const TYPES: Record<string, string> = {
 const globalsCache = new Map<string, K>();
 
 /** GlobalState with every table (and ASIM parser, as a table) of one product. */
-export function globalsFor(product: 'defender' | 'sentinel'): K {
+function globalsFor(product: 'defender' | 'sentinel'): K {
   const cached = globalsCache.get(product);
   if (cached) return cached;
   const K = load();

@@ -409,6 +409,7 @@ describe('KQL agrees with the evaluator', () => {
             } catch (e) {
               throw new Error(
                 `${target.name}: the interpreter rejects\n${query}\nrow ${JSON.stringify(row)}: ${(e as Error).message}\nrule:\n${yaml}`,
+                { cause: e },
               );
             }
             if (got !== want)

@@ -34,7 +34,7 @@ function comments(text: string): string[] {
 const RULES = `${SHARED}/corpus/sigmahq/rules`;
 let files: string[] = [];
 
-let deviating: { file: string; text: string; reasons: FormatReason[] }[] = [];
+const deviating: { file: string; text: string; reasons: FormatReason[] }[] = [];
 const refused: string[] = [];
 const reasons: Record<string, number> = {};
 

@@ -82,7 +82,7 @@ const wildcardRe = (pat: string): RegExp =>
     '^' +
       pat
         .split('*')
-        .map((x) => x.replace(/[\\^$.*+?()[\]{}|\/-]/g, '\\$&'))
+        .map((x) => x.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'))
         .join('[\\s\\S]*') +
       '$',
     'i',
