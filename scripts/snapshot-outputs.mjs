@@ -15,7 +15,8 @@ if (!out) {
   console.error('usage: node scripts/snapshot-outputs.mjs OUT_DIR [--bin path/to/sigil.js]');
   process.exit(2);
 }
-const corpus = path.resolve(root, '../shared/corpus/sigmahq');
+// Relative to the repository (the CLI runs there): snapshots of two checkouts compare equal.
+const corpus = '../shared/corpus/sigmahq';
 const inputs = [
   ...[
     'rules',
@@ -27,7 +28,7 @@ const inputs = [
     'deprecated',
     'unsupported',
   ].map((d) => path.join(corpus, d)),
-  path.join(root, 'rules'),
+  'rules',
 ];
 
 const targets = {

@@ -4,6 +4,7 @@ import { ATOM, booleanPrinter, type BooleanSyntax } from '../../src/backends/boo
 import { KQL_BOOLEAN } from '../../src/backends/kql/operators.js';
 import { SPL_EVAL, SPL_SEARCH } from '../../src/backends/splunk/operators.js';
 import type { LeafPredicate, Predicate } from '../../src/ast/predicate.js';
+import { runs } from '../helpers/property.js';
 
 // A made-up backend, ES|QL-like: the whole of it is a table and a leaf encoder.
 const ESQL: BooleanSyntax = {
@@ -270,7 +271,7 @@ describe('boolean printer: printed precedence is correct (property)', () => {
             normalize(toTree(p), byPrecedence),
           );
         }),
-        { numRuns: 300 },
+        { numRuns: runs(300) },
       );
     });
   }

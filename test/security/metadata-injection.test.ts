@@ -15,6 +15,7 @@ import { convertDocument } from '../../src/convert.js';
 import type { ConversionSuccess, OutputFormat } from '../../src/backends/types.js';
 import { parse } from '../../src/parser/index.js';
 import { readConf } from '../helpers/conf-reader.js';
+import { runs } from '../helpers/property.js';
 import { kqlErrors, kqlTokens } from '../backends/kql/kusto.js';
 
 const BASE_TEXT = `title: Base
@@ -119,7 +120,7 @@ function render(target: string, pipeline: string, format: string, rule: SigmaRul
   return f.render(res as ConversionSuccess, rule, {}).text;
 }
 
-const RUNS = { numRuns: 150 };
+const RUNS = { numRuns: runs(150) };
 
 describe('rule metadata reaches every artifact as inert data', () => {
   it('the base rule converts for every format used below', () => {
