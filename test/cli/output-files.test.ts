@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sigil } from '../helpers/cli.js';
+import { BIN, sigil } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 const RULE = fs.readFileSync(
@@ -82,5 +82,26 @@ describe('output files', () => {
     expect(fs.readFileSync(path.join(dir, 'ro.yml'), 'utf8')).toBe(messy);
     expect(r.status).not.toBe(0);
     expect(leftovers(dir)).toEqual([]);
+  });
+});
+
+describe('interrupted writes', () => {
+  it('fmt --write stopped by SIGTERM leaves every file whole (old or new) and no temporary file', async () => {
+    const original = RULE.replace(/^ {4}/gm, '  ');
+    const formatted = fs.readFileSync(
+      path.join(REPO_ROOT, 'rules/windows/process_creation/proc_creation_win_scrcons_execution.yml'),
+      'utf8',
+    );
+    fs.mkdirSync(path.join(dir, 'many'));
+    for (let i = 0; i < 400; i++) fs.writeFileSync(path.join(dir, 'many', `r${i}.yml`), original);
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [BIN, 'fmt', '--write', path.join(dir, 'many')], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGTERM');
+    await new Promise((r) => child.on('exit', r));
+    const names = fs.readdirSync(path.join(dir, 'many'));
+    expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(names).toHaveLength(400);
+    for (const n of names) expect([original, formatted]).toContain(fs.readFileSync(path.join(dir, 'many', n), 'utf8'));
   });
 });
