@@ -53,11 +53,9 @@ export function convertDocument(doc: SigmaDocument, opts: ConvertOptions): Conve
 function convertRule(backend: Backend, rule: SigmaRule, specs: PipelineSpec[], ctx: ConvertContext): ConversionResult {
   const processed = processRule(rule, specs);
   if (processed.errors.length) return failure(processed.errors, processed.warnings);
+  // The same pipelines as the processing above, pipeline files included (by spec, not by name).
   const input: ProcessedRule = backend.needsRewrittenRule
-    ? // TODO: pipelines are looked up again by name here, as the Sigma backend did, so a
-      // pipeline given as a spec (a -p file) that is not registered is not applied to the AST.
-      // Kept to leave output unchanged; passing `specs` would apply it.
-      { ...processed, rewritten: applyPipelineToRule(rule, resolvePipelines(ctx.pipelines).specs) }
+    ? { ...processed, rewritten: applyPipelineToRule(rule, specs) }
     : processed;
   const r = backend.convert(input, ctx);
   if (processed.warnings.length) r.warnings.unshift(...processed.warnings);
