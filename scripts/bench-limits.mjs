@@ -15,6 +15,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { ALL_FOLDERS } from './corpus-folders.mjs';
 import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -102,17 +103,7 @@ const cases = [
     name: 'corpus-parse',
     from: 'test/corpus/parse-corpus.test.ts',
     boundMs: 20_000,
-    prepare: () =>
-      [
-        'rules',
-        'rules-emerging-threats',
-        'rules-threat-hunting',
-        'rules-compliance',
-        'rules-dfir',
-        'rules-placeholder',
-        'deprecated',
-        'unsupported',
-      ].flatMap((d) => yamlFiles(path.join(corpus, d))),
+    prepare: () => ALL_FOLDERS.flatMap((d) => yamlFiles(path.join(corpus, d))),
     run: (/** @type {string[]} */ files) => {
       for (const f of files) parse(fs.readFileSync(f), { file: f });
     },

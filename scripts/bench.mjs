@@ -14,6 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ALL_FOLDERS, RULE_FOLDERS } from './corpus-folders.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const corpus = path.resolve(root, '../shared/corpus/sigmahq');
@@ -48,15 +49,8 @@ const countYml = (dir) => {
   return n;
 };
 // The rule folders (~3,800 rules), and everything including deprecated/ and unsupported/.
-const RULE_DIRS = [
-  'rules',
-  'rules-emerging-threats',
-  'rules-threat-hunting',
-  'rules-compliance',
-  'rules-dfir',
-  'rules-placeholder',
-].map((d) => path.join(corpus, d));
-const ALL_DIRS = [...RULE_DIRS, ...['deprecated', 'unsupported'].map((d) => path.join(corpus, d))];
+const RULE_DIRS = RULE_FOLDERS.map((d) => path.join(corpus, d));
+const ALL_DIRS = ALL_FOLDERS.map((d) => path.join(corpus, d));
 const rulesDir = path.join(corpus, 'rules');
 const ruleCount = RULE_DIRS.reduce((n, d) => n + countYml(d), 0);
 const allCount = ALL_DIRS.reduce((n, d) => n + countYml(d), 0);

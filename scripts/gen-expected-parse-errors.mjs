@@ -9,17 +9,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from '../dist/parser/index.js';
-
-export const CORPUS_DIRS = [
-  'rules',
-  'rules-emerging-threats',
-  'rules-threat-hunting',
-  'rules-compliance',
-  'rules-dfir',
-  'rules-placeholder',
-  'deprecated',
-  'unsupported',
-];
+import { ALL_FOLDERS } from './corpus-folders.mjs';
 
 const root = process.argv[2] ?? fileURLToPath(new URL('../../shared/corpus/sigmahq', import.meta.url));
 const out = fileURLToPath(new URL('../test/corpus/expected-parse-errors.json', import.meta.url));
@@ -33,7 +23,7 @@ function* walk(dir) {
 }
 
 const expected = {};
-for (const d of CORPUS_DIRS) {
+for (const d of ALL_FOLDERS) {
   for (const file of walk(join(root, d))) {
     const r = parse(readFileSync(file), { file });
     const codes = new Set();

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ALL_FOLDERS } from './corpus-folders.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -17,19 +18,7 @@ if (!out) {
 }
 // Relative to the repository (the CLI runs there): snapshots of two checkouts compare equal.
 const corpus = '../shared/corpus/sigmahq';
-const inputs = [
-  ...[
-    'rules',
-    'rules-emerging-threats',
-    'rules-threat-hunting',
-    'rules-compliance',
-    'rules-dfir',
-    'rules-placeholder',
-    'deprecated',
-    'unsupported',
-  ].map((d) => path.join(corpus, d)),
-  'rules',
-];
+const inputs = [...ALL_FOLDERS.map((d) => path.join(corpus, d)), 'rules'];
 
 const targets = {
   kql: {

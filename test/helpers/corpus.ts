@@ -14,17 +14,8 @@ import { parse, type ParseResult } from '../../src/parser/index.js';
 import { yamlFiles } from './files.js';
 import { CORPUS } from './paths.js';
 
-/** The rule folders (about 3,800 rules). */
-export const RULE_DIRS = [
-  'rules',
-  'rules-emerging-threats',
-  'rules-threat-hunting',
-  'rules-compliance',
-  'rules-dfir',
-  'rules-placeholder',
-] as const;
-/** Every folder of rule files, deprecated/ and unsupported/ included (about 4,000 files). */
-export const ALL_DIRS = [...RULE_DIRS, 'deprecated', 'unsupported'] as const;
+/** The rule folders (about 3,800 rules), and every folder of rule files (scripts/corpus-folders.mjs). */
+export { RULE_FOLDERS as RULE_DIRS, ALL_FOLDERS as ALL_DIRS } from '../../scripts/corpus-folders.mjs';
 
 export interface CorpusFile {
   /** Absolute path; also the `file` given to parse(), so diagnostics carry it. */
