@@ -1,4 +1,13 @@
-/** ATT&CK tags (`attack.persistence`, `attack.t1546.003`) → tactics and techniques, for rule formats. */
+/**
+ * ATT&CK tags (`attack.persistence`, `attack.t1546.003`) → tactics and techniques, for rule formats
+ * (Sentinel's `tactics`/`relevantTechniques`, Defender's category). Consumers reject a technique
+ * none of whose tactics the rule names (Azure-Sentinel's NoTechniquesWithoutMatchingTactics), so
+ * such a technique brings its tactics from the ATT&CK data.
+ */
+import attack from '../data/attack/attack.json' with { type: 'json' };
+
+/** Technique id → ATT&CK tactic shortnames (`defense-evasion`), from the bundled snapshot. */
+const TECHNIQUE_TACTICS: Readonly<Record<string, { tactics: string[] }>> = attack.techniques;
 
 /** Sigma tactic tag → ATT&CK tactic name as Microsoft Sentinel writes it (CamelCase). */
 const TACTICS: Record<string, string> = {
@@ -16,6 +25,10 @@ const TACTICS: Record<string, string> = {
   command_and_control: 'CommandAndControl',
   exfiltration: 'Exfiltration',
   impact: 'Impact',
+  // ATT&CK v19 split Defense Evasion into Stealth and Defense Impairment; Sentinel's and Defender's
+  // tactic lists do not have them yet, so both are written as Defense Evasion, where v18 had them.
+  stealth: 'DefenseEvasion',
+  defense_impairment: 'DefenseEvasion',
 };
 
 export interface AttackInfo {
@@ -38,6 +51,12 @@ export function attackInfo(tags: readonly string[] | undefined): AttackInfo {
     }
     const tactic = TACTICS[rest.replace(/-/g, '_')];
     if (tactic && !tactics.includes(tactic)) tactics.push(tactic);
+  }
+  for (const id of techniques) {
+    const own = (TECHNIQUE_TACTICS[id] ?? TECHNIQUE_TACTICS[id.split('.')[0]!])?.tactics ?? [];
+    const names = own.map((t) => TACTICS[t.replace(/-/g, '_')]).filter((t): t is string => t !== undefined);
+    if (names.some((t) => tactics.includes(t))) continue;
+    for (const t of names) if (!tactics.includes(t)) tactics.push(t);
   }
   return { tactics, techniques };
 }
