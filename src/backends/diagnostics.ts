@@ -45,6 +45,11 @@ export const CONVERSION_DIAGNOSTICS = {
     severity: 'error',
     summary: 'A pipeline file sets backend state no backend declares: an unknown `set_state` key or value.',
   },
+  C018: {
+    severity: 'error',
+    summary:
+      "The query is longer than the output format's consumer accepts (a Sentinel scheduled rule: 10,000 characters).",
+  },
   C101: { severity: 'warning', summary: 'Fields were dropped by a pipeline (the query ignores them).' },
   C102: { severity: 'warning', summary: 'Correlation windows are fixed buckets (bin) rather than sliding windows.' },
   C103: {
@@ -79,6 +84,7 @@ const REASONS: Record<ConversionCode, string> = {
   C015: 'metadata unsafe in format',
   C016: 'placeholder expansion too large',
   C017: 'invalid backend state',
+  C018: 'query too long for the format',
   C101: 'fields dropped',
   C102: 'fixed windows',
   C103: 'unverified mapping',

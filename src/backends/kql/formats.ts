@@ -7,7 +7,7 @@ import type { CorrelationRule, SigmaRule } from '../../ast/types.js';
 import { attackInfo } from '../attack.js';
 import { conversionError } from '../diagnostics.js';
 import { isUuid, oneLine } from '../../util/inert-text.js';
-import type { ConversionSuccess, OutputFormat } from '../types.js';
+import type { ConversionError, ConversionSuccess, OutputFormat } from '../types.js';
 import { kqlName } from './literals.js';
 import { tableColumns, type KqlProduct } from './schema.js';
 
@@ -130,9 +130,29 @@ const query: OutputFormat = {
   comment: (text) => `// ${oneLine(text)}`,
 };
 
+/**
+ * Sentinel refuses a scheduled rule whose query is longer than 10,000 characters (the alert-rule
+ * API, and `StringLength(10000)` in Azure-Sentinel's template model): such a rule is an error
+ * here, not an artifact that fails at deployment.
+ */
+const SENTINEL_MAX_QUERY = 10_000;
+
+function sentinelQueryTooLong(r: ConversionSuccess): ConversionError | undefined {
+  const length = r.queries.join('\n').length + 1;
+  if (length <= SENTINEL_MAX_QUERY) return undefined;
+  return conversionError(
+    'C018',
+    `the query has ${length.toLocaleString('en-US')} characters; a Sentinel scheduled rule's query may have at most ${SENTINEL_MAX_QUERY.toLocaleString('en-US')}`,
+    {
+      hint: 'split the rule, or move part of the query into a saved function (a KQL function in the workspace) and call it',
+    },
+  );
+}
+
 const sentinelYaml: OutputFormat = {
   name: 'sentinel-rule',
   description: 'Microsoft Sentinel scheduled analytics rule, Azure-Sentinel repository YAML',
+  check: sentinelQueryTooLong,
   render: (r, rule) => ({
     text: YAML.stringify(sentinelRule(r, rule), { lineWidth: 0, blockQuote: 'literal' }),
     extension: '.yaml',
@@ -157,9 +177,9 @@ const sentinelArm: OutputFormat = {
   description: 'Microsoft Sentinel scheduled analytics rule as an ARM template (alertRules, kind Scheduled)',
   // The id becomes part of the resource's name and of two template expressions: only a UUID
   // (what Sentinel expects of a rule id anyway) can stand there without changing either.
-  check: (_r, rule) =>
+  check: (r, rule) =>
     rule.id && isUuid(rule.id)
-      ? undefined
+      ? sentinelQueryTooLong(r)
       : conversionError(
           'C015',
           `an ARM template needs the rule's id as a UUID, not ${JSON.stringify(rule.id ?? null)}`,
