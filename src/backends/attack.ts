@@ -4,10 +4,10 @@
  * none of whose tactics the rule names (Azure-Sentinel's NoTechniquesWithoutMatchingTactics), so
  * such a technique brings its tactics from the ATT&CK data.
  */
-import attack from '../data/attack/attack.json' with { type: 'json' };
+import techniqueTactics from '../data/technique-tactics.json' with { type: 'json' };
 
 /** Technique id → ATT&CK tactic shortnames (`defense-evasion`), from the bundled snapshot. */
-const TECHNIQUE_TACTICS: Readonly<Record<string, { tactics: string[] }>> = attack.techniques;
+const TECHNIQUE_TACTICS: Readonly<Record<string, readonly string[]>> = techniqueTactics;
 
 /** Sigma tactic tag → ATT&CK tactic name as Microsoft Sentinel writes it (CamelCase). */
 const TACTICS: Record<string, string> = {
@@ -53,7 +53,7 @@ export function attackInfo(tags: readonly string[] | undefined): AttackInfo {
     if (tactic && !tactics.includes(tactic)) tactics.push(tactic);
   }
   for (const id of techniques) {
-    const own = (TECHNIQUE_TACTICS[id] ?? TECHNIQUE_TACTICS[id.split('.')[0]!])?.tactics ?? [];
+    const own = TECHNIQUE_TACTICS[id] ?? TECHNIQUE_TACTICS[id.split('.')[0]!] ?? [];
     const names = own.map((t) => TACTICS[t.replace(/-/g, '_')]).filter((t): t is string => t !== undefined);
     if (names.some((t) => tactics.includes(t))) continue;
     for (const t of names) if (!tactics.includes(t)) tactics.push(t);
