@@ -24,11 +24,6 @@ export function oneLine(text: string): string {
   return SPECIAL.test(text) ? text.replace(SPECIAL_ALL, escapeChar) : text;
 }
 
-/** Whether a string is a UUID (the form Sentinel and ARM resource names need for a rule id). */
-export function isUuid(text: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
-}
-
 // Control and format characters other than line feed and tab: terminal escape sequences (ESC),
 // bidirectional overrides and the like, which would change what a terminal shows. The colour
 // sequences Sigil itself writes (SGR reset, dim, red, yellow, cyan) may be kept.

@@ -49,3 +49,14 @@ export function closest(
   }
   return best;
 }
+
+/** Whether a string is a UUID (the form of a Sigma rule id, and what Sentinel needs for one). */
+export function isUuid(text: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
+}
+
+/** An older `YYYY/MM/DD` date as `YYYY-MM-DD`, the specification's form; undefined for anything else. */
+export function slashDateToIso(text: string): string | undefined {
+  const m = /^(\d{4})\/(\d{2})\/(\d{2})$/.exec(text);
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
+}

@@ -5,15 +5,17 @@
  * become single quotes where that spells the same string. Scalar styles (quoted or plain)
  * are otherwise kept as the author wrote them.
  *
- * Safety: the formatted text is parsed again with Sigil's parser and its AST compared with
- * the original's; on any difference (or a YAML error) formatting is refused with a
- * diagnostic and the original text is returned untouched.
+ * Safety: a rule with parser errors is not formatted (its diagnostics are returned); the
+ * formatted text is parsed again with Sigil's parser and its AST compared with the original's;
+ * on any difference (or a YAML error) formatting is refused with a diagnostic and the original
+ * text is returned untouched.
  */
 import { parseAllDocuments, isMap, isScalar, visit, Scalar, type Document } from 'yaml';
 import { parse } from '../../parser/index.js';
 import type { Diagnostic } from '../../diagnostics.js';
 import { CANONICAL_KEY_ORDER, YAML_PRINT_OPTIONS } from './emit.js';
 import { firstDifference } from './compare.js';
+import { slashDateToIso } from '../../util/text.js';
 
 export type FormatReason = 'key order' | 'indentation/layout' | 'quoting' | 'date form';
 
@@ -36,6 +38,13 @@ export function formatSigmaText(input: string, options: { file?: string } = {}):
     return { text: input, changed: false, reasons: [], diagnostics: [d] };
   };
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  // A rule with errors is left as it is, with the parser's diagnostics: formatting would hide
+  // that it is broken. The same parse is the reference the formatted text is checked against.
+  const before = parse(text, options.file !== undefined ? { file: options.file } : {});
+  const errors = [...before.diagnostics, ...before.documents.flatMap((d) => d.diagnostics)].filter(
+    (d) => d.severity === 'error',
+  );
+  if (errors.length) return { text: input, changed: false, reasons: [], diagnostics: errors };
   const docs = parseAllDocuments(text, { version: '1.2', schema: 'failsafe', prettyErrors: true });
   if (!Array.isArray(docs)) return { text: input, changed: false, reasons: [], diagnostics: [] };
   for (const d of docs) {
@@ -71,7 +80,6 @@ export function formatSigmaText(input: string, options: { file?: string } = {}):
     reasons.add('indentation/layout');
 
   // Verify: the formatted text must say exactly what the original says.
-  const before = parse(text, { schema: false });
   const after = parse(out, { schema: false });
   if (before.documents.length !== after.documents.length) {
     return refuse(
@@ -146,9 +154,9 @@ function normaliseDates(doc: Document): boolean {
     const key = isScalar(item.key) ? item.key.value : undefined;
     if ((key !== 'date' && key !== 'modified') || !isScalar(item.value) || typeof item.value.value !== 'string')
       continue;
-    const m = /^(\d{4})\/(\d{2})\/(\d{2})$/.exec(item.value.value);
-    if (!m) continue;
-    item.value.value = `${m[1]}-${m[2]}-${m[3]}`;
+    const iso = slashDateToIso(item.value.value);
+    if (!iso) continue;
+    item.value.value = iso;
     changed = true;
   }
   return changed;

@@ -34,13 +34,12 @@ function attackAnnotations(tags: readonly string[] = []): { techniques: string[]
 /** Line breaks as a .conf reader or an editor sees them. */
 const LINE_BREAK = /\r\n|[\r\n\u0085\u2028\u2029]/;
 
-/**
- * One line of a .conf file from rule text: control characters escaped (src/util/inert-text.ts), and no
- * trailing backslash (nor white space before one), which would continue the line into the next
- * setting.
- */
+/** No trailing backslash (nor white space before one): it would continue the line into the next setting. */
+const withoutContinuation = (line: string): string => line.replace(/[\s\\]+$/, '');
+
+/** One line of a .conf file from rule text: control characters escaped (src/util/inert-text.ts), no continuation. */
 function confLine(text: string): string {
-  return oneLine(text).replace(/[\s\\]+$/, '');
+  return withoutContinuation(oneLine(text));
 }
 
 /**
@@ -50,7 +49,7 @@ function confLine(text: string): string {
  */
 function confText(text: string): string {
   const lines = text.split(LINE_BREAK).map(oneLine);
-  lines[lines.length - 1] = confLine(lines[lines.length - 1]!);
+  lines[lines.length - 1] = withoutContinuation(lines[lines.length - 1]!);
   return lines.join(' \\\n');
 }
 

@@ -12,7 +12,6 @@ import {
 } from '../io.js';
 import { formatDiagnostic } from '../format.js';
 import { formatSigmaText } from '../../backends/sigma/format.js';
-import { parse } from '../../parser/index.js';
 import { fmtSpec, type FmtArgs as Args } from '../specs/fmt.js';
 
 export const fmtCommand: CommandModule<object, Args> = {
@@ -49,14 +48,7 @@ export const fmtCommand: CommandModule<object, Args> = {
         );
         continue;
       }
-      // A rule with errors is reported and left as it is: formatting would hide that it is broken.
-      const parsed = parse(text, { file: name });
-      const errors = [...parsed.diagnostics, ...parsed.documents.flatMap((d) => d.diagnostics)].filter(
-        (d) => d.severity === 'error',
-      );
-      const r = errors.length
-        ? { text, changed: false, reasons: [], diagnostics: errors }
-        : formatSigmaText(text, { file: name });
+      const r = formatSigmaText(text, { file: name });
       if (r.diagnostics.length) {
         failed++;
         for (const d of r.diagnostics) err(formatDiagnostic(d) + '\n');

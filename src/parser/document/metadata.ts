@@ -1,6 +1,6 @@
 /** The metadata keys shared by every document type, and the rule and filter `logsource`. */
 import type { LogSource, Metadata, RelatedRule } from '../../ast/types.js';
-import { truncate } from '../../util/text.js';
+import { slashDateToIso, truncate } from '../../util/text.js';
 import type { YMap, YNode } from '../yaml-tree.js';
 import {
   describe,
@@ -35,14 +35,12 @@ const METADATA_KEYS = new Set([
 ]);
 const STRING_LIST_KEYS = new Set(['references', 'tags', 'falsepositives', 'fields', 'scope']);
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-/** The form older SigmaHQ rules (deprecated/, unsupported/) and other repositories still use. */
-const SLASH_DATE_RE = /^(\d{4})\/(\d{2})\/(\d{2})$/;
 
 /** Checks a date; returns it as YYYY-MM-DD (an older YYYY/MM/DD date is accepted with P036). */
 function checkDate(ctx: BuildContext, key: string, value: string, node: YNode): string {
-  const slash = SLASH_DATE_RE.exec(value);
-  if (slash) {
-    const iso = `${slash[1]}-${slash[2]}-${slash[3]}`;
+  // The form older SigmaHQ rules (deprecated/, unsupported/) and other repositories still use.
+  const iso = slashDateToIso(value);
+  if (iso) {
     report(
       ctx,
       'P036',

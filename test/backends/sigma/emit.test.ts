@@ -186,11 +186,18 @@ level: high
     expect(twice.changed).toBe(false);
     expect(twice.text).toBe(once);
   });
-  it('refuses text whose YAML does not parse, returning it untouched', () => {
+  it("refuses text whose YAML does not parse, returning it untouched with the parser's located error", () => {
     const bad = 'title: x\ndetection: [\n';
     const r = formatSigmaText(bad);
     expect(r.text).toBe(bad);
-    expect(r.diagnostics[0]!.code).toBe('F001');
+    expect(r.changed).toBe(false);
+    expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([['P002', 3]]);
+  });
+  it('refuses a rule with errors (a schema error) and leaves it as written', () => {
+    const bad = 'title: 5\nlogsource:\n  category: process_creation\ndetection: nope\n';
+    const r = formatSigmaText(bad);
+    expect(r.text).toBe(bad);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['P006']);
   });
   it('keeps values that YAML 1.2 would otherwise re-type (00000429 stays as written)', () => {
     const t =

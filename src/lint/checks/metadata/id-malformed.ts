@@ -1,6 +1,5 @@
+import { isUuid } from '../../../util/text.js';
 import type { Check } from '../../types.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const idMalformed: Check = {
   meta: {
@@ -15,7 +14,7 @@ export const idMalformed: Check = {
   },
   check(ctx) {
     const id = ctx.document.id;
-    if (id !== undefined && !UUID.test(id))
+    if (id !== undefined && !isUuid(id))
       ctx.report({
         message: `The id '${id}' is not a UUID.`,
         loc: ctx.document.locs['id'],
