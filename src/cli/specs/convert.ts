@@ -1,5 +1,6 @@
 /** `sigil convert`: name, description and options. Loaded for every command, so it imports nothing heavy; the handler is in ../commands/convert.ts. */
 import type { CommandModule } from 'yargs';
+import { repeatable } from './repeatable.js';
 
 export interface ConvertArgs {
   paths: string[];
@@ -26,9 +27,9 @@ export const convertSpec: Pick<CommandModule<object, ConvertArgs>, 'command' | '
       .option('target', { alias: 't', type: 'string', default: 'kql', describe: 'target backend (sigil list targets)' })
       .option('pipeline', {
         alias: 'p',
-        type: 'string',
-        array: true,
-        describe: "pipeline name or pipeline YAML file, several apply in order (default: the target's)",
+        ...repeatable(
+          "pipeline name or pipeline YAML file, repeat -p to apply several in order (default: the target's)",
+        ),
       })
       .option('format', { alias: 'f', type: 'string', describe: 'output format (sigil list formats)' })
       .option('output', {
@@ -41,19 +42,17 @@ export const convertSpec: Pick<CommandModule<object, ConvertArgs>, 'command' | '
         default: false,
         describe: 'one JSON object per rule per line: {file, id, title, queries} or {file, id, title, errors}',
       })
-      .option('filter', {
-        type: 'string',
-        requiresArg: true,
-        describe:
+      .option(
+        'filter',
+        repeatable(
           'Sigma filter file or directory: applied to the rules it names before conversion (repeatable; docs/filters.md)',
-        coerce: (v: string | string[]) => ([] as string[]).concat(v),
-      })
+        ),
+      )
       .option('set', {
         alias: 's',
-        type: 'string',
-        array: true,
-        describe:
-          'backend or format option key=value (e.g. index=wineventlog, source_convention=xml, cron_schedule="*/10 * * * *")',
+        ...repeatable(
+          'backend or format option key=value, repeatable (e.g. index=wineventlog, source_convention=xml, cron_schedule="*/10 * * * *")',
+        ),
       })
       .example('$0 convert rules/ -t kql -p defender-xdr', 'Defender XDR advanced hunting queries')
       .example(

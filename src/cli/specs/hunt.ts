@@ -1,5 +1,6 @@
 /** `sigil hunt`: name, description and options. Loaded for every command, so it imports nothing heavy; the handler is in ../commands/hunt.ts. */
 import type { CommandModule } from 'yargs';
+import { repeatable } from './repeatable.js';
 
 export interface HuntArgs {
   rules: string[];
@@ -46,12 +47,12 @@ export const huntSpec: Pick<CommandModule<object, HuntArgs>, 'command' | 'descri
           'Sigma filter file or directory, applied to the rules it names (filters among --rules apply too; repeatable; docs/filters.md)',
         coerce: (v: string | string[]) => ([] as string[]).concat(v),
       })
-      .option('timestamp-field', {
-        type: 'string',
-        array: true,
-        describe:
-          'fields holding the event time for correlations (default: TimeCreated @timestamp timestamp Timestamp TimeGenerated)',
-      })
+      .option(
+        'timestamp-field',
+        repeatable(
+          'fields holding the event time for correlations (default: TimeCreated @timestamp timestamp Timestamp TimeGenerated) (repeatable)',
+        ),
+      )
       .example('$0 hunt -r rules/windows events.jsonl', 'print every match as JSON Lines')
       .example('zcat big.jsonl.gz | $0 hunt -r rules/ - --format table', 'count matches per rule over a stream'),
 };
