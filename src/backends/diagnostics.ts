@@ -61,6 +61,11 @@ export const CONVERSION_DIAGNOSTICS = {
     summary:
       "A Sigma filter names the rule but is not applied: its logsource does not cover the rule's (or it has no condition).",
   },
+  C118: {
+    severity: 'warning',
+    summary:
+      "The rule tests a field's presence or emptiness (exists, null, '') on a column where an absent field and an empty value read the same.",
+  },
 } as const satisfies Record<string, DiagnosticDef>;
 
 export type ConversionCode = keyof typeof CONVERSION_DIAGNOSTICS;
@@ -89,6 +94,7 @@ const REASONS: Record<ConversionCode, string> = {
   C102: 'fixed windows',
   C103: 'unverified mapping',
   C104: 'filter not applied',
+  C118: 'absent and empty alike',
 };
 
 export function conversionError(

@@ -16,7 +16,7 @@ import {
 import { booleanPrinter, type Printed } from '../boolean-printer.js';
 import { conversionError } from '../diagnostics.js';
 import type { ConversionError } from '../types.js';
-import { kqlString } from './literals.js';
+import { kqlName, kqlString } from './literals.js';
 import { KQL_BOOLEAN, KQL_OPERATORS as OP, KQL_TIME_PARTS, MAX_WINDASH_EXPANSION } from './operators.js';
 
 export class Inexpressible extends Error {
@@ -37,6 +37,12 @@ export interface ColumnRef {
   expr: string;
   /** KQL scalar type of `expr`. */
   type: string;
+  /**
+   * For a key inside a dynamic column (`EventData.Image`): the column and the key path, so that
+   * presence is tested on the key itself — `tostring()` reads an absent key, a JSON null and ""
+   * alike, where Sigma tells them apart (exists / null / '').
+   */
+  bag?: { column: string; path: string[] };
 }
 
 export interface ExprContext {
@@ -46,6 +52,12 @@ export interface ExprContext {
   used: Set<string>;
   /** Under an odd number of not()s (see `twoValued`). */
   negated?: boolean;
+  /**
+   * Fields compared on presence or emptiness (`exists`, `null`, `''`, `*`) whose column is a
+   * typed string: there an absent field reads as "" (Kusto strings are never null), so the
+   * query cannot tell absent from empty. The backend says so per rule (C118).
+   */
+  presenceLoss?: Set<string>;
 }
 
 const isString = (c: ColumnRef): boolean => c.type === 'string';
@@ -54,6 +66,57 @@ const NUMERIC = new Set(['int', 'long', 'real', 'decimal', 'double']);
 /** A string view of any column: string columns as is, others through tostring(). */
 function asString(c: ColumnRef): string {
   return isString(c) ? c.expr : `tostring(${c.expr})`;
+}
+
+/** The dynamic value itself (no tostring), for a key of a dynamic column. */
+function bagValue(bag: NonNullable<ColumnRef['bag']>): string {
+  return bag.path.reduce(
+    (acc, seg) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(seg) ? `${acc}.${seg}` : `${acc}[${kqlString(seg)}]`),
+    kqlName(bag.column),
+  );
+}
+
+/** `bag_has_key(Col, "$['a']['b']")`: the key is present, whatever its value (null and "" included). */
+function bagHasKey(bag: NonNullable<ColumnRef['bag']>, field: string): string {
+  if (bag.path.some((seg) => /['\\\]]/.test(seg)))
+    fail('C003', `${field}: a key name with a quote, backslash or ']' cannot be tested for presence`, field);
+  return `bag_has_key(${kqlName(bag.column)}, ${kqlString(`$${bag.path.map((seg) => `['${seg}']`).join('')}`)})`;
+}
+
+/**
+ * Presence and emptiness, per Sigma: `exists: true` holds for a present field "be it empty or
+ * null" (modifiers appendix); `null` for an absent or null field (as Sigil's evaluator and pySigma
+ * read it); `''` for a present, empty string; `*` for any present string value, "" included.
+ * A dynamic key tells these apart; a typed column cannot (records the loss for C118).
+ */
+function presence(
+  test: 'exists' | 'absent' | 'null' | 'empty' | 'anyString',
+  col: ColumnRef,
+  field: string,
+  ctx: ExprContext,
+): string {
+  if (col.bag) {
+    const v = bagValue(col.bag);
+    switch (test) {
+      case 'exists':
+        return bagHasKey(col.bag, field);
+      case 'absent':
+        return `not(${bagHasKey(col.bag, field)})`;
+      case 'null':
+        return `isnull(${v})`;
+      case 'empty':
+        return `isnotnull(${v}) and tostring(${v}) == ""`;
+      case 'anyString':
+        return `isnotnull(${v})`;
+    }
+  }
+  if (isString(col)) {
+    ctx.presenceLoss?.add(field);
+    return test === 'exists' || test === 'anyString' ? `isnotempty(${col.expr})` : `isempty(${col.expr})`;
+  }
+  // A typed non-string column holds no empty string: null stands for absent and for empty.
+  if (test === 'empty') ctx.presenceLoss?.add(field);
+  return test === 'exists' || test === 'anyString' ? `isnotnull(${col.expr})` : `isnull(${col.expr})`;
 }
 
 function fail(code: 'C003' | 'C002', message: string, field?: string): never {
@@ -119,7 +182,7 @@ function stringLeaf(p: Extract<Predicate, { kind: 'string' }>, ctx: ExprContext)
   }
   const col = ctx.column(p.field);
   const shape = patternShape(p.pattern);
-  if (shape.op === 'any') return isString(col) ? `isnotempty(${col.expr})` : `isnotnull(${col.expr})`;
+  if (shape.op === 'any') return presence('anyString', col, p.field, ctx);
   if (shape.op === 'complex') {
     const expanded = expandWindash(p.pattern);
     if (expanded)
@@ -128,7 +191,7 @@ function stringLeaf(p: Extract<Predicate, { kind: 'string' }>, ctx: ExprContext)
   }
   if (shape.op === 'eq') {
     if (NUMERIC.has(col.type) && /^-?\d+(\.\d+)?$/.test(shape.text)) return `${col.expr} == ${shape.text}`;
-    if (shape.text === '') return isString(col) ? `isempty(${col.expr})` : `isnull(${col.expr})`;
+    if (shape.text === '') return presence('empty', col, p.field, ctx);
     return `${asString(col)} ${OP.eq[cs]} ${kqlString(shape.text)}`;
   }
   return `${asString(col)} ${OP[shape.op][cs]} ${kqlString(shape.text)}`;
@@ -179,15 +242,10 @@ function leaf(p: LeafPredicate, ctx: ExprContext): string | Printed {
       if (col.type === 'bool') return `${col.expr} == ${p.value}`;
       return `${asString(col)} =~ ${kqlString(String(p.value))}`;
     }
-    case 'null': {
-      const col = ctx.column(p.field);
-      return isString(col) ? `isempty(${col.expr})` : `isnull(${col.expr})`;
-    }
-    case 'exists': {
-      const col = ctx.column(p.field);
-      if (isString(col)) return p.value ? `isnotempty(${col.expr})` : `isempty(${col.expr})`;
-      return p.value ? `isnotnull(${col.expr})` : `isnull(${col.expr})`;
-    }
+    case 'null':
+      return presence('null', ctx.column(p.field), p.field, ctx);
+    case 'exists':
+      return presence(p.value ? 'exists' : 'absent', ctx.column(p.field), p.field, ctx);
     case 'cidr': {
       const col = ctx.column(p.field);
       const fn = p.cidr.version === 4 ? 'ipv4_is_in_range' : 'ipv6_is_in_range';

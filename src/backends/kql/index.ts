@@ -1,4 +1,5 @@
 /** The KQL backend: Microsoft Defender XDR advanced hunting and Microsoft Sentinel. */
+import { conversionWarning } from '../diagnostics.js';
 import { failure, type Backend, type ConversionResult, type ConvertContext, type ProcessedRule } from '../types.js';
 import { convertCorrelation } from './correlation.js';
 import { Inexpressible } from './expression.js';
@@ -14,7 +15,15 @@ function convertKql(rule: ProcessedRule, _ctx: ConvertContext): ConversionResult
       queries: [q.text],
       tables: [q.table],
       fields: q.columns,
-      warnings: [],
+      warnings: q.presenceLoss.length
+        ? [
+            conversionWarning(
+              'C118',
+              `${q.presenceLoss.join(', ')}: ${q.table} reads an absent field and an empty value the same, so exists, null and '' on ${q.presenceLoss.length > 1 ? 'them' : 'it'} cannot tell them apart`,
+              'docs/backends/kql.md#presence-and-emptiness',
+            ),
+          ]
+        : [],
       meta: { product: q.product, timeColumn: q.timeColumn, table: q.table } satisfies KqlMeta,
     };
   } catch (e) {

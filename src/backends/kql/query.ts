@@ -13,6 +13,8 @@ export interface KqlQuery {
   product: KqlProduct;
   timeColumn: string;
   columns: string[];
+  /** Target fields compared on presence/emptiness where absent and empty read the same (C118). */
+  presenceLoss: string[];
 }
 
 /** The product whose tables the query reads (pipelines set it; none set: Sentinel). */
@@ -63,7 +65,7 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
     if (t) return { expr: kqlName(field), type: t };
     const [base, ...rest] = field.split('.');
     if (rest.length && base && cols.get(base) === 'dynamic')
-      return { expr: `tostring(${accessor(base, rest)})`, type: 'string' };
+      return { expr: `tostring(${accessor(base, rest)})`, type: 'string', bag: { column: base, path: rest } };
     const sigma = reverse.get(field);
     const what = sigma ? `Sigma field '${sigma}' (mapped to '${field}')` : `field '${field}'`;
     throw new Inexpressible(
@@ -73,7 +75,8 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
       }),
     );
   };
-  const ctx: ExprContext = { column, used };
+  const presenceLoss = new Set<string>();
+  const ctx: ExprContext = { column, used, presenceLoss };
   const filterClauses = rule.filters.flatMap((f) => whereClauses(f, ctx));
   const clauses = whereClauses(rule.predicate, ctx);
   const lines = [kqlName(table)];
@@ -82,5 +85,12 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
     if (needed.has(name)) lines.push(`| extend ${kqlName(name)} = ${expr}`);
   for (const c of new Set([...filterClauses, ...clauses])) lines.push(`| where ${c.replace(/\n/g, '\n    ')}`);
   const timeColumn = rule.state.timeColumn ?? (product === 'defender' ? 'Timestamp' : 'TimeGenerated');
-  return { text: lines.join('\n'), table, product, timeColumn, columns: [...used].sort() };
+  return {
+    text: lines.join('\n'),
+    table,
+    product,
+    timeColumn,
+    columns: [...used].sort(),
+    presenceLoss: [...presenceLoss].sort(),
+  };
 }

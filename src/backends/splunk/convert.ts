@@ -4,7 +4,8 @@
  */
 import { someLeaf } from '../../ast/fold.js';
 import { predicateFields, type Predicate } from '../../ast/semantics.js';
-import { conversionError } from '../diagnostics.js';
+import { conversionError, conversionWarning } from '../diagnostics.js';
+import { presenceFields } from '../presence.js';
 import {
   failure,
   type BackendOptions,
@@ -219,12 +220,22 @@ function hasKeyword(p: Predicate): boolean {
 export function convertRule(rule: ProcessedRule, ctx: ConvertContext): ConversionResult {
   const q = ruleQuery(rule, ctx);
   if (Array.isArray(q)) return failure(q);
+  // Whether an empty value makes a field depends on the extraction: absent and empty may read alike.
+  const presence = presenceFields([...rule.filters, rule.predicate]);
   return {
     ok: true,
     queries: [q.text],
     tables: q.tables,
     fields: q.fields,
-    warnings: [],
+    warnings: presence.length
+      ? [
+          conversionWarning(
+            'C118',
+            `${presence.join(', ')}: whether Splunk tells an absent field from an empty value depends on the add-on's field extraction, so exists, null and '' on ${presence.length > 1 ? 'them' : 'it'} may read both alike`,
+            'docs/backends/splunk.md#presence-and-emptiness',
+          ),
+        ]
+      : [],
     meta: { generating: q.generating },
   };
 }

@@ -12,7 +12,8 @@
  * - `< <= > >= == !=` on numbers with Kusto's null rules (null == x → false, null != x → true,
  *   null < x → null; `where` keeps only true; `not(null)` is null; `and`/`or` three-valued);
  * - `isempty isnotempty isnull isnotnull tostring todouble coalesce ipv4_is_in_range` (null for
- *   text that is no IPv4 address; `ipv6_is_in_range` and `datetime_part` throw);
+ *   text that is no IPv4 address; `ipv6_is_in_range` and `datetime_part` throw); `bag_has_key`
+ *   with a `$['a']['b']` path (a key present with a null value counts);
  * - column references `Name`, `['Name']`, dynamic paths `Col.a`, `Col["a"]`; `* contains[_cs]` and
  *   `* matches regex` (any column of the row);
  * - string literals `"…"` / `'…'` with Kusto's escapes (`\\ \" \' \n \r \t \uXXXX`), verbatim
@@ -558,6 +559,20 @@ class Evaluator {
         // Strings are never null in Kusto.
         const isNull = x.t === 'string' ? false : x.v === null || x.v === undefined;
         return bool(name === 'isnull' ? isNull : !isNull);
+      }
+      case 'bag_has_key': {
+        // bag_has_key(bag, "$['a']['b']"): the key path exists, whatever its value (null included).
+        if (args.length !== 2 || args[0]!.t !== 'dynamic') throw new Error('bag_has_key(dynamic, path) expected');
+        const path = asString(args[1]!, name);
+        const m = /^\$((?:\['[^'\\\]]*'\])+)$/.exec(path);
+        if (!m) throw new Error(`bag_has_key path ${path}: only $['a']['b'] is modelled`);
+        let at: unknown = args[0]!.v;
+        for (const [, key] of m[1]!.matchAll(/\['([^']*)'\]/g)) {
+          if (at === null || typeof at !== 'object' || Array.isArray(at) || !Object.hasOwn(at, key!))
+            return bool(false);
+          at = (at as Record<string, unknown>)[key!];
+        }
+        return bool(true);
       }
       case 'coalesce': {
         // The first non-null argument (all of one type; only bools are emitted).
