@@ -66,6 +66,7 @@ const steps = [
   })),
   ...['query', 'sentinel-rule', 'sentinel-arm'].map((format) => ({
     name: `KQL, Sentinel, ${format}`,
+    pipeline: 'sentinel',
     args: ['convert', rules, '-t', 'kql', '-p', 'sentinel', '--format', format, '-o', out('kql-sentinel', format)],
   })),
   ...[
@@ -73,6 +74,7 @@ const steps = [
     ['savedsearches', 'savedsearches'],
   ].map(([dir, format]) => ({
     name: `SPL, splunk-windows, ${dir}`,
+    pipeline: 'splunk-windows',
     args: ['convert', rules, '-t', 'splunk', '-p', 'splunk-windows', '--format', format, '-o', out('splunk', dir)],
   })),
   { name: 'normalized Sigma', args: ['convert', rules, '-t', 'sigma', '-o', out('sigma')] },

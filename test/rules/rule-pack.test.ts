@@ -97,11 +97,19 @@ function expectedPrefix(r: SigmaRule): string | undefined {
   const byCategory: Record<string, string> = {
     process_creation: 'proc_creation_win_',
     ps_script: 'posh_ps_',
+    ps_module: 'posh_pm_',
     image_load: 'image_load_',
     file_event: 'file_event_win_',
     wmi_event: 'sysmon_wmi_',
+    pipe_created: 'pipe_created_',
+    network_connection: 'net_connection_win_',
   };
-  const byService: Record<string, string> = { wmi: 'win_wmi_', security: 'win_security_' };
+  const byService: Record<string, string> = {
+    wmi: 'win_wmi_',
+    security: 'win_security_',
+    windefend: 'win_defender_',
+    'powershell-classic': 'posh_pc_',
+  };
   if (category) return byCategory[category];
   if (service) return byService[service];
   return undefined;
@@ -126,7 +134,11 @@ const KEY_ORDER = [
   'level',
 ];
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** Tags of every T1546.003 rule; the pack's one neighbour, the T1047 half of the WmiPrvSE child split, carries its own. */
 const REQUIRED_TAGS = ['attack.persistence', 'attack.privilege-escalation', 'attack.t1546.003'];
+const NEIGHBOUR_TAGS = ['attack.execution', 'attack.t1047'];
+const FIRST_EDITION = '2026-11-26';
+const SECOND_EDITION = '2026-12-04';
 /** A detection node no event satisfies (a field no event has). */
 const NEVER: FieldMatch = {
   type: 'match',
@@ -141,9 +153,22 @@ describe('rule pack: files', () => {
   it('has a rule for every indicator of the issue', () => {
     expect(parseFailures).toEqual([]);
     const where = pack.map((p) => `${p.rule.logsource.category ?? p.rule.logsource.service}`);
-    for (const source of ['process_creation', 'ps_script', 'wmi', 'security', 'wmi_event', 'image_load', 'file_event'])
+    for (const source of [
+      'process_creation',
+      'ps_script',
+      'ps_module',
+      'powershell-classic',
+      'wmi',
+      'security',
+      'windefend',
+      'wmi_event',
+      'image_load',
+      'file_event',
+      'pipe_created',
+      'network_connection',
+    ])
       expect(where).toContain(source);
-    expect(pack.length).toBeGreaterThanOrEqual(16);
+    expect(pack.length).toBeGreaterThanOrEqual(26);
     const ids = (p: PackRule): string => JSON.stringify(p.rule.detection);
     const has = (needle: string): boolean => pack.some((p) => ids(p).includes(needle));
     for (const needle of [
@@ -160,8 +185,21 @@ describe('rule pack: files', () => {
       'MAPPING1.MAP',
       'WMI Namespace',
       '__FilterToConsumerBinding',
-      'WmiConsumerEvent',
-      'WmiFilterEvent',
+      // second edition (issue 17): modified and deleted subscription objects, module and
+      // classic PowerShell logging, the scrcons.exe and wbemcons.dll indicators, Defender's ASR rule
+      'Modified',
+      'Deleted',
+      ' delete',
+      'Remove-WmiObject',
+      'CommandInvocation(Set-WmiInstance)',
+      'Register-MaliciousWmiEvent',
+      'clr.dll',
+      'mscoree.dll',
+      'wbemdisp.dll',
+      'wbemcons.dll',
+      'e6db77e5-3df2-4cf1-b95a-636979351e5b',
+      'ScenarioEngine.exe',
+      '0x3e7',
       'vbscript.dll',
       'jscript9.dll',
       'scrobj.dll',
@@ -197,12 +235,13 @@ describe('rule pack: files', () => {
       expect(prefix, `${p.file}: no convention for this logsource`).toBeDefined();
       expect(base.startsWith(prefix!), `${p.file} should start with ${prefix}`).toBe(true);
       const { category, service } = p.rule.logsource;
-      const folder =
-        category === 'ps_script'
-          ? 'powershell/powershell_script'
-          : category === 'file_event'
-            ? 'file/file_event'
-            : (category ?? `builtin/${service}`);
+      const folders: Record<string, string> = {
+        ps_script: 'powershell/powershell_script',
+        ps_module: 'powershell/powershell_module',
+        'powershell-classic': 'powershell/powershell_classic',
+        file_event: 'file/file_event',
+      };
+      const folder = folders[category ?? service ?? ''] ?? category ?? `builtin/${service}`;
       expect(p.file, 'folder').toBe(path.join('rules', 'windows', folder, base));
     }
   });
@@ -230,7 +269,12 @@ describe('rule pack: files', () => {
         expect(r.keyOrder, `${at}: ${k}`).toContain(k);
       expect(['experimental', 'test'], at).toContain(r.status);
       expect(r.author).toBe('Sigil project');
-      expect(r.date).toBe('2026-11-26');
+      // First-edition rules changed by the second edition say so with `modified`.
+      expect([FIRST_EDITION, SECOND_EDITION], at).toContain(r.date);
+      if (r.modified !== undefined) {
+        expect(r.date, at).toBe(FIRST_EDITION);
+        expect(r.modified, at).toBe(SECOND_EDITION);
+      }
       expect(r.description, at).toMatch(/^Detects /);
       expect(r.references!.length, at).toBeGreaterThan(0);
       for (const ref of r.references!) {
@@ -264,7 +308,7 @@ describe('rule pack: files', () => {
     );
     for (const p of pack) {
       const tags = p.rule.tags ?? [];
-      for (const t of REQUIRED_TAGS) expect(tags, p.file).toContain(t);
+      for (const t of tags.includes('attack.t1546.003') ? REQUIRED_TAGS : NEIGHBOUR_TAGS) expect(tags, p.file).toContain(t);
       expect(new Set(tags).size, `${p.file}: duplicate tag`).toBe(tags.length);
       const tagTactics = tags.filter((t) => !/^attack\.t\d/.test(t)).map((t) => t.replace(/^attack\./, ''));
       for (const t of tagTactics) expect(tactics.has(t), `${p.file}: tactic ${t}`).toBe(true);
