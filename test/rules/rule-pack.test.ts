@@ -5,6 +5,7 @@
  * Lint and conversion are checked too once those modules exist (see the end of the file).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from '../../src/parser/index.js';
@@ -308,7 +309,8 @@ describe('rule pack: files', () => {
     );
     for (const p of pack) {
       const tags = p.rule.tags ?? [];
-      for (const t of tags.includes('attack.t1546.003') ? REQUIRED_TAGS : NEIGHBOUR_TAGS) expect(tags, p.file).toContain(t);
+      for (const t of tags.includes('attack.t1546.003') ? REQUIRED_TAGS : NEIGHBOUR_TAGS)
+        expect(tags, p.file).toContain(t);
       expect(new Set(tags).size, `${p.file}: duplicate tag`).toBe(tags.length);
       const tagTactics = tags.filter((t) => !/^attack\.t\d/.test(t)).map((t) => t.replace(/^attack\./, ''));
       for (const t of tagTactics) expect(tactics.has(t), `${p.file}: tactic ${t}`).toBe(true);
@@ -402,6 +404,16 @@ describe('rule pack: tests beside each rule', () => {
     }
     expect(missing).toEqual([]);
     expect(checked).toBeGreaterThan(5);
+  });
+});
+
+describe('rule pack: docs', () => {
+  it("docs/rule-pack.md's rule table is current (node scripts/gen-rule-pack-doc.mjs)", () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/gen-rule-pack-doc.mjs'), '--check'], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 });
 
