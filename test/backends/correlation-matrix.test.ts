@@ -1,0 +1,435 @@
+/**
+ * The correlation matrix: every correlation type × every pipeline (defender-xdr, sentinel,
+ * sentinel-asim, splunk-windows, splunk-cim) × {group-by on a mapped field, an alias, events
+ * straddling a window boundary, events out of order}. Each case converts the correlation, runs
+ * the query over the events (rendered as the pipeline's rows) in the test interpreters
+ * (kql-tabular.ts, spl-tabular.ts), and compares the groups it reports with the groups the
+ * evaluator's correlator (src/eval/correlate.ts) alerts on for the same events.
+ *
+ * Exact forms must agree on every event sequence (fast-check). Forms that stay approximate are
+ * listed in APPROXIMATE, with their warning: each is checked to agree when the events lie in one
+ * bucket and to miss the straddling sequence, so that the list stays true. `generate` is checked
+ * through the CLI in test/cli/convert-generate.test.ts.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { CorrelationRule, SigmaDocument, SigmaRule } from '../../src/ast/types.js';
+import { tableColumns, type KqlProduct } from '../../src/backends/kql/schema.js';
+import type { Predicate } from '../../src/ast/semantics.js';
+import { convertDocument } from '../../src/convert.js';
+import { createCorrelator } from '../../src/eval/correlate.js';
+import { parse } from '../../src/parser/index.js';
+import { mapRuleFields, processRule, resolvePipelines } from '../../src/pipelines/index.js';
+import { runs } from '../helpers/property.js';
+import { runKqlTable } from './kql/kql-tabular.js';
+import { kqlErrors } from './kql/kusto.js';
+import type { Row } from './kql/kql-interpreter.js';
+import { runSplTable } from './splunk/spl-tabular.js';
+import type { Event as SplEvent } from './splunk/spl-interpreter.js';
+
+const BASE = `title: whoami run
+id: 5e0c4f8e-7d1a-4c3e-9a51-000000000001
+name: rule_a
+status: test
+logsource: {product: windows, category: process_creation}
+detection:
+  sel: {CommandLine|contains: whoami}
+  condition: sel
+level: low
+---
+title: net user run
+id: 5e0c4f8e-7d1a-4c3e-9a51-000000000002
+name: rule_b
+status: test
+logsource: {product: windows, category: process_creation}
+detection:
+  sel: {CommandLine|contains: net user}
+  condition: sel
+level: low
+`;
+
+const SPAN_S = 300;
+const T0 = Date.UTC(2024, 0, 1); // a bucket boundary for every span dividing a day
+
+type Kind = 'a' | 'b' | 'other';
+interface Ev {
+  /** Seconds after T0. */
+  t: number;
+  kind: Kind;
+  parent: number;
+  image: number;
+  pid: number;
+}
+
+const PARENTS = ['C:\\Windows\\explorer.exe', 'C:\\Windows\\System32\\cmd.exe'];
+/** The first image is also a parent: the alias (rule_a's ParentImage, rule_b's Image) can meet. */
+const IMAGES = [PARENTS[1]!, 'C:\\Windows\\System32\\whoami.exe', 'C:\\Tools\\x.exe'];
+const COMMANDS: Record<Kind, string> = { a: 'whoami /all', b: 'net user admin', other: 'notepad.exe' };
+
+/** The event in Sigma's taxonomy (what the evaluator reads). */
+function sigmaEvent(e: Ev): Record<string, string> {
+  return {
+    CommandLine: COMMANDS[e.kind],
+    ParentImage: PARENTS[e.parent]!,
+    Image: IMAGES[e.image]!,
+    ProcessId: String(e.pid),
+  };
+}
+
+function docs(text: string): SigmaDocument[] {
+  const r = parse(text, { schema: false });
+  const errors = [...r.diagnostics, ...r.documents.flatMap((d) => d.diagnostics)].filter((d) => d.severity === 'error');
+  if (errors.length) throw new Error(JSON.stringify(errors));
+  return r.documents.map((d) => d.document!);
+}
+const baseRules = docs(BASE) as SigmaRule[];
+const lookup = (ref: string): SigmaDocument | undefined => baseRules.find((r) => r.name === ref || r.id === ref);
+
+interface CorrSpec {
+  type: CorrelationRule['correlation']['type'];
+  rules: string[];
+  groupBy: string[];
+  aliases?: Record<string, Record<string, string>>;
+  condition?: string;
+}
+
+function correlation(s: CorrSpec): CorrelationRule {
+  const lines = [
+    'title: corr',
+    'id: 5e0c4f8e-7d1a-4c3e-9a51-0000000000c0',
+    'status: test',
+    'correlation:',
+    `  type: ${s.type}`,
+    `  rules: [${s.rules.join(', ')}]`,
+    `  group-by: [${s.groupBy.join(', ')}]`,
+    `  timespan: ${SPAN_S / 60}m`,
+  ];
+  if (s.aliases) {
+    lines.push('  aliases:');
+    for (const [alias, m] of Object.entries(s.aliases)) {
+      lines.push(`    ${alias}:`);
+      for (const [r, f] of Object.entries(m)) lines.push(`      ${r}: ${f}`);
+    }
+  }
+  if (s.condition) lines.push(`  condition: ${s.condition}`);
+  lines.push('level: high');
+  return docs(lines.join('\n') + '\n')[0] as CorrelationRule;
+}
+
+/** The groups the evaluator alerts on (events pushed in time order, then the stream ends). */
+function evaluatorGroups(corr: CorrelationRule, events: Ev[]): Set<string> {
+  const c = createCorrelator([corr], baseRules, { timestampFields: ['TimeCreated'] });
+  expect(c.diagnostics).toEqual([]);
+  const out = new Set<string>();
+  const sorted = [...events].sort((x, y) => x.t - y.t);
+  const alerts = [
+    ...sorted.flatMap((e) => c.push({ ...sigmaEvent(e), TimeCreated: new Date(T0 + e.t * 1000).toISOString() })),
+    ...c.flush(),
+  ];
+  for (const a of alerts) out.add(JSON.stringify(corr.correlation.groupBy.map((g) => String(a.group[g]))));
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Events as each pipeline's rows
+
+/** Values that make a route's conditions hold (an `or` takes its first branch). */
+function satisfy(p: Predicate, out: Record<string, string | number>): void {
+  switch (p.kind) {
+    case 'and':
+      for (const x of p.items) satisfy(x, out);
+      return;
+    case 'or':
+      satisfy(p.items[0]!, out);
+      return;
+    case 'string':
+      if (p.field === null || !p.pattern.every((x) => typeof x === 'string')) break;
+      out[p.field] = (p.pattern as string[]).join('');
+      return;
+    case 'number':
+      if (p.field === null || p.op !== 'eq') break;
+      out[p.field] = p.value;
+      return;
+    default:
+  }
+  throw new Error(`route condition not modelled: ${JSON.stringify(p)}`);
+}
+
+interface Target {
+  pipeline: string;
+  kind: 'kql' | 'spl';
+  product?: KqlProduct;
+}
+const TARGETS: Target[] = [
+  { pipeline: 'defender-xdr', kind: 'kql', product: 'defender' },
+  { pipeline: 'sentinel', kind: 'kql', product: 'sentinel' },
+  { pipeline: 'sentinel-asim', kind: 'kql', product: 'sentinel' },
+  { pipeline: 'splunk-windows', kind: 'spl' },
+  { pipeline: 'splunk-cim', kind: 'spl' },
+];
+
+interface Rendering {
+  table: string;
+  timeColumn: string;
+  toRow(e: Ev, index: number): Row;
+}
+
+const renderings = new Map<string, Rendering>();
+function rendering(t: Target): Rendering {
+  const cached = renderings.get(t.pipeline);
+  if (cached) return cached;
+  const { specs } = resolvePipelines([t.pipeline]);
+  const processed = processRule(baseRules[0]!, specs);
+  const table = processed.table!;
+  const route: Record<string, string | number> = {};
+  for (const f of processed.filters) satisfy(f, route);
+  const names = Object.keys(sigmaEvent({ t: 0, kind: 'a', parent: 0, image: 0, pid: 1 }));
+  const mapped = mapRuleFields(baseRules[0]!, specs, names);
+  expect(mapped.errors).toEqual([]);
+  const cols = t.product ? tableColumns(table, t.product) : undefined;
+  const timeColumn = t.kind === 'spl' ? '_time' : t.product === 'defender' ? 'Timestamp' : 'TimeGenerated';
+  const r: Rendering = {
+    table,
+    timeColumn,
+    toRow(e, index) {
+      // splunk-windows searches the channel as `source="WinEventLog:<channel>"` (its table).
+      const row: Row = t.kind === 'spl' ? { index: 'main', source: `WinEventLog:${table}` } : {};
+      const put = (field: string, value: string | number): void => {
+        const [base, ...rest] = field.split('.');
+        if (cols && rest.length && cols.get(base!) === 'dynamic') {
+          const bag = (row[base!] ??= {}) as Record<string, unknown>;
+          bag[rest.join('.')] = String(value);
+          return;
+        }
+        const type = cols?.get(field) ?? 'string';
+        row[field] = ['int', 'long', 'real', 'double'].includes(type) ? Number(value) : String(value);
+      };
+      for (const [f, v] of Object.entries(route)) put(f, v);
+      for (const [f, v] of Object.entries(sigmaEvent(e))) put(mapped.fields[f]!, v);
+      row[timeColumn] = t.kind === 'spl' ? String(T0 / 1000 + e.t) : T0 + e.t * 1000;
+      if (t.product === 'defender') {
+        row['ReportId'] = index;
+        row['DeviceId'] = `device-${index}`;
+      }
+      return row;
+    },
+  };
+  renderings.set(t.pipeline, r);
+  return r;
+}
+
+/** Deterministic shuffle (the rows reach the target in no particular order). */
+function shuffle<T>(xs: T[], seed: number): T[] {
+  const out = [...xs];
+  let s = seed >>> 0 || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+interface Converted {
+  query: string;
+  warnings: string[];
+}
+
+function convert(corr: CorrelationRule, t: Target): Converted | { error: string } {
+  const r = convertDocument(corr, { target: t.kind === 'kql' ? 'kql' : 'splunk', pipelines: [t.pipeline], lookup });
+  if (!r.ok) return { error: r.errors.map((e) => `${e.code} ${e.message}`).join('; ') };
+  return { query: r.queries[0]!, warnings: r.warnings.map((w) => w.code) };
+}
+
+/** The groups the emitted query reports for the events. */
+function targetGroups(corr: CorrelationRule, t: Target, query: string, events: Ev[], seed: number): Set<string> {
+  const r = rendering(t);
+  const rows = shuffle(
+    events.map((e, i) => r.toRow(e, i)),
+    seed,
+  );
+  const out =
+    t.kind === 'kql'
+      ? runKqlTable(query, { tables: { [r.table]: rows }, columns: (table) => tableColumns(table, t.product!) })
+      : runSplTable(query, rows as SplEvent[]);
+  return new Set(out.map((row) => JSON.stringify(corr.correlation.groupBy.map((g) => String(row[g] ?? '')))));
+}
+
+// ---------------------------------------------------------------------------
+// The cases
+
+const GROUP = ['ParentImage']; // mapped on every pipeline but splunk-windows
+const ALIAS = { proc: { rule_a: 'ParentImage', rule_b: 'Image' } };
+
+interface Case {
+  name: string;
+  spec: CorrSpec;
+}
+
+const CASES: Case[] = [
+  { name: 'event_count gte', spec: { type: 'event_count', rules: ['rule_a'], groupBy: GROUP, condition: '{gte: 3}' } },
+  {
+    name: 'event_count over two rules, alias',
+    spec: { type: 'event_count', rules: ['rule_a', 'rule_b'], groupBy: ['proc'], aliases: ALIAS, condition: '{gt: 2}' },
+  },
+  {
+    name: 'event_count lt (upper bound)',
+    spec: { type: 'event_count', rules: ['rule_a'], groupBy: GROUP, condition: '{lt: 2}' },
+  },
+  {
+    name: 'value_count gte',
+    spec: { type: 'value_count', rules: ['rule_a', 'rule_b'], groupBy: GROUP, condition: '{field: Image, gte: 2}' },
+  },
+  { name: 'temporal', spec: { type: 'temporal', rules: ['rule_a', 'rule_b'], groupBy: GROUP } },
+  {
+    name: 'temporal, alias',
+    spec: { type: 'temporal', rules: ['rule_a', 'rule_b'], groupBy: ['proc'], aliases: ALIAS },
+  },
+  { name: 'temporal_ordered', spec: { type: 'temporal_ordered', rules: ['rule_a', 'rule_b'], groupBy: GROUP } },
+  {
+    name: 'temporal_ordered, alias',
+    spec: { type: 'temporal_ordered', rules: ['rule_a', 'rule_b'], groupBy: ['proc'], aliases: ALIAS },
+  },
+  {
+    name: 'value_sum gte',
+    spec: { type: 'value_sum', rules: ['rule_a'], groupBy: GROUP, condition: '{field: ProcessId, gte: 12}' },
+  },
+  {
+    name: 'value_avg gte',
+    spec: { type: 'value_avg', rules: ['rule_a'], groupBy: GROUP, condition: '{field: ProcessId, gte: 4}' },
+  },
+  {
+    name: 'value_percentile gte',
+    spec: {
+      type: 'value_percentile',
+      rules: ['rule_a'],
+      groupBy: GROUP,
+      condition: '{field: ProcessId, percentile: 50, gte: 4}',
+    },
+  },
+];
+
+type Verdict = { exact: true } | { approximate: string; unmodelled?: string } | { refused: string };
+
+/**
+ * What each target does with each case: exact, approximate (with its warning; docs/backends
+ * list the same), or refused (with the error code). Everything not listed is exact.
+ */
+const APPROXIMATE: Record<string, Record<string, Verdict>> = {
+  kql: {
+    'event_count lt (upper bound)': { approximate: 'C102' },
+    'value_count gte': { approximate: 'C102' },
+    'value_sum gte': { approximate: 'C102' },
+    'value_avg gte': { approximate: 'C102' },
+    'value_percentile gte': { approximate: 'C102' },
+  },
+  'splunk-windows': {
+    'event_count lt (upper bound)': { approximate: 'C102' },
+    'value_percentile gte': {
+      approximate: 'C102',
+      unmodelled: "Splunk does not document exactperc's definition (nearest rank or interpolation)",
+    },
+  },
+  // tstats returns counts per field combination, not events: no correlation over it.
+  'splunk-cim': Object.fromEntries(CASES.map((c) => [c.name, { refused: 'C010' }])),
+};
+
+function verdict(t: Target, c: Case): Verdict {
+  return (APPROXIMATE[t.kind === 'kql' ? 'kql' : t.pipeline]?.[c.name] ?? { exact: true }) as Verdict;
+}
+
+const evArb = fc.record({
+  t: fc.integer({ min: 0, max: 1500 }),
+  kind: fc.constantFrom<Kind>('a', 'a', 'b', 'other'),
+  parent: fc.integer({ min: 0, max: 1 }),
+  image: fc.integer({ min: 0, max: 2 }),
+  pid: fc.integer({ min: 1, max: 8 }),
+});
+/** Distinct times (the order of simultaneous events is the target's), never exactly one span apart. */
+const seqArb = fc
+  .uniqueArray(evArb, { selector: (e) => e.t, minLength: 1, maxLength: 14 })
+  .filter((xs) => xs.every((x) => xs.every((y) => Math.abs(x.t - y.t) !== SPAN_S)));
+
+/**
+ * Matches of one group close together in time, across the bucket boundary at 300 s: the
+ * evaluator's sliding window holds them together, a bucket does not.
+ */
+function straddling(c: Case): Ev[] {
+  const ev = (t: number, kind: Kind, image: number, pid: number): Ev => ({ t, kind, parent: 1, image, pid });
+  switch (c.spec.type) {
+    case 'temporal':
+    case 'temporal_ordered':
+      return [ev(295, 'a', 0, 1), ev(305, 'b', 0, 1)];
+    case 'value_count':
+      return [ev(295, 'a', 0, 1), ev(305, 'a', 1, 1), ev(310, 'b', 1, 1)];
+    case 'value_avg':
+      // Window at 305 s: 1, 1, 7, 7 (average 4); buckets: 1, 1, 7 (3) and 7, 1, 1, 1 (2.5).
+      return [
+        ev(10, 'a', 0, 1),
+        ev(20, 'a', 0, 1),
+        ev(295, 'a', 0, 7),
+        ev(305, 'a', 0, 7),
+        ev(310, 'a', 0, 1),
+        ev(320, 'a', 0, 1),
+        ev(330, 'a', 0, 1),
+      ];
+    case 'value_percentile':
+      // Window at 305 s: 1, 7, 7 (median 7); buckets: 1, 7 (1) and 7, 1, 1 (1).
+      return [ev(10, 'a', 0, 1), ev(295, 'a', 0, 7), ev(305, 'a', 0, 7), ev(310, 'a', 0, 1), ev(320, 'a', 0, 1)];
+    default:
+      return [ev(295, 'a', 0, 5), ev(305, c.spec.rules.length > 1 ? 'b' : 'a', 0, 5), ev(310, 'a', 0, 5)];
+  }
+}
+
+/** The same matches inside one bucket (for aggregates that only grow: counts and sums). */
+function inOneBucket(c: Case): Ev[] {
+  return straddling(c).map((e, i) => ({ ...e, t: 610 + 10 * i }));
+}
+const GROWING = new Set(['event_count', 'value_count', 'value_sum', 'temporal', 'temporal_ordered']);
+
+for (const t of TARGETS) {
+  describe(`correlation matrix: ${t.pipeline}`, () => {
+    for (const c of CASES) {
+      const corr = correlation(c.spec);
+      const v = verdict(t, c);
+      const r = convert(corr, t);
+      if ('refused' in v) {
+        it(`${c.name}: refused (${v.refused})`, () => {
+          expect('error' in r && r.error.startsWith(v.refused)).toBe(true);
+        });
+        continue;
+      }
+      it(`${c.name}: converts${'approximate' in v ? ` with warning ${v.approximate}` : ' exactly, with no warning'}`, () => {
+        if ('error' in r) throw new Error(r.error);
+        expect(r.warnings).toEqual('approximate' in v ? [v.approximate] : []);
+        if (t.kind === 'kql') expect(kqlErrors(r.query, t.product!)).toEqual([]);
+      });
+      if ('error' in r) continue;
+      if ('exact' in v) {
+        it(`${c.name}: the same groups as the evaluator, on any event sequence in any row order`, () => {
+          fc.assert(
+            fc.property(seqArb, fc.integer(), (events, seed) => {
+              expect(targetGroups(corr, t, r.query, events, seed)).toEqual(evaluatorGroups(corr, events));
+            }),
+            { numRuns: runs(12) },
+          );
+        });
+        it(`${c.name}: events straddling a bucket boundary, out of order`, () => {
+          const events = straddling(c);
+          const want = evaluatorGroups(corr, events);
+          expect(want.size).toBe(1);
+          expect(targetGroups(corr, t, r.query, events.reverse(), 7)).toEqual(want);
+        });
+      } else if (!v.unmodelled) {
+        it(`${c.name}: agrees inside one bucket (counts and sums), differs on the straddling sequence (${v.approximate})`, () => {
+          if (GROWING.has(c.spec.type)) {
+            const inside = inOneBucket(c);
+            expect(targetGroups(corr, t, r.query, inside, 3)).toEqual(evaluatorGroups(corr, inside));
+          }
+          const across = straddling(c);
+          expect(targetGroups(corr, t, r.query, across, 3)).not.toEqual(evaluatorGroups(corr, across));
+        });
+      }
+    }
+  });
+}
