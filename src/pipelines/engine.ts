@@ -135,7 +135,10 @@ export function mapRuleFields(
           `the correlation field '${field}' of rule '${rule.name ?? rule.id ?? rule.title ?? '?'}' does not map to one field of the target${
             failed !== undefined ? ` (${failed})` : typeof leaf === 'boolean' ? ' (a pipeline drops it)' : ''
           }`,
-          { field, hint: 'group or aggregate by a field the pipelines map to one column, or map it in a pipeline file' },
+          {
+            field,
+            hint: 'group or aggregate by a field the pipelines map to one column, or map it in a pipeline file',
+          },
         ),
       );
   }

@@ -13,6 +13,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { getBackend } from '../../src/backends/index.js';
 import type { CorrelationRule, SigmaDocument, SigmaRule } from '../../src/ast/types.js';
 import { tableColumns, type KqlProduct } from '../../src/backends/kql/schema.js';
 import type { Predicate } from '../../src/ast/semantics.js';
@@ -433,3 +435,44 @@ for (const t of TARGETS) {
     }
   });
 }
+
+describe('scheduled artifacts of a correlation', () => {
+  const corr = correlation(CASES[0]!.spec);
+  const kql = getBackend('kql')!;
+  const format = (name: string) => kql.formats.find((f) => f.name === name)!;
+  const result = (pipeline: string) => {
+    const r = convertDocument(corr, { target: 'kql', pipelines: [pipeline], lookup });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    return r;
+  };
+  it('sentinel-rule: the query period covers the frequency plus the timespan; each window end is kept by one run', () => {
+    const r = result('sentinel');
+    const yaml = YAML.parse(format('sentinel-rule').render(r, corr, {}).text) as Record<string, string>;
+    expect(yaml['queryFrequency']).toBe('1h');
+    expect(yaml['queryPeriod']).toBe('65m');
+    expect(yaml['query']).toMatch(/\| where TimeGenerated > ago\(1h\)\n$/);
+    expect(kqlErrors(yaml['query']!, 'sentinel')).toEqual([]);
+    const arm = JSON.parse(format('sentinel-arm').render(r, corr, {}).text) as {
+      resources: { properties: { queryPeriod: string } }[];
+    };
+    expect(arm.resources[0]!.properties.queryPeriod).toBe('PT65M');
+  });
+  it('defender-detection: the result carries Timestamp, ReportId and DeviceId (arg_max of each group)', () => {
+    const r = result('defender-xdr');
+    expect(format('defender-detection').check!(r, corr)).toBeUndefined();
+    const body = JSON.parse(format('defender-detection').render(r, corr, {}).text) as {
+      queryCondition: { queryText: string };
+      schedule: { period: string };
+    };
+    expect(body.schedule.period).toBe('1H');
+    expect(body.queryCondition.queryText).toMatch(
+      /\| where Timestamp > ago\(1h\)\n\| project Timestamp, ReportId, DeviceId, SigilWindowStart, ParentImage$/,
+    );
+    expect(kqlErrors(body.queryCondition.queryText, 'defender')).toEqual([]);
+  });
+  it('defender-detection: a correlation over Sentinel tables is refused (C036), the hunting query is not', () => {
+    const r = result('sentinel');
+    expect(format('defender-detection').check!(r, corr)?.code).toBe('C036');
+    expect(format('query').check).toBeUndefined();
+  });
+});
