@@ -476,3 +476,44 @@ describe('scheduled artifacts of a correlation', () => {
     expect(format('query').check).toBeUndefined();
   });
 });
+
+describe('group-by fields are the base rules’ fields', () => {
+  const lsass = docs(`title: LSASS opened with 0x1010
+id: 5e0c4f8e-7d1a-4c3e-9a51-000000000010
+name: lsass_access
+status: test
+logsource: {product: windows, category: process_access}
+detection:
+  sel:
+    TargetImage|endswith: '\\lsass.exe'
+    GrantedAccess: '0x1010'
+  condition: sel
+level: low
+---
+title: Many LSASS accesses
+id: 5e0c4f8e-7d1a-4c3e-9a51-000000000011
+status: test
+correlation:
+  type: event_count
+  rules: [lsass_access]
+  group-by: [SourceImage, Computer]
+  timespan: 5m
+  condition: {gte: 3}
+level: high
+`);
+  it('sentinel: a Sysmon process-access rule grouped by SourceImage and Computer reads EventData (no C002)', () => {
+    const r = convertDocument(lsass[1]!, {
+      target: 'kql',
+      pipelines: ['sentinel'],
+      lookup: (ref) => lsass.find((d) => d.name === ref),
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.queries[0]).toContain('SourceImage = tostring(EventData.SourceImage), Computer = tostring(Computer)');
+    expect(kqlErrors(r.queries[0]!, 'sentinel')).toEqual([]);
+  });
+  it('defender-xdr: a group-by field the pipeline splits over two columns is refused (C035)', () => {
+    const corr = correlation({ type: 'event_count', rules: ['rule_a'], groupBy: ['User'], condition: '{gte: 3}' });
+    const r = convertDocument(corr, { target: 'kql', pipelines: ['defender-xdr'], lookup });
+    expect(!r.ok && r.errors.map((e) => e.code)).toEqual(['C035']);
+  });
+});
