@@ -86,7 +86,10 @@ export function convertCorrelation(
         // One type for every part of the union (a union of string and long columns splits them).
         return `tostring(${columnRef(r, target).expr.replace(/^tostring\((.*)\)$/s, '$1')})`;
       };
-      const proj = [`${T} = ${kqlName(q.timeColumn)}`, ...c.groupBy.map((g, k) => `${groups[k]} = ${read(g)}`)];
+      const proj = [
+        T === kqlName(q.timeColumn) ? T : `${T} = ${kqlName(q.timeColumn)}`,
+        ...c.groupBy.map((g, k) => `${groups[k]} = ${read(g)}`),
+      ];
       if (valueName !== undefined) proj.push(`SigilValue = ${read(valueName)}`);
       proj.push(`SigilRule = ${kqlString(c.rules[i]!)}`, ...carry);
       lines.push(`| project ${proj.join(', ')}`);
@@ -187,7 +190,7 @@ export function convertCorrelation(
           // Exact: a pair of events of the two rules in one group, within the timespan.
           const key = ['SigilKey', ...groups];
           const side = (rule: string, time: string, extra: string[]): string =>
-            `SigilEvents\n    | where SigilRule == ${kqlString(rule)}\n    | project ${[`SigilKey = 1`, ...groups, `${time} = ${T}`, ...extra].join(', ')}`;
+            `SigilEvents\n    | where SigilRule == ${kqlString(rule)}\n    | project ${[`SigilKey = 1`, ...groups, time === T ? T : `${time} = ${T}`, ...extra].join(', ')}`;
           const within =
             c.type === 'temporal_ordered'
               ? `${T} >= SigilFirst and ${T} - SigilFirst <= ${span}`
