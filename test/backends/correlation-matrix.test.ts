@@ -517,3 +517,74 @@ level: high
     expect(!r.ok && r.errors.map((e) => e.code)).toEqual(['C035']);
   });
 });
+
+describe('base rules on different tables meet under the correlation’s names', () => {
+  const set = docs(`title: whoami run
+id: 5e0c4f8e-7d1a-4c3e-9a51-000000000020
+name: proc
+status: test
+logsource: {product: windows, category: process_creation}
+detection:
+  sel: {CommandLine|contains: whoami}
+  condition: sel
+level: low
+---
+title: connection to 445
+id: 5e0c4f8e-7d1a-4c3e-9a51-000000000021
+name: conn
+status: test
+logsource: {product: windows, category: network_connection}
+detection:
+  sel: {DestinationPort: 445}
+  condition: sel
+level: low
+---
+title: whoami then SMB
+id: 5e0c4f8e-7d1a-4c3e-9a51-000000000022
+status: test
+correlation:
+  type: temporal_ordered
+  rules: [proc, conn]
+  group-by: [Image]
+  timespan: 5m
+level: high
+`);
+  const [proc, conn, corr] = set as [SigmaRule, SigmaRule, CorrelationRule];
+  it('defender-xdr: Image is FolderPath in DeviceProcessEvents and InitiatingProcessFolderPath in DeviceNetworkEvents', () => {
+    const r = convertDocument(corr, {
+      target: 'kql',
+      pipelines: ['defender-xdr'],
+      lookup: (ref) => set.find((d) => d.name === ref),
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const q = r.queries[0]!;
+    expect(q).toContain('Image = tostring(FolderPath)');
+    expect(q).toContain('Image = tostring(InitiatingProcessFolderPath)');
+    expect(kqlErrors(q, 'defender')).toEqual([]);
+    const at = (s: number): number => T0 + s * 1000;
+    const tool = 'C:\\Tools\\t.exe';
+    const other = 'C:\\Tools\\u.exe';
+    const tables = {
+      DeviceProcessEvents: [
+        { Timestamp: at(10), ProcessCommandLine: 'whoami /all', FolderPath: tool, ReportId: 1, DeviceId: 'd' },
+        { Timestamp: at(20), ProcessCommandLine: 'whoami', FolderPath: other, ReportId: 2, DeviceId: 'd' },
+      ],
+      DeviceNetworkEvents: [
+        { Timestamp: at(100), RemotePort: 445, InitiatingProcessFolderPath: tool, ReportId: 3, DeviceId: 'd' },
+        { Timestamp: at(15), RemotePort: 445, InitiatingProcessFolderPath: other, ReportId: 4, DeviceId: 'd' },
+      ],
+    };
+    const rows = runKqlTable(q, { tables, columns: (t) => tableColumns(t, 'defender') });
+    expect(rows.map((x) => x['Image'])).toEqual([tool]);
+    // The evaluator on the same events, in Sigma's fields.
+    const c = createCorrelator([corr], [proc, conn], { timestampFields: ['TimeCreated'] });
+    const iso = (s: number): string => new Date(at(s)).toISOString();
+    const alerts = [
+      { TimeCreated: iso(10), CommandLine: 'whoami /all', Image: tool },
+      { TimeCreated: iso(15), DestinationPort: 445, Image: other },
+      { TimeCreated: iso(20), CommandLine: 'whoami', Image: other },
+      { TimeCreated: iso(100), DestinationPort: 445, Image: tool },
+    ].flatMap((e) => c.push(e));
+    expect(alerts.map((a) => a.group['Image'])).toEqual([tool]);
+  });
+});
