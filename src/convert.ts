@@ -15,7 +15,13 @@ import {
   type ConvertContext,
   type ProcessedRule,
 } from './backends/types.js';
-import { applyPipelineToRule, processRule, resolvePipelines, type PipelineSpec } from './pipelines/index.js';
+import {
+  applyPipelineToRule,
+  mapRuleFields,
+  processRule,
+  resolvePipelines,
+  type PipelineSpec,
+} from './pipelines/index.js';
 
 export interface ConvertOptions {
   target: string;
@@ -84,6 +90,22 @@ function convertCorrelation(
         conversionError('C011', `base rule '${ref}' cannot be converted: ${p.errors.map((e) => e.message).join('; ')}`),
         ...p.errors,
       ]);
+    // Group-by names, aliases and the aggregated field are fields of this rule's events.
+    const c = corr.correlation;
+    const names = [...c.groupBy, ...(c.condition?.field !== undefined ? [c.condition.field] : [])];
+    const sigmaField = (name: string): string => {
+      const byRule = Object.hasOwn(c.aliases, name) ? c.aliases[name]! : undefined;
+      const keys = [ref, doc.name, doc.id].filter((k): k is string => k !== undefined);
+      const hit = byRule && keys.find((k) => Object.hasOwn(byRule, k));
+      return hit ? byRule[hit]! : name;
+    };
+    const mapped = mapRuleFields(
+      doc,
+      specs,
+      names.map((n) => sigmaField(n)),
+    );
+    if (mapped.errors.length) return failure(mapped.errors.map((e) => (c.loc && !e.loc ? { ...e, loc: c.loc } : e)));
+    p.correlationFields = Object.fromEntries(names.map((n) => [n, mapped.fields[sigmaField(n)]!]));
     referenced.push(p);
   }
   return backend.convertCorrelation(corr, referenced, ctx);

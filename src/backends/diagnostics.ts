@@ -50,6 +50,16 @@ export const CONVERSION_DIAGNOSTICS = {
     summary:
       "The query is longer than the output format's consumer accepts (a Sentinel scheduled rule: 10,000 characters).",
   },
+  C035: {
+    severity: 'error',
+    summary:
+      "A correlation's group-by, alias or value field does not map to one field of a base rule's target (dropped, split or value-mapped by a pipeline).",
+  },
+  C036: {
+    severity: 'error',
+    summary:
+      'A correlation cannot carry the columns its output format requires (a Defender custom detection: Timestamp, ReportId, DeviceId of one table).',
+  },
   C101: { severity: 'warning', summary: 'Fields were dropped by a pipeline (the query ignores them).' },
   C102: { severity: 'warning', summary: 'Correlation windows are fixed buckets (bin) rather than sliding windows.' },
   C103: {
@@ -90,6 +100,8 @@ const REASONS: Record<ConversionCode, string> = {
   C016: 'placeholder expansion too large',
   C017: 'invalid backend state',
   C018: 'query too long for the format',
+  C035: 'correlation field not mappable',
+  C036: 'correlation lacks required columns',
   C101: 'fields dropped',
   C102: 'fixed windows',
   C103: 'unverified mapping',

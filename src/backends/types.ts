@@ -54,6 +54,11 @@ export interface ProcessedRule {
   warnings: ConversionWarning[];
   /** The rule's AST after the same pipelines: set for backends that ask (`needsRewrittenRule`). */
   rewritten?: RewrittenRule;
+  /**
+   * A correlation's base rule: each name the correlation groups by or aggregates (a field or an
+   * alias) → the target field it reads in this rule's events, through the same pipelines.
+   */
+  correlationFields?: Record<string, string>;
 }
 
 /**

@@ -28,7 +28,7 @@ export type ConvertedItem =
   /** The document did not parse: its errors. */
   | { kind: 'invalid'; json?: string; stderr?: string }
   /** The target cannot express the rule: `reason` is counted in the summary. */
-  | { kind: 'failed'; reason?: string; json?: string; stderr?: string }
+  | { kind: 'failed'; reason?: string; json?: string; stderr?: string; index?: number }
   | { kind: 'converted'; json?: string; rendered?: RenderedOutput; label: string; index: number; stderr?: string }
   /** A filter document: no output of its own, it changes the rules it names. */
   | { kind: 'filter' }
@@ -67,7 +67,7 @@ export function convertParsedFile(
       s,
       lookup,
     );
-    if (item) items.push(item);
+    if (item) items.push(item.kind === 'failed' ? { ...item, index: d.index } : item);
   }
   return { file, documents: r.documents.length, items };
 }

@@ -11,6 +11,7 @@ import { conditionMapToPredicate } from './conditions.js';
 import { logsourceMatches, whenHolds } from './match.js';
 import { StepError, applyTransformation, type Tri } from './transforms.js';
 import type { PipelineSpec, ProcessedRule } from './types.js';
+import type { ConversionError } from '../backends/types.js';
 
 /** Runs the pipelines in order on a rule. */
 export function processRule(rule: SigmaRule, pipelines: readonly PipelineSpec[]): ProcessedRule {
@@ -80,6 +81,68 @@ export function processRule(rule: SigmaRule, pipelines: readonly PipelineSpec[])
     );
   }
   return result;
+}
+
+/**
+ * The target field of each Sigma field name for one rule, through the same transformations as
+ * the rule's detection (routes decide which apply): the fields a correlation groups by or
+ * aggregates are fields of its base rules' events. A field that a pipeline drops, splits over
+ * several columns or cannot map is an error (the grouping would change).
+ */
+export function mapRuleFields(
+  rule: SigmaRule,
+  pipelines: readonly PipelineSpec[],
+  fields: readonly string[],
+): { fields: Record<string, string>; errors: ConversionError[] } {
+  const out: Record<string, string> = {};
+  const errors: ConversionError[] = [];
+  for (const field of new Set(fields)) {
+    const scratch: ProcessedRule = {
+      rule,
+      predicate: { kind: 'and', items: [] },
+      filters: [],
+      extend: {},
+      fieldMap: {},
+      state: {},
+      pipelines: [],
+      errors: [],
+      warnings: [],
+    };
+    let leaf: Tri = { kind: 'exists', field, value: true };
+    let failed: string | undefined;
+    for (const spec of pipelines) {
+      if (scratch.table === undefined && spec.routes) {
+        const route = spec.routes.find((r) => logsourceMatches(r.logsource, rule.logsource));
+        if (route) scratch.table = route.table;
+      }
+      for (const t of spec.transformations) {
+        if (failed !== undefined || typeof leaf === 'boolean') break;
+        if (t.type === 'add_condition' || t.type === 'set_state' || (t.type === 'fail' && !t.fields)) continue;
+        if (!whenHolds(t.when, rule.logsource, scratch.table)) continue;
+        try {
+          leaf = applyTransformation(t, leaf, scratch, spec);
+        } catch (e) {
+          if (!(e instanceof StepError)) throw e;
+          failed = e.error.message;
+        }
+      }
+    }
+    if (failed === undefined && typeof leaf !== 'boolean' && leaf.kind === 'exists') out[field] = leaf.field;
+    else
+      errors.push(
+        conversionError(
+          'C035',
+          `the correlation field '${field}' of rule '${rule.name ?? rule.id ?? rule.title ?? '?'}' does not map to one field of the target${
+            failed !== undefined ? ` (${failed})` : typeof leaf === 'boolean' ? ' (a pipeline drops it)' : ''
+          }`,
+          {
+            field,
+            hint: 'group or aggregate by a field the pipelines map to one column, or map it in a pipeline file',
+          },
+        ),
+      );
+  }
+  return { fields: out, errors };
 }
 
 function placeholdersIn(p: Predicate): Set<string> {

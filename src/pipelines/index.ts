@@ -6,6 +6,6 @@
  */
 export type * from './types.js';
 export { getPipeline, listPipelines, registerPipeline, resolvePipelines } from './registry.js';
-export { processRule } from './engine.js';
+export { mapRuleFields, processRule } from './engine.js';
 export { applyPipelineToRule } from './ast-transform.js';
 export { loadPipelineSpec } from './load.js';

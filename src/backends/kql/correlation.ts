@@ -1,18 +1,41 @@
 /**
- * Correlation rules → KQL: the base queries unioned, then `summarize … by bin(time, span)`.
- * Kusto bins are fixed buckets, not Sigma's sliding windows: every result carries C102.
+ * Correlation rules → KQL. Each base rule's query is projected to common columns (the time,
+ * each group-by name, `SigilValue`, `SigilRule`; on Defender also `ReportId` and `DeviceId`, which
+ * a custom detection must return), the parts are unioned, then aggregated:
+ *
+ * - event_count with lower bounds only (gt/gte), N events needed: sorted by group and time, a
+ *   row closes a window when the row N−1 before it is of the same group and at most `timespan`
+ *   earlier (`prev()`): exactly Sigma's sliding window;
+ * - temporal and temporal_ordered over two rules: the events of one rule joined with those of
+ *   the other on the group (and `SigilKey`), kept when they lie within `timespan` (in order for
+ *   temporal_ordered): exact;
+ * - everything else (upper bounds, value_*, temporal over more rules): fixed `bin()` buckets,
+ *   with warning C102. Distinct counts are exact (summarize by the value, then count; never
+ *   `dcount()`, an estimate), percentiles exact (nearest rank over the sorted list).
+ *
+ * Every form ends with one row per group (per bucket when bucketed): the latest event's time,
+ * with `ReportId`/`DeviceId` of that event when carried (`arg_max`).
  */
 import type { CorrelationRule } from '../../ast/types.js';
 import { conversionError, conversionWarning } from '../diagnostics.js';
 import { timespanText } from '../timespan.js';
-import { failure, type ConversionResult, type ConvertContext, type ProcessedRule } from '../types.js';
+import {
+  failure,
+  type ConversionResult,
+  type ConversionWarning,
+  type ConvertContext,
+  type ProcessedRule,
+} from '../types.js';
 import { Inexpressible } from './expression.js';
 import { kqlName, kqlString } from './literals.js';
 import type { KqlMeta } from './formats.js';
-import { buildQuery } from './query.js';
-import { tableColumns } from './schema.js';
+import { buildQuery, columnRef } from './query.js';
+import { tableColumns, type KqlProduct } from './schema.js';
 
 const CMP = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '==', neq: '!=' } as const;
+
+/** The columns a Defender custom detection must return (formats.ts checks them). */
+const DEFENDER_CARRIED = ['ReportId', 'DeviceId'];
 
 export function convertCorrelation(
   corr: CorrelationRule,
@@ -21,94 +44,216 @@ export function convertCorrelation(
 ): ConversionResult {
   const c = corr.correlation;
   const at = c.loc ? { loc: c.loc } : {};
-  if (c.type === 'temporal_ordered' || c.type === 'value_percentile') {
-    return failure([
-      conversionError('C010', `correlation type ${c.type} is not supported by the KQL backend`, {
-        ...at,
-        hint: 'temporal_ordered needs row-order matching (scan), not emitted yet',
-      }),
-    ]);
-  }
+  if (referenced.length === 0) return failure([conversionError('C011', 'the correlation names no rules', at)]);
+  const comps = c.condition?.comparisons ?? [];
+  const warnings: ConversionWarning[] = [];
+  const span = timespanText(c.timespan.seconds);
+  const bucketed = (why: string): void => {
+    warnings.push(
+      conversionWarning(
+        'C102',
+        `${c.type}: ${why}; the query uses fixed ${span} buckets (bin), so events split across two buckets are not counted together`,
+        'see docs/backends/kql.md, "Correlations", for what stays approximate',
+      ),
+    );
+  };
   try {
-    const parts: string[] = [];
-    let timeColumn = 'TimeGenerated';
-    const tables: string[] = [];
+    const queries = referenced.map((r) => buildQuery(r));
+    const product: KqlProduct = queries[0]!.product;
+    if (queries.some((q) => q.product !== product))
+      return failure([conversionError('C010', 'the base rules read tables of different products', at)]);
+    const T = kqlName(queries[0]!.timeColumn);
+    // Defender: keep the columns a custom detection returns, when every table has them.
+    const carry =
+      product === 'defender' &&
+      queries.every((q) => {
+        const cols = tableColumns(q.table, 'defender');
+        return cols !== undefined && DEFENDER_CARRIED.every((x) => cols.has(x));
+      })
+        ? DEFENDER_CARRIED
+        : [];
+    const groups = c.groupBy.map((g) => kqlName(g));
+    const valueName = c.condition?.field;
     const fields = new Set<string>();
-    const valueField = c.condition?.field;
-    referenced.forEach((r, i) => {
-      const q = buildQuery(r);
-      timeColumn = q.timeColumn;
-      tables.push(q.table);
-      const ref = c.rules[i]!;
-      const cols = tableColumns(q.table, q.product);
-      const target = (sigmaField: string): string => {
-        const aliased = (Object.hasOwn(c.aliases, sigmaField) ? c.aliases[sigmaField]![ref] : undefined) ?? sigmaField;
-        const mapped = (Object.hasOwn(r.fieldMap, aliased) ? r.fieldMap[aliased]![0] : undefined) ?? aliased;
-        if (cols && !cols.has(mapped))
-          throw new Inexpressible(
-            conversionError('C002', `group-by field '${aliased}' of rule '${ref}' is not a column of ${q.table}`, {
-              field: aliased,
-              ...at,
-            }),
-          );
-        fields.add(mapped);
-        return mapped;
+    const parts = referenced.map((r, i) => {
+      const q = queries[i]!;
+      const lines = [q.text];
+      const read = (name: string): string => {
+        const target = r.correlationFields?.[name] ?? name;
+        if (Object.hasOwn(r.extend, target) && !q.text.includes(`| extend ${kqlName(target)} =`))
+          lines.push(`| extend ${kqlName(target)} = ${r.extend[target]}`);
+        fields.add(target);
+        // One type for every part of the union (a union of string and long columns splits them).
+        return `tostring(${columnRef(r, target).expr.replace(/^tostring\((.*)\)$/s, '$1')})`;
       };
-      const proj = [`${kqlName(timeColumn)}`, ...c.groupBy.map((g) => `${kqlName(g)} = ${kqlName(target(g))}`)];
-      if (valueField) proj.push(`SigilValue = ${kqlName(target(valueField))}`);
-      proj.push(`SigilRule = ${kqlString(ref)}`);
-      parts.push(`${q.text}\n| project ${proj.join(', ')}`);
+      const proj = [
+        T === kqlName(q.timeColumn) ? T : `${T} = ${kqlName(q.timeColumn)}`,
+        ...c.groupBy.map((g, k) => `${groups[k]} = ${read(g)}`),
+      ];
+      if (valueName !== undefined) proj.push(`SigilValue = ${read(valueName)}`);
+      proj.push(`SigilRule = ${kqlString(c.rules[i]!)}`, ...carry);
+      lines.push(`| project ${proj.join(', ')}`);
+      return lines.join('\n');
     });
     const source =
       parts.length === 1 ? parts[0]! : `union\n${parts.map((p) => `(${p.replace(/\n/g, '\n    ')})`).join(',\n')}`;
-    const by = [`bin(${kqlName(timeColumn)}, ${timespanText(c.timespan.seconds)})`, ...c.groupBy.map(kqlName)].join(
-      ', ',
-    );
-    let agg: string;
-    let name: string;
+    const by = groups.join(', ');
+    const byList = (extra: string[]): string => [...extra, ...groups].join(', ');
+    /** The latest event of a group (and the carried columns of that event). */
+    const latest = (extra: string[] = []): string =>
+      carry.length || extra.length ? `arg_max(${[T, ...extra, ...carry].join(', ')})` : `${T} = max(${T})`;
+    const holds = (name: string): string => comps.map((x) => `${name} ${CMP[x.op]} ${x.value}`).join(' and ');
+    const lowerOnly = comps.length > 0 && comps.every((x) => x.op === 'gt' || x.op === 'gte');
+    const lines: string[] = [source];
+    const bin = `SigilWindow = bin(${T}, ${span})`;
+    let columns: string[];
     switch (c.type) {
-      case 'event_count':
-        name = 'EventCount';
-        agg = 'count()';
+      case 'event_count': {
+        if (!comps.length) return failure([conversionError('C010', 'event_count needs a condition', at)]);
+        if (lowerOnly) {
+          // The fewest events that satisfy every lower bound.
+          const need = Math.max(
+            1,
+            ...comps.map((x) => (x.op === 'gte' ? Math.ceil(x.value) : Math.floor(x.value) + 1)),
+          );
+          const back = need - 1;
+          if (back > 0) {
+            lines.push(`| sort by ${[...groups.map((g) => `${g} asc`), `${T} asc`].join(', ')}`);
+            const same = [`${T} - prev(${T}, ${back}) <= ${span}`, ...groups.map((g) => `prev(${g}, ${back}) == ${g}`)];
+            lines.push(`| extend SigilWindowStart = prev(${T}, ${back}), SigilInWindow = ${same.join(' and ')}`);
+            lines.push('| where SigilInWindow');
+          } else lines.push(`| extend SigilWindowStart = ${T}`);
+          lines.push(`| summarize ${latest(['SigilWindowStart'])}${by ? ` by ${by}` : ''}`);
+          columns = [T.replace(/^\['|'\]$/g, ''), 'SigilWindowStart', ...c.groupBy, ...carry];
+        } else {
+          bucketed('an upper bound cannot be decided on a sliding window event by event');
+          lines.push(`| summarize EventCount = count(), ${latest()} by ${byList([bin])}`);
+          lines.push(`| where ${holds('EventCount')}`);
+          columns = [T, 'SigilWindow', 'EventCount', ...c.groupBy, ...carry];
+        }
         break;
-      case 'value_count':
-        name = 'ValueCount';
-        agg = 'dcount(SigilValue)';
+      }
+      case 'value_count': {
+        if (!comps.length || valueName === undefined)
+          return failure([conversionError('C010', 'value_count needs a condition with a field', at)]);
+        bucketed('distinct values are counted per bucket');
+        // Exact distinct count: one row per (bucket, group, value), then count the rows.
+        lines.push('| where isnotempty(SigilValue)');
+        lines.push(`| summarize ${latest()} by ${byList([bin, 'SigilValue'])}`);
+        lines.push(`| summarize ValueCount = count(), ${latest()} by ${byList(['SigilWindow'])}`);
+        lines.push(`| where ${holds('ValueCount')}`);
+        columns = [T, 'SigilWindow', 'ValueCount', ...c.groupBy, ...carry];
         break;
+      }
       case 'value_sum':
-        name = 'ValueSum';
-        agg = 'sum(todouble(SigilValue))';
-        break;
       case 'value_avg':
-        name = 'ValueAvg';
-        agg = 'avg(todouble(SigilValue))';
+      case 'value_percentile': {
+        if (!comps.length || valueName === undefined)
+          return failure([conversionError('C010', `${c.type} needs a condition with a field`, at)]);
+        lines.push('| extend SigilNumber = todouble(SigilValue)', '| where isnotnull(SigilNumber)');
+        if (c.type === 'value_percentile') {
+          const p = c.condition?.percentile;
+          if (p === undefined || !(p > 0 && p <= 100))
+            return failure([
+              conversionError('C010', 'value_percentile needs a percentile between 0 and 100 in its condition', at),
+            ]);
+          bucketed('percentiles are computed per bucket');
+          // Nearest rank over the sorted values (Kusto's percentile() is an estimate).
+          lines.push(`| summarize SigilNumbers = make_list(SigilNumber), ${latest()} by ${byList([bin])}`);
+          lines.push(
+            `| extend ValuePercentile = todouble(array_sort_asc(SigilNumbers)[toint(max_of(ceiling(${p} / 100.0 * array_length(SigilNumbers)), 1.0)) - 1])`,
+          );
+          lines.push(`| where ${holds('ValuePercentile')}`, '| project-away SigilNumbers');
+          columns = [T, 'SigilWindow', 'ValuePercentile', ...c.groupBy, ...carry];
+        } else {
+          const name = c.type === 'value_sum' ? 'ValueSum' : 'ValueAvg';
+          bucketed(`the ${c.type === 'value_sum' ? 'sum' : 'average'} is computed per bucket`);
+          lines.push(
+            `| summarize ${name} = ${c.type === 'value_sum' ? 'sum' : 'avg'}(SigilNumber), ${latest()} by ${byList([bin])}`,
+          );
+          lines.push(`| where ${holds(name)}`);
+          columns = [T, 'SigilWindow', name, ...c.groupBy, ...carry];
+        }
         break;
+      }
       case 'temporal':
-        name = 'RuleCount';
-        agg = 'dcount(SigilRule)';
+      case 'temporal_ordered': {
+        const n = referenced.length;
+        // The condition the correlation means: every rule, unless temporal says otherwise.
+        const allRules =
+          c.type === 'temporal_ordered' ||
+          comps.length === 0 ||
+          Array.from({ length: n + 1 }, (_, v) => v).every(
+            (v) => comps.every((x) => compare(v, x.op, x.value)) === (v === n),
+          );
+        if (allRules && n === 2) {
+          // Exact: a pair of events of the two rules in one group, within the timespan.
+          const key = ['SigilKey', ...groups];
+          const side = (rule: string, time: string, extra: string[]): string =>
+            `SigilEvents\n    | where SigilRule == ${kqlString(rule)}\n    | project ${[`SigilKey = 1`, ...groups, time === T ? T : `${time} = ${T}`, ...extra].join(', ')}`;
+          const within =
+            c.type === 'temporal_ordered'
+              ? `${T} >= SigilFirst and ${T} - SigilFirst <= ${span}`
+              : `${T} - SigilFirst <= ${span} and SigilFirst - ${T} <= ${span}`;
+          lines[0] = `let SigilEvents = ${source.replace(/\n/g, '\n    ')};`;
+          lines.push(
+            `${side(c.rules[0]!, 'SigilFirst', [])}\n| join kind=inner (\n    ${side(c.rules[1]!, T, carry).replace(/\n/g, '\n    ')}\n) on ${key.join(', ')}`,
+            `| where ${within}`,
+            `| extend SigilWindowStart = min_of(${T}, SigilFirst), ${T} = max_of(${T}, SigilFirst)`,
+            `| summarize ${latest(['SigilWindowStart'])}${by ? ` by ${by}` : ''}`,
+          );
+          columns = [T, 'SigilWindowStart', ...c.groupBy, ...carry];
+          break;
+        }
+        if (c.type === 'temporal_ordered')
+          return failure([
+            conversionError(
+              'C010',
+              `temporal_ordered over ${n} rules is not expressible in KQL (the order of more than two rules needs sequence matching)`,
+              { ...at, hint: 'split it into a chain of two-rule temporal_ordered correlations' },
+            ),
+          ]);
+        bucketed('the rules are counted per bucket');
+        lines.push(`| summarize ${latest()} by ${byList([bin, 'SigilRule'])}`);
+        lines.push(`| summarize RuleCount = count(), ${latest()} by ${byList(['SigilWindow'])}`);
+        lines.push(`| where ${comps.length ? holds('RuleCount') : `RuleCount == ${n}`}`);
+        columns = [T, 'SigilWindow', 'RuleCount', ...c.groupBy, ...carry];
         break;
+      }
     }
-    const conds =
-      c.type === 'temporal'
-        ? [`${name} == ${referenced.length}`]
-        : (c.condition?.comparisons ?? []).map((x) => `${name} ${CMP[x.op]} ${x.value}`);
-    const lines = [source, `| summarize ${name} = ${agg} by ${by}`];
-    if (conds.length) lines.push(`| where ${conds.join(' and ')}`);
+    const meta: KqlMeta = {
+      timeColumn: queries[0]!.timeColumn,
+      correlation: c.type,
+      product,
+      columns: columns.map((x) => x.replace(/^\['(.*)'\]$/, '$1')),
+    };
     return {
       ok: true,
       queries: [lines.join('\n')],
-      tables: [...new Set(tables)],
-      fields: [...fields].sort(),
-      warnings: [
-        conversionWarning(
-          'C102',
-          `correlation window ${c.timespan.raw} is a fixed bin in KQL, not a sliding window: events split across two bins are not counted together`,
-        ),
-      ],
-      meta: { timeColumn, correlation: c.type } satisfies KqlMeta,
+      tables: [...new Set(queries.map((q) => q.table))],
+      fields: [...new Set([...queries.flatMap((q) => q.columns), ...fields])].sort(),
+      warnings,
+      meta,
     };
   } catch (e) {
     if (e instanceof Inexpressible) return failure([e.error]);
     throw e;
+  }
+}
+
+function compare(a: number, op: keyof typeof CMP, b: number): boolean {
+  switch (op) {
+    case 'gt':
+      return a > b;
+    case 'gte':
+      return a >= b;
+    case 'lt':
+      return a < b;
+    case 'lte':
+      return a <= b;
+    case 'eq':
+      return a === b;
+    case 'neq':
+      return a !== b;
   }
 }

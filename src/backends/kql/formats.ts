@@ -30,8 +30,17 @@ const GRAPH_SEVERITY: Record<string, string> = {
   critical: 'high',
 };
 
-/** What the KQL backend records in a result's `meta` for its formats (a correlation: no product or table). */
-export type KqlMeta = { product?: KqlProduct; timeColumn: string; table?: string; correlation?: string };
+/**
+ * What the KQL backend records in a result's `meta` for its formats (a correlation: no table, but
+ * the product and the columns of its result).
+ */
+export type KqlMeta = {
+  product?: KqlProduct;
+  timeColumn: string;
+  table?: string;
+  correlation?: string;
+  columns?: string[];
+};
 
 /** The meta of a KQL result: these formats only ever render the KQL backend's results. */
 function metaOf(r: ConversionSuccess): KqlMeta {
@@ -68,7 +77,14 @@ const ENTITY_CANDIDATES: { entityType: string; identifier: string; columns: stri
 function entityMappings(
   r: ConversionSuccess,
 ): { entityType: string; fieldMappings: { identifier: string; columnName: string }[] }[] {
-  const cols = r.tables.length === 1 ? tableColumns(tableOf(r), productOf(r)) : undefined;
+  const meta = metaOf(r);
+  // A correlation returns its own columns (the group-by names among them), not its tables'.
+  const cols: { has(c: string): boolean } | undefined =
+    meta.correlation !== undefined
+      ? new Set(meta.columns ?? [])
+      : r.tables.length === 1
+        ? tableColumns(tableOf(r), productOf(r))
+        : undefined;
   if (!cols) return [];
   const out = [];
   for (const e of ENTITY_CANDIDATES) {
@@ -109,20 +125,49 @@ function sentinelRule(r: ConversionSuccess, rule: Doc): Record<string, unknown> 
     severity: SENTINEL_SEVERITY[rule.level ?? 'medium'] ?? 'Medium',
     requiredDataConnectors: requiredDataConnectors(r),
     queryFrequency: '1h',
-    queryPeriod: '1h',
+    queryPeriod: correlationPeriod(r, rule) ?? '1h',
     triggerOperator: 'gt',
     triggerThreshold: 0,
     tactics,
     relevantTechniques: techniques,
-    query: r.queries.join('\n') + '\n',
+    query: scheduledQuery(r, rule, '1h'),
     entityMappings: entityMappings(r),
     version: '1.0.0',
     kind: 'Scheduled',
   };
 }
 
-/** ISO 8601 durations for ARM (`1h` → PT1H). */
-const iso = (short: string): string => `PT${short.toUpperCase()}`;
+/** ISO 8601 durations for ARM (`1h` → PT1H, `2d` → P2D). */
+const iso = (short: string): string => (short.endsWith('d') ? `P${short.toUpperCase()}` : `PT${short.toUpperCase()}`);
+
+/** Sentinel's longest query period. */
+const SENTINEL_MAX_PERIOD_MINUTES = 14 * 24 * 60;
+
+/**
+ * A correlation's window may start before the run's hour: a scheduled correlation reads its
+ * frequency plus its timespan (`1h` + `30m` → `90m`), whole minutes rounded up.
+ */
+function correlationPeriodMinutes(rule: Doc): number | undefined {
+  if (rule.kind !== 'correlation') return undefined;
+  return 60 + Math.ceil(rule.correlation.timespan.seconds / 60);
+}
+function correlationPeriod(_r: ConversionSuccess, rule: Doc): string | undefined {
+  const m = correlationPeriodMinutes(rule);
+  if (m === undefined) return undefined;
+  return m % 1440 === 0 ? `${m / 1440}d` : m % 60 === 0 ? `${m / 60}h` : `${m}m`;
+}
+
+/**
+ * The query of a scheduled rule. A correlation reads an overlapping period, so a window seen by
+ * two runs would alert twice: only results whose latest event falls in the run's own
+ * frequency are kept (each window end is reported by exactly one run).
+ */
+function scheduledQuery(r: ConversionSuccess, rule: Doc, frequency: string): string {
+  const meta = metaOf(r);
+  const text = r.queries.join('\n');
+  if (rule.kind !== 'correlation') return text + '\n';
+  return `${text}\n| where ${kqlName(meta.timeColumn)} > ago(${frequency})\n`;
+}
 
 const query: OutputFormat = {
   name: 'query',
@@ -138,7 +183,14 @@ const query: OutputFormat = {
  */
 const SENTINEL_MAX_QUERY = 10_000;
 
-function sentinelQueryTooLong(r: ConversionSuccess): ConversionError | undefined {
+function sentinelQueryTooLong(r: ConversionSuccess, rule?: Doc): ConversionError | undefined {
+  const period = rule ? correlationPeriodMinutes(rule) : undefined;
+  if (period !== undefined && period > SENTINEL_MAX_PERIOD_MINUTES)
+    return conversionError(
+      'C036',
+      `the correlation's timespan needs a query period of ${period} minutes; a Sentinel scheduled rule reads at most 14 days`,
+      { hint: 'shorten the timespan to at most 14 days minus the hourly frequency' },
+    );
   const length = r.queries.join('\n').length + 1;
   if (length <= SENTINEL_MAX_QUERY) return undefined;
   return conversionError(
@@ -180,7 +232,7 @@ const sentinelArm: OutputFormat = {
   // (what Sentinel expects of a rule id anyway) can stand there without changing either.
   check: (r, rule) =>
     rule.id && isUuid(rule.id)
-      ? sentinelQueryTooLong(r)
+      ? sentinelQueryTooLong(r, rule)
       : conversionError(
           'C015',
           `an ARM template needs the rule's id as a UUID, not ${JSON.stringify(rule.id ?? null)}`,
@@ -228,10 +280,46 @@ const sentinelArm: OutputFormat = {
 /** Columns a Defender custom detection must return, plus an entity column. */
 const DEFENDER_REQUIRED = ['Timestamp', 'ReportId', 'DeviceId'];
 
+/**
+ * How often a Defender custom detection runs, and how far back each run reads (Microsoft's
+ * documented pairs: every hour → 4 hours, 3 hours → 12 hours, 12 hours → 48 hours, 24 hours → 30
+ * days). A correlation takes the most frequent schedule whose lookback still holds a whole
+ * window after the run's own period.
+ */
+const DEFENDER_SCHEDULES: { period: string; hours: number; lookbackHours: number }[] = [
+  { period: '1H', hours: 1, lookbackHours: 4 },
+  { period: '3H', hours: 3, lookbackHours: 12 },
+  { period: '12H', hours: 12, lookbackHours: 48 },
+  { period: '24H', hours: 24, lookbackHours: 30 * 24 },
+];
+
+function defenderSchedule(rule: Doc): (typeof DEFENDER_SCHEDULES)[number] | undefined {
+  if (rule.kind !== 'correlation') return DEFENDER_SCHEDULES[0];
+  const spanHours = rule.correlation.timespan.seconds / 3600;
+  return DEFENDER_SCHEDULES.find((s) => s.hours + spanHours <= s.lookbackHours);
+}
+
 const defenderDetection: OutputFormat = {
   name: 'defender-detection',
   description: 'Microsoft Defender XDR custom detection rule (Graph security detectionRule JSON)',
-  check: (r) => {
+  check: (r, rule) => {
+    const meta = metaOf(r);
+    if (meta.correlation !== undefined) {
+      const missing = DEFENDER_REQUIRED.filter((c) => !meta.columns?.includes(c));
+      if (productOf(r) !== 'defender' || missing.length)
+        return conversionError(
+          'C036',
+          `a Defender custom detection must return ${DEFENDER_REQUIRED.join(', ')}: the correlation over ${r.tables.join(', ')} (${productOf(r)}) returns no ${missing.join(', ')}`,
+          { hint: 'use -p defender-xdr with base rules on Device* tables, or --format query (a hunting query)' },
+        );
+      if (!defenderSchedule(rule))
+        return conversionError(
+          'C036',
+          `the correlation's timespan ${rule.kind === 'correlation' ? rule.correlation.timespan.raw : ''} does not fit the 30-day lookback of a daily Defender custom detection`,
+          { hint: 'shorten the timespan' },
+        );
+      return undefined;
+    }
     const cols =
       r.tables.length === 1 && productOf(r) === 'defender' ? tableColumns(tableOf(r), 'defender') : undefined;
     if (!cols || !DEFENDER_REQUIRED.every((c) => cols.has(c))) {
@@ -245,14 +333,23 @@ const defenderDetection: OutputFormat = {
   },
   render: (r, rule) => {
     const { tactics, techniques } = attackInfo(rule.tags);
-    const cols = tableColumns(tableOf(r), 'defender')!;
-    const entity = ['DeviceName', 'AccountName', 'InitiatingProcessAccountName'].filter((c) => cols.has(c));
-    const queryText = `${r.queries.join('\n')}\n| project ${[...DEFENDER_REQUIRED, ...entity].map(kqlName).join(', ')}`;
+    const meta = metaOf(r);
+    const schedule = defenderSchedule(rule) ?? DEFENDER_SCHEDULES[DEFENDER_SCHEDULES.length - 1]!;
+    let queryText: string;
+    if (meta.correlation !== undefined) {
+      // Each window end is reported by the one run whose own period holds it.
+      const extra = (meta.columns ?? []).filter((c) => !DEFENDER_REQUIRED.includes(c));
+      queryText = `${r.queries.join('\n')}\n| where Timestamp > ago(${schedule.hours}h)\n| project ${[...DEFENDER_REQUIRED, ...extra].map(kqlName).join(', ')}`;
+    } else {
+      const cols = tableColumns(tableOf(r), 'defender')!;
+      const entity = ['DeviceName', 'AccountName', 'InitiatingProcessAccountName'].filter((c) => cols.has(c));
+      queryText = `${r.queries.join('\n')}\n| project ${[...DEFENDER_REQUIRED, ...entity].map(kqlName).join(', ')}`;
+    }
     const body = {
       displayName: rule.title ?? '',
       isEnabled: true,
       queryCondition: { queryText },
-      schedule: { period: '1H' },
+      schedule: { period: schedule.period },
       detectionAction: {
         alertTemplate: {
           title: rule.title ?? '',

@@ -38,6 +38,32 @@ function accessor(base: string, path: string[]): string {
   );
 }
 
+/**
+ * How a target field of the rule's table is read (a column, a computed column, or a path in a
+ * dynamic column); throws Inexpressible (C002) for a field the table does not have.
+ */
+export function columnRef(rule: ProcessedRule, field: string): ColumnRef {
+  const table = rule.table ?? '';
+  const product = productOf(rule);
+  const cols = tableColumns(table, product);
+  if (Object.hasOwn(rule.extend, field)) return { expr: kqlName(field), type: 'string' };
+  if (!cols) return { expr: kqlName(field), type: 'string' };
+  const t = cols.get(field);
+  if (t) return { expr: kqlName(field), type: t };
+  const [base, ...rest] = field.split('.');
+  if (rest.length && base && cols.get(base) === 'dynamic')
+    return { expr: `tostring(${accessor(base, rest)})`, type: 'string', bag: { column: base, path: rest } };
+  let sigma: string | undefined;
+  for (const [name, targets] of Object.entries(rule.fieldMap)) if (targets.includes(field)) sigma = name;
+  const what = sigma ? `Sigma field '${sigma}' (mapped to '${field}')` : `field '${field}'`;
+  throw new Inexpressible(
+    conversionError('C002', `${what} is not a column of ${table}`, {
+      field: sigma ?? field,
+      hint: `${table} has no such column in ${product === 'defender' ? 'Defender XDR' : 'Sentinel'}; map the field in a pipeline or drop it (drop_fields)`,
+    }),
+  );
+}
+
 /** Builds the query; throws Inexpressible for what the target cannot express. */
 export function buildQuery(rule: ProcessedRule): KqlQuery {
   const table = rule.table;
@@ -53,27 +79,10 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
     );
   }
   const product = productOf(rule);
-  const cols = tableColumns(table, product);
-  const reverse = new Map<string, string>();
-  for (const [sigma, targets] of Object.entries(rule.fieldMap)) for (const t of targets) reverse.set(t, sigma);
   const used = new Set<string>();
   const column = (field: string): ColumnRef => {
     used.add(field);
-    if (Object.hasOwn(rule.extend, field)) return { expr: kqlName(field), type: 'string' };
-    if (!cols) return { expr: kqlName(field), type: 'string' };
-    const t = cols.get(field);
-    if (t) return { expr: kqlName(field), type: t };
-    const [base, ...rest] = field.split('.');
-    if (rest.length && base && cols.get(base) === 'dynamic')
-      return { expr: `tostring(${accessor(base, rest)})`, type: 'string', bag: { column: base, path: rest } };
-    const sigma = reverse.get(field);
-    const what = sigma ? `Sigma field '${sigma}' (mapped to '${field}')` : `field '${field}'`;
-    throw new Inexpressible(
-      conversionError('C002', `${what} is not a column of ${table}`, {
-        field: sigma ?? field,
-        hint: `${table} has no such column in ${product === 'defender' ? 'Defender XDR' : 'Sentinel'}; map the field in a pipeline or drop it (drop_fields)`,
-      }),
-    );
+    return columnRef(rule, field);
   };
   const presenceLoss = new Set<string>();
   const ctx: ExprContext = { column, used, presenceLoss };

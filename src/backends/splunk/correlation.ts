@@ -1,12 +1,16 @@
 /**
  * Sigma correlations → SPL. The base rules' events are gathered (one rule: its own query; several:
- * `| multisearch` with one subsearch per rule, each tagged with `sigil_rule`), aliases become
- * `eval`s, then:
+ * `| multisearch` with one subsearch per rule, each tagged with `sigil_rule`, then `sort 0 _time`,
+ * since streamstats' time_window needs events in time order); each rule's mapped group-by and
+ * value fields are copied into the correlation's names (`eval`), then:
  *
- * - event_count / value_count / value_sum / value_avg with a lower bound (gt/gte) and
- *   temporal: `streamstats time_window=<span>` — a true sliding window over each group;
- * - upper bounds (lt/lte/eq/neq), value_percentile and temporal_ordered (two rules):
- *   `bin _time span=<span>` + `stats` — fixed buckets, reported as warning C102.
+ * - event_count / value_count / value_sum / value_avg with lower bounds only (gt/gte), and
+ *   temporal: `streamstats time_window=<span>`, a sliding window over each group (exact; `dc()`
+ *   is Splunk's exact distinct count, `estdc()` the estimate);
+ * - temporal_ordered (two rules): `streamstats time_window=<span> count(eval(sigil_rule=…))` — an
+ *   event of the second rule with one of the first earlier in its window (exact);
+ * - upper bounds (lt/lte/eq/neq) and value_percentile: `bin _time span=<span>` + `stats`, fixed
+ *   buckets, reported as warning C102 (percentiles with `exactperc`, as `perc` is an estimate).
  *
  * `multisearch` is a generating command: Splunk requires such a query to start with `|`.
  */
@@ -15,6 +19,7 @@ import { conversionError, conversionWarning } from '../diagnostics.js';
 import { timespanText } from '../timespan.js';
 import {
   failure,
+  type ConversionError,
   type ConversionResult,
   type ConversionWarning,
   type ConvertContext,
@@ -58,31 +63,40 @@ export function convertCorrelation(
   if (queries.length === 0) return failure([conversionError('C011', 'the correlation names no rules', at)]);
   const refName = (i: number): string => c.rules[i] ?? String(i);
 
-  // Alias fields: each rule's own field is copied into the alias name.
-  const aliasEvals = (i: number): string[] => {
+  // Group-by names, aliases and the aggregated field: each rule's mapped field (convert.ts runs
+  // them through the rule's pipelines) is copied into the correlation's name for it.
+  const names = [...c.groupBy, ...(c.condition?.field !== undefined ? [c.condition.field] : [])];
+  const aliasEvals = (i: number): string[] | ConversionError => {
     const out: string[] = [];
-    for (const [alias, byRule] of Object.entries(c.aliases)) {
-      const r = referenced[i]!.rule;
-      const field =
-        byRule[c.rules[i]!] ??
-        (r.id !== undefined ? byRule[r.id] : undefined) ??
-        (r.name !== undefined ? byRule[r.name] : undefined);
-      if (field === undefined) continue;
-      const target = evalField(alias);
-      const source = evalField(referenced[i]!.fieldMap[field]?.[0] ?? field);
-      if (target && source) out.push(`eval ${target}=${source}`);
+    for (const name of new Set(names)) {
+      const field = referenced[i]!.correlationFields?.[name] ?? name;
+      if (field === name) continue;
+      const target = evalField(name);
+      const source = evalField(field);
+      if (!target || !source)
+        return conversionError('C035', `the correlation field '${name}' cannot be written in an SPL eval`, {
+          ...at,
+          field: name,
+        });
+      out.push(`eval ${target}=${source}`);
     }
     return out;
   };
-
+  const evals: string[][] = [];
+  for (let i = 0; i < queries.length; i++) {
+    const e = aliasEvals(i);
+    if (!Array.isArray(e)) return failure([e]);
+    evals.push(e);
+  }
   let head: string;
   if (queries.length === 1) {
-    head = [queries[0]!.text, ...aliasEvals(0)].join(' | ');
+    head = [queries[0]!.text, ...evals[0]!].join(' | ');
   } else {
     const subs = queries.map(
-      (q, i) => `[search ${[q.text, ...aliasEvals(i), `eval sigil_rule=${quoteString(refName(i))}`].join(' | ')}]`,
+      (q, i) => `[search ${[q.text, ...evals[i]!, `eval sigil_rule=${quoteString(refName(i))}`].join(' | ')}]`,
     );
-    head = `| multisearch ${subs.join(' ')}`;
+    // streamstats' time_window needs events in time order; multisearch interleaves its searches.
+    head = `| multisearch ${subs.join(' ')} | sort 0 _time`;
   }
 
   const span = c.timespan.seconds;
@@ -122,7 +136,11 @@ export function convertCorrelation(
       if (!c.condition || c.condition.comparisons.length === 0)
         return failure([conversionError('C010', `${c.type} needs a condition`, at)]);
       if (lowerBoundOnly) {
-        tail = [`streamstats time_window=${timespanText(span)} ${fn} as ${name}${by}`, `where ${cmp(name)}`];
+        // A sum or an average does not only grow: its window must end at each event, so the
+        // events go oldest first (a plain search returns them newest first).
+        const order =
+          (c.type === 'value_sum' || c.type === 'value_avg') && queries.length === 1 ? ['sort 0 _time'] : [];
+        tail = [...order, `streamstats time_window=${timespanText(span)} ${fn} as ${name}${by}`, `where ${cmp(name)}`];
       } else {
         fixed('an upper bound cannot be checked on a sliding window event by event');
         tail = [
@@ -137,10 +155,10 @@ export function convertCorrelation(
       if (!aggField || !c.condition)
         return failure([conversionError('C010', 'value_percentile needs a condition field', at)]);
       const pct = Math.round(c.condition.percentile ?? 50);
-      fixed('percentiles are computed per bucket');
+      fixed('percentiles are computed per bucket, with exactperc (perc is an estimate)');
       tail = [
         `bin _time span=${timespanText(span)}`,
-        `stats perc${pct}(${aggField}) as sigil_value_percentile${by ? by + ' _time' : ' by _time'}`,
+        `stats exactperc${pct}(${aggField}) as sigil_value_percentile${by ? by + ' _time' : ' by _time'}`,
         `where ${cmp('sigil_value_percentile')}`,
       ];
       break;
@@ -159,16 +177,16 @@ export function convertCorrelation(
         return failure([
           conversionError(
             'C010',
-            'temporal_ordered is expressible in SPL for exactly two rules (first occurrence of one before the last occurrence of the other)',
+            'temporal_ordered is expressible in SPL for exactly two rules (an event of the second rule with one of the first in the window before it)',
             at,
           ),
         ]);
-      fixed('the order is checked inside each bucket');
-      const [a, b] = [quoteString(refName(0)), quoteString(refName(1))];
+      // Exact: in time order, a second-rule event with a first-rule event in the window before it.
+      const first = quoteString(refName(0));
+      const second = quoteString(refName(1));
       tail = [
-        `bin _time span=${timespanText(span)}`,
-        `stats min(eval(if(sigil_rule=${a}, _time, null()))) as sigil_first max(eval(if(sigil_rule=${b}, _time, null()))) as sigil_last${by ? by + ' _time' : ' by _time'}`,
-        'where sigil_first<sigil_last',
+        `streamstats time_window=${timespanText(span)} count(eval(sigil_rule=${first})) as sigil_first_count${by}`,
+        `where sigil_rule==${second} AND sigil_first_count>0`,
       ];
       break;
     }

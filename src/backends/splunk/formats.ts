@@ -113,7 +113,8 @@ export const savedSearchesFormat: OutputFormat = {
       `search = ${confSearch(result.queries.join('\n'))}`,
       `description = ${confText(description)}`,
       `cron_schedule = ${opt(options, 'cron_schedule', '*/10 * * * *')}`,
-      `dispatch.earliest_time = ${opt(options, 'earliest_time', '-10m@m')}`,
+      // A correlation's window may start before the run's 10 minutes: read the timespan more.
+      `dispatch.earliest_time = ${opt(options, 'earliest_time', rule.kind === 'correlation' ? `-${10 + Math.ceil(rule.correlation.timespan.seconds / 60)}m@m` : '-10m@m')}`,
       `dispatch.latest_time = ${opt(options, 'latest_time', 'now')}`,
       'enableSched = 1',
       'counttype = number of events',

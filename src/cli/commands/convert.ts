@@ -5,7 +5,7 @@ import type { SigmaDocument, SigmaRule } from '../../ast/types.js';
 import { filterNamesRule } from '../../pipelines/filters.js';
 import { getBackend, listBackends } from '../../backends/index.js';
 import type { BackendOptions, OutputFormat } from '../../backends/types.js';
-import { lookupRule } from '../../parser/index.js';
+import { lookupRule, type ParseResult } from '../../parser/index.js';
 import { listPipelines, loadPipelineSpec, resolvePipelines, type PipelineSpec } from '../../pipelines/index.js';
 import { formatDiagnostic } from '../format.js';
 import { loadRules } from '../load.js';
@@ -79,6 +79,28 @@ function resolvePipelineArgs(names: string[]): (string | PipelineSpec)[] {
   });
 }
 
+/**
+ * The detection rules (file and document index) that a correlation among the paths refers to
+ * without `generate: true`.
+ */
+function withheldRules(results: readonly ParseResult[]): Set<string> {
+  const where = new Map<SigmaDocument, string>();
+  for (const r of results)
+    for (const d of r.documents) if (d.document) where.set(d.document, `${r.file ?? '<input>'}\0${d.index}`);
+  const out = new Set<string>();
+  for (const r of results)
+    for (const d of r.documents) {
+      const corr = d.document;
+      if (corr?.kind !== 'correlation' || corr.correlation.generate) continue;
+      for (const ref of corr.correlation.rules) {
+        const target = lookupRule(results, ref);
+        const key = target?.kind === 'rule' ? where.get(target) : undefined;
+        if (key !== undefined) out.add(key);
+      }
+    }
+  return out;
+}
+
 export const convertCommand: CommandModule<object, Args> = {
   ...convertSpec,
   handler: async (argv) => {
@@ -136,8 +158,14 @@ export const convertCommand: CommandModule<object, Args> = {
     // those files again with the whole set loaded (rare; the rest needs no cross-file lookup).
     const deferred = conversions.some((c) => c.items.some((i) => i.kind === 'deferred'));
     const filterDocs = conversions.some((c) => c.items.some((i) => i.kind === 'filter'));
+    let withheld = new Set<string>();
     if (deferred || filterDocs) {
       const { results } = loadRules(argv.paths, { schema: false });
+      // The spec's `generate`: the rules a correlation refers to are converted on their own only
+      // when it sets `generate: true`. Like pySigma, one correlation without it is enough to keep
+      // a rule from being converted alone, even when the rule is also given on its own. Canonical
+      // Sigma (-t sigma) rewrites every rule file, so it keeps them all.
+      if (backend.name !== 'sigma') withheld = withheldRules(results);
       const lookup = (ref: string): SigmaDocument | undefined => lookupRule(results, ref);
       const found = filtersIn(results);
       const all = distinctFilters([...filters, ...found]);
@@ -152,6 +180,12 @@ export const convertCommand: CommandModule<object, Args> = {
           conversions[k] = convertParsedFile(results[k]!, filtered, lookup);
       });
     }
+    if (withheld.size)
+      conversions.forEach((c) => {
+        c.items = c.items.filter(
+          (i) => !((i.kind === 'converted' || i.kind === 'failed') && withheld.has(`${c.file}\0${i.index}`)),
+        );
+      });
     const outDir =
       argv.output &&
       (argv.output.endsWith('/') || (fs.existsSync(argv.output) && fs.statSync(argv.output).isDirectory()))
@@ -212,6 +246,10 @@ export const convertCommand: CommandModule<object, Args> = {
           : ''
       }\n`,
     );
+    if (withheld.size)
+      err(
+        `${withheld.size} rule${withheld.size > 1 ? 's' : ''} referenced by correlations without 'generate: true' ${withheld.size > 1 ? 'are' : 'is'} not converted on ${withheld.size > 1 ? 'their' : 'its'} own\n`,
+      );
     if (unwritten) err(`${unwritten} output file${unwritten > 1 ? 's' : ''} could not be written\n`);
     process.exitCode = failed || parseErrors || unwritten ? 1 : 0;
   },

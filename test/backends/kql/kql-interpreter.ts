@@ -49,7 +49,7 @@ interface Tok {
 const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', "'": "'", n: '\n', r: '\r', t: '\t' };
 
 /** Reads a string literal at `s[at]` (optionally `h`/`H`-prefixed, optionally `@` verbatim). */
-function readKqlString(s: string, at: number): { value: string; end: number } {
+export function readKqlString(s: string, at: number): { value: string; end: number } {
   let i = at;
   if (s[i] === 'h' || s[i] === 'H') i++;
   const verbatim = s[i] === '@';

@@ -340,3 +340,11 @@ export function runSpl(query: string, ev: Event): boolean {
   }
   return true;
 }
+
+/** Evaluates a `where` condition on one event (three-valued: true, false or null). */
+export function splWhere(condition: string, ev: Event): Val {
+  const p = new Parser(tokenize(condition));
+  const e = evalLevel(p);
+  if (p.i !== p.t.length) throw new Error(`trailing tokens in where ${condition}`);
+  return e(ev);
+}
