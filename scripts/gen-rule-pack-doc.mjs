@@ -31,7 +31,9 @@ const rows = walk(path.join(root, 'rules'))
     const rule = load(fs.readFileSync(file, 'utf8'));
     const name = path.basename(file, '.yml');
     const ls = rule.logsource;
-    const source = ls.category ?? `service: ${ls.service}`;
+    const source = rule.correlation
+      ? `correlation (${rule.correlation.type}) of ${rule.correlation.rules.join(', ')}`
+      : (ls.category ?? `service: ${ls.service}`);
     const targets = TARGETS.map(([pipeline]) => {
       const why = notExpressible[pipeline]?.[name];
       return why ? `no: ${cell(why)}` : 'yes';

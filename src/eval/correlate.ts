@@ -35,6 +35,11 @@ export interface CorrelationAlert {
   /** The aggregate compared by the condition (count, distinct count, sum, average, percentile). */
   value: number;
   /**
+   * What the caller passed with each event of the window the alert was decided on (`push`'s
+   * `ref`), oldest first: the events behind the alert, for an analyst (hunt prints them).
+   */
+  events: unknown[];
+  /**
    * Decided when the group's window closed (a count bounded from above), not at the arrival of
    * a match: `time` is the window's end.
    */
@@ -42,8 +47,11 @@ export interface CorrelationAlert {
 }
 
 export interface Correlator {
-  /** Feeds one event (in time order); returns the alerts it completes. */
-  push(event: EventObject | EventView): CorrelationAlert[];
+  /**
+   * Feeds one event (in time order); returns the alerts it completes. `ref` (e.g. the event's
+   * file and position) is kept while the event is in a window and returned in `events`.
+   */
+  push(event: EventObject | EventView, ref?: unknown): CorrelationAlert[];
   /**
    * Ends the stream: decides the windows still open (counts bounded from above) as if their
    * timespan had passed, and returns their alerts. The correlator starts empty again.
@@ -64,6 +72,8 @@ interface Entry {
   /** Index of the matched rule in correlation.rules. */
   rule: number;
   value: unknown;
+  /** The callers' refs of the events behind this entry (one event, or an inner alert's events). */
+  refs: readonly unknown[];
 }
 
 interface Group {
@@ -117,6 +127,11 @@ function percentile(sorted: readonly number[], p: number): number {
 
 function live(g: Group): Entry[] {
   return g.entries.slice(g.head);
+}
+
+/** The refs of a window's events, oldest first, each once. */
+function refsOf(window: readonly Entry[]): unknown[] {
+  return [...new Set(window.flatMap((e) => e.refs))];
 }
 
 /** The aggregate a correlation compares, over a group's live window. */
@@ -279,7 +294,14 @@ export function createCorrelator(
       const window = live(g);
       const value = aggregate(c.rule, window, window[window.length - 1]!);
       if (conditionHolds(c.rule, value))
-        out.push({ correlation: c.rule, group: g.group, time: g.closesAt!, value, closed: true });
+        out.push({
+          correlation: c.rule,
+          group: g.group,
+          time: g.closesAt!,
+          value,
+          closed: true,
+          events: refsOf(window),
+        });
     }
     if (i > 0) c.closing.splice(0, i);
   };
@@ -291,6 +313,7 @@ export function createCorrelator(
     fields: (name: string) => unknown,
     t: number,
     out: CorrelationAlert[],
+    refs: readonly unknown[],
   ): void => {
     const corr = c.rule.correlation;
     const names = corr.groupBy;
@@ -319,6 +342,7 @@ export function createCorrelator(
       t,
       rule: ruleIdx,
       value: field !== undefined ? fields(corr.aliases[field]?.[corr.rules[ruleIdx]!] ?? field) : undefined,
+      refs,
     };
     if (c.atClose) {
       // The window runs from the group's first match; close() decides it.
@@ -330,7 +354,7 @@ export function createCorrelator(
     const window = live(g);
     const value = aggregate(c.rule, window, entry);
     if (conditionHolds(c.rule, value)) {
-      out.push({ correlation: c.rule, group: g.group, time: t, value });
+      out.push({ correlation: c.rule, group: g.group, time: t, value, events: refsOf(window) });
       c.groups.delete(key);
     }
   };
@@ -343,8 +367,9 @@ export function createCorrelator(
     },
     stateSize: () =>
       compiled.reduce((n, c) => n + [...c.groups.values()].reduce((m, g) => m + g.entries.length - g.head, 0), 0),
-    push(event) {
+    push(event, ref) {
       const ev = toView(event);
+      const refs = ref === undefined ? [] : [ref];
       const t = timeOf(ev);
       clock = Math.max(clock, t);
       if (clock - lastSweep > maxSpan) {
@@ -362,11 +387,11 @@ export function createCorrelator(
         c.rule.correlation.rules.forEach((ref, i) => {
           const base = baseByRef.get(ref);
           if (base) {
-            if (matched.has(base)) feed(c, i, (f) => ev.value(f), t, out);
+            if (matched.has(base)) feed(c, i, (f) => ev.value(f), t, out, refs);
             return;
           }
           const inner = corrByRef.get(ref);
-          for (const a of (inner && alertsBy.get(inner)) ?? []) feed(c, i, (f) => a.group[f], a.time, out);
+          for (const a of (inner && alertsBy.get(inner)) ?? []) feed(c, i, (f) => a.group[f], a.time, out, a.events);
         });
         alertsBy.set(c.rule, out);
         pushAll(alerts, out);
@@ -381,7 +406,7 @@ export function createCorrelator(
         // An outer correlation still sees the alerts its inner ones make now.
         c.rule.correlation.rules.forEach((ref, i) => {
           const inner = baseByRef.has(ref) ? undefined : corrByRef.get(ref);
-          for (const a of (inner && alertsBy.get(inner)) ?? []) feed(c, i, (f) => a.group[f], a.time, out);
+          for (const a of (inner && alertsBy.get(inner)) ?? []) feed(c, i, (f) => a.group[f], a.time, out, a.events);
         });
         if (c.atClose) close(c, Infinity, out);
         c.groups.clear();

@@ -221,13 +221,17 @@ correlation:
       format: 'jsonl',
       'logsource-filter': false,
     });
+    // The base rule is withheld (the correlation has no `generate`): only alerts are printed.
     const alerts = r.stdout
       .trim()
       .split('\n')
+      .filter(Boolean)
       .map((l) => JSON.parse(l))
       .filter((l) => 'correlation_id' in l);
     // Host a: 2 matches in its minute (no alert); host b: 2 as well; nothing is decided on arrival.
     expect(alerts).toEqual([]);
+    // Nor does the base rule alert on its own: the correlation does not set `generate`.
+    expect(r.stdout.trim()).toBe('');
     write('corr/events2.jsonl', [ev('a', 0), ev('b', 1), ev('b', 2)].join('\n') + '\n');
     const r2 = await run(huntCommand.handler as never, {
       rules: [path.join(dir, 'corr/rules.yml')],
@@ -250,6 +254,8 @@ correlation:
         time: '2024-01-01T00:01:00.000Z',
         event_index: null,
         file: null,
+        // The events behind the alert: host a's one match.
+        events: [{ file: path.join(dir, 'corr/events2.jsonl'), event_index: 0 }],
       },
     ]);
   });

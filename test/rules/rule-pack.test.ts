@@ -9,9 +9,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from '../../src/parser/index.js';
-import type { FieldMatch, SigmaRule } from '../../src/ast/types.js';
+import type { CorrelationRule, FieldMatch, SigmaRule } from '../../src/ast/types.js';
 import type { Diagnostic } from '../../src/diagnostics.js';
-import { compileRule, type RuleMatcher } from '../../src/eval/index.js';
+import { compileRule, createCorrelator, type RuleMatcher } from '../../src/eval/index.js';
 import { parseTestsFile, runCase, describeExplanation, type TestCase } from '../../src/eval/rule-tests.js';
 import { lint, allFindings } from '../../src/lint/index.js';
 import { SHARED } from '../helpers/paths.js';
@@ -62,6 +62,8 @@ function walk(dir: string, out: string[] = []): string[] {
 
 const ruleFiles = walk(RULES_DIR);
 const pack: PackRule[] = [];
+/** Correlation rules of the pack (file, rule); their base rules are pack rules. */
+const correlations: { file: string; rule: CorrelationRule }[] = [];
 const parseFailures: string[] = [];
 
 beforeAll(() => {
@@ -70,6 +72,10 @@ beforeAll(() => {
     const result = parse(fs.readFileSync(abs), { file });
     const doc = result.documents[0]?.document;
     const diagnostics = [...result.diagnostics, ...result.documents.flatMap((d) => d.diagnostics)];
+    if (result.documents.length === 1 && doc?.kind === 'correlation' && diagnostics.length === 0) {
+      correlations.push({ file, rule: doc });
+      continue;
+    }
     if (result.documents.length !== 1 || doc?.kind !== 'rule') {
       parseFailures.push(
         `${file}: ${diagnostics.map((d) => `${d.code} ${d.message}`).join('; ') || 'not a single detection rule'}`,
@@ -407,6 +413,53 @@ describe('rule pack: tests beside each rule', () => {
   });
 });
 
+describe('rule pack: correlations', () => {
+  const at = (s: number): string => new Date(Date.UTC(2026, 10, 30, 8, 0, s)).toISOString();
+  const program = (user: string, s: number) => ({
+    EventID: 1,
+    Channel: 'Microsoft-Windows-Sysmon/Operational',
+    Image: 'C:\\Users\\jdoe\\Desktop\\updater.exe',
+    User: user,
+    TimeCreated: at(s),
+  });
+  const consumer = (user: string, s: number) => ({
+    EventID: 20,
+    Channel: 'Microsoft-Windows-Sysmon/Operational',
+    Operation: 'Modified',
+    Name: ' "Upd"',
+    User: user,
+    TimeCreated: at(s),
+  });
+  const alerts = (events: Record<string, unknown>[]): number => {
+    const c = createCorrelator(
+      correlations.map((x) => x.rule),
+      pack.map((p) => p.rule),
+    );
+    return events.flatMap((e) => c.push(e)).length + c.flush().length;
+  };
+
+  it('each refers to rules of the pack that are building blocks (informational)', () => {
+    expect(correlations.length).toBeGreaterThanOrEqual(1);
+    for (const { file, rule } of correlations) {
+      expect(rule.level, file).toBe('high');
+      expect(rule.correlation.generate, `${file}: its base rules do not alert alone`).toBe(false);
+      for (const ref of rule.correlation.rules) {
+        const base = pack.find((p) => p.rule.name === ref || p.rule.id === ref);
+        expect(base, `${file}: ${ref}`).toBeDefined();
+        expect(base!.rule.level, `${file}: ${ref}`).toBe('informational');
+      }
+    }
+  });
+
+  it('pairs a program outside the system folders with a subscription write by the same user within 5 s', () => {
+    expect(alerts([program('CORP\\jdoe', 0), consumer('CORP\\jdoe', 2)])).toBe(1);
+    // Another user, too late, or the wrong order: no alert.
+    expect(alerts([program('CORP\\jdoe', 0), consumer('CORP\\adm', 2)])).toBe(0);
+    expect(alerts([program('CORP\\jdoe', 0), consumer('CORP\\jdoe', 7)])).toBe(0);
+    expect(alerts([consumer('CORP\\jdoe', 0), program('CORP\\jdoe', 2)])).toBe(0);
+  });
+});
+
 describe('rule pack: docs', () => {
   it("docs/rule-pack.md's rule table is current (node scripts/gen-rule-pack-doc.mjs)", () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/gen-rule-pack-doc.mjs'), '--check'], {
@@ -441,10 +494,20 @@ describe('rule pack: conversion', () => {
         {},
         ...(conv.pipelines ?? []).map((p) => (typeof listed[p] === 'object' ? listed[p] : {})),
       ) as Record<string, string>;
-      for (const p of pack) {
+      // The building blocks of a correlation are not converted on their own (no `generate`, as
+      // `sigil convert` does); the correlation is, with them.
+      const withheld = new Set(correlations.flatMap((c) => c.rule.correlation.rules));
+      const lookup = (ref: string) => pack.find((p) => p.rule.name === ref || p.rule.id === ref)?.rule;
+      const documents = [
+        ...pack.filter((p) => !withheld.has(p.rule.name ?? '') && !withheld.has(p.rule.id ?? '')),
+        ...correlations,
+      ];
+      expect(documents.length).toBe(pack.length + correlations.length - withheld.size);
+      for (const p of documents) {
         const r = convertDocument(p.rule, {
           target: conv.target,
           ...(conv.pipelines ? { pipelines: conv.pipelines } : {}),
+          lookup,
         });
         const key = path.basename(p.file, '.yml');
         if (key in expected) {

@@ -76,6 +76,7 @@ export const huntCommand: CommandModule<object, Args> = {
       ...(argv['timestamp-field'] ? { timestampFields: argv['timestamp-field'] } : {}),
     };
     const correlator: Correlator = createCorrelator(correlations, rules, options);
+    const withheld = withheldRules(correlations, rules);
     for (const { rule, diagnostics } of correlator.engine.diagnostics) {
       for (const d of diagnostics)
         err(
@@ -112,6 +113,8 @@ export const huntCommand: CommandModule<object, Args> = {
             time: new Date(a.time).toISOString(),
             event_index: a.closed ? null : index,
             file: a.closed ? null : file,
+            // The events behind the alert (those of its window), oldest first.
+            events: a.events,
           }) + '\n',
         );
     };
@@ -122,7 +125,7 @@ export const huntCommand: CommandModule<object, Args> = {
         for await (const event of readEvents(openEvents(input === STDIN ? 0 : input), file, report)) {
           let alerts: CorrelationAlert[];
           try {
-            alerts = correlator.push(event);
+            alerts = correlator.push(event, { file, event_index: index });
           } catch (e) {
             // A Sigil bug on one event: reported for that event, the stream goes on.
             const d = evalDiagnostic('E003', `Sigil failed on event ${index + 1}: ${(e as Error).message}.`);
@@ -132,6 +135,8 @@ export const huntCommand: CommandModule<object, Args> = {
             continue;
           }
           for (const m of correlator.lastMatches) {
+            // A rule a correlation refers to without `generate: true` is not an alert of its own.
+            if (withheld.has(m.rule)) continue;
             matches++;
             counts.set(m.rule, (counts.get(m.rule) ?? 0) + 1);
             if (argv.format === 'jsonl')
@@ -175,3 +180,14 @@ export const huntCommand: CommandModule<object, Args> = {
     process.exitCode = inputProblems > 0 || ruleErrors > 0 ? 1 : 0;
   },
 };
+
+/**
+ * The rules a correlation refers to (by id or name) without `generate: true`: per the spec they
+ * feed the correlation and alert only through it (as `convert` withholds them; docs/cli.md).
+ */
+function withheldRules(correlations: readonly CorrelationRule[], rules: readonly SigmaRule[]): Set<SigmaRule> {
+  const refs = new Set(correlations.filter((c) => !c.correlation.generate).flatMap((c) => c.correlation.rules));
+  return new Set(
+    rules.filter((r) => (r.id !== undefined && refs.has(r.id)) || (r.name !== undefined && refs.has(r.name))),
+  );
+}
