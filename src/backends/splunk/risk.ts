@@ -48,6 +48,8 @@ const THREAT_TYPES: Record<string, string> = {
   dest_ip: 'ip_address',
   src_ip: 'ip_address',
   sourceipaddress: 'ip_address',
+  ipaddress: 'ip_address',
+  clientip: 'ip_address',
   queryname: 'domain',
   query: 'domain',
   destinationhostname: 'domain',

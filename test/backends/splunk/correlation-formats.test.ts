@@ -158,6 +158,25 @@ describe('output formats', () => {
       'cron_schedule = 0 * * * *',
     );
   });
+  it('savedsearches: a correlation ending in stats names only group-by fields as risk objects', () => {
+    const all = docs(
+      corr(
+        'type: event_count\nrules:\n    - failed_logon\ngroup-by:\n    - Computer\n    - IpAddress\ntimespan: 1h\ncondition:\n    lt: 3',
+      ),
+    );
+    const c = all[all.length - 1]!;
+    const r = convertDocument(c, { target: 'splunk', lookup: (k) => all.find((d) => d.name === k) });
+    expect(r.ok).toBe(true);
+    const stanza = backend.formats[1]!.render(r as ConversionSuccess, c, {}).text;
+    const risk = JSON.parse(/^action\.risk\.param\._risk = (.*)$/m.exec(stanza)![1]!) as Record<string, string>[];
+    const search = /^search = (.*)$/m.exec(stanza)![1]!;
+    // Only the by-fields of the final stats remain in the results.
+    expect(search).toMatch(/\| stats .* by Computer,? IpAddress/);
+    expect(risk).toEqual([
+      { risk_object_field: 'Computer', risk_object_type: 'system', risk_score: 75 },
+      { threat_object_field: 'IpAddress', threat_object_type: 'ip_address' },
+    ]);
+  });
   it('savedsearches: multi-line values are continued with a backslash', () => {
     const multi = { ...rule, description: 'line one\nline two' };
     expect(backend.formats[1]!.render(result, multi, {}).text).toContain('description = line one \\\nline two');
