@@ -23,7 +23,7 @@ import path from 'node:path';
 import { convertDocument } from '../../../src/convert.js';
 import { getBackend } from '../../../src/backends/index.js';
 import type { ConversionSuccess, RenderedOutput } from '../../../src/backends/types.js';
-import type { SigmaDocument } from '../../../src/ast/types.js';
+import type { SigmaDocument, SigmaRule } from '../../../src/ast/types.js';
 import { parsedCorpus } from '../../helpers/corpus.js';
 import { readConf, type ConfFile } from '../../helpers/conf-reader.js';
 import { expectGolden } from '../../helpers/golden.js';
@@ -296,7 +296,7 @@ describe('golden: a small app', () => {
     const format = getBackend('splunk')!.formats.find((f) => f.name === 'app')!;
     const outputs = pick.map((d) => {
       const r = convertDocument(d, { target: 'splunk' }) as ConversionSuccess;
-      return format.render(r, d, {});
+      return format.render(r, d as SigmaRule, {});
     });
     const app = format.combine!(outputs, { app_name: 'sigma_test', app_version: '2.1.0', app_label: 'Sigma test' });
     if ('error' in app) throw new Error(app.error);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from '../../../src/parser/index.js';
 import { getBackend } from '../../../src/backends/index.js';
 import { convertDocument } from '../../../src/convert.js';
-import type { SigmaDocument, SigmaRule } from '../../../src/ast/types.js';
+import type { CorrelationRule, SigmaDocument, SigmaRule } from '../../../src/ast/types.js';
 import type { ConversionSuccess } from '../../../src/backends/types.js';
 import { splitPipes } from './spl-reader.js';
 
@@ -167,7 +167,7 @@ describe('output formats', () => {
     const c = all[all.length - 1]!;
     const r = convertDocument(c, { target: 'splunk', lookup: (k) => all.find((d) => d.name === k) });
     expect(r.ok).toBe(true);
-    const stanza = backend.formats[1]!.render(r as ConversionSuccess, c, {}).text;
+    const stanza = backend.formats[1]!.render(r as ConversionSuccess, c as CorrelationRule, {}).text;
     const risk = JSON.parse(/^action\.risk\.param\._risk = (.*)$/m.exec(stanza)![1]!) as Record<string, string>[];
     const search = /^search = (.*)$/m.exec(stanza)![1]!;
     // Only the by-fields of the final stats remain in the results.
