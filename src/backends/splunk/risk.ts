@@ -91,7 +91,7 @@ function commands(query: string): string[] {
  * The fields the results of `query` are limited to, when its last transforming command limits
  * them (`stats … by a, b`, `tstats … by a b`); undefined for a search that returns events.
  */
-export function carriedFields(query: string): string[] | undefined {
+function carriedFields(query: string): string[] | undefined {
   const cmds = commands(query);
   let limited: string[] | undefined;
   for (const c of cmds) {
