@@ -146,6 +146,23 @@ describe('routes, macros and the unscoped opt-in', () => {
   });
 });
 
+describe('golden: one corpus rule per log-source route', () => {
+  it("shows each route's query", (ctx) => {
+    const seen = new Set<string>();
+    const lines: string[] = [];
+    for (const { file, rule } of rules) {
+      const r = results.get(file + rule.id)!;
+      if (!r.ok || r.tables.length !== 1) continue;
+      const ls = rule.logsource;
+      const key = [ls.product, ls.category, ls.service].map((x) => x ?? '-').join('/');
+      if (ls.product === 'windows' || seen.has(key)) continue;
+      seen.add(key);
+      lines.push(`# ${key}: ${path.relative(path.dirname(path.dirname(file)), file)}\n${r.queries[0]}\n`);
+    }
+    expectGolden(ctx, path.join(GOLDEN, 'routes.spl'), lines.sort().join('\n'));
+  });
+});
+
 describe('macros.conf (--format macros)', () => {
   // One rule per log-source family, from the corpus, by the macro's default definition.
   const families = [
