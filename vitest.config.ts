@@ -23,6 +23,7 @@ const SHARED_SUITES = [
   'test/backends/kql/golden.test.ts',
   'test/backends/kql/semantics.property.test.ts',
   'test/backends/splunk/corpus.test.ts',
+  'test/backends/splunk/corpus-*.test.ts',
   'test/backends/sigma/roundtrip.test.ts',
   'test/backends/sigma/fmt-corpus.test.ts',
 ];

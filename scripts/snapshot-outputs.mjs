@@ -25,7 +25,7 @@ const targets = {
     pipelines: ['defender-xdr', 'sentinel', 'sentinel-asim'],
     formats: ['query', 'sentinel-rule', 'sentinel-arm', 'defender-detection'],
   },
-  splunk: { pipelines: ['splunk-windows', 'splunk-cim'], formats: ['query', 'savedsearches', 'escu'] },
+  splunk: { pipelines: ['splunk', 'splunk-windows', 'splunk-cim'], formats: ['query', 'savedsearches', 'macros'] },
   sigma: { pipelines: [null, 'sentinel'], formats: ['default'] },
 };
 

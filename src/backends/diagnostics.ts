@@ -50,6 +50,10 @@ export const CONVERSION_DIAGNOSTICS = {
     summary:
       "The query is longer than the output format's consumer accepts (a Sentinel scheduled rule: 10,000 characters).",
   },
+  C025: {
+    severity: 'error',
+    summary: 'A Splunk route names a search macro that macros.conf cannot hold (letters, digits, `_` and `-`).',
+  },
   C035: {
     severity: 'error',
     summary:
@@ -70,6 +74,11 @@ export const CONVERSION_DIAGNOSTICS = {
     severity: 'warning',
     summary:
       "A Sigma filter names the rule but is not applied: its logsource does not cover the rule's (or it has no condition).",
+  },
+  C109: {
+    severity: 'warning',
+    summary:
+      'The Splunk query is not scoped to a log source (the `unscoped` option): it searches every event the user may read.',
   },
   C118: {
     severity: 'warning',
@@ -100,12 +109,14 @@ const REASONS: Record<ConversionCode, string> = {
   C016: 'placeholder expansion too large',
   C017: 'invalid backend state',
   C018: 'query too long for the format',
+  C025: 'invalid macro name',
   C035: 'correlation field not mappable',
   C036: 'correlation lacks required columns',
   C101: 'fields dropped',
   C102: 'fixed windows',
   C103: 'unverified mapping',
   C104: 'filter not applied',
+  C109: 'unscoped query',
   C118: 'absent and empty alike',
 };
 

@@ -109,7 +109,19 @@ export interface RenderedOutput {
   text: string;
   /** File extension including the dot (`.kql`, `.yaml`, `.json`). */
   extension: string;
+  /** Named pieces a format's `combine` assembles into one artifact (e.g. a Splunk app's .conf files). */
+  parts?: Record<string, string>;
 }
+
+/** One artifact made from every rendered rule of a run (`OutputFormat.combine`). */
+export type CombinedOutput =
+  | {
+      /** Text or bytes (an archive). */
+      data: string | Uint8Array;
+      /** The file name used when the output is a directory. */
+      fileName: string;
+    }
+  | { error: string };
 
 export interface OutputFormat {
   name: string;
@@ -124,6 +136,11 @@ export interface OutputFormat {
   comment?(text: string): string;
   /** Options the format reads (`--set name=value`), with what each does. */
   options?: Readonly<Record<string, string>>;
+  /**
+   * Set by a format whose artifact is one file for the whole run (macros.conf, a Splunk app):
+   * the CLI passes every rendered output, in order, instead of writing one file per rule.
+   */
+  combine?(outputs: readonly RenderedOutput[], options: BackendOptions): CombinedOutput;
 }
 
 export interface Backend {

@@ -70,7 +70,9 @@ describe('sigil CLI basics', () => {
   it('an unknown --set option is a usage error naming the known ones', () => {
     const r = sigil(['convert', 'rules', '-t', 'splunk', '--set', 'indx=foo'], {});
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("unknown --set option 'indx' for splunk/query (known: index, source_convention)");
+    expect(r.stderr).toContain(
+      "unknown --set option 'indx' for splunk/query (known: index, unscoped, source_convention)",
+    );
     const kql = sigil(['convert', 'rules', '-t', 'kql', '--set', 'index=foo']);
     expect(kql.status).toBe(2);
     expect(kql.stderr).toContain('(known: none)');

@@ -80,7 +80,7 @@ const TARGETS: [string, string, string[]][] = [
   ['kql', 'defender-xdr', ['query', 'sentinel-rule', 'sentinel-arm', 'defender-detection']],
   ['kql', 'sentinel', ['query', 'sentinel-rule']],
   ['kql', 'sentinel-asim', ['query']],
-  ['splunk', 'splunk-windows', ['query', 'savedsearches', 'escu']],
+  ['splunk', 'splunk-windows', ['query', 'savedsearches']],
 ];
 
 describe('generate: false (the default) converts only the correlation', () => {

@@ -130,7 +130,7 @@ describe('rule metadata reaches every artifact as inert data', () => {
       ['kql', 'sentinel', 'sentinel-arm'],
       ['kql', 'defender-xdr', 'defender-detection'],
       ['splunk', 'splunk-windows', 'savedsearches'],
-      ['splunk', 'splunk-windows', 'escu'],
+      ['splunk', 'splunk-windows', 'app'],
     ] as const)
       expect(render(t, p, f, BASE), `${t}/${f}`).toBeTruthy();
   });
@@ -228,7 +228,7 @@ describe('rule metadata reaches every artifact as inert data', () => {
         const stanza = conf.stanzas[0]!;
         expect([...stanza.settings.keys()]).toEqual(keys);
         expect(stanza.settings.get('search')).toBe(search);
-        for (const k of ['enableSched', 'cron_schedule', 'action.risk.param._risk_score'])
+        for (const k of ['enableSched', 'cron_schedule', 'action.risk.param._risk'])
           expect(stanza.settings.get(k)).toBe(reference.stanzas[0]!.settings.get(k));
         expect(stanza.comments.join('\n')).not.toMatch(/[\r\n\u2028\u2029\u0085]/);
       }),
@@ -236,7 +236,7 @@ describe('rule metadata reaches every artifact as inert data', () => {
     );
   });
 
-  it('field names reach savedsearches.conf and ESCU as the search the backend wrote, or are refused', () => {
+  it('field names reach savedsearches.conf as the search the backend wrote, or are refused', () => {
     const fieldName = fc.oneof(
       fc.array(fragment, { minLength: 1, maxLength: 6 }).map((p) => 'F' + p.join('')),
       fc.constantFrom('Image', 'A.B', 'with space', 'quote"d', "apo'strophe", 'new\nline', 'back\\slash'),
@@ -259,21 +259,6 @@ describe('rule metadata reaches every artifact as inert data', () => {
           expect(read.stanzas).toHaveLength(1);
           expect(read.stanzas[0]!.settings.get('search')).toBe(res.queries.join('\n'));
         }
-        const escu = parseYaml(render('splunk', 'splunk-windows', 'escu', rule)!) as Record<string, unknown>;
-        expect(escu['search']).toBe(res.queries.join('\n'));
-      }),
-      RUNS,
-    );
-  });
-
-  it('ESCU YAML: name, id, description and references read back exactly', () => {
-    fc.assert(
-      fc.property(metadata, (m) => {
-        const doc = parseYaml(render('splunk', 'splunk-windows', 'escu', withMeta(m))!) as Record<string, unknown>;
-        expect(doc['name']).toBe(m.title);
-        expect(doc['id']).toBe(m.id);
-        expect(doc['description']).toBe(m.description.trim());
-        expect(doc['references']).toEqual(m.references);
       }),
       RUNS,
     );

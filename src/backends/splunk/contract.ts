@@ -10,8 +10,14 @@ export const SOURCE_CONVENTIONS: readonly SourceConvention[] = ['classic', 'xml'
 
 export const SPLUNK_STATE = {
   splunk_routing: {
-    values: ['windows', 'cim'],
-    description: 'how a route table is searched: Windows event log channels, or CIM data model datasets (tstats)',
+    values: ['windows', 'cim', 'macro'],
+    description:
+      'how a route table is searched: Windows event log channels, CIM data model datasets (tstats), or the name of a search macro that scopes the log source',
+  },
+  macro_definition: {
+    type: 'string',
+    description:
+      "the default definition of the route's search macro (splunk_routing: macro), written to macros.conf by --format macros / app",
   },
   index: { type: 'string', description: 'the index searched (`index=<value>`); the backend option `index` wins' },
   source_convention: {
@@ -22,6 +28,9 @@ export const SPLUNK_STATE = {
 
 /** The route table of "any Windows channel" (`source="WinEventLog:*"`). */
 export const ANY_CHANNEL = '*';
+
+/** The macro of "any Linux log" (`product: linux` alone): refused for a Linux category or service no route knows. */
+export const ANY_LINUX_MACRO = 'sigma_linux';
 
 /** CIM data model datasets, the route tables of `splunk-cim` (searched with `tstats`). */
 export const CIM_DATASETS = {
@@ -42,3 +51,9 @@ export const CIM_GROUP_FIELDS: Record<string, string[]> = {
   [CIM_DATASETS.dns]: ['DNS.src', 'DNS.dest'],
   [CIM_DATASETS.web]: ['Web.src', 'Web.dest'],
 };
+
+/**
+ * A search macro name as macros.conf takes it (macros.conf.spec: the stanza name of a macro
+ * without arguments; Splunk's UI allows letters, digits, `_` and `-`, starting with a letter or `_`).
+ */
+export const MACRO_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/;

@@ -12,11 +12,19 @@ import {
   type ConversionResult,
   type ConvertContext,
   type ConversionError,
+  type ConversionWarning,
   type ProcessedRule,
 } from '../types.js';
 import { EncodeError, encodeConjunction, renderQuery, searchExpr, type EncodedQuery } from './encode.js';
 import { quoteString, searchField } from './escape.js';
-import { ANY_CHANNEL, CIM_GROUP_FIELDS, SOURCE_CONVENTIONS, type SourceConvention } from './contract.js';
+import {
+  ANY_CHANNEL,
+  ANY_LINUX_MACRO,
+  CIM_GROUP_FIELDS,
+  MACRO_NAME,
+  SOURCE_CONVENTIONS,
+  type SourceConvention,
+} from './contract.js';
 
 /** A setting from the backend options (`-O name=value`), else the pipeline state, else the default. */
 function setting(name: string, options: BackendOptions, stateValue: string | undefined, fallback: string): string {
@@ -73,6 +81,19 @@ export interface RuleQuery {
   text: string;
   tables: string[];
   fields: string[];
+  /** The search macros the query uses → their default definitions (empty when the pipeline gives none). */
+  macros: Record<string, string>;
+  /** Set when the query is not scoped to a log source (the `unscoped` option). */
+  unscoped?: ConversionWarning;
+}
+
+/** Marks an unscoped query in its text (an SPL comment, Search Manual "Add comments to searches"). */
+const UNSCOPED_COMMENT = '```sigil: unscoped, no route for this log source```';
+
+/** Whether the backend option `unscoped` is set (a boolean, or the text true / 1). */
+function unscopedAllowed(options: BackendOptions): boolean {
+  const v = options['unscoped'];
+  return v === true || v === 'true' || v === 1 || v === '1';
 }
 
 /** Builds the query of one processed rule, or the per-rule errors that prevent it. */
@@ -86,9 +107,12 @@ export function ruleQuery(rule: ProcessedRule, ctx: ConvertContext): RuleQuery |
       .map((k) => `${k}: ${ls[k as 'category']}`)
       .join(', ') || 'empty';
   const unknownWindows =
-    routing === 'windows' && rule.table === ANY_CHANNEL && (ls.category !== undefined || ls.service !== undefined);
+    (routing === 'windows' && rule.table === ANY_CHANNEL && (ls.category !== undefined || ls.service !== undefined)) ||
+    (routing === 'macro' && rule.table === ANY_LINUX_MACRO && (ls.category !== undefined || ls.service !== undefined));
+  let unscoped: ConversionWarning | undefined;
   const etwProvider = routing === 'windows' && unknownWindows ? ETW_ONLY_CATEGORIES[ls.category ?? ''] : undefined;
-  if (etwProvider) {
+  const allowUnscoped = unscopedAllowed(ctx.options) && routing !== 'cim';
+  if (etwProvider && !allowUnscoped) {
     return [
       conversionError(
         'C001',
@@ -101,19 +125,30 @@ export function ruleQuery(rule: ProcessedRule, ctx: ConvertContext): RuleQuery |
     ];
   }
   if (routing !== undefined && (rule.table === undefined || unknownWindows)) {
-    return [
-      conversionError(
-        'C001',
-        `${rule.pipelines.join(', ')}: no Splunk ${routing === 'cim' ? 'CIM data model' : 'event log source'} for logsource {${lsText}}`,
-        {
-          ...at,
-          hint:
-            routing === 'cim'
-              ? 'splunk-cim covers process_creation, registry_*, file_event, network_connection, firewall, dns_query/dns, proxy, webserver'
-              : 'add a route for this logsource in a pipeline of your own (routes: [{logsource: …, table: <channel>}])',
-        },
+    if (!allowUnscoped)
+      return [
+        conversionError(
+          'C001',
+          `${rule.pipelines.join(', ')}: no Splunk ${routing === 'cim' ? 'CIM data model' : routing === 'windows' ? 'event log source' : 'log source route'} for logsource {${lsText}}`,
+          {
+            ...at,
+            hint:
+              routing === 'cim'
+                ? 'splunk-cim covers process_creation, registry_*, file_event, network_connection, firewall, dns_query/dns, proxy, webserver'
+                : routing === 'windows'
+                  ? 'add a route for this logsource in a pipeline of your own (routes: [{logsource: …, table: <channel>}])'
+                  : 'add a route in a pipeline of your own, placed first: routes: [{logsource: …, table: sigma_<name>}] and a set_state {when: {table: sigma_<name>}, state: {splunk_routing: macro, macro_definition: \'sourcetype="…"\'}} (docs/backends/splunk.md); or --set unscoped=true to search without a scope',
+          },
+        ),
+      ];
+    unscoped = {
+      ...conversionWarning(
+        'C109',
+        `logsource {${lsText}} has no route: the query is not scoped to a log source (unscoped=true) and searches every event the user may read`,
+        'add a route for this logsource to scope the search (docs/backends/splunk.md)',
       ),
-    ];
+      ...at,
+    };
   }
   const fieldSet = predicateFields(rule.predicate);
   for (const f of rule.filters) predicateFields(f, fieldSet);
@@ -138,7 +173,22 @@ export function ruleQuery(rule: ProcessedRule, ctx: ConvertContext): RuleQuery |
     const index = setting('index', ctx.options, rule.state.index, '');
     if (index) prefix.push(`index=${/^[A-Za-z0-9_*-]+$/.test(index) ? index : quoteString(index)}`);
     let tables: string[] = [];
-    if (routing === 'windows' && rule.table !== undefined) {
+    const macros: Record<string, string> = {};
+    if (unscoped) {
+      prefix.unshift(UNSCOPED_COMMENT);
+    } else if (routing === 'macro' && rule.table !== undefined) {
+      if (!MACRO_NAME.test(rule.table))
+        return [
+          conversionError(
+            'C025',
+            `the route's macro name ${JSON.stringify(rule.table)} is not a search macro name (letters, digits, _ and -, starting with a letter or _)`,
+            { ...at, hint: 'name the route table like sigma_aws_cloudtrail' },
+          ),
+        ];
+      tables = [rule.table];
+      macros[rule.table] = rule.state.macro_definition ?? '';
+      prefix.push('`' + rule.table + '`');
+    } else if (routing === 'windows' && rule.table !== undefined) {
       // An option may name any convention: checked below.
       const convention = setting(
         'source_convention',
@@ -159,7 +209,15 @@ export function ruleQuery(rule: ProcessedRule, ctx: ConvertContext): RuleQuery |
       tables = [rule.table];
     }
     const encoded = encodeConjunction(prefix, [...rule.filters, rule.predicate]);
-    return { encoded, generating: false, text: renderQuery(encoded), tables, fields };
+    return {
+      encoded,
+      generating: false,
+      text: renderQuery(encoded),
+      tables,
+      fields,
+      macros,
+      ...(unscoped ? { unscoped } : {}),
+    };
   } catch (e) {
     if (e instanceof EncodeError)
       return [conversionError('C003', e.message, { ...at, ...(e.field ? { field: e.field } : {}) })];
@@ -194,7 +252,7 @@ function cimQuery(rule: ProcessedRule, fields: string[]): RuleQuery | Conversion
   const by = [...new Set([...(CIM_GROUP_FIELDS[table] ?? []), ...fields])];
   const where = parts.length ? ` where ${parts.join(' ')}` : '';
   const text = `| tstats summariesonly=false allow_old_summaries=true fillnull_value="null" count min(_time) as firstTime max(_time) as lastTime from datamodel=${table}${where} by ${by.map(searchField).join(' ')}`;
-  return { encoded: { search: text, post: [] }, generating: true, text, tables: [table], fields };
+  return { encoded: { search: text, post: [] }, generating: true, text, tables: [table], fields, macros: {} };
 }
 
 /**
@@ -209,7 +267,7 @@ function datamodelQuery(rule: ProcessedRule, fields: string[]): RuleQuery {
   const head = `| datamodel ${model} ${rest.join('.')} search`;
   const post = encoded.search === '*' ? encoded.post : [`search ${encoded.search}`, ...encoded.post];
   const text = [head, ...post].join(' | ');
-  return { encoded: { search: head, post }, generating: true, text, tables: [table], fields };
+  return { encoded: { search: head, post }, generating: true, text, tables: [table], fields, macros: {} };
 }
 
 /** Keywords are the string and regex leaves without a field. */
@@ -227,15 +285,18 @@ export function convertRule(rule: ProcessedRule, ctx: ConvertContext): Conversio
     queries: [q.text],
     tables: q.tables,
     fields: q.fields,
-    warnings: presence.length
-      ? [
-          conversionWarning(
-            'C118',
-            `${presence.join(', ')}: whether Splunk tells an absent field from an empty value depends on the add-on's field extraction, so exists, null and '' on ${presence.length > 1 ? 'them' : 'it'} may read both alike`,
-            'docs/backends/splunk.md#presence-and-emptiness',
-          ),
-        ]
-      : [],
-    meta: { generating: q.generating },
+    warnings: [
+      ...(q.unscoped ? [q.unscoped] : []),
+      ...(presence.length
+        ? [
+            conversionWarning(
+              'C118',
+              `${presence.join(', ')}: whether Splunk tells an absent field from an empty value depends on the add-on's field extraction, so exists, null and '' on ${presence.length > 1 ? 'them' : 'it'} may read both alike`,
+              'docs/backends/splunk.md#presence-and-emptiness',
+            ),
+          ]
+        : []),
+    ],
+    meta: { generating: q.generating, macros: q.macros, routing: rule.state.splunk_routing ?? null },
   };
 }

@@ -76,8 +76,57 @@ function numberText(p: Extract<Predicate, { kind: 'number' }>): string {
   return /^-?[0-9]+(\.[0-9]+)?$/.test(raw) && Number(raw) === p.value ? raw : String(p.value);
 }
 
-/** A string pattern as search-term text (`a*b`), or null if it needs a regex. */
+const isMulti = (x: PatternPart | undefined): boolean =>
+  x !== undefined && typeof x !== 'string' && 'wildcard' in x && x.wildcard === 'multi';
+
+/**
+ * Whether a `*` sits inside the pattern (text on both sides). The Search Manual ("Wildcards",
+ * "Avoid using wildcards in the middle of a string") warns that such terms give inconsistent
+ * results, because terms are split into segments at index time: only wildcards at the start or
+ * end of a term have a documented meaning.
+ */
+function hasInnerWildcard(pattern: readonly PatternPart[]): boolean {
+  let start = 0;
+  let end = pattern.length;
+  while (start < end && isMulti(pattern[start])) start++;
+  while (end > start && isMulti(pattern[end - 1])) end--;
+  return pattern.slice(start, end).some(isMulti);
+}
+
+/**
+ * A search-term superset of a pattern with inner wildcards: one term per piece between them,
+ * each with wildcards only at its ends (`a*b*c` → `a*`, `*b*`, `*c`). Pieces a term cannot say
+ * (a literal `*`, `?`, a class) are left out, which keeps the superset. The exact pattern is then
+ * decided by a regex (`| regex` or `match()` in `where`).
+ */
+function innerWildcardPieces(p: Extract<Predicate, { kind: 'string' }>): Predicate | null {
+  if (p.cased || !hasInnerWildcard(p.pattern)) return null;
+  const pieces: PatternPart[][] = [];
+  let current: PatternPart[] = [];
+  for (const part of p.pattern) {
+    if (isMulti(part)) {
+      if (current.length) pieces.push(current);
+      current = [];
+    } else current.push(part);
+  }
+  if (current.length) pieces.push(current);
+  const multi: PatternPart = { wildcard: 'multi' };
+  const items: Predicate[] = [];
+  pieces.forEach((piece, i) => {
+    const text = piece.length === 1 && typeof piece[0] === 'string' ? piece[0] : null;
+    if (text === null || !searchLiteralOk(text)) return;
+    const anchoredStart = i === 0 && !isMulti(p.pattern[0]);
+    const anchoredEnd = i === pieces.length - 1 && !isMulti(p.pattern[p.pattern.length - 1]);
+    const pattern = [...(anchoredStart ? [] : [multi]), text, ...(anchoredEnd ? [] : [multi])];
+    items.push({ ...p, pattern });
+  });
+  if (items.length === 0) return null;
+  return items.length === 1 ? items[0]! : { kind: 'and', items };
+}
+
+/** A string pattern as search-term text (`a*`, `*a*`), or null if it needs a regex. */
 function searchPatternText(pattern: readonly PatternPart[]): string | null {
+  if (hasInnerWildcard(pattern)) return null;
   let out = '';
   for (const part of pattern) {
     if (typeof part === 'string') {
@@ -237,8 +286,6 @@ function stringComparison(pattern: readonly PatternPart[], cased: boolean, f: st
  */
 function patternRegex(pattern: readonly PatternPart[], cased: boolean): string {
   const parts = [...pattern];
-  const isMulti = (x: PatternPart | undefined): boolean =>
-    x !== undefined && typeof x !== 'string' && 'wildcard' in x && x.wildcard === 'multi';
   let lead = '^';
   let trail = '\\z';
   while (isMulti(parts[0])) {
@@ -296,19 +343,15 @@ export function encodeConjunction(prefix: string[], items: readonly Predicate[])
       if (s !== '*' && !search.includes(s)) search.push(s);
       continue;
     }
-    const regex = regexCommand(item);
-    if (regex) {
-      post.push(regex);
-      continue;
-    }
     // The base search also gets what the search terms CAN say about the item (a superset of
-    // its events), so Splunk filters early; the where clause then decides exactly.
+    // its events), so Splunk filters early; the regex or where clause then decides exactly.
     const pre = relax(item, true);
     if (pre !== true && pre !== false) {
       const t = searchExpr(pre);
       if (t !== null && t !== '*' && !search.includes(t)) search.push(t);
     }
-    post.push(`where ${whereExpr(item)}`);
+    const regex = regexCommand(item);
+    post.push(regex ?? `where ${whereExpr(item)}`);
   }
   return { search: search.length ? search.join(' ') : '*', post };
 }
@@ -333,7 +376,12 @@ function relax(p: Predicate, positive: boolean): Predicate | boolean {
         return items.length === 0 ? false : items.length === 1 ? items[0]! : { kind: 'or', items };
       },
       not: (r) => (typeof r === 'boolean' ? !r : { kind: 'not', item: r }),
-      leaf: (leaf, pos) => (searchExpr(leaf) !== null ? leaf : pos),
+      leaf: (leaf, pos) => {
+        if (searchExpr(leaf) !== null) return leaf;
+        // A pattern with inner wildcards: its pieces are a superset (never a subset) of it.
+        const pieces = pos && leaf.kind === 'string' ? innerWildcardPieces(leaf) : null;
+        return pieces ?? pos;
+      },
       // Under a not, a subset becomes a superset and the reverse.
       child: (node, pos) => (node.kind === 'not' ? !pos : pos),
     },

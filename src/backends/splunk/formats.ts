@@ -1,13 +1,24 @@
 /**
  * SPL output formats: the plain search, savedsearches.conf stanzas (scheduled correlation
  * searches for Enterprise Security: action.correlationsearch.*, action.notable.*, action.risk.*
- * with ATT&CK annotations), and Splunk ESCU detection YAML.
+ * with ATT&CK annotations), macros.conf (the log-source macros the searches use) and an
+ * installable Splunk app (.tgz) holding both. (The ESCU detection YAML was dropped: see
+ * CHANGELOG.md and docs/backends/splunk.md.)
  */
-import { Document } from 'yaml';
 import type { CorrelationRule, SigmaRule } from '../../ast/types.js';
 import { conversionError } from '../diagnostics.js';
 import { oneLine } from '../../util/inert-text.js';
-import type { BackendOptions, ConversionSuccess, OutputFormat } from '../types.js';
+import type {
+  BackendOptions,
+  CombinedOutput,
+  ConversionError,
+  ConversionSuccess,
+  OutputFormat,
+  RenderedOutput,
+} from '../types.js';
+import { MACRO_NAME } from './contract.js';
+import { riskEntries } from './risk.js';
+import { tarGz } from './tar.js';
 
 const LEVEL_SEVERITY: Record<string, string> = {
   informational: 'informational',
@@ -74,102 +85,222 @@ export const plainFormat: OutputFormat = {
   render: (result) => ({ text: result.queries.join('\n') + '\n', extension: '.spl' }),
 };
 
+/** The log-source macros a result's queries use → their default definitions (src/backends/splunk/convert.ts). */
+function macrosOf(result: ConversionSuccess): Record<string, string> {
+  const m = result.meta['macros'];
+  const out: Record<string, string> = {};
+  if (m && typeof m === 'object' && !Array.isArray(m))
+    for (const [k, v] of Object.entries(m)) if (typeof v === 'string' && MACRO_NAME.test(k)) out[k] = v;
+  return out;
+}
+
+/** Why a value cannot be written in a .conf file exactly (a line break, a trailing backslash), if it cannot. */
+function confValueProblem(value: string): string | undefined {
+  if (/[\r\n\u0085\u2028\u2029]/.test(value)) return 'holds a line break';
+  if (value.endsWith('\\')) return 'ends in a backslash, which a .conf file reads as a line continuation';
+  return undefined;
+}
+
+/** The query is code: what a .conf value cannot carry exactly is refused, not altered. */
+function checkSearch(result: ConversionSuccess): ConversionError | undefined {
+  const search = result.queries.join('\n');
+  if (/[\r\u0085\u2028\u2029]/.test(search))
+    return conversionError(
+      'C015',
+      'the search holds a line break other than \\n, which savedsearches.conf cannot carry',
+    );
+  if (search.endsWith('\\'))
+    return conversionError(
+      'C015',
+      'the search ends in a backslash, which savedsearches.conf reads as a line continuation',
+    );
+  for (const [name, definition] of Object.entries(macrosOf(result))) {
+    const problem = confValueProblem(definition);
+    if (problem) return conversionError('C015', `the definition of the macro ${name} ${problem}`);
+  }
+  return undefined;
+}
+
+const SAVED_SEARCH_OPTIONS = {
+  cron_schedule: "cron_schedule of the search (default '*/10 * * * *')",
+  earliest_time: "dispatch.earliest_time (default '-10m@m')",
+  latest_time: "dispatch.latest_time (default 'now')",
+  security_domain: "action.notable.param.security_domain (default 'threat')",
+};
+
+/** The savedsearches.conf stanza of one converted rule. */
+function savedSearchStanza(
+  result: ConversionSuccess,
+  rule: SigmaRule | CorrelationRule,
+  options: BackendOptions,
+): string {
+  const level = rule.level ?? 'medium';
+  const { techniques } = attackAnnotations(rule.tags);
+  const annotations = JSON.stringify({ mitre_attack: techniques });
+  const title = stanzaName(rule);
+  const description = (rule.description ?? '').trim();
+  const search = result.queries.join('\n');
+  const routing = typeof result.meta['routing'] === 'string' ? result.meta['routing'] : null;
+  const risk = riskEntries(search, result.fields, routing, LEVEL_RISK[level] ?? 50);
+  const lines: string[] = [
+    ...(rule.id ? [`# Sigma rule ${confLine(rule.id)}`] : []),
+    `[${title}]`,
+    `search = ${confSearch(search)}`,
+    `description = ${confText(description)}`,
+    `cron_schedule = ${opt(options, 'cron_schedule', '*/10 * * * *')}`,
+    // A correlation's window may start before the run's 10 minutes: read the timespan more.
+    `dispatch.earliest_time = ${opt(options, 'earliest_time', rule.kind === 'correlation' ? `-${10 + Math.ceil(rule.correlation.timespan.seconds / 60)}m@m` : '-10m@m')}`,
+    `dispatch.latest_time = ${opt(options, 'latest_time', 'now')}`,
+    'enableSched = 1',
+    'counttype = number of events',
+    'relation = greater than',
+    'quantity = 0',
+    'alert.track = 1',
+    'alert.suppress = 0',
+    'action.correlationsearch.enabled = 1',
+    `action.correlationsearch.label = ${title}`,
+    `action.correlationsearch.annotations = ${annotations}`,
+    'action.notable = 1',
+    `action.notable.param.rule_title = ${title}`,
+    `action.notable.param.rule_description = ${confText(description)}`,
+    `action.notable.param.severity = ${LEVEL_SEVERITY[level] ?? 'medium'}`,
+    `action.notable.param.security_domain = ${opt(options, 'security_domain', 'threat')}`,
+    // ES's current risk parameter: one JSON list of risk and threat objects (as contentctl writes
+    // it), each a field the search's results carry (src/backends/splunk/risk.ts). Without one,
+    // no risk action: a risk event needs a risk object.
+    ...(risk.length
+      ? [
+          'action.risk = 1',
+          `action.risk.param._risk = ${JSON.stringify(risk)}`,
+          `action.risk.param._risk_message = ${title}`,
+          'action.risk.param.verbose = 0',
+        ]
+      : ['action.risk = 0']),
+  ];
+  return lines.join('\n') + '\n';
+}
+
 export const savedSearchesFormat: OutputFormat = {
   name: 'savedsearches',
   description:
     'a savedsearches.conf stanza (scheduled Enterprise Security correlation search with notable and risk actions)',
-  options: {
-    cron_schedule: "cron_schedule of the search (default '*/10 * * * *')",
-    earliest_time: "dispatch.earliest_time (default '-10m@m')",
-    latest_time: "dispatch.latest_time (default 'now')",
-    security_domain: "action.notable.param.security_domain (default 'threat')",
-    risk_object: "action.risk.param._risk_object (default 'dest')",
-    risk_object_type: "action.risk.param._risk_object_type (default 'system')",
-  },
-  // The query is code: what a .conf value cannot carry exactly is refused, not altered.
-  check: (result) => {
-    const search = result.queries.join('\n');
-    if (/[\r\u0085\u2028\u2029]/.test(search))
-      return conversionError(
-        'C015',
-        'the search holds a line break other than \\n, which savedsearches.conf cannot carry',
-      );
-    if (search.endsWith('\\'))
-      return conversionError(
-        'C015',
-        'the search ends in a backslash, which savedsearches.conf reads as a line continuation',
-      );
-    return undefined;
-  },
-  render: (result: ConversionSuccess, rule, options) => {
-    const level = rule.level ?? 'medium';
-    const { techniques } = attackAnnotations(rule.tags);
-    const annotations = JSON.stringify({ mitre_attack: techniques });
-    const title = stanzaName(rule);
-    const description = (rule.description ?? '').trim();
-    const lines: string[] = [
-      ...(rule.id ? [`# Sigma rule ${confLine(rule.id)}`] : []),
-      `[${title}]`,
-      `search = ${confSearch(result.queries.join('\n'))}`,
-      `description = ${confText(description)}`,
-      `cron_schedule = ${opt(options, 'cron_schedule', '*/10 * * * *')}`,
-      // A correlation's window may start before the run's 10 minutes: read the timespan more.
-      `dispatch.earliest_time = ${opt(options, 'earliest_time', rule.kind === 'correlation' ? `-${10 + Math.ceil(rule.correlation.timespan.seconds / 60)}m@m` : '-10m@m')}`,
-      `dispatch.latest_time = ${opt(options, 'latest_time', 'now')}`,
-      'enableSched = 1',
-      'counttype = number of events',
-      'relation = greater than',
-      'quantity = 0',
-      'alert.track = 1',
-      'alert.suppress = 0',
-      'action.correlationsearch.enabled = 1',
-      `action.correlationsearch.label = ${title}`,
-      `action.correlationsearch.annotations = ${annotations}`,
-      'action.notable = 1',
-      `action.notable.param.rule_title = ${title}`,
-      `action.notable.param.rule_description = ${confText(description)}`,
-      `action.notable.param.severity = ${LEVEL_SEVERITY[level] ?? 'medium'}`,
-      `action.notable.param.security_domain = ${opt(options, 'security_domain', 'threat')}`,
-      'action.risk = 1',
-      `action.risk.param._risk_score = ${LEVEL_RISK[level] ?? 50}`,
-      `action.risk.param._risk_object = ${opt(options, 'risk_object', 'dest')}`,
-      `action.risk.param._risk_object_type = ${opt(options, 'risk_object_type', 'system')}`,
-      `action.risk.param._risk_message = ${title}`,
-    ];
-    return { text: lines.join('\n') + '\n', extension: '.conf' };
-  },
+  options: SAVED_SEARCH_OPTIONS,
+  check: (result) => checkSearch(result),
+  render: (result, rule, options) => ({ text: savedSearchStanza(result, rule, options), extension: '.conf' }),
 };
 
-export const escuFormat: OutputFormat = {
-  name: 'escu',
-  description: 'a Splunk ESCU (security_content) detection YAML',
-  render: (result: ConversionSuccess, rule) => {
-    const { techniques } = attackAnnotations(rule.tags);
-    const level = rule.level ?? 'medium';
-    const body = {
-      name: rule.title ?? 'Sigma rule',
-      id: rule.id ?? '',
-      version: 1,
-      date: rule.modified ?? rule.date ?? '',
-      author: rule.author ?? '',
-      status: rule.status === 'stable' ? 'production' : 'experimental',
-      type: 'TTP',
-      description: (rule.description ?? '').trim(),
-      data_source: [] as string[],
-      search: result.queries.join('\n'),
-      how_to_implement: `Converted from Sigma by Sigil (pipelines: ${String(result.meta['pipelines'] ?? 'splunk-windows')}).`,
-      known_false_positives: (rule.falsepositives ?? ['Unknown']).join('; '),
-      references: rule.references ?? [],
-      tags: {
-        analytic_story: [] as string[],
-        asset_type: 'Endpoint',
-        mitre_attack_id: techniques,
-        product: ['Splunk Enterprise', 'Splunk Enterprise Security', 'Splunk Cloud'],
-        security_domain: 'endpoint',
-        risk_score: LEVEL_RISK[level] ?? 50,
-      },
-    };
-    const doc = new Document(body);
-    return { text: doc.toString({ lineWidth: 0 }), extension: '.yml' };
+/** macros.conf stanzas for the given macros (macros.conf.spec: `definition`, `iseval`, `description`). */
+function macroStanzas(macros: Record<string, string>): string {
+  return Object.entries(macros)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(
+      ([name, definition]) =>
+        `[${name}]\ndefinition = ${definition}\niseval = 0\ndescription = Scopes the Sigma log source searched by the rules converted with Sigil; edit it to name your indexes and sourcetypes.\n`,
+    )
+    .join('\n');
+}
+
+/** Every macro the outputs use, with a definition (the first given wins; pipelines give one per macro). */
+function collectMacros(outputs: readonly RenderedOutput[]): Record<string, string> {
+  const all: Record<string, string> = {};
+  for (const o of outputs) {
+    const m = JSON.parse(o.parts?.['macros'] ?? '{}') as Record<string, string>;
+    for (const [k, v] of Object.entries(m)) if (v && !(k in all)) all[k] = v;
+  }
+  return all;
+}
+
+export const macrosFormat: OutputFormat = {
+  name: 'macros',
+  description:
+    'macros.conf: the log-source search macros the converted searches use, with their default definitions (one file for the run)',
+  check: (result) => checkSearch(result),
+  render: (result) => {
+    const macros = Object.fromEntries(Object.entries(macrosOf(result)).filter(([, v]) => v !== ''));
+    return { text: macroStanzas(macros), extension: '.conf', parts: { macros: JSON.stringify(macros) } };
+  },
+  combine: (outputs) => ({ data: macroStanzas(collectMacros(outputs)), fileName: 'macros.conf' }),
+};
+
+/** app.conf.spec: `[package] id` is letters, digits, `_` and `.`, not ending with a dot. */
+const APP_ID = /^[A-Za-z0-9_.]*[A-Za-z0-9_]$/;
+const APP_VERSION = /^\d+\.\d+\.\d+$/;
+
+/** Stanza names made unique (Splunk merges stanzas of one name; a second rule must not overwrite the first). */
+function uniqueStanzas(stanzas: readonly string[]): string[] {
+  const used = new Set<string>();
+  return stanzas.map((text) =>
+    text.replace(/^\[(.*)\]$/m, (_all, name: string) => {
+      let n = name;
+      for (let i = 2; used.has(n.toLowerCase()); i++) n = `${name} (${i})`;
+      used.add(n.toLowerCase());
+      return `[${n}]`;
+    }),
+  );
+}
+
+export const appFormat: OutputFormat = {
+  name: 'app',
+  description:
+    'an installable Splunk app (.tgz): default/app.conf, default/savedsearches.conf, default/macros.conf, metadata/default.meta (one archive for the run)',
+  options: {
+    ...SAVED_SEARCH_OPTIONS,
+    app_name: "the app's folder and package id (default 'sigma_detections')",
+    app_label: "the app's label in Splunk Web (default 'Sigma detections')",
+    app_version: "the app's version, major.minor.patch (default '1.0.0')",
+  },
+  check: (result) => checkSearch(result),
+  render: (result, rule, options) => {
+    const stanza = savedSearchStanza(result, rule, options);
+    const macros = Object.fromEntries(Object.entries(macrosOf(result)).filter(([, v]) => v !== ''));
+    return { text: stanza, extension: '.conf', parts: { savedsearch: stanza, macros: JSON.stringify(macros) } };
+  },
+  combine: (outputs, options): CombinedOutput => {
+    const id = opt(options, 'app_name', 'sigma_detections');
+    const version = opt(options, 'app_version', '1.0.0');
+    const label = opt(options, 'app_label', 'Sigma detections');
+    if (!APP_ID.test(id))
+      return { error: `app_name '${id}' is not a Splunk app id (letters, digits, _ and ., not ending with a dot)` };
+    if (!APP_VERSION.test(version)) return { error: `app_version '${version}' is not major.minor.patch` };
+    const appConf = [
+      '[install]',
+      'is_configured = 0',
+      'state = enabled',
+      '',
+      '[launcher]',
+      'author = Sigil',
+      'description = Sigma rules converted to Splunk searches by Sigil',
+      `version = ${version}`,
+      '',
+      '[package]',
+      `id = ${id}`,
+      'check_for_updates = 0',
+      '',
+      '[ui]',
+      'is_visible = 0',
+      `label = ${label}`,
+      '',
+    ].join('\n');
+    const saved = uniqueStanzas(outputs.map((o) => o.parts?.['savedsearch'] ?? '').filter((t) => t !== ''));
+    const meta = [
+      '# Objects are shared with the whole app; only admins change them.',
+      '[]',
+      'access = read : [ * ], write : [ admin ]',
+      'export = none',
+      '',
+      '[savedsearches]',
+      'owner = admin',
+      '',
+    ].join('\n');
+    const data = tarGz([
+      { path: `${id}/` },
+      { path: `${id}/default/` },
+      { path: `${id}/default/app.conf`, data: appConf },
+      { path: `${id}/default/savedsearches.conf`, data: saved.join('\n') },
+      { path: `${id}/default/macros.conf`, data: macroStanzas(collectMacros(outputs)) },
+      { path: `${id}/metadata/` },
+      { path: `${id}/metadata/default.meta`, data: meta },
+    ]);
+    return { data, fileName: `${id}.tgz` };
   },
 };

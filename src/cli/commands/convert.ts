@@ -4,7 +4,7 @@ import type { CommandModule } from 'yargs';
 import type { SigmaDocument, SigmaRule } from '../../ast/types.js';
 import { filterNamesRule } from '../../pipelines/filters.js';
 import { getBackend, listBackends } from '../../backends/index.js';
-import type { BackendOptions, OutputFormat } from '../../backends/types.js';
+import type { BackendOptions, OutputFormat, RenderedOutput } from '../../backends/types.js';
 import { lookupRule, type ParseResult } from '../../parser/index.js';
 import { listPipelines, loadPipelineSpec, resolvePipelines, type PipelineSpec } from '../../pipelines/index.js';
 import { formatDiagnostic } from '../format.js';
@@ -199,6 +199,8 @@ export const convertCommand: CommandModule<object, Args> = {
     let parseErrors = 0;
     let unwritten = 0;
     const usedNames = new Set<string>();
+    // A format made of one artifact for the run (macros.conf, a Splunk app) collects every output.
+    const combined: RenderedOutput[] = [];
     for (const c of conversions) {
       for (const item of c.items) {
         if (item.kind === 'invalid') parseErrors++;
@@ -207,7 +209,8 @@ export const convertCommand: CommandModule<object, Args> = {
           if (item.reason) reasons.set(item.reason, (reasons.get(item.reason) ?? 0) + 1);
         } else if (item.kind === 'converted') {
           converted++;
-          if (item.rendered && outDir) {
+          if (item.rendered && format.combine) combined.push(item.rendered);
+          else if (item.rendered && outDir) {
             const target = path.join(outDir, outputName(c.file, c.documents > 1 ? item.index : undefined, usedNames));
             try {
               writeFileAtomic(target + item.rendered.extension, item.rendered.text);
@@ -224,7 +227,21 @@ export const convertCommand: CommandModule<object, Args> = {
         if ('stderr' in item && item.stderr) err(item.stderr);
       }
     }
-    if (!argv.json && !outDir) {
+    if (format.combine && !argv.json) {
+      const artifact = format.combine(combined, options);
+      if ('error' in artifact) throw new UsageError(artifact.error);
+      const target = outDir ? path.join(outDir, artifact.fileName) : argv.output;
+      if (target) {
+        try {
+          writeFileAtomic(target, artifact.data);
+        } catch (e) {
+          unwritten++;
+          err(`${target}: error I003 ${writeFailure(e)}\n`);
+        }
+      } else if (typeof artifact.data !== 'string' && process.stdout.isTTY) {
+        throw new UsageError(`--format ${format.name} writes an archive: give -o <file or directory>`);
+      } else process.stdout.write(artifact.data);
+    } else if (!argv.json && !outDir) {
       const text = single.length ? joinOutputs(single, singleExtension) : '';
       if (argv.output) {
         try {

@@ -125,7 +125,8 @@ const POWERSHELL_CATEGORIES: Record<string, { channel: string; events: number[] 
 
 const eventCondition = (ids: number[]): ConditionMap => ({ EventID: ids.length === 1 ? ids[0]! : ids });
 
-const routes: Route[] = [
+/** The Windows routes: channel plus event ID conditions (also the Windows part of `splunk`). */
+export const WINDOWS_ROUTES: Route[] = [
   ...Object.entries(SYSMON_CATEGORY_EVENTS).map(([category, ids]): Route => ({
     logsource: { product: 'windows', category },
     table: SYSMON_CHANNEL,
@@ -150,7 +151,7 @@ export const splunkWindows: PipelineSpec = {
   description:
     'Splunk: Windows event logs by channel (source WinEventLog:/XmlWinEventLog:<channel>), Sysmon categories by EventCode',
   targets: ['splunk'],
-  routes,
+  routes: WINDOWS_ROUTES,
   transformations: [
     { type: 'set_state', state: { splunk_routing: 'windows', index: '*', source_convention: 'classic' } },
     { type: 'field_map', map: { EventID: 'EventCode' } },

@@ -1,10 +1,9 @@
 /** Correlations → stats/streamstats; output formats (savedsearches.conf, ESCU YAML). */
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { parse } from '../../../src/parser/index.js';
 import { getBackend } from '../../../src/backends/index.js';
 import { convertDocument } from '../../../src/convert.js';
-import type { SigmaDocument, SigmaRule } from '../../../src/ast/types.js';
+import type { CorrelationRule, SigmaDocument, SigmaRule } from '../../../src/ast/types.js';
 import type { ConversionSuccess } from '../../../src/backends/types.js';
 import { splitPipes } from './spl-reader.js';
 
@@ -127,8 +126,8 @@ describe('output formats', () => {
     corr('type: event_count\nrules:\n    - failed_logon\ntimespan: 5m\ncondition:\n    gte: 10'),
   )[0] as SigmaRule;
   const result = convertDocument(rule, { target: 'splunk' }) as ConversionSuccess;
-  it('lists plain, savedsearches and escu', () =>
-    expect(backend.formats.map((f) => f.name)).toEqual(['query', 'savedsearches', 'escu']));
+  it('lists plain, savedsearches, macros and app (no escu: contentctl refuses a lone detection file)', () =>
+    expect(backend.formats.map((f) => f.name)).toEqual(['query', 'savedsearches', 'macros', 'app']));
   it('savedsearches: a scheduled ES correlation search with notable and risk actions and ATT&CK annotations', () => {
     const text = backend.formats[1]!.render(result, rule, {}).text;
     const lines = text.split('\n');
@@ -148,21 +147,39 @@ describe('output formats', () => {
     expect(kv['action.correlationsearch.enabled']).toBe('1');
     expect(JSON.parse(kv['action.correlationsearch.annotations']!)).toEqual({ mitre_attack: ['T1110.001'] });
     expect(kv['action.notable.param.severity']).toBe('medium');
-    expect(kv['action.risk.param._risk_score']).toBe('50');
+    // ES's current risk parameter; a raw Windows search carries the add-on's dest and user.
+    expect(kv['action.risk.param._risk_score']).toBeUndefined();
+    expect(kv['action.risk.param._risk_object']).toBeUndefined();
+    expect(JSON.parse(kv['action.risk.param._risk']!)).toEqual([
+      { risk_object_field: 'dest', risk_object_type: 'system', risk_score: 50 },
+      { risk_object_field: 'user', risk_object_type: 'user', risk_score: 50 },
+    ]);
     expect(backend.formats[1]!.render(result, rule, { cron_schedule: '0 * * * *' }).text).toContain(
       'cron_schedule = 0 * * * *',
     );
   });
+  it('savedsearches: a correlation ending in stats names only group-by fields as risk objects', () => {
+    const all = docs(
+      corr(
+        'type: event_count\nrules:\n    - failed_logon\ngroup-by:\n    - Computer\n    - IpAddress\ntimespan: 1h\ncondition:\n    lt: 3',
+      ),
+    );
+    const c = all[all.length - 1]!;
+    const r = convertDocument(c, { target: 'splunk', lookup: (k) => all.find((d) => d.name === k) });
+    expect(r.ok).toBe(true);
+    const stanza = backend.formats[1]!.render(r as ConversionSuccess, c as CorrelationRule, {}).text;
+    const risk = JSON.parse(/^action\.risk\.param\._risk = (.*)$/m.exec(stanza)![1]!) as Record<string, string>[];
+    const search = /^search = (.*)$/m.exec(stanza)![1]!;
+    // Only the by-fields of the final stats remain in the results.
+    expect(search).toMatch(/\| stats .* by Computer,? IpAddress/);
+    expect(risk).toEqual([
+      { risk_object_field: 'Computer', risk_object_type: 'system', risk_score: 75 },
+      { threat_object_field: 'IpAddress', threat_object_type: 'ip_address' },
+    ]);
+  });
   it('savedsearches: multi-line values are continued with a backslash', () => {
     const multi = { ...rule, description: 'line one\nline two' };
     expect(backend.formats[1]!.render(result, multi, {}).text).toContain('description = line one \\\nline two');
-  });
-  it('escu: a detection YAML with the search and ATT&CK ids', () => {
-    const y = parseYaml(backend.formats[2]!.render(result, rule, {}).text) as Record<string, unknown>;
-    expect(y['name']).toBe('Failed logon');
-    expect(y['id']).toBe('0e95725d-7320-415d-80f7-004da920fc11');
-    expect(y['search']).toBe('index=* source="WinEventLog:Security" EventCode=4625');
-    expect((y['tags'] as Record<string, unknown>)['mitre_attack_id']).toEqual(['T1110.001']);
   });
 });
 
@@ -187,7 +204,8 @@ describe('splunk-windows settings', () => {
       'title: L\nlogsource:\n    product: linux\n    service: auditd\ndetection:\n    s:\n        type: EXECVE\n    condition: s\n',
       { schema: false },
     ).documents[0]!.document!;
-    const r = convertDocument(linux, { target: 'splunk' });
+    // splunk-windows covers Windows only; the default pipeline (splunk) scopes it by a macro (sources.test.ts).
+    const r = convertDocument(linux, { target: 'splunk', pipelines: ['splunk-windows'] });
     expect(!r.ok && r.errors[0]!.code).toBe('C001');
   });
   it('windows ETW-only categories are reported, the product-only logsource searches every channel', () => {

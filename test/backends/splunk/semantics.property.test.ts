@@ -113,6 +113,57 @@ describe('SPL agrees with the evaluator', () => {
     expect(seen.unmatched).toBeGreaterThan(1000);
   });
 
+  it('on keywords (bare terms against _raw), inner wildcards included', () => {
+    // A keyword matches any value of the event in the evaluator; the events hold only _raw.
+    const keywordLeaf: fc.Arbitrary<Predicate> = fc.record({
+      kind: fc.constant('string' as const),
+      field: fc.constant(null),
+      pattern: fc
+        .array(part, { minLength: 1, maxLength: 4 })
+        .map((parts) => mergeAdjacentText([{ wildcard: 'multi' }, ...parts, { wildcard: 'multi' }])),
+      cased: fc.constant(false),
+    });
+    const keywords = fc.oneof(
+      keywordLeaf,
+      fc.array(keywordLeaf, { minLength: 2, maxLength: 3 }).map((items): Predicate => ({ kind: 'or', items })),
+      keywordLeaf.map((item): Predicate => ({ kind: 'not', item })),
+    );
+    const raw = fc.record({ _raw: fc.string({ maxLength: 8, unit: fc.constantFrom(...CHARS, 'A', '/') }) });
+    let inner = 0;
+    fc.assert(
+      fc.property(keywords, fc.array(raw, { minLength: 1, maxLength: 6 }), (p, events) => {
+        const spl = renderQuery(encodeConjunction([], [p]));
+        if (spl.includes('match(_raw')) inner++;
+        const reference = compilePredicate(p);
+        for (const ev of events) {
+          const want = reference(toView(ev));
+          const got = runSpl(spl, ev);
+          if (got !== want) throw new Error(`SPL ${spl}\nevent ${JSON.stringify(ev)}: SPL ${got}, evaluator ${want}`);
+        }
+      }),
+      { numRuns: runs(1500) },
+    );
+    expect(inner).toBeGreaterThan(100);
+  });
+
+  it('wildcards inside a term: a prefilter with wildcards at the ends of each piece, then a regex', () => {
+    const kw = (pattern: PatternPart[]): Predicate => ({ kind: 'string', field: null, pattern, cased: false });
+    const M = { wildcard: 'multi' } as const;
+    expect(renderQuery(encodeConjunction([], [kw([M, 'lsass', M, '.dmp', M])]))).toBe(
+      '("*lsass*" AND "*.dmp*") | where match(_raw, "(?is)lsass.*\\\\.dmp")',
+    );
+    const cmd: Predicate = { kind: 'string', field: 'CommandLine', pattern: [M, 'a', M, 'b', M], cased: false };
+    expect(renderQuery(encodeConjunction([], [cmd]))).toBe(
+      '(CommandLine="*a*" AND CommandLine="*b*") | regex CommandLine="(?is)a.*b"',
+    );
+    const anchored: Predicate = { kind: 'string', field: 'F', pattern: ['S', M, 'G01'], cased: false };
+    expect(renderQuery(encodeConjunction([], [anchored]))).toBe('(F="S*" AND F="*G01") | regex F="(?is)^S.*G01\\\\z"');
+    // The interpreter refuses what Splunk does not define, so the cross-checks above catch it.
+    expect(() => runSpl('F="S*G01"', { F: 'SG01' })).toThrow(/inner wildcard/);
+    expect(() => runSpl('"*lsass*.dmp*"', { _raw: 'lsass.dmp' })).toThrow(/inner wildcard|not modelled/);
+    expect(runSpl('"*LSASS*"', { _raw: 'x lsass123.dmp' })).toBe(true);
+  });
+
   it('the interpreter rejects precedence-dependent text (self-test)', () => {
     expect(() => runSpl('a="1" OR b="2" c="3"', {})).toThrow(/mixed|top level/);
     expect(() => runSpl('(a="1" OR b="2" c="3")', {})).toThrow(/mixed/);

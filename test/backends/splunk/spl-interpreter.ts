@@ -2,8 +2,12 @@
  * A tiny interpreter of the SPL subset the backend emits, with Splunk's documented semantics, for
  * cross-checking the backend against Sigil's evaluator on generated rules and events:
  *
- * - search terms: `f="a*b"` (full match, `*` wildcard, case-insensitive), `f IN (…)`, `f=*`
+ * - search terms: `f="a*"` (full match, `*` wildcard, case-insensitive), `f IN (…)`, `f=*`
  *   (field present), `f>5`, `NOT`, `AND`, `OR`, parentheses, implicit AND by juxtaposition;
+ * - Splunk's term semantics: a wildcard has a documented meaning only at the start or end of a
+ *   term (Search Manual, "Wildcards": terms are split into segments at index time, so a `*` in the
+ *   middle, `f="a*b"`, gives inconsistent results). Such a term is REJECTED, as is any keyword
+ *   other than `"*text*"`, which matches events whose `_raw` contains the text (case-insensitive);
  * - `regex f="re"` (field present and PCRE matches, case-sensitive);
  * - `where <eval>` with three-valued logic (a missing field is null; `where` keeps `true` only),
  *   functions match, isnull, isnotnull, lower, len, substr, split, mvcount, true.
@@ -77,8 +81,14 @@ class Parser {
   }
 }
 
-const wildcardRe = (pat: string): RegExp =>
-  new RegExp(
+/** A wildcard with text on both sides: Splunk documents no meaning for it (see the header). */
+function rejectInnerWildcard(pat: string): void {
+  if (/[^*]\*+[^*]/.test(pat)) throw new Error(`inner wildcard in the search term "${pat}" has no documented meaning`);
+}
+
+function wildcardRe(pat: string): RegExp {
+  rejectInnerWildcard(pat);
+  return new RegExp(
     '^' +
       pat
         .split('*')
@@ -87,6 +97,7 @@ const wildcardRe = (pat: string): RegExp =>
       '$',
     'i',
   );
+}
 
 type Test = (ev: Event) => boolean;
 
@@ -122,7 +133,14 @@ function searchUnary(p: Parser): Test {
   }
   const t = p.next();
   if (t.k === 'op' && t.v === '*') return () => true;
-  if (t.k === 'str' && !(p.peek()?.v === '=')) throw new Error('keywords are not modelled');
+  if (t.k === 'str' && !(p.peek()?.v === '=')) {
+    // A keyword: only `"*text*"` (a substring of the raw event) is modelled.
+    if (/^\*+$/.test(t.v)) return (ev) => ev['_raw'] !== undefined;
+    const m = /^\*+([^*]+)\*+$/.exec(t.v);
+    if (!m) throw new Error(`keyword term "${t.v}" is not modelled (only "*text*")`);
+    const needle = m[1]!.toLowerCase();
+    return (ev) => ev['_raw'] !== undefined && ev['_raw'].toLowerCase().includes(needle);
+  }
   const field = t.v;
   if (p.eat('IN')) {
     p.expect('(');
