@@ -4,7 +4,7 @@ import type { LogSource } from '../../ast/types.js';
 import type { ProcessedRule } from '../types.js';
 import { conversionError } from '../diagnostics.js';
 import { Inexpressible, whereClauses, type ColumnRef, type ExprContext } from './expression.js';
-import { kqlName, kqlString } from './literals.js';
+import { kqlMember, kqlName } from './literals.js';
 import { tableColumns, type KqlProduct } from './schema.js';
 
 export interface KqlQuery {
@@ -30,10 +30,7 @@ function describeLogsource(ls: LogSource): string {
 }
 
 function accessor(base: string, path: string[]): string {
-  return path.reduce(
-    (acc, seg) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(seg) ? `${acc}.${seg}` : `${acc}[${kqlString(seg)}]`),
-    kqlName(base),
-  );
+  return path.reduce((acc, seg) => acc + kqlMember(seg), kqlName(base));
 }
 
 /** Builds the query; throws Inexpressible for what the target cannot express. */
@@ -62,7 +59,8 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
     const t = cols.get(field);
     if (t) return { expr: kqlName(field), type: t };
     const [base, ...rest] = field.split('.');
-    if (rest.length && base && cols.get(base) === 'dynamic')
+    // A dynamic column, or a computed one (`requestParameters = parse_json(RequestParameters)`).
+    if (rest.length && base && (cols.get(base) === 'dynamic' || Object.hasOwn(rule.extend, base)))
       return { expr: `tostring(${accessor(base, rest)})`, type: 'string' };
     const sigma = reverse.get(field);
     const what = sigma ? `Sigma field '${sigma}' (mapped to '${field}')` : `field '${field}'`;
@@ -77,7 +75,11 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
   const filterClauses = rule.filters.flatMap((f) => whereClauses(f, ctx));
   const clauses = whereClauses(rule.predicate, ctx);
   const lines = [kqlName(table)];
-  const needed = new Set<string>([...rule.filters, rule.predicate].flatMap((p: Predicate) => [...predicateFields(p)]));
+  const needed = new Set<string>(
+    [...rule.filters, rule.predicate].flatMap((p: Predicate) =>
+      [...predicateFields(p)].flatMap((f) => [f, f.split('.')[0]!]),
+    ),
+  );
   for (const [name, expr] of Object.entries(rule.extend))
     if (needed.has(name)) lines.push(`| extend ${kqlName(name)} = ${expr}`);
   for (const c of new Set([...filterClauses, ...clauses])) lines.push(`| where ${c.replace(/\n/g, '\n    ')}`);

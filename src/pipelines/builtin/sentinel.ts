@@ -6,6 +6,7 @@
  * exactly as Sysmon/Windows write them, so Sigma's field names and values apply unchanged.
  */
 import type { PipelineSpec, Route } from '../types.js';
+import { SOURCE_ROUTES, SOURCE_TRANSFORMATIONS } from './sentinel-sources.js';
 
 const SYSMON = 'Microsoft-Windows-Sysmon';
 const sysmon = (
@@ -87,6 +88,7 @@ export const sentinel: PipelineSpec = {
     channel('openssh', 'OpenSSH/Operational'),
     channel('lsa-server', 'Microsoft-Windows-LSA/Operational'),
     channel('applocker', 'Microsoft-Windows-AppLocker/EXE and DLL'),
+    ...SOURCE_ROUTES,
   ],
   transformations: [
     { type: 'set_state', state: { product: 'sentinel', timeColumn: 'TimeGenerated' } },
@@ -101,7 +103,10 @@ export const sentinel: PipelineSpec = {
       type: 'field_template',
       when: { table: 'WindowsEvent' },
       template: 'EventData.{field}',
-      except: ['EventID', 'Channel', 'Provider', 'Computer', 'Keywords', 'Opcode', 'Task', 'Version'],
+      // Header fields only: Sigma's provider is Provider_Name; a Sigma field named Provider (WMI-Activity
+      // 5859/5861) is event data, read from EventData like any other.
+      except: ['EventID', 'Channel', 'Computer', 'Keywords', 'Opcode', 'Task', 'Version'],
     },
+    ...SOURCE_TRANSFORMATIONS,
   ],
 };
