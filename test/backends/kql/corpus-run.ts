@@ -19,9 +19,9 @@ export interface Outcome {
   invalid: { file: string; query: string; errors: string[] }[];
 }
 
-export function runCorpus(pipeline: string): Outcome {
-  // rules/, parsed once for all corpus suites (test/helpers/corpus.ts).
-  const results = parsedCorpus(['rules'], { schema: false }).map((f) => f.result);
+export function runCorpus(pipeline: string, folders: readonly string[] = ['rules']): Outcome {
+  // Parsed once for all corpus suites (test/helpers/corpus.ts).
+  const results = parsedCorpus([...folders], { schema: false }).map((f) => f.result);
   const docs: { file: string; doc: SigmaDocument }[] = results.flatMap((r) =>
     r.documents
       .filter((d) => d.document && !d.diagnostics.some((x) => x.severity === 'error'))
