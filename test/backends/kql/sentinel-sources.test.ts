@@ -516,7 +516,7 @@ describe('Sentinel source routes: golden query, Kusto binding, evaluator cross-c
       const doc = res.documents[0]!.document!;
       expect(res.documents[0]!.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
       const r = convertDocument(doc, { target: 'kql', pipelines: [c.pipeline] });
-      expect(r.ok, JSON.stringify(r.errors)).toBe(true);
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
       const query = r.queries[0]!;
       expect(kqlErrors(query, 'sentinel'), query).toEqual([]);
       expect(query.split('\n')[0]).toBe(c.table);
@@ -545,7 +545,9 @@ describe('Sentinel source routes: golden query, Kusto binding, evaluator cross-c
   it('Device* routes read only the devices of their platform', () => {
     const c = CASES[0]!;
     const doc = parse(ruleText(c), { file: 'x.yml' }).documents[0]!.document!;
-    const query = convertDocument(doc, { target: 'kql', pipelines: ['sentinel'] }).queries[0]!;
+    const r = convertDocument(doc, { target: 'kql', pipelines: ['sentinel'] });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const query = r.queries[0]!;
     for (const device of ['dev-mac', 'dev-win']) {
       const row: Row = { ...c.pairs[0]!.row, DeviceId: device };
       const types = new Map(tableColumns(c.table, 'sentinel')!);
