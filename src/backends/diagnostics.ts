@@ -50,6 +50,10 @@ export const CONVERSION_DIAGNOSTICS = {
     summary:
       "The query is longer than the output format's consumer accepts (a Sentinel scheduled rule: 10,000 characters).",
   },
+  C019: {
+    severity: 'error',
+    summary: "A KQL pipeline file names a column its table lacks (a route condition or a field map's target).",
+  },
   C101: { severity: 'warning', summary: 'Fields were dropped by a pipeline (the query ignores them).' },
   C102: { severity: 'warning', summary: 'Correlation windows are fixed buckets (bin) rather than sliding windows.' },
   C103: {
@@ -60,6 +64,10 @@ export const CONVERSION_DIAGNOSTICS = {
     severity: 'warning',
     summary:
       "A Sigma filter names the rule but is not applied: its logsource does not cover the rule's (or it has no condition).",
+  },
+  C105: {
+    severity: 'warning',
+    summary: 'A KQL pipeline file routes to a table the vendored schemas do not hold: its columns go unchecked.',
   },
 } as const satisfies Record<string, DiagnosticDef>;
 
@@ -85,10 +93,12 @@ const REASONS: Record<ConversionCode, string> = {
   C016: 'placeholder expansion too large',
   C017: 'invalid backend state',
   C018: 'query too long for the format',
+  C019: 'column not in table',
   C101: 'fields dropped',
   C102: 'fixed windows',
   C103: 'unverified mapping',
   C104: 'filter not applied',
+  C105: 'table not in schemas',
 };
 
 export function conversionError(

@@ -33,6 +33,14 @@ function accessor(base: string, path: string[]): string {
   return path.reduce((acc, seg) => acc + kqlMember(seg), kqlName(base));
 }
 
+/** The logsource as a route's YAML flow mapping (`product: okta, service: okta`). */
+function routeLogsource(ls: LogSource): string {
+  return (['product', 'category', 'service'] as const)
+    .filter((k) => ls[k])
+    .map((k) => `${k}: ${ls[k]}`)
+    .join(', ');
+}
+
 /** Builds the query; throws Inexpressible for what the target cannot express. */
 export function buildQuery(rule: ProcessedRule): KqlQuery {
   const table = rule.table;
@@ -42,7 +50,7 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
         'C001',
         `no pipeline routes logsource (${describeLogsource(rule.rule.logsource)}) to a table (pipelines: ${rule.pipelines.join(', ') || 'none'})`,
         {
-          hint: 'use a pipeline that supports this logsource (sigil list pipelines), or add a route in a pipeline file (-p my-pipeline.yml)',
+          hint: `use a pipeline that supports this logsource (sigil list pipelines), or add a route in a pipeline file passed after it (-p ${rule.pipelines[0] ?? 'sentinel'} -p my-pipeline.yml): routes: [{ logsource: { ${routeLogsource(rule.rule.logsource)} }, table: <the table holding these events> }], with a field_map for its columns (docs/pipelines/README.md)`,
         },
       ),
     );

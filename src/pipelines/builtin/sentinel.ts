@@ -27,7 +27,7 @@ const channel = (service: string, name: string): Route => ({
 export const sentinel: PipelineSpec = {
   name: 'sentinel',
   description:
-    'Microsoft Sentinel: Windows Security events → SecurityEvent; Sysmon, PowerShell, WMI and other channels → WindowsEvent (EventData)',
+    'Microsoft Sentinel: Windows Security events → SecurityEvent; Sysmon, PowerShell, WMI and other channels → WindowsEvent (EventData); Linux/macOS → Device* (Defender XDR connector) and Syslog; AWS, Entra ID, Azure, Microsoft 365, Okta, GCP, CEF proxies and firewalls, IIS and DNS server logs → their connector tables',
   targets: ['kql'],
   routes: [
     { logsource: { product: 'windows', service: 'security' }, table: 'SecurityEvent' },
