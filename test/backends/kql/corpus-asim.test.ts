@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCorpus, type Outcome } from './corpus-run.js';
+import { routeCoverage, runCorpus, type Outcome } from './corpus-run.js';
+import { getPipeline } from '../../../src/pipelines/registry.js';
 
 let o: Outcome;
 beforeAll(() => {
@@ -21,5 +22,10 @@ describe('sentinel-asim over the SigmaHQ corpus', () => {
     expect(o.converted, tally).toBeGreaterThanOrEqual(2058);
     const reported = Object.values(o.reasons).reduce((a, b) => a + b, 0);
     expect(reported, tally).toBe(o.failed);
+  });
+  it('every route that receives corpus rules converts some of them', () => {
+    const rows = routeCoverage(getPipeline('sentinel-asim')!.routes ?? [], o);
+    expect(rows.filter((r) => r.rules > 0 && r.converted === 0)).toEqual([]);
+    expect(rows.filter((r) => r.converted > 0).length).toBeGreaterThan(10);
   });
 });
