@@ -109,6 +109,12 @@ export const sentinelAsim: PipelineSpec = {
       columns: { MD5: 'TargetFileMD5', SHA1: 'TargetFileSHA1', SHA256: 'TargetFileSHA256' },
     },
     { type: 'field_map', when: { table: 'imFileEvent' }, map: { TargetFilename: 'TargetFilePath', ...ACTING } },
+    {
+      type: 'field_map',
+      when: { table: 'imFileEvent', logsource: windows('file_rename') },
+      // A rename's old path: the file event schema's source file (SrcFilePath), the new one TargetFilePath.
+      map: { SourceFilename: 'SrcFilePath' },
+    },
     { type: 'replace_prefix', when: { table: 'imRegistry' }, fields: ['TargetObject'], replacements: HIVES },
     {
       type: 'field_map',

@@ -5,7 +5,7 @@ import { getPipeline } from '../../../src/pipelines/registry.js';
 let o: Outcome;
 beforeAll(() => {
   o = runCorpus('sentinel', ['rules', 'rules-emerging-threats', 'rules-threat-hunting']);
-}, 300_000);
+}, 900_000);
 
 describe('sentinel over the SigmaHQ corpus', () => {
   it('converts without crashing', () => {

@@ -451,6 +451,23 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: 'asim file_rename',
+    pipeline: 'sentinel-asim',
+    table: 'imFileEvent',
+    logsource: '  product: windows\n  category: file_rename',
+    detection: `  sel:\n    SourceFilename|endswith: '.docx'\n    TargetFilename|endswith: '.docx.locked'\n  condition: sel`,
+    pairs: [
+      {
+        event: { SourceFilename: 'C:\\a\\b.docx', TargetFilename: 'C:\\a\\b.docx.locked' },
+        row: { EventType: 'FileRenamed', SrcFilePath: 'C:\\a\\b.docx', TargetFilePath: 'C:\\a\\b.docx.locked' },
+      },
+      {
+        event: { SourceFilename: 'C:\\a\\b.txt', TargetFilename: 'C:\\a\\b.docx.locked' },
+        row: { EventType: 'FileRenamed', SrcFilePath: 'C:\\a\\b.txt', TargetFilePath: 'C:\\a\\b.docx.locked' },
+      },
+    ],
+  },
+  {
     name: 'asim dns_query',
     pipeline: 'sentinel-asim',
     table: 'imDns',
