@@ -13,7 +13,7 @@ fs.mkdirSync(outDir, { recursive: true });
 
 const ls = (m) =>
   Object.entries(m)
-    .map(([k, v]) => `${k}: ${v}`)
+    .map(([k, v]) => `${k}: ${v === '' ? '(none)' : v}`)
     .join(', ');
 const code = (s) => '`' + String(s).replace(/`/g, '\\`').replace(/\|/g, '\\|') + '`';
 const cond = (c) =>

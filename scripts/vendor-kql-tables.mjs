@@ -121,11 +121,24 @@ const asim = {
   },
 };
 delete asim.imNetworkSession.SrcIpAddr_;
+
+// The shared file's ASIM functions (Azure-Sentinel's vim*Empty.yaml output columns plus the
+// ASim*Logs table columns): every output column of the parsers the pipeline routes to is
+// added. Columns above that the shared file lacks (imNetworkSession's SrcProcessName…, from
+// Microsoft's schema pages) are kept.
+const ASIM_FUNCTIONS = ['imProcessCreate', 'imFileEvent', 'imRegistry', 'imNetworkSession', 'imDns', 'imWebSession'];
+for (const name of ASIM_FUNCTIONS) {
+  const fn = (data.functions ?? []).find((f) => f.name === name);
+  const list = fn && /datatable\(([^)]*)\)\s*\[/.exec(fn.body);
+  if (!list) throw new Error(`${src}: no datatable output for the ASIM function ${name}`);
+  const columns = Object.fromEntries(list[1].split(',').map((c) => c.trim().split(':')));
+  asim[name] = { ...columns, ...asim[name] };
+}
 const out = {
   _meta: {
     ...data._meta,
     vendoredFrom: path.relative(root, src),
-    asim: 'ASIM parser columns from learn.microsoft.com/azure/sentinel/normalization-schema-{process-event,file-event,registry-event,network,dns} (subset: common fields + the fields the sentinel-asim pipeline maps)',
+    asim: "ASIM parser columns: the output columns of the shared file's ASIM functions (Azure-Sentinel vim*Empty.yaml + ASim*Logs), plus columns from learn.microsoft.com/azure/sentinel/normalization-schema-{process-event,file-event,registry-event,network,dns} the shared file lacks",
   },
   tables: data.tables,
   asim,

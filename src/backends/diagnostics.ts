@@ -50,6 +50,10 @@ export const CONVERSION_DIAGNOSTICS = {
     summary:
       "The query is longer than the output format's consumer accepts (a Sentinel scheduled rule: 10,000 characters).",
   },
+  C019: {
+    severity: 'error',
+    summary: "A KQL pipeline file names a column its table lacks (a route condition or a field map's target).",
+  },
   C025: {
     severity: 'error',
     summary: 'A Splunk route names a search macro that macros.conf cannot hold (letters, digits, `_` and `-`).',
@@ -74,6 +78,10 @@ export const CONVERSION_DIAGNOSTICS = {
     severity: 'warning',
     summary:
       "A Sigma filter names the rule but is not applied: its logsource does not cover the rule's (or it has no condition).",
+  },
+  C105: {
+    severity: 'warning',
+    summary: 'A KQL pipeline file routes to a table the vendored schemas do not hold: its columns go unchecked.',
   },
   C109: {
     severity: 'warning',
@@ -109,6 +117,7 @@ const REASONS: Record<ConversionCode, string> = {
   C016: 'placeholder expansion too large',
   C017: 'invalid backend state',
   C018: 'query too long for the format',
+  C019: 'column not in table',
   C025: 'invalid macro name',
   C035: 'correlation field not mappable',
   C036: 'correlation lacks required columns',
@@ -116,6 +125,7 @@ const REASONS: Record<ConversionCode, string> = {
   C102: 'fixed windows',
   C103: 'unverified mapping',
   C104: 'filter not applied',
+  C105: 'table not in schemas',
   C109: 'unscoped query',
   C118: 'absent and empty alike',
 };

@@ -51,8 +51,16 @@ export function processRule(rule: SigmaRule, pipelines: readonly PipelineSpec[])
       if (!whenHolds(t.when, ls, result.table)) continue;
       try {
         detection = applyTransformation(t, detection, result, spec);
-        // Added conditions and route filters go through later renames and rewrites too.
-        if (t.type !== 'add_condition' && t.type !== 'fail' && t.type !== 'set_state' && t.type !== 'field_template') {
+        // Added conditions and route filters go through later renames and rewrites too — but not
+        // through value maps: those translate a rule's Sigma values, while a route's conditions
+        // are already written in the target's vocabulary (EventType: RegistryValueSet).
+        if (
+          t.type !== 'add_condition' &&
+          t.type !== 'fail' &&
+          t.type !== 'set_state' &&
+          t.type !== 'field_template' &&
+          t.type !== 'value_map'
+        ) {
           result.filters = result.filters.map((f) => {
             const r = applyTransformation(t, f, result, spec);
             return typeof r === 'boolean' ? f : r;

@@ -67,8 +67,20 @@ export function fieldTablesGeneration(): number {
 function index(): Map<string, string[]> {
   if (cache && cache.generation === registryGeneration()) return cache.index;
   const idx = new Map<string, string[]>();
+  // Canonical names are Sysmon / Windows event log names: a mapping for another log source
+  // (CloudTrail's eventName → EventName, DNS server logs' query → Name) renames that source's
+  // own field, and does not make its column a synonym of a Windows field.
+  const windowsTables = new Set(
+    listPipelines().flatMap((spec) =>
+      (spec.routes ?? []).filter((r) => r.logsource.product?.toLowerCase() === 'windows').map((r) => r.table),
+    ),
+  );
+  const forWindows = (e: FieldTableEntry): boolean =>
+    (e.logsources === undefined || e.logsources.some((l) => l.product?.toLowerCase() === 'windows')) &&
+    (e.tables === undefined || e.tables.some((t) => windowsTables.has(t)));
   for (const spec of listPipelines()) {
     for (const e of fieldTable(spec)) {
+      if (!forWindows(e)) continue;
       // Value maps (Initiated → ActionType) and splits into columns that also hold other
       // data (AccountName) do not make the column a synonym of the Sigma field.
       if (e.via === 'value_map') continue;

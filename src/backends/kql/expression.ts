@@ -16,7 +16,7 @@ import {
 import { booleanPrinter, type Printed } from '../boolean-printer.js';
 import { conversionError } from '../diagnostics.js';
 import type { ConversionError } from '../types.js';
-import { kqlName, kqlString } from './literals.js';
+import { kqlMember, kqlName, kqlString } from './literals.js';
 import { KQL_BOOLEAN, KQL_OPERATORS as OP, KQL_TIME_PARTS, MAX_WINDASH_EXPANSION } from './operators.js';
 
 export class Inexpressible extends Error {
@@ -70,10 +70,7 @@ function asString(c: ColumnRef): string {
 
 /** The dynamic value itself (no tostring), for a key of a dynamic column. */
 function bagValue(bag: NonNullable<ColumnRef['bag']>): string {
-  return bag.path.reduce(
-    (acc, seg) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(seg) ? `${acc}.${seg}` : `${acc}[${kqlString(seg)}]`),
-    kqlName(bag.column),
-  );
+  return bag.path.reduce((acc, seg) => acc + kqlMember(seg), kqlName(bag.column));
 }
 
 /** `bag_has_key(Col, "$['a']['b']")`: the key is present, whatever its value (null and "" included). */

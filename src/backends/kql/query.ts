@@ -4,7 +4,7 @@ import type { LogSource } from '../../ast/types.js';
 import type { ProcessedRule } from '../types.js';
 import { conversionError } from '../diagnostics.js';
 import { Inexpressible, whereClauses, type ColumnRef, type ExprContext } from './expression.js';
-import { kqlName, kqlString } from './literals.js';
+import { kqlMember, kqlName } from './literals.js';
 import { tableColumns, type KqlProduct } from './schema.js';
 
 export interface KqlQuery {
@@ -32,10 +32,15 @@ function describeLogsource(ls: LogSource): string {
 }
 
 function accessor(base: string, path: string[]): string {
-  return path.reduce(
-    (acc, seg) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(seg) ? `${acc}.${seg}` : `${acc}[${kqlString(seg)}]`),
-    kqlName(base),
-  );
+  return path.reduce((acc, seg) => acc + kqlMember(seg), kqlName(base));
+}
+
+/** The logsource as a route's YAML flow mapping (`product: okta, service: okta`). */
+function routeLogsource(ls: LogSource): string {
+  return (['product', 'category', 'service'] as const)
+    .filter((k) => ls[k])
+    .map((k) => `${k}: ${ls[k]}`)
+    .join(', ');
 }
 
 /**
@@ -53,6 +58,9 @@ export function columnRef(rule: ProcessedRule, field: string): ColumnRef {
   const [base, ...rest] = field.split('.');
   if (rest.length && base && cols.get(base) === 'dynamic')
     return { expr: `tostring(${accessor(base, rest)})`, type: 'string', bag: { column: base, path: rest } };
+  // A computed column (`requestParameters = parse_json(RequestParameters)`).
+  if (rest.length && base && Object.hasOwn(rule.extend, base))
+    return { expr: `tostring(${accessor(base, rest)})`, type: 'string' };
   let sigma: string | undefined;
   for (const [name, targets] of Object.entries(rule.fieldMap)) if (targets.includes(field)) sigma = name;
   const what = sigma ? `Sigma field '${sigma}' (mapped to '${field}')` : `field '${field}'`;
@@ -73,7 +81,7 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
         'C001',
         `no pipeline routes logsource (${describeLogsource(rule.rule.logsource)}) to a table (pipelines: ${rule.pipelines.join(', ') || 'none'})`,
         {
-          hint: 'use a pipeline that supports this logsource (sigil list pipelines), or add a route in a pipeline file (-p my-pipeline.yml)',
+          hint: `use a pipeline that supports this logsource (sigil list pipelines), or add a route in a pipeline file passed after it (-p ${rule.pipelines[0] ?? 'sentinel'} -p my-pipeline.yml): routes: [{ logsource: { ${routeLogsource(rule.rule.logsource)} }, table: <the table holding these events> }], with a field_map for its columns (docs/pipelines/README.md)`,
         },
       ),
     );
@@ -89,7 +97,11 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
   const filterClauses = rule.filters.flatMap((f) => whereClauses(f, ctx));
   const clauses = whereClauses(rule.predicate, ctx);
   const lines = [kqlName(table)];
-  const needed = new Set<string>([...rule.filters, rule.predicate].flatMap((p: Predicate) => [...predicateFields(p)]));
+  const needed = new Set<string>(
+    [...rule.filters, rule.predicate].flatMap((p: Predicate) =>
+      [...predicateFields(p)].flatMap((f) => [f, f.split('.')[0]!]),
+    ),
+  );
   for (const [name, expr] of Object.entries(rule.extend))
     if (needed.has(name)) lines.push(`| extend ${kqlName(name)} = ${expr}`);
   for (const c of new Set([...filterClauses, ...clauses])) lines.push(`| where ${c.replace(/\n/g, '\n    ')}`);

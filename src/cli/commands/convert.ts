@@ -75,6 +75,8 @@ function resolvePipelineArgs(names: string[]): (string | PipelineSpec)[] {
       throw new UsageError(
         `invalid pipeline file ${n}:\n${diagnostics.map((d) => '  ' + formatDiagnostic(d, false)).join('\n')}`,
       );
+    // Warnings (C105: a table the schemas do not hold) do not stop the conversion.
+    for (const d of diagnostics) process.stderr.write(formatDiagnostic(d, false) + '\n');
     return spec;
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Microsoft Sentinel with ASIM (Advanced Security Information Model) parsers: normalized
- * process, file, registry, network and DNS events from any source, through imProcessCreate,
- * imFileEvent, imRegistry, imNetworkSession and imDns. Field names from Microsoft's ASIM schemas.
+ * process, file, registry, network, DNS and web events from any source, through imProcessCreate,
+ * imFileEvent, imRegistry, imNetworkSession, imDns and imWebSession. Field names from
+ * Microsoft's ASIM schemas (columns: src/data/kql/kql-tables.json).
  */
 import type { PipelineSpec } from '../types.js';
 
@@ -23,7 +24,7 @@ const REGISTRY_TARGET = 'iff(isempty(RegistryValue), RegistryKey, strcat(Registr
 export const sentinelAsim: PipelineSpec = {
   name: 'sentinel-asim',
   description:
-    'Microsoft Sentinel with ASIM parsers: imProcessCreate, imFileEvent, imRegistry, imNetworkSession, imDns',
+    'Microsoft Sentinel with ASIM parsers: imProcessCreate, imFileEvent, imRegistry, imNetworkSession, imDns, imWebSession',
   targets: ['kql'],
   routes: [
     { logsource: windows('process_creation'), table: 'imProcessCreate' },
@@ -51,7 +52,17 @@ export const sentinelAsim: PipelineSpec = {
     },
     { logsource: windows('registry_event'), table: 'imRegistry', extend: { RegistryTargetObject: REGISTRY_TARGET } },
     { logsource: windows('network_connection'), table: 'imNetworkSession' },
-    { logsource: windows('dns_query'), table: 'imDns' },
+    // Client-side queries with the requesting process: only Sysmon's (event 22) rows of imDns,
+    // which also normalizes DNS server and resolver logs.
+    { logsource: windows('dns_query'), table: 'imDns', conditions: { EventProduct: 'Sysmon' } },
+    {
+      logsource: { category: 'dns' },
+      table: 'imDns',
+      note: 'every DNS source ASIM normalizes (server, resolver and client logs)',
+    },
+    { logsource: { category: 'webserver' }, table: 'imWebSession' },
+    { logsource: { category: 'proxy' }, table: 'imWebSession' },
+    { logsource: { category: 'firewall' }, table: 'imNetworkSession' },
   ],
   transformations: [
     { type: 'set_state', state: { product: 'sentinel', timeColumn: 'TimeGenerated' } },
@@ -98,6 +109,12 @@ export const sentinelAsim: PipelineSpec = {
       columns: { MD5: 'TargetFileMD5', SHA1: 'TargetFileSHA1', SHA256: 'TargetFileSHA256' },
     },
     { type: 'field_map', when: { table: 'imFileEvent' }, map: { TargetFilename: 'TargetFilePath', ...ACTING } },
+    {
+      type: 'field_map',
+      when: { table: 'imFileEvent', logsource: windows('file_rename') },
+      // A rename's old path: the file event schema's source file (SrcFilePath), the new one TargetFilePath.
+      map: { SourceFilename: 'SrcFilePath' },
+    },
     { type: 'replace_prefix', when: { table: 'imRegistry' }, fields: ['TargetObject'], replacements: HIVES },
     {
       type: 'field_map',
@@ -144,6 +161,41 @@ export const sentinelAsim: PipelineSpec = {
       type: 'field_map',
       when: { table: 'imDns' },
       map: { QueryName: 'DnsQuery', Image: 'SrcProcessName', ProcessId: 'SrcProcessId', User: 'SrcUsername' },
+    },
+    {
+      type: 'field_map',
+      when: { table: 'imDns', logsource: { category: 'dns' } },
+      map: { query: 'DnsQuery', record_type: 'DnsQueryTypeName', src_ip: 'SrcIpAddr' },
+    },
+    {
+      type: 'field_map',
+      when: { table: 'imWebSession' },
+      // W3C (webserver) and proxy field names → the web session schema. Url is the whole URL:
+      // the query alone (cs-uri-query) or the path alone (cs-uri-stem) has no column.
+      map: {
+        'c-uri': 'Url',
+        'c-useragent': 'HttpUserAgent',
+        'cs-user-agent': 'HttpUserAgent',
+        'cs-method': 'HttpRequestMethod',
+        'cs-host': 'HttpHost',
+        'cs-referer': 'HttpReferrer',
+        'cs-referrer': 'HttpReferrer',
+        'sc-status': 'HttpStatusCode',
+        'c-ip': 'SrcIpAddr',
+        src_ip: 'SrcIpAddr',
+        dst_ip: 'DstIpAddr',
+      },
+    },
+    {
+      type: 'field_map',
+      when: { table: 'imNetworkSession', logsource: { category: 'firewall' } },
+      map: {
+        src_ip: 'SrcIpAddr',
+        src_port: 'SrcPortNumber',
+        dst_ip: 'DstIpAddr',
+        dst_port: 'DstPortNumber',
+        action: 'DvcAction',
+      },
     },
   ],
 };

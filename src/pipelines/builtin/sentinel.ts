@@ -6,6 +6,7 @@
  * exactly as Sysmon/Windows write them, so Sigma's field names and values apply unchanged.
  */
 import type { PipelineSpec, Route } from '../types.js';
+import { SOURCE_ROUTES, SOURCE_TRANSFORMATIONS } from './sentinel-sources.js';
 
 const SYSMON = 'Microsoft-Windows-Sysmon';
 const sysmon = (
@@ -26,7 +27,7 @@ const channel = (service: string, name: string): Route => ({
 export const sentinel: PipelineSpec = {
   name: 'sentinel',
   description:
-    'Microsoft Sentinel: Windows Security events → SecurityEvent; Sysmon, PowerShell, WMI and other channels → WindowsEvent (EventData)',
+    'Microsoft Sentinel: Windows Security events → SecurityEvent; Sysmon, PowerShell, WMI and other channels → WindowsEvent (EventData); Linux/macOS → Device* (Defender XDR connector) and Syslog; AWS, Entra ID, Azure, Microsoft 365, Okta, GCP, CEF proxies and firewalls, IIS and DNS server logs → their connector tables',
   targets: ['kql'],
   routes: [
     { logsource: { product: 'windows', service: 'security' }, table: 'SecurityEvent' },
@@ -87,6 +88,7 @@ export const sentinel: PipelineSpec = {
     channel('openssh', 'OpenSSH/Operational'),
     channel('lsa-server', 'Microsoft-Windows-LSA/Operational'),
     channel('applocker', 'Microsoft-Windows-AppLocker/EXE and DLL'),
+    ...SOURCE_ROUTES,
   ],
   transformations: [
     { type: 'set_state', state: { product: 'sentinel', timeColumn: 'TimeGenerated' } },
@@ -101,7 +103,10 @@ export const sentinel: PipelineSpec = {
       type: 'field_template',
       when: { table: 'WindowsEvent' },
       template: 'EventData.{field}',
-      except: ['EventID', 'Channel', 'Provider', 'Computer', 'Keywords', 'Opcode', 'Task', 'Version'],
+      // Header fields only: Sigma's provider is Provider_Name; a Sigma field named Provider (WMI-Activity
+      // 5859/5861) is event data, read from EventData like any other.
+      except: ['EventID', 'Channel', 'Computer', 'Keywords', 'Opcode', 'Task', 'Version'],
     },
+    ...SOURCE_TRANSFORMATIONS,
   ],
 };

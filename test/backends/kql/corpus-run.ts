@@ -3,10 +3,12 @@
  * them in parallel): every rule of the SigmaHQ corpus (rules/) through one built-in pipeline,
  * and every emitted query through Microsoft's KQL language service.
  */
-import type { SigmaDocument } from '../../../src/ast/types.js';
+import type { LogSource, SigmaDocument } from '../../../src/ast/types.js';
 import { convertDocument } from '../../../src/convert.js';
 import { lookupRule } from '../../../src/parser/index.js';
 import { kqlErrors } from './kusto.js';
+import { logsourceMatches } from '../../../src/pipelines/match.js';
+import type { Route } from '../../../src/pipelines/types.js';
 import { parsedCorpus } from '../../helpers/corpus.js';
 
 export interface Outcome {
@@ -17,11 +19,13 @@ export interface Outcome {
   reasons: Record<string, number>;
   byCategory: Record<string, number>;
   invalid: { file: string; query: string; errors: string[] }[];
+  /** Logsources of the detection rules, with whether each converted (for route coverage). */
+  logsources: { logsource: LogSource; converted: boolean }[];
 }
 
-export function runCorpus(pipeline: string): Outcome {
-  // rules/, parsed once for all corpus suites (test/helpers/corpus.ts).
-  const results = parsedCorpus(['rules'], { schema: false }).map((f) => f.result);
+export function runCorpus(pipeline: string, folders: readonly string[] = ['rules']): Outcome {
+  // Parsed once for all corpus suites (test/helpers/corpus.ts).
+  const results = parsedCorpus([...folders], { schema: false }).map((f) => f.result);
   const docs: { file: string; doc: SigmaDocument }[] = results.flatMap((r) =>
     r.documents
       .filter((d) => d.document && !d.diagnostics.some((x) => x.severity === 'error'))
@@ -35,6 +39,7 @@ export function runCorpus(pipeline: string): Outcome {
     reasons: {},
     byCategory: {},
     invalid: [],
+    logsources: [],
   };
   const product = pipeline === 'defender-xdr' ? 'defender' : 'sentinel';
   const queries: { file: string; query: string }[] = [];
@@ -47,6 +52,7 @@ export function runCorpus(pipeline: string): Outcome {
       o.crashes.push(`${file}: ${(e as Error).stack}`);
       continue;
     }
+    if (doc.kind === 'rule') o.logsources.push({ logsource: doc.logsource, converted: r.ok });
     if (!r.ok) {
       o.failed++;
       const k = r.errors[0]!.code + ' ' + r.errors[0]!.reason;
@@ -70,4 +76,29 @@ export function runCorpus(pipeline: string): Outcome {
     }
   }
   return o;
+}
+
+/**
+ * Per route of a pipeline (first matching route wins, as in the engine): how many corpus rules
+ * it receives and how many of them convert.
+ */
+export function routeCoverage(
+  routes: readonly Route[],
+  o: Outcome,
+): { route: string; table: string; rules: number; converted: number }[] {
+  const rows = routes.map((r) => ({
+    route: Object.entries(r.logsource)
+      .map(([k, v]) => `${k}: ${v === '' ? '(none)' : v}`)
+      .join(', '),
+    table: r.table,
+    rules: 0,
+    converted: 0,
+  }));
+  for (const { logsource, converted } of o.logsources) {
+    const i = routes.findIndex((r) => logsourceMatches(r.logsource, logsource));
+    if (i < 0) continue;
+    rows[i]!.rules++;
+    if (converted) rows[i]!.converted++;
+  }
+  return rows;
 }
