@@ -50,6 +50,15 @@ export const CONVERSION_DIAGNOSTICS = {
     summary:
       "The query is longer than the output format's consumer accepts (a Sentinel scheduled rule: 10,000 characters).",
   },
+  C022: {
+    severity: 'error',
+    summary:
+      'A path field read from a file-name column (ParentImage → InitiatingProcessParentFileName): only `endswith` a file name is expressible.',
+  },
+  C023: {
+    severity: 'error',
+    summary: 'A value that is not a number (decimal or 0x hex) compared for equality with a numeric column.',
+  },
   C101: { severity: 'warning', summary: 'Fields were dropped by a pipeline (the query ignores them).' },
   C102: { severity: 'warning', summary: 'Correlation windows are fixed buckets (bin) rather than sliding windows.' },
   C103: {
@@ -85,6 +94,8 @@ const REASONS: Record<ConversionCode, string> = {
   C016: 'placeholder expansion too large',
   C017: 'invalid backend state',
   C018: 'query too long for the format',
+  C022: 'path read from a file name',
+  C023: 'not a number for a numeric column',
   C101: 'fields dropped',
   C102: 'fixed windows',
   C103: 'unverified mapping',

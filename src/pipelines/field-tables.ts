@@ -16,7 +16,7 @@ export interface FieldTableEntry {
   tables?: string[];
   logsources?: LogsourceMatch[];
   /** How the field is mapped: a rename, a value map, a split into several columns. */
-  via: 'field_map' | 'split_hashes' | 'split_domain_user' | 'value_map';
+  via: 'field_map' | 'split_hashes' | 'split_domain_user' | 'value_map' | 'path_to_name';
 }
 
 /**
@@ -43,6 +43,9 @@ export function fieldTable(spec: PipelineSpec): FieldTableEntry[] {
         break;
       case 'value_map':
         out.push({ sigma: t.field, target: [t.column], ...scope, via: 'value_map' });
+        break;
+      case 'path_to_name':
+        out.push({ sigma: t.field, target: [t.column], ...scope, via: 'path_to_name' });
         break;
       default:
     }
@@ -73,6 +76,8 @@ function index(): Map<string, string[]> {
       // data (AccountName) do not make the column a synonym of the Sigma field.
       if (e.via === 'value_map') continue;
       if (e.via === 'split_domain_user') continue;
+      // A file-name column is not a synonym of a path field.
+      if (e.via === 'path_to_name') continue;
       for (const t of e.target) {
         const k = t.toLowerCase();
         if (k === e.sigma.toLowerCase()) continue;
