@@ -61,7 +61,7 @@ for (const p of builtins) {
     lines.push('');
   }
   const other = p.transformations.filter(
-    (t) => !['field_map', 'split_hashes', 'split_domain_user', 'value_map'].includes(t.type),
+    (t) => !['field_map', 'split_hashes', 'split_domain_user', 'value_map', 'path_to_name'].includes(t.type),
   );
   if (other.length) {
     lines.push('## Other transformations', '');

@@ -71,7 +71,13 @@ function index(): Map<string, string[]> {
   if (cache && cache.generation === registryGeneration()) return cache.index;
   const idx = new Map<string, string[]>();
   for (const spec of listPipelines()) {
-    for (const e of fieldTable(spec)) {
+    const entries = fieldTable(spec);
+    // A column that elsewhere holds one half of a DOMAIN\user split (Linux `User` → AccountName,
+    // Windows `User` → AccountDomain + AccountName) is no synonym of the field either.
+    const splitColumns = new Set(
+      entries.filter((e) => e.via === 'split_domain_user').flatMap((e) => e.target.map((t) => t.toLowerCase())),
+    );
+    for (const e of entries) {
       // Value maps (Initiated → ActionType) and splits into columns that also hold other
       // data (AccountName) do not make the column a synonym of the Sigma field.
       if (e.via === 'value_map') continue;
@@ -80,7 +86,7 @@ function index(): Map<string, string[]> {
       if (e.via === 'path_to_name') continue;
       for (const t of e.target) {
         const k = t.toLowerCase();
-        if (k === e.sigma.toLowerCase()) continue;
+        if (k === e.sigma.toLowerCase() || splitColumns.has(k)) continue;
         const list = idx.get(k) ?? [];
         if (!list.includes(e.sigma)) list.push(e.sigma);
         idx.set(k, list);
