@@ -59,6 +59,11 @@ export const CONVERSION_DIAGNOSTICS = {
     severity: 'error',
     summary: 'A value that is not a number (decimal or 0x hex) compared for equality with a numeric column.',
   },
+  C024: {
+    severity: 'error',
+    summary:
+      'A contains/endswith value may match inside the text a pipeline adds before every value (Defender pipe names: `\\Device\\NamedPipe\\`).',
+  },
   C101: { severity: 'warning', summary: 'Fields were dropped by a pipeline (the query ignores them).' },
   C102: { severity: 'warning', summary: 'Correlation windows are fixed buckets (bin) rather than sliding windows.' },
   C103: {
@@ -96,6 +101,7 @@ const REASONS: Record<ConversionCode, string> = {
   C018: 'query too long for the format',
   C022: 'path read from a file name',
   C023: 'not a number for a numeric column',
+  C024: 'value may match the added prefix',
   C101: 'fields dropped',
   C102: 'fixed windows',
   C103: 'unverified mapping',

@@ -119,10 +119,41 @@ function replacePrefixLeaf(
     return hits.length ? or(hits.map((r) => rewrite(first, leaf.pattern.slice(1), r))) : leaf;
   }
   if (isMultiWildcard(first) && typeof second === 'string') {
+    const inside = reps.find((r) => keepsPrefix(r) && mayMatchInAddedText(r, second));
+    if (inside)
+      throw new StepError(
+        conversionError(
+          'C024',
+          `${leaf.field}: '${second}' may match inside the '${inside.with}' the target writes before every value`,
+          {
+            field: leaf.field ?? undefined,
+            hint: `the target's values start with '${inside.with}'; anchor the value at the start of the field or make it start with '${inside.prefix}'`,
+          },
+        ),
+      );
     const hits = prefixReplacements(second, reps).filter((r) => !keepsPrefix(r));
     return hits.length ? or([leaf, ...hits.map((r) => rewrite(second, leaf.pattern.slice(2), r))]) : leaf;
   }
   return leaf;
+}
+
+/**
+ * With a replacement that adds text before the prefix (`\` → `\Device\NamedPipe\`), the
+ * target's value is that text followed by the Sigma value. An unanchored value finds the same
+ * places in both unless it can begin inside the added text: it is, or starts with, a tail of the
+ * added text, followed by what can begin a Sigma value (the prefix).
+ */
+function mayMatchInAddedText(r: PrefixReplacement, text: string): boolean {
+  const added = r.with.slice(0, r.with.length - r.prefix.length).toLowerCase();
+  const t = text.toLowerCase();
+  const prefix = r.prefix.toLowerCase();
+  if (added.includes(t)) return true;
+  for (let k = 1; k <= Math.min(added.length, t.length); k++) {
+    if (!t.startsWith(added.slice(-k))) continue;
+    const rest = t.slice(k);
+    if (rest.startsWith(prefix) || prefix.startsWith(rest)) return true;
+  }
+  return false;
 }
 
 const HASH_RE = /^([A-Za-z0-9]+)=([0-9A-Fa-f]+)$/;

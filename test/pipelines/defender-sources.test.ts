@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { SigmaRule } from '../../src/ast/types.js';
 import { tableColumns } from '../../src/backends/kql/schema.js';
 import { convertDocument } from '../../src/convert.js';
@@ -16,6 +17,7 @@ import { compileRule } from '../../src/eval/compile.js';
 import { parse } from '../../src/parser/index.js';
 import { runKql, type Row } from '../backends/kql/kql-interpreter.js';
 import { REPO_ROOT, SHARED } from '../helpers/paths.js';
+import { runs } from '../helpers/property.js';
 
 const CORPUS = path.join(SHARED, 'corpus/sigmahq');
 
@@ -225,6 +227,50 @@ describe('defect: prefix rewrites only where the value is anchored at the start'
       if (/(=~|startswith|in~) \(?@?"\\(?!Device)/.test(query))
         throw new Error(`an anchored value lacks the prefix:\n${query}`);
     });
+
+  it('a pipe value that may begin inside \\Device\\NamedPipe fails the rule (C024)', () => {
+    const rule = (v: string): SigmaRule =>
+      inline('product: windows, category: pipe_created', `  sel: {'PipeName|contains': '${v}'}\n  condition: sel`);
+    for (const v of ['NamedPipe\\x', 'pe\\x', 'Device', 'e\\'])
+      expect(failure(rule(v)), v).toMatchObject({ code: 'C024' });
+    for (const v of ['\\pipe\\x', 'example', 'x\\pipe']) expect(() => kql(rule(v)), v).not.toThrow();
+  });
+
+  it('property: every pipe rule that converts agrees with the evaluator on every pipe name', () => {
+    // Letters of the added text and the separator, so values overlap it often.
+    const text = fc
+      .array(fc.constantFrom('\\', 'p', 'i', 'e', 'N', 'D', 'x'), { minLength: 1, maxLength: 6 })
+      .map((cs) => cs.join(''));
+    const modifier = fc.constantFrom('', '|startswith', '|contains', '|endswith');
+    const seen = { converted: 0, refused: 0, matched: 0 };
+    fc.assert(
+      fc.property(modifier, text, fc.array(text, { minLength: 1, maxLength: 4 }), (mod, value, names) => {
+        const rule = inline(
+          'product: windows, category: pipe_created',
+          `  sel: {'PipeName${mod}': '${value}'}\n  condition: sel`,
+        );
+        const r = convertDocument(rule, { target: 'kql', pipelines: ['defender-xdr'] });
+        if (!r.ok) {
+          expect(r.errors[0]!.code).toBe('C024');
+          seen.refused++;
+          return;
+        }
+        seen.converted++;
+        const columns = tableColumns('DeviceEvents', 'defender')!;
+        for (const n of [...names.map((x) => `\\${x}`), `\\${value}`, value]) {
+          const pipe = n.startsWith('\\') ? n : `\\${n}`;
+          const want = compileRule(rule).matches({ PipeName: pipe });
+          if (want) seen.matched++;
+          const row = { ActionType: 'NamedPipeEvent', AdditionalFields: { PipeName: `\\Device\\NamedPipe${pipe}` } };
+          expect(runKql(r.queries[0]!, row, { table: 'DeviceEvents', columns }), `${pipe}\n${r.queries[0]}`).toBe(want);
+        }
+      }),
+      { numRuns: runs(300) },
+    );
+    expect(seen.converted).toBeGreaterThan(0);
+    expect(seen.refused).toBeGreaterThan(0);
+    expect(seen.matched).toBeGreaterThan(0);
+  });
 
   it('efspotato matches the pipes it is written for', () => {
     const rule = corpusRule('rules/windows/pipe_created/pipe_created_hktl_efspotato.yml');
