@@ -18,6 +18,7 @@ import { parse } from '../../src/parser/index.js';
 import { runKql, type Row } from '../backends/kql/kql-interpreter.js';
 import { REPO_ROOT, SHARED } from '../helpers/paths.js';
 import { runs } from '../helpers/property.js';
+import { loadPipelineSpec } from '../../src/pipelines/index.js';
 
 const CORPUS = path.join(SHARED, 'corpus/sigmahq');
 
@@ -382,5 +383,48 @@ describe('WMI: Sysmon Destination, EventType, WMI-Activity 5861', () => {
     ]);
     const other = inline('product: windows, service: wmi', '  sel: {EventID: 5859}\n  condition: sel');
     expect(failure(other).code).toBe('C007');
+  });
+});
+
+describe('pipeline files: path_to_name and fail with values', () => {
+  const rule = inline(
+    'product: windows, category: process_creation',
+    "  sel: {ParentImage|endswith: '\\\\cmd.exe', Status: 'x'}\n  condition: sel",
+  );
+
+  it('load from YAML and apply like the built-in steps', () => {
+    const { spec, diagnostics } = loadPipelineSpec(
+      [
+        'name: mine',
+        'transformations:',
+        '  - type: path_to_name',
+        '    field: ParentImage',
+        '    column: InitiatingProcessParentFileName',
+        '  - type: fail',
+        '    fields: [Status]',
+        "    values: ['-']",
+        '    reason: no dash',
+      ].join('\n'),
+      'mine.yml',
+    );
+    expect(diagnostics).toEqual([]);
+    const r = convertDocument(rule, { target: 'kql', pipelines: [spec!, 'defender-xdr'] });
+    // Status 'x' is not a listed value: the rule reaches the table, where Status is no column.
+    expect(r.ok ? r.queries[0] : r.errors[0]!.message).toContain("'Status'");
+    const dash = inline('product: windows, category: process_creation', "  sel: {Status: '-'}\n  condition: sel");
+    const refused = convertDocument(dash, { target: 'kql', pipelines: [spec!, 'defender-xdr'] });
+    expect(!refused.ok && refused.errors[0]).toMatchObject({
+      code: 'C004',
+      message: expect.stringContaining('no dash'),
+    });
+  });
+
+  it('a path_to_name without its column is an invalid pipeline file (C013)', () => {
+    const { spec, diagnostics } = loadPipelineSpec(
+      'name: x\ntransformations:\n  - type: path_to_name\n    field: ParentImage\n',
+      'p.yml',
+    );
+    expect(spec).toBeUndefined();
+    expect(diagnostics[0]!.code).toBe('C013');
   });
 });
