@@ -19,7 +19,8 @@ const code = (s) => '`' + String(s).replace(/`/g, '\\`').replace(/\|/g, '\\|') +
 const cond = (c) =>
   c
     ? Object.entries(c)
-        .map(([k, v]) => `${k} = ${Array.isArray(v) ? v.join(' / ') : v}`)
+        // A modifier's `|` would end the table cell.
+        .map(([k, v]) => `${k.replace(/\|/g, '\\|')} = ${Array.isArray(v) ? v.join(' / ') : v}`)
         .join('; ')
     : '';
 const scope = (e) => [e.tables?.join(', '), e.logsources?.map(ls).join(' / ')].filter(Boolean).join(' · ') || 'all';
