@@ -19,7 +19,8 @@ const code = (s) => '`' + String(s).replace(/`/g, '\\`').replace(/\|/g, '\\|') +
 const cond = (c) =>
   c
     ? Object.entries(c)
-        .map(([k, v]) => `${k} = ${Array.isArray(v) ? v.join(' / ') : v}`)
+        // A modifier's `|` would end the table cell.
+        .map(([k, v]) => `${k.replace(/\|/g, '\\|')} = ${Array.isArray(v) ? v.join(' / ') : v}`)
         .join('; ')
     : '';
 const scope = (e) => [e.tables?.join(', '), e.logsources?.map(ls).join(' / ')].filter(Boolean).join(' · ') || 'all';
@@ -61,7 +62,7 @@ for (const p of builtins) {
     lines.push('');
   }
   const other = p.transformations.filter(
-    (t) => !['field_map', 'split_hashes', 'split_domain_user', 'value_map'].includes(t.type),
+    (t) => !['field_map', 'split_hashes', 'split_domain_user', 'value_map', 'path_to_name'].includes(t.type),
   );
   if (other.length) {
     lines.push('## Other transformations', '');

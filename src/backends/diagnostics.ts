@@ -50,6 +50,20 @@ export const CONVERSION_DIAGNOSTICS = {
     summary:
       "The query is longer than the output format's consumer accepts (a Sentinel scheduled rule: 10,000 characters).",
   },
+  C022: {
+    severity: 'error',
+    summary:
+      'A path field read from a file-name column (ParentImage → InitiatingProcessParentFileName): only `endswith` a file name is expressible.',
+  },
+  C023: {
+    severity: 'error',
+    summary: 'A value that is not a number (decimal or 0x hex) compared for equality with a numeric column.',
+  },
+  C024: {
+    severity: 'error',
+    summary:
+      'A contains/endswith value may match inside the text a pipeline adds before every value (Defender pipe names: `\\Device\\NamedPipe\\`).',
+  },
   C019: {
     severity: 'error',
     summary: "A KQL pipeline file names a column its table lacks (a route condition or a field map's target).",
@@ -117,6 +131,9 @@ const REASONS: Record<ConversionCode, string> = {
   C016: 'placeholder expansion too large',
   C017: 'invalid backend state',
   C018: 'query too long for the format',
+  C022: 'path read from a file name',
+  C023: 'not a number for a numeric column',
+  C024: 'value may match the added prefix',
   C019: 'column not in table',
   C025: 'invalid macro name',
   C035: 'correlation field not mappable',

@@ -17,7 +17,8 @@ import type {
 import { printCondition } from '../parser/condition-print.js';
 import { conversionError, conversionWarning } from '../backends/diagnostics.js';
 import type { ConversionError, ConversionWarning, RewrittenRule } from '../backends/types.js';
-import type { ConditionMap, PipelineSpec, Scalar } from './types.js';
+import type { ConditionMap, PipelineSpec, PrefixReplacement, Scalar } from './types.js';
+import { keepsPrefix, prefixReplacements } from './transforms.js';
 import { logsourceMatches, whenHolds } from './match.js';
 
 function conditionMapToNode(map: ConditionMap): DetectionNode {
@@ -64,6 +65,64 @@ function rewriteStrings(m: FieldMatch, f: (parts: StringPart[]) => StringPart[][
   return { ...m, values, list: m.list || values.length > 1 };
 }
 
+const withText = (v: Extract<Value, { type: 'string' }>, parts: StringPart[]): Value => ({
+  ...v,
+  parts,
+  raw: parts
+    .map((x) =>
+      typeof x === 'string' ? x : 'wildcard' in x ? (x.wildcard === 'multi' ? '*' : '?') : `%${x.placeholder}%`,
+    )
+    .join(''),
+});
+
+/**
+ * `replace_prefix` on a field match, with the semantics of transforms.ts: an anchored value
+ * (no contains/endswith, text first) is rewritten (several replacements: one value each); a
+ * contains/endswith value stays and, where the replacement changes the prefix, gains the
+ * start-anchored rewrite (startswith / equals) as an alternative match.
+ */
+function replacePrefixInMatch(m: FieldMatch, reps: readonly PrefixReplacement[]): DetectionNode {
+  const unanchoredByModifier = m.modifiers.includes('contains') || m.modifiers.includes('endswith');
+  const anchoredModifiers = m.modifiers.flatMap((x): Modifier[] =>
+    x === 'contains' ? ['startswith'] : x === 'endswith' || x === 'all' ? [] : [x],
+  );
+  const ownModifiers = m.modifiers.filter((x) => x !== 'all');
+  let changed = false;
+  const perValue = m.values.map((v): DetectionNode => {
+    const one: FieldMatch = { ...m, modifiers: ownModifiers, values: [v], list: false };
+    if (v.type !== 'string') return one;
+    const [first, second] = v.parts;
+    const leadingStar =
+      first !== undefined && typeof first !== 'string' && 'wildcard' in first && first.wildcard === 'multi';
+    const text = typeof first === 'string' ? first : leadingStar && typeof second === 'string' ? second : undefined;
+    if (text === undefined) return one;
+    const rest = v.parts.slice(typeof first === 'string' ? 1 : 2);
+    const rewritten = (r: PrefixReplacement): Value => withText(v, [r.with + text.slice(r.prefix.length), ...rest]);
+    const hits = prefixReplacements(text, reps);
+    if (!unanchoredByModifier && !leadingStar) {
+      if (!hits.length) return one;
+      changed = true;
+      const values = hits.map(rewritten);
+      return { ...one, values, list: values.length > 1 };
+    }
+    const changing = hits.filter((r) => !keepsPrefix(r));
+    if (!changing.length) return one;
+    changed = true;
+    const values = changing.map(rewritten);
+    const anchored: FieldMatch = {
+      ...m,
+      modifiers: anchoredModifiers,
+      values,
+      list: values.length > 1,
+    };
+    return { type: 'anyOf', items: [one, anchored] };
+  });
+  if (!changed) return m;
+  return perValue.length === 1
+    ? perValue[0]!
+    : { type: m.modifiers.includes('all') ? 'allOf' : 'anyOf', items: perValue };
+}
+
 /** Applies pipelines to the rule's AST. */
 export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly PipelineSpec[]): RewrittenRule {
   let identifiers: SearchIdentifier[] = rule.detection.identifiers.map((i) => ({ ...i }));
@@ -78,6 +137,22 @@ export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly Pipelin
       if (n.type === 'match') {
         if (n.field) s.add(n.field);
       } else n.items.forEach(walk);
+    };
+    identifiers.forEach((i) => walk(i.node));
+    return s;
+  };
+  /** Fields compared (no modifier) with one of `values`, any case. */
+  const comparedWith = (values: readonly string[]): Set<string> => {
+    const wanted = new Set(values.map((v) => v.toLowerCase()));
+    const s = new Set<string>();
+    const walk = (n: DetectionNode): void => {
+      if (n.type !== 'match') return n.items.forEach(walk);
+      if (
+        n.field &&
+        n.modifiers.length === 0 &&
+        n.values.some((v) => v.type === 'string' && wanted.has(v.raw.toLowerCase()))
+      )
+        s.add(n.field);
     };
     identifiers.forEach((i) => walk(i.node));
     return s;
@@ -118,23 +193,7 @@ export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly Pipelin
           break;
         case 'replace_prefix': {
           const fields = new Set(t.fields);
-          eachMatch((m) => {
-            if (m.field === null || !fields.has(m.field)) return m;
-            return rewriteStrings(m, (parts) => [
-              parts.map((p, i) => {
-                if (typeof p !== 'string') return p;
-                const prev = parts[i - 1];
-                const atStart =
-                  i === 0 ||
-                  (typeof prev !== 'string' && prev !== undefined && 'wildcard' in prev && prev.wildcard === 'multi') ||
-                  m.modifiers.includes('contains') ||
-                  m.modifiers.includes('endswith');
-                if (!atStart) return p;
-                const r = t.replacements.find((x) => p.toLowerCase().startsWith(x.prefix.toLowerCase()));
-                return r ? r.with + p.slice(r.prefix.length) : p;
-              }),
-            ]);
-          });
+          eachMatch((m) => (m.field !== null && fields.has(m.field) ? replacePrefixInMatch(m, t.replacements) : m));
           break;
         }
         case 'expand_placeholders': {
@@ -167,7 +226,7 @@ export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly Pipelin
         case 'fail': {
           if (!t.fields) errors.push(conversionError('C004', `${spec.name}: ${t.reason}`));
           else {
-            const used = usedFields();
+            const used = t.values ? comparedWith(t.values) : usedFields();
             const hit = t.fields.find((f) => used.has(f));
             if (hit) errors.push(conversionError('C004', `${spec.name}: field ${hit}: ${t.reason}`, { field: hit }));
           }
@@ -175,6 +234,7 @@ export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly Pipelin
         }
         case 'split_hashes':
         case 'split_domain_user':
+        case 'path_to_name':
           if (usedFields().has(t.field))
             notes.push(
               conversionWarning(

@@ -16,7 +16,7 @@ export interface FieldTableEntry {
   tables?: string[];
   logsources?: LogsourceMatch[];
   /** How the field is mapped: a rename, a value map, a split into several columns. */
-  via: 'field_map' | 'split_hashes' | 'split_domain_user' | 'value_map';
+  via: 'field_map' | 'split_hashes' | 'split_domain_user' | 'value_map' | 'path_to_name';
 }
 
 /**
@@ -43,6 +43,9 @@ export function fieldTable(spec: PipelineSpec): FieldTableEntry[] {
         break;
       case 'value_map':
         out.push({ sigma: t.field, target: [t.column], ...scope, via: 'value_map' });
+        break;
+      case 'path_to_name':
+        out.push({ sigma: t.field, target: [t.column], ...scope, via: 'path_to_name' });
         break;
       default:
     }
@@ -79,15 +82,23 @@ function index(): Map<string, string[]> {
     (e.logsources === undefined || e.logsources.some((l) => l.product?.toLowerCase() === 'windows')) &&
     (e.tables === undefined || e.tables.some((t) => windowsTables.has(t)));
   for (const spec of listPipelines()) {
-    for (const e of fieldTable(spec)) {
+    const entries = fieldTable(spec);
+    // A column that elsewhere holds one half of a DOMAIN\user split (Linux `User` → AccountName,
+    // Windows `User` → AccountDomain + AccountName) is no synonym of the field either.
+    const splitColumns = new Set(
+      entries.filter((e) => e.via === 'split_domain_user').flatMap((e) => e.target.map((t) => t.toLowerCase())),
+    );
+    for (const e of entries) {
       if (!forWindows(e)) continue;
       // Value maps (Initiated → ActionType) and splits into columns that also hold other
       // data (AccountName) do not make the column a synonym of the Sigma field.
       if (e.via === 'value_map') continue;
       if (e.via === 'split_domain_user') continue;
+      // A file-name column is not a synonym of a path field.
+      if (e.via === 'path_to_name') continue;
       for (const t of e.target) {
         const k = t.toLowerCase();
-        if (k === e.sigma.toLowerCase()) continue;
+        if (k === e.sigma.toLowerCase() || splitColumns.has(k)) continue;
         const list = idx.get(k) ?? [];
         if (!list.includes(e.sigma)) list.push(e.sigma);
         idx.set(k, list);

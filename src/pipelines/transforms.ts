@@ -9,7 +9,7 @@ import { and, not, or, predicateFields, type PatternPart, type Predicate } from 
 import { conversionError, conversionWarning } from '../backends/diagnostics.js';
 import type { ConversionError } from '../backends/types.js';
 import { conditionMapToPredicate } from './conditions.js';
-import type { PipelineSpec, ProcessedRule, Scalar, Transformation } from './types.js';
+import type { PipelineSpec, PrefixReplacement, ProcessedRule, Scalar, Transformation } from './types.js';
 import { mergeAdjacentText } from '../ast/pattern.js';
 
 /** Maps every leaf; a leaf may become `true` (dropped) or stay a predicate. */
@@ -81,17 +81,79 @@ function renameLeaf(p: Predicate, map: Record<string, string | string[]>, record
   return combine(list.map((f) => ({ ...p, field: f }) as Predicate));
 }
 
-function replacePrefixes(pattern: PatternPart[], reps: { prefix: string; with: string }[]): PatternPart[] {
-  return pattern.map((part, i) => {
-    if (typeof part !== 'string') return part;
-    const prev = i === 0 ? undefined : pattern[i - 1];
-    const atStart =
-      i === 0 || (prev !== undefined && typeof prev !== 'string' && 'wildcard' in prev && prev.wildcard === 'multi');
-    if (!atStart) return part;
-    for (const r of reps)
-      if (part.toLowerCase().startsWith(r.prefix.toLowerCase())) return r.with + part.slice(r.prefix.length);
-    return part;
+const isMultiWildcard = (x: PatternPart | undefined): boolean =>
+  x !== undefined && typeof x !== 'string' && 'wildcard' in x && x.wildcard === 'multi';
+
+/** The replacements of the longest prefix `text` starts with (several: alternatives). */
+export function prefixReplacements(text: string, reps: readonly PrefixReplacement[]): PrefixReplacement[] {
+  const lower = text.toLowerCase();
+  const hits = reps.filter((r) => lower.startsWith(r.prefix.toLowerCase()));
+  const longest = Math.max(0, ...hits.map((r) => r.prefix.length));
+  return hits.filter((r) => r.prefix.length === longest);
+}
+
+/**
+ * A replacement that only puts text before the prefix (`\` → `\Device\NamedPipe\`) keeps the
+ * prefix in the target's value, so a value that is not anchored at the start still finds it.
+ */
+export const keepsPrefix = (r: PrefixReplacement): boolean => r.with.toLowerCase().endsWith(r.prefix.toLowerCase());
+
+/**
+ * Rewrites a field's abbreviated prefix. Only a value anchored at the start of the field (its
+ * pattern begins with text: equals, startswith) names the field's start. A value after a
+ * leading `*` (contains, endswith) may find its text anywhere, the start included: it stays, and
+ * where the replacement changes the prefix, the start-anchored rewrite is added as an
+ * alternative (`contains 'HKU\x'` → contains it, or starts with `HKEY_USERS\x`).
+ */
+function replacePrefixLeaf(
+  leaf: Extract<Predicate, { kind: 'string' }>,
+  reps: readonly PrefixReplacement[],
+): Predicate {
+  const [first, second] = leaf.pattern;
+  const rewrite = (text: string, rest: readonly PatternPart[], r: PrefixReplacement): Predicate => ({
+    ...leaf,
+    pattern: [r.with + text.slice(r.prefix.length), ...rest],
   });
+  if (typeof first === 'string') {
+    const hits = prefixReplacements(first, reps);
+    return hits.length ? or(hits.map((r) => rewrite(first, leaf.pattern.slice(1), r))) : leaf;
+  }
+  if (isMultiWildcard(first) && typeof second === 'string') {
+    const inside = reps.find((r) => keepsPrefix(r) && mayMatchInAddedText(r, second));
+    if (inside)
+      throw new StepError(
+        conversionError(
+          'C024',
+          `${leaf.field}: '${second}' may match inside the '${inside.with}' the target writes before every value`,
+          {
+            field: leaf.field ?? undefined,
+            hint: `the target's values start with '${inside.with}'; anchor the value at the start of the field or make it start with '${inside.prefix}'`,
+          },
+        ),
+      );
+    const hits = prefixReplacements(second, reps).filter((r) => !keepsPrefix(r));
+    return hits.length ? or([leaf, ...hits.map((r) => rewrite(second, leaf.pattern.slice(2), r))]) : leaf;
+  }
+  return leaf;
+}
+
+/**
+ * With a replacement that adds text before the prefix (`\` → `\Device\NamedPipe\`), the
+ * target's value is that text followed by the Sigma value. An unanchored value finds the same
+ * places in both unless it can begin inside the added text: it is, or starts with, a tail of the
+ * added text, followed by what can begin a Sigma value (the prefix).
+ */
+function mayMatchInAddedText(r: PrefixReplacement, text: string): boolean {
+  const added = r.with.slice(0, r.with.length - r.prefix.length).toLowerCase();
+  const t = text.toLowerCase();
+  const prefix = r.prefix.toLowerCase();
+  if (added.includes(t)) return true;
+  for (let k = 1; k <= Math.min(added.length, t.length); k++) {
+    if (!t.startsWith(added.slice(-k))) continue;
+    const rest = t.slice(k);
+    if (rest.startsWith(prefix) || prefix.startsWith(rest)) return true;
+  }
+  return false;
 }
 
 const HASH_RE = /^([A-Za-z0-9]+)=([0-9A-Fa-f]+)$/;
@@ -195,6 +257,34 @@ function splitDomainLeaf(p: Predicate, field: string, domainCol: string, userCol
   }
 }
 
+/**
+ * A path field read from a file-name column: only a value that ends the path with a whole file
+ * name (`\\x.exe`, `/x`) or with a piece of one (`x.exe`, no separator) says something about
+ * the name alone.
+ */
+function pathToNameLeaf(p: Predicate, field: string, column: string): Predicate {
+  if (!('field' in p) || p.field !== field) return p;
+  const fail = (why: string): never => {
+    throw new StepError(
+      conversionError('C022', `${field}: ${why}`, {
+        field,
+        hint: `the target records only the file name (${column}); write the condition as ${field}|endswith: '\\name.exe'`,
+      }),
+    );
+  };
+  if (p.kind !== 'string') return fail(`a ${p.kind} condition on a path cannot be read from a file name`);
+  const shape = textShape(p.pattern);
+  if (!shape || shape.op !== 'endswith')
+    return fail(
+      `only an endswith value can be read from the file name, not ${shape ? shape.op : 'a wildcard pattern'}`,
+    );
+  const text = shape.text;
+  const sep = /[\\/]/;
+  if (sep.test(text.slice(1)) || text.length <= 1)
+    return fail(`'${text}' names directories; the target records only the file name`);
+  return sep.test(text[0]!) ? lit(column, text.slice(1), 'eq', p.cased) : lit(column, text, 'endswith', p.cased);
+}
+
 function valueMapLeaf(p: Predicate, field: string, column: string, values: Record<string, Scalar[]>): Predicate {
   if (!('field' in p) || p.field !== field) return p;
   const fail = (why: string): never => {
@@ -236,6 +326,20 @@ function expandLeaf(p: Predicate, vars: Record<string, string[]>): Predicate {
   return or(alts.map((pattern) => ({ ...p, pattern: mergeAdjacentText(pattern) })));
 }
 
+/** The fields among `fields` that a leaf compares with one of `values` (exact text, any case). */
+function comparedWith(p: Predicate, fields: ReadonlySet<string>, values: readonly string[]): Set<string> {
+  const wanted = new Set(values.map((v) => v.toLowerCase()));
+  const out = new Set<string>();
+  mapTri(p, (leaf) => {
+    if (leaf.kind === 'string' && leaf.field !== null && fields.has(leaf.field)) {
+      const shape = textShape(leaf.pattern);
+      if (shape?.op === 'eq' && wanted.has(shape.text.toLowerCase())) out.add(leaf.field);
+    }
+    return leaf;
+  });
+  return out;
+}
+
 export function applyTransformation(t: Transformation, p: Tri, result: ProcessedRule, spec: PipelineSpec): Tri {
   if (typeof p === 'boolean') return p;
   switch (t.type) {
@@ -258,7 +362,7 @@ export function applyTransformation(t: Transformation, p: Tri, result: Processed
       const fields = new Set(t.fields);
       return mapTri(p, (leaf) =>
         leaf.kind === 'string' && leaf.field !== null && fields.has(leaf.field)
-          ? { ...leaf, pattern: replacePrefixes(leaf.pattern, t.replacements) }
+          ? replacePrefixLeaf(leaf, t.replacements)
           : leaf,
       );
     }
@@ -266,6 +370,8 @@ export function applyTransformation(t: Transformation, p: Tri, result: Processed
       return mapTri(p, (leaf) => splitHashesLeaf(leaf, t.field, t.columns));
     case 'split_domain_user':
       return mapTri(p, (leaf) => splitDomainLeaf(leaf, t.field, t.domain, t.user));
+    case 'path_to_name':
+      return mapTri(p, (leaf) => pathToNameLeaf(leaf, t.field, t.column));
     case 'value_map':
       return mapTri(p, (leaf) => valueMapLeaf(leaf, t.field, t.column, t.values));
     case 'expand_placeholders': {
@@ -291,7 +397,7 @@ export function applyTransformation(t: Transformation, p: Tri, result: Processed
     }
     case 'fail': {
       if (!t.fields) throw new StepError(conversionError('C004', `${spec.name}: ${t.reason}`));
-      const used = predicateFields(p);
+      const used = t.values ? comparedWith(p, new Set(t.fields), t.values) : predicateFields(p);
       const hit = t.fields.find((f) => used.has(f));
       if (hit) throw new StepError(conversionError('C004', `${spec.name}: field ${hit}: ${t.reason}`, { field: hit }));
       return p;

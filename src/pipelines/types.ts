@@ -50,6 +50,12 @@ export interface Route {
   extend?: Record<string, string>;
 }
 
+/** One rewrite of `replace_prefix`: the longest matching prefix wins. */
+export interface PrefixReplacement {
+  prefix: string;
+  with: string;
+}
+
 export type Transformation =
   /** Renames Sigma fields; a list maps one field to several columns (any may match). */
   | { type: 'field_map'; when?: When; map: Record<string, string | string[]> }
@@ -61,10 +67,12 @@ export type Transformation =
   /** Adds conditions (AND) to the rule. */
   | { type: 'add_condition'; when?: When; conditions: ConditionMap }
   /**
-   * Rewrites the start of every literal text run of a field's string patterns (at the
-   * pattern's start or after a `*`), case-insensitively: `HKLM\` → `HKEY_LOCAL_MACHINE\`.
+   * Rewrites an abbreviated prefix at the start of a field's values, case-insensitively:
+   * `HKLM\` → `HKEY_LOCAL_MACHINE\`. Only values anchored at the start (equals, startswith) are
+   * rewritten; a contains/endswith value keeps its text and gains the start-anchored rewrite as an
+   * alternative. Several replacements of one prefix are alternatives (any may match).
    */
-  | { type: 'replace_prefix'; when?: When; fields: string[]; replacements: { prefix: string; with: string }[] }
+  | { type: 'replace_prefix'; when?: When; fields: string[]; replacements: PrefixReplacement[] }
   /** `Hashes` (`ALGO=hex,…`) → one column per algorithm; algorithms not listed fail the rule. */
   | { type: 'split_hashes'; when?: When; field: string; columns: Record<string, string> }
   /** `DOMAIN\user` in one Sigma field → a domain column and an account column. */
@@ -78,8 +86,17 @@ export type Transformation =
   | { type: 'expand_placeholders'; when?: When; vars?: Record<string, string[]> }
   /** Removes conditions on these fields (they count as true); warns C101. */
   | { type: 'drop_fields'; when?: When; fields: string[] }
-  /** Fails the rule (C004) if it uses one of `fields`, or — without `fields` — if `when` holds. */
-  | { type: 'fail'; when?: When; fields?: string[]; reason: string }
+  /**
+   * A full path in one Sigma field → a column that holds only the file name: `endswith '\\x.exe'`
+   * (or '/x') becomes `column == 'x.exe'`, `endswith 'x.exe'` (no separator) `column endswith`.
+   * Other conditions on the field fail the rule (C022).
+   */
+  | { type: 'path_to_name'; when?: When; field: string; column: string }
+  /**
+   * Fails the rule (C004) if it uses one of `fields` (with `values`: compares one of them with
+   * one of these values, case-insensitively), or — without `fields` — if `when` holds.
+   */
+  | { type: 'fail'; when?: When; fields?: string[]; values?: string[]; reason: string }
   /** Sets backend state (e.g. the time column): keys and values a backend declares (src/backends/state.ts). */
   | { type: 'set_state'; when?: When; state: BackendState };
 

@@ -116,7 +116,7 @@ function presence(
   return test === 'exists' || test === 'anyString' ? `isnotnull(${col.expr})` : `isnull(${col.expr})`;
 }
 
-function fail(code: 'C003' | 'C002', message: string, field?: string): never {
+function fail(code: 'C003' | 'C002' | 'C023', message: string, field?: string): never {
   throw new Inexpressible(conversionError(code, message, field ? { field } : {}));
 }
 
@@ -187,11 +187,24 @@ function stringLeaf(p: Extract<Predicate, { kind: 'string' }>, ctx: ExprContext)
     return `${asString(col)} ${OP.regex} ${kqlString(wildcardRegex(p.pattern, p.cased))}`;
   }
   if (shape.op === 'eq') {
-    if (NUMERIC.has(col.type) && /^-?\d+(\.\d+)?$/.test(shape.text)) return `${col.expr} == ${shape.text}`;
     if (shape.text === '') return presence('empty', col, p.field, ctx);
+    if (NUMERIC.has(col.type)) {
+      // Windows writes numbers such as logon ids in hex ('0x3e7'); a numeric column holds the number.
+      const n = numberText(shape.text);
+      if (n === undefined)
+        fail('C023', `${p.field}: '${shape.text}' is not a number, and ${col.expr} is a ${col.type} column`, p.field);
+      return `${col.expr} == ${n}`;
+    }
     return `${asString(col)} ${OP.eq[cs]} ${kqlString(shape.text)}`;
   }
   return `${asString(col)} ${OP[shape.op][cs]} ${kqlString(shape.text)}`;
+}
+
+/** A decimal or `0x` hex number as KQL number text; undefined when the text is not one. */
+function numberText(text: string): string | undefined {
+  if (/^-?\d+(\.\d+)?$/.test(text)) return text;
+  if (/^0x[0-9a-f]{1,16}$/i.test(text)) return BigInt(text).toString();
+  return undefined;
 }
 
 /** A keyword pattern is "found anywhere" (the lowering wrapped it in `*`). */

@@ -1,11 +1,24 @@
 /**
  * Microsoft Defender XDR advanced hunting (Device* tables). Sysmon field names → Defender
- * columns, per table. Sources: learn.microsoft.com advanced-hunting table pages; DeviceEvents
- * ActionType names as documented there, except where a route says `unverified`.
+ * columns, per table; Linux and macOS rules (Defender for Endpoint's Linux and macOS sensors
+ * write the same Device* tables) and the Windows logon and WMI-Activity events Defender
+ * records. Sources: learn.microsoft.com advanced-hunting table pages; DeviceEvents ActionType
+ * names as documented there, except where a route says `unverified`.
  */
 import type { PipelineSpec, Transformation } from '../types.js';
 
 const windows = (category: string) => ({ product: 'windows', category });
+const linux = (category: string) => ({ product: 'linux', category });
+const macos = (category: string) => ({ product: 'macos', category });
+/** Linux and macOS logsources of a category (both sensors write the same tables and columns). */
+const posix = (category: string) => [linux(category), macos(category)];
+/**
+ * Device* rows carry no operating system column; DeviceInfo has it, but a join has no place in
+ * a detection. A Linux or macOS path starts with `/`, a Windows path with a drive letter or
+ * `\\`: the path column of the row tells them apart (not Linux from macOS).
+ */
+const POSIX_NOTE =
+  'scoped to Linux and macOS rows by the path column starting with "/" (Device* rows have no OS column); Linux and macOS rows are not told apart';
 
 /** Columns of the process a Device* event is about (the "initiating" process). */
 const INITIATING = {
@@ -24,7 +37,10 @@ const HASH_COLUMNS = { MD5: 'MD5', SHA1: 'SHA1', SHA256: 'SHA256' };
 const HASH_FIELDS = { md5: 'MD5', sha1: 'SHA1', sha256: 'SHA256' };
 const REGISTRY_HIVES = [
   { prefix: 'HKLM\\', with: 'HKEY_LOCAL_MACHINE\\' },
+  // Defender writes user hives as HKEY_CURRENT_USER\<SID>\… (published hunting output); nothing
+  // published says it never writes HKEY_USERS\ (.DEFAULT, S-1-5-18): both are alternatives.
   { prefix: 'HKU\\', with: 'HKEY_USERS\\' },
+  { prefix: 'HKU\\', with: 'HKEY_CURRENT_USER\\' },
   { prefix: 'HKCU\\', with: 'HKEY_CURRENT_USER\\' },
   { prefix: 'HKCR\\', with: 'HKEY_CLASSES_ROOT\\' },
 ];
@@ -36,7 +52,21 @@ const T = {
   registry: 'DeviceRegistryEvents',
   network: 'DeviceNetworkEvents',
   events: 'DeviceEvents',
+  logon: 'DeviceLogonEvents',
 } as const;
+
+/** Windows logon types (SECURITY_LOGON_TYPE, the number in event 4624) → Defender's LogonType names. */
+const LOGON_TYPES: Record<string, string[]> = {
+  2: ['Interactive'],
+  3: ['Network'],
+  4: ['Batch'],
+  5: ['Service'],
+  7: ['Unlock'],
+  8: ['NetworkCleartext'],
+  9: ['NewCredentials'],
+  10: ['RemoteInteractive'],
+  11: ['CachedInteractive'],
+};
 
 const transformations: Transformation[] = [
   { type: 'set_state', state: { product: 'defender', timeColumn: 'Timestamp' } },
@@ -74,6 +104,17 @@ const transformations: Transformation[] = [
       LogonId: 'LogonId',
       ...HASH_FIELDS,
     },
+  },
+  // Linux and macOS account names have no DOMAIN\\ part.
+  {
+    type: 'field_map',
+    when: { table: T.process, logsource: posix('process_creation') },
+    map: { User: 'AccountName' },
+  },
+  {
+    type: 'field_map',
+    when: { table: [T.file, T.network], logsource: [...posix('file_event'), ...posix('network_connection')] },
+    map: { User: 'InitiatingProcessAccountName' },
   },
   {
     type: 'split_domain_user',
@@ -166,7 +207,8 @@ const transformations: Transformation[] = [
     map: {
       Consumer: 'AdditionalFields.Consumer',
       Filter: 'AdditionalFields.ESS',
-      Destination: 'AdditionalFields.Consumer',
+      // The consumer's command or script; AdditionalFields.Consumer holds only its class and name.
+      Destination: 'AdditionalFields.PossibleCause',
       Namespace: 'AdditionalFields.Namespace',
       ...INITIATING,
     },
@@ -183,6 +225,56 @@ const transformations: Transformation[] = [
       20: ['WmiBindEventFilterToConsumer'],
       21: ['WmiBindEventFilterToConsumer'],
     },
+  },
+  {
+    type: 'fail',
+    when: { logsource: windows('wmi_event') },
+    fields: ['EventType'],
+    reason:
+      'Defender has no EventType column: it records a WMI subscription once, when a filter is bound to a consumer (ActionType WmiBindEventFilterToConsumer), not the filter and consumer events (Sysmon 19/20) EventType tells apart',
+  },
+  // WMI-Activity 5861 (a permanent consumer bound to a filter) is the event Defender records as
+  // WmiBindEventFilterToConsumer, with the event's ESS, CONSUMER and PossibleCause.
+  {
+    type: 'value_map',
+    when: { logsource: { product: 'windows', service: 'wmi' } },
+    field: 'EventID',
+    column: 'ActionType',
+    values: { 5861: ['WmiBindEventFilterToConsumer'] },
+  },
+  {
+    type: 'field_map',
+    when: { logsource: { product: 'windows', service: 'wmi' } },
+    map: {
+      ESS: 'AdditionalFields.ESS',
+      CONSUMER: 'AdditionalFields.Consumer',
+      PossibleCause: 'AdditionalFields.PossibleCause',
+      Namespace: 'AdditionalFields.Namespace',
+    },
+  },
+  // Security 4624 (a successful logon) → DeviceLogonEvents.
+  {
+    type: 'value_map',
+    when: { table: T.logon },
+    field: 'EventID',
+    column: 'ActionType',
+    values: { 4624: ['LogonSuccess'] },
+  },
+  { type: 'value_map', when: { table: T.logon }, field: 'LogonType', column: 'LogonType', values: LOGON_TYPES },
+  {
+    type: 'fail',
+    when: { table: T.logon },
+    fields: ['IpAddress'],
+    values: ['-'],
+    reason: "Windows writes '-' for a logon without a network address; Defender leaves RemoteIP empty",
+  },
+  { type: 'field_map', when: { table: T.logon }, map: { IpAddress: 'RemoteIP', IpPort: 'RemotePort' } },
+  // ParentImage is a path; the non-process tables have only the parent's file name.
+  {
+    type: 'path_to_name',
+    when: { table: [T.image, T.file, T.registry, T.network, T.events] },
+    field: 'ParentImage',
+    column: 'InitiatingProcessParentFileName',
   },
   {
     type: 'split_domain_user',
@@ -205,6 +297,39 @@ export const defenderXdr: PipelineSpec = {
   targets: ['kql'],
   routes: [
     { logsource: windows('process_creation'), table: T.process },
+    ...posix('process_creation').map((logsource) => ({
+      logsource,
+      table: T.process,
+      conditions: { 'FolderPath|startswith': '/' },
+      note: POSIX_NOTE,
+    })),
+    ...posix('file_event').map((logsource) => ({
+      logsource,
+      table: T.file,
+      conditions: { ActionType: ['FileCreated', 'FileModified'], 'FolderPath|startswith': '/' },
+      note: POSIX_NOTE,
+    })),
+    ...posix('network_connection').map((logsource) => ({
+      logsource,
+      table: T.network,
+      conditions: { 'InitiatingProcessFolderPath|startswith': '/' },
+      note: POSIX_NOTE,
+    })),
+    {
+      logsource: { product: 'windows', service: 'security' },
+      table: T.logon,
+      note: 'event 4624 only (ActionType LogonSuccess); other Security events have no Defender table',
+      unverified:
+        'LogonType names beyond Interactive, RemoteInteractive, Network, Batch and Service follow the SECURITY_LOGON_TYPE enumeration; the DeviceLogonEvents reference does not list them',
+    },
+    {
+      logsource: { product: 'windows', service: 'wmi' },
+      table: T.events,
+      conditions: { ActionType: 'WmiBindEventFilterToConsumer' },
+      note: 'event 5861 only; ESS, CONSUMER and PossibleCause in AdditionalFields',
+      unverified:
+        "the WmiBindEventFilterToConsumer ActionType and its AdditionalFields (Consumer, ESS, PossibleCause, Namespace) are community-documented, not in Microsoft's DeviceEvents reference",
+    },
     { logsource: windows('image_load'), table: T.image },
     {
       logsource: windows('file_event'),

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCorpus, type Outcome } from './corpus-run.js';
+import { DETECTION_FOLDERS, runCorpus, type Outcome } from './corpus-run.js';
 
 let o: Outcome;
 beforeAll(() => {
-  o = runCorpus('defender-xdr');
+  o = runCorpus('defender-xdr', DETECTION_FOLDERS);
 }, 300_000);
 
-describe('defender-xdr over the SigmaHQ corpus', () => {
+describe('defender-xdr over the SigmaHQ corpus (rules/, rules-emerging-threats/, rules-threat-hunting/)', () => {
   it('converts without crashing', () => {
     expect(o.documents).toBeGreaterThan(3000);
     expect(o.crashes).toEqual([]);
@@ -16,9 +16,9 @@ describe('defender-xdr over the SigmaHQ corpus', () => {
       o.invalid.slice(0, 3).map((x) => ({ file: x.file, errors: x.errors.slice(0, 3), query: x.query.slice(0, 600) })),
     ).toEqual([]);
   });
-  it('converts at least 1745 rules; every failure has a coded reason', () => {
+  it('converts at least 2340 rules; every failure has a coded reason', () => {
     const tally = JSON.stringify({ converted: o.converted, failed: o.failed, reasons: o.reasons });
-    expect(o.converted, tally).toBeGreaterThanOrEqual(1745);
+    expect(o.converted, tally).toBeGreaterThanOrEqual(2340);
     const reported = Object.values(o.reasons).reduce((a, b) => a + b, 0);
     expect(reported, tally).toBe(o.failed);
   });
@@ -36,5 +36,16 @@ describe('defender-xdr over the SigmaHQ corpus', () => {
     ]) {
       expect(o.byCategory[cat] ?? 0, cat).toBeGreaterThan(0);
     }
+  });
+  it('routes Linux and macOS rules to the Device* tables, 4624 to DeviceLogonEvents, 5861 to DeviceEvents', () => {
+    const minimum: Record<string, number> = {
+      'linux/process_creation': 130,
+      'macos/process_creation': 65,
+      'linux/file_event': 15,
+      'macos/file_event': 4,
+      'linux/network_connection': 4,
+      'windows/security': 2,
+    };
+    for (const [ls, n] of Object.entries(minimum)) expect(o.byLogsource[ls] ?? 0, ls).toBeGreaterThanOrEqual(n);
   });
 });

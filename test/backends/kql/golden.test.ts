@@ -80,3 +80,34 @@ describe('golden: T1546.003 rules of the corpus', () => {
     }
   }
 });
+
+/** One corpus rule per Defender route added for non-Sysmon sources, and the rules of fixed defects. */
+const DEFENDER_ROUTES = [
+  'rules/linux/process_creation/proc_creation_lnx_susp_java_children.yml',
+  'rules/macos/process_creation/proc_creation_macos_remote_system_discovery.yml',
+  'rules/linux/file_event/file_event_lnx_doas_conf_creation.yml',
+  'rules/linux/network_connection/net_connection_lnx_back_connect_shell_dev.yml',
+  'rules/windows/builtin/security/account_management/win_security_susp_logon_newcredentials.yml',
+  'rules/windows/builtin/security/account_management/win_security_rdp_localhost_login.yml',
+  'rules/windows/pipe_created/pipe_created_hktl_efspotato.yml',
+  'rules/windows/pipe_created/pipe_created_hktl_cobaltstrike.yml',
+  'rules/windows/pipe_created/pipe_created_hktl_coercedpotato.yml',
+  'rules/windows/pipe_created/pipe_created_hktl_generic_cred_dump_tools_pipes.yml',
+  'rules/windows/pipe_created/pipe_created_hktl_koh_default_pipe.yml',
+  'rules/windows/pipe_created/pipe_created_pua_csexec_default_pipe.yml',
+  'rules/windows/pipe_created/pipe_created_pua_remcom_default_pipe.yml',
+  'rules/windows/registry/registry_set/registry_set_persistence_com_key_linking.yml',
+  'rules/windows/registry/registry_event/registry_event_redmimicry_winnti_reg.yml',
+  'rules/windows/process_creation/proc_creation_win_wmiprvse_spawning_process.yml',
+  'rules-threat-hunting/windows/process_creation/proc_creation_win_susp_elevated_system_shell.yml',
+];
+
+describe('golden: defender-xdr routes for Linux, macOS, Security 4624 and the fixed mapping defects', () => {
+  for (const rel of DEFENDER_ROUTES) {
+    it(path.basename(rel), (ctx) => {
+      const file = path.join(SHARED, 'corpus/sigmahq', rel);
+      const expected = path.join(HERE, 'golden/defender-routes', `${path.basename(rel, '.yml')}.kql`);
+      check(ctx, expected, render(file, fs.readFileSync(file, 'utf8'), 'defender-xdr'), 'defender');
+    });
+  }
+});

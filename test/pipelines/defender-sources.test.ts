@@ -1,0 +1,430 @@
+/**
+ * Defender XDR routes beyond Sysmon-on-Windows (Linux/macOS Device* rows, Security 4624 →
+ * DeviceLogonEvents, WMI-Activity 5861 → WmiBindEventFilterToConsumer, ParentImage through the
+ * parent's file name) and the mapping defects fixed with them (pipe and hive prefixes inside
+ * contains values, hex LogonId, WMI Destination). Each route is cross-checked: the emitted query,
+ * run by the KQL test interpreter on a Defender row, agrees with Sigil's evaluator on the Sigma
+ * event that row records.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { SigmaRule } from '../../src/ast/types.js';
+import { tableColumns } from '../../src/backends/kql/schema.js';
+import { convertDocument } from '../../src/convert.js';
+import { compileRule } from '../../src/eval/compile.js';
+import { parse } from '../../src/parser/index.js';
+import { runKql, type Row } from '../backends/kql/kql-interpreter.js';
+import { REPO_ROOT, SHARED } from '../helpers/paths.js';
+import { runs } from '../helpers/property.js';
+import { loadPipelineSpec } from '../../src/pipelines/index.js';
+
+const CORPUS = path.join(SHARED, 'corpus/sigmahq');
+
+function ruleOf(text: string): SigmaRule {
+  return parse(text).documents[0]!.document! as SigmaRule;
+}
+const corpusRule = (rel: string): SigmaRule => ruleOf(fs.readFileSync(path.join(CORPUS, rel), 'utf8'));
+const packRule = (rel: string): SigmaRule => ruleOf(fs.readFileSync(path.join(REPO_ROOT, 'rules', rel), 'utf8'));
+const inline = (logsource: string, detection: string): SigmaRule =>
+  ruleOf(`title: t\nlogsource: {${logsource}}\ndetection:\n${detection}\n`);
+
+function kql(rule: SigmaRule): { query: string; table: string } {
+  const r = convertDocument(rule, { target: 'kql', pipelines: ['defender-xdr'] });
+  if (!r.ok) throw new Error(r.errors.map((e) => `${e.code} ${e.message}`).join('; '));
+  const query = r.queries[0]!;
+  return { query, table: query.split('\n')[0]! };
+}
+
+function failure(rule: SigmaRule): { code: string; message: string } {
+  const r = convertDocument(rule, { target: 'kql', pipelines: ['defender-xdr'] });
+  if (r.ok) throw new Error(`converted: ${r.queries[0]}`);
+  return r.errors[0]!;
+}
+
+/**
+ * Runs the query on each Defender row and the evaluator on the Sigma event it records; both must
+ * agree, and the cases must include a match and a non-match (else the check proves nothing).
+ */
+function crossCheck(rule: SigmaRule, cases: { event: Record<string, unknown>; row: Row }[]): void {
+  const { query, table } = kql(rule);
+  const columns = tableColumns(table, 'defender')!;
+  const compiled = compileRule(rule);
+  const outcomes = cases.map(({ event, row }) => {
+    const want = compiled.matches(event);
+    expect(runKql(query, row, { table, columns }), `${JSON.stringify(row)}\n${query}`).toBe(want);
+    return want;
+  });
+  expect(outcomes, 'cases cover a match and a non-match').toContain(true);
+  expect(outcomes).toContain(false);
+}
+
+describe('Linux and macOS rules → Device* tables', () => {
+  it('process_creation: Image, ParentImage, CommandLine on DeviceProcessEvents, POSIX rows only', () => {
+    const rule = corpusRule('rules/linux/process_creation/proc_creation_lnx_susp_java_children.yml');
+    expect(kql(rule).query).toContain('| where FolderPath startswith_cs "/"');
+    crossCheck(rule, [
+      {
+        event: { Image: '/usr/bin/curl', ParentImage: '/usr/lib/jvm/bin/java', CommandLine: 'curl http://x' },
+        row: {
+          FolderPath: '/usr/bin/curl',
+          InitiatingProcessFolderPath: '/usr/lib/jvm/bin/java',
+          ProcessCommandLine: 'curl http://x',
+        },
+      },
+      {
+        event: { Image: '/usr/bin/ls', ParentImage: '/usr/bin/bash', CommandLine: 'ls -la' },
+        row: { FolderPath: '/usr/bin/ls', InitiatingProcessFolderPath: '/usr/bin/bash', ProcessCommandLine: 'ls -la' },
+      },
+    ]);
+  });
+
+  it('a Windows row with the same values is not a Linux event (scoped by the path column)', () => {
+    const rule = inline(
+      'product: linux, category: process_creation',
+      '  sel: {CommandLine|contains: curl}\n  condition: sel',
+    );
+    const { query, table } = kql(rule);
+    const columns = tableColumns(table, 'defender')!;
+    expect(runKql(query, { FolderPath: '/usr/bin/curl', ProcessCommandLine: 'curl x' }, { table, columns })).toBe(true);
+    expect(runKql(query, { FolderPath: 'C:\\curl.exe', ProcessCommandLine: 'curl x' }, { table, columns })).toBe(false);
+  });
+
+  it('User is the plain account name on Linux and macOS', () => {
+    const rule = inline(
+      'product: macos, category: process_creation',
+      "  sel: {User: root, Image|endswith: '/osascript'}\n  condition: sel",
+    );
+    expect(kql(rule).query).toContain('AccountName =~ "root"');
+    crossCheck(rule, [
+      {
+        event: { User: 'root', Image: '/usr/bin/osascript' },
+        row: { AccountName: 'root', FolderPath: '/usr/bin/osascript' },
+      },
+      {
+        event: { User: 'bob', Image: '/usr/bin/osascript' },
+        row: { AccountName: 'bob', FolderPath: '/usr/bin/osascript' },
+      },
+    ]);
+  });
+
+  it('file_event → DeviceFileEvents (created or modified)', () => {
+    const rule = corpusRule('rules/linux/file_event/file_event_lnx_doas_conf_creation.yml');
+    crossCheck(rule, [
+      { event: { TargetFilename: '/etc/doas.conf' }, row: { ActionType: 'FileCreated', FolderPath: '/etc/doas.conf' } },
+      { event: { TargetFilename: '/etc/passwd' }, row: { ActionType: 'FileCreated', FolderPath: '/etc/passwd' } },
+    ]);
+  });
+
+  it('network_connection → DeviceNetworkEvents', () => {
+    const rule = corpusRule('rules/linux/network_connection/net_connection_lnx_back_connect_shell_dev.yml');
+    crossCheck(rule, [
+      {
+        event: { Image: '/bin/bash', DestinationIp: '10.1.2.3' },
+        row: { InitiatingProcessFolderPath: '/bin/bash', RemoteIP: '10.1.2.3' },
+      },
+      {
+        event: { Image: '/bin/bash', DestinationIp: '127.0.0.1' },
+        row: { InitiatingProcessFolderPath: '/bin/bash', RemoteIP: '127.0.0.1' },
+      },
+    ]);
+  });
+
+  it('CurrentDirectory has no Defender column: the rule fails (C002)', () => {
+    const rule = inline(
+      'product: linux, category: process_creation',
+      "  sel: {CurrentDirectory: '/tmp'}\n  condition: sel",
+    );
+    expect(failure(rule).code).toBe('C002');
+  });
+});
+
+describe('Security 4624 → DeviceLogonEvents', () => {
+  it('LogonType numbers become Defender logon type names', () => {
+    const rule = corpusRule(
+      'rules/windows/builtin/security/account_management/win_security_susp_logon_newcredentials.yml',
+    );
+    crossCheck(rule, [
+      { event: { EventID: 4624, LogonType: 9 }, row: { ActionType: 'LogonSuccess', LogonType: 'NewCredentials' } },
+      { event: { EventID: 4624, LogonType: 10 }, row: { ActionType: 'LogonSuccess', LogonType: 'RemoteInteractive' } },
+    ]);
+  });
+
+  it('IpAddress is RemoteIP', () => {
+    const rule = corpusRule('rules/windows/builtin/security/account_management/win_security_rdp_localhost_login.yml');
+    crossCheck(rule, [
+      {
+        event: { EventID: 4624, LogonType: 10, IpAddress: '::1' },
+        row: { ActionType: 'LogonSuccess', LogonType: 'RemoteInteractive', RemoteIP: '::1' },
+      },
+      {
+        event: { EventID: 4624, LogonType: 10, IpAddress: '10.0.0.5' },
+        row: { ActionType: 'LogonSuccess', LogonType: 'RemoteInteractive', RemoteIP: '10.0.0.5' },
+      },
+    ]);
+  });
+
+  it("IpAddress '-' (no address) has no Defender value: C004; other Security events: C007", () => {
+    const rdp = corpusRule(
+      'rules/windows/builtin/security/account_management/win_security_successful_external_remote_rdp_login.yml',
+    );
+    expect(failure(rdp)).toMatchObject({ code: 'C004', message: expect.stringMatching(/IpAddress.*'-'/) });
+    const other = inline('product: windows, service: security', '  sel: {EventID: 4688}\n  condition: sel');
+    expect(failure(other)).toMatchObject({ code: 'C007', message: expect.stringContaining("'4688'") });
+  });
+});
+
+describe('ParentImage on non-process tables → InitiatingProcessParentFileName', () => {
+  const fileRule = (value: string): SigmaRule =>
+    inline('product: windows, category: file_event', `  sel: {${value}}\n  condition: sel`);
+
+  it("endswith '\\\\name' is the parent's file name", () => {
+    const rule = fileRule("ParentImage|endswith: '\\winword.exe'");
+    expect(kql(rule).query).toContain('InitiatingProcessParentFileName =~ "winword.exe"');
+    crossCheck(rule, [
+      {
+        event: { ParentImage: 'C:\\Office\\WINWORD.EXE' },
+        row: { ActionType: 'FileCreated', InitiatingProcessParentFileName: 'WINWORD.EXE' },
+      },
+      {
+        event: { ParentImage: 'C:\\Office\\notwinword.exe' },
+        row: { ActionType: 'FileCreated', InitiatingProcessParentFileName: 'notwinword.exe' },
+      },
+    ]);
+  });
+
+  it('endswith a piece of a name stays endswith', () => {
+    expect(kql(fileRule("ParentImage|endswith: 'word.exe'")).query).toContain(
+      'InitiatingProcessParentFileName endswith "word.exe"',
+    );
+  });
+
+  it('other conditions fail the rule with C022', () => {
+    for (const v of [
+      "ParentImage|contains: '\\Temp\\'",
+      "ParentImage: 'C:\\x.exe'",
+      "ParentImage|endswith: '\\Temp\\x.exe'",
+    ])
+      expect(failure(fileRule(v)).code, v).toBe('C022');
+  });
+});
+
+describe('defect: prefix rewrites only where the value is anchored at the start', () => {
+  const PIPES = [
+    'pipe_created_hktl_efspotato',
+    'pipe_created_hktl_cobaltstrike',
+    'pipe_created_hktl_coercedpotato',
+    'pipe_created_hktl_generic_cred_dump_tools_pipes',
+    'pipe_created_hktl_koh_default_pipe',
+    'pipe_created_pua_csexec_default_pipe',
+    'pipe_created_pua_remcom_default_pipe',
+  ];
+  for (const name of PIPES)
+    it(`${name}: no contains/endswith value gains \\Device\\NamedPipe\\`, () => {
+      const { query } = kql(corpusRule(`rules/windows/pipe_created/${name}.yml`));
+      expect(query).not.toMatch(/(contains|endswith)(_cs)? @?"\\Device\\NamedPipe/);
+      // Anchored values (equals, startswith) do, or the query reads no pipe name anchored.
+      if (/(=~|startswith|in~) \(?@?"\\(?!Device)/.test(query))
+        throw new Error(`an anchored value lacks the prefix:\n${query}`);
+    });
+
+  it('a pipe value that may begin inside \\Device\\NamedPipe fails the rule (C024)', () => {
+    const rule = (v: string): SigmaRule =>
+      inline('product: windows, category: pipe_created', `  sel: {'PipeName|contains': '${v}'}\n  condition: sel`);
+    for (const v of ['NamedPipe\\x', 'pe\\x', 'Device', 'e\\'])
+      expect(failure(rule(v)), v).toMatchObject({ code: 'C024' });
+    for (const v of ['\\pipe\\x', 'example', 'x\\pipe']) expect(() => kql(rule(v)), v).not.toThrow();
+  });
+
+  it('property: every pipe rule that converts agrees with the evaluator on every pipe name', () => {
+    // Letters of the added text and the separator, so values overlap it often.
+    const text = fc
+      .array(fc.constantFrom('\\', 'p', 'i', 'e', 'N', 'D', 'x'), { minLength: 1, maxLength: 6 })
+      .map((cs) => cs.join(''));
+    const modifier = fc.constantFrom('', '|startswith', '|contains', '|endswith');
+    const seen = { converted: 0, refused: 0, matched: 0 };
+    fc.assert(
+      fc.property(modifier, text, fc.array(text, { minLength: 1, maxLength: 4 }), (mod, value, names) => {
+        const rule = inline(
+          'product: windows, category: pipe_created',
+          `  sel: {'PipeName${mod}': '${value}'}\n  condition: sel`,
+        );
+        const r = convertDocument(rule, { target: 'kql', pipelines: ['defender-xdr'] });
+        if (!r.ok) {
+          expect(r.errors[0]!.code).toBe('C024');
+          seen.refused++;
+          return;
+        }
+        seen.converted++;
+        const columns = tableColumns('DeviceEvents', 'defender')!;
+        for (const n of [...names.map((x) => `\\${x}`), `\\${value}`, value]) {
+          const pipe = n.startsWith('\\') ? n : `\\${n}`;
+          const want = compileRule(rule).matches({ PipeName: pipe });
+          if (want) seen.matched++;
+          const row = { ActionType: 'NamedPipeEvent', AdditionalFields: { PipeName: `\\Device\\NamedPipe${pipe}` } };
+          expect(runKql(r.queries[0]!, row, { table: 'DeviceEvents', columns }), `${pipe}\n${r.queries[0]}`).toBe(want);
+        }
+      }),
+      { numRuns: runs(300) },
+    );
+    expect(seen.converted).toBeGreaterThan(0);
+    expect(seen.refused).toBeGreaterThan(0);
+    expect(seen.matched).toBeGreaterThan(0);
+  });
+
+  it('efspotato matches the pipes it is written for', () => {
+    const rule = corpusRule('rules/windows/pipe_created/pipe_created_hktl_efspotato.yml');
+    const row = (pipe: string): Row => ({
+      ActionType: 'NamedPipeEvent',
+      AdditionalFields: { PipeName: `\\Device\\NamedPipe${pipe}` },
+    });
+    crossCheck(rule, [
+      { event: { PipeName: '\\lsarpc\\pipe\\srvsvc' }, row: row('\\lsarpc\\pipe\\srvsvc') },
+      { event: { PipeName: '\\pipe\\srvsvc' }, row: row('\\pipe\\srvsvc') },
+      { event: { PipeName: '\\other' }, row: row('\\other') },
+    ]);
+  });
+
+  it('HKU\\ inside contains (9b0f8a61): the text anywhere, or either user hive at the start', () => {
+    const { query } = kql(
+      corpusRule('rules/windows/registry/registry_set/registry_set_persistence_com_key_linking.yml'),
+    );
+    expect(query).toContain('RegistryTargetObject contains @"HKU\\"');
+    expect(query).toContain('RegistryTargetObject startswith @"HKEY_USERS\\"');
+    expect(query).toContain('RegistryTargetObject startswith @"HKEY_CURRENT_USER\\"');
+  });
+
+  it('HKLM\\ inside contains (5b175490)', () => {
+    const { query } = kql(corpusRule('rules/windows/registry/registry_event/registry_event_redmimicry_winnti_reg.yml'));
+    expect(query).toContain('contains @"HKLM\\SOFTWARE\\Microsoft\\HTMLHelp\\data"');
+    expect(query).toContain('startswith @"HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\HTMLHelp\\data"');
+  });
+
+  it('a start-anchored HKU\\ value matches both user hive prefixes, and nothing else', () => {
+    const rule = inline(
+      'product: windows, category: registry_set',
+      "  sel: {TargetObject|startswith: 'HKU\\S-1-5-21'}\n  condition: sel",
+    );
+    const { query } = kql(rule);
+    expect(query).toContain('startswith @"HKEY_USERS\\S-1-5-21"');
+    expect(query).toContain('startswith @"HKEY_CURRENT_USER\\S-1-5-21"');
+    expect(query).not.toContain('"HKU\\');
+  });
+
+  it('the Sigma target prints the same rewrites', () => {
+    const rule = corpusRule('rules/windows/registry/registry_set/registry_set_persistence_com_key_linking.yml');
+    const r = convertDocument(rule, { target: 'sigma', pipelines: ['defender-xdr'] });
+    if (!r.ok) throw new Error(r.errors[0]!.message);
+    const text = r.queries.join('\n');
+    expect(text).toContain('HKEY_CURRENT_USER\\');
+    expect(text).toContain('HKEY_USERS\\');
+    const efs = convertDocument(corpusRule('rules/windows/pipe_created/pipe_created_hktl_efspotato.yml'), {
+      target: 'sigma',
+      pipelines: ['defender-xdr'],
+    });
+    if (!efs.ok) throw new Error(efs.errors[0]!.message);
+    expect(efs.queries.join('\n')).not.toMatch(/contains[^\n]*\n(\s+- )?'?\\Device/);
+  });
+});
+
+describe('defect: numbers compare as numbers on numeric columns', () => {
+  it("LogonId '0x3e7' (61065c72) is LogonId == 999", () => {
+    const rule = corpusRule(
+      'rules-threat-hunting/windows/process_creation/proc_creation_win_susp_elevated_system_shell.yml',
+    );
+    const { query } = kql(rule);
+    expect(query).toContain('LogonId == 999');
+    expect(query).not.toContain('tostring(LogonId)');
+    const base = { Image: 'C:\\Windows\\System32\\cmd.exe', User: 'NT AUTHORITY\\SYSTEM' };
+    const row = { FolderPath: 'C:\\Windows\\System32\\cmd.exe', AccountDomain: 'NT AUTHORITY', AccountName: 'SYSTEM' };
+    crossCheck(rule, [
+      { event: { ...base, LogonId: '0x3e7' }, row: { ...row, LogonId: 999 } },
+      { event: { ...base, LogonId: '0x3e8' }, row: { ...row, LogonId: 1000 } },
+    ]);
+  });
+
+  it("a value that is no number on a numeric column fails the rule (C023), e.g. d21374ff's 'null'", () => {
+    const rule = corpusRule('rules/windows/process_creation/proc_creation_win_wmiprvse_spawning_process.yml');
+    expect(failure(rule)).toMatchObject({ code: 'C023', message: expect.stringContaining("'null'") });
+  });
+});
+
+describe('WMI: Sysmon Destination, EventType, WMI-Activity 5861', () => {
+  it('Destination (the command or script) reads AdditionalFields.PossibleCause', () => {
+    const rule = corpusRule('rules/windows/wmi_event/sysmon_wmi_susp_scripting.yml');
+    expect(kql(rule).query).not.toContain('AdditionalFields.Consumer');
+    const row = (cause: string): Row => ({
+      ActionType: 'WmiBindEventFilterToConsumer',
+      AdditionalFields: { PossibleCause: cause },
+    });
+    crossCheck(rule, [
+      { event: { Destination: 'powershell -nop -c x' }, row: row('powershell -nop -c x') },
+      { event: { Destination: 'notepad.exe' }, row: row('notepad.exe') },
+    ]);
+  });
+
+  it('a Sysmon 19/20 rule on EventType fails with the reason, not as a side effect', () => {
+    const rule = packRule('windows/wmi_event/sysmon_wmi_consumer_susp_content.yml');
+    expect(failure(rule)).toMatchObject({ code: 'C004', message: expect.stringContaining('no EventType column') });
+  });
+
+  it('WMI-Activity 5861 → WmiBindEventFilterToConsumer with PossibleCause and CONSUMER', () => {
+    const rule = packRule('windows/builtin/wmi/win_wmi_activity_susp_consumer_content.yml');
+    const row = (cause: string): Row => ({
+      ActionType: 'WmiBindEventFilterToConsumer',
+      AdditionalFields: { PossibleCause: cause },
+    });
+    const evil = 'instance of CommandLineEventConsumer { CommandLineTemplate = "powershell -enc AAAA"; }';
+    const benign = 'instance of CommandLineEventConsumer { CommandLineTemplate = "notepad"; }';
+    crossCheck(rule, [
+      { event: { EventID: 5861, PossibleCause: evil }, row: row(evil) },
+      { event: { EventID: 5861, PossibleCause: benign }, row: row(benign) },
+    ]);
+    const other = inline('product: windows, service: wmi', '  sel: {EventID: 5859}\n  condition: sel');
+    expect(failure(other).code).toBe('C007');
+  });
+});
+
+describe('pipeline files: path_to_name and fail with values', () => {
+  const rule = inline(
+    'product: windows, category: process_creation',
+    "  sel: {ParentImage|endswith: '\\\\cmd.exe', Status: 'x'}\n  condition: sel",
+  );
+
+  it('load from YAML and apply like the built-in steps', () => {
+    const { spec, diagnostics } = loadPipelineSpec(
+      [
+        'name: mine',
+        'transformations:',
+        '  - type: path_to_name',
+        '    field: ParentImage',
+        '    column: InitiatingProcessParentFileName',
+        '  - type: fail',
+        '    fields: [Status]',
+        "    values: ['-']",
+        '    reason: no dash',
+      ].join('\n'),
+      'mine.yml',
+    );
+    expect(diagnostics).toEqual([]);
+    const r = convertDocument(rule, { target: 'kql', pipelines: [spec!, 'defender-xdr'] });
+    // Status 'x' is not a listed value: the rule reaches the table, where Status is no column.
+    expect(r.ok ? r.queries[0] : r.errors[0]!.message).toContain("'Status'");
+    const dash = inline('product: windows, category: process_creation', "  sel: {Status: '-'}\n  condition: sel");
+    const refused = convertDocument(dash, { target: 'kql', pipelines: [spec!, 'defender-xdr'] });
+    expect(!refused.ok && refused.errors[0]).toMatchObject({
+      code: 'C004',
+      message: expect.stringContaining('no dash'),
+    });
+  });
+
+  it('a path_to_name without its column is an invalid pipeline file (C013)', () => {
+    const { spec, diagnostics } = loadPipelineSpec(
+      'name: x\ntransformations:\n  - type: path_to_name\n    field: ParentImage\n',
+      'p.yml',
+    );
+    expect(spec).toBeUndefined();
+    expect(diagnostics[0]!.code).toBe('C013');
+  });
+});
