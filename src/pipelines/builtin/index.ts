@@ -7,7 +7,15 @@ import type { PipelineSpec } from '../types.js';
 import { defenderXdr } from './defender-xdr.js';
 import { sentinel } from './sentinel.js';
 import { sentinelAsim } from './sentinel-asim.js';
+import { sentinelEvent } from './sentinel-event.js';
 import { splunkWindows } from './splunk-windows.js';
 import { splunkCim } from './splunk-cim.js';
 
-export const BUILTIN_PIPELINES: PipelineSpec[] = [defenderXdr, sentinel, sentinelAsim, splunkWindows, splunkCim];
+export const BUILTIN_PIPELINES: PipelineSpec[] = [
+  defenderXdr,
+  sentinel,
+  sentinelEvent,
+  sentinelAsim,
+  splunkWindows,
+  splunkCim,
+];
