@@ -75,6 +75,8 @@ function resolvePipelineArgs(names: string[]): (string | PipelineSpec)[] {
       throw new UsageError(
         `invalid pipeline file ${n}:\n${diagnostics.map((d) => '  ' + formatDiagnostic(d, false)).join('\n')}`,
       );
+    // Warnings of a pipeline that loaded (an ignored pySigma transformation, C111).
+    for (const d of diagnostics) err(formatDiagnostic(d) + '\n');
     return spec;
   });
 }
