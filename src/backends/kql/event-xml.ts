@@ -10,7 +10,7 @@ import { type PatternPart, type Predicate } from '../../ast/semantics.js';
 import { kqlName, kqlString } from './literals.js';
 
 /** The bag holding the rule's Data items by name, and the column holding the parsed items. */
-export const XML_FIELDS = 'EventDataFields';
+const XML_FIELDS = 'EventDataFields';
 const XML_ITEMS = 'EventDataItems';
 const XML_ITEM = 'EventDataItem';
 
@@ -45,18 +45,13 @@ const isAlnum = (c: string): boolean => /^[A-Za-z0-9]$/.test(c);
  * (Non-ASCII characters and `_` are not relied on either way.)
  */
 const isSeparator = (c: string): boolean => /^[\t\n\r\x20-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7e]$/.test(c);
-/**
- * Characters a term may hold: printable ASCII except what XML escapes in text (`& < > " '`), so
- * that the term reads the same in the raw XML as in the value.
- */
-const isTermChar = (c: string): boolean => /^[\x20-\x7e]$/.test(c) && !/^[&<>"']$/.test(c);
 /** Shorter terms are not worth a clause (Kusto indexes terms of three characters and more). */
 const MIN_TERM = 3;
 
 /**
- * The longest substring of `text` that is certainly a whole-term match in the raw XML wherever
- * the value holds `text`: it starts and ends with a letter or digit, and on each side the
- * neighbouring character is a separator, or the value's edge (where the XML has `>` or `<`).
+ * The longest run of ASCII letters and digits in `text` that is certainly a whole term of the raw
+ * XML wherever the value holds `text`: on each side the neighbouring character is a separator, or
+ * the value's edge (where the XML has `>` or `<`). Letters and digits read the same escaped or not.
  */
 function longestTerm(text: string, atStart: boolean, atEnd: boolean): string | undefined {
   let best: string | undefined;
@@ -64,12 +59,11 @@ function longestTerm(text: string, atStart: boolean, atEnd: boolean): string | u
   for (let i = 0; i < n; i++) {
     if (!isAlnum(text[i]!)) continue;
     if (i === 0 ? !atStart : !isSeparator(text[i - 1]!)) continue;
-    for (let j = i; j < n && isTermChar(text[j]!); j++) {
-      const end = j + 1;
-      if (!isAlnum(text[j]!)) continue;
-      if (end === n ? !atEnd : !isSeparator(text[end]!)) continue;
-      if (end - i >= MIN_TERM && (best === undefined || end - i > best.length)) best = text.slice(i, end);
-    }
+    // One term: a run of letters and digits (Kusto's documented unit of `has`), not a phrase.
+    let end = i;
+    while (end < n && isAlnum(text[end]!)) end++;
+    if (end === n ? !atEnd : !isSeparator(text[end]!)) continue;
+    if (end - i >= MIN_TERM && (best === undefined || end - i > best.length)) best = text.slice(i, end);
   }
   return best;
 }

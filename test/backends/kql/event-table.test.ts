@@ -202,7 +202,7 @@ describe('Event and WindowsEvent give the same verdicts', () => {
     );
     const lines = q.split('\n');
     const has = lines.findIndex((l) => l.includes('EventData has'));
-    expect(lines[has]).toBe('| where EventData has "cmd.exe"');
+    expect(lines[has]).toBe('| where EventData has "cmd"');
     expect(has).toBeLessThan(lines.findIndex((l) => l.includes('parse_xml')));
     // `contains 'abc'` implies no whole term; only the Data items the rule reads are kept.
     expect(q).not.toContain('has "abc"');
