@@ -494,7 +494,15 @@ class Evaluator {
     }
     const left = this.operand();
     const t = this.peek();
-    if (!t || t.k === 'str' || t.k === 'num' || [')', '|', ','].includes(t.v) || t.v === 'and' || t.v === 'or' || t.v === 'on')
+    if (
+      !t ||
+      t.k === 'str' ||
+      t.k === 'num' ||
+      [')', '|', ','].includes(t.v) ||
+      t.v === 'and' ||
+      t.v === 'or' ||
+      t.v === 'on'
+    )
       return left;
     this.next();
     const op = t.v === 'matches' ? (this.expect('regex'), 'matches regex') : t.v;
