@@ -82,11 +82,30 @@ export const CONVERSION_DIAGNOSTICS = {
     summary:
       'A correlation cannot carry the columns its output format requires (a Defender custom detection: Timestamp, ReportId, DeviceId of one table).',
   },
+  C029: {
+    severity: 'error',
+    summary:
+      'A value rewrite (replace_regex scope value, pySigma replace_string) cannot apply to a value with wildcards or placeholders.',
+  },
+  C030: {
+    severity: 'error',
+    summary:
+      'A pySigma pipeline file uses a transformation Sigil does not import (named in the message, with its file:line:col).',
+  },
+  C031: {
+    severity: 'error',
+    summary: 'A pySigma pipeline file uses a condition or option Sigil does not import, or an invalid value for one.',
+  },
   C101: { severity: 'warning', summary: 'Fields were dropped by a pipeline (the query ignores them).' },
   C102: { severity: 'warning', summary: 'Correlation windows are fixed buckets (bin) rather than sliding windows.' },
   C103: {
     severity: 'warning',
     summary: 'The mapping relies on an unverified vendor name (e.g. an undocumented ActionType).',
+  },
+  C111: {
+    severity: 'warning',
+    summary:
+      "A pySigma transformation that only edits the rule's `fields:` list (add_field, remove_field, set_field) is ignored: queries are unchanged.",
   },
   C104: {
     severity: 'warning',
@@ -138,6 +157,9 @@ const REASONS: Record<ConversionCode, string> = {
   C025: 'invalid macro name',
   C035: 'correlation field not mappable',
   C036: 'correlation lacks required columns',
+  C029: 'value rewrite impossible',
+  C030: 'unsupported pySigma transformation',
+  C031: 'unsupported pySigma condition',
   C101: 'fields dropped',
   C102: 'fixed windows',
   C103: 'unverified mapping',
@@ -145,6 +167,7 @@ const REASONS: Record<ConversionCode, string> = {
   C105: 'table not in schemas',
   C109: 'unscoped query',
   C118: 'absent and empty alike',
+  C111: 'pySigma fields-list transformation ignored',
 };
 
 export function conversionError(

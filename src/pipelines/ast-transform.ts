@@ -20,6 +20,7 @@ import type { ConversionError, ConversionWarning, RewrittenRule } from '../backe
 import type { ConditionMap, PipelineSpec, PrefixReplacement, Scalar } from './types.js';
 import { keepsPrefix, prefixReplacements } from './transforms.js';
 import { logsourceMatches, whenHolds } from './match.js';
+import { StepError, inScope, renamedField, replacedParts } from './transforms.js';
 
 function conditionMapToNode(map: ConditionMap): DetectionNode {
   const items: FieldMatch[] = Object.entries(map).map(([key, raw]) => {
@@ -188,6 +189,28 @@ export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly Pipelin
           );
           break;
         }
+        case 'field_rename':
+          eachMatch((m) => {
+            if (m.field === null || !inScope(t, m.field)) return m;
+            const list = renamedField(t, m.field);
+            return list.length === 1
+              ? { ...m, field: list[0]! }
+              : { type: 'anyOf', items: list.map((f) => ({ ...m, field: f })) };
+          });
+          break;
+        case 'replace_regex':
+          eachMatch((m) => {
+            if (m.field === null || !inScope(t, m.field)) return m;
+            const field = m.field;
+            try {
+              return rewriteStrings(m, (parts) => [replacedParts(t, parts, field) as StringPart[]]);
+            } catch (e) {
+              if (!(e instanceof StepError)) throw e;
+              errors.push(e.error);
+              return m;
+            }
+          });
+          break;
         case 'add_condition':
           added.push(conditionMapToNode(t.conditions));
           break;

@@ -11,14 +11,13 @@ const CONDITION_MODIFIERS = new Set(['contains', 'startswith', 'endswith', 'case
  * Lowers a condition map (`{ "Field|mod": value(s) }`) to a predicate. Pipeline values are
  * vendor constants (ActionType names, channel names): they compare exactly (case-sensitive).
  */
-export function conditionMapToPredicate(map: ConditionMap): Predicate {
+export function conditionMapToPredicate(map: ConditionMap, cased = true): Predicate {
   const items: Predicate[] = [];
   for (const [key, raw] of Object.entries(map)) {
     const [field, ...mods] = key.split('|');
     for (const m of mods)
       if (!CONDITION_MODIFIERS.has(m)) throw new Error(`pipeline condition '${key}': modifier '${m}' is not allowed`);
     const values: Scalar[] = Array.isArray(raw) ? raw : [raw];
-    const cased = true;
     const alts = values.map((v): Predicate => {
       if (typeof v === 'number') return { kind: 'number', field: field!, op: 'eq', value: v, raw: String(v) };
       if (typeof v === 'boolean') return { kind: 'boolean', field: field!, value: v };

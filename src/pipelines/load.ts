@@ -1,5 +1,6 @@
 /**
- * User pipelines: YAML text with the PipelineSpec shape, validated against
+ * User pipelines: YAML text with the PipelineSpec shape, or a pySigma processing pipeline
+ * (detected by its keys, imported by pysigma.ts), validated against
  * pipeline-schema.json (C013), with `set_state` keys and values checked against the backends'
  * declarations (C017). Text in, spec or diagnostics out (the CLI reads the file).
  */
@@ -11,6 +12,7 @@ import { stateProblems } from '../backends/state.js';
 import type { PipelineSpec } from './types.js';
 import { conditionMapToPredicate } from './conditions.js';
 import { tableColumns, type KqlProduct } from '../backends/kql/schema.js';
+import { importPySigmaPipeline, isPySigmaPipeline } from './pysigma.js';
 
 let validator: ValidateFunction | undefined;
 
@@ -20,6 +22,13 @@ function validatePipelineSpec(data: unknown): string[] {
     // Condition maps must also lower (modifier names are checked by the schema pattern).
     const spec = data as PipelineSpec;
     const problems: string[] = [];
+    for (const t of spec.transformations)
+      if (t.type === 'replace_regex')
+        try {
+          new RegExp(t.regex, t.flags);
+        } catch (e) {
+          problems.push(`replace_regex: ${(e as Error).message}`);
+        }
     for (const r of spec.routes ?? [])
       if (r.conditions)
         try {
@@ -73,6 +82,8 @@ export function loadPipelineSpec(text: string, file?: string): { spec?: Pipeline
   } catch (e) {
     return { diagnostics: [diag('C013', `pipeline YAML: ${(e as Error).message}`)] };
   }
+  // A pySigma pipeline (its own keys and transformation types) is imported, not validated as Sigil's.
+  if (isPySigmaPipeline(data)) return importPySigmaPipeline(doc, data, lineCounter, file);
   const problems = validatePipelineSpec(data);
   if (problems.length)
     return {

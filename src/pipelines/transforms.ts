@@ -340,6 +340,69 @@ function comparedWith(p: Predicate, fields: ReadonlySet<string>, values: readonl
   return out;
 }
 
+/** Whether a transformation with `fields` / `except` applies to a field. */
+export function inScope(t: { fields?: string[]; except?: string[] }, field: string): boolean {
+  return t.fields ? t.fields.includes(field) : !(t.except ?? []).includes(field);
+}
+
+/** A field's names after a `field_rename` (one name, or several for a list-valued prefix). */
+export function renamedField(t: Extract<Transformation, { type: 'field_rename' }>, field: string): string[] {
+  let names = [field];
+  if (t.prefixes) {
+    const key = Object.keys(t.prefixes).find((k) => field.startsWith(k));
+    if (key !== undefined) {
+      const dest = t.prefixes[key]!;
+      names = (Array.isArray(dest) ? dest : [dest]).map((d) => d + field.slice(key.length));
+    }
+  }
+  return names.map((n) => (t.prefix ?? '') + n + (t.suffix ?? ''));
+}
+
+/** The string parts after a `replace_regex`; throws StepError when the value cannot be rewritten exactly. */
+export function replacedParts(
+  t: Extract<Transformation, { type: 'replace_regex' }>,
+  pattern: readonly PatternPart[],
+  field: string,
+): PatternPart[] {
+  const re = new RegExp(t.regex, 'g' + (t.flags ?? ''));
+  if (t.scope === 'literal')
+    return pattern.map((p) => (typeof p === 'string' ? p.replace(re, t.replacement) : p)).filter((p) => p !== '');
+  // The value as Sigma text (pySigma's str(): wildcards `*` `?`, literal `*` `?` escaped), rewritten,
+  // then read back as Sigma text: `\` before `*` or `?` escapes it, any other `\` is literal.
+  const refuse = (why: string): never => {
+    throw new StepError(
+      conversionError('C029', `${field}: ${why}`, {
+        field,
+        hint: 'rewrite only the literal text (pySigma: skip_special: true), or write the value without it',
+      }),
+    );
+  };
+  let text = '';
+  for (const p of pattern) {
+    if (typeof p === 'string') text += p.replace(/[*?]/g, (c) => '\\' + c);
+    else if ('wildcard' in p) {
+      if (text.endsWith('\\'))
+        refuse(
+          "a backslash before a wildcard: in the value's text form it reads as an escaped (literal) * or ?, so the rewrite would change the wildcard",
+        );
+      text += p.wildcard === 'multi' ? '*' : '?';
+    } else
+      refuse(
+        `a value with ${'anyOf' in p ? 'character classes (windash)' : 'placeholders'} cannot be rewritten as text`,
+      );
+  }
+  const out = text.replace(re, t.replacement);
+  const parts: PatternPart[] = [];
+  for (let i = 0; i < out.length; i++) {
+    const c = out[i]!;
+    if (c === '\\' && (out[i + 1] === '*' || out[i + 1] === '?')) parts.push(out[++i]!);
+    else if (c === '*') parts.push({ wildcard: 'multi' });
+    else if (c === '?') parts.push({ wildcard: 'single' });
+    else parts.push(c);
+  }
+  return mergeAdjacentText(parts);
+}
+
 export function applyTransformation(t: Transformation, p: Tri, result: ProcessedRule, spec: PipelineSpec): Tri {
   if (typeof p === 'boolean') return p;
   switch (t.type) {
@@ -355,8 +418,20 @@ export function applyTransformation(t: Transformation, p: Tri, result: Processed
         return renameLeaf(leaf, map, result.fieldMap);
       });
     }
+    case 'field_rename':
+      return mapTri(p, (leaf) => {
+        const map: Record<string, string[]> = {};
+        for (const f of predicateFields(leaf)) if (inScope(t, f)) map[f] = renamedField(t, f);
+        return renameLeaf(leaf, map, result.fieldMap);
+      });
+    case 'replace_regex':
+      return mapTri(p, (leaf) =>
+        leaf.kind === 'string' && leaf.field !== null && inScope(t, leaf.field)
+          ? { ...leaf, pattern: mergeAdjacentText(replacedParts(t, leaf.pattern, leaf.field)) }
+          : leaf,
+      );
     case 'add_condition':
-      result.filters.push(conditionMapToPredicate(t.conditions));
+      result.filters.push(conditionMapToPredicate(t.conditions, t.ignore_case !== true));
       return p;
     case 'replace_prefix': {
       const fields = new Set(t.fields);

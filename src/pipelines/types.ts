@@ -64,8 +64,8 @@ export type Transformation =
    * reads Sysmon's `Image` from the dynamic EventData column of WindowsEvent.
    */
   | { type: 'field_template'; when?: When; template: string; except?: string[] }
-  /** Adds conditions (AND) to the rule. */
-  | { type: 'add_condition'; when?: When; conditions: ConditionMap }
+  /** Adds conditions (AND) to the rule; exact, or with `ignore_case` case-insensitive as Sigma strings. */
+  | { type: 'add_condition'; when?: When; conditions: ConditionMap; ignore_case?: boolean }
   /**
    * Rewrites an abbreviated prefix at the start of a field's values, case-insensitively:
    * `HKLM\` → `HKEY_LOCAL_MACHINE\`. Only values anchored at the start (equals, startswith) are
@@ -82,6 +82,37 @@ export type Transformation =
    * `Initiated: 'true'` → `ActionType in (…)`. Other values or operators fail the rule (C007).
    */
   | { type: 'value_map'; when?: When; field: string; column: string; values: Record<string, Scalar[]> }
+  /**
+   * Renames the fields in scope (`fields`, else every field but `except`): the first `prefixes`
+   * key a name starts with is replaced (a list: several columns, any may match; no key matches:
+   * unchanged), then `prefix` and `suffix` are added. Unlike `field_template`, it also renames
+   * fields an earlier transformation mapped (pySigma's field_name_prefix / _suffix / _prefix_mapping).
+   */
+  | {
+      type: 'field_rename';
+      when?: When;
+      prefixes?: Record<string, string | string[]>;
+      prefix?: string;
+      suffix?: string;
+      fields?: string[];
+      except?: string[];
+    }
+  /**
+   * Rewrites string values of the fields in scope with a regular expression (JavaScript syntax,
+   * every match, `$1` in the replacement): in each literal run of the value (`scope: literal`;
+   * wildcards untouched), or in the whole value (`scope: value`; a value with wildcards or
+   * placeholders then fails the rule, C029).
+   */
+  | {
+      type: 'replace_regex';
+      when?: When;
+      regex: string;
+      flags?: string;
+      replacement: string;
+      scope: 'literal' | 'value';
+      fields?: string[];
+      except?: string[];
+    }
   /** Resolves `%name%` placeholders from `vars` (this transformation's, then the pipeline's). */
   | { type: 'expand_placeholders'; when?: When; vars?: Record<string, string[]> }
   /** Removes conditions on these fields (they count as true); warns C101. */

@@ -11,4 +11,9 @@ export const KQL_STATE = {
     type: 'string',
     description: 'the time column (default Timestamp for defender, TimeGenerated for sentinel)',
   },
+  eventDataXml: {
+    type: 'string',
+    description:
+      "a string column holding the Windows agent's event XML (Event.EventData): fields `<column>.<Name>` read its <Data Name=…> items",
+  },
 } as const;

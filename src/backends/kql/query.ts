@@ -5,6 +5,7 @@ import type { ProcessedRule } from '../types.js';
 import { conversionError } from '../diagnostics.js';
 import { Inexpressible, whereClauses, type ColumnRef, type ExprContext } from './expression.js';
 import { kqlMember, kqlName } from './literals.js';
+import { xmlFieldExpr, xmlParseLines, xmlPrefilter } from './event-xml.js';
 import { tableColumns, type KqlProduct } from './schema.js';
 
 export interface KqlQuery {
@@ -72,6 +73,12 @@ export function columnRef(rule: ProcessedRule, field: string): ColumnRef {
   );
 }
 
+function hasKeyword(p: Predicate): boolean {
+  if (p.kind === 'and' || p.kind === 'or') return p.items.some(hasKeyword);
+  if (p.kind === 'not') return hasKeyword(p.item);
+  return 'field' in p && p.field === null;
+}
+
 /** Builds the query; throws Inexpressible for what the target cannot express. */
 export function buildQuery(rule: ProcessedRule): KqlQuery {
   const table = rule.table;
@@ -87,16 +94,53 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
     );
   }
   const product = productOf(rule);
+  const cols = tableColumns(table, product);
   const used = new Set<string>();
+  // Event data as XML in a string column (Event.EventData): `EventData.Name` reads a Data item.
+  const xmlColumn =
+    rule.state.eventDataXml !== undefined && cols?.get(rule.state.eventDataXml) === 'string'
+      ? rule.state.eventDataXml
+      : undefined;
+  const xmlName = (field: string): string | undefined =>
+    xmlColumn !== undefined &&
+    field.startsWith(`${xmlColumn}.`) &&
+    !Object.hasOwn(rule.extend, field) &&
+    !cols?.has(field)
+      ? field.slice(xmlColumn.length + 1)
+      : undefined;
+  const xmlNames = new Set<string>();
+  // Set by column() when it reads a Data item: which clauses go after the parsing.
+  const xmlRead = { flag: false };
   const column = (field: string): ColumnRef => {
     used.add(field);
+    const name = xmlName(field);
+    if (name !== undefined) {
+      xmlNames.add(name);
+      xmlRead.flag = true;
+      return { expr: xmlFieldExpr(name), type: 'string' };
+    }
     return columnRef(rule, field);
   };
   const presenceLoss = new Set<string>();
   const ctx: ExprContext = { column, used, presenceLoss };
-  const filterClauses = rule.filters.flatMap((f) => whereClauses(f, ctx));
-  const clauses = whereClauses(rule.predicate, ctx);
+  // Clauses in order; those reading XML Data items go after the parsing (the others before it).
+  const headerClauses: string[] = [];
+  const xmlClauses: string[] = [];
+  for (const p of [...rule.filters, rule.predicate]) {
+    // As whereClauses splits them: one clause per top-level AND item.
+    const parts = p.kind === 'and' ? p.items.map((item): Predicate => ({ kind: 'and', items: [item] })) : [p];
+    for (const part of parts) {
+      xmlRead.flag = false;
+      const texts = whereClauses(part, ctx);
+      (xmlRead.flag ? xmlClauses : headerClauses).push(...texts);
+    }
+  }
   const lines = [kqlName(table)];
+  // Which table the rule reads is a deployment choice (WindowsEvent or Event): say it.
+  if (xmlColumn !== undefined)
+    lines.unshift(
+      `// ${table} table (Azure Monitor Agent or legacy agent): event data read from the XML in ${xmlColumn}`,
+    );
   const needed = new Set<string>(
     [...rule.filters, rule.predicate].flatMap((p: Predicate) =>
       [...predicateFields(p)].flatMap((f) => [f, f.split('.')[0]!]),
@@ -104,7 +148,22 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
   );
   for (const [name, expr] of Object.entries(rule.extend))
     if (needed.has(name)) lines.push(`| extend ${kqlName(name)} = ${expr}`);
-  for (const c of new Set([...filterClauses, ...clauses])) lines.push(`| where ${c.replace(/\n/g, '\n    ')}`);
+  const where = (c: string): string => `| where ${c.replace(/\n/g, '\n    ')}`;
+  for (const c of new Set(headerClauses)) lines.push(where(c));
+  if (xmlColumn !== undefined && hasKeyword(rule.predicate))
+    throw new Inexpressible(
+      conversionError(
+        'C009',
+        `a keyword search on ${table} would read the raw XML of ${xmlColumn} (element and attribute names, escaped text), not the event's values`,
+        { hint: 'match named fields, or read Windows events from WindowsEvent (pipeline sentinel)' },
+      ),
+    );
+  if (xmlColumn !== undefined && xmlNames.size) {
+    const prefilter = xmlPrefilter(xmlColumn, [...rule.filters, rule.predicate], (f) => xmlName(f) !== undefined);
+    for (const c of prefilter) lines.push(where(c));
+    lines.push(...xmlParseLines(xmlColumn, [...xmlNames]));
+  }
+  for (const c of new Set(xmlClauses)) if (!headerClauses.includes(c)) lines.push(where(c));
   const timeColumn = rule.state.timeColumn ?? (product === 'defender' ? 'Timestamp' : 'TimeGenerated');
   return {
     text: lines.join('\n'),

@@ -75,8 +75,9 @@ function resolvePipelineArgs(names: string[]): (string | PipelineSpec)[] {
       throw new UsageError(
         `invalid pipeline file ${n}:\n${diagnostics.map((d) => '  ' + formatDiagnostic(d, false)).join('\n')}`,
       );
-    // Warnings (C105: a table the schemas do not hold) do not stop the conversion.
-    for (const d of diagnostics) process.stderr.write(formatDiagnostic(d, false) + '\n');
+    // Warnings of a pipeline that loaded (C105: a table the schemas do not hold; C111: an ignored
+    // pySigma transformation) do not stop the conversion.
+    for (const d of diagnostics) err(formatDiagnostic(d) + '\n');
     return spec;
   });
 }

@@ -7,8 +7,17 @@ import type { PipelineSpec } from '../types.js';
 import { defenderXdr } from './defender-xdr.js';
 import { sentinel } from './sentinel.js';
 import { sentinelAsim } from './sentinel-asim.js';
+import { sentinelEvent } from './sentinel-event.js';
 import { splunk } from './splunk.js';
 import { splunkWindows } from './splunk-windows.js';
 import { splunkCim } from './splunk-cim.js';
 
-export const BUILTIN_PIPELINES: PipelineSpec[] = [defenderXdr, sentinel, sentinelAsim, splunk, splunkWindows, splunkCim];
+export const BUILTIN_PIPELINES: PipelineSpec[] = [
+  defenderXdr,
+  sentinel,
+  sentinelEvent,
+  sentinelAsim,
+  splunk,
+  splunkWindows,
+  splunkCim,
+];

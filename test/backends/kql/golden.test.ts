@@ -67,7 +67,7 @@ const T1546_003 = execSync(
 describe('golden: T1546.003 rules of the corpus', () => {
   it('finds the rules', () => expect(T1546_003.length).toBeGreaterThanOrEqual(12));
   for (const file of T1546_003) {
-    for (const pipeline of ['defender-xdr', 'sentinel', 'sentinel-asim']) {
+    for (const pipeline of ['defender-xdr', 'sentinel', 'sentinel-event', 'sentinel-asim']) {
       it(`${path.basename(file)} / ${pipeline}`, (ctx) => {
         const expected = path.join(HERE, 'golden/t1546.003', `${path.basename(file, '.yml')}.${pipeline}.kql`);
         check(

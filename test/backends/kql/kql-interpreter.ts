@@ -5,7 +5,15 @@
  * ONE row and says whether the row survives every `| where`.
  *
  * Covered:
- * - `Table | where <expr> | where <expr> …` (nothing else: `extend`, `project`, `summarize` throw);
+ * - `Table | where <expr> | where <expr> …`, and the operators that read Windows event XML
+ *   (src/backends/kql/event-xml.ts): `extend Name = <expr>`, `project-away Name, …`, and
+ *   `mv-apply Item = <expr> on (where <expr> | summarize Bag = make_bag(bag_pack(<expr>, <expr>)))`
+ *   (one row out per row in); `//` comments; other operators (`project`, `summarize`…) throw;
+ * - `has`, `has_any (…)` (whole terms: the needle must start and end with a letter or digit; a
+ *   match needs an ASCII non-alphanumeric, non-`_` character or the text's edge on each side),
+ *   `parse_xml` (Kusto's XML → JSON: attributes `@name`, text `#text` beside attributes or
+ *   children, repeated elements as arrays, entities decoded; null for malformed XML), `iff`,
+ *   `gettype`, `pack_array`;
  * - `and`, `or` (and binds tighter), `not(…)`, parentheses, `true`, `false`;
  * - `=~ !~ == !=`, `in~ in !in~ !in (…)`, `contains[_cs]`, `startswith[_cs]`, `endswith[_cs]`
  *   and their `!` forms, `matches regex` (RE2 via re2js, searching, inline `(?is)` flags);
@@ -90,7 +98,7 @@ export function readKqlString(s: string, at: number): { value: string; end: numb
   throw new Error(`unterminated string literal at ${at}`);
 }
 
-const OPS = ['=~', '!~', '==', '!=', '<=', '>=', '<', '>', '(', ')', ',', '.', '[', ']', '*', '|'];
+const OPS = ['=~', '!~', '==', '!=', '<=', '>=', '<', '>', '=', '(', ')', ',', '.', '[', ']', '*', '|'];
 
 function tokenize(s: string): Tok[] {
   const out: Tok[] = [];
@@ -101,7 +109,10 @@ function tokenize(s: string): Tok[] {
       i++;
       continue;
     }
-    if (c === '/' && s[i + 1] === '/') throw new Error(`comment at ${i}: not emitted by the backend`);
+    if (c === '/' && s[i + 1] === '/') {
+      while (i < s.length && s[i] !== '\n') i++;
+      continue;
+    }
     if (
       c === '"' ||
       c === "'" ||
@@ -131,10 +142,14 @@ function tokenize(s: string): Tok[] {
       const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(s.slice(i))!;
       let w = m[0];
       i += w.length;
-      // `in~` is one operator.
+      // `in~` is one operator, and so are `mv-apply`, `project-away`.
       if (w === 'in' && s[i] === '~') {
         w = 'in~';
         i++;
+      } else if ((w === 'mv' || w === 'project') && /^-[a-z]/.test(s.slice(i, i + 2))) {
+        const rest = /^-[a-z]+/.exec(s.slice(i))![0];
+        w += rest;
+        i += rest.length;
       }
       out.push({ k: 'word', v: w, at: i - w.length });
       continue;
@@ -260,7 +275,28 @@ class Evaluator {
     readonly row: Row,
     readonly opts: RunOptions,
     readonly seen: Set<Feature>,
+    /** Columns the query computed (`extend`, `mv-apply`): dynamic or string values. */
+    readonly computed: Map<string, Value> = new Map(),
   ) {}
+
+  /** An evaluator of the same query on the same row, at token `at`, with more computed columns. */
+  sub(at: number, extra: Record<string, Value>): Evaluator {
+    const e = new Evaluator(
+      this.toks,
+      this.row,
+      this.opts,
+      this.seen,
+      new Map([...this.computed, ...Object.entries(extra)]),
+    );
+    e.i = at;
+    return e;
+  }
+
+  word(): string {
+    const t = this.next();
+    if (t.k !== 'word') throw new Error(`expected a name at ${t.at}, got ${JSON.stringify(t.v)}`);
+    return t.v;
+  }
 
   peek(o = 0): Tok | undefined {
     return this.toks[this.i + o];
@@ -280,6 +316,8 @@ class Evaluator {
   }
 
   column(name: string): Value {
+    const c = this.computed.get(name);
+    if (c) return c;
     const cols = this.opts.columns;
     const type = cols ? cols.get(name) : 'string';
     if (type === undefined) throw new Error(`column ${name} is not in the table's schema`);
@@ -333,17 +371,77 @@ class Evaluator {
     let keep = true;
     while (this.peek()) {
       this.expect('|');
-      const op = this.next();
-      if (op.k !== 'word' || op.v !== 'where')
-        throw new Error(`tabular operator ${JSON.stringify(op.v)} is not modelled`);
-      this.seen.add('where');
-      const v = asBool(this.or(), 'where');
-      // `where` keeps a row only when the predicate is true (null counts as false).
-      if (v !== true) keep = false;
+      const op = this.word();
+      this.seen.add(op);
+      if (op === 'where') {
+        const v = asBool(this.or(), 'where');
+        // `where` keeps a row only when the predicate is true (null counts as false).
+        if (v !== true) keep = false;
+      } else if (op === 'extend') {
+        const name = this.word();
+        this.expect('=');
+        this.computed.set(name, this.or());
+      } else if (op === 'project-away') {
+        do {
+          const name = this.word();
+          if (!this.computed.delete(name))
+            throw new Error(`project-away of ${name}: only computed columns are modelled`);
+        } while (this.is(',') && this.next());
+      } else if (op === 'mv-apply') this.mvApply();
+      else throw new Error(`tabular operator ${JSON.stringify(op)} is not modelled`);
       if (this.peek() && !this.is('|'))
         throw new Error(`unexpected ${JSON.stringify(this.peek()!.v)} at ${this.peek()!.at}`);
     }
     return keep;
+  }
+
+  /** `mv-apply Item = <array> on (where <pred> | summarize Bag = make_bag(bag_pack(<key>, <value>)))`. */
+  mvApply(): void {
+    const item = this.word();
+    this.expect('=');
+    const list = this.or();
+    if (list.t !== 'dynamic') throw new Error('mv-apply over a non-dynamic value');
+    // Kusto expands an array's elements; a bag or a scalar would expand differently (not modelled).
+    if (!Array.isArray(list.v)) throw new Error(`mv-apply over ${JSON.stringify(list.v)}: only arrays are modelled`);
+    this.expect('on');
+    this.expect('(');
+    if (this.word() !== 'where') throw new Error('mv-apply: only `where … | summarize` is modelled');
+    const whereAt = this.i;
+    const kept: unknown[] = [];
+    // Evaluated once per element (and once to find where the predicate ends, for an empty array).
+    let end = -1;
+    const elements: unknown[] = list.v;
+    for (const element of elements.length ? elements : [null]) {
+      const e = this.sub(whereAt, { [item]: { t: 'dynamic', v: element } });
+      const v = asBool(e.or(), 'where');
+      end = e.i;
+      if (elements.length && v === true) kept.push(element);
+    }
+    this.i = end;
+    this.expect('|');
+    if (this.word() !== 'summarize') throw new Error('mv-apply: only `where … | summarize` is modelled');
+    const bag = this.word();
+    this.expect('=');
+    for (const w of ['make_bag', '(', 'bag_pack', '(']) this.expect(w);
+    const pairAt = this.i;
+    const out: Record<string, unknown> = {};
+    end = -1;
+    for (const element of kept.length ? kept : [null]) {
+      const e = this.sub(pairAt, { [item]: { t: 'dynamic', v: element } });
+      const key = e.or();
+      e.expect(',');
+      const value = e.or();
+      end = e.i;
+      if (!kept.length) break;
+      if (key.t !== 'string') throw new Error('bag_pack with a non-string key is not modelled');
+      // Duplicate names: Kusto keeps one of them (which is not documented): not modelled.
+      if (Object.hasOwn(out, key.v)) throw new Error(`make_bag: duplicate key ${key.v} not modelled`);
+      out[key.v] = value.v;
+    }
+    this.i = end;
+    for (const w of [')', ')', ')']) this.expect(w);
+    this.seen.add('make_bag');
+    this.computed.set(bag, { t: 'dynamic', v: out });
   }
 
   or(): Value {
@@ -397,7 +495,15 @@ class Evaluator {
     }
     const left = this.operand();
     const t = this.peek();
-    if (!t || t.k === 'str' || t.k === 'num' || [')', '|', ','].includes(t.v) || t.v === 'and' || t.v === 'or')
+    if (
+      !t ||
+      t.k === 'str' ||
+      t.k === 'num' ||
+      [')', '|', ','].includes(t.v) ||
+      t.v === 'and' ||
+      t.v === 'or' ||
+      t.v === 'on'
+    )
       return left;
     this.next();
     const op = t.v === 'matches' ? (this.expect('regex'), 'matches regex') : t.v;
@@ -412,6 +518,18 @@ class Evaluator {
       this.expect(')');
       const hit = items.some((x) => this.equals(left, x, op.endsWith('~')) === true);
       return bool(op.startsWith('!') ? !hit : hit);
+    }
+    if (op === 'has_any') {
+      this.seen.add(op);
+      this.expect('(');
+      const needles: string[] = [asString(this.operand(), op)];
+      while (this.is(',')) {
+        this.next();
+        needles.push(asString(this.operand(), op));
+      }
+      this.expect(')');
+      const hay = asString(left, op);
+      return bool(needles.some((n) => hasTerm(hay, n)));
     }
     if (['<', '<=', '>', '>='].includes(op)) {
       this.seen.add('numeric compare');
@@ -477,6 +595,9 @@ class Evaluator {
       case 'endswith_cs':
         f = (s, x) => s.endsWith(x);
         break;
+      case 'has':
+        f = hasTerm;
+        break;
       case 'matches regex':
         if (negate) throw new Error('!matches regex does not exist');
         f = (s, x) => regex(x).matcher(s).find();
@@ -504,7 +625,7 @@ class Evaluator {
     }
     if (t.k !== 'word') throw new Error(`unexpected ${JSON.stringify(t.v)} at ${t.at}`);
     if (t.v === 'true' || t.v === 'false') return bool(t.v === 'true');
-    if (this.is('(')) return this.call(t.v);
+    if (this.is('(')) return this.path(this.call(t.v));
     return this.path(this.column(t.v));
   }
 
@@ -580,6 +701,37 @@ class Evaluator {
           throw new Error('coalesce of non-bool arguments is not modelled');
         return args.find((a) => a.v !== null) ?? bool(null);
       }
+      case 'parse_xml':
+        return { t: 'dynamic', v: parseXml(asString(one(), name)) };
+      case 'gettype': {
+        const x = one();
+        if (x.t !== 'dynamic') return str(x.t === 'number' ? 'real' : x.t);
+        const v = x.v;
+        return str(
+          v === null || v === undefined
+            ? 'null'
+            : Array.isArray(v)
+              ? 'array'
+              : typeof v === 'object'
+                ? 'dictionary'
+                : typeof v === 'string'
+                  ? 'string'
+                  : typeof v === 'boolean'
+                    ? 'bool'
+                    : Number.isInteger(v)
+                      ? 'long'
+                      : 'real',
+        );
+      }
+      case 'pack_array':
+        return { t: 'dynamic', v: args.map((a) => a.v) };
+      case 'iff': {
+        if (args.length !== 3) throw new Error('iff takes three arguments');
+        const c = asBool(args[0]!, name);
+        const [a, b] = [args[1]!, args[2]!];
+        if (a.t !== b.t) throw new Error('iff with branches of different types is not modelled');
+        return c === true ? a : b;
+      }
       case 'ipv4_is_in_range': {
         if (args.length !== 2) throw new Error('ipv4_is_in_range takes two arguments');
         return bool(ipv4InRange(asString(args[0]!, name), asString(args[1]!, name)));
@@ -587,6 +739,133 @@ class Evaluator {
       default:
         throw new Error(`function ${name}() is not modelled`);
     }
+  }
+}
+
+const isTermChar = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9_]|[^\x00-\x7f]/.test(c);
+
+/**
+ * Kusto's `has`: the needle (case-insensitive) stands as whole terms in the text. `_` and
+ * non-ASCII characters count as term characters here: that makes `has` at most as permissive
+ * as Kusto's, so a prefilter that relies on them fails the cross-checks instead of passing.
+ */
+function hasTerm(text: string, needle: string): boolean {
+  if (!/^[A-Za-z0-9](.*[A-Za-z0-9])?$/s.test(needle))
+    throw new Error(
+      `has ${JSON.stringify(needle)}: only needles that start and end with a letter or digit are modelled`,
+    );
+  // ASCII folding only: a non-ASCII character never equals the (ASCII) needle's here.
+  const fold = (x: string): string => x.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  const hay = fold(text);
+  const n = fold(needle);
+  for (let at = hay.indexOf(n); at >= 0; at = hay.indexOf(n, at + 1))
+    if (!isTermChar(hay[at - 1]) && !isTermChar(hay[at + n.length])) return true;
+  return false;
+}
+
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function decodeXml(s: string): string {
+  return s.replace(/&(#x[0-9A-Fa-f]+|#[0-9]+|[a-z]+);/g, (m, e: string) => {
+    if (e.startsWith('#x')) return String.fromCodePoint(parseInt(e.slice(2), 16));
+    if (e.startsWith('#')) return String.fromCodePoint(parseInt(e.slice(1), 10));
+    const v = XML_ENTITIES[e];
+    if (v === undefined) throw new Error(`XML entity ${m} is not modelled`);
+    return v;
+  });
+}
+
+/**
+ * Kusto's parse_xml: the root element as `{ name: value }`. An element's value is its text when
+ * it has neither attributes nor child elements (null when empty), else a bag with `@attr` keys,
+ * child elements by name (an array when repeated) and `#text` for non-blank text. Malformed → null.
+ */
+function parseXml(s: string): unknown {
+  let i = 0;
+  const fail = (): never => {
+    throw new SyntaxError('xml');
+  };
+  const skipMisc = (): void => {
+    for (;;) {
+      while (/\s/.test(s[i] ?? '')) i++;
+      if (s.startsWith('<?', i)) i = s.indexOf('?>', i) + 2 || fail();
+      else if (s.startsWith('<!--', i)) i = s.indexOf('-->', i) + 3 || fail();
+      else return;
+    }
+  };
+  const element = (): [string, unknown] => {
+    if (s[i] !== '<') fail();
+    const m = /^<([A-Za-z_][\w.:-]*)/.exec(s.slice(i)) ?? fail();
+    const name = m[1]!;
+    i += m[0].length;
+    const bag: Record<string, unknown> = {};
+    let keys = 0;
+    for (;;) {
+      while (/\s/.test(s[i] ?? '')) i++;
+      const a = /^([A-Za-z_][\w.:-]*)\s*=\s*("([^"<]*)"|'([^'<]*)')/.exec(s.slice(i));
+      if (!a) break;
+      bag['@' + a[1]!] = decodeXml(a[3] ?? a[4] ?? '');
+      keys++;
+      i += a[0].length;
+    }
+    if (s.startsWith('/>', i)) {
+      i += 2;
+      return [name, keys ? bag : null];
+    }
+    if (s[i] !== '>') fail();
+    i++;
+    let text = '';
+    const repeated = new Set<string>();
+    for (;;) {
+      const lt = s.indexOf('<', i);
+      if (lt < 0) fail();
+      text += decodeXml(s.slice(i, lt));
+      i = lt;
+      if (s.startsWith('</', i)) {
+        const close = `</${name}`;
+        if (!s.startsWith(close, i)) fail();
+        i += close.length;
+        while (/\s/.test(s[i] ?? '')) i++;
+        if (s[i] !== '>') fail();
+        i++;
+        break;
+      }
+      if (s.startsWith('<!--', i)) {
+        i = s.indexOf('-->', i) + 3 || fail();
+        continue;
+      }
+      if (s.startsWith('<![CDATA[', i)) {
+        const end = s.indexOf(']]>', i);
+        if (end < 0) fail();
+        text += s.slice(i + 9, end);
+        i = end + 3;
+        continue;
+      }
+      const [childName, childValue] = element();
+      const prev = bag[childName];
+      if (prev === undefined) bag[childName] = childValue;
+      else if (repeated.has(childName)) (prev as unknown[]).push(childValue);
+      else {
+        bag[childName] = [prev, childValue];
+        repeated.add(childName);
+      }
+      keys++;
+    }
+    if (!keys) return [name, text === '' ? null : text];
+    if (text.trim() !== '') bag['#text'] = text;
+    // Whitespace-only text beside attributes or children: whether Kusto keeps it is not modelled.
+    else if (text !== '') throw new Error(`parse_xml: whitespace-only text in <${name}> is not modelled`);
+    return [name, bag];
+  };
+  try {
+    skipMisc();
+    const [name, value] = element();
+    skipMisc();
+    if (i !== s.length) fail();
+    return { [name]: value };
+  } catch (e) {
+    if (e instanceof SyntaxError) return null;
+    throw e;
   }
 }
 
