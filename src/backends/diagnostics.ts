@@ -50,6 +50,20 @@ export const CONVERSION_DIAGNOSTICS = {
     summary:
       "The query is longer than the output format's consumer accepts (a Sentinel scheduled rule: 10,000 characters).",
   },
+  C038: {
+    severity: 'error',
+    summary:
+      "An artifact setting (`.sigil.yml` `artifacts:` or the rule's `sigil: { artifacts: … }`) has a value the format's consumer refuses.",
+  },
+  C039: {
+    severity: 'error',
+    summary: "An artifact setting names a column the query's results do not carry (e.g. a Sentinel custom detail).",
+  },
+  C040: {
+    severity: 'error',
+    summary:
+      "Rule metadata is longer than the format's consumer accepts (a Sentinel rule's name: 256, description: 5,000 characters).",
+  },
   C101: { severity: 'warning', summary: 'Fields were dropped by a pipeline (the query ignores them).' },
   C102: { severity: 'warning', summary: 'Correlation windows are fixed buckets (bin) rather than sliding windows.' },
   C103: {
@@ -85,6 +99,9 @@ const REASONS: Record<ConversionCode, string> = {
   C016: 'placeholder expansion too large',
   C017: 'invalid backend state',
   C018: 'query too long for the format',
+  C038: 'invalid artifact setting',
+  C039: 'setting names a column not returned',
+  C040: 'metadata too long for the format',
   C101: 'fields dropped',
   C102: 'fixed windows',
   C103: 'unverified mapping',

@@ -17,7 +17,7 @@ const CMP = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '==', neq: '!=' } as c
 export function convertCorrelation(
   corr: CorrelationRule,
   referenced: ProcessedRule[],
-  _ctx: ConvertContext,
+  ctx: ConvertContext,
 ): ConversionResult {
   const c = corr.correlation;
   const at = c.loc ? { loc: c.loc } : {};
@@ -35,6 +35,8 @@ export function convertCorrelation(
     const tables: string[] = [];
     const fields = new Set<string>();
     const valueField = c.condition?.field;
+    // Group-by output column → the column it comes from in each referenced rule (for entities).
+    const groupColumns: Record<string, string[]> = Object.fromEntries(c.groupBy.map((g) => [g, [] as string[]]));
     referenced.forEach((r, i) => {
       const q = buildQuery(r);
       timeColumn = q.timeColumn;
@@ -54,7 +56,14 @@ export function convertCorrelation(
         fields.add(mapped);
         return mapped;
       };
-      const proj = [`${kqlName(timeColumn)}`, ...c.groupBy.map((g) => `${kqlName(g)} = ${kqlName(target(g))}`)];
+      const proj = [
+        `${kqlName(timeColumn)}`,
+        ...c.groupBy.map((g) => {
+          const source = target(g);
+          groupColumns[g]!.push(source);
+          return `${kqlName(g)} = ${kqlName(source)}`;
+        }),
+      ];
       if (valueField) proj.push(`SigilValue = ${kqlName(target(valueField))}`);
       proj.push(`SigilRule = ${kqlString(ref)}`);
       parts.push(`${q.text}\n| project ${proj.join(', ')}`);
@@ -105,7 +114,7 @@ export function convertCorrelation(
           `correlation window ${c.timespan.raw} is a fixed bin in KQL, not a sliding window: events split across two bins are not counted together`,
         ),
       ],
-      meta: { timeColumn, correlation: c.type } satisfies KqlMeta,
+      meta: { timeColumn, correlation: c.type, pipelines: ctx.pipelines, groupColumns } satisfies KqlMeta,
     };
   } catch (e) {
     if (e instanceof Inexpressible) return failure([e.error]);

@@ -7,10 +7,20 @@ import type { CorrelationRule, SigmaRule } from '../../ast/types.js';
 import { attackInfo } from '../attack.js';
 import { conversionError } from '../diagnostics.js';
 import { oneLine } from '../../util/inert-text.js';
-import { isUuid } from '../../util/text.js';
-import type { ConversionError, ConversionSuccess, OutputFormat } from '../types.js';
+import type { ArtifactDefaults, ConversionError, ConversionSuccess, OutputFormat } from '../types.js';
+import { defenderImpactedAssets, impactedAssetColumns, sentinelEntities, type EntityMapping } from './entities.js';
 import { kqlName } from './literals.js';
 import { tableColumns, type KqlProduct } from './schema.js';
+import {
+  defenderSettings,
+  isoDuration,
+  sentinelSettings,
+  shortDuration,
+  type DefenderSettings,
+  type ResolvedSettings,
+  type SentinelSettings,
+} from './settings.js';
+import { templateId } from './template-id.js';
 
 type Doc = SigmaRule | CorrelationRule;
 
@@ -31,7 +41,16 @@ const GRAPH_SEVERITY: Record<string, string> = {
 };
 
 /** What the KQL backend records in a result's `meta` for its formats (a correlation: no product or table). */
-export type KqlMeta = { product?: KqlProduct; timeColumn: string; table?: string; correlation?: string };
+export type KqlMeta = {
+  product?: KqlProduct;
+  timeColumn: string;
+  table?: string;
+  correlation?: string;
+  /** The pipelines that ran, in order (part of each artifact's id). */
+  pipelines?: string[];
+  /** A correlation's group-by output columns → the column each comes from, per referenced rule. */
+  groupColumns?: Record<string, string[]>;
+};
 
 /** The meta of a KQL result: these formats only ever render the KQL backend's results. */
 function metaOf(r: ConversionSuccess): KqlMeta {
@@ -44,38 +63,45 @@ function productOf(r: ConversionSuccess): KqlProduct {
   return metaOf(r).product ?? 'sentinel';
 }
 
-/** Entity columns present in the table, by entity type, first match wins. */
-const ENTITY_CANDIDATES: { entityType: string; identifier: string; columns: string[] }[] = [
-  { entityType: 'Host', identifier: 'HostName', columns: ['DeviceName', 'Computer', 'DvcHostname'] },
-  {
-    entityType: 'Account',
-    identifier: 'Name',
-    columns: ['AccountName', 'InitiatingProcessAccountName', 'SubjectUserName', 'TargetUserName', 'ActorUsername'],
-  },
-  {
-    entityType: 'Process',
-    identifier: 'CommandLine',
-    columns: [
-      'ProcessCommandLine',
-      'InitiatingProcessCommandLine',
-      'CommandLine',
-      'TargetProcessCommandLine',
-      'ActingProcessCommandLine',
-    ],
-  },
-];
-
-function entityMappings(
-  r: ConversionSuccess,
-): { entityType: string; fieldMappings: { identifier: string; columnName: string }[] }[] {
-  const cols = r.tables.length === 1 ? tableColumns(tableOf(r), productOf(r)) : undefined;
-  if (!cols) return [];
-  const out = [];
-  for (const e of ENTITY_CANDIDATES) {
-    const col = e.columns.find((c) => cols.has(c));
-    if (col) out.push({ entityType: e.entityType, fieldMappings: [{ identifier: e.identifier, columnName: col }] });
+/**
+ * The columns the query returns, as the table's column names: all of the table's for a plain
+ * rule; after a correlation's summarize, only the group-by columns, each standing for the one
+ * table column it was projected from (output name → table column).
+ */
+function outputColumns(r: ConversionSuccess): Map<string, string> {
+  const m = metaOf(r);
+  const out = new Map<string, string>();
+  if (r.tables.length !== 1) return out;
+  if (m.correlation !== undefined) {
+    for (const [name, sources] of Object.entries(m.groupColumns ?? {}))
+      if (sources.length && sources.every((s) => s === sources[0])) out.set(sources[0]!, name);
+    return out;
   }
+  for (const c of tableColumns(tableOf(r), productOf(r))?.keys() ?? []) out.set(c, c);
   return out;
+}
+
+function entityMappings(r: ConversionSuccess): EntityMapping[] {
+  const cols = outputColumns(r);
+  return sentinelEntities(tableOf(r), new Set(cols.keys())).map((e) => ({
+    ...e,
+    fieldMappings: e.fieldMappings.map((f) => ({ ...f, columnName: cols.get(f.columnName)! })),
+  }));
+}
+
+/** The identity an artifact id derives from: the rule's id, else its name, else its title. */
+function ruleKey(rule: Doc): string {
+  return rule.id ?? rule.name ?? rule.title ?? '';
+}
+
+/** Where an artifact came from, kept in it as data (its own id is derived, see template-id.ts). */
+function provenance(r: ConversionSuccess, rule: Doc, format: string): Record<string, unknown> {
+  return {
+    ...(rule.id !== undefined ? { id: rule.id } : {}),
+    ...(rule.name !== undefined ? { name: rule.name } : {}),
+    pipelines: metaOf(r).pipelines ?? [],
+    format,
+  };
 }
 
 const CONNECTORS: Record<string, { connectorId: string; dataTypes: string[] }> = {
@@ -94,35 +120,69 @@ function requiredDataConnectors(r: ConversionSuccess): { connectorId: string; da
   );
 }
 
-function sentinelRule(r: ConversionSuccess, rule: Doc): Record<string, unknown> {
-  const { tactics, techniques } = attackInfo(rule.tags);
-  const description = [
+/** The template model's limits on the rule's texts (AnalyticsTemplateInternalModelBase.cs). */
+const SENTINEL_MAX_NAME = 256;
+const SENTINEL_MAX_DESCRIPTION = 5000;
+
+function sentinelDescription(rule: Doc): string {
+  return [
     rule.description ?? rule.title ?? '',
     rule.references?.length ? `References: ${rule.references.join(' ')}` : '',
   ]
     .filter(Boolean)
     .join('\n');
+}
+
+/** The rule as Azure-Sentinel's YAML template model names things (ARM maps from this). */
+function sentinelRule(
+  r: ConversionSuccess,
+  rule: Doc,
+  settings: SentinelSettings,
+  format: string,
+): Record<string, unknown> {
+  const { tactics, techniques } = attackInfo(rule.tags);
+  const entities = entityMappings(r);
+  const g = settings.grouping;
   return {
-    id: rule.id ?? '',
+    id: templateId(ruleKey(rule), metaOf(r).pipelines ?? [], format),
     name: rule.title ?? rule.name ?? '',
-    description,
-    severity: SENTINEL_SEVERITY[rule.level ?? 'medium'] ?? 'Medium',
+    description: sentinelDescription(rule),
+    severity: settings.severity ?? SENTINEL_SEVERITY[rule.level ?? 'medium'] ?? 'Medium',
     requiredDataConnectors: requiredDataConnectors(r),
-    queryFrequency: '1h',
-    queryPeriod: '1h',
-    triggerOperator: 'gt',
-    triggerThreshold: 0,
+    queryFrequency: shortDuration(settings.queryFrequency),
+    queryPeriod: shortDuration(settings.queryPeriod),
+    triggerOperator: settings.triggerOperator,
+    triggerThreshold: settings.triggerThreshold,
     tactics,
     relevantTechniques: techniques,
     query: r.queries.join('\n') + '\n',
-    entityMappings: entityMappings(r),
+    // The template model refuses an empty list (1 … 5 mappings): none is written as no key.
+    ...(entities.length ? { entityMappings: entities } : {}),
+    ...(settings.customDetails && Object.keys(settings.customDetails).length
+      ? { customDetails: settings.customDetails }
+      : {}),
+    ...(settings.eventGrouping ? { eventGroupingSettings: { aggregationKind: settings.eventGrouping } } : {}),
+    ...(g
+      ? {
+          incidentConfiguration: {
+            createIncident: g.createIncident,
+            groupingConfiguration: {
+              enabled: g.enabled,
+              reopenClosedIncident: g.reopenClosedIncident,
+              lookbackDuration: shortDuration(g.lookbackDuration),
+              matchingMethod: g.matchingMethod,
+              groupByEntities: g.groupByEntities,
+              groupByAlertDetails: [],
+              groupByCustomDetails: [],
+            },
+          },
+        }
+      : {}),
     version: '1.0.0',
     kind: 'Scheduled',
+    sigma: provenance(r, rule, format),
   };
 }
-
-/** ISO 8601 durations for ARM (`1h` → PT1H). */
-const iso = (short: string): string => `PT${short.toUpperCase()}`;
 
 const query: OutputFormat = {
   name: 'query',
@@ -150,12 +210,66 @@ function sentinelQueryTooLong(r: ConversionSuccess): ConversionError | undefined
   );
 }
 
+/** The first settings problem as a located conversion error. */
+function settingsError(problems: ResolvedSettings<unknown>['problems']): ConversionError | undefined {
+  const p = problems[0];
+  if (!p) return undefined;
+  return conversionError('C038', `${p.path.join('.')}: ${p.message}`, {
+    ...(p.hint ? { hint: p.hint } : {}),
+    ...(p.loc ? { loc: p.loc } : {}),
+  });
+}
+
+/** Everything a Sentinel rule artifact needs besides the query's own length. */
+function sentinelCheck(
+  r: ConversionSuccess,
+  rule: Doc,
+  defaults: ArtifactDefaults | undefined,
+): ConversionError | undefined {
+  const { settings, problems } = sentinelSettings(rule, defaults);
+  const bad = settingsError(problems);
+  if (bad) return bad;
+  const name = rule.title ?? rule.name ?? '';
+  if (name.length > SENTINEL_MAX_NAME)
+    return conversionError(
+      'C040',
+      `the title has ${name.length} characters; a Sentinel rule's name may have at most ${SENTINEL_MAX_NAME}`,
+      {
+        hint: 'shorten the title',
+        ...(rule.locs['title'] ? { loc: rule.locs['title'] } : {}),
+      },
+    );
+  const description = sentinelDescription(rule);
+  if (description.length > SENTINEL_MAX_DESCRIPTION)
+    return conversionError(
+      'C040',
+      `the description with its references has ${description.length} characters; a Sentinel rule's description may have at most ${SENTINEL_MAX_DESCRIPTION}`,
+      {
+        hint: 'shorten the description or list fewer references',
+        ...(rule.locs['description'] ? { loc: rule.locs['description'] } : {}),
+      },
+    );
+  const out = outputColumns(r);
+  for (const [key, col] of Object.entries(settings.customDetails ?? {}))
+    if (![...out.values()].includes(col))
+      return conversionError('C039', `custom detail '${key}' names column '${col}', which the query does not return`, {
+        hint: `the results carry: ${[...out.values()].sort().join(', ') || 'no named columns'}`,
+        ...(rule.locs[`sigil.artifacts.sentinel-rule.customDetails.${key}`]
+          ? { loc: rule.locs[`sigil.artifacts.sentinel-rule.customDetails.${key}`] }
+          : {}),
+      });
+  return sentinelQueryTooLong(r);
+}
+
 const sentinelYaml: OutputFormat = {
   name: 'sentinel-rule',
   description: 'Microsoft Sentinel scheduled analytics rule, Azure-Sentinel repository YAML',
-  check: sentinelQueryTooLong,
-  render: (r, rule) => ({
-    text: YAML.stringify(sentinelRule(r, rule), { lineWidth: 0, blockQuote: 'literal' }),
+  check: sentinelCheck,
+  render: (r, rule, _options, defaults) => ({
+    text: YAML.stringify(sentinelRule(r, rule, sentinelSettings(rule, defaults).settings, 'sentinel-rule'), {
+      lineWidth: 0,
+      blockQuote: 'literal',
+    }),
     extension: '.yaml',
   }),
 };
@@ -173,26 +287,26 @@ function armLiteral<T>(value: T): T {
   return value;
 }
 
+const ARM_TRIGGER: Record<SentinelSettings['triggerOperator'], string> = {
+  gt: 'GreaterThan',
+  lt: 'LessThan',
+  eq: 'Equal',
+  ne: 'NotEqual',
+};
+
 const sentinelArm: OutputFormat = {
   name: 'sentinel-arm',
   description: 'Microsoft Sentinel scheduled analytics rule as an ARM template (alertRules, kind Scheduled)',
-  // The id becomes part of the resource's name and of two template expressions: only a UUID
-  // (what Sentinel expects of a rule id anyway) can stand there without changing either.
-  check: (r, rule) =>
-    rule.id && isUuid(rule.id)
-      ? sentinelQueryTooLong(r)
-      : conversionError(
-          'C015',
-          `an ARM template needs the rule's id as a UUID, not ${JSON.stringify(rule.id ?? null)}`,
-          {
-            hint: 'give the rule a UUID id (sigil fmt does not invent one), or use --format sentinel-rule',
-          },
-        ),
-  render: (r, rule) => {
-    const s = sentinelRule(r, rule);
+  // The resource's name is the derived template id (a UUID, see template-id.ts), never rule text.
+  check: sentinelCheck,
+  render: (r, rule, _options, defaults) => {
+    const settings = sentinelSettings(rule, defaults).settings;
+    const s = sentinelRule(r, rule, settings, 'sentinel-arm');
+    const g = settings.grouping;
     const template = {
       $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
       contentVersion: '1.0.0.0',
+      metadata: armLiteral({ sigma: s['sigma'] }),
       parameters: { workspace: { type: 'String' } },
       resources: [
         {
@@ -205,18 +319,36 @@ const sentinelArm: OutputFormat = {
             displayName: s['name'],
             description: s['description'],
             severity: s['severity'],
-            enabled: true,
+            enabled: settings.enabled,
             query: s['query'],
-            queryFrequency: iso(String(s['queryFrequency'])),
-            queryPeriod: iso(String(s['queryPeriod'])),
-            triggerOperator: 'GreaterThan',
-            triggerThreshold: 0,
-            suppressionDuration: 'PT5H',
-            suppressionEnabled: false,
+            queryFrequency: isoDuration(settings.queryFrequency),
+            queryPeriod: isoDuration(settings.queryPeriod),
+            triggerOperator: ARM_TRIGGER[settings.triggerOperator],
+            triggerThreshold: settings.triggerThreshold,
+            suppressionDuration: isoDuration(settings.suppression.duration),
+            suppressionEnabled: settings.suppression.enabled,
             tactics: s['tactics'],
-            techniques: (s['relevantTechniques'] as string[]).map((t) => t.split('.')[0]),
+            techniques: [...new Set((s['relevantTechniques'] as string[]).map((t) => t.split('.')[0]))],
             subTechniques: (s['relevantTechniques'] as string[]).filter((t) => t.includes('.')),
-            entityMappings: s['entityMappings'],
+            ...(s['entityMappings'] ? { entityMappings: s['entityMappings'] } : {}),
+            ...(s['customDetails'] ? { customDetails: s['customDetails'] } : {}),
+            ...(s['eventGroupingSettings'] ? { eventGroupingSettings: s['eventGroupingSettings'] } : {}),
+            ...(g
+              ? {
+                  incidentConfiguration: {
+                    createIncident: g.createIncident,
+                    groupingConfiguration: {
+                      enabled: g.enabled,
+                      reopenClosedIncident: g.reopenClosedIncident,
+                      lookbackDuration: isoDuration(g.lookbackDuration),
+                      matchingMethod: g.matchingMethod,
+                      groupByEntities: g.groupByEntities,
+                      groupByAlertDetails: [],
+                      groupByCustomDetails: [],
+                    },
+                  },
+                }
+              : {}),
           }),
         },
       ],
@@ -225,15 +357,26 @@ const sentinelArm: OutputFormat = {
   },
 };
 
-/** Columns a Defender custom detection must return, plus an entity column. */
+/** Columns a Defender custom detection must return. */
 const DEFENDER_REQUIRED = ['Timestamp', 'ReportId', 'DeviceId'];
+
+/** Graph's ruleSchedule.frequency for the hours a detection may run at (0: continuously, NRT). */
+const DEFENDER_FREQUENCY: Record<DefenderSettings['frequencyHours'], string> = {
+  0: 'PT0S',
+  1: 'PT1H',
+  3: 'PT3H',
+  12: 'PT12H',
+  24: 'PT24H',
+};
 
 const defenderDetection: OutputFormat = {
   name: 'defender-detection',
   description: 'Microsoft Defender XDR custom detection rule (Graph security detectionRule JSON)',
-  check: (r) => {
+  check: (r, rule, defaults) => {
     const cols =
-      r.tables.length === 1 && productOf(r) === 'defender' ? tableColumns(tableOf(r), 'defender') : undefined;
+      r.tables.length === 1 && productOf(r) === 'defender' && metaOf(r).correlation === undefined
+        ? tableColumns(tableOf(r), 'defender')
+        : undefined;
     if (!cols || !DEFENDER_REQUIRED.every((c) => cols.has(c))) {
       return conversionError(
         'C003',
@@ -241,27 +384,31 @@ const defenderDetection: OutputFormat = {
         { hint: 'use -p defender-xdr, or --format sentinel-rule' },
       );
     }
-    return undefined;
+    return settingsError(defenderSettings(rule, defaults).problems);
   },
-  render: (r, rule) => {
+  render: (r, rule, _options, defaults) => {
+    const settings = defenderSettings(rule, defaults).settings;
     const { tactics, techniques } = attackInfo(rule.tags);
     const cols = tableColumns(tableOf(r), 'defender')!;
-    const entity = ['DeviceName', 'AccountName', 'InitiatingProcessAccountName'].filter((c) => cols.has(c));
-    const queryText = `${r.queries.join('\n')}\n| project ${[...DEFENDER_REQUIRED, ...entity].map(kqlName).join(', ')}`;
+    const assets = defenderImpactedAssets(new Set(cols.keys()));
+    const returned = [...new Set([...DEFENDER_REQUIRED, ...impactedAssetColumns(assets), 'DeviceName'])].filter((c) =>
+      cols.has(c),
+    );
+    const queryText = `${r.queries.join('\n')}\n| project ${returned.map(kqlName).join(', ')}`;
     const body = {
       displayName: rule.title ?? '',
-      isEnabled: true,
+      isEnabled: settings.enabled,
       queryCondition: { queryText },
-      schedule: { period: '1H' },
+      schedule: { frequency: DEFENDER_FREQUENCY[settings.frequencyHours] },
       detectionAction: {
         alertTemplate: {
           title: rule.title ?? '',
           description: rule.description ?? '',
-          severity: GRAPH_SEVERITY[rule.level ?? 'medium'] ?? 'medium',
+          severity: settings.severity ?? GRAPH_SEVERITY[rule.level ?? 'medium'] ?? 'medium',
           category: tactics[0] ?? 'SuspiciousActivity',
           recommendedActions: null,
           mitreTechniques: techniques,
-          impactedAssets: [{ '@odata.type': '#microsoft.graph.security.impactedDeviceAsset', identifier: 'deviceId' }],
+          impactedAssets: assets,
         },
         organizationalScopes: null,
         responseActions: [],

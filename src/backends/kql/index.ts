@@ -6,7 +6,7 @@ import { KQL_STATE } from './contract.js';
 import { KQL_FORMATS, type KqlMeta } from './formats.js';
 import { buildQuery } from './query.js';
 
-function convertKql(rule: ProcessedRule, _ctx: ConvertContext): ConversionResult {
+function convertKql(rule: ProcessedRule, ctx: ConvertContext): ConversionResult {
   try {
     const q = buildQuery(rule);
     return {
@@ -15,7 +15,12 @@ function convertKql(rule: ProcessedRule, _ctx: ConvertContext): ConversionResult
       tables: [q.table],
       fields: q.columns,
       warnings: [],
-      meta: { product: q.product, timeColumn: q.timeColumn, table: q.table } satisfies KqlMeta,
+      meta: {
+        product: q.product,
+        timeColumn: q.timeColumn,
+        table: q.table,
+        pipelines: ctx.pipelines,
+      } satisfies KqlMeta,
     };
   } catch (e) {
     if (e instanceof Inexpressible)

@@ -10,6 +10,7 @@ export interface ConvertArgs {
   json: boolean;
   set?: string[];
   filter?: string[];
+  config?: string;
 }
 
 export const convertSpec: Pick<CommandModule<object, ConvertArgs>, 'command' | 'describe' | 'builder'> = {
@@ -47,6 +48,11 @@ export const convertSpec: Pick<CommandModule<object, ConvertArgs>, 'command' | '
         describe:
           'Sigma filter file or directory: applied to the rules it names before conversion (repeatable; docs/filters.md)',
         coerce: (v: string | string[]) => ([] as string[]).concat(v),
+      })
+      .option('config', {
+        type: 'string',
+        describe:
+          "configuration file whose artifacts: mapping sets the formats' deployment defaults (default: .sigil.yml found from the current directory upwards)",
       })
       .option('set', {
         alias: 's',
