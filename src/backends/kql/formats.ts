@@ -366,7 +366,7 @@ const DEFENDER_FREQUENCY: Record<DefenderSettings['frequencyHours'], string> = {
   1: 'PT1H',
   3: 'PT3H',
   12: 'PT12H',
-  24: 'PT24H',
+  24: 'P1D',
 };
 
 const defenderDetection: OutputFormat = {

@@ -252,7 +252,7 @@ export function defenderProblems(body: Record<string, unknown>): string[] {
   const forbidden = forbiddenSearch(q);
   if (forbidden) out.push(forbidden);
   const schedule = body['schedule'] as { frequency?: string } | undefined;
-  if (!['PT0S', 'PT1H', 'PT3H', 'PT12H', 'PT24H'].includes(String(schedule?.frequency)))
+  if (!['PT0S', 'PT1H', 'PT3H', 'PT12H', 'P1D'].includes(String(schedule?.frequency)))
     out.push(`schedule.frequency ${String(schedule?.frequency)}`);
   if (typeof body['displayName'] !== 'string' || body['displayName'] === '') out.push('displayName');
   if (typeof body['isEnabled'] !== 'boolean') out.push('isEnabled');
