@@ -212,18 +212,75 @@ const TABLE_ENTITIES: Record<string, Spec[]> = {
   ],
 };
 
+/**
+ * Entities whose values sit in a dynamic column (WindowsEvent's EventData: a Sysmon event's
+ * fields). The results carry such a field only as part of the dynamic value, so the artifact's
+ * query adds it as a column (`| extend CommandLine = tostring(EventData.CommandLine)`), and only
+ * for fields the query itself reads: those the rule's event has, never a guessed one.
+ */
+const DYNAMIC_ENTITIES: Record<string, Spec[]> = {
+  WindowsEvent: [
+    ['Account', { FullName: 'EventData.User' }],
+    [
+      'Account',
+      { Name: 'EventData.TargetUserName', NTDomain: 'EventData.TargetDomainName', Sid: 'EventData.TargetUserSid' },
+    ],
+    ['Process', { CommandLine: 'EventData.CommandLine', ProcessId: 'EventData.ProcessId' }],
+    ['IP', { Address: 'EventData.DestinationIp' }],
+    ['IP', { Address: 'EventData.SourceIp' }],
+    ['DNS', { DomainName: 'EventData.QueryName' }],
+    ['RegistryKey', { Key: 'EventData.TargetObject' }],
+    ['IP', { Address: 'EventData.IpAddress' }],
+  ],
+};
+
 /** Tables with an entity map (for tests and docs). */
 export function entityTables(): string[] {
-  return Object.keys(TABLE_ENTITIES);
+  return [...new Set([...Object.keys(TABLE_ENTITIES), ...Object.keys(DYNAMIC_ENTITIES)])];
+}
+
+export interface SentinelEntities {
+  mappings: EntityMapping[];
+  /** Columns the artifact's query adds for its entities (name → expression), in order. */
+  extend: Record<string, string>;
 }
 
 /**
  * The entity mappings of a result that reads `table` and returns `output` columns (all of the
- * table's for a plain rule; only the named ones after a summarize or project).
+ * table's for a plain rule; only the named ones after a summarize or project). `read` (a plain
+ * rule's fields read, as target paths) lets dynamic fields become entity columns.
  */
-export function sentinelEntities(table: string, output: ReadonlySet<string>): EntityMapping[] {
+export function sentinelEntities(
+  table: string,
+  output: ReadonlySet<string>,
+  read?: ReadonlySet<string>,
+): SentinelEntities {
+  const extend: Record<string, string> = {};
+  const available = new Set(output);
+  const dynamic: Spec[] = [];
+  for (const [entityType, fields] of read ? (DYNAMIC_ENTITIES[table] ?? []) : []) {
+    const columns: Record<string, string> = {};
+    for (const [identifier, path] of Object.entries(fields)) {
+      if (!read!.has(path)) continue;
+      const [base, ...rest] = path.split('.');
+      const name = rest.join('_');
+      // A name the table already has, or that another entity took, would change its meaning.
+      if (!/^[A-Za-z_]\w*$/.test(name) || (output.has(name) && !Object.hasOwn(extend, name))) continue;
+      extend[name] ??= `tostring(${base}.${rest.join('.')})`;
+      available.add(name);
+      columns[identifier] = name;
+    }
+    dynamic.push([entityType, columns]);
+  }
+  const mappings = pick([...(TABLE_ENTITIES[table] ?? []), ...dynamic], available);
+  // Only the columns an entity kept are added to the query.
+  const used = new Set(mappings.flatMap((m) => m.fieldMappings.map((f) => f.columnName)));
+  return { mappings, extend: Object.fromEntries(Object.entries(extend).filter(([k]) => used.has(k))) };
+}
+
+function pick(specs: readonly Spec[], output: ReadonlySet<string>): EntityMapping[] {
   const out: EntityMapping[] = [];
-  for (const [entityType, fields] of TABLE_ENTITIES[table] ?? []) {
+  for (const [entityType, fields] of specs) {
     const fieldMappings = Object.entries(fields)
       .filter(([, column]) => output.has(column))
       .slice(0, MAX_FIELD_MAPPINGS)

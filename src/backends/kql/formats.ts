@@ -81,12 +81,29 @@ function outputColumns(r: ConversionSuccess): Map<string, string> {
   return out;
 }
 
-function entityMappings(r: ConversionSuccess): EntityMapping[] {
+/** The Sentinel entities of a result, and the columns the artifact's query adds for them. */
+function entityMappings(r: ConversionSuccess): { mappings: EntityMapping[]; extend: Record<string, string> } {
   const cols = outputColumns(r);
-  return sentinelEntities(tableOf(r), new Set(cols.keys())).map((e) => ({
-    ...e,
-    fieldMappings: e.fieldMappings.map((f) => ({ ...f, columnName: cols.get(f.columnName)! })),
-  }));
+  const plain = metaOf(r).correlation === undefined;
+  const { mappings, extend } = sentinelEntities(
+    tableOf(r),
+    new Set(cols.keys()),
+    plain ? new Set(r.fields) : undefined,
+  );
+  return {
+    mappings: mappings.map((e) => ({
+      ...e,
+      fieldMappings: e.fieldMappings.map((f) => ({ ...f, columnName: cols.get(f.columnName) ?? f.columnName })),
+    })),
+    extend,
+  };
+}
+
+/** The query of a Sentinel rule artifact: the rule's, then the columns its entities need. */
+function sentinelQuery(r: ConversionSuccess): string {
+  const { extend } = entityMappings(r);
+  const lines = Object.entries(extend).map(([name, expr]) => `| extend ${kqlName(name)} = ${expr}`);
+  return [...r.queries, ...lines].join('\n') + '\n';
 }
 
 /** The identity an artifact id derives from: the rule's id, else its name, else its title. */
@@ -141,7 +158,7 @@ function sentinelRule(
   format: string,
 ): Record<string, unknown> {
   const { tactics, techniques } = attackInfo(rule.tags);
-  const entities = entityMappings(r);
+  const entities = entityMappings(r).mappings;
   const g = settings.grouping;
   return {
     id: templateId(ruleKey(rule), metaOf(r).pipelines ?? [], format),
@@ -155,7 +172,7 @@ function sentinelRule(
     triggerThreshold: settings.triggerThreshold,
     tactics,
     relevantTechniques: techniques,
-    query: r.queries.join('\n') + '\n',
+    query: sentinelQuery(r),
     // The template model refuses an empty list (1 … 5 mappings): none is written as no key.
     ...(entities.length ? { entityMappings: entities } : {}),
     ...(settings.customDetails && Object.keys(settings.customDetails).length
@@ -199,7 +216,7 @@ const query: OutputFormat = {
 const SENTINEL_MAX_QUERY = 10_000;
 
 function sentinelQueryTooLong(r: ConversionSuccess): ConversionError | undefined {
-  const length = r.queries.join('\n').length + 1;
+  const length = sentinelQuery(r).length;
   if (length <= SENTINEL_MAX_QUERY) return undefined;
   return conversionError(
     'C018',

@@ -47,12 +47,14 @@ const entitiesByRoute = new Map<string, { rule: string; entities: unknown }>();
 /** Template id → the artifacts that carry it (Azure-Sentinel's NoSameTemplateIdTwice). */
 const ids = new Map<string, string[]>();
 
-function returnedBy(r: ConversionSuccess): (c: string) => boolean {
-  const summarized = summarizedColumns(r.queries.join('\n'));
-  if (summarized) return (c) => summarized.has(c);
+/** Whether the artifact's query returns a column: the table's (or the summarize's), and what it extends. */
+function returnedBy(r: ConversionSuccess, query: string): (c: string) => boolean {
+  const extended = new Set([...query.matchAll(/^\| extend (\w+) = /gm)].map((m) => m[1]!));
+  const summarized = summarizedColumns(query);
+  if (summarized) return (c) => summarized.has(c) || extended.has(c);
   const meta = r.meta as { table?: string; product?: 'defender' | 'sentinel' };
   const cols = meta.table ? tableColumns(meta.table, meta.product ?? 'sentinel') : undefined;
-  return (c) => !!cols?.has(c);
+  return (c) => !!cols?.has(c) || extended.has(c);
 }
 
 beforeAll(() => {
@@ -83,25 +85,33 @@ beforeAll(() => {
         t.written++;
         const text = format.render(r, doc, {}).text;
         let problems: string[];
-        if (name !== 'query' && doc.kind === 'rule' && r.tables.length === 1) {
+        if (
+          (name === 'sentinel-rule' || name === 'defender-detection') &&
+          doc.kind === 'rule' &&
+          r.tables.length === 1
+        ) {
           const key = `${pipeline} ${r.tables[0]!}`;
-          if (!entitiesByRoute.has(key)) {
-            const parsed = (name === 'sentinel-rule' ? parseYaml(text) : JSON.parse(text)) as Record<string, unknown>;
-            const entities =
-              name === 'sentinel-rule'
-                ? (parsed['entityMappings'] ?? [])
-                : (parsed['detectionAction'] as { alertTemplate: { impactedAssets: unknown } }).alertTemplate
-                    .impactedAssets;
-            if (name !== 'sentinel-arm') entitiesByRoute.set(key, { rule: path.relative(CORPUS, file), entities });
-          }
+          const parsed = (name === 'sentinel-rule' ? parseYaml(text) : JSON.parse(text)) as Record<string, unknown>;
+          const entities = (
+            name === 'sentinel-rule'
+              ? (parsed['entityMappings'] ?? [])
+              : (parsed['detectionAction'] as { alertTemplate?: { impactedAssets?: unknown } }).alertTemplate
+                  ?.impactedAssets
+          ) as unknown[];
+          // The first rule (in corpus order) with the most entities stands for the route.
+          const best = entitiesByRoute.get(key);
+          if (!best || (best.entities as unknown[]).length < entities.length)
+            entitiesByRoute.set(key, { rule: path.relative(CORPUS, file), entities });
         }
         if (name === 'query') problems = [forbiddenSearch(text)].filter((x): x is string => !!x);
         else if (name === 'sentinel-rule') {
           const y = parseYaml(text) as Record<string, unknown>;
-          problems = sentinelTemplateProblems(y, returnedBy(r));
+          problems = sentinelTemplateProblems(y, returnedBy(r, String(y['query'])));
           ids.set(String(y['id']), [...(ids.get(String(y['id'])) ?? []), `${file} ${name} × ${pipeline}`]);
-        } else if (name === 'sentinel-arm') problems = armProblems(JSON.parse(text), returnedBy(r));
-        else problems = defenderProblems(JSON.parse(text));
+        } else if (name === 'sentinel-arm') {
+          const arm = JSON.parse(text) as { resources: { properties: { query: string } }[] };
+          problems = armProblems(arm, returnedBy(r, arm.resources[0]!.properties.query));
+        } else problems = defenderProblems(JSON.parse(text));
         if (problems.length) t.failing.push({ file, problems });
       }
     }
