@@ -7,6 +7,7 @@ import type { CorrelationRule, SigmaRule } from '../../ast/types.js';
 import { attackInfo } from '../attack.js';
 import { conversionError } from '../diagnostics.js';
 import { oneLine } from '../../util/inert-text.js';
+import { isUuid } from '../../util/text.js';
 import type { ArtifactDefaults, ConversionError, ConversionSuccess, OutputFormat } from '../types.js';
 import { defenderImpactedAssets, impactedAssetColumns, sentinelEntities, type EntityMapping } from './entities.js';
 import { kqlName } from './literals.js';
@@ -314,8 +315,18 @@ const ARM_TRIGGER: Record<SentinelSettings['triggerOperator'], string> = {
 const sentinelArm: OutputFormat = {
   name: 'sentinel-arm',
   description: 'Microsoft Sentinel scheduled analytics rule as an ARM template (alertRules, kind Scheduled)',
-  // The resource's name is the derived template id (a UUID, see template-id.ts), never rule text.
-  check: sentinelCheck,
+  // The resource's name is the derived template id (a UUID, see template-id.ts), never rule text;
+  // the rule's own id, kept in the template's metadata, must still be a UUID as Sentinel expects.
+  check: (r, rule, defaults) =>
+    rule.id && isUuid(rule.id)
+      ? sentinelCheck(r, rule, defaults)
+      : conversionError(
+          'C015',
+          `an ARM template needs the rule's id as a UUID, not ${JSON.stringify(rule.id ?? null)}`,
+          {
+            hint: 'give the rule a UUID id (sigil fmt does not invent one), or use --format sentinel-rule',
+          },
+        ),
   render: (r, rule, _options, defaults) => {
     const settings = sentinelSettings(rule, defaults).settings;
     const s = sentinelRule(r, rule, settings, 'sentinel-arm');
