@@ -78,8 +78,8 @@ export const SENTINEL_IDENTIFIERS: Record<SentinelEntityType, { valid: string[];
   URL: { valid: ['Url'], required: [['Url']] },
 };
 
-export const MAX_ENTITY_MAPPINGS = 5;
-export const MAX_FIELD_MAPPINGS = 3;
+const MAX_ENTITY_MAPPINGS = 5;
+const MAX_FIELD_MAPPINGS = 3;
 
 export interface EntityMapping {
   entityType: SentinelEntityType;
@@ -233,11 +233,6 @@ const DYNAMIC_ENTITIES: Record<string, Spec[]> = {
     ['IP', { Address: 'EventData.IpAddress' }],
   ],
 };
-
-/** Tables with an entity map (for tests and docs). */
-export function entityTables(): string[] {
-  return [...new Set([...Object.keys(TABLE_ENTITIES), ...Object.keys(DYNAMIC_ENTITIES)])];
-}
 
 export interface SentinelEntities {
   mappings: EntityMapping[];

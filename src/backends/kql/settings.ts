@@ -47,7 +47,7 @@ export interface DefenderSettings {
   enabled: boolean;
 }
 
-export const SENTINEL_DEFAULTS: SentinelSettings = {
+const SENTINEL_DEFAULTS: SentinelSettings = {
   queryFrequency: 60,
   queryPeriod: 60,
   triggerOperator: 'gt',
@@ -55,11 +55,11 @@ export const SENTINEL_DEFAULTS: SentinelSettings = {
   enabled: true,
   suppression: { enabled: false, duration: 300 },
 };
-export const DEFENDER_DEFAULTS: DefenderSettings = { frequencyHours: 1, enabled: true };
+const DEFENDER_DEFAULTS: DefenderSettings = { frequencyHours: 1, enabled: true };
 
 /** The settings sections, by the format names that read them (sentinel-arm shares sentinel-rule's). */
-export const SETTINGS_SECTIONS = ['sentinel-rule', 'defender-detection'] as const;
-export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
+const SETTINGS_SECTIONS = ['sentinel-rule', 'defender-detection'] as const;
+type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
 const MINUTE = 1;
 const DAY = 24 * 60;
@@ -297,7 +297,7 @@ function readSentinel(section: JsonValue, base: SentinelSettings, r: Reader): Se
  * alone): the template model's PeriodGreaterThanOrEqualFrequency and
  * FrequencyLimitationForLongPeriodQuery.
  */
-export function sentinelCrossChecks(s: SentinelSettings): SettingProblem[] {
+function sentinelCrossChecks(s: SentinelSettings): SettingProblem[] {
   const out: SettingProblem[] = [];
   if (s.queryFrequency > s.queryPeriod)
     out.push({
