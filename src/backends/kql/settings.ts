@@ -402,14 +402,20 @@ export interface ResolvedSettings<T> {
   problems: (SettingProblem & { loc?: Loc })[];
 }
 
-/** `.sigil.yml` defaults (already validated by whoever read the file), then the rule's own. */
+/**
+ * `.sigil.yml` defaults, then the rule's own. The CLI validated the defaults where it read them
+ * (with their positions); a library caller's invalid default is reported here, without one.
+ */
 export function sentinelSettings(rule: Metadata, defaults: JsonValue | undefined): ResolvedSettings<SentinelSettings> {
   const fromConfig = isObj(defaults) ? defaults['sentinel-rule'] : undefined;
-  let settings =
-    fromConfig === undefined ? SENTINEL_DEFAULTS : readSentinel(fromConfig, SENTINEL_DEFAULTS, new Reader([]));
+  const config = new Reader(['artifacts', 'sentinel-rule']);
+  let settings = fromConfig === undefined ? SENTINEL_DEFAULTS : readSentinel(fromConfig, SENTINEL_DEFAULTS, config);
   const own = ruleArtifacts(rule);
   const base = ['sigil', 'artifacts'];
-  const problems = own === undefined ? [] : sectionProblems(validateArtifactSettings(own, base), 'sentinel-rule');
+  const problems = [
+    ...config.problems,
+    ...(own === undefined ? [] : sectionProblems(validateArtifactSettings(own, base), 'sentinel-rule')),
+  ];
   const section = isObj(own) ? own['sentinel-rule'] : undefined;
   if (section !== undefined) settings = readSentinel(section, settings, new Reader(base));
   if (!problems.length)
@@ -420,11 +426,14 @@ export function sentinelSettings(rule: Metadata, defaults: JsonValue | undefined
 
 export function defenderSettings(rule: Metadata, defaults: JsonValue | undefined): ResolvedSettings<DefenderSettings> {
   const fromConfig = isObj(defaults) ? defaults['defender-detection'] : undefined;
-  let settings =
-    fromConfig === undefined ? DEFENDER_DEFAULTS : readDefender(fromConfig, DEFENDER_DEFAULTS, new Reader([]));
+  const config = new Reader(['artifacts', 'defender-detection']);
+  let settings = fromConfig === undefined ? DEFENDER_DEFAULTS : readDefender(fromConfig, DEFENDER_DEFAULTS, config);
   const own = ruleArtifacts(rule);
   const base = ['sigil', 'artifacts'];
-  const problems = own === undefined ? [] : sectionProblems(validateArtifactSettings(own, base), 'defender-detection');
+  const problems = [
+    ...config.problems,
+    ...(own === undefined ? [] : sectionProblems(validateArtifactSettings(own, base), 'defender-detection')),
+  ];
   const section = isObj(own) ? own['defender-detection'] : undefined;
   if (section !== undefined) settings = readDefender(section, settings, new Reader(base));
   return { settings, problems: problems.map((p) => withLoc(rule, p)) };

@@ -231,6 +231,12 @@ describe('invalid settings: a located per-rule error (C038, C039)', () => {
     expect(error).toMatchObject({ code: 'C039', line: 20 });
   });
 
+  it('an invalid default given through the library API (no file to point at)', () => {
+    const { error } = artifact('sentinel-rule', 'sentinel', ruleOf(RULE), { 'sentinel-rule': { queryPeriod: '30s' } });
+    expect(error?.code).toBe('C038');
+    expect(error?.message).toContain('artifacts.sentinel-rule.queryPeriod');
+  });
+
   it('frequency and period valid alone but not together across .sigil.yml and the rule', () => {
     const { error } = artifact(
       'sentinel-rule',
