@@ -96,6 +96,20 @@ export const CONVERSION_DIAGNOSTICS = {
     severity: 'error',
     summary: 'A pySigma pipeline file uses a condition or option Sigil does not import, or an invalid value for one.',
   },
+  C038: {
+    severity: 'error',
+    summary:
+      "An artifact setting (`.sigil.yml` `artifacts:` or the rule's `sigil: { artifacts: … }`) has a value the format's consumer refuses.",
+  },
+  C039: {
+    severity: 'error',
+    summary: "An artifact setting names a column the query's results do not carry (e.g. a Sentinel custom detail).",
+  },
+  C040: {
+    severity: 'error',
+    summary:
+      "Rule metadata is longer than the format's consumer accepts (a Sentinel rule's name: 256, description: 5,000 characters).",
+  },
   C101: { severity: 'warning', summary: 'Fields were dropped by a pipeline (the query ignores them).' },
   C102: { severity: 'warning', summary: 'Correlation windows are fixed buckets (bin) rather than sliding windows.' },
   C103: {
@@ -160,6 +174,9 @@ const REASONS: Record<ConversionCode, string> = {
   C029: 'value rewrite impossible',
   C030: 'unsupported pySigma transformation',
   C031: 'unsupported pySigma condition',
+  C038: 'invalid artifact setting',
+  C039: 'setting names a column not returned',
+  C040: 'metadata too long for the format',
   C101: 'fields dropped',
   C102: 'fixed windows',
   C103: 'unverified mapping',

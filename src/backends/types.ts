@@ -123,12 +123,27 @@ export type CombinedOutput =
     }
   | { error: string };
 
+/**
+ * Deployment settings of the formats, by format name: the `artifacts:` mapping of `.sigil.yml`
+ * (validated when it was read). A rule's own settings are in its AST (`custom.sigil.artifacts`).
+ */
+export type ArtifactDefaults = Readonly<Record<string, JsonValue>>;
+
 export interface OutputFormat {
   name: string;
   description: string;
   /** Whether the format can hold this result (e.g. a Defender detection needs a Device* table). */
-  check?(result: ConversionSuccess, rule: SigmaRule | CorrelationRule): ConversionError | undefined;
-  render(result: ConversionSuccess, rule: SigmaRule | CorrelationRule, options: BackendOptions): RenderedOutput;
+  check?(
+    result: ConversionSuccess,
+    rule: SigmaRule | CorrelationRule,
+    defaults?: ArtifactDefaults,
+  ): ConversionError | undefined;
+  render(
+    result: ConversionSuccess,
+    rule: SigmaRule | CorrelationRule,
+    options: BackendOptions,
+    defaults?: ArtifactDefaults,
+  ): RenderedOutput;
   /**
    * A comment line holding `text` (a rule's title and id), put before each output when several
    * share one stream. Metadata is data: the line must not end early or run on (src/util/inert-text.ts).

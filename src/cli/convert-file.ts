@@ -5,7 +5,7 @@
  */
 import type { FilterRule, SigmaDocument } from '../ast/types.js';
 import { getBackend } from '../backends/index.js';
-import type { BackendOptions, ConversionError, RenderedOutput } from '../backends/types.js';
+import type { ArtifactDefaults, BackendOptions, ConversionError, RenderedOutput } from '../backends/types.js';
 import { convertDocument } from '../convert.js';
 import type { ParseResult } from '../parser/index.js';
 import type { PipelineSpec } from '../pipelines/index.js';
@@ -22,6 +22,8 @@ export interface ConvertSettings {
   color: boolean;
   /** Sigma filter documents (--filter) applied to the rules they name before conversion. */
   filters?: FilterRule[];
+  /** `.sigil.yml`'s `artifacts:` (deployment defaults of the formats), validated. */
+  artifacts?: ArtifactDefaults;
 }
 
 export type ConvertedItem =
@@ -128,7 +130,7 @@ function convertOne(
   };
   let errors: ConversionError[] | undefined = res.ok ? undefined : res.errors;
   if (res.ok && format.check) {
-    const e = format.check(res, subject);
+    const e = format.check(res, subject, s.artifacts);
     if (e) errors = [e];
   }
   if (errors || !res.ok) {
@@ -160,7 +162,9 @@ function convertOne(
   // --json carries the queries themselves; a non-default format's rendering rides along.
   if (s.json) {
     const output =
-      format.name === backend.formats[0]!.name ? {} : { output: format.render(res, subject, s.options).text };
+      format.name === backend.formats[0]!.name
+        ? {}
+        : { output: format.render(res, subject, s.options, s.artifacts).text };
     return {
       kind: 'converted',
       label,
@@ -181,7 +185,7 @@ function convertOne(
     kind: 'converted',
     label,
     index,
-    rendered: format.render(res, subject, s.options),
+    rendered: format.render(res, subject, s.options, s.artifacts),
     ...(warnings ? { stderr: warnings } : {}),
   };
 }

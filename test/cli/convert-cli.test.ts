@@ -59,3 +59,40 @@ describe('sigil convert: inputs and outputs', () => {
     }
   });
 });
+
+describe('sigil convert: deployment settings from .sigil.yml (artifacts:)', () => {
+  const withConfig = (config: string, run: (dir: string, file: string) => void): void => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigil-artifacts-'));
+    try {
+      const file = path.join(dir, '.sigil.yml');
+      fs.writeFileSync(file, config);
+      run(dir, file);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('applies the defaults of the format', () => {
+    withConfig('artifacts:\n  sentinel-rule:\n    queryFrequency: 1d\n    queryPeriod: 1d\n', (_dir, file) => {
+      const r = sigil(['convert', RULE, '-p', 'sentinel', '--format', 'sentinel-rule', '--config', file]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('queryFrequency: 1d');
+    });
+  });
+
+  it('an invalid value is a usage error located in the file', () => {
+    withConfig('checks: {}\nartifacts:\n  sentinel-rule:\n    queryPeriod: P1W\n', (_dir, file) => {
+      const r = sigil(['convert', RULE, '-p', 'sentinel', '--format', 'sentinel-arm', '--config', file]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`${file}:4:18: error C038 artifacts.sentinel-rule.queryPeriod`);
+      expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    });
+  });
+
+  it("another format's section is left to that format", () => {
+    withConfig('artifacts:\n  defender-detection:\n    frequency: 2h\n', (_dir, file) => {
+      const r = sigil(['convert', RULE, '-p', 'sentinel', '--format', 'sentinel-rule', '--config', file]);
+      expect(r.status).toBe(0);
+    });
+  });
+});

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findConfig } from '../../src/cli/commands/lint.js';
+import { findConfig } from '../../src/cli/config-file.js';
 
 describe('lint CLI helpers', () => {
   it('finds .sigil.yml by walking up from the current directory', () => {

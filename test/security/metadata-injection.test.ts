@@ -15,6 +15,7 @@ import { convertDocument } from '../../src/convert.js';
 import type { ConversionSuccess, OutputFormat } from '../../src/backends/types.js';
 import { parse } from '../../src/parser/index.js';
 import { readConf } from '../helpers/conf-reader.js';
+import { templateId } from '../../src/backends/kql/template-id.js';
 import { runs } from '../helpers/property.js';
 import { kqlErrors, kqlTokens } from '../backends/kql/kusto.js';
 
@@ -153,10 +154,13 @@ describe('rule metadata reaches every artifact as inert data', () => {
     fc.assert(
       fc.property(metadata, (m) => {
         const doc = parseYaml(render('kql', 'sentinel', 'sentinel-rule', withMeta(m))!) as Record<string, unknown>;
-        expect(doc['id']).toBe(m.id);
+        // The artifact's own id is derived (template-id.ts); the rule's id is kept as data.
+        expect(doc['id']).toBe(templateId(m.id, ['sentinel'], 'sentinel-rule'));
+        expect((doc['sigma'] as { id: string }).id).toBe(m.id);
         expect(doc['name']).toBe(m.title);
         expect(doc['description']).toBe(sentinelDescription(m));
-        expect(doc['query']).toBe(render('kql', 'sentinel', 'query', BASE));
+        const plain = parseYaml(render('kql', 'sentinel', 'sentinel-rule', BASE)!) as Record<string, unknown>;
+        expect(doc['query']).toBe(plain['query']);
       }),
       RUNS,
     );
@@ -177,11 +181,12 @@ describe('rule metadata reaches every artifact as inert data', () => {
         const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(m.id);
         expect(out === undefined).toBe(!uuid);
         if (!out) return;
-        const template = JSON.parse(out) as { resources: Record<string, unknown>[] };
+        const template = JSON.parse(out) as { resources: Record<string, unknown>[]; metadata: unknown };
         const resource = template.resources[0]!;
-        // The two expressions Sigil writes, with nothing of the rule in them but the UUID.
-        expect(resource['name']).toBe(`[concat(parameters('workspace'),'/Microsoft.SecurityInsights/${m.id}')]`);
-        expect(String(resource['id']).endsWith(`'/alertRules/${m.id}')]`)).toBe(true);
+        // The two expressions Sigil writes, with nothing of the rule in them: the derived UUID.
+        const id = templateId(m.id, ['sentinel'], 'sentinel-arm');
+        expect(resource['name']).toBe(`[concat(parameters('workspace'),'/Microsoft.SecurityInsights/${id}')]`);
+        expect(String(resource['id']).endsWith(`'/alertRules/${id}')]`)).toBe(true);
         const props = resource['properties'] as Record<string, unknown>;
         const strings: string[] = [];
         const collect = (v: unknown): void => {
@@ -190,7 +195,9 @@ describe('rule metadata reaches every artifact as inert data', () => {
           else if (v && typeof v === 'object') Object.values(v).forEach(collect);
         };
         collect(props);
+        collect(template.metadata);
         for (const s of strings) expect(armValue(s).expression, s).toBe(false);
+        expect((template.metadata as { sigma: { id: string } }).sigma.id).toBe(m.id);
         expect(armValue(String(props['displayName'])).value).toBe(m.title);
         expect(armValue(String(props['description'])).value).toBe(sentinelDescription(m));
       }),

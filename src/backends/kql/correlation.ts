@@ -40,7 +40,7 @@ const DEFENDER_CARRIED = ['ReportId', 'DeviceId'];
 export function convertCorrelation(
   corr: CorrelationRule,
   referenced: ProcessedRule[],
-  _ctx: ConvertContext,
+  ctx: ConvertContext,
 ): ConversionResult {
   const c = corr.correlation;
   const at = c.loc ? { loc: c.loc } : {};
@@ -75,6 +75,8 @@ export function convertCorrelation(
     const groups = c.groupBy.map((g) => kqlName(g));
     const valueName = c.condition?.field;
     const fields = new Set<string>();
+    // Group-by output column → the column it comes from in each referenced rule (for entities).
+    const groupColumns: Record<string, string[]> = Object.fromEntries(c.groupBy.map((g) => [g, [] as string[]]));
     const parts = referenced.map((r, i) => {
       const q = queries[i]!;
       const lines = [q.text];
@@ -88,7 +90,10 @@ export function convertCorrelation(
       };
       const proj = [
         T === kqlName(q.timeColumn) ? T : `${T} = ${kqlName(q.timeColumn)}`,
-        ...c.groupBy.map((g, k) => `${groups[k]} = ${read(g)}`),
+        ...c.groupBy.map((g, k) => {
+          groupColumns[g]!.push(r.correlationFields?.[g] ?? g);
+          return `${groups[k]} = ${read(g)}`;
+        }),
       ];
       if (valueName !== undefined) proj.push(`SigilValue = ${read(valueName)}`);
       proj.push(`SigilRule = ${kqlString(c.rules[i]!)}`, ...carry);
@@ -226,6 +231,8 @@ export function convertCorrelation(
       correlation: c.type,
       product,
       columns: columns.map((x) => x.replace(/^\['(.*)'\]$/, '$1')),
+      pipelines: ctx.pipelines,
+      groupColumns,
     };
     return {
       ok: true,

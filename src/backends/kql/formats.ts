@@ -8,9 +8,20 @@ import { attackInfo } from '../attack.js';
 import { conversionError } from '../diagnostics.js';
 import { oneLine } from '../../util/inert-text.js';
 import { isUuid } from '../../util/text.js';
-import type { ConversionError, ConversionSuccess, OutputFormat } from '../types.js';
+import type { ArtifactDefaults, ConversionError, ConversionSuccess, OutputFormat } from '../types.js';
+import { defenderImpactedAssets, impactedAssetColumns, sentinelEntities, type EntityMapping } from './entities.js';
 import { kqlName } from './literals.js';
 import { tableColumns, type KqlProduct } from './schema.js';
+import {
+  defenderSettings,
+  isoDuration,
+  sentinelSettings,
+  shortDuration,
+  type DefenderSettings,
+  type ResolvedSettings,
+  type SentinelSettings,
+} from './settings.js';
+import { templateId } from './template-id.js';
 
 type Doc = SigmaRule | CorrelationRule;
 
@@ -30,15 +41,17 @@ const GRAPH_SEVERITY: Record<string, string> = {
   critical: 'high',
 };
 
-/**
- * What the KQL backend records in a result's `meta` for its formats (a correlation: no table, but
- * the product and the columns of its result).
- */
+/** What the KQL backend records in a result's `meta` for its formats (a correlation: no product or table). */
 export type KqlMeta = {
   product?: KqlProduct;
   timeColumn: string;
   table?: string;
   correlation?: string;
+  /** The pipelines that ran, in order (part of each artifact's id). */
+  pipelines?: string[];
+  /** A correlation's group-by output columns → the column each comes from, per referenced rule. */
+  groupColumns?: Record<string, string[]>;
+  /** A correlation's result columns (its group-by names, the columns it carries). */
   columns?: string[];
 };
 
@@ -53,45 +66,85 @@ function productOf(r: ConversionSuccess): KqlProduct {
   return metaOf(r).product ?? 'sentinel';
 }
 
-/** Entity columns present in the table, by entity type, first match wins. */
-const ENTITY_CANDIDATES: { entityType: string; identifier: string; columns: string[] }[] = [
-  { entityType: 'Host', identifier: 'HostName', columns: ['DeviceName', 'Computer', 'DvcHostname'] },
-  {
-    entityType: 'Account',
-    identifier: 'Name',
-    columns: ['AccountName', 'InitiatingProcessAccountName', 'SubjectUserName', 'TargetUserName', 'ActorUsername'],
-  },
-  {
-    entityType: 'Process',
-    identifier: 'CommandLine',
-    columns: [
-      'ProcessCommandLine',
-      'InitiatingProcessCommandLine',
-      'CommandLine',
-      'TargetProcessCommandLine',
-      'ActingProcessCommandLine',
-    ],
-  },
-];
-
-function entityMappings(
-  r: ConversionSuccess,
-): { entityType: string; fieldMappings: { identifier: string; columnName: string }[] }[] {
-  const meta = metaOf(r);
-  // A correlation returns its own columns (the group-by names among them), not its tables'.
-  const cols: { has(c: string): boolean } | undefined =
-    meta.correlation !== undefined
-      ? new Set(meta.columns ?? [])
-      : r.tables.length === 1
-        ? tableColumns(tableOf(r), productOf(r))
-        : undefined;
-  if (!cols) return [];
-  const out = [];
-  for (const e of ENTITY_CANDIDATES) {
-    const col = e.columns.find((c) => cols.has(c));
-    if (col) out.push({ entityType: e.entityType, fieldMappings: [{ identifier: e.identifier, columnName: col }] });
+/**
+ * The columns the query returns, as the table's column names: all of the table's for a plain
+ * rule; after a correlation's summarize, only the group-by columns, each standing for the one
+ * table column it was projected from (output name → table column).
+ */
+function outputColumns(r: ConversionSuccess): Map<string, string> {
+  const m = metaOf(r);
+  const out = new Map<string, string>();
+  if (r.tables.length !== 1) return out;
+  if (m.correlation !== undefined) {
+    for (const [name, sources] of Object.entries(m.groupColumns ?? {}))
+      if (sources.length && sources.every((s) => s === sources[0])) out.set(sources[0]!, name);
+    return out;
   }
+  for (const c of tableColumns(tableOf(r), productOf(r))?.keys() ?? []) out.set(c, c);
   return out;
+}
+
+/** The Sentinel entities of a result, and the columns the artifact's query adds for them. */
+function entityMappings(r: ConversionSuccess): { mappings: EntityMapping[]; extend: Record<string, string> } {
+  const cols = outputColumns(r);
+  const plain = metaOf(r).correlation === undefined;
+  const { mappings, extend } = sentinelEntities(
+    tableOf(r),
+    new Set(cols.keys()),
+    plain ? new Set(r.fields) : undefined,
+  );
+  return {
+    mappings: mappings.map((e) => ({
+      ...e,
+      fieldMappings: e.fieldMappings.map((f) => ({ ...f, columnName: cols.get(f.columnName) ?? f.columnName })),
+    })),
+    extend,
+  };
+}
+
+/**
+ * The query of a Sentinel rule artifact: the rule's, then the columns its entities need. A
+ * correlation reads an overlapping period (its frequency plus its timespan), so a window seen by
+ * two runs would alert twice: only results whose latest event falls in the run's own frequency
+ * are kept, and each window end is reported by exactly one run.
+ */
+function sentinelQuery(r: ConversionSuccess, rule: Doc, frequencyMinutes: number): string {
+  const { extend } = entityMappings(r);
+  const lines = Object.entries(extend).map(([name, expr]) => `| extend ${kqlName(name)} = ${expr}`);
+  if (rule.kind === 'correlation') lines.push(`| where ${kqlName(metaOf(r).timeColumn)} > ago(${frequencyMinutes}m)`);
+  return [...r.queries, ...lines].join('\n') + '\n';
+}
+
+/** Sentinel's longest query period (minutes). */
+const SENTINEL_MAX_PERIOD_MINUTES = 14 * 24 * 60;
+
+/**
+ * The settings of a Sentinel rule artifact: a correlation's window may start before the run's
+ * own frequency, so its query period covers the frequency plus the timespan (whole minutes up).
+ */
+function sentinelSettingsFor(rule: Doc, defaults: ArtifactDefaults | undefined): ResolvedSettings<SentinelSettings> {
+  const resolved = sentinelSettings(rule, defaults);
+  if (rule.kind !== 'correlation') return resolved;
+  const needed = resolved.settings.queryFrequency + Math.ceil(rule.correlation.timespan.seconds / 60);
+  return {
+    ...resolved,
+    settings: { ...resolved.settings, queryPeriod: Math.max(resolved.settings.queryPeriod, needed) },
+  };
+}
+
+/** The identity an artifact id derives from: the rule's id, else its name, else its title. */
+function ruleKey(rule: Doc): string {
+  return rule.id ?? rule.name ?? rule.title ?? '';
+}
+
+/** Where an artifact came from, kept in it as data (its own id is derived, see template-id.ts). */
+function provenance(r: ConversionSuccess, rule: Doc, format: string): Record<string, unknown> {
+  return {
+    ...(rule.id !== undefined ? { id: rule.id } : {}),
+    ...(rule.name !== undefined ? { name: rule.name } : {}),
+    pipelines: metaOf(r).pipelines ?? [],
+    format,
+  };
 }
 
 const CONNECTORS: Record<string, { connectorId: string; dataTypes: string[] }> = {
@@ -110,63 +163,68 @@ function requiredDataConnectors(r: ConversionSuccess): { connectorId: string; da
   );
 }
 
-function sentinelRule(r: ConversionSuccess, rule: Doc): Record<string, unknown> {
-  const { tactics, techniques } = attackInfo(rule.tags);
-  const description = [
+/** The template model's limits on the rule's texts (AnalyticsTemplateInternalModelBase.cs). */
+const SENTINEL_MAX_NAME = 256;
+const SENTINEL_MAX_DESCRIPTION = 5000;
+
+function sentinelDescription(rule: Doc): string {
+  return [
     rule.description ?? rule.title ?? '',
     rule.references?.length ? `References: ${rule.references.join(' ')}` : '',
   ]
     .filter(Boolean)
     .join('\n');
+}
+
+/** The rule as Azure-Sentinel's YAML template model names things (ARM maps from this). */
+function sentinelRule(
+  r: ConversionSuccess,
+  rule: Doc,
+  settings: SentinelSettings,
+  format: string,
+): Record<string, unknown> {
+  const { tactics, techniques } = attackInfo(rule.tags);
+  const entities = entityMappings(r).mappings;
+  const g = settings.grouping;
   return {
-    id: rule.id ?? '',
+    id: templateId(ruleKey(rule), metaOf(r).pipelines ?? [], format),
     name: rule.title ?? rule.name ?? '',
-    description,
-    severity: SENTINEL_SEVERITY[rule.level ?? 'medium'] ?? 'Medium',
+    description: sentinelDescription(rule),
+    severity: settings.severity ?? SENTINEL_SEVERITY[rule.level ?? 'medium'] ?? 'Medium',
     requiredDataConnectors: requiredDataConnectors(r),
-    queryFrequency: '1h',
-    queryPeriod: correlationPeriod(r, rule) ?? '1h',
-    triggerOperator: 'gt',
-    triggerThreshold: 0,
+    queryFrequency: shortDuration(settings.queryFrequency),
+    queryPeriod: shortDuration(settings.queryPeriod),
+    triggerOperator: settings.triggerOperator,
+    triggerThreshold: settings.triggerThreshold,
     tactics,
     relevantTechniques: techniques,
-    query: scheduledQuery(r, rule, '1h'),
-    entityMappings: entityMappings(r),
+    query: sentinelQuery(r, rule, settings.queryFrequency),
+    // The template model refuses an empty list (1 … 5 mappings): none is written as no key.
+    ...(entities.length ? { entityMappings: entities } : {}),
+    ...(settings.customDetails && Object.keys(settings.customDetails).length
+      ? { customDetails: settings.customDetails }
+      : {}),
+    ...(settings.eventGrouping ? { eventGroupingSettings: { aggregationKind: settings.eventGrouping } } : {}),
+    ...(g
+      ? {
+          incidentConfiguration: {
+            createIncident: g.createIncident,
+            groupingConfiguration: {
+              enabled: g.enabled,
+              reopenClosedIncident: g.reopenClosedIncident,
+              lookbackDuration: shortDuration(g.lookbackDuration),
+              matchingMethod: g.matchingMethod,
+              groupByEntities: g.groupByEntities,
+              groupByAlertDetails: [],
+              groupByCustomDetails: [],
+            },
+          },
+        }
+      : {}),
     version: '1.0.0',
     kind: 'Scheduled',
+    sigma: provenance(r, rule, format),
   };
-}
-
-/** ISO 8601 durations for ARM (`1h` → PT1H, `2d` → P2D). */
-const iso = (short: string): string => (short.endsWith('d') ? `P${short.toUpperCase()}` : `PT${short.toUpperCase()}`);
-
-/** Sentinel's longest query period. */
-const SENTINEL_MAX_PERIOD_MINUTES = 14 * 24 * 60;
-
-/**
- * A correlation's window may start before the run's hour: a scheduled correlation reads its
- * frequency plus its timespan (`1h` + `30m` → `90m`), whole minutes rounded up.
- */
-function correlationPeriodMinutes(rule: Doc): number | undefined {
-  if (rule.kind !== 'correlation') return undefined;
-  return 60 + Math.ceil(rule.correlation.timespan.seconds / 60);
-}
-function correlationPeriod(_r: ConversionSuccess, rule: Doc): string | undefined {
-  const m = correlationPeriodMinutes(rule);
-  if (m === undefined) return undefined;
-  return m % 1440 === 0 ? `${m / 1440}d` : m % 60 === 0 ? `${m / 60}h` : `${m}m`;
-}
-
-/**
- * The query of a scheduled rule. A correlation reads an overlapping period, so a window seen by
- * two runs would alert twice: only results whose latest event falls in the run's own
- * frequency are kept (each window end is reported by exactly one run).
- */
-function scheduledQuery(r: ConversionSuccess, rule: Doc, frequency: string): string {
-  const meta = metaOf(r);
-  const text = r.queries.join('\n');
-  if (rule.kind !== 'correlation') return text + '\n';
-  return `${text}\n| where ${kqlName(meta.timeColumn)} > ago(${frequency})\n`;
 }
 
 const query: OutputFormat = {
@@ -183,15 +241,18 @@ const query: OutputFormat = {
  */
 const SENTINEL_MAX_QUERY = 10_000;
 
-function sentinelQueryTooLong(r: ConversionSuccess, rule?: Doc): ConversionError | undefined {
-  const period = rule ? correlationPeriodMinutes(rule) : undefined;
-  if (period !== undefined && period > SENTINEL_MAX_PERIOD_MINUTES)
+function sentinelQueryTooLong(
+  r: ConversionSuccess,
+  rule: Doc,
+  settings: SentinelSettings,
+): ConversionError | undefined {
+  if (settings.queryPeriod > SENTINEL_MAX_PERIOD_MINUTES)
     return conversionError(
       'C036',
-      `the correlation's timespan needs a query period of ${period} minutes; a Sentinel scheduled rule reads at most 14 days`,
-      { hint: 'shorten the timespan to at most 14 days minus the hourly frequency' },
+      `the correlation's timespan needs a query period of ${settings.queryPeriod} minutes; a Sentinel scheduled rule reads at most 14 days`,
+      { hint: 'shorten the timespan to at most 14 days minus the frequency' },
     );
-  const length = r.queries.join('\n').length + 1;
+  const length = sentinelQuery(r, rule, settings.queryFrequency).length;
   if (length <= SENTINEL_MAX_QUERY) return undefined;
   return conversionError(
     'C018',
@@ -202,12 +263,66 @@ function sentinelQueryTooLong(r: ConversionSuccess, rule?: Doc): ConversionError
   );
 }
 
+/** The first settings problem as a located conversion error. */
+function settingsError(problems: ResolvedSettings<unknown>['problems']): ConversionError | undefined {
+  const p = problems[0];
+  if (!p) return undefined;
+  return conversionError('C038', `${p.path.join('.')}: ${p.message}`, {
+    ...(p.hint ? { hint: p.hint } : {}),
+    ...(p.loc ? { loc: p.loc } : {}),
+  });
+}
+
+/** Everything a Sentinel rule artifact needs besides the query's own length. */
+function sentinelCheck(
+  r: ConversionSuccess,
+  rule: Doc,
+  defaults: ArtifactDefaults | undefined,
+): ConversionError | undefined {
+  const { settings, problems } = sentinelSettingsFor(rule, defaults);
+  const bad = settingsError(problems);
+  if (bad) return bad;
+  const name = rule.title ?? rule.name ?? '';
+  if (name.length > SENTINEL_MAX_NAME)
+    return conversionError(
+      'C040',
+      `the title has ${name.length} characters; a Sentinel rule's name may have at most ${SENTINEL_MAX_NAME}`,
+      {
+        hint: 'shorten the title',
+        ...(rule.locs['title'] ? { loc: rule.locs['title'] } : {}),
+      },
+    );
+  const description = sentinelDescription(rule);
+  if (description.length > SENTINEL_MAX_DESCRIPTION)
+    return conversionError(
+      'C040',
+      `the description with its references has ${description.length} characters; a Sentinel rule's description may have at most ${SENTINEL_MAX_DESCRIPTION}`,
+      {
+        hint: 'shorten the description or list fewer references',
+        ...(rule.locs['description'] ? { loc: rule.locs['description'] } : {}),
+      },
+    );
+  const out = outputColumns(r);
+  for (const [key, col] of Object.entries(settings.customDetails ?? {}))
+    if (![...out.values()].includes(col))
+      return conversionError('C039', `custom detail '${key}' names column '${col}', which the query does not return`, {
+        hint: `the results carry: ${[...out.values()].sort().join(', ') || 'no named columns'}`,
+        ...(rule.locs[`sigil.artifacts.sentinel-rule.customDetails.${key}`]
+          ? { loc: rule.locs[`sigil.artifacts.sentinel-rule.customDetails.${key}`] }
+          : {}),
+      });
+  return sentinelQueryTooLong(r, rule, settings);
+}
+
 const sentinelYaml: OutputFormat = {
   name: 'sentinel-rule',
   description: 'Microsoft Sentinel scheduled analytics rule, Azure-Sentinel repository YAML',
-  check: sentinelQueryTooLong,
-  render: (r, rule) => ({
-    text: YAML.stringify(sentinelRule(r, rule), { lineWidth: 0, blockQuote: 'literal' }),
+  check: sentinelCheck,
+  render: (r, rule, _options, defaults) => ({
+    text: YAML.stringify(sentinelRule(r, rule, sentinelSettingsFor(rule, defaults).settings, 'sentinel-rule'), {
+      lineWidth: 0,
+      blockQuote: 'literal',
+    }),
     extension: '.yaml',
   }),
 };
@@ -225,14 +340,21 @@ function armLiteral<T>(value: T): T {
   return value;
 }
 
+const ARM_TRIGGER: Record<SentinelSettings['triggerOperator'], string> = {
+  gt: 'GreaterThan',
+  lt: 'LessThan',
+  eq: 'Equal',
+  ne: 'NotEqual',
+};
+
 const sentinelArm: OutputFormat = {
   name: 'sentinel-arm',
   description: 'Microsoft Sentinel scheduled analytics rule as an ARM template (alertRules, kind Scheduled)',
-  // The id becomes part of the resource's name and of two template expressions: only a UUID
-  // (what Sentinel expects of a rule id anyway) can stand there without changing either.
-  check: (r, rule) =>
+  // The resource's name is the derived template id (a UUID, see template-id.ts), never rule text;
+  // the rule's own id, kept in the template's metadata, must still be a UUID as Sentinel expects.
+  check: (r, rule, defaults) =>
     rule.id && isUuid(rule.id)
-      ? sentinelQueryTooLong(r, rule)
+      ? sentinelCheck(r, rule, defaults)
       : conversionError(
           'C015',
           `an ARM template needs the rule's id as a UUID, not ${JSON.stringify(rule.id ?? null)}`,
@@ -240,11 +362,14 @@ const sentinelArm: OutputFormat = {
             hint: 'give the rule a UUID id (sigil fmt does not invent one), or use --format sentinel-rule',
           },
         ),
-  render: (r, rule) => {
-    const s = sentinelRule(r, rule);
+  render: (r, rule, _options, defaults) => {
+    const settings = sentinelSettingsFor(rule, defaults).settings;
+    const s = sentinelRule(r, rule, settings, 'sentinel-arm');
+    const g = settings.grouping;
     const template = {
       $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
       contentVersion: '1.0.0.0',
+      metadata: armLiteral({ sigma: s['sigma'] }),
       parameters: { workspace: { type: 'String' } },
       resources: [
         {
@@ -257,18 +382,36 @@ const sentinelArm: OutputFormat = {
             displayName: s['name'],
             description: s['description'],
             severity: s['severity'],
-            enabled: true,
+            enabled: settings.enabled,
             query: s['query'],
-            queryFrequency: iso(String(s['queryFrequency'])),
-            queryPeriod: iso(String(s['queryPeriod'])),
-            triggerOperator: 'GreaterThan',
-            triggerThreshold: 0,
-            suppressionDuration: 'PT5H',
-            suppressionEnabled: false,
+            queryFrequency: isoDuration(settings.queryFrequency),
+            queryPeriod: isoDuration(settings.queryPeriod),
+            triggerOperator: ARM_TRIGGER[settings.triggerOperator],
+            triggerThreshold: settings.triggerThreshold,
+            suppressionDuration: isoDuration(settings.suppression.duration),
+            suppressionEnabled: settings.suppression.enabled,
             tactics: s['tactics'],
-            techniques: (s['relevantTechniques'] as string[]).map((t) => t.split('.')[0]),
+            techniques: [...new Set((s['relevantTechniques'] as string[]).map((t) => t.split('.')[0]))],
             subTechniques: (s['relevantTechniques'] as string[]).filter((t) => t.includes('.')),
-            entityMappings: s['entityMappings'],
+            ...(s['entityMappings'] ? { entityMappings: s['entityMappings'] } : {}),
+            ...(s['customDetails'] ? { customDetails: s['customDetails'] } : {}),
+            ...(s['eventGroupingSettings'] ? { eventGroupingSettings: s['eventGroupingSettings'] } : {}),
+            ...(g
+              ? {
+                  incidentConfiguration: {
+                    createIncident: g.createIncident,
+                    groupingConfiguration: {
+                      enabled: g.enabled,
+                      reopenClosedIncident: g.reopenClosedIncident,
+                      lookbackDuration: isoDuration(g.lookbackDuration),
+                      matchingMethod: g.matchingMethod,
+                      groupByEntities: g.groupByEntities,
+                      groupByAlertDetails: [],
+                      groupByCustomDetails: [],
+                    },
+                  },
+                }
+              : {}),
           }),
         },
       ],
@@ -277,34 +420,38 @@ const sentinelArm: OutputFormat = {
   },
 };
 
-/** Columns a Defender custom detection must return, plus an entity column. */
+/** Columns a Defender custom detection must return. */
 const DEFENDER_REQUIRED = ['Timestamp', 'ReportId', 'DeviceId'];
 
-/**
- * How often a Defender custom detection runs, and how far back each run reads (Microsoft's
- * documented pairs: every hour → 4 hours, 3 hours → 12 hours, 12 hours → 48 hours, 24 hours → 30
- * days). A correlation takes the most frequent schedule whose lookback still holds a whole
- * window after the run's own period.
- */
-const DEFENDER_SCHEDULES: { period: string; hours: number; lookbackHours: number }[] = [
-  { period: '1H', hours: 1, lookbackHours: 4 },
-  { period: '3H', hours: 3, lookbackHours: 12 },
-  { period: '12H', hours: 12, lookbackHours: 48 },
-  { period: '24H', hours: 24, lookbackHours: 30 * 24 },
-];
+/** Graph's ruleSchedule.frequency for the hours a detection may run at (0: continuously, NRT). */
+const DEFENDER_FREQUENCY: Record<DefenderSettings['frequencyHours'], string> = {
+  0: 'PT0S',
+  1: 'PT1H',
+  3: 'PT3H',
+  12: 'PT12H',
+  24: 'P1D',
+};
 
-function defenderSchedule(rule: Doc): (typeof DEFENDER_SCHEDULES)[number] | undefined {
-  if (rule.kind !== 'correlation') return DEFENDER_SCHEDULES[0];
-  const spanHours = rule.correlation.timespan.seconds / 3600;
-  return DEFENDER_SCHEDULES.find((s) => s.hours + spanHours <= s.lookbackHours);
-}
+/**
+ * How far back each run of a custom detection reads, by frequency in hours (Microsoft's
+ * documented pairs: every hour → 4 hours, 3 hours → 12 hours, 12 hours → 48 hours, 24 hours →
+ * 30 days; continuous runs read new events only).
+ */
+const DEFENDER_LOOKBACK_HOURS: Record<DefenderSettings['frequencyHours'], number> = {
+  0: 0,
+  1: 4,
+  3: 12,
+  12: 48,
+  24: 30 * 24,
+};
 
 const defenderDetection: OutputFormat = {
   name: 'defender-detection',
   description: 'Microsoft Defender XDR custom detection rule (Graph security detectionRule JSON)',
-  check: (r, rule) => {
+  check: (r, rule, defaults) => {
     const meta = metaOf(r);
     if (meta.correlation !== undefined) {
+      // A correlation keeps Timestamp, ReportId and DeviceId with arg_max where every table has them.
       const missing = DEFENDER_REQUIRED.filter((c) => !meta.columns?.includes(c));
       if (productOf(r) !== 'defender' || missing.length)
         return conversionError(
@@ -312,11 +459,18 @@ const defenderDetection: OutputFormat = {
           `a Defender custom detection must return ${DEFENDER_REQUIRED.join(', ')}: the correlation over ${r.tables.join(', ')} (${productOf(r)}) returns no ${missing.join(', ')}`,
           { hint: 'use -p defender-xdr with base rules on Device* tables, or --format query (a hunting query)' },
         );
-      if (!defenderSchedule(rule))
+      const { settings, problems } = defenderSettings(rule, defaults);
+      const bad = settingsError(problems);
+      if (bad) return bad;
+      const lookback = DEFENDER_LOOKBACK_HOURS[settings.frequencyHours];
+      const span = rule.kind === 'correlation' ? rule.correlation.timespan.seconds / 3600 : 0;
+      if (settings.frequencyHours === 0 || settings.frequencyHours + span > lookback)
         return conversionError(
           'C036',
-          `the correlation's timespan ${rule.kind === 'correlation' ? rule.correlation.timespan.raw : ''} does not fit the 30-day lookback of a daily Defender custom detection`,
-          { hint: 'shorten the timespan' },
+          `a correlation over ${rule.kind === 'correlation' ? rule.correlation.timespan.raw : ''} does not fit a Defender custom detection run every ${settings.frequencyHours} h (lookback ${lookback} h; continuous runs take no aggregation)`,
+          {
+            hint: 'choose a less frequent schedule (sigil: artifacts: defender-detection: frequency), or shorten the timespan',
+          },
         );
       return undefined;
     }
@@ -329,36 +483,37 @@ const defenderDetection: OutputFormat = {
         { hint: 'use -p defender-xdr, or --format sentinel-rule' },
       );
     }
-    return undefined;
+    return settingsError(defenderSettings(rule, defaults).problems);
   },
-  render: (r, rule) => {
+  render: (r, rule, _options, defaults) => {
+    const settings = defenderSettings(rule, defaults).settings;
     const { tactics, techniques } = attackInfo(rule.tags);
     const meta = metaOf(r);
-    const schedule = defenderSchedule(rule) ?? DEFENDER_SCHEDULES[DEFENDER_SCHEDULES.length - 1]!;
-    let queryText: string;
-    if (meta.correlation !== undefined) {
-      // Each window end is reported by the one run whose own period holds it.
-      const extra = (meta.columns ?? []).filter((c) => !DEFENDER_REQUIRED.includes(c));
-      queryText = `${r.queries.join('\n')}\n| where Timestamp > ago(${schedule.hours}h)\n| project ${[...DEFENDER_REQUIRED, ...extra].map(kqlName).join(', ')}`;
-    } else {
-      const cols = tableColumns(tableOf(r), 'defender')!;
-      const entity = ['DeviceName', 'AccountName', 'InitiatingProcessAccountName'].filter((c) => cols.has(c));
-      queryText = `${r.queries.join('\n')}\n| project ${[...DEFENDER_REQUIRED, ...entity].map(kqlName).join(', ')}`;
-    }
+    const correlation = meta.correlation !== undefined;
+    const cols: ReadonlySet<string> = correlation
+      ? new Set(meta.columns ?? [])
+      : new Set(tableColumns(tableOf(r), 'defender')!.keys());
+    const assets = defenderImpactedAssets(cols);
+    const returned = [...new Set([...DEFENDER_REQUIRED, ...impactedAssetColumns(assets), 'DeviceName'])].filter((c) =>
+      cols.has(c),
+    );
+    // A correlation's window end is reported by the one run whose own period holds it.
+    const recent = correlation ? `\n| where Timestamp > ago(${settings.frequencyHours}h)` : '';
+    const queryText = `${r.queries.join('\n')}${recent}\n| project ${returned.map(kqlName).join(', ')}`;
     const body = {
       displayName: rule.title ?? '',
-      isEnabled: true,
+      isEnabled: settings.enabled,
       queryCondition: { queryText },
-      schedule: { period: schedule.period },
+      schedule: { frequency: DEFENDER_FREQUENCY[settings.frequencyHours] },
       detectionAction: {
         alertTemplate: {
           title: rule.title ?? '',
           description: rule.description ?? '',
-          severity: GRAPH_SEVERITY[rule.level ?? 'medium'] ?? 'medium',
+          severity: settings.severity ?? GRAPH_SEVERITY[rule.level ?? 'medium'] ?? 'medium',
           category: tactics[0] ?? 'SuspiciousActivity',
           recommendedActions: null,
           mitreTechniques: techniques,
-          impactedAssets: [{ '@odata.type': '#microsoft.graph.security.impactedDeviceAsset', identifier: 'deviceId' }],
+          impactedAssets: assets,
         },
         organizationalScopes: null,
         responseActions: [],

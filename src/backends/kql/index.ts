@@ -7,7 +7,7 @@ import { KQL_STATE } from './contract.js';
 import { KQL_FORMATS, type KqlMeta } from './formats.js';
 import { buildQuery } from './query.js';
 
-function convertKql(rule: ProcessedRule, _ctx: ConvertContext): ConversionResult {
+function convertKql(rule: ProcessedRule, ctx: ConvertContext): ConversionResult {
   try {
     const q = buildQuery(rule);
     return {
@@ -24,7 +24,12 @@ function convertKql(rule: ProcessedRule, _ctx: ConvertContext): ConversionResult
             ),
           ]
         : [],
-      meta: { product: q.product, timeColumn: q.timeColumn, table: q.table } satisfies KqlMeta,
+      meta: {
+        product: q.product,
+        timeColumn: q.timeColumn,
+        table: q.table,
+        pipelines: ctx.pipelines,
+      } satisfies KqlMeta,
     };
   } catch (e) {
     if (e instanceof Inexpressible)

@@ -10,6 +10,8 @@ import { listPipelines, loadPipelineSpec, resolvePipelines, type PipelineSpec } 
 import { formatDiagnostic } from '../format.js';
 import { loadRules } from '../load.js';
 import { distinctFilters, filtersIn, loadFilters } from '../filters.js';
+import { readArtifactDefaults } from '../artifact-config.js';
+import { findConfig } from '../config-file.js';
 import { convertParsedFile, type ConvertSettings, type FileConversion } from '../convert-file.js';
 import { runFiles } from '../parse-pool.js';
 import { prepareTask, type PoolTask } from '../pool-tasks.js';
@@ -140,6 +142,8 @@ export const convertCommand: CommandModule<object, Args> = {
           .join(', ')}; or give a pipeline YAML file)`,
       );
     const { filters } = loadFilters(argv.filter);
+    const configFile = argv.config ?? findConfig(process.cwd());
+    const artifacts = configFile ? await readArtifactDefaults(configFile, format.name) : undefined;
     const settings: ConvertSettings = {
       target: backend.name,
       format: format.name,
@@ -148,6 +152,7 @@ export const convertCommand: CommandModule<object, Args> = {
       color: useColor(),
       ...(pipelines ? { pipelines } : {}),
       ...(filters.length ? { filters } : {}),
+      ...(artifacts ? { artifacts } : {}),
     };
     // Each file is parsed and converted on its own, in the parse pool (parse-pool.ts).
     const files = expandPaths(argv.paths);

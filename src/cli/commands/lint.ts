@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { SigmaDocument } from '../../ast/types.js';
 import { attackDataFromStix, type AttackData } from '../../lint/attack.js';
@@ -8,27 +7,12 @@ import { allFindings, atLeast, lint, type LintOptions } from '../../lint/engine.
 import { buildCatalog } from '../../lint/noise/catalog.js';
 import { checkDoc, toGithub, toJson, toSarif } from '../../lint/output.js';
 import { checks } from '../../lint/registry.js';
+import { findConfig } from '../config-file.js';
 import { formatDiagnostic, summarize } from '../format.js';
 import { err, out, UsageError } from '../io.js';
 import { loadRules } from '../load.js';
 import { sigilVersion } from '../version.js';
 import { lintSpec, type LintArgs as Args } from '../specs/lint.js';
-
-const CONFIG_NAMES = ['.sigil.yml', '.sigil.yaml'];
-
-/** `.sigil.yml` in the current directory or the nearest parent. */
-export function findConfig(start: string): string | undefined {
-  let dir = path.resolve(start);
-  for (;;) {
-    for (const n of CONFIG_NAMES) {
-      const p = path.join(dir, n);
-      if (fs.existsSync(p)) return p;
-    }
-    const up = path.dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-}
 
 function readJson(file: string, what: string): unknown {
   try {

@@ -11,6 +11,7 @@ export interface ConvertArgs {
   json: boolean;
   set?: string[];
   filter?: string[];
+  config?: string;
 }
 
 export const convertSpec: Pick<CommandModule<object, ConvertArgs>, 'command' | 'describe' | 'builder'> = {
@@ -48,6 +49,11 @@ export const convertSpec: Pick<CommandModule<object, ConvertArgs>, 'command' | '
           'Sigma filter file or directory: applied to the rules it names before conversion (repeatable; docs/filters.md)',
         ),
       )
+      .option('config', {
+        type: 'string',
+        describe:
+          "configuration file whose artifacts: mapping sets the formats' deployment defaults (default: .sigil.yml found from the current directory upwards)",
+      })
       .option('set', {
         alias: 's',
         ...repeatable(

@@ -1,5 +1,5 @@
 /** The metadata keys shared by every document type, and the rule and filter `logsource`. */
-import type { LogSource, Metadata, RelatedRule } from '../../ast/types.js';
+import type { Loc, LogSource, Metadata, RelatedRule } from '../../ast/types.js';
 import { slashDateToIso, truncate } from '../../util/text.js';
 import type { YMap, YNode } from '../yaml-tree.js';
 import {
@@ -82,6 +82,7 @@ export function readMetadata(ctx: BuildContext, map: YMap, structural: ReadonlyS
     if (structural.has(k)) continue;
     if (!METADATA_KEYS.has(k)) {
       setOwn(meta.custom, k, plain(ctx, value));
+      if (k === 'sigil') locateNested(ctx, meta.locs, k, value);
       continue;
     }
     if (k === 'related') {
@@ -97,6 +98,22 @@ export function readMetadata(ctx: BuildContext, map: YMap, structural: ReadonlyS
     }
   }
   return meta;
+}
+
+/**
+ * Positions of the values inside Sigil's own `sigil:` attribute, under dotted keys
+ * (`sigil.artifacts.sentinel-rule.queryPeriod`): what checks its settings downstream reads from
+ * the AST to point at the value, without the YAML.
+ */
+function locateNested(ctx: BuildContext, locs: Record<string, Loc>, path: string, node: YNode): void {
+  if (node.kind !== 'map') return;
+  for (const { key, value } of node.entries) {
+    const k = keyText(key);
+    if (k === null) continue;
+    const at = `${path}.${k}`;
+    setOwn(locs, at, locOf(ctx, value));
+    locateNested(ctx, locs, at, value);
+  }
 }
 
 function readRelated(ctx: BuildContext, node: YNode): RelatedRule[] | undefined {

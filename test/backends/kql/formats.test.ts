@@ -12,6 +12,7 @@ import { getBackend } from '../../../src/backends/index.js';
 import { convertDocument } from '../../../src/convert.js';
 import type { SigmaRule } from '../../../src/ast/types.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
+import { templateId } from '../../../src/backends/kql/template-id.js';
 import { kqlErrors } from './kusto.js';
 
 function packRules(): { file: string; rule: SigmaRule }[] {
@@ -98,7 +99,9 @@ describe('KQL deployable formats over the rule pack', () => {
         'kind',
       ])
         expect(doc, `${rule.title}: ${k}`).toHaveProperty(k);
-      expect(doc['id']).toBe(rule.id);
+      // Each artifact's own id (template-id.ts); the Sigma id is kept as data beside it.
+      expect(doc['id']).toBe(templateId(rule.id!, ['sentinel'], 'sentinel-rule'));
+      expect(doc['sigma']).toEqual({ id: rule.id, pipelines: ['sentinel'], format: 'sentinel-rule' });
       expect(['Informational', 'Low', 'Medium', 'High']).toContain(doc['severity']);
       expect(doc['kind']).toBe('Scheduled');
       for (const t of doc['tactics'] as string[]) expect(SENTINEL_TACTICS.has(t), t).toBe(true);
