@@ -450,21 +450,23 @@ describe('scheduled artifacts of a correlation', () => {
     const yaml = YAML.parse(format('sentinel-rule').render(r, corr, {}).text) as Record<string, string>;
     expect(yaml['queryFrequency']).toBe('1h');
     expect(yaml['queryPeriod']).toBe('65m');
-    expect(yaml['query']).toMatch(/\| where TimeGenerated > ago\(1h\)\n$/);
+    // The run's own frequency, in minutes (settings are kept in minutes: src/backends/kql/settings.ts).
+    expect(yaml['query']).toMatch(/\| where TimeGenerated > ago\(60m\)\n$/);
     expect(kqlErrors(yaml['query']!, 'sentinel')).toEqual([]);
     const arm = JSON.parse(format('sentinel-arm').render(r, corr, {}).text) as {
       resources: { properties: { queryPeriod: string } }[];
     };
-    expect(arm.resources[0]!.properties.queryPeriod).toBe('PT65M');
+    expect(arm.resources[0]!.properties.queryPeriod).toBe('PT1H5M');
   });
   it('defender-detection: the result carries Timestamp, ReportId and DeviceId (arg_max of each group)', () => {
     const r = result('defender-xdr');
     expect(format('defender-detection').check!(r, corr)).toBeUndefined();
     const body = JSON.parse(format('defender-detection').render(r, corr, {}).text) as {
       queryCondition: { queryText: string };
-      schedule: { period: string };
+      schedule: { frequency: string };
     };
-    expect(body.schedule.period).toBe('1H');
+    // Graph's ruleSchedule.frequency (schedule.period is deprecated).
+    expect(body.schedule.frequency).toBe('PT1H');
     expect(body.queryCondition.queryText).toMatch(
       /\| where Timestamp > ago\(1h\)\n\| project Timestamp, ReportId, DeviceId, SigilWindowStart, ParentImage$/,
     );

@@ -494,7 +494,9 @@ const defenderDetection: OutputFormat = {
       ? new Set(meta.columns ?? [])
       : new Set(tableColumns(tableOf(r), 'defender')!.keys());
     const assets = defenderImpactedAssets(cols);
-    const returned = [...new Set([...DEFENDER_REQUIRED, ...impactedAssetColumns(assets), 'DeviceName'])].filter((c) =>
+    // A correlation also returns its window and group-by columns (what the alert is about).
+    const extra = correlation ? (meta.columns ?? []).filter((c) => !DEFENDER_REQUIRED.includes(c)) : ['DeviceName'];
+    const returned = [...new Set([...DEFENDER_REQUIRED, ...impactedAssetColumns(assets), ...extra])].filter((c) =>
       cols.has(c),
     );
     // A correlation's window end is reported by the one run whose own period holds it.

@@ -101,7 +101,12 @@ describe('KQL deployable formats over the rule pack', () => {
         expect(doc, `${rule.title}: ${k}`).toHaveProperty(k);
       // Each artifact's own id (template-id.ts); the Sigma id is kept as data beside it.
       expect(doc['id']).toBe(templateId(rule.id!, ['sentinel'], 'sentinel-rule'));
-      expect(doc['sigma']).toEqual({ id: rule.id, pipelines: ['sentinel'], format: 'sentinel-rule' });
+      expect(doc['sigma']).toEqual({
+        id: rule.id,
+        ...(rule.name !== undefined ? { name: rule.name } : {}),
+        pipelines: ['sentinel'],
+        format: 'sentinel-rule',
+      });
       expect(['Informational', 'Low', 'Medium', 'High']).toContain(doc['severity']);
       expect(doc['kind']).toBe('Scheduled');
       for (const t of doc['tactics'] as string[]) expect(SENTINEL_TACTICS.has(t), t).toBe(true);
