@@ -80,6 +80,11 @@ describe('docs/ci.md', () => {
     expect(report).toContain('Tests: 2/2 passed');
     expect(fs.readFileSync(path.join(repo, 'junit.xml'), 'utf8')).toContain('tests="2" failures="0"');
     expect(JSON.parse(fs.readFileSync(path.join(repo, 'sigil.sarif'), 'utf8')).version).toBe('2.1.0');
+    const layer = JSON.parse(fs.readFileSync(path.join(repo, 'attack-layer.json'), 'utf8'));
+    expect(layer.techniques.map((t: { techniqueID: string }) => t.techniqueID)).toEqual(['T1140']);
+    const gaps = JSON.parse(fs.readFileSync(path.join(repo, 'gaps.json'), 'utf8')) as { id: string }[];
+    expect(gaps.map((g) => g.id)).not.toContain('T1140');
+    expect(gaps.map((g) => g.id)).toContain('T1027');
   });
 
   it('shows a workflow that uses the action with its real inputs and uploads its SARIF output', () => {

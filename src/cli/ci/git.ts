@@ -4,6 +4,7 @@
  * lists are NUL-separated (-z), so names with spaces, quotes or newlines come through as written.
  */
 import { execFileSync } from 'node:child_process';
+import { UsageError } from '../io.js';
 
 export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed';
 
@@ -14,8 +15,6 @@ export interface FileChange {
   /** For a rename: the path at the base revision. */
   from?: string;
 }
-
-export class GitError extends Error {}
 
 function git(cwd: string, args: readonly string[]): Buffer {
   try {
@@ -28,8 +27,10 @@ function git(cwd: string, args: readonly string[]): Buffer {
     });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: Buffer };
-    if (err.code === 'ENOENT') throw new GitError('git is not installed');
-    throw new GitError((err.stderr?.toString('utf8') ?? err.message).trim().split('\n')[0] ?? 'git failed');
+    if (err.code === 'ENOENT') throw new UsageError('git is not installed');
+    throw new UsageError(
+      `git ${args[0]}: ${(err.stderr?.toString('utf8') ?? err.message).trim().split('\n')[0] ?? 'failed'}`,
+    );
   }
 }
 

@@ -44,7 +44,7 @@ export interface CiRun {
 }
 
 /** Text for Markdown and HTML contexts: markup characters escaped. */
-export function md(s: string): string {
+function md(s: string): string {
   return s
     .replace(/[\\`*_[\]<>|~&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`))
     .replace(/[\r\n]+/g, ' ');

@@ -45,7 +45,7 @@ export interface RuleIndex {
 export const relTo = (root: string, abs: string): string => path.relative(root, abs).split(path.sep).join('/');
 
 /** Whether a repository path is a rule file inside one of the rule folders. */
-export function isRulePath(root: string, folders: readonly string[], rel: string): boolean {
+function isRulePath(root: string, folders: readonly string[], rel: string): boolean {
   if (!RULE_FILE.test(rel) || TESTS_FILE.test(rel)) return false;
   // A directory walk skips hidden folders and node_modules: so does the selection.
   if (rel.split('/').some((s) => s.startsWith('.') || s === 'node_modules')) return false;
@@ -94,7 +94,7 @@ function refsOf(rule: SigmaDocument): string[] {
 }
 
 /** Does a pipeline route or transform a rule of this logsource? */
-export function pipelineTouches(spec: PipelineSpec, rule: SigmaRule): boolean {
+function pipelineTouches(spec: PipelineSpec, rule: SigmaRule): boolean {
   const ls = rule.logsource;
   if (spec.routes?.some((r) => logsourceMatches(r.logsource, ls))) return true;
   // A transformation conditioned on a table applies to whatever a route sent there: counted as touching.
