@@ -4,7 +4,7 @@
  * `sigil fmt` writes them, again and again until nothing changes (a fix can reveal another).
  * The YAML document is edited through the `yaml` library's document model, so comments stay.
  */
-import { isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type Scalar } from 'yaml';
 import { formatSigmaText } from '../backends/sigma/format.js';
 import { lint, type LintOptions } from '../lint/engine.js';
 import type { Finding, FixEdit } from '../lint/types.js';
@@ -37,6 +37,7 @@ function comparePaths(a: (string | number)[], b: (string | number)[]): number {
 
 /** Applies one edit when the value at its path is still the one the check saw. */
 function applyEdit(doc: Document, edit: FixEdit): boolean {
+  if (edit.op === 'set-key') return applyKeyEdit(doc, edit);
   const node = doc.getIn(edit.path, true);
   if (!isScalar(node) || String(node.value) !== edit.from) return false;
   if (edit.op === 'set') {
@@ -46,6 +47,21 @@ function applyEdit(doc: Document, edit: FixEdit): boolean {
   const parent = doc.getIn(edit.path.slice(0, -1), true);
   if (!isSeq(parent)) return false;
   return doc.deleteIn(edit.path);
+}
+
+function applyKeyEdit(doc: Document, edit: Extract<FixEdit, { op: 'set-key' }>): boolean {
+  const map = doc.getIn(edit.path, true);
+  if (!isMap(map)) return false;
+  const pair = map.items.find((p) => isScalar(p.key) && String(p.key.value) === edit.from);
+  if (!pair || !isScalar(pair.key)) return false;
+  if (map.items.some((p) => isScalar(p.key) && String(p.key.value) === edit.value)) return false;
+  // Every value must still be what the check saw, in order.
+  const nodes = isSeq(pair.value) ? pair.value.items : [pair.value];
+  if (nodes.length !== edit.values.length) return false;
+  if (!nodes.every((n, i) => isScalar(n) && String(n.value) === edit.values[i]!.from)) return false;
+  nodes.forEach((n, i) => ((n as Scalar).value = edit.values[i]!.value));
+  pair.key.value = edit.value;
+  return true;
 }
 
 export function fixText(input: string, options: { file?: string; lint?: LintOptions } = {}): FixResult {

@@ -46,7 +46,15 @@ interface CheckMeta {
  */
 export type FixEdit =
   | { op: 'set'; path: (string | number)[]; from: string; value: string }
-  | { op: 'delete'; path: (string | number)[]; from: string };
+  | { op: 'delete'; path: (string | number)[]; from: string }
+  /** Renames the key `from` of the mapping at `path` to `value` and sets its values (a scalar, or a list in order). */
+  | {
+      op: 'set-key';
+      path: (string | number)[];
+      from: string;
+      value: string;
+      values: { from: string; value: string }[];
+    };
 
 export interface ReportInput {
   message: string;
