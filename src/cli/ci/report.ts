@@ -86,6 +86,8 @@ export function pairDocuments(
 }
 
 const MAX_DIFF_LINES = 300;
+/** Bytes of report: under GitHub's 1 MiB per job summary, with room for other steps. */
+const SUMMARY_BUDGET = 900 * 1024;
 
 function outputSection(key: string, before: Output | undefined, after: Output | undefined): string | undefined {
   const head = `**${md(key)}**`;
@@ -216,6 +218,19 @@ export function renderReport(run: CiRun): string {
   lines.push('|---|---|---|---|---|---|---|---|');
   for (const s of sections) lines.push(s.row);
   lines.push('');
-  for (const s of sections) lines.push(s.details);
+  // GitHub shows at most 1 MiB of a job summary: the sections that do not fit are named, not cut.
+  let size = Buffer.byteLength(lines.join('\n'));
+  let shown = 0;
+  for (const s of sections) {
+    const bytes = Buffer.byteLength(s.details) + 1;
+    if (size + bytes > SUMMARY_BUDGET) break;
+    lines.push(s.details);
+    size += bytes;
+    shown++;
+  }
+  if (shown < sections.length)
+    lines.push(
+      `${sections.length - shown} more sections are not shown: the report would exceed GitHub's 1 MiB job summary. Run \`sigil ci\` locally for them.`,
+    );
   return lines.join('\n') + '\n';
 }
