@@ -13,6 +13,7 @@
 // sibling scripts). Everything temporary is removed when the run ends.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ALL_FOLDERS, RULE_FOLDERS } from './corpus-folders.mjs';
 
@@ -113,7 +114,71 @@ const cases = [
     argv: ['lint', rulesDir, '--format', 'json'],
     target: 2.0,
   },
+  {
+    name: 'ci',
+    what: 'ci --base HEAD on a 3,000-rule git repository with 20 changed rules, two targets (kql, splunk)',
+    files: 20,
+    argv: ['ci', '--base', 'HEAD', '--summary', 'summary.md', '--sarif', 'sigil.sarif', '--no-annotations'],
+    // The repository is built only when this case runs.
+    prepare: prepareCiRepository,
+    target: 3.0,
+  },
 ];
+
+/**
+ * A temporary git repository of 3,000 corpus rules (rules/, sorted), committed, then 20 of them
+ * changed in the working tree (a value of the detection and the title).
+ * @returns {{ cwd: string, cleanup: () => void }}
+ */
+function prepareCiRepository() {
+  const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'sigil-bench-ci-'));
+  /** @param {string[]} a */
+  const git = (...a) => {
+    const r = spawnSync('git', a, {
+      cwd: repo,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'b',
+        GIT_AUTHOR_EMAIL: 'b@example.com',
+        GIT_COMMITTER_NAME: 'b',
+        GIT_COMMITTER_EMAIL: 'b@example.com',
+      },
+    });
+    if (r.status !== 0) throw new Error(`git ${a.join(' ')}: ${r.stderr}`);
+  };
+  /** @param {string} dir @returns {string[]} */
+  const list = (dir) =>
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .flatMap((e) =>
+        e.isDirectory() ? list(path.join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(dir, e.name)] : [],
+      );
+  const files = list(rulesDir).slice(0, 3000);
+  for (const f of files) {
+    const dest = path.join(repo, 'rules', path.relative(rulesDir, f));
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.copyFileSync(f, dest);
+  }
+  fs.writeFileSync(
+    path.join(repo, '.sigil.yml'),
+    'ci:\n  rules: [rules]\n  targets:\n    - target: kql\n      pipelines: [defender-xdr]\n    - target: splunk\n      pipelines: [splunk-windows]\n',
+  );
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'rules');
+  let changed = 0;
+  for (const f of files) {
+    if (changed === 20) break;
+    const dest = path.join(repo, 'rules', path.relative(rulesDir, f));
+    const text = fs.readFileSync(dest, 'utf8');
+    if (!/^title: /m.test(text) || !text.includes(".exe'")) continue;
+    fs.writeFileSync(dest, text.replace(/^title: (.*)$/m, 'title: $1 (changed)').replace(".exe'", ".com'"));
+    changed++;
+  }
+  return { cwd: repo, cleanup: () => fs.rmSync(repo, { recursive: true, force: true }) };
+}
 
 const bin = path.join(root, 'bin/sigil.js');
 /** @type {Record<string, unknown>[]} */
@@ -126,9 +191,11 @@ for (const c of cases) {
   const cpus = [];
   let rss = 0;
   let failed = null;
+  const prepared = c.prepare?.();
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
     const r = spawnSync(process.execPath, [bin, ...c.argv], {
+      ...(prepared ? { cwd: prepared.cwd } : {}),
       env: { ...process.env, SIGIL_BENCH_RUSAGE: '1', NO_COLOR: '1' },
       maxBuffer: 1 << 30,
       encoding: 'utf8',
@@ -144,6 +211,7 @@ for (const c of cases) {
     cpus.push((usage.userMs + usage.systemMs) / 1000);
     rss = Math.max(rss, usage.maxRssKb);
   }
+  prepared?.cleanup();
   if (failed) {
     results.push({ case: c.name, what: c.what, error: failed });
     console.log(`${c.name.padEnd(13)} FAILED ${failed}`);

@@ -93,6 +93,17 @@ const lines = [
   '- To refresh the bundled snapshot: put the new `attack.json` (and `d3fend.json`) in `../shared/attack/`, run',
   '  `node scripts/build-attack-data.mjs`, then `npm run build && node scripts/gen-lint-docs.mjs`, and commit `src/data/attack/`.',
   '',
+  '## Fixes (`--fix`)',
+  '',
+  '`sigil lint PATHS --fix` applies the fixes that are unambiguous, then the SigmaHQ key order and layout as `sigil fmt` writes',
+  'them, round after round until nothing changes, writes each changed file atomically (comments kept) and reports the findings',
+  'that remain; `--fix-dry-run` prints the changes as a unified diff and writes nothing. Fixable checks: ' +
+    checks
+      .filter((c) => c.meta.fixable)
+      .map((c) => `[${c.meta.code}](${c.meta.code}.md) ${c.meta.name}`)
+      .join(', ') +
+    '. A check declares it in its metadata (`fixable`) and attaches the edit to its finding (src/lint/types.ts `FixEdit`).',
+  '',
   '## Exit codes',
   '',
   '0: no finding at or above `--fail-on` (default `error`); 1: such a finding, or an input that cannot be read or parsed; 2: usage error (see docs/cli.md).',

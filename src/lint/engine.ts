@@ -111,6 +111,7 @@ export function lint(results: readonly ParseResult[], options: LintOptions = {})
     };
     if (r.hint) f.hint = r.hint;
     if (r.fix !== undefined) f.fix = r.fix;
+    if (r.edit && check.meta.fixable) f.edit = r.edit;
     if (info.file !== undefined) f.file = info.file;
     return f;
   };

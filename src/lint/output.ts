@@ -22,8 +22,9 @@ export function toJson(report: LintReport): string {
   );
 }
 
-function strip(f: Finding): Omit<Finding, 'file'> {
-  const { file: _file, ...rest } = f;
+function strip(f: Finding): Omit<Finding, 'file' | 'edit'> {
+  // The edit is for --fix; the JSON keeps its published shape.
+  const { file: _file, edit: _edit, ...rest } = f;
   return rest;
 }
 
@@ -135,7 +136,7 @@ export function checkDoc(key: string): string | undefined {
   const lines = [
     `# ${m.code} ${m.name}`,
     '',
-    `Family: ${m.family} · default severity: ${m.defaultSeverity}${m.pysigma ? ` · pySigma: ${m.pysigma.map((v) => '`' + v + '`').join(', ')}` : ''}${c.crossFile ? ' · cross-file' : ''}`,
+    `Family: ${m.family} · default severity: ${m.defaultSeverity}${m.pysigma ? ` · pySigma: ${m.pysigma.map((v) => '`' + v + '`').join(', ')}` : ''}${c.crossFile ? ' · cross-file' : ''}${m.fixable ? ' · fixable (`sigil lint --fix`)' : ''}`,
     '',
     '## What it finds',
     '',

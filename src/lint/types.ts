@@ -35,7 +35,26 @@ interface CheckMeta {
   good: string;
   /** The pySigma / pySigma-validators-sigmahq validator identifier(s) this check corresponds to. */
   pysigma?: string[];
+  /** The check attaches an `edit` to the findings it can fix unambiguously (`sigil lint --fix`). */
+  fixable?: boolean;
 }
+
+/**
+ * A fix, as data: a change to one value of the rule's YAML document, addressed by its path of
+ * keys and list indexes (`['tags', 2]`). `from` is the value the check saw: an edit whose value
+ * has changed since is stale and not applied. Applied by src/lint/fix.ts, comments kept.
+ */
+export type FixEdit =
+  | { op: 'set'; path: (string | number)[]; from: string; value: string }
+  | { op: 'delete'; path: (string | number)[]; from: string }
+  /** Renames the key `from` of the mapping at `path` to `value` and sets its values (a scalar, or a list in order). */
+  | {
+      op: 'set-key';
+      path: (string | number)[];
+      from: string;
+      value: string;
+      values: { from: string; value: string }[];
+    };
 
 export interface ReportInput {
   message: string;
@@ -43,6 +62,8 @@ export interface ReportInput {
   hint?: string;
   /** A replacement text the user could apply (shown, never applied automatically). */
   fix?: string;
+  /** The unambiguous fix `sigil lint --fix` applies (checks whose meta says `fixable`). */
+  edit?: FixEdit;
 }
 
 /** One document with everything a check may read. */
@@ -86,6 +107,7 @@ export interface Finding {
   message: string;
   hint?: string;
   fix?: string;
+  edit?: FixEdit;
   file?: string;
   line: number;
   column: number;

@@ -13,6 +13,7 @@ import { huntSpec } from '../specs/hunt.js';
 import { fmtSpec } from '../specs/fmt.js';
 import { lintSpec } from '../specs/lint.js';
 import { coverageSpec } from '../specs/coverage.js';
+import { ciSpec } from '../specs/ci.js';
 
 // Each command has its own argument type; yargs only needs the common shape here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -26,4 +27,5 @@ export const commands: CommandModule<object, any>[] = [
   lazyCommand(fmtSpec, async () => (await import('./fmt.js')).fmtCommand),
   lazyCommand(lintSpec, async () => (await import('./lint.js')).lintCommand),
   lazyCommand(coverageSpec, async () => (await import('./coverage.js')).coverageCommand),
+  lazyCommand(ciSpec, async () => (await import('./ci.js')).ciCommand),
 ];

@@ -9,7 +9,7 @@ import { checkDoc, toGithub, toJson, toSarif } from '../../lint/output.js';
 import { checks } from '../../lint/registry.js';
 import { findConfig } from '../config-file.js';
 import { formatDiagnostic, summarize } from '../format.js';
-import { err, out, UsageError } from '../io.js';
+import { err, expandPaths, out, UsageError, writeFileAtomic } from '../io.js';
 import { loadRules } from '../load.js';
 import { sigilVersion } from '../version.js';
 import { lintSpec, type LintArgs as Args } from '../specs/lint.js';
@@ -20,6 +20,41 @@ function readJson(file: string, what: string): unknown {
   } catch (e) {
     throw new UsageError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+/** `--fix` / `--fix-dry-run`: fixes each file in place, or prints what would change. */
+async function fixFiles(paths: readonly string[], options: LintOptions, dryRun: boolean): Promise<void> {
+  if (paths.includes('-'))
+    throw new UsageError('--fix works on files, not standard input (use sigil fmt - for the layout)');
+  const [{ fixText }, { unifiedDiff }] = await Promise.all([import('../fix.js'), import('../../util/unified-diff.js')]);
+  let files = 0;
+  let fixes = 0;
+  for (const file of expandPaths(paths)) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue; // reported by the lint run that follows
+    }
+    const r = fixText(text, { file, lint: options });
+    if (!r.changed) continue;
+    files++;
+    fixes += r.applied.length;
+    if (dryRun) out(`--- ${file}\n+++ ${file} (fixed)\n${unifiedDiff(text, r.text)}`);
+    else {
+      try {
+        writeFileAtomic(file, r.text);
+      } catch (e) {
+        err(
+          `${file}: error I003 Cannot write the fixed file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.\n`,
+        );
+        process.exitCode = 1;
+      }
+    }
+  }
+  err(
+    `${dryRun ? 'would fix' : 'fixed'} ${files} file${files === 1 ? '' : 's'} (${fixes} fix${fixes === 1 ? '' : 'es'} and the layout)\n`,
+  );
 }
 
 export const lintCommand: CommandModule<object, Args> = {
@@ -68,6 +103,7 @@ export const lintCommand: CommandModule<object, Args> = {
       );
       options.catalog = buildCatalog(docs, argv.corpus);
     }
+    if (argv.fix || argv['fix-dry-run']) await fixFiles(argv.paths, options, argv['fix-dry-run']);
     const { results } = loadRules(argv.paths, { schema: false });
     if (argv.baseline) {
       let text: string;
@@ -129,6 +165,8 @@ export const lintCommand: CommandModule<object, Args> = {
     const unreadable = results.some(
       (r) => r.diagnostics.some((d) => d.severity === 'error') || r.documents.some((d) => !d.document),
     );
-    process.exitCode = unreadable || (failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn))) ? 1 : 0;
+    const unwritten = process.exitCode === 1;
+    process.exitCode =
+      unwritten || unreadable || (failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn))) ? 1 : 0;
   },
 };

@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import type { SigmaRule } from '../../ast/types.js';
+import type { FilterRule, SigmaRule } from '../../ast/types.js';
+import type { ParseResult } from '../../parser/index.js';
 import { applyFilters } from '../../pipelines/filters.js';
 import { distinctFilters, filterNotApplied, filtersIn, loadFilters } from '../filters.js';
 import type { Diagnostic } from '../../diagnostics.js';
@@ -25,13 +26,13 @@ import { testSpec, type TestArgs as Args } from '../specs/test.js';
 
 const TESTS_FILE = /\.tests\.ya?ml$/i;
 
-interface RuleEntry {
+export interface RuleEntry {
   rule: SigmaRule;
   file: string;
   matcher?: RuleMatcher;
 }
 
-interface Outcome extends CaseResult {
+export interface Outcome extends CaseResult {
   ruleId: string | null;
   title: string;
   ruleFile: string;
@@ -131,6 +132,187 @@ function xml(s: string): string {
   return s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 }
 
+/** What running the tests of a set of rules gives. */
+export interface RuleTestRun {
+  outcomes: Outcome[];
+  /** Rule, tests or events files that cannot be used (errors), and warnings. */
+  problems: Diagnostic[];
+  /** Warnings about filters that name a rule but cannot apply to it (text lines). */
+  notes: string[];
+  /** Rules read, per rule file. */
+  rulesByFile: Map<string, RuleEntry[]>;
+}
+
+/**
+ * Runs the tests of the rules in `results` (parsed rule files): tests files beside them and
+ * SigmaHQ regression data, on the rules as filtered by the filters among them and `extraFilters`.
+ */
+export function runRuleTests(results: readonly ParseResult[], extraFilters: readonly FilterRule[] = []): RuleTestRun {
+  const notes: string[] = [];
+  const problems: Diagnostic[] = [];
+  const rulesByFile = new Map<string, RuleEntry[]>();
+  for (const r of results) {
+    problems.push(...r.diagnostics.filter((d) => d.severity === 'error'));
+    for (const d of r.documents) {
+      problems.push(...d.diagnostics.filter((x) => x.severity === 'error'));
+      if (d.document?.kind === 'rule' && r.file)
+        rulesByFile.set(r.file, [...(rulesByFile.get(r.file) ?? []), { rule: d.document, file: r.file }]);
+    }
+  }
+  // Tests run on the rules as deployed: with the filters that name them.
+  const distinct = distinctFilters([...extraFilters, ...filtersIn(results)]);
+  if (distinct.length) {
+    for (const entries of rulesByFile.values()) {
+      for (const e of entries) {
+        const { rule, mismatched } = applyFilters(e.rule, distinct);
+        for (const m of mismatched) notes.push(filterNotApplied(e.file, m.filter, e.rule, m.reason));
+        e.rule = rule;
+      }
+    }
+  }
+  const outcomes: Outcome[] = [];
+  const matcherOf = (e: RuleEntry): RuleMatcher => (e.matcher ??= compileRule(e.rule));
+  const eventsCache = new Map<string, EventObject[] | null>();
+  const loadEvents = (file: string): EventObject[] | null => {
+    if (eventsCache.has(file)) return eventsCache.get(file)!;
+    const text = readText(file);
+    let events: EventObject[] | null = null;
+    if (typeof text !== 'string') problems.push(text);
+    else {
+      const parsed = parseJsonEvents(text, file);
+      problems.push(...parsed.diagnostics);
+      events = parsed.events.map((e) => e.event);
+    }
+    eventsCache.set(file, events);
+    return events;
+  };
+  const record = (entry: RuleEntry, c: TestCase, source: string, events: EventObject[] | null): void => {
+    const base = {
+      ruleId: entry.rule.id ?? null,
+      title: entry.rule.title ?? '(untitled)',
+      ruleFile: entry.file,
+      source,
+      line: c.line,
+    };
+    if (events === null) {
+      outcomes.push({
+        ...base,
+        name: c.name,
+        passed: false,
+        reason: `cannot read the events file ${c.eventsFile}`,
+        events: 0,
+        matched: 0,
+      });
+      return;
+    }
+    const res = runCase(matcherOf(entry), c, events);
+    const o: Outcome = { ...base, ...res };
+    if (res.explanation) o.explanationText = describeExplanation(res.explanation);
+    outcomes.push(o);
+  };
+
+  for (const [ruleFile, entries] of rulesByFile) {
+    // 1. name.tests.yml beside the rule file.
+    for (const ext of ['.tests.yml', '.tests.yaml']) {
+      const tf = ruleFile.replace(/\.ya?ml$/i, ext);
+      if (!fs.existsSync(tf)) continue;
+      const text = readText(tf);
+      if (typeof text !== 'string') {
+        problems.push(text);
+        continue;
+      }
+      const parsed = parseTestsFile(text, tf);
+      problems.push(...parsed.diagnostics);
+      for (const c of parsed.cases) {
+        const entry =
+          c.rule !== undefined
+            ? entries.find((e) => e.rule.id === c.rule || e.rule.title === c.rule || e.rule.name === c.rule)
+            : entries.length === 1
+              ? entries[0]
+              : undefined;
+        if (!entry) {
+          const d = evalDiagnostic(
+            'E005',
+            c.rule !== undefined
+              ? `Test '${c.name}' names rule '${c.rule}', which is not in ${ruleFile}.`
+              : `Test '${c.name}': ${ruleFile} holds ${entries.length} rules; say which with 'rule: <id or title>'.`,
+            { line: c.line, column: 1 },
+          );
+          d.file = tf;
+          problems.push(d);
+          continue;
+        }
+        if (c.event) {
+          record(entry, c, tf, [c.event]);
+          continue;
+        }
+        const file = eventsPath(path.dirname(tf), c.eventsFile!, repositoryOf(tf), tf, c.line);
+        if (typeof file !== 'string') problems.push(file);
+        else record(entry, c, tf, loadEvents(file));
+      }
+    }
+    // 2. SigmaHQ regression data.
+    for (const entry of entries) {
+      const infos: { info: string; root: string }[] = [];
+      const declared = entry.rule.custom['regression_tests_path'];
+      if (typeof declared === 'string') {
+        const root = findUp(path.dirname(entry.file), declared);
+        if (root) infos.push({ info: path.join(root, declared), root });
+        else {
+          // Declared but absent (e.g. a corpus snapshot without that regression data): a warning, not a failure.
+          const d = evalDiagnostic(
+            'E005',
+            `regression_tests_path '${declared}' is not found in any directory above the rule; its regression tests are not run.`,
+            entry.rule.locs['regression_tests_path'],
+            undefined,
+            'warning',
+          );
+          d.file = entry.file;
+          problems.push(d);
+        }
+      } else if (entry.rule.id) {
+        const root = findUp(path.dirname(entry.file), 'regression_data');
+        if (root) for (const info of infoFilesFor(root, entry.rule.id)) infos.push({ info, root });
+      }
+      for (const { info, root } of infos) {
+        const text = readText(info);
+        if (typeof text !== 'string') {
+          problems.push(text);
+          continue;
+        }
+        const parsed = parseRegressionInfo(text, info);
+        problems.push(...parsed.diagnostics);
+        for (const c of parsed.cases) {
+          const file = eventsPath(root, c.eventsFile!, root, info, c.line);
+          if (typeof file !== 'string') problems.push(file);
+          else record(entry, c, info, loadEvents(file));
+        }
+      }
+    }
+  }
+
+  return { outcomes, problems, notes, rulesByFile };
+}
+
+/** JUnit XML of test outcomes, one suite per rule file. */
+export function junitXml(outcomes: readonly Outcome[]): string {
+  const failed = outcomes.filter((o) => !o.passed).length;
+  const bySuite = new Map<string, Outcome[]>();
+  for (const o of outcomes) bySuite.set(o.ruleFile, [...(bySuite.get(o.ruleFile) ?? []), o]);
+  let x = `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sigil test" tests="${outcomes.length}" failures="${failed}">\n`;
+  for (const [file, list] of bySuite) {
+    x += `  <testsuite name="${xml(file)}" tests="${list.length}" failures="${list.filter((o) => !o.passed).length}">\n`;
+    for (const o of list) {
+      x += `    <testcase classname="${xml(o.title)}" name="${xml(o.name)}" file="${xml(o.source)}" line="${o.line}">`;
+      if (!o.passed)
+        x += `\n      <failure message="${xml(o.reason)}">${xml((o.explanationText ?? []).join('\n'))}</failure>\n    `;
+      x += '</testcase>\n';
+    }
+    x += '  </testsuite>\n';
+  }
+  return x + '</testsuites>\n';
+}
+
 export const testCommand: CommandModule<object, Args> = {
   ...testSpec,
   handler: (argv) => {
@@ -146,167 +328,14 @@ export const testCommand: CommandModule<object, Args> = {
     }
     requireRuleFiles(ruleFiles, argv.paths);
     const { results } = loadRules(ruleFiles, { schema: false, resolve: false });
-    const problems: Diagnostic[] = [];
-    const rulesByFile = new Map<string, RuleEntry[]>();
-    for (const r of results) {
-      problems.push(...r.diagnostics.filter((d) => d.severity === 'error'));
-      for (const d of r.documents) {
-        problems.push(...d.diagnostics.filter((x) => x.severity === 'error'));
-        if (d.document?.kind === 'rule' && r.file)
-          rulesByFile.set(r.file, [...(rulesByFile.get(r.file) ?? []), { rule: d.document, file: r.file }]);
-      }
-    }
-    // Tests run on the rules as deployed: with the filters that name them.
-    const distinct = distinctFilters([...loadFilters(argv.filter).filters, ...filtersIn(results)]);
-    if (distinct.length) {
-      for (const entries of rulesByFile.values()) {
-        for (const e of entries) {
-          const { rule, mismatched } = applyFilters(e.rule, distinct);
-          for (const m of mismatched) err(filterNotApplied(e.file, m.filter, e.rule, m.reason));
-          e.rule = rule;
-        }
-      }
-    }
-    const outcomes: Outcome[] = [];
-    const matcherOf = (e: RuleEntry): RuleMatcher => (e.matcher ??= compileRule(e.rule));
-    const eventsCache = new Map<string, EventObject[] | null>();
-    const loadEvents = (file: string): EventObject[] | null => {
-      if (eventsCache.has(file)) return eventsCache.get(file)!;
-      const text = readText(file);
-      let events: EventObject[] | null = null;
-      if (typeof text !== 'string') problems.push(text);
-      else {
-        const parsed = parseJsonEvents(text, file);
-        problems.push(...parsed.diagnostics);
-        events = parsed.events.map((e) => e.event);
-      }
-      eventsCache.set(file, events);
-      return events;
-    };
-    const record = (entry: RuleEntry, c: TestCase, source: string, events: EventObject[] | null): void => {
-      const base = {
-        ruleId: entry.rule.id ?? null,
-        title: entry.rule.title ?? '(untitled)',
-        ruleFile: entry.file,
-        source,
-        line: c.line,
-      };
-      if (events === null) {
-        outcomes.push({
-          ...base,
-          name: c.name,
-          passed: false,
-          reason: `cannot read the events file ${c.eventsFile}`,
-          events: 0,
-          matched: 0,
-        });
-        return;
-      }
-      const res = runCase(matcherOf(entry), c, events);
-      const o: Outcome = { ...base, ...res };
-      if (res.explanation) o.explanationText = describeExplanation(res.explanation);
-      outcomes.push(o);
-    };
-
-    for (const [ruleFile, entries] of rulesByFile) {
-      // 1. name.tests.yml beside the rule file.
-      for (const ext of ['.tests.yml', '.tests.yaml']) {
-        const tf = ruleFile.replace(/\.ya?ml$/i, ext);
-        if (!fs.existsSync(tf)) continue;
-        const text = readText(tf);
-        if (typeof text !== 'string') {
-          problems.push(text);
-          continue;
-        }
-        const parsed = parseTestsFile(text, tf);
-        problems.push(...parsed.diagnostics);
-        for (const c of parsed.cases) {
-          const entry =
-            c.rule !== undefined
-              ? entries.find((e) => e.rule.id === c.rule || e.rule.title === c.rule || e.rule.name === c.rule)
-              : entries.length === 1
-                ? entries[0]
-                : undefined;
-          if (!entry) {
-            const d = evalDiagnostic(
-              'E005',
-              c.rule !== undefined
-                ? `Test '${c.name}' names rule '${c.rule}', which is not in ${ruleFile}.`
-                : `Test '${c.name}': ${ruleFile} holds ${entries.length} rules; say which with 'rule: <id or title>'.`,
-              { line: c.line, column: 1 },
-            );
-            d.file = tf;
-            problems.push(d);
-            continue;
-          }
-          if (c.event) {
-            record(entry, c, tf, [c.event]);
-            continue;
-          }
-          const file = eventsPath(path.dirname(tf), c.eventsFile!, repositoryOf(tf), tf, c.line);
-          if (typeof file !== 'string') problems.push(file);
-          else record(entry, c, tf, loadEvents(file));
-        }
-      }
-      // 2. SigmaHQ regression data.
-      for (const entry of entries) {
-        const infos: { info: string; root: string }[] = [];
-        const declared = entry.rule.custom['regression_tests_path'];
-        if (typeof declared === 'string') {
-          const root = findUp(path.dirname(entry.file), declared);
-          if (root) infos.push({ info: path.join(root, declared), root });
-          else {
-            // Declared but absent (e.g. a corpus snapshot without that regression data): a warning, not a failure.
-            const d = evalDiagnostic(
-              'E005',
-              `regression_tests_path '${declared}' is not found in any directory above the rule; its regression tests are not run.`,
-              entry.rule.locs['regression_tests_path'],
-              undefined,
-              'warning',
-            );
-            d.file = entry.file;
-            problems.push(d);
-          }
-        } else if (entry.rule.id) {
-          const root = findUp(path.dirname(entry.file), 'regression_data');
-          if (root) for (const info of infoFilesFor(root, entry.rule.id)) infos.push({ info, root });
-        }
-        for (const { info, root } of infos) {
-          const text = readText(info);
-          if (typeof text !== 'string') {
-            problems.push(text);
-            continue;
-          }
-          const parsed = parseRegressionInfo(text, info);
-          problems.push(...parsed.diagnostics);
-          for (const c of parsed.cases) {
-            const file = eventsPath(root, c.eventsFile!, root, info, c.line);
-            if (typeof file !== 'string') problems.push(file);
-            else record(entry, c, info, loadEvents(file));
-          }
-        }
-      }
-    }
-
+    const { outcomes, problems, notes, rulesByFile } = runRuleTests(results, loadFilters(argv.filter).filters);
+    for (const n of notes) err(n);
     for (const d of problems) err(formatDiagnostic(d) + '\n');
     const failed = outcomes.filter((o) => !o.passed).length;
     if (argv.format === 'json') {
       out(JSON.stringify({ passed: outcomes.length - failed, failed, cases: outcomes }, null, 2) + '\n');
     } else if (argv.format === 'junit') {
-      const bySuite = new Map<string, Outcome[]>();
-      for (const o of outcomes) bySuite.set(o.ruleFile, [...(bySuite.get(o.ruleFile) ?? []), o]);
-      let x = `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sigil test" tests="${outcomes.length}" failures="${failed}">\n`;
-      for (const [file, list] of bySuite) {
-        x += `  <testsuite name="${xml(file)}" tests="${list.length}" failures="${list.filter((o) => !o.passed).length}">\n`;
-        for (const o of list) {
-          x += `    <testcase classname="${xml(o.title)}" name="${xml(o.name)}" file="${xml(o.source)}" line="${o.line}">`;
-          if (!o.passed)
-            x += `\n      <failure message="${xml(o.reason)}">${xml((o.explanationText ?? []).join('\n'))}</failure>\n    `;
-          x += '</testcase>\n';
-        }
-        x += '  </testsuite>\n';
-      }
-      out(x + '</testsuites>\n');
+      out(junitXml(outcomes));
     } else {
       const color = useColor();
       const paint = (code: string, s: string): string => (color ? `\x1b[${code}m${s}\x1b[0m` : s);

@@ -3,7 +3,11 @@ import type { CommandModule } from 'yargs';
 
 export interface CoverageArgs {
   paths: string[];
-  technique: string;
+  technique?: string;
+  navigator?: string;
+  gaps: boolean;
+  tactic?: string[];
+  platform?: string[];
   format: 'md' | 'json';
   limit: number;
   'attack-data'?: string;
@@ -12,15 +16,35 @@ export interface CoverageArgs {
 
 export const coverageSpec: Pick<CommandModule<object, CoverageArgs>, 'command' | 'describe' | 'builder'> = {
   command: 'coverage <paths..>',
-  describe: 'Authoring guide for one ATT&CK technique: its rules, fields, top indicators and their reach',
+  describe:
+    'ATT&CK coverage: the authoring guide for one technique (--technique), a Navigator layer of a repository (--navigator) or the techniques no rule covers (--gaps)',
   builder: (y) =>
     y
       .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'rule files or directories' })
       .option('technique', {
         alias: 't',
         type: 'string',
-        demandOption: true,
-        describe: 'ATT&CK technique id, e.g. T1546.003',
+        describe: 'ATT&CK technique id, e.g. T1546.003: the authoring guide for it',
+      })
+      .option('navigator', {
+        type: 'string',
+        requiresArg: true,
+        describe: 'write an ATT&CK Navigator layer (format 4.5) of the rules to FILE: score = rules per technique',
+      })
+      .option('gaps', {
+        type: 'boolean',
+        default: false,
+        describe: 'list the techniques of --tactic and --platform that no rule is tagged with',
+      })
+      .option('tactic', {
+        type: 'string',
+        array: true,
+        describe: 'with --gaps: tactic shortnames (persistence, privilege-escalation, …); default all',
+      })
+      .option('platform', {
+        type: 'string',
+        array: true,
+        describe: 'with --gaps: ATT&CK platforms (Windows, Linux, macOS, …); default all',
       })
       .option('format', { choices: ['md', 'json'] as const, default: 'md' as const })
       .option('limit', { type: 'number', default: 20, describe: 'rows in the field and value tables' })
@@ -29,5 +53,10 @@ export const coverageSpec: Pick<CommandModule<object, CoverageArgs>, 'command' |
         type: 'string',
         describe: 'rule directory for reach counts instead of the built-in SigmaHQ index',
       })
-      .example('$0 coverage --technique T1546.003 rules/', 'what the rules for WMI event subscription look at'),
+      .example('$0 coverage --technique T1546.003 rules/', 'what the rules for WMI event subscription look at')
+      .example('$0 coverage rules/ --navigator layer.json', 'an ATT&CK Navigator layer of the repository')
+      .example(
+        '$0 coverage rules/ --gaps --tactic persistence --platform Windows',
+        'Windows persistence techniques without a rule',
+      ),
 };

@@ -16,6 +16,8 @@ export interface LintArgs {
   noise: boolean;
   scores: boolean;
   quiet: boolean;
+  fix: boolean;
+  'fix-dry-run': boolean;
 }
 
 export const lintSpec: Pick<CommandModule<object, LintArgs>, 'command' | 'describe' | 'builder'> = {
@@ -69,11 +71,23 @@ export const lintSpec: Pick<CommandModule<object, LintArgs>, 'command' | 'descri
         describe: 'text format: print the noise score of every rule',
       })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'text format: print errors only' })
+      .option('fix', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'apply the unambiguous fixes and the fmt layout to the files (atomically, comments kept), then report what remains',
+      })
+      .option('fix-dry-run', {
+        type: 'boolean',
+        default: false,
+        describe: 'print the fixes --fix would make as a unified diff; writes nothing',
+      })
       .example('$0 lint rules/', 'lint a rule repository')
       .example(
         '$0 lint rules/ --preset sigmahq --format sarif > sigil.sarif',
         'SigmaHQ CI checks, SARIF for GitHub code scanning',
       )
       .example('$0 lint rule.yml --scores', 'show the noise score and its explanation')
+      .example('$0 lint rules/ --fix', 'fix tag case, duplicate and revoked tags and the layout, in place')
       .example('$0 lint --explain D009', 'documentation of a check'),
 };

@@ -1,5 +1,5 @@
-import type { StringPart } from '../../../ast/types.js';
-import type { Check } from '../../types.js';
+import type { FieldMatch, StringPart } from '../../../ast/types.js';
+import type { Check, FixEdit } from '../../types.js';
 import { fieldMatches, matchKey } from '../../walk.js';
 
 const isMulti = (p: StringPart | undefined): boolean =>
@@ -19,9 +19,10 @@ export const wildcardsInsteadOfModifiers: Check = {
     bad: "Image: '*\\certutil.exe'",
     good: "Image|endswith: '\\certutil.exe'",
     pysigma: ['wildcards_instead_of_modifiers'],
+    fixable: true,
   },
   check(ctx) {
-    for (const { match } of fieldMatches(ctx.document)) {
+    for (const { identifier, match } of fieldMatches(ctx.document)) {
       const vals = match.values;
       if (vals.length === 0 || !vals.every((v) => v.type === 'string' && length(v.parts) > 1)) continue;
       const parts = vals.map((v) => (v.type === 'string' ? v.parts : []));
@@ -38,7 +39,38 @@ export const wildcardsInsteadOfModifiers: Check = {
           message: `'${matchKey(match)}' uses wildcards where '|${want}' would say it.`,
           loc: match.loc,
           hint: `Write '${match.field ?? ''}|${want}' and drop the ${want === 'contains' ? 'leading and trailing' : want === 'endswith' ? 'leading' : 'trailing'} '*'.`,
+          ...fixFor(identifier, match, want),
         });
     }
   },
 };
+
+/**
+ * The fix: the modifier in the key, the wildcards out of the values. Only for a field of a
+ * selection written as a mapping (the edit finds nothing to change otherwise), with no modifier
+ * but `all` or `cased`, and values whose text stays the same literal without the wildcard (not
+ * ending in a backslash, which would then escape differently, and not empty).
+ */
+function fixFor(identifier: string, match: FieldMatch, want: string): { edit?: FixEdit } {
+  if (match.field === null || !match.modifiers.every((m) => m === 'all' || m === 'cased')) return {};
+  const values: { from: string; value: string }[] = [];
+  for (const v of match.values) {
+    if (v.type !== 'string') return {};
+    let text = v.raw;
+    if (want !== 'startswith') text = text.slice(1);
+    if (want !== 'endswith') text = text.slice(0, -1);
+    if (text === '' || text.endsWith('\\') || (want !== 'startswith' && !v.raw.startsWith('*'))) return {};
+    if (want !== 'endswith' && !v.raw.endsWith('*')) return {};
+    values.push({ from: v.raw, value: text });
+  }
+  const key = [match.field, ...match.modifiers].join('|');
+  return {
+    edit: {
+      op: 'set-key',
+      path: ['detection', identifier],
+      from: key,
+      value: [match.field, want, ...match.modifiers].join('|'),
+      values,
+    },
+  };
+}

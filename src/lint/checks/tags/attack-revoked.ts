@@ -1,4 +1,4 @@
-import type { Check } from '../../types.js';
+import type { Check, FixEdit } from '../../types.js';
 import { entryName, type NamedEntry } from '../../attack.js';
 import { attackTagKind, splitTags } from '../../tags.js';
 
@@ -13,6 +13,7 @@ export const attackRevoked: Check = {
     bad: 'tags:\n    - attack.t1084',
     good: 'tags:\n    - attack.t1546.003',
     pysigma: ['attacktag'],
+    fixable: true,
   },
   check(ctx) {
     for (const t of splitTags(ctx.document.tags)) {
@@ -29,6 +30,7 @@ export const attackRevoked: Check = {
             loc: ctx.document.locs['tags'],
             hint: `Replace it with attack.${info.replacedBy.toLowerCase()} (${ctx.attack.techniques[info.replacedBy]?.name ?? ''}).`,
             fix: `attack.${info.replacedBy.toLowerCase()}`,
+            ...editIf(successorEdit(ctx.document.tags ?? [], t.tag, `attack.${info.replacedBy.toLowerCase()}`)),
           });
         else
           ctx.report({
@@ -51,3 +53,14 @@ export const attackRevoked: Check = {
     }
   },
 };
+
+/** The successor replaces the revoked tag; when the rule already has it, the revoked tag goes. */
+function successorEdit(tags: readonly string[], tag: string, successor: string): FixEdit | undefined {
+  const i = tags.indexOf(tag);
+  if (i < 0) return undefined;
+  return tags.includes(successor)
+    ? { op: 'delete', path: ['tags', i], from: tag }
+    : { op: 'set', path: ['tags', i], from: tag, value: successor };
+}
+
+const editIf = (edit: FixEdit | undefined): { edit?: FixEdit } => (edit ? { edit } : {});

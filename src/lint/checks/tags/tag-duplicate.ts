@@ -11,17 +11,19 @@ export const tagDuplicate: Check = {
     bad: 'tags:\n    - attack.execution\n    - attack.execution',
     good: 'tags:\n    - attack.execution',
     pysigma: ['duplicate_tag'],
+    fixable: true,
   },
   check(ctx) {
     const seen = new Set<string>();
-    for (const t of ctx.document.tags ?? []) {
+    (ctx.document.tags ?? []).forEach((t, i) => {
       if (seen.has(t))
         ctx.report({
           message: `Tag '${t}' is listed more than once.`,
           loc: ctx.document.locs['tags'],
           hint: 'Remove the duplicate.',
+          edit: { op: 'delete', path: ['tags', i], from: t },
         });
       seen.add(t);
-    }
+    });
   },
 };

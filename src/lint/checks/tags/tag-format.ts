@@ -13,16 +13,20 @@ export const tagFormat: Check = {
     bad: 'tags:\n    - attack.T1059.001',
     good: 'tags:\n    - attack.t1059.001',
     pysigma: ['tag_format'],
+    fixable: true,
   },
   check(ctx) {
-    for (const tag of ctx.document.tags ?? []) {
-      if (!FORMAT.test(tag))
-        ctx.report({
-          message: `Tag '${tag}' is not namespace.name in lower case.`,
-          loc: ctx.document.locs['tags'],
-          hint: 'Write tags like attack.t1059.001 or attack.execution.',
-          fix: tag.toLowerCase().replace(/\s+/g, '-'),
-        });
-    }
+    (ctx.document.tags ?? []).forEach((tag, i) => {
+      if (FORMAT.test(tag)) return;
+      const fix = tag.toLowerCase().replace(/\s+/g, '-');
+      ctx.report({
+        message: `Tag '${tag}' is not namespace.name in lower case.`,
+        loc: ctx.document.locs['tags'],
+        hint: 'Write tags like attack.t1059.001 or attack.execution.',
+        fix,
+        // Applied only when lower case (and '-' for spaces) gives a well-formed tag.
+        ...(FORMAT.test(fix) ? { edit: { op: 'set' as const, path: ['tags', i], from: tag, value: fix } } : {}),
+      });
+    });
   },
 };
