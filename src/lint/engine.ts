@@ -10,6 +10,7 @@ import { BUILTIN_ATTACK, type AttackData } from './attack.js';
 import { defaultConfig, resolveKey, type LintConfig } from './config.js';
 import { BUILTIN_CATALOG, type NoiseCatalog } from './noise/catalog.js';
 import { noiseScore, type NoiseResult } from './noise/score.js';
+import type { TelemetryEvidence } from './noise/telemetry.js';
 import { checks as allChecks } from './registry.js';
 import { BUILTIN_TAXONOMY, type Taxonomy } from './taxonomy.js';
 import type { Check, CheckContext, DocumentInfo, Finding, ReportInput } from './types.js';
@@ -24,6 +25,8 @@ export interface LintOptions {
   noise?: boolean;
   /** Benign-baseline matches per document (from the evaluator), folded into the score. */
   baseline?: Map<SigmaDocument, { matches: number; events: number }>;
+  /** Telemetry evidence per rule (`--telemetry`): where it covers the rule's log source, the score rests on it. */
+  evidence?: Map<SigmaDocument, TelemetryEvidence>;
 }
 
 interface LintedDocument {
@@ -133,7 +136,14 @@ export function lint(results: readonly ParseResult[], options: LintOptions = {})
       entries.set(info, { out, suppressed });
       if (options.noise !== false) {
         const baseline = options.baseline?.get(doc);
-        const n = noiseScore(doc, { catalog, attack, thresholds: config.noise, ...(baseline ? { baseline } : {}) });
+        const evidence = options.evidence?.get(doc);
+        const n = noiseScore(doc, {
+          catalog,
+          attack,
+          thresholds: config.noise,
+          ...(baseline ? { baseline } : {}),
+          ...(evidence ? { evidence } : {}),
+        });
         if (n) out.noise = n;
       }
       // Checks only see documents the parser could build without errors in their detection.

@@ -112,6 +112,26 @@ export const lintCommand: CommandModule<object, Args> = {
       );
     }
 
+    // Telemetry: --telemetry, else the configuration's `telemetry:` (relative to the file).
+    let telemetry = argv.telemetry ?? [];
+    if (telemetry.length === 0 && raw.telemetry !== undefined && configFile) {
+      const list = Array.isArray(raw.telemetry) ? raw.telemetry : [raw.telemetry];
+      telemetry = list.map((p) => path.resolve(path.dirname(configFile), String(p)));
+    }
+    let telemetryErrors = false;
+    if (telemetry.length > 0 && argv.noise) {
+      // The evaluator is loaded only when there is telemetry to read.
+      const { measureTelemetry, telemetryFiles } = await import('../telemetry-input.js');
+      const files = telemetryFiles(telemetry, '--telemetry');
+      const docs = results.flatMap((r) =>
+        r.documents.filter((d) => !d.diagnostics.some((x) => x.severity === 'error')).flatMap((d) => d.document ?? []),
+      );
+      const meter = await measureTelemetry(files, docs, (d) => {
+        if (d.severity === 'error') telemetryErrors = true;
+        err(formatDiagnostic(d) + '\n');
+      });
+      options.evidence = meter.evidence();
+    }
     const report = lint(results, options);
     const findings = allFindings(report);
     switch (argv.format) {
@@ -145,6 +165,9 @@ export const lintCommand: CommandModule<object, Args> = {
     const unreadable = results.some(
       (r) => r.diagnostics.some((d) => d.severity === 'error') || r.documents.some((d) => !d.document),
     );
-    process.exitCode = unreadable || (failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn))) ? 1 : 0;
+    process.exitCode =
+      unreadable || telemetryErrors || (failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn)))
+        ? 1
+        : 0;
   },
 };

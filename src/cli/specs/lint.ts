@@ -13,6 +13,7 @@ export interface LintArgs {
   'attack-data'?: string;
   corpus?: string;
   baseline?: string;
+  telemetry?: string[];
   noise: boolean;
   scores: boolean;
   quiet: boolean;
@@ -62,6 +63,12 @@ export const lintSpec: Pick<CommandModule<object, LintArgs>, 'command' | 'descri
         type: 'string',
         describe: 'benign events (JSON Lines) to measure each rule against and fold into the noise score',
       })
+      .option('telemetry', {
+        type: 'string',
+        array: true,
+        describe:
+          "event exports (JSON Lines, optionally .gz; files or directories) to run every rule over: the noise score rests on the hits where they cover the rule's log source",
+      })
       .option('noise', { type: 'boolean', default: true, describe: 'compute noise scores (--no-noise to skip)' })
       .option('scores', {
         type: 'boolean',
@@ -75,5 +82,6 @@ export const lintSpec: Pick<CommandModule<object, LintArgs>, 'command' | 'descri
         'SigmaHQ CI checks, SARIF for GitHub code scanning',
       )
       .example('$0 lint rule.yml --scores', 'show the noise score and its explanation')
+      .example('$0 lint rules/ --telemetry exports/ --format json', 'noise measured on your own events')
       .example('$0 lint --explain D009', 'documentation of a check'),
 };

@@ -27,6 +27,7 @@ import { isLegitimateProgram } from './legitimate-programs.js';
 import { lineageRole, type LineageRole } from './lineage.js';
 import { routineTactics } from './tactics.js';
 import { BUILTIN_ATTACK, type AttackData } from '../attack.js';
+import type { TelemetryEvidence } from './telemetry.js';
 
 export interface NoiseResult {
   score: number;
@@ -36,6 +37,10 @@ export interface NoiseResult {
   bits: number;
   /** The noisiest branch's literals: clause, indicator key, reach and bits (for tests and tuning). */
   branch: { clause: string; indicator: string | null; reach: number; bits: number; filter: boolean }[];
+  /** What the score rests on: telemetry evidence (where it covers the log source) or the static estimate. */
+  basis?: 'telemetry' | 'static';
+  /** The rule measured on telemetry (`--telemetry`), when telemetry was given. */
+  evidence?: TelemetryEvidence;
 }
 
 export interface NoiseOptions {
@@ -43,6 +48,8 @@ export interface NoiseOptions {
   thresholds?: { medium: number; high: number };
   /** Matches of this rule on a benign baseline, and the number of events. */
   baseline?: { matches: number; events: number };
+  /** The rule measured on telemetry: where it covers the rule's log source, the score rests on it. */
+  evidence?: TelemetryEvidence;
   /** ATT&CK data to map technique tags to tactics (default: the built-in snapshot). */
   attack?: AttackData;
   /**
@@ -110,6 +117,8 @@ export const NOISE_PARAMS = Object.freeze({
    */
   baselineCenter: 10,
   baselineScale: 0.4,
+  /** In-scope telemetry events at which the observed rate and the static estimate weigh the same. */
+  telemetryHalf: 5,
   /** Score 50 at this many bits; the logistic's width. */
   center: 3,
   width: 1.2,
@@ -803,6 +812,29 @@ export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResu
     bits = (1 - w) * bits + w * observed;
     baselineNote = `; baseline: ${matches} match${matches === 1 ? '' : 'es'} in ${events} benign events`;
   }
+  let evidenceNote = '';
+  let basis: 'telemetry' | 'static' = 'static';
+  const ev = options.evidence;
+  if (ev?.covered) {
+    // The observed rate, on the same scale as a baseline's, carries the score: weight
+    // inScope / (inScope + telemetryHalf), so ten in-scope events give it 67 %, a hundred 95 % and ten
+    // thousand 99.95 %.
+    const observed = Math.max(
+      0,
+      p.center + p.baselineScale * (-Math.log2((ev.hits + 0.5) / (ev.inScope + 1)) - p.baselineCenter),
+    );
+    const w = ev.inScope / (ev.inScope + p.telemetryHalf);
+    bits = (1 - w) * bits + w * observed;
+    const top = ev.branches[0];
+    const branchNote = top && top.identifiers.length > 0 ? `, mostly through ${top.identifiers.join(' and ')}` : '';
+    const weight = `weight ${Math.round(w * 100)} %`;
+    evidenceNote = `telemetry: ${ev.hits} hit${ev.hits === 1 ? '' : 's'} in ${ev.inScope} events of its log source (${ev.perMillion} per million)${branchNote}; ${
+      w >= 0.5
+        ? `the score rests on this evidence (${weight})`
+        : `too few events to outweigh the static estimate (${weight})`
+    }; static estimate: `;
+    basis = w >= 0.5 ? 'telemetry' : 'static';
+  } else if (ev) evidenceNote = 'static estimate (the telemetry has no events of this log source): ';
   const score = bitsToScore(bits, p);
   const t = options.thresholds ?? { medium: 40, high: 70 };
   const level = score >= t.high ? 'high' : score >= t.medium ? 'medium' : 'low';
@@ -813,11 +845,16 @@ export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResu
     bits: Math.round(l.bits * 100) / 100,
     filter: !!l.filter,
   }));
-  return {
+  const result: NoiseResult = {
     score,
     level,
-    explanation: explain(worst, branches.length, score) + contextNote + baselineNote,
+    explanation: evidenceNote + explain(worst, branches.length, score) + contextNote + baselineNote,
     bits: Math.round(bits * 100) / 100,
     branch,
   };
+  if (ev) {
+    result.basis = basis;
+    result.evidence = ev;
+  }
+  return result;
 }
