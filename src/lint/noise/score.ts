@@ -25,8 +25,6 @@ import { leafIndicator, indicatorKey, type Indicator } from './indicators.js';
 import { reachLookup, type NoiseCatalog } from './catalog.js';
 import { isLegitimateProgram } from './legitimate-programs.js';
 import { lineageRole, type LineageRole } from './lineage.js';
-import { routineTactics } from './tactics.js';
-import { BUILTIN_ATTACK, type AttackData } from '../attack.js';
 import type { TelemetryEvidence } from './telemetry.js';
 
 export interface NoiseResult {
@@ -50,8 +48,6 @@ export interface NoiseOptions {
   baseline?: { matches: number; events: number };
   /** The rule measured on telemetry: where it covers the rule's log source, the score rests on it. */
   evidence?: TelemetryEvidence;
-  /** ATT&CK data to map technique tags to tactics (default: the built-in snapshot). */
-  attack?: AttackData;
   /**
    * The model's constants (default: NOISE_PARAMS), for calibration experiments:
    * `{ ...NOISE_PARAMS, perChar: 1 }`. Bits are memoised per params object, so reuse one object.
@@ -108,8 +104,6 @@ export const NOISE_PARAMS = Object.freeze({
   branchSaturation: 10,
   /** Bits a quiet parent starting a shell or system tool adds to a branch (lineage.ts). */
   lineage: 4,
-  /** Bits a rule for a read-only tactic (discovery, collection) loses (tactics.ts). */
-  tacticPrior: 2,
   /**
    * A baseline's observed rate in the model's bits: a rule matching 1 in 2^baselineCenter benign
    * events (1 in 1,024) scores 50; each further halving of the rate adds baselineScale model bits.
@@ -136,6 +130,8 @@ interface Literal {
   /** Number of alternatives OR-ed in this literal (a value list). */
   alternatives?: number;
   filter?: boolean;
+  /** A filter that can never hold: it excludes nothing. */
+  excludesNothing?: boolean;
   /** Why the indicator alone is common (the intrinsic rule that capped it), for the explanation. */
   reason?: string;
   /**
@@ -380,6 +376,14 @@ const EVENT_TYPE_FIELD =
   /^(eventid|eventname|eventsource|eventtype|event_type|event\.action|action|actiontype|operation|operationname|operationnamevalue|activitytype|activitydisplayname|category|type|method|cs-method|provider_name|channel|workload|recordtype|status|resulttype|service|source|logontype|protocol|qtype)$/i;
 
 /**
+ * Fields that name a running program's image (or a module it loads): only there does a whole
+ * file name stand for a program that runs wherever it is used (the common and legitimate
+ * program caps) or for a rare tool (the rare-name floor).
+ */
+const PROCESS_IMAGE_FIELD =
+  /^(image|parentimage|originalfilename|sourceimage|targetimage|imageloaded|newprocessname|parentprocessname|processname|callerprocessname|application|initiatingprocessfilename|filename|process_name|process_path|parent_process_name|parent_process_path)$/i;
+
+/**
  * Params → predicate kind → indicator key → bits (two levels: no key concatenation per literal).
  * Keyed on the params object: NOISE_PARAMS is frozen, and an experiment's own params get their own memo.
  */
@@ -403,6 +407,8 @@ interface Intrinsic {
   reason?: string;
 }
 
+const EVENT_KIND_REASON = 'it selects a kind of event, not a behaviour';
+
 /** Intrinsic specificity (memoised per indicator: many rules share them). */
 function intrinsic(
   ind: Indicator,
@@ -422,8 +428,10 @@ function intrinsic(
       // An event id selects a kind of event; an operation name (a cloud API call, an audit
       // action) selects every occurrence of that operation, administrators' included.
       const reason =
-        ind.leaf.kind === 'number' || /^\d+$/.test(ind.value)
-          ? 'it selects a kind of event, not a behaviour'
+        ind.leaf.kind === 'number' ||
+        /^\d+$/.test(ind.value) ||
+        /^(channel|provider_name|eventsource|service|source)$/i.test(ind.field)
+          ? EVENT_KIND_REASON
           : 'it selects every occurrence of an operation, whoever performs it';
       value = { bits: Math.min(value.bits, p.eventTypeCap), reason };
     }
@@ -463,7 +471,11 @@ function valueBits(ind: Indicator, p: NoiseParams): Intrinsic {
       // Everyday binaries, and programs that ship with the system or are installed legitimately,
       // run wherever they are used as intended: their name alone is common.
       let reason: string | undefined;
-      if (file !== undefined && COMMON_BINARIES.has(file))
+      if (file !== undefined && !PROCESS_IMAGE_FIELD.test(ind.field)) {
+        // A file a process writes, a value it sets (TargetFilename, TargetObject …): its name is
+        // no program that runs, so neither the everyday-program cap nor the rare-name floor
+        // applies; it counts by length like any other value.
+      } else if (file !== undefined && COMMON_BINARIES.has(file))
         [bits, reason] = [p.commonName, `${file} runs on every machine`];
       else if (file !== undefined && isLegitimateProgram(file))
         [bits, reason] = [p.commonName, `${file} is a legitimate program that runs wherever it is used as intended`];
@@ -530,7 +542,32 @@ function conjunctionBits(literals: Literal[], p: NoiseParams): number {
  * diminishing returns. One pass, no allocation for the common one-indicator branch (this runs
  * for every combination the condition produces).
  */
+/** An indicator that selects a kind of event (an EventID, a Channel, a provider, an operation). */
+function isEventTypeLiteral(l: Literal): boolean {
+  return !l.filter && l.reason === EVENT_KIND_REASON && l.indicator !== undefined;
+}
+
+/**
+ * The positive literals that narrow a branch: the event-type selectors among them (`Channel` and
+ * `EventID`, a provider and an event id) name one kind of event together, so only the most
+ * specific of them counts; the others add nothing.
+ */
+function narrowing(literals: readonly Literal[]): Literal[] {
+  let kind: Literal | undefined;
+  const out: Literal[] = [];
+  for (const l of literals) {
+    if (l.filter) continue;
+    if (isEventTypeLiteral(l)) {
+      if (kind === undefined || l.bits > kind.bits) kind = l;
+    } else out.push(l);
+  }
+  if (kind) out.push(kind);
+  return out;
+}
+
 function makeBranch(literals: Literal[], p: NoiseParams): Branch {
+  if (literals.filter(isEventTypeLiteral).length > 1)
+    literals = [...narrowing(literals), ...literals.filter((l) => l.filter)];
   let filterBits = 0;
   let positives = 0;
   let single: Literal | undefined;
@@ -567,6 +604,20 @@ function makeBranch(literals: Literal[], p: NoiseParams): Branch {
   const raw = together + (lineage?.bits ?? 0) + Math.min(p.filterCap, filterBits);
   const bits = saturate(raw, p.branchSaturation);
   return lineage ? { literals, bits, lineage } : { literals, bits };
+}
+
+/** Whether a branch requires one field to equal two different plain values (it never holds). */
+function contradictory(b: Branch): boolean {
+  const eq = new Map<string, string>();
+  for (const l of b.literals) {
+    const ind = l.indicator;
+    if (l.filter || !ind || ind.op !== 'eq' || ind.leaf.kind !== 'string' || (l.alternatives ?? 1) > 1) continue;
+    if (ind.value.includes('*') || ind.value.includes('?')) continue;
+    const prior = eq.get(ind.field);
+    if (prior !== undefined && prior !== ind.value) return true;
+    eq.set(ind.field, ind.value);
+  }
+  return false;
 }
 
 function prune(branches: Branch[]): Branch[] {
@@ -639,11 +690,18 @@ class Scorer {
     }
   }
 
-  /** A negated part: the broader what it excludes, the more bits it adds (0.3 … 2.5). */
+  /**
+   * A negated part: the broader what it excludes, the more bits it adds (0.3 … 2.5). A part that
+   * can never hold (every branch requires one field to equal two different values) excludes
+   * nothing and adds nothing.
+   */
   filterLiteral(excluded: Branch[], clause: string): Literal {
-    const broadest = Math.min(...excluded.map((b) => b.bits));
-    const bits = Math.max(0.3, Math.min(2.5, 2.5 - 0.15 * broadest)) + 0.1 * Math.log2(excluded.length);
     const clauses = [...new Set(excluded.flatMap((b) => b.literals.map((l) => l.clause)))];
+    const possible = excluded.filter((b) => !contradictory(b));
+    if (possible.length === 0)
+      return { bits: 0, clause: clauses.join(', ') || clause, filter: true, excludesNothing: true };
+    const broadest = Math.min(...possible.map((b) => b.bits));
+    const bits = Math.max(0.3, Math.min(2.5, 2.5 - 0.15 * broadest)) + 0.1 * Math.log2(possible.length);
     return { bits, clause: clauses.join(', ') || clause, filter: true };
   }
 
@@ -725,8 +783,12 @@ function explain(worst: Branch, branches: number, score: number): string {
   }
   if (worst.lineage)
     s += `; ${lineageName(worst.lineage.parent, 'parent')} starting ${lineageName(worst.lineage.child, 'program')} is an unusual process lineage`;
-  if (filters.length) s += `; filters ${filters.map((f) => f.clause).join(', ')} exclude known benign activity`;
-  else if (score >= 50) s += '; no filter excludes known benign activity';
+  const working = filters.filter((f) => !f.excludesNothing);
+  const idle = filters.filter((f) => f.excludesNothing);
+  if (working.length) s += `; filters ${working.map((f) => f.clause).join(', ')} exclude known benign activity`;
+  if (idle.length)
+    s += `; ${idle.map((f) => f.clause).join(', ')} can never match (one field required to equal two values), so ${idle.length === 1 ? 'it excludes' : 'they exclude'} nothing`;
+  if (!working.length && score >= 50) s += '; no filter excludes known benign activity';
   return s;
 }
 
@@ -792,13 +854,9 @@ export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResu
   // The noisiest branch decides.
   const worst = [...branches].sort((a, b) => a.bits - b.bits)[0]!;
   const source = logsourcePrior(doc);
-  const tactics = routineTactics(doc, options.attack ?? BUILTIN_ATTACK);
-  const tacticBits = tactics.length > 0 ? p.tacticPrior : 0;
-  let bits = Math.max(0, worst.bits + p.prior * (source?.bits ?? 0) - tacticBits);
-  // What the rule's context adds: the logsource's volume and a read-only tactic.
-  let contextNote = source ? `; ${source.why}` : '';
-  if (tacticBits > 0)
-    contextNote += `; it detects ${tactics.join(' and ')}, read-only behaviour that administrators and software perform routinely`;
+  let bits = Math.max(0, worst.bits + p.prior * (source?.bits ?? 0));
+  // What the rule's context adds: the logsource's volume.
+  const contextNote = source ? `; ${source.why}` : '';
   let baselineNote = '';
   if (options.baseline && options.baseline.events > 0) {
     const { matches, events } = options.baseline;
