@@ -24,14 +24,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
-import zlib from 'node:zlib';
 import { RULE_FOLDERS } from './corpus-folders.mjs';
+import { events, recordings as splitRecordings } from './telemetry-split.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SHARED = path.resolve(ROOT, '../shared');
 const CORPUS = path.join(SHARED, 'corpus/sigmahq');
-const TELEMETRY = path.join(SHARED, 'telemetry');
 
 /** @param {string} name @param {string} def */
 const arg = (name, def) => {
@@ -65,42 +63,7 @@ for (const folder of RULE_FOLDERS)
       if (d.document?.kind === 'rule' && !d.diagnostics.some((x) => x.severity === 'error'))
         rules.push({ rule: d.document, file: path.relative(CORPUS, f) });
 
-/** Recordings: otrf/ and benign/ files, with hosts and techniques. */
-const otrfManifest = JSON.parse(fs.readFileSync(path.join(TELEMETRY, 'otrf/MANIFEST.json'), 'utf8'));
-/** Techniques of the recordings the OTRF metadata does not map (named by the dataset). */
-const NAMED_TECHNIQUES = {
-  'credential_access__cmd_dumping_ntds_dit_file_volume_shadow_copy.jsonl.gz': ['T1003.003'],
-  'defense_evasion__empire_scm_dll_hijack_ikeext.jsonl.gz': ['T1574.001'],
-  'defense_evasion__empire_wmic_add_user_backdoor.jsonl.gz': ['T1047'],
-  'lateral_movement__covenant_psremoting_grunt.jsonl.gz': ['T1021.006'],
-  'persistence__covenant_persiststartup.jsonl.gz': ['T1547.001'],
-};
-const TUNING_HOST = /^(workstation[567]|mordordc)(\.(theshire|mordor)\.local)?$/i;
-/** @type {{ file: string, path: string, heldOut: boolean, techniques: string[] }[]} */
-const recordings = [];
-for (const f of otrfManifest.files) {
-  const hosts = Object.keys(f.hosts ?? {});
-  const techniques = [
-    ...(f.attack ?? []).flatMap((/** @type {any} */ a) => a.techniques.map((/** @type {any} */ t) => t.technique)),
-    ...(NAMED_TECHNIQUES[/** @type {keyof typeof NAMED_TECHNIQUES} */ (f.file)] ?? []),
-  ];
-  const tuning = hosts.every((h) => TUNING_HOST.test(h));
-  const held = hosts.every((h) => !TUNING_HOST.test(h));
-  if (!tuning && !held) throw new Error(`${f.file} mixes tuning and held-out hosts`);
-  recordings.push({ file: `otrf/${f.file}`, path: path.join(TELEMETRY, 'otrf', f.file), heldOut: held, techniques });
-}
-for (const f of fs.readdirSync(path.join(TELEMETRY, 'benign')).sort())
-  if (f.endsWith('.jsonl.gz'))
-    recordings.push({ file: `benign/${f}`, path: path.join(TELEMETRY, 'benign', f), heldOut: true, techniques: [] });
-
-/** @param {string} file */
-async function* events(file) {
-  const rl = readline.createInterface({
-    input: fs.createReadStream(file).pipe(zlib.createGunzip()),
-    crlfDelay: Infinity,
-  });
-  for await (const line of rl) if (line.trim() !== '') yield JSON.parse(line);
-}
+const recordings = splitRecordings();
 
 // ---------------------------------------------------------------------------
 // 1. Measure (cached)
@@ -272,8 +235,17 @@ function withCi(items, stat) {
 // ---------------------------------------------------------------------------
 // 4. Report
 
-const held = perRule(true).filter((r) => logsourcePlaced(r.rule.logsource) && r.inScope > 0);
-const scored = held.map((r) => ({ ...r, score: noiseScore(r.rule, { catalog: BUILTIN_CATALOG })?.score ?? NaN }));
+// --part tuning reports on the tuning recordings instead (for choosing constants; never the figure to quote).
+const held = perRule(arg('--part', 'held-out') !== 'tuning').filter(
+  (r) => logsourcePlaced(r.rule.logsource) && r.inScope > 0,
+);
+// --params '{"prevalenceWeight": 0}' scores with other constants (calibration on --part tuning).
+const { NOISE_PARAMS } = await import('../dist/lint/noise/score.js');
+const params = { ...NOISE_PARAMS, ...JSON.parse(arg('--params', '{}')) };
+const scored = held.map((r) => ({
+  ...r,
+  score: noiseScore(r.rule, { catalog: BUILTIN_CATALOG, params })?.score ?? NaN,
+}));
 const items = scored.filter((r) => Number.isFinite(r.score));
 const fireAuc = (/** @type {typeof items} */ xs) =>
   auc(

@@ -26,6 +26,7 @@ import { reachLookup, type NoiseCatalog } from './catalog.js';
 import { isLegitimateProgram } from './legitimate-programs.js';
 import { lineageRole, type LineageRole } from './lineage.js';
 import type { TelemetryEvidence } from './telemetry.js';
+import { indicatorShare, sourceShare } from './prevalence.js';
 
 export interface NoiseResult {
   score: number;
@@ -111,6 +112,15 @@ export const NOISE_PARAMS = Object.freeze({
    */
   baselineCenter: 10,
   baselineScale: 0.4,
+  /**
+   * Benign prevalence (prevalence.ts): how much of a value's bits come from the share of benign
+   * events that hold it (0 = characters only), and model bits per bit of −log2(share).
+   */
+  prevalenceWeight: 1,
+  prevalenceScale: 1,
+  /** Model bits per bit of −log2(the log source's share of benign events), centred on volumeCenter. */
+  volumeWeight: 0.25,
+  volumeCenter: 5,
   /** In-scope telemetry events at which the observed rate and the static estimate weigh the same. */
   telemetryHalf: 5,
   /** Score 50 at this many bits; the logistic's width. */
@@ -130,6 +140,8 @@ interface Literal {
   /** Number of alternatives OR-ed in this literal (a value list). */
   alternatives?: number;
   filter?: boolean;
+  /** The share of benign events holding the value, from the prevalence index (when it knows it). */
+  benignShare?: number;
   /** A filter that can never hold: it excludes nothing. */
   excludesNothing?: boolean;
   /** Why the indicator alone is common (the intrinsic rule that capped it), for the explanation. */
@@ -631,6 +643,8 @@ class Scorer {
   constructor(
     private readonly reach: (key: string) => number,
     private readonly params: NoiseParams,
+    /** Whether the benign-prevalence index (Windows telemetry) applies to the rule's values. */
+    private readonly prevalence: boolean,
   ) {
     this.intrinsics = intrinsicCacheFor(params);
   }
@@ -644,12 +658,26 @@ class Scorer {
     if (!ind) return { bits: 0, clause };
     const key = indicatorKey(ind);
     const r = this.reach(key);
-    const { bits: own, reason } = intrinsic(ind, key, this.params, this.intrinsics);
+    const { bits: counted, reason } = intrinsic(ind, key, this.params, this.intrinsics);
+    // Where the benign-prevalence index knows the value, what it observed replaces (in part)
+    // what the characters suggest.
+    const seen = this.prevalence && this.params.prevalenceWeight > 0 ? indicatorShare(ind) : undefined;
+    // Presence is strong evidence, absence weak: a value the lab never showed may be common
+    // elsewhere (TeamViewer in a lab without it), so the observed share only lowers the bits.
+    const observed =
+      seen === undefined
+        ? counted
+        : saturate(this.params.prevalenceScale * -Math.log2(seen), this.params.valueSaturation);
+    const own =
+      observed < counted
+        ? (1 - this.params.prevalenceWeight) * counted + this.params.prevalenceWeight * observed
+        : counted;
     const floor =
       ind.leaf.kind === 'string' && ind.value.replace(/\*/g, '').length >= 3 ? Math.min(own, this.params.floor) : 0.2;
     const bits = Math.max(floor, 0.2, own - this.params.reachWeight * Math.log2(1 + r));
     const literal: Literal = { bits, clause, indicator: ind, reach: r };
     if (reason !== undefined) literal.reason = reason;
+    if (seen !== undefined) literal.benignShare = seen;
     const role = ind.leaf.kind === 'string' ? lineageRole(ind.field, ind.op, ind.value) : undefined;
     if (role !== undefined) literal.lineage = { role, slack: Infinity };
     return literal;
@@ -757,7 +785,10 @@ function describe(l: Literal): string {
 
 function usedBy(l: Literal): string {
   const r = l.reach ?? 0;
-  return r === 0 ? 'used by no other rule' : `used by ${r} other rule${r === 1 ? '' : 's'}`;
+  const reach = r === 0 ? 'used by no other rule' : `used by ${r} other rule${r === 1 ? '' : 's'}`;
+  return l.benignShare === undefined
+    ? reach
+    : `${reach}, in ${formatShare(l.benignShare)} of benign events with such a value`;
 }
 
 function explain(worst: Branch, branches: number, score: number): string {
@@ -833,6 +864,12 @@ function logsourcePrior(doc: SigmaDocument): { bits: number; why: string } | und
   return entry && { bits: entry[1], why: entry[2] };
 }
 
+/** A share as a percentage for explanations: `12 %`, `0.3 %`, `< 0.01 %`. */
+function formatShare(x: number): string {
+  const pct = x * 100;
+  return pct < 0.01 ? '< 0.01 %' : pct < 1 ? `${pct.toPrecision(1)} %` : `${Math.round(pct)} %`;
+}
+
 /** Logistic map from bits of specificity to a 0–100 score (params.center bits = 50). */
 function bitsToScore(bits: number, p: NoiseParams): number {
   return Math.round(100 / (1 + Math.exp((bits - p.center) / p.width)));
@@ -842,7 +879,8 @@ export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResu
   if (doc.kind !== 'rule' || doc.detection.conditions.length === 0) return undefined;
   const det = doc.detection;
   const p = options.params ?? NOISE_PARAMS;
-  const scorer = new Scorer(reachLookup(options.catalog, doc.id), p);
+  const windows = doc.logsource.product?.toLowerCase() === 'windows';
+  const scorer = new Scorer(reachLookup(options.catalog, doc.id), p, windows);
   let branches: Branch[];
   try {
     const cache = new Map<string, Branch[]>();
@@ -856,7 +894,18 @@ export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResu
   const source = logsourcePrior(doc);
   let bits = Math.max(0, worst.bits + p.prior * (source?.bits ?? 0));
   // What the rule's context adds: the logsource's volume.
-  const contextNote = source ? `; ${source.why}` : '';
+  let contextNote = source ? `; ${source.why}` : '';
+  const volume = windows && p.volumeWeight > 0 ? sourceShare(doc.logsource) : undefined;
+  if (volume !== undefined) {
+    // Measured volume of the log source in benign telemetry: a source that carries many events
+    // gives a rule more chances to fire. Only a busy source moves the score: a source the lab
+    // hardly shows may be busy elsewhere (absence is weak evidence, as for values).
+    const shift = Math.min(0, p.volumeWeight * (-Math.log2(volume) - p.volumeCenter));
+    if (shift < 0) {
+      bits = Math.max(0, bits + shift);
+      contextNote += `; its log source carries ${formatShare(volume)} of benign Windows events`;
+    }
+  }
   let baselineNote = '';
   if (options.baseline && options.baseline.events > 0) {
     const { matches, events } = options.baseline;

@@ -21,7 +21,7 @@ const TOP = 5;
 /** A reported value is shortened to this many characters. */
 const MAX_VALUE_LENGTH = 200;
 
-export interface ValueCount {
+interface ValueCount {
   value: string;
   hits: number;
 }
@@ -69,7 +69,7 @@ class RuleHits {
 }
 
 /** The fields a detection reads, in order of first use (keywords excluded). */
-export function fieldsRead(predicate: Predicate): string[] {
+function fieldsRead(predicate: Predicate): string[] {
   const out = new Set<string>();
   forEachLeaf(predicate, (leaf) => {
     if ('field' in leaf && typeof leaf.field === 'string') out.add(leaf.field);
