@@ -5,6 +5,8 @@
  * diagnostic for that line or document only; the rest of the input is still read.
  */
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import type { Diagnostic } from '../diagnostics.js';
 import { evalDiagnostic } from '../eval/codes.js';
 import type { EventObject } from '../eval/event-shapes.js';
@@ -160,7 +162,48 @@ export async function* readEvents(
   }
 }
 
-/** The bytes of a file or stdin as a stream. */
+/**
+ * The bytes of a file or stdin as a stream; gzip input (by its magic bytes, whatever the name:
+ * `*.jsonl.gz` exports) is decompressed as it is read.
+ */
 export function openEvents(input: string | 0): AsyncIterable<Buffer> {
-  return input === 0 ? (process.stdin as AsyncIterable<Buffer>) : fs.createReadStream(input);
+  return gunzipIfCompressed(input === 0 ? (process.stdin as AsyncIterable<Buffer>) : fs.createReadStream(input));
+}
+
+async function* gunzipIfCompressed(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const it = stream[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  const head = first.value;
+  async function* all(): AsyncGenerator<Buffer> {
+    yield head;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) yield* Readable.from(all()).pipe(zlib.createGunzip());
+  else yield* all();
+}
+
+/**
+ * `readEvents` that also survives a stream that fails part-way (a truncated gzip file, a read
+ * error): the events read so far are kept and the fault is one E008 diagnostic for the file.
+ */
+export async function* readEventsSafely(
+  stream: AsyncIterable<Buffer>,
+  file: string,
+  report: (d: Diagnostic) => void,
+  limits: EventLimits = EVENT_LIMITS,
+): AsyncGenerator<EventObject> {
+  try {
+    yield* readEvents(stream, file, report, limits);
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const d = evalDiagnostic(
+      'E008',
+      `The events file cannot be read to its end (${reason}); the events before the fault are used.`,
+      { line: 1, column: 1 },
+      'Check that the file is complete (a gzip file cut short, or a file that changed while it was read).',
+    );
+    d.file = file;
+    report(d);
+  }
 }

@@ -20,6 +20,11 @@ export const EVAL_DIAGNOSTICS = {
     summary:
       "A rule test's events file lies outside the rule repository (an absolute path, '..' or a link leading out of it).",
   },
+  E008: {
+    severity: 'error',
+    summary:
+      'An events file cannot be read to its end (a corrupt or truncated gzip stream, a read error); the events before the fault are used.',
+  },
   E006: {
     severity: 'warning',
     summary: 'A correlation rule cannot be evaluated (unknown rule reference, missing condition).',

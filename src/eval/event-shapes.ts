@@ -2,7 +2,11 @@
  * Event shapes → Sigma field names. Pipeline data shared with the backends: the table says
  * where each Sigma field of a Windows event lives in an EVTX record rendered to JSON
  * (`{"Event": {"System": {...}, "EventData": {...}}}`, as in SigmaHQ's regression_data).
- * Flat JSON objects are taken as they are.
+ * Exports of log shippers are read too: the flat objects of nxlog `im_msvistalog` (OTRF
+ * Security-Datasets), and Winlogbeat's `event_data`/`winlog` objects. Their header fields get
+ * the names SigmaHQ's tooling gives the EVTX header (`Provider_Name`, `Computer`,
+ * `EventRecordID` …, as evtx_dump-based converters flatten `System`), so that one rule reads all
+ * of them alike. Other flat JSON objects are taken as they are.
  */
 
 export type EventObject = Record<string, unknown>;
@@ -82,16 +86,132 @@ function addDataChildren(section: EventObject, out: EventObject): void {
 }
 
 /**
+ * nxlog `im_msvistalog` header fields (OTRF Security-Datasets) → the names of the EVTX header.
+ * The original names stay as well (a rule written against nxlog output keeps working).
+ */
+const NXLOG_HEADER: readonly (readonly [string, string])[] = [
+  ['SourceName', 'Provider_Name'],
+  ['ProviderGuid', 'Provider_Guid'],
+  ['Hostname', 'Computer'],
+  ['RecordNumber', 'EventRecordID'],
+  ['ExecutionProcessID', 'Execution_ProcessID'],
+];
+
+/** Winlogbeat 6 top-level fields (and Winlogbeat 7+'s under `winlog`) → EVTX header names. */
+const WINLOGBEAT_HEADER: readonly (readonly [string, string])[] = [
+  ['log_name', 'Channel'],
+  ['channel', 'Channel'],
+  ['event_id', 'EventID'],
+  ['computer_name', 'Computer'],
+  ['source_name', 'Provider_Name'],
+  ['provider_name', 'Provider_Name'],
+  ['provider_guid', 'Provider_Guid'],
+  ['record_number', 'EventRecordID'],
+  ['record_id', 'EventRecordID'],
+  ['task', 'Task'],
+  ['opcode', 'Opcode'],
+  ['version', 'Version'],
+];
+
+/** Values nxlog's event-log reader leaves XML-escaped (`&lt;unknown process&gt;`). */
+const XML_ENTITY = /&(lt|gt|amp|quot|apos);/g;
+const ENTITY_TEXT: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+function unescapeXml(v: unknown): unknown {
+  return typeof v === 'string' && v.includes('&') ? v.replace(XML_ENTITY, (_, e: string) => ENTITY_TEXT[e]!) : v;
+}
+
+/** nxlog's own record types, which overwrite Sysmon's `EventType` (CreateKey, SetValue …) in some exports. */
+const NXLOG_EVENT_TYPES = new Set([
+  'INFO',
+  'AUDIT_SUCCESS',
+  'AUDIT_FAILURE',
+  'VERBOSE',
+  'WARNING',
+  'ERROR',
+  'CRITICAL',
+]);
+const SYSMON_CHANNEL = 'microsoft-windows-sysmon/operational';
+
+/** A flat nxlog object: Windows header and payload side by side at the top level. */
+function isNxlogFlat(raw: EventObject): boolean {
+  return (
+    Object.hasOwn(raw, 'Channel') &&
+    Object.hasOwn(raw, 'EventID') &&
+    (Object.hasOwn(raw, 'SourceName') || Object.hasOwn(raw, 'SourceModuleType') || Object.hasOwn(raw, 'Hostname'))
+  );
+}
+
+function normalizeNxlog(raw: EventObject): EventObject {
+  const out: EventObject = Object.create(null) as EventObject;
+  for (const key in raw) {
+    if (!Object.hasOwn(raw, key)) continue;
+    out[key] = key === 'Message' ? raw[key] : unescapeXml(raw[key]);
+  }
+  for (const [from, to] of NXLOG_HEADER) if (Object.hasOwn(raw, from) && !Object.hasOwn(raw, to)) out[to] = raw[from];
+  const channel = raw['Channel'];
+  const eventType = raw['EventType'];
+  if (
+    typeof channel === 'string' &&
+    channel.toLowerCase() === SYSMON_CHANNEL &&
+    typeof eventType === 'string' &&
+    NXLOG_EVENT_TYPES.has(eventType)
+  ) {
+    // Sysmon's own EventType was overwritten by nxlog's record type: the rendered message keeps it.
+    const message = raw['Message'];
+    const m = typeof message === 'string' ? /(?:^|\n)EventType: ([A-Za-z]+)/.exec(message) : null;
+    if (m) out['EventType'] = m[1];
+    else delete out['EventType'];
+  }
+  if (
+    typeof channel === 'string' &&
+    channel.toLowerCase() === SYSMON_CHANNEL &&
+    !Object.hasOwn(raw, 'ProcessId') &&
+    typeof raw['Message'] === 'string'
+  ) {
+    // Sysmon's EventData ProcessId collides with the header's ProcessID in nxlog and is dropped;
+    // the rendered message still has it.
+    const m = /(?:^|\n)ProcessId: (\d+)/.exec(raw['Message']);
+    if (m) out['ProcessId'] = m[1];
+  }
+  return out;
+}
+
+/** Winlogbeat: `event_data`/`user_data` payload, header fields at the top (6.x) or under `winlog` (7.x+). */
+function normalizeWinlogbeat(raw: EventObject, header: EventObject): EventObject {
+  const out: EventObject = Object.create(null) as EventObject;
+  for (const key in raw) if (Object.hasOwn(raw, key)) out[key] = raw[key];
+  for (const [from, to] of WINLOGBEAT_HEADER) {
+    const v = ownValue(header, from);
+    if (v !== undefined && !Object.hasOwn(out, to)) out[to] = v;
+  }
+  for (const name of ['event_data', 'user_data']) {
+    const section = ownValue(header, name) ?? ownValue(raw, name);
+    if (!isObject(section)) continue;
+    for (const [key, value] of Object.entries(section)) if (!Object.hasOwn(out, key)) out[key] = value;
+  }
+  return out;
+}
+
+/**
  * Normalises one raw event into the flat object rules are evaluated against. An EVTX
  * record gives its System fields (EVTX_SYSTEM_FIELDS) and every EventData/UserData child;
- * any other object is returned unchanged (nested objects stay reachable by dotted names).
+ * nxlog and Winlogbeat objects get the EVTX header names; any other object is returned
+ * unchanged (nested objects stay reachable by dotted names).
  */
 export function normalizeEvent(raw: unknown): EventObject {
   if (!isObject(raw)) return {};
   const event = ownValue(raw, 'Event');
   const root = isObject(event) ? event : raw;
   const system = ownValue(root, 'System');
-  if (!isObject(system)) return raw;
+  if (!isObject(system)) {
+    if (isNxlogFlat(raw)) return normalizeNxlog(raw);
+    const winlog = ownValue(raw, 'winlog');
+    if (isObject(winlog) && (Object.hasOwn(winlog, 'channel') || Object.hasOwn(winlog, 'event_id')))
+      return normalizeWinlogbeat(raw, winlog);
+    if (Object.hasOwn(raw, 'log_name') && Object.hasOwn(raw, 'event_id')) return normalizeWinlogbeat(raw, raw);
+    return raw;
+  }
   // No prototype: any name (`__proto__`, `constructor`) is an ordinary field.
   const out: EventObject = Object.create(null) as EventObject;
   for (const { field, path } of EVTX_SYSTEM_FIELDS) {

@@ -115,3 +115,15 @@ export function logsourceSees(ls: LogSource, ev: WindowsEventKey): boolean {
   }
   return true;
 }
+
+/**
+ * Whether the tables place a logsource on Windows channels: a Windows category or service they
+ * know. Telemetry covers a rule only then; an unplaced rule sees every event, which says nothing
+ * about the events of its source.
+ */
+export function logsourcePlaced(ls: LogSource): boolean {
+  if (ls.product !== undefined && ls.product.toLowerCase() !== 'windows') return false;
+  const category = ls.category !== undefined && WINDOWS_CATEGORIES[ls.category.toLowerCase()] !== undefined;
+  const service = ls.service !== undefined && WINDOWS_SERVICES[ls.service.toLowerCase()] !== undefined;
+  return category || service;
+}

@@ -21,4 +21,6 @@ export interface RawConfig {
   checks?: Record<string, string>;
   exclusions?: Record<string, string | string[]>;
   noise?: { medium?: number; high?: number };
+  /** Event exports for `lint --telemetry` (paths relative to the configuration file). */
+  telemetry?: string | string[];
 }

@@ -105,5 +105,10 @@ export function resolveConfig(
       else config.noise[k] = v;
     }
   }
+  if (raw.telemetry !== undefined) {
+    const list = Array.isArray(raw.telemetry) ? raw.telemetry : [raw.telemetry];
+    if (list.length === 0 || list.some((x) => typeof x !== 'string' || x === ''))
+      problems.push('telemetry must be a path or a list of paths to event exports');
+  }
   return { config, problems };
 }

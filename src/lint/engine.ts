@@ -10,6 +10,7 @@ import { BUILTIN_ATTACK, type AttackData } from './attack.js';
 import { defaultConfig, resolveKey, type LintConfig } from './config.js';
 import { BUILTIN_CATALOG, type NoiseCatalog } from './noise/catalog.js';
 import { noiseScore, type NoiseResult } from './noise/score.js';
+import type { TelemetryEvidence } from './noise/telemetry.js';
 import { checks as allChecks } from './registry.js';
 import { BUILTIN_TAXONOMY, type Taxonomy } from './taxonomy.js';
 import type { Check, CheckContext, DocumentInfo, Finding, ReportInput } from './types.js';
@@ -24,6 +25,8 @@ export interface LintOptions {
   noise?: boolean;
   /** Benign-baseline matches per document (from the evaluator), folded into the score. */
   baseline?: Map<SigmaDocument, { matches: number; events: number }>;
+  /** Telemetry evidence per rule (`--telemetry`): where it covers the rule's log source, the score rests on it. */
+  evidence?: Map<SigmaDocument, TelemetryEvidence>;
 }
 
 interface LintedDocument {
@@ -75,6 +78,25 @@ function fromDiagnostic(d: Diagnostic, file: string | undefined): Finding {
   return f;
 }
 
+/**
+ * Rules that alert only through a correlation: named (by id or name) by a correlation rule of
+ * the linted set that does not ask for their own alerts (`generate: false`, the default).
+ */
+function baseRulesOfCorrelations(results: readonly ParseResult[]): Set<SigmaDocument> {
+  const docs = results.flatMap((r) => r.documents.flatMap((d) => d.document ?? []));
+  const referenced = new Set<string>();
+  for (const d of docs)
+    if (d.kind === 'correlation' && !d.correlation.generate)
+      for (const ref of d.correlation.rules) referenced.add(ref.toLowerCase());
+  const out = new Set<SigmaDocument>();
+  if (referenced.size === 0) return out;
+  for (const d of docs) {
+    if (d.kind !== 'rule') continue;
+    if ((d.id && referenced.has(d.id.toLowerCase())) || (d.name && referenced.has(d.name.toLowerCase()))) out.add(d);
+  }
+  return out;
+}
+
 export function lint(results: readonly ParseResult[], options: LintOptions = {}): LintReport {
   const config = options.config ?? defaultConfig();
   const attack = options.attack ?? BUILTIN_ATTACK;
@@ -116,6 +138,7 @@ export function lint(results: readonly ParseResult[], options: LintOptions = {})
     return f;
   };
 
+  const correlatedOnly = baseRulesOfCorrelations(results);
   for (const result of results) {
     for (const d of result.diagnostics) emit(report.fileFindings, undefined, new Set(), fromDiagnostic(d, result.file));
     for (const pd of result.documents) {
@@ -132,13 +155,21 @@ export function lint(results: readonly ParseResult[], options: LintOptions = {})
       const info: DocumentInfo = { document: doc, loc: pd.loc };
       if (result.file !== undefined) info.file = result.file;
       entries.set(info, { out, suppressed });
-      if (options.noise !== false) {
+      // A document with parse errors is not scored (its detection may be partial), nor a rule that
+      // alerts only through a correlation (it never alerts on its own).
+      const parseErrors = pd.diagnostics.some((d) => d.severity === 'error');
+      if (options.noise !== false && !parseErrors && !correlatedOnly.has(doc)) {
         const baseline = options.baseline?.get(doc);
-        const n = noiseScore(doc, { catalog, attack, thresholds: config.noise, ...(baseline ? { baseline } : {}) });
+        const evidence = options.evidence?.get(doc);
+        const n = noiseScore(doc, {
+          catalog,
+          thresholds: config.noise,
+          ...(baseline ? { baseline } : {}),
+          ...(evidence ? { evidence } : {}),
+        });
         if (n) out.noise = n;
       }
       // Checks only see documents the parser could build without errors in their detection.
-      const parseErrors = pd.diagnostics.some((d) => d.severity === 'error');
       const run = parseErrors ? perDocAfterErrors : perDoc;
       let current: Check = perDoc[0]!;
       const ctx: CheckContext = {

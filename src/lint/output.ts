@@ -14,7 +14,15 @@ export function toJson(report: LintReport): string {
     id: d.id ?? null,
     title: d.title ?? null,
     findings: d.findings.map(strip),
-    noise: d.noise ? { score: d.noise.score, level: d.noise.level, explanation: d.noise.explanation } : null,
+    noise: d.noise
+      ? {
+          score: d.noise.score,
+          level: d.noise.level,
+          explanation: d.noise.explanation,
+          ...(d.noise.basis ? { basis: d.noise.basis } : {}),
+          ...(d.noise.evidence ? { evidence: d.noise.evidence } : {}),
+        }
+      : null,
   }));
   return (
     JSON.stringify({ documents: docs, fileFindings: report.fileFindings.map(strip), counts: report.counts }, null, 2) +

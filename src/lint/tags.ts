@@ -28,11 +28,6 @@ export function splitTags(tags: readonly string[] | undefined): readonly TagRef[
   return refs;
 }
 
-/** `t1546.003` → `T1546.003`; undefined when the name is not a technique id. */
-export function techniqueId(name: string): string | undefined {
-  return /^t\d{4}(\.\d{3})?$/i.test(name) ? name.toUpperCase() : undefined;
-}
-
 export type AttackTagKind = 'tactic' | 'technique' | 'group' | 'software' | 'campaign' | 'mitigation' | 'unknown';
 
 export function attackTagKind(name: string): AttackTagKind {

@@ -8,19 +8,24 @@ import type { SigmaDocument } from '../../src/ast/types.js';
 import { resolveReferences, type ParseResult } from '../../src/parser/index.js';
 import { lint, allFindings } from '../../src/lint/engine.js';
 import { resolveConfig } from '../../src/lint/config.js';
-import { noiseScore, NOISE_PARAMS } from '../../src/lint/noise/score.js';
+import { noiseScore } from '../../src/lint/noise/score.js';
 import { BUILTIN_CATALOG, buildCatalog, reachLookup } from '../../src/lint/noise/catalog.js';
 import { documentIndicators, indicatorKey } from '../../src/lint/noise/indicators.js';
 import { coverageReport } from '../../src/lint/coverage.js';
 import { CORPUS } from '../helpers/paths.js';
 import { RULE_DIRS, parsedCorpus } from '../helpers/corpus.js';
 /**
- * The separation the score must keep: the issue's target, on the whole corpus and on the half
- * the constants were not tuned on (docs/noise.md reports the measured values).
+ * The separation from SigmaHQ's labels the score must keep, on the whole corpus and on the half
+ * the constants were not tuned on (docs/noise.md reports the measured values). Since issue 21
+ * the label AUC is a secondary figure: the score is judged on benign firing
+ * (scripts/noise-eval.mjs), and the read-only tactic prior, which fitted the labels (0.743 →
+ * 0.757) while it lowered agreement with firing, was removed; these floors sit just under what
+ * the score reaches without it and with the benign-prevalence index (about 0.74), so a change
+ * that loses label agreement still fails here.
  */
-export const MIN_AUC = 0.75;
+export const MIN_AUC = 0.735;
 /** The constants were tuned on the even half only; the odd half is held out. */
-export const MIN_HELD_OUT_AUC = 0.75;
+export const MIN_HELD_OUT_AUC = 0.74;
 
 /**
  * Deterministic split for calibration: rules whose id starts with an even hex digit are the
@@ -167,36 +172,14 @@ describe('SigmaHQ corpus', () => {
     }
   });
 
-  it('tags act only through the read-only tactic prior: other tags, the threat-hunting tag included, change nothing', () => {
-    let routine = 0;
+  it('tags change nothing, the threat-hunting tag and ATT&CK tactics included', () => {
     for (const { doc } of docsOf().slice(0, 400)) {
       if (doc.kind !== 'rule') continue;
-      const a = noiseScore(doc, { catalog: BUILTIN_CATALOG })!;
+      const a = noiseScore(doc, { catalog: BUILTIN_CATALOG });
       if (a === undefined) continue;
-      const untagged = noiseScore(
-        {
-          ...doc,
-          tags: [
-            'detection.threat-hunting',
-            'attack.persistence',
-            'attack.t1546.003',
-            'attack.g0016',
-            'cve.2021-44228',
-          ],
-        },
-        { catalog: BUILTIN_CATALOG },
-      )!;
-      const discovery = noiseScore({ ...doc, tags: ['attack.t1087.002'] }, { catalog: BUILTIN_CATALOG })!;
-      const isRoutine = a.explanation.includes('read-only behaviour');
-      if (isRoutine) routine++;
-      // With a read-only tactic, exactly NOISE_PARAMS.tacticPrior bits fewer (unless clamped at 0).
-      if (!isRoutine) expect(untagged).toEqual(a);
-      expect(discovery.bits).toBeLessThanOrEqual(untagged.bits);
-      if (untagged.bits >= NOISE_PARAMS.tacticPrior)
-        expect(discovery.bits).toBeCloseTo(untagged.bits - NOISE_PARAMS.tacticPrior, 1);
-      expect(discovery.explanation).toContain('it detects discovery, read-only behaviour');
+      const tags = ['detection.threat-hunting', 'attack.discovery', 'attack.t1087.002', 'cve.2021-44228'];
+      expect(noiseScore({ ...doc, tags }, { catalog: BUILTIN_CATALOG })).toEqual(a);
     }
-    expect(routine).toBeGreaterThan(10);
   });
 
   it('T1546.003: EventID-only rules are high noise, specific ones low, and explanations name the clause', () => {

@@ -172,13 +172,17 @@ describe('noise score structure', () => {
       ruleOf("    selection:\n        ImageLoaded|endswith: '\\kernel32.dll'\n    condition: selection", imageLoad),
       { catalog: BUILTIN_CATALOG },
     )!;
-    const wshom = noiseScore(
-      ruleOf("    selection:\n        ImageLoaded|endswith: '\\wshom.ocx'\n    condition: selection", imageLoad),
+    // (wshom.ocx was the rare module here until the benign-prevalence index showed it loaded in
+    // benign lab telemetry; mimilib.dll, mimikatz's module, is in no benign event.)
+    const mimilib = noiseScore(
+      ruleOf("    selection:\n        ImageLoaded|endswith: '\\mimilib.dll'\n    condition: selection", imageLoad),
       { catalog: BUILTIN_CATALOG },
     )!;
     expect(kernel32.level).toBe('high');
     expect(kernel32.explanation).toContain('alone matches common activity');
-    expect(wshom.bits).toBeGreaterThan(kernel32.bits + 3);
+    // Compared on the branch: the busy image-load source pulls both totals down to the 0 floor's side.
+    expect(mimilib.branch[0]!.bits).toBeGreaterThan(kernel32.branch[0]!.bits + 3);
+    expect(mimilib.bits).toBeGreaterThan(kernel32.bits);
   });
 
   it('a character outside ASCII (emoji, right-to-left override) is rarer than a short ASCII token', () => {
@@ -215,7 +219,7 @@ describe('noise score structure', () => {
       { catalog: BUILTIN_CATALOG },
     )!;
     expect(n.explanation).toMatch(
-      /^selection_img: Image endswith '\\powershell\.exe' is used by (\d+) other rules and alone matches common activity \(powershell\.exe runs on every machine\); no other indicator narrows this branch; no filter excludes known benign activity$/,
+      /^selection_img: Image endswith '\\powershell\.exe' is used by (\d+) other rules, in [\d.]+ % of benign events with such a value and alone matches common activity \(powershell\.exe runs on every machine\); no other indicator narrows this branch; no filter excludes known benign activity$/,
     );
     const reach = Number(/used by (\d+)/.exec(n.explanation)![1]);
     expect(reach).toBe(BUILTIN_CATALOG.reach['image|endswith|\\powershell.exe']);
@@ -321,7 +325,7 @@ describe('noise score: diminishing returns, process lineage, read-only tactics',
     expect(cli.explanation).not.toContain('lineage');
   });
 
-  it('a rule for a read-only tactic (discovery, collection, also through its technique) loses NOISE_PARAMS.tacticPrior bits and says why', () => {
+  it('tags change nothing: the read-only tactic prior is gone (it fitted the labels, not benign firing; issue 21)', () => {
     const det = "    selection:\n        Image|endswith: '\\kerbrute.exe'\n    condition: selection";
     const tagged = (tags: string[]): NonNullable<ReturnType<typeof noiseScore>> =>
       noiseScore({ ...ruleOf(det), tags }, { catalog: BUILTIN_CATALOG })!;
@@ -330,39 +334,19 @@ describe('noise score: diminishing returns, process lineage, read-only tactics',
       ['attack.discovery'],
       ['attack.collection'],
       ['attack.t1087.002'],
-      ['attack.t1560.001'],
       ['attack.persistence', 'attack.discovery'],
-    ]) {
-      const n = tagged(tags);
-      expect(n.bits, tags.join()).toBeCloseTo(none.bits - NOISE_PARAMS.tacticPrior, 1);
-      expect(n.explanation).toMatch(
-        /it detects (discovery|collection), read-only behaviour that administrators and software perform routinely/,
-      );
-    }
-    for (const tags of [
-      ['attack.persistence'],
-      ['attack.t1546.003'],
-      ['attack.t9999'],
-      ['car.2013-05-002'],
       ['detection.threat-hunting'],
     ])
       expect(tagged(tags), tags.join()).toEqual(none);
-  });
-
-  it('the tactic prior follows the ATT&CK data lint is given (--attack-data), technique by technique', () => {
+    // Nor does the ATT&CK data lint is given (--attack-data).
     const source = `title: T\nid: 11111111-2222-4333-8444-555555555555\ntags:\n    - attack.t1546.003\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n    selection:\n        Image|endswith: '\\kerbrute.exe'\n    condition: selection\n`;
     const parsed = parse(source, { schema: false });
-    const builtin = lint([parsed]).documents[0]!.noise!;
-    expect(builtin.explanation).not.toContain('read-only');
-    // A snapshot in which T1546.003 were a discovery technique.
     const t = BUILTIN_ATTACK.techniques['T1546.003']!;
     const custom = {
       ...BUILTIN_ATTACK,
       techniques: { ...BUILTIN_ATTACK.techniques, 'T1546.003': { ...t, tactics: ['discovery'] } },
     };
-    const moved = lint([parsed], { attack: custom }).documents[0]!.noise!;
-    expect(moved.explanation).toContain('it detects discovery, read-only behaviour');
-    expect(moved.bits).toBeCloseTo(builtin.bits - NOISE_PARAMS.tacticPrior, 1);
+    expect(lint([parsed], { attack: custom }).documents[0]!.noise).toEqual(lint([parsed]).documents[0]!.noise);
   });
 
   it("a baseline's observed rate is put on the model's scale: 1 match in 1,024 benign events is score 50", () => {
@@ -395,5 +379,68 @@ describe('benign baseline through the evaluator', () => {
     const m = measureBaseline([a, b], events);
     expect(m.get(a)).toEqual({ matches: 2, events: 3 });
     expect(m.get(b)).toEqual({ matches: 0, events: 3 });
+  });
+});
+
+describe('explanation flaws of issue 21', () => {
+  it('Channel and EventID together are one event-type selection, not two indicators', () => {
+    const sysmon = 'logsource:\n    product: windows\n    service: sysmon';
+    const both = noiseScore(
+      ruleOf(
+        "    selection:\n        Channel: 'Microsoft-Windows-Sysmon/Operational'\n        EventID: 1\n    condition: selection",
+        sysmon,
+      ),
+      { catalog: BUILTIN_CATALOG },
+    )!;
+    const idOnly = noiseScore(ruleOf('    selection:\n        EventID: 1\n    condition: selection', sysmon), {
+      catalog: BUILTIN_CATALOG,
+    })!;
+    expect(both.score).toBeGreaterThanOrEqual(70);
+    expect(both.bits).toBeCloseTo(idOnly.bits, 5);
+    expect(both.explanation).not.toContain('indicators must hold together');
+    expect(both.explanation).toContain('it selects a kind of event');
+  });
+
+  it('the legitimate-program cap is for running programs, not for a file a process writes', () => {
+    const written = (name: string): number =>
+      score(
+        `    selection:\n        Image|endswith: '\\cmd.exe'\n        TargetFilename|endswith: '\\${name}'\n    condition: selection`,
+      );
+    // sethc.exe is a legitimate program's name, qzxhl.exe no program's: as a written file both
+    // count by length (the same here; before, 55 against 10).
+    expect(written('sethc.exe')).toBe(written('qzxhl.exe'));
+    // On Image the cap still applies: a legitimate program's name alone is common.
+    expect(score("    selection:\n        Image|endswith: '\\sethc.exe'\n    condition: selection")).toBeGreaterThan(
+      score("    selection:\n        Image|endswith: '\\qzxhelper.exe'\n    condition: selection"),
+    );
+  });
+
+  it('a filter that can never match excludes nothing, adds nothing and is not claimed to exclude benign activity', () => {
+    const base = "    selection:\n        Image|endswith: '\\certutil.exe'\n";
+    const plain = noiseScore(ruleOf(base + '    condition: selection'), { catalog: BUILTIN_CATALOG })!;
+    const idle = noiseScore(
+      ruleOf(
+        base +
+          "    filter:\n        ParentImage: 'C:\\Windows\\explorer.exe'\n    filter2:\n        ParentImage: 'C:\\Windows\\System32\\svchost.exe'\n    condition: selection and not (filter and filter2)",
+      ),
+      { catalog: BUILTIN_CATALOG },
+    )!;
+    expect(idle.bits).toBeCloseTo(plain.bits, 5);
+    expect(idle.explanation).not.toContain('exclude known benign activity');
+    expect(idle.explanation).toMatch(/can never match .* so it excludes nothing/);
+  });
+
+  it('a file with parse errors is not scored, nor a rule that alerts only through a correlation', () => {
+    const broken = parse(
+      'title: T\nlogsource:\n    product: windows\ndetection:\n    selection:\n        CommandLine: null\n    condition: selection and nonexistent\n',
+      { schema: false },
+    );
+    expect(broken.documents[0]!.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+    expect(lint([broken]).documents[0]!.noise).toBeUndefined();
+    const base = `title: Base\nname: base_rule\nid: 11111111-2222-4333-8444-555555555555\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n    selection:\n        Image|endswith: '\\cmd.exe'\n    condition: selection\n`;
+    const correlation = `title: C\nid: 21111111-2222-4333-8444-555555555555\ncorrelation:\n    type: event_count\n    rules:\n        - base_rule\n    group-by:\n        - User\n    timespan: 5m\n    condition:\n        gte: 10\n`;
+    const report = lint([parse(base, { schema: false }), parse(correlation, { schema: false })]);
+    expect(report.documents[0]!.noise).toBeUndefined();
+    expect(lint([parse(base, { schema: false })]).documents[0]!.noise).toBeDefined();
   });
 });

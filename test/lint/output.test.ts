@@ -58,7 +58,7 @@ describe('lint outputs', () => {
     expect(d.findings.map((f: { code: string }) => f.code)).toContain('M004');
     expect(d.noise.level).toBe('high');
     expect(d.noise.explanation).toMatch(
-      /^selection: Image endswith '\\powershell\.exe' is used by \d+ other rules and alone matches common activity \(powershell\.exe runs on every machine\); no other indicator narrows this branch/,
+      /^selection: Image endswith '\\powershell\.exe' is used by \d+ other rules(, in [\d.]+ % of benign events with such a value)? and alone matches common activity \(powershell\.exe runs on every machine\); no other indicator narrows this branch/,
     );
     expect(Object.keys(d.noise).sort()).toEqual(['explanation', 'level', 'score']);
     expect(json.fileFindings[0].code).toBe('P002');

@@ -11,7 +11,7 @@ import { err, out, UsageError, writeFileAtomic } from '../io.js';
 import { loadRules } from '../load.js';
 import { sigilVersion } from '../version.js';
 import { ciSpec, type CiArgs as Args } from '../specs/ci.js';
-import { findConfig } from './lint.js';
+import { findConfig } from '../config-file.js';
 import { resolveCiConfig } from '../ci/config.js';
 import { changedFiles, gitRoot, isCommit, showFile, type FileChange } from '../ci/git.js';
 import { buildIndex, relTo, selectFiles, type Selected } from '../ci/select.js';

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { SigmaDocument } from '../../ast/types.js';
 import { attackDataFromStix, type AttackData } from '../../lint/attack.js';
@@ -132,6 +133,26 @@ export const lintCommand: CommandModule<object, Args> = {
       );
     }
 
+    // Telemetry: --telemetry, else the configuration's `telemetry:` (relative to the file).
+    let telemetry = argv.telemetry ?? [];
+    if (telemetry.length === 0 && raw.telemetry !== undefined && configFile) {
+      const list = Array.isArray(raw.telemetry) ? raw.telemetry : [raw.telemetry];
+      telemetry = list.map((p) => path.resolve(path.dirname(configFile), String(p)));
+    }
+    let telemetryErrors = false;
+    if (telemetry.length > 0 && argv.noise) {
+      // The evaluator is loaded only when there is telemetry to read.
+      const { measureTelemetry, telemetryFiles } = await import('../telemetry-input.js');
+      const files = telemetryFiles(telemetry, '--telemetry');
+      const docs = results.flatMap((r) =>
+        r.documents.filter((d) => !d.diagnostics.some((x) => x.severity === 'error')).flatMap((d) => d.document ?? []),
+      );
+      const meter = await measureTelemetry(files, docs, (d) => {
+        if (d.severity === 'error') telemetryErrors = true;
+        err(formatDiagnostic(d) + '\n');
+      });
+      options.evidence = meter.evidence();
+    }
     const report = lint(results, options);
     const findings = allFindings(report);
     switch (argv.format) {
@@ -167,6 +188,11 @@ export const lintCommand: CommandModule<object, Args> = {
     );
     const unwritten = process.exitCode === 1;
     process.exitCode =
-      unwritten || unreadable || (failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn))) ? 1 : 0;
+      unwritten ||
+      unreadable ||
+      telemetryErrors ||
+      (failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn)))
+        ? 1
+        : 0;
   },
 };

@@ -1,5 +1,6 @@
 /** `sigil coverage`: name, description and options. Loaded for every command, so it imports nothing heavy; the handler is in ../commands/coverage.ts. */
 import type { CommandModule } from 'yargs';
+import { repeatable } from './repeatable.js';
 
 export interface CoverageArgs {
   paths: string[];
@@ -36,16 +37,14 @@ export const coverageSpec: Pick<CommandModule<object, CoverageArgs>, 'command' |
         default: false,
         describe: 'list the techniques of --tactic and --platform that no rule is tagged with',
       })
-      .option('tactic', {
-        type: 'string',
-        array: true,
-        describe: 'with --gaps: tactic shortnames (persistence, privilege-escalation, …); default all',
-      })
-      .option('platform', {
-        type: 'string',
-        array: true,
-        describe: 'with --gaps: ATT&CK platforms (Windows, Linux, macOS, …); default all',
-      })
+      .option(
+        'tactic',
+        repeatable('with --gaps: a tactic shortname (persistence, privilege-escalation, …), repeatable; default all'),
+      )
+      .option(
+        'platform',
+        repeatable('with --gaps: an ATT&CK platform (Windows, Linux, macOS, …), repeatable; default all'),
+      )
       .option('format', { choices: ['md', 'json'] as const, default: 'md' as const })
       .option('limit', { type: 'number', default: 20, describe: 'rows in the field and value tables' })
       .option('attack-data', { type: 'string', describe: 'a newer ATT&CK STIX bundle (enterprise-attack.json)' })

@@ -1,5 +1,6 @@
 /** `sigil lint`: name, description and options. Loaded for every command, so it imports nothing heavy; the handler is in ../commands/lint.ts. */
 import type { CommandModule } from 'yargs';
+import { repeatable } from './repeatable.js';
 import type { Severity } from '../../diagnostics.js';
 
 export interface LintArgs {
@@ -13,6 +14,7 @@ export interface LintArgs {
   'attack-data'?: string;
   corpus?: string;
   baseline?: string;
+  telemetry?: string[];
   noise: boolean;
   scores: boolean;
   quiet: boolean;
@@ -64,6 +66,12 @@ export const lintSpec: Pick<CommandModule<object, LintArgs>, 'command' | 'descri
         type: 'string',
         describe: 'benign events (JSON Lines) to measure each rule against and fold into the noise score',
       })
+      .option(
+        'telemetry',
+        repeatable(
+          "event exports (JSON Lines, optionally .gz; files or directories; repeatable) to run every rule over: the noise score rests on the hits where they cover the rule's log source",
+        ),
+      )
       .option('noise', { type: 'boolean', default: true, describe: 'compute noise scores (--no-noise to skip)' })
       .option('scores', {
         type: 'boolean',
@@ -89,5 +97,6 @@ export const lintSpec: Pick<CommandModule<object, LintArgs>, 'command' | 'descri
       )
       .example('$0 lint rule.yml --scores', 'show the noise score and its explanation')
       .example('$0 lint rules/ --fix', 'fix tag case, duplicate and revoked tags and the layout, in place')
+      .example('$0 lint rules/ --telemetry exports/ --format json', 'noise measured on your own events')
       .example('$0 lint --explain D009', 'documentation of a check'),
 };

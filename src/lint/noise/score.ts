@@ -25,8 +25,8 @@ import { leafIndicator, indicatorKey, type Indicator } from './indicators.js';
 import { reachLookup, type NoiseCatalog } from './catalog.js';
 import { isLegitimateProgram } from './legitimate-programs.js';
 import { lineageRole, type LineageRole } from './lineage.js';
-import { routineTactics } from './tactics.js';
-import { BUILTIN_ATTACK, type AttackData } from '../attack.js';
+import type { TelemetryEvidence } from './telemetry.js';
+import { indicatorShare, sourceShare } from './prevalence.js';
 
 export interface NoiseResult {
   score: number;
@@ -36,6 +36,10 @@ export interface NoiseResult {
   bits: number;
   /** The noisiest branch's literals: clause, indicator key, reach and bits (for tests and tuning). */
   branch: { clause: string; indicator: string | null; reach: number; bits: number; filter: boolean }[];
+  /** What the score rests on: telemetry evidence (where it covers the log source) or the static estimate. */
+  basis?: 'telemetry' | 'static';
+  /** The rule measured on telemetry (`--telemetry`), when telemetry was given. */
+  evidence?: TelemetryEvidence;
 }
 
 export interface NoiseOptions {
@@ -43,8 +47,8 @@ export interface NoiseOptions {
   thresholds?: { medium: number; high: number };
   /** Matches of this rule on a benign baseline, and the number of events. */
   baseline?: { matches: number; events: number };
-  /** ATT&CK data to map technique tags to tactics (default: the built-in snapshot). */
-  attack?: AttackData;
+  /** The rule measured on telemetry: where it covers the rule's log source, the score rests on it. */
+  evidence?: TelemetryEvidence;
   /**
    * The model's constants (default: NOISE_PARAMS), for calibration experiments:
    * `{ ...NOISE_PARAMS, perChar: 1 }`. Bits are memoised per params object, so reuse one object.
@@ -101,8 +105,6 @@ export const NOISE_PARAMS = Object.freeze({
   branchSaturation: 10,
   /** Bits a quiet parent starting a shell or system tool adds to a branch (lineage.ts). */
   lineage: 4,
-  /** Bits a rule for a read-only tactic (discovery, collection) loses (tactics.ts). */
-  tacticPrior: 2,
   /**
    * A baseline's observed rate in the model's bits: a rule matching 1 in 2^baselineCenter benign
    * events (1 in 1,024) scores 50; each further halving of the rate adds baselineScale model bits.
@@ -110,6 +112,17 @@ export const NOISE_PARAMS = Object.freeze({
    */
   baselineCenter: 10,
   baselineScale: 0.4,
+  /**
+   * Benign prevalence (prevalence.ts): how much of a value's bits come from the share of benign
+   * events that hold it (0 = characters only), and model bits per bit of −log2(share).
+   */
+  prevalenceWeight: 1,
+  prevalenceScale: 1,
+  /** Model bits per bit of −log2(the log source's share of benign events), centred on volumeCenter. */
+  volumeWeight: 0.25,
+  volumeCenter: 5,
+  /** In-scope telemetry events at which the observed rate and the static estimate weigh the same. */
+  telemetryHalf: 5,
   /** Score 50 at this many bits; the logistic's width. */
   center: 3,
   width: 1.2,
@@ -127,6 +140,10 @@ interface Literal {
   /** Number of alternatives OR-ed in this literal (a value list). */
   alternatives?: number;
   filter?: boolean;
+  /** The share of benign events holding the value, from the prevalence index (when it knows it). */
+  benignShare?: number;
+  /** A filter that can never hold: it excludes nothing. */
+  excludesNothing?: boolean;
   /** Why the indicator alone is common (the intrinsic rule that capped it), for the explanation. */
   reason?: string;
   /**
@@ -371,6 +388,14 @@ const EVENT_TYPE_FIELD =
   /^(eventid|eventname|eventsource|eventtype|event_type|event\.action|action|actiontype|operation|operationname|operationnamevalue|activitytype|activitydisplayname|category|type|method|cs-method|provider_name|channel|workload|recordtype|status|resulttype|service|source|logontype|protocol|qtype)$/i;
 
 /**
+ * Fields that name a running program's image (or a module it loads): only there does a whole
+ * file name stand for a program that runs wherever it is used (the common and legitimate
+ * program caps) or for a rare tool (the rare-name floor).
+ */
+const PROCESS_IMAGE_FIELD =
+  /^(image|parentimage|originalfilename|sourceimage|targetimage|imageloaded|newprocessname|parentprocessname|processname|callerprocessname|application|initiatingprocessfilename|filename|process_name|process_path|parent_process_name|parent_process_path)$/i;
+
+/**
  * Params → predicate kind → indicator key → bits (two levels: no key concatenation per literal).
  * Keyed on the params object: NOISE_PARAMS is frozen, and an experiment's own params get their own memo.
  */
@@ -394,6 +419,8 @@ interface Intrinsic {
   reason?: string;
 }
 
+const EVENT_KIND_REASON = 'it selects a kind of event, not a behaviour';
+
 /** Intrinsic specificity (memoised per indicator: many rules share them). */
 function intrinsic(
   ind: Indicator,
@@ -413,8 +440,10 @@ function intrinsic(
       // An event id selects a kind of event; an operation name (a cloud API call, an audit
       // action) selects every occurrence of that operation, administrators' included.
       const reason =
-        ind.leaf.kind === 'number' || /^\d+$/.test(ind.value)
-          ? 'it selects a kind of event, not a behaviour'
+        ind.leaf.kind === 'number' ||
+        /^\d+$/.test(ind.value) ||
+        /^(channel|provider_name|eventsource|service|source)$/i.test(ind.field)
+          ? EVENT_KIND_REASON
           : 'it selects every occurrence of an operation, whoever performs it';
       value = { bits: Math.min(value.bits, p.eventTypeCap), reason };
     }
@@ -454,7 +483,11 @@ function valueBits(ind: Indicator, p: NoiseParams): Intrinsic {
       // Everyday binaries, and programs that ship with the system or are installed legitimately,
       // run wherever they are used as intended: their name alone is common.
       let reason: string | undefined;
-      if (file !== undefined && COMMON_BINARIES.has(file))
+      if (file !== undefined && !PROCESS_IMAGE_FIELD.test(ind.field)) {
+        // A file a process writes, a value it sets (TargetFilename, TargetObject …): its name is
+        // no program that runs, so neither the everyday-program cap nor the rare-name floor
+        // applies; it counts by length like any other value.
+      } else if (file !== undefined && COMMON_BINARIES.has(file))
         [bits, reason] = [p.commonName, `${file} runs on every machine`];
       else if (file !== undefined && isLegitimateProgram(file))
         [bits, reason] = [p.commonName, `${file} is a legitimate program that runs wherever it is used as intended`];
@@ -521,7 +554,32 @@ function conjunctionBits(literals: Literal[], p: NoiseParams): number {
  * diminishing returns. One pass, no allocation for the common one-indicator branch (this runs
  * for every combination the condition produces).
  */
+/** An indicator that selects a kind of event (an EventID, a Channel, a provider, an operation). */
+function isEventTypeLiteral(l: Literal): boolean {
+  return !l.filter && l.reason === EVENT_KIND_REASON && l.indicator !== undefined;
+}
+
+/**
+ * The positive literals that narrow a branch: the event-type selectors among them (`Channel` and
+ * `EventID`, a provider and an event id) name one kind of event together, so only the most
+ * specific of them counts; the others add nothing.
+ */
+function narrowing(literals: readonly Literal[]): Literal[] {
+  let kind: Literal | undefined;
+  const out: Literal[] = [];
+  for (const l of literals) {
+    if (l.filter) continue;
+    if (isEventTypeLiteral(l)) {
+      if (kind === undefined || l.bits > kind.bits) kind = l;
+    } else out.push(l);
+  }
+  if (kind) out.push(kind);
+  return out;
+}
+
 function makeBranch(literals: Literal[], p: NoiseParams): Branch {
+  if (literals.filter(isEventTypeLiteral).length > 1)
+    literals = [...narrowing(literals), ...literals.filter((l) => l.filter)];
   let filterBits = 0;
   let positives = 0;
   let single: Literal | undefined;
@@ -560,6 +618,20 @@ function makeBranch(literals: Literal[], p: NoiseParams): Branch {
   return lineage ? { literals, bits, lineage } : { literals, bits };
 }
 
+/** Whether a branch requires one field to equal two different plain values (it never holds). */
+function contradictory(b: Branch): boolean {
+  const eq = new Map<string, string>();
+  for (const l of b.literals) {
+    const ind = l.indicator;
+    if (l.filter || !ind || ind.op !== 'eq' || ind.leaf.kind !== 'string' || (l.alternatives ?? 1) > 1) continue;
+    if (ind.value.includes('*') || ind.value.includes('?')) continue;
+    const prior = eq.get(ind.field);
+    if (prior !== undefined && prior !== ind.value) return true;
+    eq.set(ind.field, ind.value);
+  }
+  return false;
+}
+
 function prune(branches: Branch[]): Branch[] {
   if (branches.length <= MAX_BRANCHES) return branches;
   return [...branches].sort((a, b) => a.bits - b.bits).slice(0, MAX_BRANCHES);
@@ -571,6 +643,8 @@ class Scorer {
   constructor(
     private readonly reach: (key: string) => number,
     private readonly params: NoiseParams,
+    /** Whether the benign-prevalence index (Windows telemetry) applies to the rule's values. */
+    private readonly prevalence: boolean,
   ) {
     this.intrinsics = intrinsicCacheFor(params);
   }
@@ -584,12 +658,26 @@ class Scorer {
     if (!ind) return { bits: 0, clause };
     const key = indicatorKey(ind);
     const r = this.reach(key);
-    const { bits: own, reason } = intrinsic(ind, key, this.params, this.intrinsics);
+    const { bits: counted, reason } = intrinsic(ind, key, this.params, this.intrinsics);
+    // Where the benign-prevalence index knows the value, what it observed replaces (in part)
+    // what the characters suggest.
+    const seen = this.prevalence && this.params.prevalenceWeight > 0 ? indicatorShare(ind) : undefined;
+    // Presence is strong evidence, absence weak: a value the lab never showed may be common
+    // elsewhere (TeamViewer in a lab without it), so the observed share only lowers the bits.
+    const observed =
+      seen === undefined
+        ? counted
+        : saturate(this.params.prevalenceScale * -Math.log2(seen), this.params.valueSaturation);
+    const own =
+      observed < counted
+        ? (1 - this.params.prevalenceWeight) * counted + this.params.prevalenceWeight * observed
+        : counted;
     const floor =
       ind.leaf.kind === 'string' && ind.value.replace(/\*/g, '').length >= 3 ? Math.min(own, this.params.floor) : 0.2;
     const bits = Math.max(floor, 0.2, own - this.params.reachWeight * Math.log2(1 + r));
     const literal: Literal = { bits, clause, indicator: ind, reach: r };
     if (reason !== undefined) literal.reason = reason;
+    if (seen !== undefined) literal.benignShare = seen;
     const role = ind.leaf.kind === 'string' ? lineageRole(ind.field, ind.op, ind.value) : undefined;
     if (role !== undefined) literal.lineage = { role, slack: Infinity };
     return literal;
@@ -630,11 +718,18 @@ class Scorer {
     }
   }
 
-  /** A negated part: the broader what it excludes, the more bits it adds (0.3 … 2.5). */
+  /**
+   * A negated part: the broader what it excludes, the more bits it adds (0.3 … 2.5). A part that
+   * can never hold (every branch requires one field to equal two different values) excludes
+   * nothing and adds nothing.
+   */
   filterLiteral(excluded: Branch[], clause: string): Literal {
-    const broadest = Math.min(...excluded.map((b) => b.bits));
-    const bits = Math.max(0.3, Math.min(2.5, 2.5 - 0.15 * broadest)) + 0.1 * Math.log2(excluded.length);
     const clauses = [...new Set(excluded.flatMap((b) => b.literals.map((l) => l.clause)))];
+    const possible = excluded.filter((b) => !contradictory(b));
+    if (possible.length === 0)
+      return { bits: 0, clause: clauses.join(', ') || clause, filter: true, excludesNothing: true };
+    const broadest = Math.min(...possible.map((b) => b.bits));
+    const bits = Math.max(0.3, Math.min(2.5, 2.5 - 0.15 * broadest)) + 0.1 * Math.log2(possible.length);
     return { bits, clause: clauses.join(', ') || clause, filter: true };
   }
 
@@ -690,7 +785,10 @@ function describe(l: Literal): string {
 
 function usedBy(l: Literal): string {
   const r = l.reach ?? 0;
-  return r === 0 ? 'used by no other rule' : `used by ${r} other rule${r === 1 ? '' : 's'}`;
+  const reach = r === 0 ? 'used by no other rule' : `used by ${r} other rule${r === 1 ? '' : 's'}`;
+  return l.benignShare === undefined
+    ? reach
+    : `${reach}, in ${formatShare(l.benignShare)} of benign events with such a value`;
 }
 
 function explain(worst: Branch, branches: number, score: number): string {
@@ -716,8 +814,12 @@ function explain(worst: Branch, branches: number, score: number): string {
   }
   if (worst.lineage)
     s += `; ${lineageName(worst.lineage.parent, 'parent')} starting ${lineageName(worst.lineage.child, 'program')} is an unusual process lineage`;
-  if (filters.length) s += `; filters ${filters.map((f) => f.clause).join(', ')} exclude known benign activity`;
-  else if (score >= 50) s += '; no filter excludes known benign activity';
+  const working = filters.filter((f) => !f.excludesNothing);
+  const idle = filters.filter((f) => f.excludesNothing);
+  if (working.length) s += `; filters ${working.map((f) => f.clause).join(', ')} exclude known benign activity`;
+  if (idle.length)
+    s += `; ${idle.map((f) => f.clause).join(', ')} can never match (one field required to equal two values), so ${idle.length === 1 ? 'it excludes' : 'they exclude'} nothing`;
+  if (!working.length && score >= 50) s += '; no filter excludes known benign activity';
   return s;
 }
 
@@ -762,6 +864,12 @@ function logsourcePrior(doc: SigmaDocument): { bits: number; why: string } | und
   return entry && { bits: entry[1], why: entry[2] };
 }
 
+/** A share as a percentage for explanations: `12 %`, `0.3 %`, `< 0.01 %`. */
+function formatShare(x: number): string {
+  const pct = x * 100;
+  return pct < 0.01 ? '< 0.01 %' : pct < 1 ? `${pct.toPrecision(1)} %` : `${Math.round(pct)} %`;
+}
+
 /** Logistic map from bits of specificity to a 0–100 score (params.center bits = 50). */
 function bitsToScore(bits: number, p: NoiseParams): number {
   return Math.round(100 / (1 + Math.exp((bits - p.center) / p.width)));
@@ -771,7 +879,8 @@ export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResu
   if (doc.kind !== 'rule' || doc.detection.conditions.length === 0) return undefined;
   const det = doc.detection;
   const p = options.params ?? NOISE_PARAMS;
-  const scorer = new Scorer(reachLookup(options.catalog, doc.id), p);
+  const windows = doc.logsource.product?.toLowerCase() === 'windows';
+  const scorer = new Scorer(reachLookup(options.catalog, doc.id), p, windows);
   let branches: Branch[];
   try {
     const cache = new Map<string, Branch[]>();
@@ -783,13 +892,20 @@ export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResu
   // The noisiest branch decides.
   const worst = [...branches].sort((a, b) => a.bits - b.bits)[0]!;
   const source = logsourcePrior(doc);
-  const tactics = routineTactics(doc, options.attack ?? BUILTIN_ATTACK);
-  const tacticBits = tactics.length > 0 ? p.tacticPrior : 0;
-  let bits = Math.max(0, worst.bits + p.prior * (source?.bits ?? 0) - tacticBits);
-  // What the rule's context adds: the logsource's volume and a read-only tactic.
+  let bits = Math.max(0, worst.bits + p.prior * (source?.bits ?? 0));
+  // What the rule's context adds: the logsource's volume.
   let contextNote = source ? `; ${source.why}` : '';
-  if (tacticBits > 0)
-    contextNote += `; it detects ${tactics.join(' and ')}, read-only behaviour that administrators and software perform routinely`;
+  const volume = windows && p.volumeWeight > 0 ? sourceShare(doc.logsource) : undefined;
+  if (volume !== undefined) {
+    // Measured volume of the log source in benign telemetry: a source that carries many events
+    // gives a rule more chances to fire. Only a busy source moves the score: a source the lab
+    // hardly shows may be busy elsewhere (absence is weak evidence, as for values).
+    const shift = Math.min(0, p.volumeWeight * (-Math.log2(volume) - p.volumeCenter));
+    if (shift < 0) {
+      bits = Math.max(0, bits + shift);
+      contextNote += `; its log source carries ${formatShare(volume)} of benign Windows events`;
+    }
+  }
   let baselineNote = '';
   if (options.baseline && options.baseline.events > 0) {
     const { matches, events } = options.baseline;
@@ -803,6 +919,29 @@ export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResu
     bits = (1 - w) * bits + w * observed;
     baselineNote = `; baseline: ${matches} match${matches === 1 ? '' : 'es'} in ${events} benign events`;
   }
+  let evidenceNote = '';
+  let basis: 'telemetry' | 'static' = 'static';
+  const ev = options.evidence;
+  if (ev?.covered) {
+    // The observed rate, on the same scale as a baseline's, carries the score: weight
+    // inScope / (inScope + telemetryHalf), so ten in-scope events give it 67 %, a hundred 95 % and ten
+    // thousand 99.95 %.
+    const observed = Math.max(
+      0,
+      p.center + p.baselineScale * (-Math.log2((ev.hits + 0.5) / (ev.inScope + 1)) - p.baselineCenter),
+    );
+    const w = ev.inScope / (ev.inScope + p.telemetryHalf);
+    bits = (1 - w) * bits + w * observed;
+    const top = ev.branches[0];
+    const branchNote = top && top.identifiers.length > 0 ? `, mostly through ${top.identifiers.join(' and ')}` : '';
+    const weight = `weight ${Math.round(w * 100)} %`;
+    evidenceNote = `telemetry: ${ev.hits} hit${ev.hits === 1 ? '' : 's'} in ${ev.inScope} events of its log source (${ev.perMillion} per million)${branchNote}; ${
+      w >= 0.5
+        ? `the score rests on this evidence (${weight})`
+        : `too few events to outweigh the static estimate (${weight})`
+    }; static estimate: `;
+    basis = w >= 0.5 ? 'telemetry' : 'static';
+  } else if (ev) evidenceNote = 'static estimate (the telemetry has no events of this log source): ';
   const score = bitsToScore(bits, p);
   const t = options.thresholds ?? { medium: 40, high: 70 };
   const level = score >= t.high ? 'high' : score >= t.medium ? 'medium' : 'low';
@@ -813,11 +952,16 @@ export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResu
     bits: Math.round(l.bits * 100) / 100,
     filter: !!l.filter,
   }));
-  return {
+  const result: NoiseResult = {
     score,
     level,
-    explanation: explain(worst, branches.length, score) + contextNote + baselineNote,
+    explanation: evidenceNote + explain(worst, branches.length, score) + contextNote + baselineNote,
     bits: Math.round(bits * 100) / 100,
     branch,
   };
+  if (ev) {
+    result.basis = basis;
+    result.evidence = ev;
+  }
+  return result;
 }

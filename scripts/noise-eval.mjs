@@ -1,0 +1,312 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * How well the static noise score predicts benign firing, on telemetry it was never tuned on.
+ *
+ *   npm run build && node scripts/noise-eval.mjs [--cache FILE] [--json]
+ *
+ * 1. Every SigmaHQ rule (all rules* folders) runs over ../shared/telemetry (otrf/ and benign/)
+ *    with the evaluator (logsource filter on): hits and in-scope events per rule per recording.
+ *    The measurement is cached in FILE (default /tmp/sigil-noise-eval.json; delete it after
+ *    changing the evaluator).
+ * 2. Split by recording and host, never by event: recordings whose hosts are all in the Mordor
+ *    lab (theshire.local / mordor.local: WORKSTATION5-7, MORDORDC) are the tuning part; the
+ *    recordings of other labs (shire.com, Pedro01, pandalab DC01, blacksmith ADFS01) and the
+ *    benign EVTX fixtures are held out. No host is in both parts.
+ * 3. Attack events are not benign firing: a hit in an OTRF recording counts apart when the
+ *    rule's ATT&CK technique tags share a technique (or its parent) with the recording's
+ *    (MANIFEST.json; the six recordings without metadata get the technique their name names).
+ * 4. Over the SigmaHQ rules whose log source the held-out telemetry covers (placed, in-scope
+ *    events > 0): ROC AUC of the static score for "fires on held-out benign telemetry",
+ *    Spearman(score, hits), the label AUC (low/informational vs high/critical) as a secondary
+ *    figure; 95 % bootstrap intervals over rules (2,000 resamples, seeded).
+ * Prints a table; --json prints the figures as JSON.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { RULE_FOLDERS } from './corpus-folders.mjs';
+import { events, recordings as splitRecordings } from './telemetry-split.mjs';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const SHARED = path.resolve(ROOT, '../shared');
+const CORPUS = path.join(SHARED, 'corpus/sigmahq');
+
+/** @param {string} name @param {string} def */
+const arg = (name, def) => {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? def : (process.argv[i + 1] ?? def);
+};
+const CACHE = arg('--cache', '/tmp/sigil-noise-eval.json');
+
+const { parse } = await import('../dist/parser/index.js');
+const { createEngine } = await import('../dist/eval/engine.js');
+const { toView } = await import('../dist/eval/compile.js');
+const { logsourceSees, logsourcePlaced } = await import('../dist/eval/logsource-map.js');
+const { noiseScore } = await import('../dist/lint/noise/score.js');
+const { BUILTIN_CATALOG } = await import('../dist/lint/noise/catalog.js');
+
+/** @param {string} dir @param {string[]} out */
+function walk(dir, out = []) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walk(p, out);
+    else if (/\.ya?ml$/.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+/** @type {{ rule: any, file: string }[]} */
+const rules = [];
+for (const folder of RULE_FOLDERS)
+  for (const f of walk(path.join(CORPUS, folder)))
+    for (const d of parse(fs.readFileSync(f), { file: f, schema: false }).documents)
+      if (d.document?.kind === 'rule' && !d.diagnostics.some((x) => x.severity === 'error'))
+        rules.push({ rule: d.document, file: path.relative(CORPUS, f) });
+
+const recordings = splitRecordings();
+
+// ---------------------------------------------------------------------------
+// 1. Measure (cached)
+
+const ruleKey = (/** @type {{ rule: any, file: string }} */ r) => r.file;
+/** @type {{ recordings: Record<string, { events: number, partitions: [string|null, number|null, number][], hits: Record<string, number> }> }} */
+let measured;
+if (fs.existsSync(CACHE)) measured = JSON.parse(fs.readFileSync(CACHE, 'utf8'));
+else {
+  const engine = createEngine(
+    rules.map((r) => r.rule),
+    { logsourceFilter: true },
+  );
+  const indexOf = new Map(engine.matchers.map((m, i) => [m.rule, i]));
+  measured = { recordings: {} };
+  const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
+  let total = 0;
+  for (const rec of recordings) {
+    /** @type {Map<string, [string|null, number|null, number]>} */
+    const parts = new Map();
+    /** @type {Record<string, number>} */
+    const hits = {};
+    let n = 0;
+    for await (const raw of events(rec.path)) {
+      n++;
+      const ev = toView(raw);
+      const ch = ev.value('Channel');
+      const channel = typeof ch === 'string' ? ch.toLowerCase() : null;
+      const id = ev.value('EventID');
+      const eventId = typeof id === 'number' ? id : typeof id === 'string' && /^\d+$/.test(id) ? Number(id) : null;
+      const k = `${channel}|${eventId}`;
+      const p = parts.get(k);
+      if (p) p[2]++;
+      else parts.set(k, [channel, eventId, 1]);
+      for (const m of engine.evaluate(ev)) {
+        const key = ruleKey(rules[/** @type {number} */ (indexOf.get(m.rule))]);
+        hits[key] = (hits[key] ?? 0) + 1;
+      }
+    }
+    total += n;
+    measured.recordings[rec.file] = { events: n, partitions: [...parts.values()], hits };
+  }
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  console.error(
+    `measured ${rules.length} rules over ${total} events in ${wall.toFixed(1)} s (${((cpu.user + cpu.system) / 1e6).toFixed(1)} CPU-s)`,
+  );
+  fs.writeFileSync(CACHE, JSON.stringify(measured));
+}
+
+// ---------------------------------------------------------------------------
+// 2. Per rule: held-out benign hits, attack hits, in-scope events
+
+/** @param {any} rule */
+function techniquesOf(rule) {
+  return (rule.tags ?? [])
+    .map((/** @type {string} */ t) => /^attack\.(t\d{4}(\.\d{3})?)$/i.exec(t)?.[1]?.toUpperCase())
+    .filter(Boolean);
+}
+/** @param {string[]} a @param {string[]} b */
+const sharesTechnique = (a, b) => a.some((x) => b.some((y) => x === y || x.split('.')[0] === y.split('.')[0]));
+
+/**
+ * @param {boolean} heldOut
+ * @returns {{ key: string, rule: any, inScope: number, hits: number, attackHits: number }[]}
+ */
+function perRule(heldOut) {
+  return rules.map((r) => {
+    const key = ruleKey(r);
+    const ruleTechniques = techniquesOf(r.rule);
+    let inScope = 0;
+    let hits = 0;
+    let attackHits = 0;
+    for (const rec of recordings) {
+      if (rec.heldOut !== heldOut) continue;
+      const m = measured.recordings[rec.file];
+      if (!m) continue;
+      for (const [channel, eventId, n] of m.partitions)
+        if (channel === null || logsourceSees(r.rule.logsource, { channel, eventId })) inScope += n;
+      const h = m.hits[key] ?? 0;
+      if (h > 0 && sharesTechnique(ruleTechniques, rec.techniques)) attackHits += h;
+      else hits += h;
+    }
+    return { key, rule: r.rule, inScope, hits, attackHits };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// 3. Statistics
+
+/** Seeded PRNG (mulberry32). @param {number} a */
+function prng(a) {
+  return () => {
+    a |= 0;
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** ROC AUC of scores for positives vs negatives (ties count half). @param {number[]} pos @param {number[]} neg */
+function auc(pos, neg) {
+  if (pos.length === 0 || neg.length === 0) return NaN;
+  const all = [...pos.map((s) => [s, 1]), ...neg.map((s) => [s, 0])].sort((a, b) => a[0] - b[0]);
+  let rankSum = 0;
+  for (let i = 0; i < all.length;) {
+    let j = i;
+    while (j < all.length && all[j][0] === all[i][0]) j++;
+    const avg = (i + j + 1) / 2;
+    for (let k = i; k < j; k++) if (all[k][1] === 1) rankSum += avg;
+    i = j;
+  }
+  return (rankSum - (pos.length * (pos.length + 1)) / 2) / (pos.length * neg.length);
+}
+
+/** @param {number[]} xs */
+function ranks(xs) {
+  const idx = xs.map((x, i) => [x, i]).sort((a, b) => a[0] - b[0]);
+  const r = new Array(xs.length);
+  for (let i = 0; i < idx.length;) {
+    let j = i;
+    while (j < idx.length && idx[j][0] === idx[i][0]) j++;
+    for (let k = i; k < j; k++) r[idx[k][1]] = (i + j - 1) / 2;
+    i = j;
+  }
+  return r;
+}
+
+/** @param {number[]} a @param {number[]} b */
+function spearman(a, b) {
+  const ra = ranks(a);
+  const rb = ranks(b);
+  const n = a.length;
+  const ma = ra.reduce((s, x) => s + x, 0) / n;
+  const mb = rb.reduce((s, x) => s + x, 0) / n;
+  let num = 0;
+  let da = 0;
+  let db = 0;
+  for (let i = 0; i < n; i++) {
+    num += (ra[i] - ma) * (rb[i] - mb);
+    da += (ra[i] - ma) ** 2;
+    db += (rb[i] - mb) ** 2;
+  }
+  return num / Math.sqrt(da * db);
+}
+
+/**
+ * A statistic and its 95 % bootstrap interval over items.
+ * @template T @param {T[]} items @param {(xs: T[]) => number} stat
+ */
+function withCi(items, stat) {
+  const rnd = prng(20261204);
+  const values = [];
+  for (let b = 0; b < 2000; b++) {
+    const sample = items.map(() => items[Math.floor(rnd() * items.length)]);
+    const v = stat(sample);
+    if (Number.isFinite(v)) values.push(v);
+  }
+  values.sort((x, y) => x - y);
+  return {
+    value: stat(items),
+    lo: values[Math.floor(values.length * 0.025)],
+    hi: values[Math.floor(values.length * 0.975)],
+  };
+}
+
+// ---------------------------------------------------------------------------
+// 4. Report
+
+// --part tuning reports on the tuning recordings instead (for choosing constants; never the figure to quote).
+const held = perRule(arg('--part', 'held-out') !== 'tuning').filter(
+  (r) => logsourcePlaced(r.rule.logsource) && r.inScope > 0,
+);
+// --params '{"prevalenceWeight": 0}' scores with other constants (calibration on --part tuning).
+const { NOISE_PARAMS } = await import('../dist/lint/noise/score.js');
+const params = { ...NOISE_PARAMS, ...JSON.parse(arg('--params', '{}')) };
+const scored = held.map((r) => ({
+  ...r,
+  score: noiseScore(r.rule, { catalog: BUILTIN_CATALOG, params })?.score ?? NaN,
+}));
+const items = scored.filter((r) => Number.isFinite(r.score));
+const fireAuc = (/** @type {typeof items} */ xs) =>
+  auc(
+    xs.filter((r) => r.hits > 0).map((r) => r.score),
+    xs.filter((r) => r.hits === 0).map((r) => r.score),
+  );
+const rho = (/** @type {typeof items} */ xs) =>
+  spearman(
+    xs.map((r) => r.score),
+    xs.map((r) => r.hits),
+  );
+const labelled = items.filter((r) => ['low', 'informational', 'high', 'critical'].includes(r.rule.level));
+const labelAuc = (/** @type {typeof items} */ xs) =>
+  auc(
+    xs.filter((r) => r.rule.level === 'low' || r.rule.level === 'informational').map((r) => r.score),
+    xs.filter((r) => r.rule.level === 'high' || r.rule.level === 'critical').map((r) => r.score),
+  );
+const firing = items.filter((r) => r.hits > 0).length;
+const heldEvents = recordings
+  .filter((r) => r.heldOut)
+  .reduce((s, r) => s + (measured.recordings[r.file]?.events ?? 0), 0);
+const tuneEvents = recordings
+  .filter((r) => !r.heldOut)
+  .reduce((s, r) => s + (measured.recordings[r.file]?.events ?? 0), 0);
+const attackOnly = scored.filter((r) => r.hits === 0 && r.attackHits > 0).length;
+const figures = {
+  rules: rules.length,
+  tuningEvents: tuneEvents,
+  heldOutEvents: heldEvents,
+  heldOutRecordings: recordings.filter((r) => r.heldOut).length,
+  covered: items.length,
+  firing,
+  attackOnly,
+  fireAuc: withCi(items, fireAuc),
+  spearman: withCi(items, rho),
+  labelAuc: { n: labelled.length, ...withCi(labelled, labelAuc) },
+  noisiest: [...items]
+    .sort((a, b) => b.hits - a.hits)
+    .slice(0, 20)
+    .map((r) => ({ rule: r.key, hits: r.hits, inScope: r.inScope, score: r.score })),
+};
+if (process.argv.includes('--json')) console.log(JSON.stringify(figures, null, 2));
+else {
+  const f = (/** @type {{ value: number, lo: number, hi: number }} */ x) =>
+    `${x.value.toFixed(3)} [${x.lo.toFixed(3)}, ${x.hi.toFixed(3)}]`;
+  console.log(
+    `rules: ${figures.rules}; tuning events ${tuneEvents}; held-out events ${heldEvents} (${figures.heldOutRecordings} recordings)`,
+  );
+  console.log(
+    `held-out coverage: ${items.length} rules; ${firing} fire on benign held-out events; ${attackOnly} fire only on their recording's technique (left out)`,
+  );
+  console.log(
+    `static score AUC (fires on held-out benign telemetry): ${f(figures.fireAuc)}  n=${items.length} (${firing} firing)`,
+  );
+  console.log(`Spearman(score, held-out hits): ${f(figures.spearman)}`);
+  console.log(
+    `label AUC (low/informational vs high/critical, secondary): ${f(figures.labelAuc)}  n=${labelled.length}`,
+  );
+  console.log('noisiest on held-out telemetry:');
+  for (const r of figures.noisiest)
+    console.log(
+      `  ${String(r.hits).padStart(6)} / ${String(r.inScope).padStart(6)}  score ${String(r.score).padStart(3)}  ${r.rule}`,
+    );
+}

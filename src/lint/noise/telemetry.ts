@@ -1,0 +1,195 @@
+/**
+ * Telemetry evidence for the noise score: every rule run over real event exports with the
+ * evaluator, counting per rule the events of its log source (in scope), its hits, which
+ * search identifiers produced them and the commonest values of the fields it reads among them.
+ * Streaming and bounded: events are added one at a time; per rule, at most MAX_VALUES distinct
+ * values per field are counted (later new values go to `other`).
+ */
+import type { LogSource, SigmaDocument, SigmaRule } from '../../ast/types.js';
+import { lowerDetection, type Predicate } from '../../ast/semantics.js';
+import { forEachLeaf } from '../../ast/fold.js';
+import { compilePredicate, toView, type EventTest } from '../../eval/compile.js';
+import { createEngine, type Engine } from '../../eval/engine.js';
+import type { EventObject } from '../../eval/event-shapes.js';
+import type { EventView } from '../../eval/event-view.js';
+import { logsourcePlaced, logsourceSees } from '../../eval/logsource-map.js';
+
+/** Distinct values counted per field per rule (bounded memory over millions of events). */
+const MAX_VALUES = 256;
+/** Values reported per field, and branches per rule. */
+const TOP = 5;
+/** A reported value is shortened to this many characters. */
+const MAX_VALUE_LENGTH = 200;
+
+interface ValueCount {
+  value: string;
+  hits: number;
+}
+
+export interface TelemetryEvidence {
+  /** Events read in all. */
+  events: number;
+  /** Events of the rule's log source (Channel and EventID; see eval/logsource-map.ts). */
+  inScope: number;
+  hits: number;
+  /** Hits per million in-scope events (0 when nothing is in scope). */
+  perMillion: number;
+  /** Whether the telemetry covers the rule's log source: the source is placed and has events. */
+  covered: boolean;
+  /** Which search identifiers held in the hits (the branch that fired), commonest first. */
+  branches: { identifiers: string[]; hits: number }[];
+  /** The commonest values among the hits of each field the rule reads. */
+  values: { field: string; top: ValueCount[]; other: number }[];
+}
+
+/** A rule's hits: the branch counts and value counts it keeps (bounded). */
+class RuleHits {
+  hits = 0;
+  readonly branches = new Map<string, number>();
+  readonly values = new Map<string, { counts: Map<string, number>; other: number }>();
+  /** Identifier tests, compiled on the first hit (most rules never fire). */
+  identifierTests?: { name: string; test: EventTest }[];
+
+  constructor(readonly fields: readonly string[]) {
+    for (const f of fields) this.values.set(f, { counts: new Map(), other: 0 });
+  }
+
+  count(ev: EventView): void {
+    this.hits++;
+    for (const [field, slot] of this.values) {
+      for (const v of ev.strings(field)) {
+        const value = v.length > MAX_VALUE_LENGTH ? v.slice(0, MAX_VALUE_LENGTH - 1) + '…' : v;
+        const n = slot.counts.get(value);
+        if (n !== undefined) slot.counts.set(value, n + 1);
+        else if (slot.counts.size < MAX_VALUES) slot.counts.set(value, 1);
+        else slot.other++;
+      }
+    }
+  }
+}
+
+/** The fields a detection reads, in order of first use (keywords excluded). */
+function fieldsRead(predicate: Predicate): string[] {
+  const out = new Set<string>();
+  forEachLeaf(predicate, (leaf) => {
+    if ('field' in leaf && typeof leaf.field === 'string') out.add(leaf.field);
+  });
+  return [...out];
+}
+
+function identifierTests(rule: SigmaRule): { name: string; test: EventTest }[] {
+  const out: { name: string; test: EventTest }[] = [];
+  for (const ident of rule.detection.identifiers) {
+    try {
+      const p = lowerDetection({
+        ...rule.detection,
+        conditions: [{ type: 'ref', name: ident.name, loc: rule.detection.loc }],
+      });
+      out.push({ name: ident.name, test: compilePredicate(p) });
+    } catch {
+      // An identifier that does not lower on its own (it names a placeholder) is left out of the branch.
+    }
+  }
+  return out;
+}
+
+const keyOf = (channel: string | null, eventId: number | null): string => `${channel ?? ''}\u0000${eventId ?? ''}`;
+
+/**
+ * Runs rules over events and keeps the evidence. `extraFields` are counted among the hits of
+ * every rule besides the fields it reads (what `sigil tune` proposes filters on).
+ */
+export class TelemetryMeter {
+  private readonly engine: Engine;
+  private readonly rules: SigmaRule[];
+  private readonly hits: RuleHits[];
+  private readonly indexOf = new Map<SigmaRule, number>();
+  /** Events per (lower-cased Channel, EventID); events without a channel under null. */
+  private readonly partitions = new Map<string, { channel: string | null; eventId: number | null; n: number }>();
+  private total = 0;
+
+  constructor(docs: readonly SigmaDocument[], extraFields: readonly string[] = []) {
+    this.rules = docs.filter((d): d is SigmaRule => d.kind === 'rule');
+    // A rule sees only events of its log source when the event tells (a Windows channel).
+    this.engine = createEngine(this.rules, { logsourceFilter: true });
+    this.rules.forEach((r, i) => this.indexOf.set(r, i));
+    this.hits = this.engine.matchers.map((m) => {
+      const own = m.predicate ? fieldsRead(m.predicate) : [];
+      return new RuleHits([...new Set([...own, ...extraFields])]);
+    });
+  }
+
+  add(event: EventObject): void {
+    const ev = toView(event);
+    this.total++;
+    const channelRaw = ev.value('Channel');
+    const channel = typeof channelRaw === 'string' ? channelRaw.toLowerCase() : null;
+    const idRaw = ev.value('EventID');
+    const eventId =
+      typeof idRaw === 'number' ? idRaw : typeof idRaw === 'string' && /^\d+$/.test(idRaw) ? Number(idRaw) : null;
+    const key = keyOf(channel, eventId);
+    const p = this.partitions.get(key);
+    if (p) p.n++;
+    else this.partitions.set(key, { channel, eventId, n: 1 });
+    for (const m of this.engine.evaluate(ev)) {
+      const i = this.indexOf.get(m.rule)!;
+      const h = this.hits[i]!;
+      h.count(ev);
+      h.identifierTests ??= identifierTests(m.rule);
+      const held = h.identifierTests.filter((t) => t.test(ev)).map((t) => t.name);
+      const branch = held.join('\u0000');
+      h.branches.set(branch, (h.branches.get(branch) ?? 0) + 1);
+    }
+  }
+
+  /** Events in scope of a log source: those of the channels and EventIDs it covers. */
+  private inScope(ls: LogSource): number {
+    let n = 0;
+    for (const p of this.partitions.values()) {
+      // The engine gives events without a channel to every rule: they are in scope of all.
+      if (p.channel === null || logsourceSees(ls, { channel: p.channel, eventId: p.eventId })) n += p.n;
+    }
+    return n;
+  }
+
+  evidence(): Map<SigmaRule, TelemetryEvidence> {
+    const out = new Map<SigmaRule, TelemetryEvidence>();
+    this.rules.forEach((rule, i) => {
+      const h = this.hits[i]!;
+      const inScope = this.inScope(rule.logsource);
+      const branches = [...h.branches]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, TOP)
+        .map(([k, hits]) => ({ identifiers: k === '' ? [] : k.split('\u0000'), hits }));
+      const values = [...h.values]
+        .filter(([, slot]) => slot.counts.size > 0)
+        .map(([field, slot]) => ({
+          field,
+          top: [...slot.counts]
+            .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+            .slice(0, TOP)
+            .map(([value, hits]) => ({ value, hits })),
+          other: slot.other,
+        }));
+      out.set(rule, {
+        events: this.total,
+        inScope,
+        hits: h.hits,
+        perMillion: inScope === 0 ? 0 : Math.round((h.hits / inScope) * 1e6 * 10) / 10,
+        covered: inScope > 0 && logsourcePlaced(rule.logsource),
+        branches,
+        values,
+      });
+    });
+    return out;
+  }
+
+  /** Every value counted among the hits of one rule, commonest first (for `sigil tune`). */
+  valuesOf(rule: SigmaRule): Map<string, Map<string, number>> {
+    const h = this.hits[this.indexOf.get(rule) ?? -1];
+    const out = new Map<string, Map<string, number>>();
+    if (!h) return out;
+    for (const [field, slot] of h.values) out.set(field, slot.counts);
+    return out;
+  }
+}
