@@ -364,9 +364,21 @@ describe('WMI: Sysmon Destination, EventType, WMI-Activity 5861', () => {
     ]);
   });
 
-  it('a Sysmon 19/20 rule on EventType fails with the reason, not as a side effect', () => {
+  it('a Sysmon 19/20 rule on EventType or Operation fails with the reason, not as a side effect', () => {
+    const onEventType = inline(
+      'product: windows, category: wmi_event',
+      "  sel: {EventType: WmiConsumerEvent, Destination|contains: 'powershell'}\n  condition: sel",
+    );
+    expect(failure(onEventType)).toMatchObject({
+      code: 'C004',
+      message: expect.stringContaining('no EventType or Operation column'),
+    });
+    // The pack's consumer rule selects on Operation (Created or Modified), not EventType.
     const rule = packRule('windows/wmi_event/sysmon_wmi_consumer_susp_content.yml');
-    expect(failure(rule)).toMatchObject({ code: 'C004', message: expect.stringContaining('no EventType column') });
+    expect(failure(rule)).toMatchObject({
+      code: 'C004',
+      message: expect.stringContaining('no EventType or Operation column'),
+    });
   });
 
   it('WMI-Activity 5861 → WmiBindEventFilterToConsumer with PossibleCause and CONSUMER', () => {

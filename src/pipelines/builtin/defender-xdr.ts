@@ -229,9 +229,9 @@ const transformations: Transformation[] = [
   {
     type: 'fail',
     when: { logsource: windows('wmi_event') },
-    fields: ['EventType'],
+    fields: ['EventType', 'Operation'],
     reason:
-      'Defender has no EventType column: it records a WMI subscription once, when a filter is bound to a consumer (ActionType WmiBindEventFilterToConsumer), not the filter and consumer events (Sysmon 19/20) EventType tells apart',
+      'Defender has no EventType or Operation column: it records a WMI subscription once, when a filter is bound to a consumer (ActionType WmiBindEventFilterToConsumer), not the creation, change or deletion of filters and consumers (Sysmon 19/20 and their Operation)',
   },
   // WMI-Activity 5861 (a permanent consumer bound to a filter) is the event Defender records as
   // WmiBindEventFilterToConsumer, with the event's ESS, CONSUMER and PossibleCause.

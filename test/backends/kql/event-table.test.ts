@@ -170,6 +170,9 @@ describe('Event and WindowsEvent give the same verdicts', () => {
           const rule = `${RULE_HEAD}  sel:\n    CommandLine${mod}${cased ? '|cased' : ''}: ${yamlValue}\n  condition: sel\n`;
           // Half the events hold the value with text around it (so matches are frequent).
           const event = embed ? before + value + after : before + after;
+          // Whether Kusto's parse_xml keeps a Data item that is only whitespace is not documented
+          // (the interpreter refuses it rather than guess): such values are left out.
+          fc.pre(event.trim() !== '');
           const data = { CommandLine: event, Image: 'C:\\x.exe' };
           const v = verdicts(rule, data);
           if (convert(rule, 'sentinel-event').includes(' has ')) prefiltered++;
