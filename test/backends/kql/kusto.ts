@@ -56,8 +56,23 @@ function globalsFor(product: 'defender' | 'sentinel'): K {
   return g;
 }
 
+/**
+ * Results by product and query: the corpus suites of the shared vitest project bind the same
+ * queries more than once (a pipeline's corpus test, its consumer checks, its artifacts).
+ */
+const errorsCache = new Map<string, readonly string[]>();
+
 /** Error diagnostics (parse and bind) of a query. */
 export function kqlErrors(query: string, product: 'defender' | 'sentinel'): string[] {
+  const key = `${product}\u0000${query}`;
+  const cached = errorsCache.get(key);
+  if (cached) return [...cached];
+  const out = analyze(query, product);
+  errorsCache.set(key, out);
+  return [...out];
+}
+
+function analyze(query: string, product: 'defender' | 'sentinel'): string[] {
   const K = load();
   const code = K.Language.KustoCode.ParseAndAnalyze(query, globalsFor(product));
   const d = code.GetDiagnostics();
