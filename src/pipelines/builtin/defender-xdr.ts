@@ -269,6 +269,14 @@ const transformations: Transformation[] = [
     reason: "Windows writes '-' for a logon without a network address; Defender leaves RemoteIP empty",
   },
   { type: 'field_map', when: { table: T.logon }, map: { IpAddress: 'RemoteIP', IpPort: 'RemotePort' } },
+  // A renamed file's former path is SourceFilename in Sigma; Defender keeps its former name
+  // (PreviousFileName, "original name of the file that was renamed") apart from its folder.
+  {
+    type: 'path_to_name',
+    when: { table: T.file, logsource: windows('file_rename') },
+    field: 'SourceFilename',
+    column: 'PreviousFileName',
+  },
   // ParentImage is a path; the non-process tables have only the parent's file name.
   {
     type: 'path_to_name',

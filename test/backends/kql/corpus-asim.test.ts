@@ -1,5 +1,8 @@
+import path from 'node:path';
+import { REPO_ROOT } from '../../helpers/paths.js';
+import { expectGolden } from '../../helpers/golden.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routeCoverage, runCorpus, type Outcome } from './corpus-run.js';
+import { routeCoverage, routeCoverageDoc, runCorpus, type Outcome } from './corpus-run.js';
 import { getPipeline } from '../../../src/pipelines/registry.js';
 
 let o: Outcome;
@@ -27,5 +30,9 @@ describe('sentinel-asim over the SigmaHQ corpus', () => {
     const rows = routeCoverage(getPipeline('sentinel-asim')!.routes ?? [], o);
     expect(rows.filter((r) => r.rules > 0 && r.converted === 0)).toEqual([]);
     expect(rows.filter((r) => r.converted > 0).length).toBeGreaterThan(10);
+  });
+  it('writes its route coverage to docs/pipelines/coverage/sentinel-asim.md (golden)', (ctx) => {
+    const doc = routeCoverageDoc('sentinel-asim', getPipeline('sentinel-asim')!.routes ?? [], o);
+    expectGolden(ctx, path.join(REPO_ROOT, 'docs/pipelines/coverage/sentinel-asim.md'), doc);
   });
 });

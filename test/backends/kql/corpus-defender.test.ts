@@ -1,5 +1,12 @@
+import fs from 'node:fs';
+import { convertDocument } from '../../../src/convert.js';
+import { parse } from '../../../src/parser/index.js';
+import { getPipeline } from '../../../src/pipelines/index.js';
+import path from 'node:path';
+import { REPO_ROOT } from '../../helpers/paths.js';
+import { expectGolden } from '../../helpers/golden.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DETECTION_FOLDERS, runCorpus, type Outcome } from './corpus-run.js';
+import { DETECTION_FOLDERS, routeCoverage, routeCoverageDoc, runCorpus, type Outcome } from './corpus-run.js';
 
 let o: Outcome;
 beforeAll(() => {
@@ -47,5 +54,23 @@ describe('defender-xdr over the SigmaHQ corpus (rules/, rules-emerging-threats/,
       'windows/security': 2,
     };
     for (const [ls, n] of Object.entries(minimum)) expect(o.byLogsource[ls] ?? 0, ls).toBeGreaterThanOrEqual(n);
+  });
+  it('every route that receives corpus rules converts some of them', () => {
+    const rows = routeCoverage(getPipeline('defender-xdr')!.routes ?? [], o);
+    // Defender records WMI-Activity 5861 only (WmiBindEventFilterToConsumer); the corpus's two
+    // WMI-Activity rules read 5858 and 5859. The route is alive for the pack's 5861 rules:
+    const wmi = 'product: windows, service: wmi';
+    const packRule = parse(
+      fs.readFileSync(path.join(REPO_ROOT, 'rules/windows/builtin/wmi/win_wmi_activity_susp_consumer_content.yml')),
+    ).documents[0]!.document!;
+    const viaWmi = convertDocument(packRule, { target: 'kql', pipelines: ['defender-xdr'] });
+    expect(viaWmi.ok && viaWmi.tables).toEqual(['DeviceEvents']);
+    expect(rows.filter((r) => r.rules > 0 && r.converted === 0).map((r) => r.route)).toEqual([wmi]);
+    expect(rows.filter((r) => r.converted > 0).length).toBeGreaterThan(10);
+  });
+
+  it('writes its route coverage to docs/pipelines/coverage/defender-xdr.md (golden)', (ctx) => {
+    const doc = routeCoverageDoc('defender-xdr', getPipeline('defender-xdr')!.routes ?? [], o);
+    expectGolden(ctx, path.join(REPO_ROOT, 'docs/pipelines/coverage/defender-xdr.md'), doc);
   });
 });
