@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import type { JsonValue } from '../ast/types.js';
 import { listBackends } from '../backends/index.js';
-import { validateArtifactSettings } from '../backends/kql/settings.js';
+import { validateArtifactSettings } from '../backends/settings.js';
 import type { ArtifactDefaults } from '../backends/types.js';
 import { UsageError } from './io.js';
 

@@ -20,7 +20,7 @@ import {
   type DefenderSettings,
   type ResolvedSettings,
   type SentinelSettings,
-} from './settings.js';
+} from '../settings.js';
 import { templateId } from './template-id.js';
 
 type Doc = SigmaRule | CorrelationRule;

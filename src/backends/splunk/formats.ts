@@ -9,6 +9,7 @@ import type { CorrelationRule, SigmaRule } from '../../ast/types.js';
 import { conversionError } from '../diagnostics.js';
 import { oneLine } from '../../util/inert-text.js';
 import type {
+  ArtifactDefaults,
   BackendOptions,
   CombinedOutput,
   ConversionError,
@@ -16,6 +17,7 @@ import type {
   OutputFormat,
   RenderedOutput,
 } from '../types.js';
+import { savedSearchSettings, type SavedSearchSettings } from '../settings.js';
 import { MACRO_NAME } from './contract.js';
 import { riskEntries } from './risk.js';
 import { tarGz } from './tar.js';
@@ -128,13 +130,55 @@ const SAVED_SEARCH_OPTIONS = {
   security_domain: "action.notable.param.security_domain (default 'threat')",
 };
 
+/**
+ * The settings of a rule's stanza: the rule's own (`sigil: artifacts: savedsearches:`), then
+ * `--set`, then `.sigil.yml` (`artifacts: savedsearches:`), then the format's defaults.
+ */
+function stanzaOptions(
+  rule: SigmaRule | CorrelationRule,
+  options: BackendOptions,
+  defaults: ArtifactDefaults | undefined,
+): { options: BackendOptions; settings: SavedSearchSettings } {
+  const own = savedSearchSettings(rule, undefined).settings;
+  const config = savedSearchSettings({ custom: {}, locs: {} } as unknown as SigmaRule, defaults).settings;
+  const merged: BackendOptions = {};
+  for (const key of ['cron_schedule', 'earliest_time', 'latest_time'] as const) {
+    const v = own[key] ?? options[key] ?? options[key.replace(/_/g, '-')] ?? config[key];
+    if (v !== undefined) merged[key] = v;
+  }
+  return {
+    options: { ...options, ...merged },
+    settings: {
+      ...config,
+      ...own,
+      ...(own.suppression || config.suppression ? { suppression: own.suppression ?? config.suppression } : {}),
+    },
+  };
+}
+
+/** Settings problems as the per-rule error (C038), located in the rule where they are. */
+function settingsError(
+  rule: SigmaRule | CorrelationRule,
+  defaults: ArtifactDefaults | undefined,
+): ConversionError | undefined {
+  const p = savedSearchSettings(rule, defaults).problems[0];
+  if (!p) return undefined;
+  return conversionError('C038', `${p.path.join('.')}: ${p.message}`, {
+    ...(p.hint ? { hint: p.hint } : {}),
+    ...(p.loc ? { loc: p.loc } : {}),
+  });
+}
+
 /** The savedsearches.conf stanza of one converted rule. */
 function savedSearchStanza(
   result: ConversionSuccess,
   rule: SigmaRule | CorrelationRule,
-  options: BackendOptions,
+  cliOptions: BackendOptions,
+  defaults?: ArtifactDefaults,
 ): string {
-  const level = rule.level ?? 'medium';
+  const { options, settings } = stanzaOptions(rule, cliOptions, defaults);
+  const level = settings.severity ?? rule.level ?? 'medium';
+  const suppression = settings.suppression?.enabled ? settings.suppression : undefined;
   const { techniques } = attackAnnotations(rule.tags);
   const annotations = JSON.stringify({ mitre_attack: techniques });
   const title = stanzaName(rule);
@@ -151,12 +195,18 @@ function savedSearchStanza(
     // A correlation's window may start before the run's 10 minutes: read the timespan more.
     `dispatch.earliest_time = ${opt(options, 'earliest_time', rule.kind === 'correlation' ? `-${10 + Math.ceil(rule.correlation.timespan.seconds / 60)}m@m` : '-10m@m')}`,
     `dispatch.latest_time = ${opt(options, 'latest_time', 'now')}`,
-    'enableSched = 1',
+    `enableSched = ${settings.enabled === false ? 0 : 1}`,
     'counttype = number of events',
     'relation = greater than',
     'quantity = 0',
     'alert.track = 1',
-    'alert.suppress = 0',
+    ...(suppression
+      ? [
+          'alert.suppress = 1',
+          `alert.suppress.period = ${suppression.duration}m`,
+          ...(suppression.fields.length ? [`alert.suppress.fields = ${suppression.fields.join(',')}`] : []),
+        ]
+      : ['alert.suppress = 0']),
     'action.correlationsearch.enabled = 1',
     `action.correlationsearch.label = ${title}`,
     `action.correlationsearch.annotations = ${annotations}`,
@@ -185,8 +235,11 @@ export const savedSearchesFormat: OutputFormat = {
   description:
     'a savedsearches.conf stanza (scheduled Enterprise Security correlation search with notable and risk actions)',
   options: SAVED_SEARCH_OPTIONS,
-  check: (result) => checkSearch(result),
-  render: (result, rule, options) => ({ text: savedSearchStanza(result, rule, options), extension: '.conf' }),
+  check: (result, rule, defaults) => checkSearch(result) ?? settingsError(rule, defaults),
+  render: (result, rule, options, defaults) => ({
+    text: savedSearchStanza(result, rule, options, defaults),
+    extension: '.conf',
+  }),
 };
 
 /** macros.conf stanzas for the given macros (macros.conf.spec: `definition`, `iseval`, `description`). */
@@ -249,9 +302,9 @@ export const appFormat: OutputFormat = {
     app_label: "the app's label in Splunk Web (default 'Sigma detections')",
     app_version: "the app's version, major.minor.patch (default '1.0.0')",
   },
-  check: (result) => checkSearch(result),
-  render: (result, rule, options) => {
-    const stanza = savedSearchStanza(result, rule, options);
+  check: (result, rule, defaults) => checkSearch(result) ?? settingsError(rule, defaults),
+  render: (result, rule, options, defaults) => {
+    const stanza = savedSearchStanza(result, rule, options, defaults);
     const macros = Object.fromEntries(Object.entries(macrosOf(result)).filter(([, v]) => v !== ''));
     return { text: stanza, extension: '.conf', parts: { savedsearch: stanza, macros: JSON.stringify(macros) } };
   },

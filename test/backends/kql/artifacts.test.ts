@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { SigmaRule } from '../../../src/ast/types.js';
 import { getBackend } from '../../../src/backends/index.js';
-import { parseDuration, isoDuration, shortDuration } from '../../../src/backends/kql/settings.js';
+import { parseDuration, isoDuration, shortDuration } from '../../../src/backends/settings.js';
 import { templateId, uuidV5 } from '../../../src/backends/kql/template-id.js';
 import type { ArtifactDefaults, ConversionSuccess } from '../../../src/backends/types.js';
 import { convertDocument } from '../../../src/convert.js';

@@ -19,7 +19,7 @@
  */
 import techniqueTactics from '../../../src/data/technique-tactics.json' with { type: 'json' };
 import { SENTINEL_IDENTIFIERS, type SentinelEntityType } from '../../../src/backends/kql/entities.js';
-import { parseDuration } from '../../../src/backends/kql/settings.js';
+import { parseDuration } from '../../../src/backends/settings.js';
 
 const SENTINEL_TACTICS = new Set([
   'Reconnaissance',

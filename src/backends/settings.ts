@@ -1,12 +1,12 @@
 /**
- * Deployment settings of the KQL artifacts (schedule, trigger, suppression, grouping, custom
- * details, severity), per format: defaults from `.sigil.yml` (`artifacts:`), overridden per rule
+ * Deployment settings of the artifacts (schedule, trigger, suppression, grouping, custom details,
+ * severity), per format — Sentinel and Defender rules, Splunk saved searches: defaults from `.sigil.yml` (`artifacts:`), overridden per rule
  * by the rule's custom attribute `sigil: { artifacts: … }` (kept in the AST's `custom`). The
  * limits are those of the consumers: Azure-Sentinel's template model
  * (.script/tests/detectionTemplateSchemaValidation/Models/ScheduledTemplateInternalModel.cs) and
  * the alert-rule API for Sentinel; Graph's detectionRule (ruleSchedule) for Defender.
  */
-import type { JsonValue, Loc, Metadata } from '../../ast/types.js';
+import type { JsonValue, Loc, Metadata } from '../ast/types.js';
 
 /** One problem with a setting: where (path below `artifacts`) and what. */
 export interface SettingProblem {
@@ -57,8 +57,19 @@ const SENTINEL_DEFAULTS: SentinelSettings = {
 };
 const DEFENDER_DEFAULTS: DefenderSettings = { frequencyHours: 1, enabled: true };
 
+/** Settings of a Splunk saved search (savedsearches.conf and the app); absent keys keep the format's defaults. */
+export interface SavedSearchSettings {
+  cron_schedule?: string;
+  earliest_time?: string;
+  latest_time?: string;
+  enabled?: boolean;
+  severity?: 'informational' | 'low' | 'medium' | 'high' | 'critical';
+  /** alert.suppress with its period (minutes) and fields. */
+  suppression?: { enabled: boolean; duration: number; fields: string[] };
+}
+
 /** The settings sections, by the format names that read them (sentinel-arm shares sentinel-rule's). */
-const SETTINGS_SECTIONS = ['sentinel-rule', 'defender-detection'] as const;
+const SETTINGS_SECTIONS = ['sentinel-rule', 'defender-detection', 'savedsearches'] as const;
 type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
 const MINUTE = 1;
@@ -352,6 +363,59 @@ function readDefender(section: JsonValue, base: DefenderSettings, r: Reader): De
   return out;
 }
 
+/** savedsearches.conf.spec: cron_schedule is a standard 5-field cron expression. */
+const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+/** A search time modifier: `now`, `0`, an epoch, or `-10m@m`-style relative times (search docs, "Time modifiers"). */
+const TIME_MODIFIER =
+  /^(now|0|\d{9,10}|[+-]?\d*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks|mon|month|months|q|qtr|qtrs|quarter|quarters|y|yr|yrs|year|years)(@[a-z0-9]+)?|@[a-z0-9]+)$/;
+const SPLUNK_FIELD = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+
+function readSavedSearch(section: JsonValue, base: SavedSearchSettings, r: Reader): SavedSearchSettings {
+  const out: SavedSearchSettings = { ...base };
+  if (!isObj(section)) {
+    r.problem([], 'the savedsearches settings must be a mapping');
+    return out;
+  }
+  r.keys(section, ['cron_schedule', 'earliest_time', 'latest_time', 'enabled', 'severity', 'suppression']);
+  const cron = section['cron_schedule'];
+  if (cron !== undefined) {
+    const fields = typeof cron === 'string' ? cron.trim().split(/\s+/) : [];
+    if (fields.length !== 5 || !fields.every((f) => CRON_FIELD.test(f)))
+      r.problem(
+        ['cron_schedule'],
+        `'cron_schedule: ${JSON.stringify(cron)}' is not a 5-field cron expression`,
+        "e.g. '*/10 * * * *'",
+      );
+    else out.cron_schedule = fields.join(' ');
+  }
+  for (const key of ['earliest_time', 'latest_time'] as const) {
+    const v = section[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' || !TIME_MODIFIER.test(v))
+      r.problem([key], `'${key}: ${JSON.stringify(v)}' is not a Splunk time modifier`, "e.g. '-70m@m', 'now'");
+    else out[key] = v;
+  }
+  const e = r.bool(section, 'enabled');
+  if (e !== undefined) out.enabled = e;
+  const sev = r.oneOf(section, 'severity', ['informational', 'low', 'medium', 'high', 'critical'] as const);
+  if (sev) out.severity = sev;
+  const sup = r.mapping(section, 'suppression');
+  if (sup) {
+    r.keys(sup, ['enabled', 'duration', 'fields'], ['suppression']);
+    const enabled = r.bool(sup, 'enabled', ['suppression']) ?? true;
+    const duration = r.duration(sup, 'duration', ['suppression'], MINUTE, 14 * DAY) ?? out.suppression?.duration ?? 60;
+    const f = sup['fields'];
+    let fields: string[] = out.suppression?.fields ?? [];
+    if (f !== undefined) {
+      if (!Array.isArray(f) || !f.every((x): x is string => typeof x === 'string' && SPLUNK_FIELD.test(x)))
+        r.problem(['suppression', 'fields'], "'suppression.fields' must be a list of field names");
+      else fields = f;
+    }
+    out.suppression = { enabled, duration, fields };
+  }
+  return out;
+}
+
 /**
  * Validates an `artifacts` mapping (from `.sigil.yml`, or a rule's `sigil.artifacts`): the
  * sections it may hold and their values. `base` is the path of the mapping, for messages.
@@ -377,6 +441,12 @@ export function validateArtifactSettings(value: JsonValue, base: string[]): Sett
   if (dd !== undefined) {
     const sub = new Reader([...base, 'defender-detection']);
     readDefender(dd, DEFENDER_DEFAULTS, sub);
+    r.problems.push(...sub.problems);
+  }
+  const ss = value['savedsearches'];
+  if (ss !== undefined) {
+    const sub = new Reader([...base, 'savedsearches']);
+    readSavedSearch(ss, {}, sub);
     r.problems.push(...sub.problems);
   }
   return r.problems;
@@ -436,6 +506,25 @@ export function defenderSettings(rule: Metadata, defaults: JsonValue | undefined
   ];
   const section = isObj(own) ? own['defender-detection'] : undefined;
   if (section !== undefined) settings = readDefender(section, settings, new Reader(base));
+  return { settings, problems: problems.map((p) => withLoc(rule, p)) };
+}
+
+/** A Splunk saved search's settings: `.sigil.yml` defaults, then the rule's own (`sigil.artifacts.savedsearches`). */
+export function savedSearchSettings(
+  rule: Metadata,
+  defaults: JsonValue | undefined,
+): ResolvedSettings<SavedSearchSettings> {
+  const fromConfig = isObj(defaults) ? defaults['savedsearches'] : undefined;
+  const config = new Reader(['artifacts', 'savedsearches']);
+  let settings = fromConfig === undefined ? {} : readSavedSearch(fromConfig, {}, config);
+  const own = ruleArtifacts(rule);
+  const base = ['sigil', 'artifacts'];
+  const problems = [
+    ...config.problems,
+    ...(own === undefined ? [] : sectionProblems(validateArtifactSettings(own, base), 'savedsearches')),
+  ];
+  const section = isObj(own) ? own['savedsearches'] : undefined;
+  if (section !== undefined) settings = readSavedSearch(section, settings, new Reader(base));
   return { settings, problems: problems.map((p) => withLoc(rule, p)) };
 }
 
