@@ -31,8 +31,8 @@ describe('sentinel-asim over the SigmaHQ corpus', () => {
     expect(rows.filter((r) => r.rules > 0 && r.converted === 0)).toEqual([]);
     expect(rows.filter((r) => r.converted > 0).length).toBeGreaterThan(10);
   });
-  it('writes its route coverage to docs/pipelines/coverage/sentinel-asim.md (golden)', (ctx) => {
+  it('writes its route coverage to docs/pipelines/route-coverage/sentinel-asim.md (golden)', (ctx) => {
     const doc = routeCoverageDoc('sentinel-asim', getPipeline('sentinel-asim')!.routes ?? [], o);
-    expectGolden(ctx, path.join(REPO_ROOT, 'docs/pipelines/coverage/sentinel-asim.md'), doc);
+    expectGolden(ctx, path.join(REPO_ROOT, 'docs/pipelines/route-coverage/sentinel-asim.md'), doc);
   });
 });

@@ -69,8 +69,8 @@ describe('defender-xdr over the SigmaHQ corpus (rules/, rules-emerging-threats/,
     expect(rows.filter((r) => r.converted > 0).length).toBeGreaterThan(10);
   });
 
-  it('writes its route coverage to docs/pipelines/coverage/defender-xdr.md (golden)', (ctx) => {
+  it('writes its route coverage to docs/pipelines/route-coverage/defender-xdr.md (golden)', (ctx) => {
     const doc = routeCoverageDoc('defender-xdr', getPipeline('defender-xdr')!.routes ?? [], o);
-    expectGolden(ctx, path.join(REPO_ROOT, 'docs/pipelines/coverage/defender-xdr.md'), doc);
+    expectGolden(ctx, path.join(REPO_ROOT, 'docs/pipelines/route-coverage/defender-xdr.md'), doc);
   });
 });

@@ -111,7 +111,7 @@ export function routeCoverage(
   return rows;
 }
 
-/** A pipeline's route coverage as the Markdown table docs/pipelines/coverage/<pipeline>.md holds. */
+/** A pipeline's route coverage as the Markdown table docs/pipelines/route-coverage/<pipeline>.md holds. */
 export function routeCoverageDoc(pipeline: string, routes: readonly Route[], o: Outcome): string {
   const rows = routeCoverage(routes, o);
   return [

@@ -31,8 +31,8 @@ describe('sentinel over the SigmaHQ corpus', () => {
     expect(rows.filter((r) => r.rules > 0 && r.converted === 0)).toEqual([]);
     expect(rows.filter((r) => r.converted > 0).length).toBeGreaterThan(10);
   });
-  it('writes its route coverage to docs/pipelines/coverage/sentinel.md (golden)', (ctx) => {
+  it('writes its route coverage to docs/pipelines/route-coverage/sentinel.md (golden)', (ctx) => {
     const doc = routeCoverageDoc('sentinel', getPipeline('sentinel')!.routes ?? [], o);
-    expectGolden(ctx, path.join(REPO_ROOT, 'docs/pipelines/coverage/sentinel.md'), doc);
+    expectGolden(ctx, path.join(REPO_ROOT, 'docs/pipelines/route-coverage/sentinel.md'), doc);
   });
 });
