@@ -28,27 +28,7 @@ import { kqlErrors } from './kql/kusto.js';
 import type { Row } from './kql/kql-interpreter.js';
 import { runSplTable } from './splunk/spl-tabular.js';
 import type { Event as SplEvent } from './splunk/spl-interpreter.js';
-
-const BASE = `title: whoami run
-id: 5e0c4f8e-7d1a-4c3e-9a51-000000000001
-name: rule_a
-status: test
-logsource: {product: windows, category: process_creation}
-detection:
-  sel: {CommandLine|contains: whoami}
-  condition: sel
-level: low
----
-title: net user run
-id: 5e0c4f8e-7d1a-4c3e-9a51-000000000002
-name: rule_b
-status: test
-logsource: {product: windows, category: process_creation}
-detection:
-  sel: {CommandLine|contains: net user}
-  condition: sel
-level: low
-`;
+import { CORRELATION_BASE_RULES as BASE } from '../helpers/correlation-fixtures.js';
 
 const SPAN_S = 300;
 const T0 = Date.UTC(2024, 0, 1); // a bucket boundary for every span dividing a day

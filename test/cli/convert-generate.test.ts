@@ -9,27 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sigil } from '../helpers/cli.js';
-
-const BASE = `title: whoami run
-id: 5e0c4f8e-7d1a-4c3e-9a51-000000000001
-name: rule_a
-status: test
-logsource: {product: windows, category: process_creation}
-detection:
-  sel: {CommandLine|contains: whoami}
-  condition: sel
-level: low
----
-title: net user run
-id: 5e0c4f8e-7d1a-4c3e-9a51-000000000002
-name: rule_b
-status: test
-logsource: {product: windows, category: process_creation}
-detection:
-  sel: {CommandLine|contains: net user}
-  condition: sel
-level: low
-`;
+import { CORRELATION_BASE_RULES as BASE } from '../helpers/correlation-fixtures.js';
 
 function correlation(title: string, id: string, generate?: boolean): string {
   return `title: ${title}

@@ -21,7 +21,8 @@ import techniqueTactics from '../../../src/data/technique-tactics.json' with { t
 import { SENTINEL_IDENTIFIERS, type SentinelEntityType } from '../../../src/backends/kql/entities.js';
 import { parseDuration } from '../../../src/backends/settings.js';
 
-const SENTINEL_TACTICS = new Set([
+/** Azure-Sentinel's tactic enumeration (the template model's AttackTactic). */
+export const SENTINEL_TACTICS: ReadonlySet<string> = new Set([
   'Reconnaissance',
   'ResourceDevelopment',
   'InitialAccess',

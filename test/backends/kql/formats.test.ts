@@ -14,6 +14,7 @@ import type { SigmaRule } from '../../../src/ast/types.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
 import { templateId } from '../../../src/backends/kql/template-id.js';
 import { kqlErrors } from './kusto.js';
+import { SENTINEL_TACTICS } from './consumer-checks.js';
 
 function packRules(): { file: string; rule: SigmaRule }[] {
   const out: { file: string; rule: SigmaRule }[] = [];
@@ -51,25 +52,6 @@ const render = (format: string, pipeline: string, rule: SigmaRule): string | und
   if (f.check?.(res, rule)) return undefined;
   return f.render(res, rule, {}).text;
 };
-const SENTINEL_TACTICS = new Set([
-  'Reconnaissance',
-  'ResourceDevelopment',
-  'InitialAccess',
-  'Execution',
-  'Persistence',
-  'PrivilegeEscalation',
-  'DefenseEvasion',
-  'CredentialAccess',
-  'Discovery',
-  'LateralMovement',
-  'Collection',
-  'CommandAndControl',
-  'Exfiltration',
-  'Impact',
-  'ImpairProcessControl',
-  'InhibitResponseFunction',
-  'PreAttack',
-]);
 
 describe('KQL deployable formats over the rule pack', () => {
   it('has rules to check', () => expect(RULES.length).toBeGreaterThanOrEqual(12));

@@ -268,16 +268,47 @@ export interface RunOptions {
 /** Kinds of constructs seen while evaluating (for coverage counts in tests). */
 export type Feature = string;
 
-class Evaluator {
+/**
+ * A position in a token list, for the recursive-descent readers of the test interpreters
+ * (this one and kql-tabular.ts): look ahead, take, and require tokens.
+ */
+export class TokenCursor<T extends { k: string; v: string; at: number }> {
   i = 0;
+  constructor(readonly toks: T[]) {}
+  peek(o = 0): T | undefined {
+    return this.toks[this.i + o];
+  }
+  next(): T {
+    const t = this.toks[this.i++];
+    if (!t) throw new Error('unexpected end of query');
+    return t;
+  }
+  is(v: string, o = 0): boolean {
+    const t = this.peek(o);
+    return t !== undefined && t.k !== 'str' && t.v === v;
+  }
+  expect(v: string): void {
+    const t = this.next();
+    if (t.k === 'str' || t.v !== v) throw new Error(`expected ${v} at ${t.at}, got ${JSON.stringify(t.v)}`);
+  }
+  word(): string {
+    const t = this.next();
+    if (t.k !== 'word') throw new Error(`expected a name at ${t.at}, got ${JSON.stringify(t.v)}`);
+    return t.v;
+  }
+}
+
+class Evaluator extends TokenCursor<Tok> {
   constructor(
-    readonly toks: Tok[],
+    toks: Tok[],
     readonly row: Row,
     readonly opts: RunOptions,
     readonly seen: Set<Feature>,
     /** Columns the query computed (`extend`, `mv-apply`): dynamic or string values. */
     readonly computed: Map<string, Value> = new Map(),
-  ) {}
+  ) {
+    super(toks);
+  }
 
   /** An evaluator of the same query on the same row, at token `at`, with more computed columns. */
   sub(at: number, extra: Record<string, Value>): Evaluator {
@@ -290,29 +321,6 @@ class Evaluator {
     );
     e.i = at;
     return e;
-  }
-
-  word(): string {
-    const t = this.next();
-    if (t.k !== 'word') throw new Error(`expected a name at ${t.at}, got ${JSON.stringify(t.v)}`);
-    return t.v;
-  }
-
-  peek(o = 0): Tok | undefined {
-    return this.toks[this.i + o];
-  }
-  next(): Tok {
-    const t = this.toks[this.i++];
-    if (!t) throw new Error('unexpected end of query');
-    return t;
-  }
-  is(v: string, o = 0): boolean {
-    const t = this.peek(o);
-    return t !== undefined && t.k !== 'str' && t.v === v;
-  }
-  expect(v: string): void {
-    const t = this.next();
-    if (t.k === 'str' || t.v !== v) throw new Error(`expected ${v} at ${t.at}, got ${JSON.stringify(t.v)}`);
   }
 
   column(name: string): Value {

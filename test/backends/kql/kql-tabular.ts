@@ -24,7 +24,7 @@
  * day is Kusto's alignment too (0001-01-01 lies a whole number of days before it). Anything else
  * throws, so that a test cannot pass by misreading a query.
  */
-import { readKqlString, runKql, type Row } from './kql-interpreter.js';
+import { readKqlString, runKql, TokenCursor, type Row } from './kql-interpreter.js';
 
 interface Tok {
   k: 'str' | 'word' | 'num' | 'span' | 'op';
@@ -133,35 +133,14 @@ function keyOf(values: Val[]): string {
   return JSON.stringify(values.map((v) => (v === undefined ? null : v)));
 }
 
-class Parser {
-  i = 0;
+class Parser extends TokenCursor<Tok> {
   readonly lets = new Map<string, Table>();
   constructor(
     readonly text: string,
-    readonly toks: Tok[],
+    toks: Tok[],
     readonly opts: TabularOptions,
-  ) {}
-
-  peek(o = 0): Tok | undefined {
-    return this.toks[this.i + o];
-  }
-  next(): Tok {
-    const t = this.toks[this.i++];
-    if (!t) throw new Error('unexpected end of query');
-    return t;
-  }
-  is(v: string, o = 0): boolean {
-    const t = this.peek(o);
-    return t !== undefined && t.k !== 'str' && t.v === v;
-  }
-  expect(v: string): void {
-    const t = this.next();
-    if (t.k === 'str' || t.v !== v) throw new Error(`expected ${v} at ${t.at}, got ${JSON.stringify(t.v)}`);
-  }
-  word(): string {
-    const t = this.next();
-    if (t.k !== 'word') throw new Error(`expected a name at ${t.at}, got ${JSON.stringify(t.v)}`);
-    return t.v;
+  ) {
+    super(toks);
   }
 
   run(): Row[] {
@@ -464,28 +443,13 @@ interface RowContext {
   index: number;
 }
 
-class Expr {
-  i = 0;
+class Expr extends TokenCursor<Tok> {
   constructor(
-    readonly toks: Tok[],
+    toks: Tok[],
     readonly row: Row,
     readonly ctx: RowContext | undefined,
-  ) {}
-  peek(): Tok | undefined {
-    return this.toks[this.i];
-  }
-  is(v: string): boolean {
-    const t = this.peek();
-    return t !== undefined && t.k !== 'str' && t.v === v;
-  }
-  next(): Tok {
-    const t = this.toks[this.i++];
-    if (!t) throw new Error('unexpected end of expression');
-    return t;
-  }
-  expect(v: string): void {
-    const t = this.next();
-    if (t.k === 'str' || t.v !== v) throw new Error(`expected ${v}, got ${JSON.stringify(t.v)}`);
+  ) {
+    super(toks);
   }
 
   expr(): Val {
