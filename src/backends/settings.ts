@@ -509,14 +509,22 @@ export function defenderSettings(rule: Metadata, defaults: JsonValue | undefined
   return { settings, problems: problems.map((p) => withLoc(rule, p)) };
 }
 
+/** The saved-search settings `.sigil.yml` sets (`artifacts: savedsearches:`), without a rule's. */
+export function savedSearchDefaults(
+  defaults: JsonValue | undefined,
+  reader = new Reader(['artifacts', 'savedsearches']),
+): SavedSearchSettings {
+  const section = isObj(defaults) ? defaults['savedsearches'] : undefined;
+  return section === undefined ? {} : readSavedSearch(section, {}, reader);
+}
+
 /** A Splunk saved search's settings: `.sigil.yml` defaults, then the rule's own (`sigil.artifacts.savedsearches`). */
 export function savedSearchSettings(
   rule: Metadata,
   defaults: JsonValue | undefined,
 ): ResolvedSettings<SavedSearchSettings> {
-  const fromConfig = isObj(defaults) ? defaults['savedsearches'] : undefined;
   const config = new Reader(['artifacts', 'savedsearches']);
-  let settings = fromConfig === undefined ? {} : readSavedSearch(fromConfig, {}, config);
+  let settings = savedSearchDefaults(defaults, config);
   const own = ruleArtifacts(rule);
   const base = ['sigil', 'artifacts'];
   const problems = [

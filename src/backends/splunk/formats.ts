@@ -17,7 +17,7 @@ import type {
   OutputFormat,
   RenderedOutput,
 } from '../types.js';
-import { savedSearchSettings, type SavedSearchSettings } from '../settings.js';
+import { savedSearchDefaults, savedSearchSettings, type SavedSearchSettings } from '../settings.js';
 import { MACRO_NAME } from './contract.js';
 import { riskEntries } from './risk.js';
 import { tarGz } from './tar.js';
@@ -140,7 +140,7 @@ function stanzaOptions(
   defaults: ArtifactDefaults | undefined,
 ): { options: BackendOptions; settings: SavedSearchSettings } {
   const own = savedSearchSettings(rule, undefined).settings;
-  const config = savedSearchSettings({ custom: {}, locs: {} } as unknown as SigmaRule, defaults).settings;
+  const config = savedSearchDefaults(defaults);
   const merged: BackendOptions = {};
   for (const key of ['cron_schedule', 'earliest_time', 'latest_time'] as const) {
     const v = own[key] ?? options[key] ?? options[key.replace(/_/g, '-')] ?? config[key];
