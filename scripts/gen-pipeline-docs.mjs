@@ -5,6 +5,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** A value map's condition map (`ActionType|startswith: Asr`, …) as text. */
+const conditions = (/** @type {Record<string, unknown>} */ m) =>
+  Object.entries(m)
+    .map(([k, v]) => `${code(k)} ${Array.isArray(v) ? v.map((x) => code(String(x))).join(' / ') : code(String(v))}`)
+    .join(' and ');
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { listPipelines } = await import('../dist/pipelines/index.js');
 const { fieldTable } = await import('../dist/pipelines/field-tables.js');
@@ -78,7 +84,7 @@ for (const p of builtins) {
     for (const t of vm)
       lines.push(
         `- ${code(t.field)} → ${code(t.column)}: ${Object.entries(t.values)
-          .map(([k, v]) => `${code(k)} → ${v.map(code).join(' / ')}`)
+          .map(([k, v]) => `${code(k)} → ${Array.isArray(v) ? v.map(code).join(' / ') : conditions(v)}`)
           .join('; ')}`,
       );
     lines.push('');

@@ -9,7 +9,7 @@ import { and, not, or, predicateFields, type PatternPart, type Predicate } from 
 import { conversionError, conversionWarning } from '../backends/diagnostics.js';
 import type { ConversionError } from '../backends/types.js';
 import { conditionMapToPredicate } from './conditions.js';
-import type { PipelineSpec, PrefixReplacement, ProcessedRule, Scalar, Transformation } from './types.js';
+import type { ConditionMap, PipelineSpec, PrefixReplacement, ProcessedRule, Scalar, Transformation } from './types.js';
 import { mergeAdjacentText } from '../ast/pattern.js';
 
 /** Maps every leaf; a leaf may become `true` (dropped) or stay a predicate. */
@@ -285,7 +285,12 @@ function pathToNameLeaf(p: Predicate, field: string, column: string): Predicate 
   return sep.test(text[0]!) ? lit(column, text.slice(1), 'eq', p.cased) : lit(column, text, 'endswith', p.cased);
 }
 
-function valueMapLeaf(p: Predicate, field: string, column: string, values: Record<string, Scalar[]>): Predicate {
+function valueMapLeaf(
+  p: Predicate,
+  field: string,
+  column: string,
+  values: Record<string, Scalar[] | ConditionMap>,
+): Predicate {
   if (!('field' in p) || p.field !== field) return p;
   const fail = (why: string): never => {
     throw new StepError(
@@ -305,7 +310,8 @@ function valueMapLeaf(p: Predicate, field: string, column: string, values: Recor
   else return fail(`a ${p.kind} condition cannot be mapped`);
   const key = Object.keys(values).find((k) => k.toLowerCase() === text!.toLowerCase());
   if (key === undefined) return fail(`no mapping for the value '${text}'`);
-  return conditionMapToPredicate({ [column]: values[key]! });
+  const mapped = values[key]!;
+  return conditionMapToPredicate(Array.isArray(mapped) ? { [column]: mapped } : mapped);
 }
 
 function expandLeaf(p: Predicate, vars: Record<string, string[]>): Predicate {

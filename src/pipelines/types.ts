@@ -79,9 +79,17 @@ export type Transformation =
   | { type: 'split_domain_user'; when?: When; field: string; domain: string; user: string }
   /**
    * Maps literal values of a field to values of a target column (case-insensitive):
-   * `Initiated: 'true'` → `ActionType in (…)`. Other values or operators fail the rule (C007).
+   * `Initiated: 'true'` → `ActionType in (…)`. A value may instead map to conditions (a
+   * condition map, modifiers allowed) when the target spells it as a pattern: Defender's ASR
+   * block event 1121 is every `ActionType` `Asr…Blocked`. Other values or operators fail the rule (C007).
    */
-  | { type: 'value_map'; when?: When; field: string; column: string; values: Record<string, Scalar[]> }
+  | {
+      type: 'value_map';
+      when?: When;
+      field: string;
+      column: string;
+      values: Record<string, Scalar[] | ConditionMap>;
+    }
   /**
    * Renames the fields in scope (`fields`, else every field but `except`): the first `prefixes`
    * key a name starts with is replaced (a list: several columns, any may match; no key matches:

@@ -440,3 +440,82 @@ describe('pipeline files: path_to_name and fail with values', () => {
     expect(diagnostics[0]!.code).toBe('C013');
   });
 });
+
+describe('Defender Antivirus ASR events 1121/1122 → DeviceEvents Asr* action types', () => {
+  const WMI = 'e6db77e5-3df2-4cf1-b95a-636979351e5b';
+  const LSASS = '9e6c4e1f-7d60-472f-ba1a-a39ef669e4b2';
+  const asr = (eventId: number, id: string) => ({
+    event: { EventID: eventId, ID: id },
+    row: {} as Row,
+  });
+  /** The DeviceEvents row Defender writes for the same decision (Microsoft's ASR reference). */
+  const withAction = (c: { event: Record<string, unknown>; row: Row }, actionType: string) => ({
+    event: c.event,
+    row: { ...c.row, ActionType: actionType },
+  });
+
+  it("the pack's ASR rule: block and audit of the WMI persistence rule, no other rule or decision", () => {
+    const rule = packRule('windows/builtin/windefend/win_defender_asr_wmi_persistence.yml');
+    crossCheck(rule, [
+      withAction(asr(1121, WMI.toUpperCase()), 'AsrPersistenceThroughWmiBlocked'),
+      withAction(asr(1122, WMI), 'AsrPersistenceThroughWmiAudited'),
+      withAction(asr(1121, LSASS), 'AsrLsassCredentialTheftBlocked'),
+      withAction(asr(1122, LSASS), 'AsrLsassCredentialTheftAudited'),
+    ]);
+  });
+
+  it('an event id alone selects the mode of every ASR rule, by the action type suffix', () => {
+    const rule = inline('product: windows, service: windefend', '  sel:\n    EventID: 1121\n  condition: sel');
+    crossCheck(rule, [
+      withAction(asr(1121, LSASS), 'AsrLsassCredentialTheftBlocked'),
+      withAction(asr(1121, WMI), 'AsrPersistenceThroughWmiBlocked'),
+      withAction(asr(1122, WMI), 'AsrPersistenceThroughWmiAudited'),
+    ]);
+    // Rows that are not ASR decisions never match, whatever their suffix.
+    const { query, table } = kql(rule);
+    const columns = tableColumns(table, 'defender')!;
+    expect(runKql(query, { ActionType: 'ControlledFolderAccessViolationBlocked' }, { table, columns })).toBe(false);
+    expect(runKql(query, { ActionType: 'AsrPersistenceThroughWmiWarnBypassed' }, { table, columns })).toBe(false);
+  });
+
+  it('other Defender Antivirus events, unknown rule GUIDs and fields DeviceEvents lacks are refused per rule', () => {
+    const other = failure(
+      inline('product: windows, service: windefend', '  sel:\n    EventID: 1116\n  condition: sel'),
+    );
+    expect(other.code).toBe('C007');
+    expect(other.message).toContain("'1116'");
+    const unknown = failure(
+      inline(
+        'product: windows, service: windefend',
+        "  sel:\n    EventID: 1121\n    ID: '00000000-0000-0000-0000-000000000000'\n  condition: sel",
+      ),
+    );
+    expect(unknown.code).toBe('C007');
+    const path = failure(corpusRule('rules/windows/builtin/windefend/win_defender_asr_lsass_access.yml'));
+    expect(path.code).toBe('C002');
+  });
+});
+
+describe('pipeline files: a value_map value may map to conditions', () => {
+  it('loads, applies with its modifiers, and rejects a modifier the conditions do not allow (C013)', () => {
+    const text = (modifier: string) =>
+      [
+        'name: levels',
+        'transformations:',
+        '  - type: value_map',
+        '    field: Level',
+        '    column: ProcessIntegrityLevel',
+        '    values:',
+        `      high: { 'ProcessIntegrityLevel|${modifier}': 'High' }`,
+        "      low: ['Low']",
+      ].join('\n');
+    const { spec, diagnostics } = loadPipelineSpec(text('startswith'), 'levels.yml');
+    expect(diagnostics).toEqual([]);
+    const rule = inline('product: windows, category: process_creation', '  sel:\n    Level: high\n  condition: sel');
+    const r = convertDocument(rule, { target: 'kql', pipelines: [spec!, 'defender-xdr'] });
+    expect(r.ok ? r.queries[0] : r.errors[0]!.message).toContain('ProcessIntegrityLevel startswith_cs "High"');
+    const bad = loadPipelineSpec(text('re'), 'levels.yml');
+    expect(bad.spec).toBeUndefined();
+    expect(bad.diagnostics[0]!.code).toBe('C013');
+  });
+});

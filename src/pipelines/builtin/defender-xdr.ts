@@ -68,6 +68,34 @@ const LOGON_TYPES: Record<string, string[]> = {
   11: ['CachedInteractive'],
 };
 
+/**
+ * Attack surface reduction rules: GUID → the name Defender's DeviceEvents ActionType carries
+ * (`Asr<Name>Audited` / `Asr<Name>Blocked`). Source: Microsoft's "Attack surface reduction rules
+ * reference" (per-rule GUID and "Advanced hunting action type"). A GUID not listed fails the
+ * rule (C007): no guessed names.
+ */
+const ASR_RULES: Record<string, string> = {
+  '56a863a9-875e-4185-98a7-b882c64b5ce5': 'VulnerableSignedDriver',
+  '7674ba52-37eb-4a4f-a9a1-f0f9a1619a2c': 'AdobeReaderChildProcess',
+  'd4f940ab-401b-4efc-aadc-ad5f3c50688a': 'OfficeChildProcess',
+  '9e6c4e1f-7d60-472f-ba1a-a39ef669e4b2': 'LsassCredentialTheft',
+  'be9ba2d9-53ea-4cdc-84e5-9b1eeee46550': 'ExecutableEmailContent',
+  '01443614-cd74-433a-b99e-2ecdc07bfc25': 'UntrustedExecutable',
+  '5beb7efe-fd9a-4556-801d-275e5ffc04cc': 'ObfuscatedScript',
+  'd3e037e1-3eb8-44c8-a917-57927947596d': 'ScriptExecutableDownload',
+  '3b576869-a4ec-4529-8536-b80a7769e899': 'ExecutableOfficeContent',
+  '75668c1f-73b5-4cf0-bb93-3ecf5cb7cc84': 'OfficeProcessInjection',
+  '26190899-1602-49e8-8b27-eb1d0a1ce869': 'OfficeCommAppChildProcess',
+  'e6db77e5-3df2-4cf1-b95a-636979351e5b': 'PersistenceThroughWmi',
+  'd1e49aac-8f56-4280-b9ba-993a6d77406c': 'PsexecWmiChildProcess',
+  'b2b3f03d-6a65-4f7b-a9c7-1c7ef74a9ba4': 'UntrustedUsbProcess',
+  '92e97fa1-2edf-4476-bdd6-9dd0b4dddc7b': 'OfficeMacroWin32ApiCalls',
+  'c1db55ab-c21a-4637-bb3f-a12568109d35': 'Ransomware',
+};
+const ASR_ACTION_TYPES = Object.fromEntries(
+  Object.entries(ASR_RULES).map(([guid, name]) => [guid, [`Asr${name}Audited`, `Asr${name}Blocked`]]),
+);
+
 const transformations: Transformation[] = [
   { type: 'set_state', state: { product: 'defender', timeColumn: 'Timestamp' } },
   // Sysmon writes registry paths with short hive names; Defender with the long ones.
@@ -252,6 +280,26 @@ const transformations: Transformation[] = [
       Namespace: 'AdditionalFields.Namespace',
     },
   },
+  // Defender Antivirus 1121 / 1122: an ASR rule blocked / audited an action (Microsoft's ASR
+  // event list). Defender names the action type after the rule and the mode, so the event id
+  // is the mode suffix of every ASR action type, and the rule's GUID (ID) is the name.
+  {
+    type: 'value_map',
+    when: { logsource: { product: 'windows', service: 'windefend' } },
+    field: 'EventID',
+    column: 'ActionType',
+    values: {
+      1121: { 'ActionType|startswith': 'Asr', 'ActionType|endswith': 'Blocked' },
+      1122: { 'ActionType|startswith': 'Asr', 'ActionType|endswith': 'Audited' },
+    },
+  },
+  {
+    type: 'value_map',
+    when: { logsource: { product: 'windows', service: 'windefend' } },
+    field: 'ID',
+    column: 'ActionType',
+    values: ASR_ACTION_TYPES,
+  },
   // Security 4624 (a successful logon) → DeviceLogonEvents.
   {
     type: 'value_map',
@@ -337,6 +385,12 @@ export const defenderXdr: PipelineSpec = {
       note: 'event 5861 only; ESS, CONSUMER and PossibleCause in AdditionalFields',
       unverified:
         "the WmiBindEventFilterToConsumer ActionType and its AdditionalFields (Consumer, ESS, PossibleCause, Namespace) are community-documented, not in Microsoft's DeviceEvents reference",
+    },
+    {
+      logsource: { product: 'windows', service: 'windefend' },
+      table: T.events,
+      conditions: { 'ActionType|startswith': 'Asr' },
+      note: 'attack surface reduction events 1121 (block) and 1122 (audit) only, by EventID and the rule GUID (ID)',
     },
     { logsource: windows('image_load'), table: T.image },
     {

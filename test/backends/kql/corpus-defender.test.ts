@@ -65,7 +65,16 @@ describe('defender-xdr over the SigmaHQ corpus (rules/, rules-emerging-threats/,
     ).documents[0]!.document!;
     const viaWmi = convertDocument(packRule, { target: 'kql', pipelines: ['defender-xdr'] });
     expect(viaWmi.ok && viaWmi.tables).toEqual(['DeviceEvents']);
-    expect(rows.filter((r) => r.rules > 0 && r.converted === 0).map((r) => r.route)).toEqual([wmi]);
+    // The ASR route (Defender Antivirus 1121/1122 by rule GUID): the corpus's two ASR rules read
+    // Path and ProcessName, which DeviceEvents has no documented column for (C002); the route is
+    // alive for the pack's ASR rule, which reads EventID and the GUID.
+    const asr = 'product: windows, service: windefend';
+    const asrRule = parse(
+      fs.readFileSync(path.join(REPO_ROOT, 'rules/windows/builtin/windefend/win_defender_asr_wmi_persistence.yml')),
+    ).documents[0]!.document!;
+    const viaAsr = convertDocument(asrRule, { target: 'kql', pipelines: ['defender-xdr'] });
+    expect(viaAsr.ok && viaAsr.tables).toEqual(['DeviceEvents']);
+    expect(rows.filter((r) => r.rules > 0 && r.converted === 0).map((r) => r.route)).toEqual([wmi, asr]);
     expect(rows.filter((r) => r.converted > 0).length).toBeGreaterThan(10);
   });
 
