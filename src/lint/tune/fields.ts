@@ -51,9 +51,23 @@ export const BEHAVIOUR_FIELDS: ReadonlyMap<string, FieldKind> = new Map<string, 
   ['AuthenticationPackageName', 'name'],
   ['ShareName', 'name'],
   ['QueryName', 'name'],
-  ['Signature', 'name'],
-  ['Company', 'name'],
-  ['Product', 'name'],
+]);
+// Not Company, Product, Signature or Description: `Company: Microsoft Corporation` names every
+// program Windows ships, so a filter on it would exclude far more than the hits it was seen on.
+
+/** Fields that name the program an event is about (what the rule's own values may name). */
+export const PROGRAM_FIELDS: ReadonlySet<string> = new Set([
+  'Image',
+  'OriginalFileName',
+  'SourceImage',
+  'TargetImage',
+  'NewProcessName',
+  'ProcessName',
+  'CallerProcessName',
+  'Application',
+  'ImageLoaded',
+  'ServiceFileName',
+  'ImagePath',
 ]);
 
 /** Identity fields: proposed only with --identity (kind: whole values). */
@@ -104,6 +118,12 @@ export const isIdentityValue = (value: string): boolean => IDENTITY_VALUE.some((
  */
 const WRITABLE_SEGMENT =
   /\\(users|temp|tmp|appdata|downloads|programdata|perflogs|\$recycle\.bin|tasks|tracing|debug|spool|inetpub|windows\\installer)\\/i;
+
+/**
+ * Whether a path lies in a folder anyone can write to: a program there is not known by its
+ * path (anyone can put a file of that name there), so such a value fits one machine at most.
+ */
+export const inWritableFolder = (value: string): boolean => WRITABLE_SEGMENT.test(value);
 
 /** Prefixes too broad to exclude (every program of the system lives under them). */
 const BROAD_PREFIX = new Set([

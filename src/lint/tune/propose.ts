@@ -3,8 +3,9 @@
  *
  * Candidates are the commonest values among the hits of behaviour fields (fields.ts): whole
  * values, safe directory and registry-key prefixes (`startswith`), and the host application of
- * a PowerShell ContextInfo (`contains`). They are chosen greedily — the candidate that removes
- * the most hits still left, ties to the preferred field, then to the narrower form — while
+ * a PowerShell ContextInfo (`contains`). They are chosen greedily — behaviour before identity,
+ * then the candidate that removes the most hits still left, ties to the preferred field, then
+ * to the narrower form; each must remove at least 2 % of the hits — while
  *   - every positive case of the rule's own tests and SigmaHQ regression data that passes
  *     without the filters still passes with them (cases are run on the filtered rule), and
  *   - a filter never names, on a path or name field, a value the rule itself selects (it would
@@ -23,7 +24,9 @@ import {
   BEHAVIOUR_FIELDS,
   contextFragments,
   IDENTITY_FIELDS,
+  inWritableFolder,
   isIdentityValue,
+  PROGRAM_FIELDS,
   safePathPrefixes,
   safeRegistryPrefixes,
   shippedWithWindows,
@@ -123,21 +126,44 @@ export function filterTest(field: string, modifier: FilterModifier | null, value
   return compilePredicate({ kind: 'string', field, pattern: pattern(value, modifier), cased: false });
 }
 
-/** The rule's positive tests per field (lower-cased field name): what it selects. */
-function selectedBy(rule: SigmaRule): Map<string, EventTest[]> {
-  const out = new Map<string, EventTest[]>();
+interface Selected {
+  /** The rule's positive tests per field (lower-cased field name). */
+  tests: Map<string, EventTest[]>;
+  /** The literal text of its positive string values, lower-cased and joined (to find program names in). */
+  text: string;
+}
+
+/** What the rule selects: its positive (not negated) leaves. */
+function selectedBy(rule: SigmaRule): Selected {
+  const tests = new Map<string, EventTest[]>();
+  const literals: string[] = [];
   let predicate;
   try {
     predicate = lowerDetection(rule.detection);
   } catch {
-    return out;
+    return { tests, text: '' };
   }
   forEachLeaf(predicate, (leaf, negated) => {
-    if (negated || !('field' in leaf) || typeof leaf.field !== 'string') return;
+    if (negated) return;
+    if (leaf.kind === 'string')
+      literals.push(leaf.pattern.map((p) => (typeof p === 'string' ? p.toLowerCase() : '\u0000')).join(''));
+    if (typeof leaf.field !== 'string') return;
     const key = leaf.field.toLowerCase();
-    out.set(key, [...(out.get(key) ?? []), compilePredicate(leaf)]);
+    tests.set(key, [...(tests.get(key) ?? []), compilePredicate(leaf)]);
   });
-  return out;
+  return { tests, text: literals.join('\u0000') };
+}
+
+/** The program a path names (`c:\windows\system32\conhost.exe` → `conhost.exe`), lower-cased. */
+const programName = (value: string): string => value.split(/[\\/]/).pop()!.toLowerCase();
+
+/** The program a command line starts with (`"C:\x\a.exe" -k` → `a.exe`, `whoami /all` → `whoami.exe`). */
+function commandProgram(commandLine: string): string | undefined {
+  const first = /^\s*(?:"([^"]+)"|(\S+))/.exec(commandLine);
+  const token = first?.[1] ?? first?.[2];
+  if (!token) return undefined;
+  const name = programName(token);
+  return /\.[a-z0-9]{2,4}$/.test(name) ? name : `${name}.exe`;
 }
 
 /** Counts of values, grouped case-insensitively, keeping the commonest spelling. */
@@ -163,11 +189,7 @@ class ValueCounts {
   }
 }
 
-function candidates(
-  views: readonly EventView[],
-  selected: Map<string, EventTest[]>,
-  options: TuneOptions,
-): Candidate[] {
+function candidates(views: readonly EventView[], selected: Selected, options: TuneOptions): Candidate[] {
   const fields: [string, FieldKind, boolean][] = [...BEHAVIOUR_FIELDS].map(([f, k]) => [f, k, false]);
   if (options.identity) for (const f of IDENTITY_FIELDS) fields.push([f, 'name', true]);
   const out: Candidate[] = [];
@@ -198,10 +220,21 @@ function candidates(
         }
       }
     }
-    const rules = selected.get(field.toLowerCase());
+    const rules = selected.tests.get(field.toLowerCase());
     const push = (value: string, modifier: FilterModifier | null): void => {
-      const environmentSpecific = identityField || isIdentityValue(value);
+      const environmentSpecific =
+        identityField || isIdentityValue(value) || (kind === 'path' && inWritableFolder(value));
       if (environmentSpecific && !options.identity) return;
+      // Never the program the rule is about, whichever field names it there (a rule on
+      // `CommandLine|contains: 'conhost.exe 0xffffffff'` must not get `Image: …\conhost.exe`).
+      // Nor an invocation of that program: its arguments are the attacker's to choose.
+      const program =
+        modifier === null && PROGRAM_FIELDS.has(field)
+          ? programName(value)
+          : kind === 'text'
+            ? commandProgram(value)
+            : undefined;
+      if (program !== undefined && program.length >= 5 && selected.text.includes(program)) return;
       // Never the very value the rule selects on a path or name field: that turns the rule off.
       if (rules && kind !== 'text' && kind !== 'context') {
         if (modifier !== null) return;
@@ -228,7 +261,7 @@ function candidates(
   return out;
 }
 
-const FIELD_SLUG: Record<string, string> = {
+const FIELD_SLUG: Readonly<Record<string, string>> = {
   ParentImage: 'parent',
   Image: 'image',
   CommandLine: 'cli',
@@ -244,6 +277,7 @@ function slug(field: string, modifier: FilterModifier | null, value: string): st
   const f = FIELD_SLUG[field] ?? field.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
   let v = value;
   if (modifier === 'startswith') v = value.split('\\').filter(Boolean).pop() ?? value;
+  else if (field.endsWith('CommandLine')) v = (commandProgram(value) ?? value).replace(/\.exe$/i, '');
   else if (/[\\/]/.test(value)) {
     // A path or a command line: the file name of its first path.
     const first = /[^"\s]*[\\/][^"\s]*/.exec(value.replace(/^Host Application = /, ''))?.[0] ?? value;
@@ -319,9 +353,13 @@ export function proposeFilters(
       .filter((x) => x.removes >= minRemoved)
       .sort(
         (a, b) =>
+          // Behaviour first: identity values only for what behaviour filters cannot remove.
+          Number(a.c.environmentSpecific) - Number(b.c.environmentSpecific) ||
           b.removes - a.removes ||
           a.c.rank - b.c.rank ||
           Number(a.c.modifier !== null) - Number(b.c.modifier !== null) ||
+          // Of two prefixes that remove as much, the longer (narrower) one.
+          b.c.value.length - a.c.value.length ||
           (a.c.value < b.c.value ? -1 : a.c.value > b.c.value ? 1 : 0),
       );
     let pick: (typeof scored)[number] | undefined;

@@ -25,7 +25,7 @@ const key = (p: Proposal): string => (p.modifier ? `${p.field}|${p.modifier}` : 
 function comment(p: Proposal, result: TuneResult): string {
   const base = ` sigil tune: removes ${p.removes} hits; ${p.remaining} of ${result.examined} left`;
   return p.environmentSpecific
-    ? `${base}\n environment-specific: an identity value (host, user, SID, GUID, id or address) of the tuning telemetry`
+    ? `${base}\n environment-specific: an identity (host, user, SID, GUID, id, address) or a program in a user-writable folder`
     : base;
 }
 
@@ -46,10 +46,24 @@ function exclusions(existing: readonly string[], proposals: readonly Proposal[])
 const extend = (condition: string, parts: readonly string[]): string =>
   `${/\bor\b/i.test(condition) ? `(${condition})` : condition} and ${parts.join(' and ')}`;
 
+/**
+ * A literal value in Sigma's notation. A single trailing backslash stays single
+ * (`C:\Program Files\Vendor\`, as SigmaHQ writes prefixes): at the end of a value it is a
+ * literal backslash already.
+ */
+function sigmaText(value: string): string {
+  const text = printSigmaString([value]);
+  return /[^\\]\\$/.test(value) && text.endsWith('\\\\') ? text.slice(0, -1) : text;
+}
+
 function identifierNode(doc: Document, p: Proposal, result: TuneResult): [Scalar, YAMLMap] {
   const k = new Scalar(p.identifier);
   k.commentBefore = comment(p, result);
-  const body = doc.createNode({ [key(p)]: printSigmaString([p.value]) }) as YAMLMap;
+  // Quoted, as SigmaHQ writes values: a value is a string whatever it looks like (`'3'`, `'yes'`).
+  const value = new Scalar(sigmaText(p.value));
+  value.type = Scalar.QUOTE_SINGLE;
+  const body = doc.createNode({}) as YAMLMap;
+  body.items.push(doc.createPair(key(p), value));
   return [k, body];
 }
 
