@@ -273,3 +273,31 @@ describe('HitCollector', () => {
     expect(HITS.filter((e) => tuned.matches(e))).toHaveLength(res.remaining);
   });
 });
+
+describe('PowerShell logs', () => {
+  it("never excludes PowerShell's own hosts from a rule on PowerShell logs, but other hosts may be", () => {
+    const text = `title: Cmdlets
+id: 1b1e5b0c-7f5c-4c62-9c61-2f0c8f2b1a02
+logsource:
+    category: ps_module
+    product: windows
+detection:
+    selection:
+        Payload|contains: 'Invoke-Thing'
+    condition: selection
+`;
+    const rule = ruleOf(text);
+    const ctx = (host: string): EventObject => ({
+      Payload: 'Invoke-Thing',
+      ContextInfo: `        Severity = Informational\r\n        Host Application = ${host}\r\n        Host ID = 1\r\n`,
+    });
+    const hits = [
+      ...times(8, ctx('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe -NoProfile')),
+      ...times(4, ctx('C:\\Windows\\system32\\wsmprovhost.exe -Embedding')),
+    ];
+    const r = proposeFilters(rule, hits, hits.length, []);
+    expect(r.proposals.map((p) => [p.field, p.modifier, p.value, p.removes])).toEqual([
+      ['ContextInfo', 'contains', 'Host Application = C:\\Windows\\system32\\wsmprovhost.exe', 4],
+    ]);
+  });
+});

@@ -41,6 +41,8 @@ const TOP_VALUES = 40;
  * value a field takes, turning the rule off instead of tuning it.
  */
 const MIN_SHARE = 0.02;
+/** PowerShell's own hosts (see the ContextInfo candidates). */
+const POWERSHELL_HOSTS: ReadonlySet<string> = new Set(['powershell.exe', 'pwsh.exe', 'powershell_ise.exe']);
 /** Values longer than this are not proposed: a filter should be readable and reviewable. */
 const MAX_VALUE_LENGTH = 300;
 
@@ -235,6 +237,10 @@ function candidates(views: readonly EventView[], selected: Selected, options: Tu
             ? commandProgram(value)
             : undefined;
       if (program !== undefined && program.length >= 5 && selected.text.includes(program)) return;
+      // In PowerShell's own logs its standard hosts are PowerShell itself: excluding them would
+      // exclude nearly everything such a rule is about.
+      if (kind === 'context' && POWERSHELL_HOSTS.has(commandProgram(value.replace(/^Host Application = /, '')) ?? ''))
+        return;
       // Never the very value the rule selects on a path or name field: that turns the rule off.
       if (rules && kind !== 'text' && kind !== 'context') {
         if (modifier !== null) return;
