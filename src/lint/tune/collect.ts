@@ -13,7 +13,7 @@ import type { EventObject } from '../../eval/event-shapes.js';
 import { tuneFields } from './propose.js';
 
 /** Hits kept per rule by default. */
-export const MAX_HIT_ROWS = 100_000;
+const MAX_HIT_ROWS = 100_000;
 
 export interface RuleHits {
   rule: SigmaRule;

@@ -98,10 +98,6 @@ export const IDENTITY_FIELDS: readonly string[] = [
   'DestinationHostname',
 ];
 
-const IDENTITY_FIELD_SET = new Set(IDENTITY_FIELDS.map((f) => f.toLowerCase()));
-
-export const isIdentityField = (field: string): boolean => IDENTITY_FIELD_SET.has(field.toLowerCase());
-
 /** Values that name one machine, account or object wherever they appear. */
 const IDENTITY_VALUE = [
   /S-1-5-21-\d+-\d+-\d+/i, // a domain or machine account SID

@@ -83,7 +83,7 @@ export interface Proposal {
 }
 
 /** A candidate refused because it would stop a case from matching. */
-export interface Refused {
+interface Refused {
   field: string;
   modifier: FilterModifier | null;
   value: string;
