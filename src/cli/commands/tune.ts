@@ -46,13 +46,11 @@ const show = (s: string): string => forTerminal(oneLine(s));
 function summary(t: Tuned, events: number): string {
   const r = t.result;
   const removed = r.examined - r.remaining;
-  let s = `${displayName(t.file)}: ${show(t.rule.title ?? t.rule.id ?? '(untitled)')} — ${r.hits} hits in ${events} events`;
+  let s = `${displayName(t.file)}: ${show(t.rule.title ?? t.rule.id ?? '(untitled)')} — ${r.hits} hit${r.hits === 1 ? '' : 's'} in ${events} events`;
   if (r.examined < r.hits) s += ` (proposals from the first ${r.examined})`;
   s +=
     r.proposals.length === 0
-      ? r.hits === 0
-        ? '; nothing to tune'
-        : '; no filter proposed'
+      ? '; no filter proposed'
       : `; ${r.proposals.length} filter${r.proposals.length === 1 ? '' : 's'} remove ${removed} (${r.remaining} left)`;
   s += `; guarded by ${r.guards.passing} of ${r.guards.cases} test and regression cases\n`;
   if (r.proposals.length > 0 && r.remaining === 0)
@@ -185,7 +183,14 @@ export const tuneCommand: CommandModule<object, Args> = {
         ) + '\n',
       );
     } else {
-      const lines = tuned.map((t) => summary(t, collector.events)).join('');
+      // Rules that did not fire are counted, not listed: a directory of rules would bury the others.
+      const quiet = tuned.filter((t) => t.result.hits === 0).length;
+      const lines =
+        tuned
+          .filter((t) => t.result.hits > 0)
+          .map((t) => summary(t, collector.events))
+          .join('') +
+        (quiet ? `${quiet} rule${quiet === 1 ? '' : 's'} did not fire on the ${collector.events} events\n` : '');
       if (argv.output !== undefined) out(lines);
       else {
         out(yamlText);
