@@ -180,6 +180,15 @@ describe('the YAML', () => {
     verifyTuned(RULE, r, [...HITS, ...SHELL_CASE.events], yaml, 'rule');
   });
 
+  it('without the source text (stdin, a file of several documents) the rule is emitted as canonical Sigma and tuned', () => {
+    const yaml = tunedRuleYaml(RULE, r);
+    expect(yaml).toContain('condition: selection and not 1 of filter_main_* and not 1 of filter_optional_*');
+    expect(formatSigmaText(yaml)).toMatchObject({ changed: false, diagnostics: [] });
+    verifyTuned(RULE, r, [...HITS, ...SHELL_CASE.events], yaml, 'rule');
+    const two = `${RULE_TEXT}---\n${RULE_TEXT.replace('id: 0b1e5b0c', 'id: 1b1e5b0c')}`;
+    expect(tunedRuleYaml(RULE, r, two)).toBe(yaml);
+  });
+
   it('the filter document names the rule, sigil fmt leaves it unchanged, and applying it means the same', () => {
     const yaml = filterDocumentYaml(RULE, r, 100);
     expect(formatSigmaText(yaml)).toMatchObject({ changed: false, diagnostics: [] });
