@@ -25,6 +25,16 @@ export const EVAL_DIAGNOSTICS = {
     summary:
       'An events file cannot be read to its end (a corrupt or truncated gzip stream, a read error); the events before the fault are used.',
   },
+  E009: {
+    severity: 'error',
+    summary:
+      '`sigil tune -o`: the rule has neither an id nor a name, so a filter document cannot refer to it (it is left out of the document).',
+  },
+  E010: {
+    severity: 'warning',
+    summary:
+      "`sigil tune`: one of the rule's own positive test or regression cases does not pass before tuning, so it cannot guard the proposed filters.",
+  },
   E006: {
     severity: 'warning',
     summary: 'A correlation rule cannot be evaluated (unknown rule reference, missing condition).',

@@ -14,6 +14,7 @@ import { fmtSpec } from '../specs/fmt.js';
 import { lintSpec } from '../specs/lint.js';
 import { coverageSpec } from '../specs/coverage.js';
 import { ciSpec } from '../specs/ci.js';
+import { tuneSpec } from '../specs/tune.js';
 
 // Each command has its own argument type; yargs only needs the common shape here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -28,4 +29,5 @@ export const commands: CommandModule<object, any>[] = [
   lazyCommand(lintSpec, async () => (await import('./lint.js')).lintCommand),
   lazyCommand(coverageSpec, async () => (await import('./coverage.js')).coverageCommand),
   lazyCommand(ciSpec, async () => (await import('./ci.js')).ciCommand),
+  lazyCommand(tuneSpec, async () => (await import('./tune.js')).tuneCommand),
 ];

@@ -143,11 +143,58 @@ export interface RuleTestRun {
   rulesByFile: Map<string, RuleEntry[]>;
 }
 
+/** One test case of a rule with its events (null: the events file cannot be read). */
+export interface GatheredCase {
+  entry: RuleEntry;
+  case: TestCase;
+  /** Where the case is written (tests file or info.yml). */
+  source: string;
+  events: EventObject[] | null;
+}
+
 /**
  * Runs the tests of the rules in `results` (parsed rule files): tests files beside them and
  * SigmaHQ regression data, on the rules as filtered by the filters among them and `extraFilters`.
  */
 export function runRuleTests(results: readonly ParseResult[], extraFilters: readonly FilterRule[] = []): RuleTestRun {
+  const { cases, problems, notes, rulesByFile } = gatherRuleTests(results, extraFilters);
+  const outcomes: Outcome[] = [];
+  const matcherOf = (e: RuleEntry): RuleMatcher => (e.matcher ??= compileRule(e.rule));
+  for (const { entry, case: c, source, events } of cases) {
+    const base = {
+      ruleId: entry.rule.id ?? null,
+      title: entry.rule.title ?? '(untitled)',
+      ruleFile: entry.file,
+      source,
+      line: c.line,
+    };
+    if (events === null) {
+      outcomes.push({
+        ...base,
+        name: c.name,
+        passed: false,
+        reason: `cannot read the events file ${c.eventsFile}`,
+        events: 0,
+        matched: 0,
+      });
+      continue;
+    }
+    const res = runCase(matcherOf(entry), c, events);
+    const o: Outcome = { ...base, ...res };
+    if (res.explanation) o.explanationText = describeExplanation(res.explanation);
+    outcomes.push(o);
+  }
+  return { outcomes, problems, notes, rulesByFile };
+}
+
+/**
+ * The test cases of the rules in `results` with their events, found as `runRuleTests` finds
+ * them (also what `sigil tune` guards its proposals with), without running them.
+ */
+export function gatherRuleTests(
+  results: readonly ParseResult[],
+  extraFilters: readonly FilterRule[] = [],
+): Omit<RuleTestRun, 'outcomes'> & { cases: GatheredCase[] } {
   const notes: string[] = [];
   const problems: Diagnostic[] = [];
   const rulesByFile = new Map<string, RuleEntry[]>();
@@ -170,8 +217,7 @@ export function runRuleTests(results: readonly ParseResult[], extraFilters: read
       }
     }
   }
-  const outcomes: Outcome[] = [];
-  const matcherOf = (e: RuleEntry): RuleMatcher => (e.matcher ??= compileRule(e.rule));
+  const cases: GatheredCase[] = [];
   const eventsCache = new Map<string, EventObject[] | null>();
   const loadEvents = (file: string): EventObject[] | null => {
     if (eventsCache.has(file)) return eventsCache.get(file)!;
@@ -187,28 +233,7 @@ export function runRuleTests(results: readonly ParseResult[], extraFilters: read
     return events;
   };
   const record = (entry: RuleEntry, c: TestCase, source: string, events: EventObject[] | null): void => {
-    const base = {
-      ruleId: entry.rule.id ?? null,
-      title: entry.rule.title ?? '(untitled)',
-      ruleFile: entry.file,
-      source,
-      line: c.line,
-    };
-    if (events === null) {
-      outcomes.push({
-        ...base,
-        name: c.name,
-        passed: false,
-        reason: `cannot read the events file ${c.eventsFile}`,
-        events: 0,
-        matched: 0,
-      });
-      return;
-    }
-    const res = runCase(matcherOf(entry), c, events);
-    const o: Outcome = { ...base, ...res };
-    if (res.explanation) o.explanationText = describeExplanation(res.explanation);
-    outcomes.push(o);
+    cases.push({ entry, case: c, source, events });
   };
 
   for (const [ruleFile, entries] of rulesByFile) {
@@ -291,7 +316,7 @@ export function runRuleTests(results: readonly ParseResult[], extraFilters: read
     }
   }
 
-  return { outcomes, problems, notes, rulesByFile };
+  return { cases, problems, notes, rulesByFile };
 }
 
 /** JUnit XML of test outcomes, one suite per rule file. */
