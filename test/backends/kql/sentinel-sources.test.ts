@@ -826,3 +826,42 @@ function compileRuleOf(c: Case): ReturnType<typeof compileRule> {
   if (doc.kind !== 'rule') throw new Error('not a rule');
   return compileRule(doc);
 }
+
+describe('a correlation over a union route', () => {
+  it('counts failed sign-ins of both tables per user, and binds', () => {
+    const text = `title: failed sign-in
+name: failed_signin
+status: test
+logsource:
+  product: azure
+  service: signinlogs
+detection:
+  sel:
+    ResultType: 50126
+    DeviceDetail.trusttype: 'Azure AD joined'
+  condition: sel
+---
+title: many failed sign-ins
+status: test
+correlation:
+  type: event_count
+  rules: [failed_signin]
+  group-by: [UserPrincipalName]
+  timespan: 10m
+  condition:
+    gte: 5
+`;
+    const docs = parse(text, { file: 'corr.yml' }).documents.map((d) => d.document!);
+    const r = convertDocument(docs[1]!, {
+      target: 'kql',
+      pipelines: ['sentinel'],
+      lookup: (ref) => docs.find((d) => d.kind === 'rule' && d.name === ref),
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.tables).toEqual(['SigninLogs', 'AADNonInteractiveUserSignInLogs']);
+    expect(r.queries[0]).toContain(
+      'union isfuzzy=true SigninLogs, (AADNonInteractiveUserSignInLogs | extend DeviceDetail = todynamic(DeviceDetail))',
+    );
+    expect(kqlErrors(r.queries[0]!, 'sentinel'), r.queries[0]).toEqual([]);
+  });
+});
