@@ -56,7 +56,10 @@ for (const p of builtins) {
       ]
         .filter(Boolean)
         .join('; ');
-      lines.push(`| ${ls(r.logsource)} | ${code(r.table)} | ${cond(r.conditions)} | ${notes} |`);
+      const tables = [r.table, ...(r.union ?? [])].map(code).join(' + ');
+      lines.push(
+        `| ${ls(r.logsource)} | ${r.union ? `union of ${tables}` : tables} | ${cond(r.conditions)} | ${notes} |`,
+      );
     }
     lines.push('', 'A rule whose logsource matches no route is reported per rule (C001).', '');
   }

@@ -126,7 +126,16 @@ delete asim.imNetworkSession.SrcIpAddr_;
 // ASim*Logs table columns): every output column of the parsers the pipeline routes to is
 // added. Columns above that the shared file lacks (imNetworkSession's SrcProcessName…, from
 // Microsoft's schema pages) are kept.
-const ASIM_FUNCTIONS = ['imProcessCreate', 'imFileEvent', 'imRegistry', 'imNetworkSession', 'imDns', 'imWebSession'];
+const ASIM_FUNCTIONS = [
+  'imProcessCreate',
+  'imFileEvent',
+  'imRegistry',
+  'imNetworkSession',
+  'imDns',
+  'imWebSession',
+  'imAuthentication',
+  'imAuditEvent',
+];
 for (const name of ASIM_FUNCTIONS) {
   const fn = (data.functions ?? []).find((f) => f.name === name);
   const list = fn && /datatable\(([^)]*)\)\s*\[/.exec(fn.body);

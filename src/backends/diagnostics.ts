@@ -110,6 +110,11 @@ export const CONVERSION_DIAGNOSTICS = {
     summary:
       "Rule metadata is longer than the format's consumer accepts (a Sentinel rule's name: 256, description: 5,000 characters).",
   },
+  C044: {
+    severity: 'error',
+    summary:
+      'A route reads several tables (KQL union) and a column the rule reads has types in them that no exact conversion makes one.',
+  },
   C101: { severity: 'warning', summary: 'Fields were dropped by a pipeline (the query ignores them).' },
   C102: { severity: 'warning', summary: 'Correlation windows are fixed buckets (bin) rather than sliding windows.' },
   C103: {
@@ -177,6 +182,7 @@ const REASONS: Record<ConversionCode, string> = {
   C038: 'invalid artifact setting',
   C039: 'setting names a column not returned',
   C040: 'metadata too long for the format',
+  C044: 'column typed differently across a union',
   C101: 'fields dropped',
   C102: 'fixed windows',
   C103: 'unverified mapping',

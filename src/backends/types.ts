@@ -42,6 +42,8 @@ export interface ProcessedRule {
   filters: Predicate[];
   /** The table / index / function the route chose (absent: no pipeline routed the rule). */
   table?: string;
+  /** Further tables the route reads together with `table` (Route.union). */
+  union?: string[];
   /** Computed columns the route defines (name → target expression). */
   extend: Record<string, string>;
   /** Sigma field → target field(s), as mapped (for docs, `fields:` lists, metadata). */

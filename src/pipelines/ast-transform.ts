@@ -247,7 +247,14 @@ export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly Pipelin
           break;
         }
         case 'fail': {
-          if (!t.fields) errors.push(conversionError('C004', `${spec.name}: ${t.reason}`));
+          if (t.keywords) {
+            let keyword = false;
+            eachMatch((m) => {
+              if (m.field === null) keyword = true;
+              return m;
+            });
+            if (keyword) errors.push(conversionError('C004', `${spec.name}: keyword search: ${t.reason}`));
+          } else if (!t.fields) errors.push(conversionError('C004', `${spec.name}: ${t.reason}`));
           else {
             const used = t.values ? comparedWith(t.values) : usedFields();
             const hit = t.fields.find((f) => used.has(f));

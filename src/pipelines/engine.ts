@@ -42,6 +42,7 @@ export function processRule(rule: SigmaRule, pipelines: readonly PipelineSpec[])
       const route = spec.routes.find((r) => logsourceMatches(r.logsource, ls));
       if (route) {
         result.table = route.table;
+        if (route.union?.length) result.union = [...route.union];
         if (route.conditions) result.filters.push(conditionMapToPredicate(route.conditions));
         if (route.extend) Object.assign(result.extend, route.extend);
         if (route.unverified) result.warnings.push(conversionWarning('C103', `${route.table}: ${route.unverified}`));

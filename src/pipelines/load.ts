@@ -178,10 +178,23 @@ function kqlSchemaProblems(spec: PipelineSpec): SchemaProblem[] {
       });
       return;
     }
+    // The union's tables: each must be known, and hold the conditions' columns too.
+    const known = [r.table];
+    (r.union ?? []).forEach((u, j) => {
+      if (tableColumns(u, product)) known.push(u);
+      else
+        out.push({
+          code: 'C105',
+          message: `union table '${u}' is not in the vendored ${product === 'defender' ? 'Defender XDR' : 'Sentinel'} table schemas; its columns go unchecked`,
+          hint: 'a custom table (…_CL) is fine; otherwise check the spelling (sigil list pipelines shows the built-in tables)',
+          path: ['routes', i, 'union', j],
+        });
+    });
     for (const key of Object.keys(r.conditions ?? {})) {
       const column = key.split('|')[0]!;
-      if (!hasColumn(r.table, column))
-        out.push(missing(r.table, column, ['routes', i, 'conditions', key], 'condition field'));
+      for (const table of known)
+        if (!hasColumn(table, column))
+          out.push(missing(table, column, ['routes', i, 'conditions', key], 'condition field'));
     }
   });
   spec.transformations.forEach((t, i) => {

@@ -11,6 +11,7 @@ import type { ConversionError } from '../backends/types.js';
 import { conditionMapToPredicate } from './conditions.js';
 import type { ConditionMap, PipelineSpec, PrefixReplacement, ProcessedRule, Scalar, Transformation } from './types.js';
 import { mergeAdjacentText } from '../ast/pattern.js';
+import { forEachLeaf } from '../ast/fold.js';
 
 /** Maps every leaf; a leaf may become `true` (dropped) or stay a predicate. */
 export type Tri = Predicate | boolean;
@@ -477,6 +478,14 @@ export function applyTransformation(t: Transformation, p: Tri, result: Processed
       return r;
     }
     case 'fail': {
+      if (t.keywords) {
+        let keyword = false;
+        forEachLeaf(p, (leaf) => {
+          if (leaf.field === null) keyword = true;
+        });
+        if (keyword) throw new StepError(conversionError('C004', `${spec.name}: keyword search: ${t.reason}`));
+        return p;
+      }
       if (!t.fields) throw new StepError(conversionError('C004', `${spec.name}: ${t.reason}`));
       const used = t.values ? comparedWith(p, new Set(t.fields), t.values) : predicateFields(p);
       const hit = t.fields.find((f) => used.has(f));

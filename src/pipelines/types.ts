@@ -48,6 +48,12 @@ export interface Route {
    * name → expression. Used where the target stores a Sigma field in pieces.
    */
   extend?: Record<string, string>;
+  /**
+   * KQL: further tables holding the same events, read together with `table` (`union`). A column
+   * the rule reads must be in every one of them; one that is `dynamic` in `table` and `string`
+   * (serialized JSON) in another is parsed there, any other type difference fails the rule.
+   */
+  union?: string[];
 }
 
 /** One rewrite of `replace_prefix`: the longest matching prefix wins. */
@@ -133,9 +139,10 @@ export type Transformation =
   | { type: 'path_to_name'; when?: When; field: string; column: string }
   /**
    * Fails the rule (C004) if it uses one of `fields` (with `values`: compares one of them with
-   * one of these values, case-insensitively), or — without `fields` — if `when` holds.
+   * one of these values, case-insensitively), with `keywords` if it has a keyword search (a
+   * value matched against the whole event), or — without either — if `when` holds.
    */
-  | { type: 'fail'; when?: When; fields?: string[]; values?: string[]; reason: string }
+  | { type: 'fail'; when?: When; fields?: string[]; values?: string[]; keywords?: boolean; reason: string }
   /** Sets backend state (e.g. the time column): keys and values a backend declares (src/backends/state.ts). */
   | { type: 'set_state'; when?: When; state: BackendState };
 

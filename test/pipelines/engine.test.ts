@@ -56,6 +56,19 @@ describe('pipeline engine', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors[0]).toMatchObject({ code: 'C004', field: 'Imphash' });
   });
+  it('fail with keywords: true refuses a keyword search only, in the predicate and the AST paths', () => {
+    const { spec } = loadPipelineSpec(
+      'name: kw\ntransformations:\n  - type: fail\n    keywords: true\n    reason: rows are not events\n',
+    );
+    const keyword = rule("  keywords:\n    - 'evil'\n  sel:\n    Image: x\n  condition: keywords and sel");
+    const fields = rule('  sel:\n    Image: x\n  condition: sel');
+    expect(processRule(keyword, [spec!]).errors).toMatchObject([
+      { code: 'C004', message: 'kw: keyword search: rows are not events' },
+    ]);
+    expect(processRule(fields, [spec!]).errors).toEqual([]);
+    expect(applyPipelineToRule(keyword, [spec!]).errors).toMatchObject([{ code: 'C004' }]);
+    expect(applyPipelineToRule(fields, [spec!]).errors).toEqual([]);
+  });
   it('rewrites registry hives for every operator', () => {
     for (const mod of ['', '|startswith', '|contains']) {
       const r = convertDocument(

@@ -36,6 +36,23 @@ describe('KQL pipeline files against the table schemas', () => {
     expect(diagnostics.map((d) => [d.code, d.line])).toEqual([['C019', 13]]);
     expect(diagnostics[0]!.message).toContain("'RequestUrl' is not a column of CommonSecurityLog");
   });
+  it('a union table: unknown → warning C105 at its entry; a condition column it lacks → error C019', () => {
+    const unknown = pipeline(
+      `routes:\n  - logsource: { product: azure, service: signinlogs }\n    table: SigninLogs\n    union: [AADNonInteractiveUserSignInLogs, MySignins_CL]`,
+    );
+    const a = loadPipelineSpec(unknown, 'p.yml');
+    expect(a.spec).toBeDefined();
+    expect(a.diagnostics.map((d) => [d.code, d.severity, d.line, d.column])).toEqual([['C105', 'warning', 7, 46]]);
+    expect(a.diagnostics[0]!.message).toContain("union table 'MySignins_CL'");
+    // RiskLevel is a SigninLogs column, not one of the non-interactive sign-in table.
+    const lacking = pipeline(
+      `routes:\n  - logsource: { product: azure, service: signinlogs }\n    table: SigninLogs\n    union: [AADNonInteractiveUserSignInLogs]\n    conditions:\n      RiskLevel: high`,
+    );
+    const b = loadPipelineSpec(lacking, 'p.yml');
+    expect(b.spec).toBeUndefined();
+    expect(b.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([['C019', 9, 7]]);
+    expect(b.diagnostics[0]!.message).toContain("'RiskLevel' is not a column of AADNonInteractiveUserSignInLogs");
+  });
   it('dynamic paths and computed columns are columns', () => {
     const text =
       pipeline(

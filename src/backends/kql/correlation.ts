@@ -237,7 +237,7 @@ export function convertCorrelation(
     return {
       ok: true,
       queries: [lines.join('\n')],
-      tables: [...new Set(queries.map((q) => q.table))],
+      tables: [...new Set(queries.flatMap((q) => q.tables))],
       fields: [...new Set([...queries.flatMap((q) => q.columns), ...fields])].sort(),
       warnings,
       meta,

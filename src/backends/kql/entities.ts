@@ -210,6 +210,9 @@ const TABLE_ENTITIES: Record<string, Spec[]> = {
     ['IP', { Address: 'SrcIpAddr' }],
     ['Account', { Name: 'SrcUsername' }],
   ],
+  // The user names of these schemas come in several forms (UPN, Windows, simple): only the address.
+  imAuthentication: [['IP', { Address: 'SrcIpAddr' }]],
+  imAuditEvent: [['IP', { Address: 'SrcIpAddr' }]],
 };
 
 /**

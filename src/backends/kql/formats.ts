@@ -74,13 +74,33 @@ function productOf(r: ConversionSuccess): KqlProduct {
 function outputColumns(r: ConversionSuccess): Map<string, string> {
   const m = metaOf(r);
   const out = new Map<string, string>();
-  if (r.tables.length !== 1) return out;
+  if (r.tables.length !== 1) return m.correlation === undefined ? unionColumns(r) : out;
   if (m.correlation !== undefined) {
     for (const [name, sources] of Object.entries(m.groupColumns ?? {}))
       if (sources.length && sources.every((s) => s === sources[0])) out.set(sources[0]!, name);
     return out;
   }
   for (const c of tableColumns(tableOf(r), productOf(r))?.keys() ?? []) out.set(c, c);
+  return out;
+}
+
+/**
+ * A plain rule over a union of tables (a route's `union`): the route table's columns that come
+ * out of the union as one column — of the same type in every table, or parsed from JSON text
+ * where the rule reads them (src/backends/kql/query.ts, unionSource).
+ */
+function unionColumns(r: ConversionSuccess): Map<string, string> {
+  const product = productOf(r);
+  const [first, ...others] = r.tables.map((t) => tableColumns(t, product));
+  const parsed = new Set(r.fields.map((f) => f.split('.')[0]!));
+  const out = new Map<string, string>();
+  for (const [column, type] of first ?? []) {
+    const same = others.every((o) => {
+      const t = o?.get(column);
+      return t === type || (type === 'dynamic' && t === 'string' && parsed.has(column));
+    });
+    if (same) out.set(column, column);
+  }
   return out;
 }
 
@@ -151,6 +171,12 @@ const CONNECTORS: Record<string, { connectorId: string; dataTypes: string[] }> =
   SecurityEvent: { connectorId: 'SecurityEvents', dataTypes: ['SecurityEvent'] },
   WindowsEvent: { connectorId: 'WindowsForwardedEvents', dataTypes: ['WindowsEvent'] },
   Event: { connectorId: 'WindowsSecurityEvents', dataTypes: ['Event'] },
+  // Microsoft Entra ID's connector (AzureActiveDirectory), one entry per table as its own rules list them.
+  SigninLogs: { connectorId: 'AzureActiveDirectory', dataTypes: ['SigninLogs'] },
+  AADNonInteractiveUserSignInLogs: {
+    connectorId: 'AzureActiveDirectory',
+    dataTypes: ['AADNonInteractiveUserSignInLogs'],
+  },
 };
 
 function requiredDataConnectors(r: ConversionSuccess): { connectorId: string; dataTypes: string[] }[] {

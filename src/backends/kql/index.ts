@@ -13,7 +13,7 @@ function convertKql(rule: ProcessedRule, ctx: ConvertContext): ConversionResult 
     return {
       ok: true,
       queries: [q.text],
-      tables: [q.table],
+      tables: q.tables,
       fields: q.columns,
       warnings: q.presenceLoss.length
         ? [

@@ -11,6 +11,8 @@ import { tableColumns, type KqlProduct } from './schema.js';
 export interface KqlQuery {
   text: string;
   table: string;
+  /** Every table the query reads: `table`, then the route's union tables. */
+  tables: string[];
   product: KqlProduct;
   timeColumn: string;
   columns: string[];
@@ -55,22 +57,86 @@ export function columnRef(rule: ProcessedRule, field: string): ColumnRef {
   if (Object.hasOwn(rule.extend, field)) return { expr: kqlName(field), type: 'string' };
   if (!cols) return { expr: kqlName(field), type: 'string' };
   const t = cols.get(field);
-  if (t) return { expr: kqlName(field), type: t };
+  if (t) {
+    checkUnionColumn(rule, field, t);
+    return { expr: kqlName(field), type: t };
+  }
   const [base, ...rest] = field.split('.');
-  if (rest.length && base && cols.get(base) === 'dynamic')
+  if (rest.length && base && cols.get(base) === 'dynamic') {
+    checkUnionColumn(rule, base, 'dynamic');
     return { expr: `tostring(${accessor(base, rest)})`, type: 'string', bag: { column: base, path: rest } };
+  }
   // A computed column (`requestParameters = parse_json(RequestParameters)`).
   if (rest.length && base && Object.hasOwn(rule.extend, base))
     return { expr: `tostring(${accessor(base, rest)})`, type: 'string' };
-  let sigma: string | undefined;
-  for (const [name, targets] of Object.entries(rule.fieldMap)) if (targets.includes(field)) sigma = name;
-  const what = sigma ? `Sigma field '${sigma}' (mapped to '${field}')` : `field '${field}'`;
   throw new Inexpressible(
-    conversionError('C002', `${what} is not a column of ${table}`, {
-      field: sigma ?? field,
+    conversionError('C002', `${describeField(rule, field)} is not a column of ${table}`, {
+      field: sigmaName(rule, field) ?? field,
       hint: `${table} has no such column in ${product === 'defender' ? 'Defender XDR' : 'Sentinel'}; map the field in a pipeline or drop it (drop_fields)`,
     }),
   );
+}
+
+/** The Sigma field a target field was mapped from, if a mapping produced it. */
+function sigmaName(rule: ProcessedRule, field: string): string | undefined {
+  let sigma: string | undefined;
+  for (const [name, targets] of Object.entries(rule.fieldMap)) if (targets.includes(field)) sigma = name;
+  return sigma;
+}
+
+function describeField(rule: ProcessedRule, field: string): string {
+  const sigma = sigmaName(rule, field);
+  return sigma ? `Sigma field '${sigma}' (mapped to '${field}')` : `field '${field}'`;
+}
+
+/**
+ * A route that reads several tables (Route.union): the column must be in each of them, with the
+ * route table's type — or as serialized JSON (string) where the route table's column is dynamic,
+ * which the union's leg parses (unionSource). Tables the schemas do not hold go unchecked.
+ */
+function checkUnionColumn(rule: ProcessedRule, column: string, type: string): void {
+  const table = rule.table ?? '';
+  for (const other of rule.union ?? []) {
+    const theirs = tableColumns(other, productOf(rule));
+    if (!theirs) continue;
+    const t = theirs.get(column);
+    if (t === undefined)
+      throw new Inexpressible(
+        conversionError('C002', `${describeField(rule, column)} is not a column of ${other}`, {
+          field: sigmaName(rule, column) ?? column,
+          hint: `the route reads ${[table, ...(rule.union ?? [])].join(' and ')}: a field must be a column of each`,
+        }),
+      );
+    if (t !== type && !(type === 'dynamic' && t === 'string'))
+      throw new Inexpressible(
+        conversionError('C044', `column '${column}' is ${type} in ${table} but ${t} in ${other}`, {
+          field: sigmaName(rule, column) ?? column,
+          hint: `the route reads ${[table, ...(rule.union ?? [])].join(' and ')}; compare the field in a pipeline that reads one table`,
+        }),
+      );
+  }
+}
+
+/**
+ * The query's source: the route's table, or — for a route with union tables — `union` of them
+ * (isfuzzy: a workspace that does not collect one of them still runs the rule on the others).
+ * A column the rule reads that is dynamic in the route's table and serialized JSON in another is
+ * parsed in that table's leg, so that one dynamic column comes out of the union.
+ */
+function unionSource(rule: ProcessedRule, product: KqlProduct, used: ReadonlySet<string>): string {
+  const table = rule.table!;
+  if (!rule.union?.length) return kqlName(table);
+  const cols = tableColumns(table, product);
+  const bases = [...new Set([...used].map((f) => f.split('.')[0]!))].sort();
+  const legs = rule.union.map((other) => {
+    const theirs = tableColumns(other, product);
+    const parsed = bases.filter(
+      (c) => !Object.hasOwn(rule.extend, c) && cols?.get(c) === 'dynamic' && theirs?.get(c) === 'string',
+    );
+    if (!parsed.length) return kqlName(other);
+    return `(${kqlName(other)} | extend ${parsed.map((c) => `${kqlName(c)} = todynamic(${kqlName(c)})`).join(', ')})`;
+  });
+  return `union isfuzzy=true ${[kqlName(table), ...legs].join(', ')}`;
 }
 
 function hasKeyword(p: Predicate): boolean {
@@ -135,7 +201,7 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
       (xmlRead.flag ? xmlClauses : headerClauses).push(...texts);
     }
   }
-  const lines = [kqlName(table)];
+  const lines = [unionSource(rule, product, used)];
   // Which table the rule reads is a deployment choice (WindowsEvent or Event): say it.
   if (xmlColumn !== undefined)
     lines.unshift(
@@ -168,6 +234,7 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
   return {
     text: lines.join('\n'),
     table,
+    tables: [table, ...(rule.union ?? [])],
     product,
     timeColumn,
     columns: [...used].sort(),

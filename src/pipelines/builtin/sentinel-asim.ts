@@ -1,7 +1,9 @@
 /**
  * Microsoft Sentinel with ASIM (Advanced Security Information Model) parsers: normalized
  * process, file, registry, network, DNS and web events from any source, through imProcessCreate,
- * imFileEvent, imRegistry, imNetworkSession, imDns and imWebSession. Field names from
+ * imFileEvent, imRegistry, imNetworkSession, imDns and imWebSession (Linux processes and files
+ * where the parser names the OS); Entra ID sign-ins through
+ * imAuthentication, Entra ID audit and Azure activity through imAuditEvent. Field names from
  * Microsoft's ASIM schemas (columns: src/data/kql/kql-tables.json).
  */
 import type { PipelineSpec } from '../types.js';
@@ -19,12 +21,22 @@ const ACTING = {
   ProcessId: 'ActingProcessId',
   User: 'ActorUsername',
 };
+const ASIM_PARSERS = [
+  'imProcessCreate',
+  'imFileEvent',
+  'imRegistry',
+  'imNetworkSession',
+  'imDns',
+  'imWebSession',
+  'imAuthentication',
+  'imAuditEvent',
+];
 const REGISTRY_TARGET = 'iff(isempty(RegistryValue), RegistryKey, strcat(RegistryKey, @"\\", RegistryValue))';
 
 export const sentinelAsim: PipelineSpec = {
   name: 'sentinel-asim',
   description:
-    'Microsoft Sentinel with ASIM parsers: imProcessCreate, imFileEvent, imRegistry, imNetworkSession, imDns, imWebSession',
+    'Microsoft Sentinel with ASIM parsers: imProcessCreate, imFileEvent, imRegistry, imNetworkSession, imDns, imWebSession, imAuthentication, imAuditEvent',
   targets: ['kql'],
   routes: [
     { logsource: windows('process_creation'), table: 'imProcessCreate' },
@@ -52,6 +64,20 @@ export const sentinelAsim: PipelineSpec = {
     },
     { logsource: windows('registry_event'), table: 'imRegistry', extend: { RegistryTargetObject: REGISTRY_TARGET } },
     { logsource: windows('network_connection'), table: 'imNetworkSession' },
+    // Linux: the rows whose parser names the device's OS (Sysmon for Linux's parsers set DvcOs to
+    // "Linux"); a parser that leaves DvcOs empty (Defender for Endpoint's) is not read.
+    {
+      logsource: { product: 'linux', category: 'process_creation' },
+      table: 'imProcessCreate',
+      conditions: { DvcOs: 'Linux' },
+      note: 'rows with DvcOs "Linux" (Sysmon for Linux); parsers that leave DvcOs empty are not read',
+    },
+    {
+      logsource: { product: 'linux', category: 'file_event' },
+      table: 'imFileEvent',
+      conditions: { EventType: 'FileCreated', DvcOs: 'Linux' },
+      note: 'rows with DvcOs "Linux" (Sysmon for Linux); parsers that leave DvcOs empty are not read',
+    },
     // Client-side queries with the requesting process: only Sysmon's (event 22) rows of imDns,
     // which also normalizes DNS server and resolver logs.
     { logsource: windows('dns_query'), table: 'imDns', conditions: { EventProduct: 'Sysmon' } },
@@ -63,9 +89,36 @@ export const sentinelAsim: PipelineSpec = {
     { logsource: { category: 'webserver' }, table: 'imWebSession' },
     { logsource: { category: 'proxy' }, table: 'imWebSession' },
     { logsource: { category: 'firewall' }, table: 'imNetworkSession' },
+    // Cloud sources, each scoped to the rows its own parser normalizes: `Type` is the table the
+    // row came from, which every ASIM parser keeps.
+    {
+      logsource: { product: 'azure', service: 'signinlogs' },
+      table: 'imAuthentication',
+      conditions: { Type: ['SigninLogs', 'AADNonInteractiveUserSignInLogs'] },
+      note: "Entra ID user sign-ins, interactive and non-interactive: imAuthentication's rows from those two tables",
+    },
+    {
+      logsource: { product: 'azure', service: 'auditlogs' },
+      table: 'imAuditEvent',
+      conditions: { Type: 'AuditLogs' },
+      note: "Entra ID audit logs: imAuditEvent's rows from AuditLogs",
+    },
+    {
+      logsource: { product: 'azure', service: 'activitylogs' },
+      table: 'imAuditEvent',
+      conditions: { Type: 'AzureActivity' },
+      note: "Azure activity: imAuditEvent's rows from AzureActivity, whose ASIM parser keeps the Administrative category (every Resource Manager create, update, delete and action operation)",
+    },
   ],
   transformations: [
     { type: 'set_state', state: { product: 'sentinel', timeColumn: 'TimeGenerated' } },
+    {
+      type: 'fail',
+      when: { table: ASIM_PARSERS },
+      keywords: true,
+      reason:
+        "an ASIM parser's row is not the event: it adds columns of its own (EventVendor, EventSchema, ObjectType …) and drops original fields, so a search of every column neither finds only nor finds all of what a search of the event does",
+    },
     {
       type: 'split_hashes',
       when: { table: 'imProcessCreate' },
@@ -185,6 +238,67 @@ export const sentinelAsim: PipelineSpec = {
         src_ip: 'SrcIpAddr',
         dst_ip: 'DstIpAddr',
       },
+    },
+    {
+      type: 'field_map',
+      when: { table: 'imAuthentication', logsource: { product: 'azure', service: 'signinlogs' } },
+      // What both sign-in parsers rename or copy unchanged (Azure-Sentinel ASimAuthenticationAADSigninLogs
+      // and …AADNonInteractive): the user agent, the user's UPN, the device id. Other sign-in fields
+      // (ResultDescription, AuthenticationRequirement, ConditionalAccessStatus …) are dropped or
+      // rewritten through lookups, so a rule using them finds no column (C002).
+      map: {
+        userAgent: 'HttpUserAgent',
+        UserPrincipalName: 'TargetUsername',
+        'DeviceDetail.deviceId': 'SrcDvcId',
+        'DeviceDetail.deviceid': 'SrcDvcId',
+      },
+    },
+    {
+      type: 'value_map',
+      when: { table: 'imAuthentication', logsource: { product: 'azure', service: 'signinlogs' } },
+      // EventResult is 'Success' exactly when ResultType is 0; any other code is 'Failure'.
+      field: 'ResultType',
+      column: 'EventResult',
+      values: { '0': ['Success'] },
+    },
+    {
+      type: 'field_map',
+      when: { table: 'imAuditEvent', logsource: { product: 'azure', service: 'auditlogs' } },
+      // The Entra ID audit parser renames ActivityDisplayName (the diagnostic export's
+      // properties.message) to Operation and OperationName to EventOriginalType, and keeps Category
+      // in AdditionalFields.
+      map: {
+        'properties.message': 'Operation',
+        ActivityDisplayName: 'Operation',
+        operationName: 'EventOriginalType',
+        OperationName: 'EventOriginalType',
+        Category: 'AdditionalFields.Category',
+        category: 'AdditionalFields.Category',
+        LoggedByService: 'TargetAppName',
+      },
+    },
+    {
+      type: 'value_map',
+      when: { table: 'imAuditEvent', logsource: { product: 'azure', service: 'auditlogs' } },
+      // Result 'success' / 'failure' become EventResult 'Success' / 'Failure'; other results are 'NA'.
+      field: 'Status',
+      column: 'EventResult',
+      values: { success: ['Success'], failure: ['Failure'] },
+    },
+    {
+      type: 'field_map',
+      when: { table: 'imAuditEvent', logsource: { product: 'azure', service: 'activitylogs' } },
+      // The AzureActivity parser renames OperationNameValue (MICROSOFT.…/WRITE) to Operation.
+      map: { operationName: 'Operation', OperationNameValue: 'Operation' },
+    },
+    {
+      type: 'value_map',
+      when: { table: 'imAuditEvent', logsource: { product: 'azure', service: 'activitylogs' } },
+      // Only the Administrative category reaches imAuditEvent (as EventOriginalType): a rule on
+      // another category would find no rows, so it is refused (C007).
+      field: 'CategoryValue',
+      column: 'EventOriginalType',
+      values: { Administrative: ['Administrative'] },
     },
     {
       type: 'field_map',

