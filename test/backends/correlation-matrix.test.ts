@@ -33,7 +33,7 @@ import { CORRELATION_BASE_RULES as BASE } from '../helpers/correlation-fixtures.
 const SPAN_S = 300;
 const T0 = Date.UTC(2024, 0, 1); // a bucket boundary for every span dividing a day
 
-type Kind = 'a' | 'b' | 'other';
+type Kind = 'a' | 'b' | 'c' | 'other';
 interface Ev {
   /** Seconds after T0. */
   t: number;
@@ -46,7 +46,12 @@ interface Ev {
 const PARENTS = ['C:\\Windows\\explorer.exe', 'C:\\Windows\\System32\\cmd.exe'];
 /** The first image is also a parent: the alias (rule_a's ParentImage, rule_b's Image) can meet. */
 const IMAGES = [PARENTS[1]!, 'C:\\Windows\\System32\\whoami.exe', 'C:\\Tools\\x.exe'];
-const COMMANDS: Record<Kind, string> = { a: 'whoami /all', b: 'net user admin', other: 'notepad.exe' };
+const COMMANDS: Record<Kind, string> = {
+  a: 'whoami /all',
+  b: 'net user admin',
+  c: 'ipconfig /all',
+  other: 'notepad.exe',
+};
 
 /** The event in Sigma's taxonomy (what the evaluator reads). */
 function sigmaEvent(e: Ev): Record<string, string> {
@@ -64,7 +69,18 @@ function docs(text: string): SigmaDocument[] {
   if (errors.length) throw new Error(JSON.stringify(errors));
   return r.documents.map((d) => d.document!);
 }
-const baseRules = docs(BASE) as SigmaRule[];
+/** A third rule, for correlations over three rules. */
+const RULE_C = `title: ipconfig run
+id: 5e0c4f8e-7d1a-4c3e-9a51-000000000003
+name: rule_c
+status: test
+logsource: {product: windows, category: process_creation}
+detection:
+  sel: {CommandLine|contains: ipconfig}
+  condition: sel
+level: low
+`;
+const baseRules = docs(`${BASE}---\n${RULE_C}`) as SigmaRule[];
 const lookup = (ref: string): SigmaDocument | undefined => baseRules.find((r) => r.name === ref || r.id === ref);
 
 interface CorrSpec {
@@ -233,7 +249,7 @@ function targetGroups(corr: CorrelationRule, t: Target, query: string, events: E
   const out =
     t.kind === 'kql'
       ? runKqlTable(query, { tables: { [r.table]: rows }, columns: (table) => tableColumns(table, t.product!) })
-      : runSplTable(query, rows as SplEvent[]);
+      : runSplTable(query, rows as SplEvent[], { datamodels: { [r.table]: rows as SplEvent[] } });
   return new Set(out.map((row) => JSON.stringify(corr.correlation.groupBy.map((g) => String(row[g] ?? '')))));
 }
 
@@ -242,6 +258,7 @@ function targetGroups(corr: CorrelationRule, t: Target, query: string, events: E
 
 const GROUP = ['ParentImage']; // mapped on every pipeline but splunk-windows
 const ALIAS = { proc: { rule_a: 'ParentImage', rule_b: 'Image' } };
+const ALIAS3 = { proc: { rule_a: 'ParentImage', rule_b: 'Image', rule_c: 'ParentImage' } };
 
 interface Case {
   name: string;
@@ -271,6 +288,18 @@ const CASES: Case[] = [
   {
     name: 'temporal_ordered, alias',
     spec: { type: 'temporal_ordered', rules: ['rule_a', 'rule_b'], groupBy: ['proc'], aliases: ALIAS },
+  },
+  {
+    name: 'temporal, 3 rules',
+    spec: { type: 'temporal', rules: ['rule_a', 'rule_b', 'rule_c'], groupBy: GROUP },
+  },
+  {
+    name: 'temporal_ordered, 3 rules',
+    spec: { type: 'temporal_ordered', rules: ['rule_a', 'rule_b', 'rule_c'], groupBy: GROUP },
+  },
+  {
+    name: 'temporal_ordered, 3 rules, alias',
+    spec: { type: 'temporal_ordered', rules: ['rule_a', 'rule_b', 'rule_c'], groupBy: ['proc'], aliases: ALIAS3 },
   },
   {
     name: 'value_sum gte',
@@ -304,6 +333,7 @@ const APPROXIMATE: Record<string, Record<string, Verdict>> = {
     'value_sum gte': { approximate: 'C102' },
     'value_avg gte': { approximate: 'C102' },
     'value_percentile gte': { approximate: 'C102' },
+    'temporal, 3 rules': { approximate: 'C102' },
   },
   'splunk-windows': {
     'event_count lt (upper bound)': { approximate: 'C102' },
@@ -312,8 +342,24 @@ const APPROXIMATE: Record<string, Record<string, Verdict>> = {
       unmodelled: "Splunk does not document exactperc's definition (nearest rank or interpolation)",
     },
   },
-  // tstats returns counts per field combination, not events: no correlation over it.
-  'splunk-cim': Object.fromEntries(CASES.map((c) => [c.name, { refused: 'C010' }])),
+  // One rule: its data model's events (`| datamodel`), then the splunk-windows forms. Several
+  // rules: no exact way to gather several data model searches (multisearch takes only streaming
+  // searches; append and union cut at the subsearch limits).
+  'splunk-cim': Object.fromEntries(
+    CASES.map((c): [string, Verdict] => [
+      c.name,
+      c.spec.rules.length > 1
+        ? { refused: 'C010' }
+        : c.name === 'event_count lt (upper bound)'
+          ? { approximate: 'C102' }
+          : c.name === 'value_percentile gte'
+            ? {
+                approximate: 'C102',
+                unmodelled: "Splunk does not document exactperc's definition (nearest rank or interpolation)",
+              }
+            : { exact: true },
+    ]),
+  ),
 };
 
 function verdict(t: Target, c: Case): Verdict {
@@ -322,7 +368,7 @@ function verdict(t: Target, c: Case): Verdict {
 
 const evArb = fc.record({
   t: fc.integer({ min: 0, max: 1500 }),
-  kind: fc.constantFrom<Kind>('a', 'a', 'b', 'other'),
+  kind: fc.constantFrom<Kind>('a', 'a', 'b', 'c', 'other'),
   parent: fc.integer({ min: 0, max: 1 }),
   image: fc.integer({ min: 0, max: 2 }),
   pid: fc.integer({ min: 1, max: 8 }),
@@ -341,7 +387,9 @@ function straddling(c: Case): Ev[] {
   switch (c.spec.type) {
     case 'temporal':
     case 'temporal_ordered':
-      return [ev(295, 'a', 0, 1), ev(305, 'b', 0, 1)];
+      return c.spec.rules.length === 3
+        ? [ev(295, 'a', 0, 1), ev(300, 'b', 0, 1), ev(305, 'c', 0, 1)]
+        : [ev(295, 'a', 0, 1), ev(305, 'b', 0, 1)];
     case 'value_count':
       return [ev(295, 'a', 0, 1), ev(305, 'a', 1, 1), ev(310, 'b', 1, 1)];
     case 'value_avg':

@@ -9,6 +9,8 @@
  * - temporal and temporal_ordered over two rules: the events of one rule joined with those of
  *   the other on the group (and `SigilKey`), kept when they lie within `timespan` (in order for
  *   temporal_ordered): exact;
+ * - temporal_ordered over three or more rules: a chain of such joins, one per further rule, each
+ *   keeping per event the latest start of an ordered chain ending there: exact;
  * - everything else (upper bounds, value_*, temporal over more rules): fixed `bin()` buckets,
  *   with warning C102. Distinct counts are exact (summarize by the value, then count; never
  *   `dcount()`, an estimate), percentiles exact (nearest rank over the sorted list).
@@ -210,14 +212,35 @@ export function convertCorrelation(
           columns = [T, 'SigilWindowStart', ...c.groupBy, ...carry];
           break;
         }
-        if (c.type === 'temporal_ordered')
-          return failure([
-            conversionError(
-              'C010',
-              `temporal_ordered over ${n} rules is not expressible in KQL (the order of more than two rules needs sequence matching)`,
-              { ...at, hint: 'split it into a chain of two-rule temporal_ordered correlations' },
-            ),
-          ]);
+        if (c.type === 'temporal_ordered' && n < 2)
+          return failure([conversionError('C010', 'temporal_ordered needs at least two rules', at)]);
+        if (c.type === 'temporal_ordered') {
+          // Exact, by chained joins: each step keeps, per event of the next rule, the latest start
+          // of a chain ending at or before it (the latest start leaves the most room for the rest).
+          const key = ['SigilKey', ...groups];
+          const side = (rule: string, project: string[]): string =>
+            `SigilEvents\n    | where SigilRule == ${kqlString(rule)}\n    | project ${['SigilKey = 1', ...groups, ...project].join(', ')}`;
+          const join = (rule: string, project: string[]): string =>
+            `| join kind=inner (\n    ${side(rule, project).replace(/\n/g, '\n    ')}\n) on ${key.join(', ')}`;
+          lines[0] = `let SigilEvents = ${source.replace(/\n/g, '\n    ')};`;
+          lines.push(side(c.rules[0]!, [`SigilFirst = ${T}`]).replace(/\n {4}/g, '\n'));
+          for (let k = 1; k < n - 1; k++) {
+            const at = k === 1 ? 'SigilFirst' : 'SigilStep';
+            lines.push(
+              join(c.rules[k]!, [`SigilNext = ${T}`]),
+              `| where SigilNext >= ${at} and SigilNext - SigilFirst <= ${span}`,
+              `| summarize SigilFirst = max(SigilFirst) by ${[...key, 'SigilStep = SigilNext'].join(', ')}`,
+            );
+          }
+          lines.push(
+            join(c.rules[n - 1]!, [T, ...carry]),
+            `| where ${T} >= SigilStep and ${T} - SigilFirst <= ${span}`,
+            '| extend SigilWindowStart = SigilFirst',
+            `| summarize ${latest(['SigilWindowStart'])}${by ? ` by ${by}` : ''}`,
+          );
+          columns = [T, 'SigilWindowStart', ...c.groupBy, ...carry];
+          break;
+        }
         bucketed('the rules are counted per bucket');
         lines.push(`| summarize ${latest()} by ${byList([bin, 'SigilRule'])}`);
         lines.push(`| summarize RuleCount = count(), ${latest()} by ${byList(['SigilWindow'])}`);

@@ -8,11 +8,17 @@
  *   temporal: `streamstats time_window=<span>`, a sliding window over each group (exact; `dc()`
  *   is Splunk's exact distinct count, `estdc()` the estimate);
  * - temporal_ordered (two rules): `streamstats time_window=<span> count(eval(sigil_rule=…))` — an
- *   event of the second rule with one of the first earlier in its window (exact);
+ *   event of the second rule with one of the first earlier in its window (exact); three or more
+ *   rules: one `streamstats max()` per rule carrying the latest start of an ordered chain (exact);
  * - upper bounds (lt/lte/eq/neq) and value_percentile: `bin _time span=<span>` + `stats`, fixed
  *   buckets, reported as warning C102 (percentiles with `exactperc`, as `perc` is an estimate).
  *
  * `multisearch` is a generating command: Splunk requires such a query to start with `|`.
+ *
+ * splunk-cim: a correlation reads events, not tstats' counts: its rule searches the data model
+ * with `| datamodel <model> <dataset> search` (then `sort 0 _time`). Several rules are refused
+ * (C010): multisearch takes only streaming searches, and append/union cut a generating search at
+ * the subsearch limits.
  */
 import type { ComparisonOp, CorrelationRule } from '../../ast/types.js';
 import { conversionError, conversionWarning } from '../diagnostics.js';
@@ -40,7 +46,7 @@ export function convertCorrelation(
   const warnings: ConversionWarning[] = [];
   const queries: RuleQuery[] = [];
   for (const r of referenced) {
-    const q = ruleQuery(r, ctx);
+    const q = ruleQuery(r, ctx, { events: true });
     if (Array.isArray(q))
       return failure([
         conversionError(
@@ -50,12 +56,12 @@ export function convertCorrelation(
         ),
         ...q,
       ]);
-    if (q.generating)
+    if (q.generating && referenced.length > 1)
       return failure([
         conversionError(
           'C010',
-          'correlations over tstats (splunk-cim) searches are not supported; use splunk-windows',
-          at,
+          `a correlation over ${referenced.length} rules cannot gather their data model (splunk-cim) searches exactly: multisearch runs only streaming searches, and \`| datamodel\` and \`| tstats\` are generating commands; append and union would cut each search at the subsearch limits (maxout, maxtime) without saying so`,
+          { ...at, hint: 'convert this correlation with splunk-windows, or correlate over one rule' },
         ),
       ]);
     queries.push(q);
@@ -90,7 +96,8 @@ export function convertCorrelation(
   }
   let head: string;
   if (queries.length === 1) {
-    head = [queries[0]!.text, ...evals[0]!].join(' | ');
+    // A data model search (`| datamodel`) promises no order: streamstats needs time order.
+    head = [queries[0]!.text, ...evals[0]!, ...(queries[0]!.generating ? ['sort 0 _time'] : [])].join(' | ');
   } else {
     const subs = queries.map(
       (q, i) => `[search ${[q.text, ...evals[i]!, `eval sigil_rule=${quoteString(refName(i))}`].join(' | ')}]`,
@@ -139,7 +146,9 @@ export function convertCorrelation(
         // A sum or an average does not only grow: its window must end at each event, so the
         // events go oldest first (a plain search returns them newest first).
         const order =
-          (c.type === 'value_sum' || c.type === 'value_avg') && queries.length === 1 ? ['sort 0 _time'] : [];
+          (c.type === 'value_sum' || c.type === 'value_avg') && queries.length === 1 && !queries[0]!.generating
+            ? ['sort 0 _time']
+            : [];
         tail = [...order, `streamstats time_window=${timespanText(span)} ${fn} as ${name}${by}`, `where ${cmp(name)}`];
       } else {
         fixed('an upper bound cannot be checked on a sliding window event by event');
@@ -173,26 +182,43 @@ export function convertCorrelation(
       break;
     }
     case 'temporal_ordered': {
-      if (queries.length !== 2)
-        return failure([
-          conversionError(
-            'C010',
-            'temporal_ordered is expressible in SPL for exactly two rules (an event of the second rule with one of the first in the window before it)',
-            at,
-          ),
-        ]);
-      // Exact: in time order, a second-rule event with a first-rule event in the window before it.
-      const first = quoteString(refName(0));
-      const second = quoteString(refName(1));
-      tail = [
-        `streamstats time_window=${timespanText(span)} count(eval(sigil_rule=${first})) as sigil_first_count${by}`,
-        `where sigil_rule==${second} AND sigil_first_count>0`,
-      ];
+      const n = queries.length;
+      if (n < 2) return failure([conversionError('C010', 'temporal_ordered needs at least two rules', at)]);
+      const last = quoteString(refName(n - 1));
+      if (n === 2) {
+        // Exact: in time order, a second-rule event with a first-rule event in the window before it.
+        const first = quoteString(refName(0));
+        tail = [
+          `streamstats time_window=${timespanText(span)} count(eval(sigil_rule=${first})) as sigil_first_count${by}`,
+          `where sigil_rule==${last} AND sigil_first_count>0`,
+        ];
+        break;
+      }
+      // Exact, one streamstats per rule but the last: sigil_chain_k is, at each event, the latest
+      // start of an ordered chain of rules 0..k ending in the window before it (the latest start
+      // leaves the most room for the rest); an event of the last rule closes a chain that began
+      // at most the timespan before it.
+      tail = [];
+      for (let k = 0; k < n - 1; k++) {
+        const start = k === 0 ? '_time' : `sigil_chain_${k - 1}`;
+        tail.push(
+          `eval sigil_start_${k}=if(sigil_rule==${quoteString(refName(k))}, ${start}, null())`,
+          `streamstats time_window=${timespanText(span)} max(sigil_start_${k}) as sigil_chain_${k}${by}`,
+        );
+      }
+      tail.push(`where sigil_rule==${last} AND _time-sigil_chain_${n - 2}<=${span}`);
       break;
     }
   }
   const text = [head, ...tail].join(' | ');
   const tables = [...new Set(queries.flatMap((q) => q.tables))];
   const fields = [...new Set(queries.flatMap((q) => q.fields))];
-  return { ok: true, queries: [text], tables, fields, warnings, meta: { generating: queries.length > 1 } };
+  return {
+    ok: true,
+    queries: [text],
+    tables,
+    fields,
+    warnings,
+    meta: { generating: queries.length > 1 || queries[0]!.generating },
+  };
 }
