@@ -175,10 +175,23 @@ export function convertCorrelation(
     case 'temporal': {
       if (queries.length < 2)
         return failure([conversionError('C010', 'a temporal correlation needs at least two rules', at)]);
-      tail = [
-        `streamstats time_window=${timespanText(span)} dc(sigil_rule) as sigil_rule_count${by}`,
-        `where sigil_rule_count>=${queries.length}`,
-      ];
+      // The condition counts the distinct rules seen; without one, every rule.
+      const rulesNeeded = c.condition?.comparisons.length
+        ? cmp('sigil_rule_count')
+        : `sigil_rule_count>=${queries.length}`;
+      if (lowerBoundOnly) {
+        tail = [
+          `streamstats time_window=${timespanText(span)} dc(sigil_rule) as sigil_rule_count${by}`,
+          `where ${rulesNeeded}`,
+        ];
+      } else {
+        fixed('an upper bound cannot be checked on a sliding window event by event');
+        tail = [
+          `bin _time span=${timespanText(span)}`,
+          `stats dc(sigil_rule) as sigil_rule_count${by ? by + ' _time' : ' by _time'}`,
+          `where ${rulesNeeded}`,
+        ];
+      }
       break;
     }
     case 'temporal_ordered': {
