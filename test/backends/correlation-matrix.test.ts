@@ -1,6 +1,6 @@
 /**
  * The correlation matrix: every correlation type × every pipeline (defender-xdr, sentinel,
- * sentinel-asim, splunk, splunk-windows, splunk-cim) × {group-by on a mapped field, an alias, events
+ * sentinel-asim, sentinel-event, splunk, splunk-windows, splunk-cim) × {group-by on a mapped field, an alias, events
  * straddling a window boundary, events out of order}. Each case converts the correlation, runs
  * the query over the events (rendered as the pipeline's rows) in the test interpreters
  * (kql-tabular.ts, spl-tabular.ts), and compares the groups it reports with the groups the
@@ -157,11 +157,14 @@ interface Target {
   pipeline: string;
   kind: 'kql' | 'spl';
   product?: KqlProduct;
+  /** A string column holding the event data as the agent's XML (sentinel-event's Event.EventData). */
+  xml?: string;
 }
 const TARGETS: Target[] = [
   { pipeline: 'defender-xdr', kind: 'kql', product: 'defender' },
   { pipeline: 'sentinel', kind: 'kql', product: 'sentinel' },
   { pipeline: 'sentinel-asim', kind: 'kql', product: 'sentinel' },
+  { pipeline: 'sentinel-event', kind: 'kql', product: 'sentinel', xml: 'EventData' },
   { pipeline: 'splunk', kind: 'spl' },
   { pipeline: 'splunk-windows', kind: 'spl' },
   { pipeline: 'splunk-cim', kind: 'spl' },
@@ -193,8 +196,13 @@ function rendering(t: Target): Rendering {
     toRow(e, index) {
       // splunk-windows searches the channel as `source="WinEventLog:<channel>"` (its table).
       const row: Row = t.kind === 'spl' ? { index: 'main', source: `WinEventLog:${table}` } : {};
+      const xmlItems: string[] = [];
       const put = (field: string, value: string | number): void => {
         const [base, ...rest] = field.split('.');
+        if (t.xml !== undefined && base === t.xml && rest.length) {
+          xmlItems.push(`<Data Name="${rest.join('.')}">${xmlText(String(value))}</Data>`);
+          return;
+        }
         if (cols && rest.length && cols.get(base!) === 'dynamic') {
           const bag = (row[base!] ??= {}) as Record<string, unknown>;
           bag[rest.join('.')] = String(value);
@@ -205,6 +213,10 @@ function rendering(t: Target): Rendering {
       };
       for (const [f, v] of Object.entries(route)) put(f, v);
       for (const [f, v] of Object.entries(sigmaEvent(e))) put(mapped.fields[f]!, v);
+      // As the Azure Monitor Agent writes it (docs/pipelines/sentinel-event.md).
+      if (t.xml !== undefined)
+        row[t.xml] =
+          `<DataItem type="System.XmlData"><EventData xmlns="http://schemas.microsoft.com/win/2004/08/events/event">${xmlItems.join('')}</EventData></DataItem>`;
       row[timeColumn] = t.kind === 'spl' ? String(T0 / 1000 + e.t) : T0 + e.t * 1000;
       if (t.product === 'defender') {
         row['ReportId'] = index;
@@ -216,6 +228,8 @@ function rendering(t: Target): Rendering {
   renderings.set(t.pipeline, r);
   return r;
 }
+
+const xmlText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Deterministic shuffle (the rows reach the target in no particular order). */
 function shuffle<T>(xs: T[], seed: number): T[] {

@@ -31,7 +31,7 @@ import {
 import { Inexpressible } from './expression.js';
 import { kqlName, kqlString } from './literals.js';
 import type { KqlMeta } from './formats.js';
-import { buildQuery, columnRef } from './query.js';
+import { buildQuery } from './query.js';
 import { tableColumns, type KqlProduct } from './schema.js';
 
 const CMP = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '==', neq: '!=' } as const;
@@ -60,7 +60,9 @@ export function convertCorrelation(
     );
   };
   try {
-    const queries = referenced.map((r) => buildQuery(r));
+    const names = [...c.groupBy, ...(c.condition?.field !== undefined ? [c.condition.field] : [])];
+    // Each rule's query also yields its fields for the correlation's names (an XML event table parses them).
+    const queries = referenced.map((r) => buildQuery(r, { read: names.map((n) => r.correlationFields?.[n] ?? n) }));
     const product: KqlProduct = queries[0]!.product;
     if (queries.some((q) => q.product !== product))
       return failure([conversionError('C010', 'the base rules read tables of different products', at)]);
@@ -88,7 +90,7 @@ export function convertCorrelation(
           lines.push(`| extend ${kqlName(target)} = ${r.extend[target]}`);
         fields.add(target);
         // One type for every part of the union (a union of string and long columns splits them).
-        return `tostring(${columnRef(r, target).expr.replace(/^tostring\((.*)\)$/s, '$1')})`;
+        return `tostring(${q.column(target).expr.replace(/^tostring\((.*)\)$/s, '$1')})`;
       };
       const proj = [
         T === kqlName(q.timeColumn) ? T : `${T} = ${kqlName(q.timeColumn)}`,

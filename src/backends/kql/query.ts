@@ -16,6 +16,8 @@ export interface KqlQuery {
   columns: string[];
   /** Target fields compared on presence/emptiness where absent and empty read the same (C118). */
   presenceLoss: string[];
+  /** How the query's rows read a target field (for the fields of `buildQuery`'s `read`). */
+  column: (field: string) => ColumnRef;
 }
 
 /** The product whose tables the query reads (pipelines set it; none set: Sentinel). */
@@ -79,8 +81,12 @@ function hasKeyword(p: Predicate): boolean {
   return 'field' in p && p.field === null;
 }
 
-/** Builds the query; throws Inexpressible for what the target cannot express. */
-export function buildQuery(rule: ProcessedRule): KqlQuery {
+/**
+ * Builds the query; throws Inexpressible for what the target cannot express. `read`: target
+ * fields a caller reads from the query's rows besides the detection's (a correlation's group-by
+ * and value fields), which an XML event table must parse too.
+ */
+export function buildQuery(rule: ProcessedRule, { read = [] }: { read?: readonly string[] } = {}): KqlQuery {
   const table = rule.table;
   if (table === undefined) {
     throw new Inexpressible(
@@ -135,6 +141,10 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
       (xmlRead.flag ? xmlClauses : headerClauses).push(...texts);
     }
   }
+  for (const f of read) {
+    const name = xmlName(f);
+    if (name !== undefined) xmlNames.add(name);
+  }
   const lines = [kqlName(table)];
   // Which table the rule reads is a deployment choice (WindowsEvent or Event): say it.
   if (xmlColumn !== undefined)
@@ -172,5 +182,9 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
     timeColumn,
     columns: [...used].sort(),
     presenceLoss: [...presenceLoss].sort(),
+    column: (field) => {
+      const name = xmlName(field);
+      return name !== undefined ? { expr: xmlFieldExpr(name), type: 'string' } : columnRef(rule, field);
+    },
   };
 }
