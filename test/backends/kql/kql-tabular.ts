@@ -216,7 +216,10 @@ class Parser extends TokenCursor<Tok> {
     this.i = end;
     const columns = this.opts.columns?.(start.v);
     return {
-      rows: rows.flatMap((r) => runKqlRow(query, r, { table: start.v, ...(columns ? { columns } : {}) }) ?? []),
+      rows: rows.flatMap((r): Row[] => {
+        const out = runKqlRow(query, r, { table: start.v, ...(columns ? { columns } : {}) });
+        return out ? [out] : [];
+      }),
       serialized: false,
     };
   }
