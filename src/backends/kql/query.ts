@@ -50,7 +50,7 @@ function routeLogsource(ls: LogSource): string {
  * How a target field of the rule's table is read (a column, a computed column, or a path in a
  * dynamic column); throws Inexpressible (C002) for a field the table does not have.
  */
-export function columnRef(rule: ProcessedRule, field: string): ColumnRef {
+function columnRef(rule: ProcessedRule, field: string): ColumnRef {
   const table = rule.table ?? '';
   const product = productOf(rule);
   const cols = tableColumns(table, product);
