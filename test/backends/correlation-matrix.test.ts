@@ -364,7 +364,7 @@ const APPROXIMATE: Record<string, Record<string, Verdict>> = {
   },
   // One rule: its data model's events (`| datamodel`), then the splunk-windows forms. Several
   // rules: no exact way to gather several data model searches (multisearch takes only streaming
-  // searches; append and union cut at the subsearch limits).
+  // searches; append cuts at the subsearch limits, and so may union: docs/correlations.md).
   'splunk-cim': Object.fromEntries(
     CASES.map((c): [string, Verdict] => [
       c.name,

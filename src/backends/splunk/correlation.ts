@@ -17,8 +17,9 @@
  *
  * splunk-cim: a correlation reads events, not tstats' counts: its rule searches the data model
  * with `| datamodel <model> <dataset> search` (then `sort 0 _time`). Several rules are refused
- * (C010): multisearch takes only streaming searches, and append/union cut a generating search at
- * the subsearch limits.
+ * (C010): multisearch takes only streaming searches; append finalises a subsearch at its limits
+ * (maxout, maxtime), and whether union treats a data model dataset as streaming (free of those
+ * limits) is not documented.
  */
 import type { ComparisonOp, CorrelationRule } from '../../ast/types.js';
 import { conversionError, conversionWarning } from '../diagnostics.js';
@@ -60,7 +61,7 @@ export function convertCorrelation(
       return failure([
         conversionError(
           'C010',
-          `a correlation over ${referenced.length} rules cannot gather their data model (splunk-cim) searches exactly: multisearch runs only streaming searches, and \`| datamodel\` and \`| tstats\` are generating commands; append and union would cut each search at the subsearch limits (maxout, maxtime) without saying so`,
+          `a correlation over ${referenced.length} rules cannot gather their data model (splunk-cim) searches exactly: multisearch runs only streaming searches, and \`| datamodel\` and \`| tstats\` are generating commands; append finalises each subsearch at its limits (maxout, maxtime) without saying so, and union is documented to do the same for a dataset it does not stream, without saying which data model datasets it streams`,
           { ...at, hint: 'convert this correlation with splunk-windows, or correlate over one rule' },
         ),
       ]);
