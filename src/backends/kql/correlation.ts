@@ -227,10 +227,10 @@ export function convertCorrelation(
           lines[0] = `let SigilEvents = ${source.replace(/\n/g, '\n    ')};`;
           lines.push(side(c.rules[0]!, [`SigilFirst = ${T}`]).replace(/\n {4}/g, '\n'));
           for (let k = 1; k < n - 1; k++) {
-            const at = k === 1 ? 'SigilFirst' : 'SigilStep';
+            const previous = k === 1 ? 'SigilFirst' : 'SigilStep';
             lines.push(
               join(c.rules[k]!, [`SigilNext = ${T}`]),
-              `| where SigilNext >= ${at} and SigilNext - SigilFirst <= ${span}`,
+              `| where SigilNext >= ${previous} and SigilNext - SigilFirst <= ${span}`,
               `| summarize SigilFirst = max(SigilFirst) by ${[...key, 'SigilStep = SigilNext'].join(', ')}`,
             );
           }
