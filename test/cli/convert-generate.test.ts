@@ -60,6 +60,8 @@ const TARGETS: [string, string, string[]][] = [
   ['kql', 'defender-xdr', ['query', 'sentinel-rule', 'sentinel-arm', 'defender-detection']],
   ['kql', 'sentinel', ['query', 'sentinel-rule']],
   ['kql', 'sentinel-asim', ['query']],
+  ['kql', 'sentinel-event', ['query', 'sentinel-rule']],
+  ['splunk', 'splunk', ['query', 'savedsearches']],
   ['splunk', 'splunk-windows', ['query', 'savedsearches']],
 ];
 
