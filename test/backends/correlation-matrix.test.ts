@@ -313,6 +313,10 @@ const CASES: Case[] = [
     spec: { type: 'temporal', rules: ['rule_a', 'rule_b', 'rule_c'], groupBy: GROUP, condition: '{gte: 2}' },
   },
   {
+    name: 'temporal lt (upper bound)',
+    spec: { type: 'temporal', rules: ['rule_a', 'rule_b'], groupBy: GROUP, condition: '{lt: 2}' },
+  },
+  {
     name: 'temporal_ordered, 3 rules',
     spec: { type: 'temporal_ordered', rules: ['rule_a', 'rule_b', 'rule_c'], groupBy: GROUP },
   },
@@ -354,9 +358,11 @@ const APPROXIMATE: Record<string, Record<string, Verdict>> = {
     'value_percentile gte': { approximate: 'C102' },
     'temporal, 3 rules': { approximate: 'C102' },
     'temporal, 2 of 3 rules': { approximate: 'C102' },
+    'temporal lt (upper bound)': { approximate: 'C102' },
   },
   'splunk-windows': {
     'event_count lt (upper bound)': { approximate: 'C102' },
+    'temporal lt (upper bound)': { approximate: 'C102' },
     'value_percentile gte': {
       approximate: 'C102',
       unmodelled: "Splunk does not document exactperc's definition (nearest rank or interpolation)",
