@@ -60,6 +60,8 @@ const TARGETS: [string, string, string[]][] = [
   ['kql', 'defender-xdr', ['query', 'sentinel-rule', 'sentinel-arm', 'defender-detection']],
   ['kql', 'sentinel', ['query', 'sentinel-rule']],
   ['kql', 'sentinel-asim', ['query']],
+  ['kql', 'sentinel-event', ['query', 'sentinel-rule']],
+  ['splunk', 'splunk', ['query', 'savedsearches']],
   ['splunk', 'splunk-windows', ['query', 'savedsearches']],
 ];
 
@@ -101,5 +103,33 @@ describe('generate: true converts the referenced rules on their own too', () => 
       const r = converted([generating, '-t', target, '-p', pipeline, '--format', formats[formats.length - 1]!]);
       expect(r.titles).toEqual(['net user run', 'recon', 'whoami run']);
       expect(r.stderr).not.toContain('not converted on');
+    });
+});
+
+/** splunk-cim correlates over one rule (several data model searches cannot be gathered exactly). */
+describe('splunk-cim: generate on a correlation over one rule', () => {
+  const count = (generate?: boolean): string => `title: many whoami
+id: 5e0c4f8e-7d1a-4c3e-9a51-0000000000c2
+status: test
+correlation:
+  type: event_count
+  rules: [rule_a]
+  group-by: [ParentImage]
+  timespan: 5m
+  condition: {gte: 3}${generate === undefined ? '' : `\n  generate: ${generate}`}
+level: high
+`;
+  const cimPlain = folder('cim-plain', { 'corr.yml': count() });
+  const cimGenerating = folder('cim-generating', { 'corr.yml': count(true) });
+  for (const format of ['query', 'savedsearches'])
+    it(`--format ${format}: only the correlation without generate, the rule too with it`, () => {
+      const off = converted([cimPlain, '-t', 'splunk', '-p', 'splunk-cim', '--format', format]);
+      expect(off.titles).toEqual(['many whoami', 'net user run']);
+      expect(off.stderr).toContain("1 rule referenced by correlations without 'generate: true' is not converted");
+      expect(off.status).toBe(0);
+      const on = converted([cimGenerating, '-t', 'splunk', '-p', 'splunk-cim', '--format', format]);
+      expect(on.titles).toEqual(['many whoami', 'net user run', 'whoami run']);
+      expect(on.stderr).not.toContain('not converted on');
+      expect(on.status).toBe(0);
     });
 });

@@ -9,6 +9,8 @@
  * - temporal and temporal_ordered over two rules: the events of one rule joined with those of
  *   the other on the group (and `SigilKey`), kept when they lie within `timespan` (in order for
  *   temporal_ordered): exact;
+ * - temporal_ordered over three or more rules: a chain of such joins, one per further rule, each
+ *   keeping per event the latest start of an ordered chain ending there: exact;
  * - everything else (upper bounds, value_*, temporal over more rules): fixed `bin()` buckets,
  *   with warning C102. Distinct counts are exact (summarize by the value, then count; never
  *   `dcount()`, an estimate), percentiles exact (nearest rank over the sorted list).
@@ -29,7 +31,7 @@ import {
 import { Inexpressible } from './expression.js';
 import { kqlName, kqlString } from './literals.js';
 import type { KqlMeta } from './formats.js';
-import { buildQuery, columnRef } from './query.js';
+import { buildQuery } from './query.js';
 import { tableColumns, type KqlProduct } from './schema.js';
 
 const CMP = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '==', neq: '!=' } as const;
@@ -58,7 +60,9 @@ export function convertCorrelation(
     );
   };
   try {
-    const queries = referenced.map((r) => buildQuery(r));
+    const names = [...c.groupBy, ...(c.condition?.field !== undefined ? [c.condition.field] : [])];
+    // Each rule's query also yields its fields for the correlation's names (an XML event table parses them).
+    const queries = referenced.map((r) => buildQuery(r, { read: names.map((n) => r.correlationFields?.[n] ?? n) }));
     const product: KqlProduct = queries[0]!.product;
     if (queries.some((q) => q.product !== product))
       return failure([conversionError('C010', 'the base rules read tables of different products', at)]);
@@ -86,7 +90,7 @@ export function convertCorrelation(
           lines.push(`| extend ${kqlName(target)} = ${r.extend[target]}`);
         fields.add(target);
         // One type for every part of the union (a union of string and long columns splits them).
-        return `tostring(${columnRef(r, target).expr.replace(/^tostring\((.*)\)$/s, '$1')})`;
+        return `tostring(${q.column(target).expr.replace(/^tostring\((.*)\)$/s, '$1')})`;
       };
       const proj = [
         T === kqlName(q.timeColumn) ? T : `${T} = ${kqlName(q.timeColumn)}`,
@@ -210,14 +214,35 @@ export function convertCorrelation(
           columns = [T, 'SigilWindowStart', ...c.groupBy, ...carry];
           break;
         }
-        if (c.type === 'temporal_ordered')
-          return failure([
-            conversionError(
-              'C010',
-              `temporal_ordered over ${n} rules is not expressible in KQL (the order of more than two rules needs sequence matching)`,
-              { ...at, hint: 'split it into a chain of two-rule temporal_ordered correlations' },
-            ),
-          ]);
+        if (c.type === 'temporal_ordered' && n < 2)
+          return failure([conversionError('C010', 'temporal_ordered needs at least two rules', at)]);
+        if (c.type === 'temporal_ordered') {
+          // Exact, by chained joins: each step keeps, per event of the next rule, the latest start
+          // of a chain ending at or before it (the latest start leaves the most room for the rest).
+          const key = ['SigilKey', ...groups];
+          const side = (rule: string, project: string[]): string =>
+            `SigilEvents\n    | where SigilRule == ${kqlString(rule)}\n    | project ${['SigilKey = 1', ...groups, ...project].join(', ')}`;
+          const join = (rule: string, project: string[]): string =>
+            `| join kind=inner (\n    ${side(rule, project).replace(/\n/g, '\n    ')}\n) on ${key.join(', ')}`;
+          lines[0] = `let SigilEvents = ${source.replace(/\n/g, '\n    ')};`;
+          lines.push(side(c.rules[0]!, [`SigilFirst = ${T}`]).replace(/\n {4}/g, '\n'));
+          for (let k = 1; k < n - 1; k++) {
+            const previous = k === 1 ? 'SigilFirst' : 'SigilStep';
+            lines.push(
+              join(c.rules[k]!, [`SigilNext = ${T}`]),
+              `| where SigilNext >= ${previous} and SigilNext - SigilFirst <= ${span}`,
+              `| summarize SigilFirst = max(SigilFirst) by ${[...key, 'SigilStep = SigilNext'].join(', ')}`,
+            );
+          }
+          lines.push(
+            join(c.rules[n - 1]!, [T, ...carry]),
+            `| where ${T} >= SigilStep and ${T} - SigilFirst <= ${span}`,
+            '| extend SigilWindowStart = SigilFirst',
+            `| summarize ${latest(['SigilWindowStart'])}${by ? ` by ${by}` : ''}`,
+          );
+          columns = [T, 'SigilWindowStart', ...c.groupBy, ...carry];
+          break;
+        }
         bucketed('the rules are counted per bucket');
         lines.push(`| summarize ${latest()} by ${byList([bin, 'SigilRule'])}`);
         lines.push(`| summarize RuleCount = count(), ${latest()} by ${byList(['SigilWindow'])}`);

@@ -18,6 +18,8 @@ export interface KqlQuery {
   columns: string[];
   /** Target fields compared on presence/emptiness where absent and empty read the same (C118). */
   presenceLoss: string[];
+  /** How the query's rows read a target field (for the fields of `buildQuery`'s `read`). */
+  column: (field: string) => ColumnRef;
 }
 
 /** The product whose tables the query reads (pipelines set it; none set: Sentinel). */
@@ -50,7 +52,7 @@ function routeLogsource(ls: LogSource): string {
  * How a target field of the rule's table is read (a column, a computed column, or a path in a
  * dynamic column); throws Inexpressible (C002) for a field the table does not have.
  */
-export function columnRef(rule: ProcessedRule, field: string): ColumnRef {
+function columnRef(rule: ProcessedRule, field: string): ColumnRef {
   const table = rule.table ?? '';
   const product = productOf(rule);
   const cols = tableColumns(table, product);
@@ -145,8 +147,12 @@ function hasKeyword(p: Predicate): boolean {
   return 'field' in p && p.field === null;
 }
 
-/** Builds the query; throws Inexpressible for what the target cannot express. */
-export function buildQuery(rule: ProcessedRule): KqlQuery {
+/**
+ * Builds the query; throws Inexpressible for what the target cannot express. `read`: target
+ * fields a caller reads from the query's rows besides the detection's (a correlation's group-by
+ * and value fields), which an XML event table must parse too.
+ */
+export function buildQuery(rule: ProcessedRule, { read = [] }: { read?: readonly string[] } = {}): KqlQuery {
   const table = rule.table;
   if (table === undefined) {
     throw new Inexpressible(
@@ -201,6 +207,10 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
       (xmlRead.flag ? xmlClauses : headerClauses).push(...texts);
     }
   }
+  for (const f of read) {
+    const name = xmlName(f);
+    if (name !== undefined) xmlNames.add(name);
+  }
   const lines = [unionSource(rule, product, used)];
   // Which table the rule reads is a deployment choice (WindowsEvent or Event): say it.
   if (xmlColumn !== undefined)
@@ -239,5 +249,9 @@ export function buildQuery(rule: ProcessedRule): KqlQuery {
     timeColumn,
     columns: [...used].sort(),
     presenceLoss: [...presenceLoss].sort(),
+    column: (field) => {
+      const name = xmlName(field);
+      return name !== undefined ? { expr: xmlFieldExpr(name), type: 'string' } : columnRef(rule, field);
+    },
   };
 }

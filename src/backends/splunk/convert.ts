@@ -96,8 +96,17 @@ function unscopedAllowed(options: BackendOptions): boolean {
   return v === true || v === 'true' || v === 1 || v === '1';
 }
 
-/** Builds the query of one processed rule, or the per-rule errors that prevent it. */
-export function ruleQuery(rule: ProcessedRule, ctx: ConvertContext): RuleQuery | ConversionError[] {
+/**
+ * Builds the query of one processed rule, or the per-rule errors that prevent it. `events`: the
+ * query must return the matching events themselves (a correlation aggregates them), so a CIM
+ * data model is searched with `| datamodel`, never with tstats (which returns counts per field
+ * combination).
+ */
+export function ruleQuery(
+  rule: ProcessedRule,
+  ctx: ConvertContext,
+  { events = false }: { events?: boolean } = {},
+): RuleQuery | ConversionError[] {
   const routing = rule.state.splunk_routing;
   const at = rule.rule.logsource.loc ? { loc: rule.rule.logsource.loc } : {};
   const ls = rule.rule.logsource;
@@ -168,7 +177,7 @@ export function ruleQuery(rule: ProcessedRule, ctx: ConvertContext): RuleQuery |
       ),
     ];
   try {
-    if (routing === 'cim') return cimQuery(rule, fields);
+    if (routing === 'cim') return cimQuery(rule, fields, events);
     const prefix: string[] = [];
     const index = setting('index', ctx.options, rule.state.index, '');
     if (index) prefix.push(`index=${/^[A-Za-z0-9_*-]+$/.test(index) ? index : quoteString(index)}`);
@@ -225,7 +234,7 @@ export function ruleQuery(rule: ProcessedRule, ctx: ConvertContext): RuleQuery |
   }
 }
 
-function cimQuery(rule: ProcessedRule, fields: string[]): RuleQuery | ConversionError[] {
+function cimQuery(rule: ProcessedRule, fields: string[], events: boolean): RuleQuery | ConversionError[] {
   const table = rule.table!;
   const object = table.split('.').slice(1).join('.');
   const errors: ConversionError[] = [];
@@ -243,6 +252,7 @@ function cimQuery(rule: ProcessedRule, fields: string[]): RuleQuery | Conversion
       );
   }
   if (errors.length) return errors;
+  if (events) return datamodelQuery(rule, fields);
   const parts: string[] = [];
   for (const item of [...rule.filters, rule.predicate]) {
     const s = searchExpr(item);
@@ -258,7 +268,8 @@ function cimQuery(rule: ProcessedRule, fields: string[]): RuleQuery | Conversion
 /**
  * tstats' where clause takes search terms only; a rule that needs a regex or an eval comparison
  * (?, a literal *, cased, re, fieldref) searches the data model with the `datamodel` command
- * (unaccelerated, but exact), whose events carry the same dataset-prefixed field names.
+ * (unaccelerated, but exact), whose events carry the same dataset-prefixed field names. A
+ * correlation, which aggregates events, always searches this way.
  */
 function datamodelQuery(rule: ProcessedRule, fields: string[]): RuleQuery {
   const table = rule.table!;

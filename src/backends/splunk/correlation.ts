@@ -8,11 +8,18 @@
  *   temporal: `streamstats time_window=<span>`, a sliding window over each group (exact; `dc()`
  *   is Splunk's exact distinct count, `estdc()` the estimate);
  * - temporal_ordered (two rules): `streamstats time_window=<span> count(eval(sigil_rule=…))` — an
- *   event of the second rule with one of the first earlier in its window (exact);
+ *   event of the second rule with one of the first earlier in its window (exact); three or more
+ *   rules: one `streamstats max()` per rule carrying the latest start of an ordered chain (exact);
  * - upper bounds (lt/lte/eq/neq) and value_percentile: `bin _time span=<span>` + `stats`, fixed
  *   buckets, reported as warning C102 (percentiles with `exactperc`, as `perc` is an estimate).
  *
  * `multisearch` is a generating command: Splunk requires such a query to start with `|`.
+ *
+ * splunk-cim: a correlation reads events, not tstats' counts: its rule searches the data model
+ * with `| datamodel <model> <dataset> search` (then `sort 0 _time`). Several rules are refused
+ * (C010): multisearch takes only streaming searches; append finalises a subsearch at its limits
+ * (maxout, maxtime), and whether union treats a data model dataset as streaming (free of those
+ * limits) is not documented.
  */
 import type { ComparisonOp, CorrelationRule } from '../../ast/types.js';
 import { conversionError, conversionWarning } from '../diagnostics.js';
@@ -40,7 +47,7 @@ export function convertCorrelation(
   const warnings: ConversionWarning[] = [];
   const queries: RuleQuery[] = [];
   for (const r of referenced) {
-    const q = ruleQuery(r, ctx);
+    const q = ruleQuery(r, ctx, { events: true });
     if (Array.isArray(q))
       return failure([
         conversionError(
@@ -50,12 +57,12 @@ export function convertCorrelation(
         ),
         ...q,
       ]);
-    if (q.generating)
+    if (q.generating && referenced.length > 1)
       return failure([
         conversionError(
           'C010',
-          'correlations over tstats (splunk-cim) searches are not supported; use splunk-windows',
-          at,
+          `a correlation over ${referenced.length} rules cannot gather their data model (splunk-cim) searches exactly: multisearch runs only streaming searches, and \`| datamodel\` and \`| tstats\` are generating commands; append finalises each subsearch at its limits (maxout, maxtime) without saying so, and union is documented to do the same for a dataset it does not stream, without saying which data model datasets it streams`,
+          { ...at, hint: 'convert this correlation with splunk-windows, or correlate over one rule' },
         ),
       ]);
     queries.push(q);
@@ -90,7 +97,8 @@ export function convertCorrelation(
   }
   let head: string;
   if (queries.length === 1) {
-    head = [queries[0]!.text, ...evals[0]!].join(' | ');
+    // A data model search (`| datamodel`) promises no order: streamstats needs time order.
+    head = [queries[0]!.text, ...evals[0]!, ...(queries[0]!.generating ? ['sort 0 _time'] : [])].join(' | ');
   } else {
     const subs = queries.map(
       (q, i) => `[search ${[q.text, ...evals[i]!, `eval sigil_rule=${quoteString(refName(i))}`].join(' | ')}]`,
@@ -139,7 +147,9 @@ export function convertCorrelation(
         // A sum or an average does not only grow: its window must end at each event, so the
         // events go oldest first (a plain search returns them newest first).
         const order =
-          (c.type === 'value_sum' || c.type === 'value_avg') && queries.length === 1 ? ['sort 0 _time'] : [];
+          (c.type === 'value_sum' || c.type === 'value_avg') && queries.length === 1 && !queries[0]!.generating
+            ? ['sort 0 _time']
+            : [];
         tail = [...order, `streamstats time_window=${timespanText(span)} ${fn} as ${name}${by}`, `where ${cmp(name)}`];
       } else {
         fixed('an upper bound cannot be checked on a sliding window event by event');
@@ -166,33 +176,63 @@ export function convertCorrelation(
     case 'temporal': {
       if (queries.length < 2)
         return failure([conversionError('C010', 'a temporal correlation needs at least two rules', at)]);
-      tail = [
-        `streamstats time_window=${timespanText(span)} dc(sigil_rule) as sigil_rule_count${by}`,
-        `where sigil_rule_count>=${queries.length}`,
-      ];
+      // The condition counts the distinct rules seen; without one, every rule.
+      const rulesNeeded = c.condition?.comparisons.length
+        ? cmp('sigil_rule_count')
+        : `sigil_rule_count>=${queries.length}`;
+      if (lowerBoundOnly) {
+        tail = [
+          `streamstats time_window=${timespanText(span)} dc(sigil_rule) as sigil_rule_count${by}`,
+          `where ${rulesNeeded}`,
+        ];
+      } else {
+        fixed('an upper bound cannot be checked on a sliding window event by event');
+        tail = [
+          `bin _time span=${timespanText(span)}`,
+          `stats dc(sigil_rule) as sigil_rule_count${by ? by + ' _time' : ' by _time'}`,
+          `where ${rulesNeeded}`,
+        ];
+      }
       break;
     }
     case 'temporal_ordered': {
-      if (queries.length !== 2)
-        return failure([
-          conversionError(
-            'C010',
-            'temporal_ordered is expressible in SPL for exactly two rules (an event of the second rule with one of the first in the window before it)',
-            at,
-          ),
-        ]);
-      // Exact: in time order, a second-rule event with a first-rule event in the window before it.
-      const first = quoteString(refName(0));
-      const second = quoteString(refName(1));
-      tail = [
-        `streamstats time_window=${timespanText(span)} count(eval(sigil_rule=${first})) as sigil_first_count${by}`,
-        `where sigil_rule==${second} AND sigil_first_count>0`,
-      ];
+      const n = queries.length;
+      if (n < 2) return failure([conversionError('C010', 'temporal_ordered needs at least two rules', at)]);
+      const last = quoteString(refName(n - 1));
+      if (n === 2) {
+        // Exact: in time order, a second-rule event with a first-rule event in the window before it.
+        const first = quoteString(refName(0));
+        tail = [
+          `streamstats time_window=${timespanText(span)} count(eval(sigil_rule=${first})) as sigil_first_count${by}`,
+          `where sigil_rule==${last} AND sigil_first_count>0`,
+        ];
+        break;
+      }
+      // Exact, one streamstats per rule but the last: sigil_chain_k is, at each event, the latest
+      // start of an ordered chain of rules 0..k ending in the window before it (the latest start
+      // leaves the most room for the rest); an event of the last rule closes a chain that began
+      // at most the timespan before it.
+      tail = [];
+      for (let k = 0; k < n - 1; k++) {
+        const start = k === 0 ? '_time' : `sigil_chain_${k - 1}`;
+        tail.push(
+          `eval sigil_start_${k}=if(sigil_rule==${quoteString(refName(k))}, ${start}, null())`,
+          `streamstats time_window=${timespanText(span)} max(sigil_start_${k}) as sigil_chain_${k}${by}`,
+        );
+      }
+      tail.push(`where sigil_rule==${last} AND _time-sigil_chain_${n - 2}<=${span}`);
       break;
     }
   }
   const text = [head, ...tail].join(' | ');
   const tables = [...new Set(queries.flatMap((q) => q.tables))];
   const fields = [...new Set(queries.flatMap((q) => q.fields))];
-  return { ok: true, queries: [text], tables, fields, warnings, meta: { generating: queries.length > 1 } };
+  return {
+    ok: true,
+    queries: [text],
+    tables,
+    fields,
+    warnings,
+    meta: { generating: queries.length > 1 || queries[0]!.generating },
+  };
 }

@@ -11,6 +11,7 @@
  */
 import type { ConditionMap, PipelineSpec, Route } from '../types.js';
 import { sentinel } from './sentinel.js';
+import { SOURCE_TRANSFORMATIONS } from './sentinel-sources.js';
 
 /** WindowsEvent header columns → Event's. */
 const HEADER: Record<string, string> = { Provider: 'Source', Channel: 'EventLog', EventID: 'EventID' };
@@ -58,5 +59,7 @@ export const sentinelEvent: PipelineSpec = {
       // left unmapped, a rule reading one fails with C002 rather than reading an absent Data item.
       except: ['EventID', 'Computer', 'Keywords', 'Opcode', 'Task', 'Version'],
     },
+    // The routes of other products are sentinel's (SOURCE_ROUTES): so are their field maps.
+    ...SOURCE_TRANSFORMATIONS,
   ],
 };

@@ -947,6 +947,18 @@ export function runKql(query: string, row: Row, opts: RunOptions = {}, seen: Set
   return new Evaluator(tokenize(query), row, opts, seen).query();
 }
 
+/**
+ * The row after the query (with the columns it computed, e.g. `EventDataFields` of an XML event
+ * table), or null when the query drops it: for the tabular layer (kql-tabular.ts).
+ */
+export function runKqlRow(query: string, row: Row, opts: RunOptions = {}): Row | null {
+  const e = new Evaluator(tokenize(query), row, opts, new Set());
+  if (!e.query()) return null;
+  const out: Row = { ...row };
+  for (const [name, value] of e.computed) out[name] = value.v;
+  return out;
+}
+
 /** The string literals of a query, decoded by the interpreter's tokenizer (for cross-checks). */
 export function stringLiterals(query: string): string[] {
   return tokenize(query)

@@ -6,7 +6,7 @@
  * A base rule's `Table | where … | where …` is decided row by row by the row interpreter
  * (kql-interpreter.ts, `runKql`); this module runs what follows and around it:
  *
- * - `let Name = <tabular>;` then a query that reads `Name`; `union (…), (…)`;
+ * - `let Name = <tabular>;` then a query that reads `Name`; `union (…), (…)`; `// comments`;
  * - `| project A = expr, B`, `| project-away A`, `| extend A = expr, …` (every expression of one
  *   `extend` sees the input row), `| where expr`;
  * - `| sort by A asc, B desc` (stable; the result is serialized: `prev(col, n)` reads the row n
@@ -24,7 +24,7 @@
  * day is Kusto's alignment too (0001-01-01 lies a whole number of days before it). Anything else
  * throws, so that a test cannot pass by misreading a query.
  */
-import { readKqlString, runKql, TokenCursor, type Row } from './kql-interpreter.js';
+import { readKqlString, runKqlRow, TokenCursor, type Row } from './kql-interpreter.js';
 
 interface Tok {
   k: 'str' | 'word' | 'num' | 'span' | 'op';
@@ -70,6 +70,12 @@ function tokenize(s: string): Tok[] {
       i++;
       continue;
     }
+    if (s.startsWith('//', i)) {
+      // A comment, to the end of its line.
+      const nl = s.indexOf('\n', i);
+      i = nl < 0 ? s.length : nl;
+      continue;
+    }
     if (
       c === '"' ||
       c === "'" ||
@@ -106,6 +112,9 @@ function tokenize(s: string): Tok[] {
 }
 
 type Val = unknown;
+
+/** The operators of a base query that the row interpreter runs (the tokenizer reads `mv-apply` as `mv`). */
+const ROW_OPERATORS = new Set(['where', 'extend', 'mv', 'project-away']);
 type Table = { rows: Row[]; serialized: boolean };
 
 export interface TabularOptions {
@@ -186,7 +195,9 @@ class Parser extends TokenCursor<Tok> {
     }
     const bound = this.lets.get(start.v);
     if (bound) return { rows: bound.rows.map((r) => ({ ...r })), serialized: bound.serialized };
-    // A table: its `| where` (and route `| extend`) lines are the row interpreter's.
+    // A table: its `| where` lines, and the `| extend`, `| mv-apply` and `| project-away` that
+    // read an XML event table before them, are the row interpreter's (which keeps the columns
+    // they compute).
     const rows = this.opts.tables[start.v];
     if (!rows) throw new Error(`no rows given for table ${start.v}`);
     let end = this.i;
@@ -194,7 +205,8 @@ class Parser extends TokenCursor<Tok> {
     for (; end < this.toks.length; end++) {
       const t = this.toks[end]!;
       if (t.k === 'str') continue;
-      if (depth === 0 && t.v === '|' && this.toks[end + 1]?.k === 'word' && this.toks[end + 1]!.v !== 'where') break;
+      if (depth === 0 && t.v === '|' && this.toks[end + 1]?.k === 'word' && !ROW_OPERATORS.has(this.toks[end + 1]!.v))
+        break;
       if (depth === 0 && (t.v === ')' || t.v === ';')) break;
       if (t.v === '(' || t.v === '[') depth++;
       if (t.v === ')' || t.v === ']') depth--;
@@ -204,7 +216,10 @@ class Parser extends TokenCursor<Tok> {
     this.i = end;
     const columns = this.opts.columns?.(start.v);
     return {
-      rows: rows.filter((r) => runKql(query, r, { table: start.v, ...(columns ? { columns } : {}) })),
+      rows: rows.flatMap((r): Row[] => {
+        const out = runKqlRow(query, r, { table: start.v, ...(columns ? { columns } : {}) });
+        return out ? [out] : [];
+      }),
       serialized: false,
     };
   }

@@ -225,11 +225,11 @@ const numeric = (v: Val): number | null =>
   typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : null;
 
 function evalCmp(p: Parser): Expr {
-  const left = evalPrimary(p);
+  const left = evalSub(p);
   const t = p.peek();
   if (t?.k === 'op' && ['==', '<', '>', '<=', '>='].includes(t.v)) {
     p.i++;
-    const right = evalPrimary(p);
+    const right = evalSub(p);
     return (ev) => {
       const a = left(ev);
       const b = right(ev);
@@ -251,6 +251,21 @@ function evalCmp(p: Parser): Expr {
     };
   }
   return left;
+}
+
+/** `a-b`: numbers (numeric text included), else null. */
+function evalSub(p: Parser): Expr {
+  let e = evalPrimary(p);
+  while (p.peek()?.k === 'op' && p.peek()!.v === '-') {
+    p.i++;
+    const [l, r] = [e, evalPrimary(p)];
+    e = (ev) => {
+      const a = numeric(l(ev));
+      const b = numeric(r(ev));
+      return a === null || b === null ? null : a - b;
+    };
+  }
+  return e;
 }
 
 function evalPrimary(p: Parser): Expr {
@@ -289,6 +304,10 @@ function fn(name: string, args: Expr[]): Expr {
   switch (name) {
     case 'true':
       return () => true;
+    case 'null':
+      return () => null;
+    case 'if':
+      return (ev) => (a(0, ev) === true ? a(1, ev) : a(2, ev));
     case 'isnull':
       return (ev) => a(0, ev) === null;
     case 'isnotnull':

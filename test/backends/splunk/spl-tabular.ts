@@ -4,10 +4,13 @@
  * evaluator's correlator (test/backends/correlation-matrix.test.ts). The base search and its
  * `regex`/`where` filters are decided event by event by the row interpreter (spl-interpreter.ts).
  *
- * - a plain search returns its events newest first (Splunk's order); `| multisearch [search …] …`
+ * - a plain search returns its events newest first (Splunk's order), and so does `| datamodel
+ *   <model> <dataset> search` (the dataset's events, given by the caller) with its `| search …`;
+ *   `| multisearch [search …] …`
  *   returns the events of its searches interleaved in no promised order (here: one after the
  *   other), so time-ordered commands after it need `sort 0 _time` (ascending, no limit);
- * - `eval X=Y` (Y a field or a quoted string);
+ * - `eval X=<expr>` (the row interpreter's eval expressions, with `if()`, `null()` and `a-b`;
+ *   null leaves X unset);
  * - `streamstats time_window=<span> <agg> as <name>… by <fields>`: per event, the aggregate over
  *   the events of its group seen so far (current included) whose `_time` lies within the span of
  *   its own (the window is inclusive here: tests avoid events exactly one span apart, as Splunk
@@ -16,7 +19,7 @@
  * - `bin _time span=<span>` (floors to the span, aligned to the epoch) and `stats <agg> as <name>…
  *   by <fields>` (events without a by field dropped);
  * - aggregates `count`, `count(eval(field==“v”))`, `dc(f)` (exact, non-null values), `sum(f)`,
- *   `avg(f)` (numeric values);
+ *   `avg(f)`, `max(f)` (numeric values; none: the field stays unset);
  * - `where <expr>` (the row interpreter's eval expressions).
  *
  * Times are `_time` in epoch seconds (as strings, like every field here). Anything else throws.
@@ -50,7 +53,7 @@ interface Agg {
 function parseAggs(text: string): Agg[] {
   const out: Agg[] = [];
   const re =
-    /^\s*(count|dc|sum|avg)(?:\((?:eval\(([A-Za-z_][A-Za-z0-9_]*)==?("(?:[^"\\]|\\.)*")\)|([A-Za-z_][A-Za-z0-9_.]*))\))? as ([A-Za-z_][A-Za-z0-9_]*)/;
+    /^\s*(count|dc|sum|avg|max)(?:\((?:eval\(([A-Za-z_][A-Za-z0-9_]*)==?("(?:[^"\\]|\\.)*")\)|([A-Za-z_][A-Za-z0-9_.]*))\))? as ([A-Za-z_][A-Za-z0-9_]*)/;
   let rest = text;
   while (rest.trim()) {
     const m = re.exec(rest);
@@ -72,13 +75,15 @@ function aggregate(a: Agg, events: Event[]): string | undefined {
     case 'dc':
       return String(new Set(events.map((e) => e[a.arg!]).filter((v) => v !== undefined)).size);
     case 'sum':
-    case 'avg': {
+    case 'avg':
+    case 'max': {
       const xs = events
         .map((e) => e[a.arg!])
         .filter((v): v is string => v !== undefined && v.trim() !== '' && !Number.isNaN(Number(v)))
         .map(Number);
       if (!xs.length) return undefined;
       const s = xs.reduce((m, x) => m + x, 0);
+      if (a.fn === 'max') return String(Math.max(...xs));
       return String(a.fn === 'sum' ? s : s / xs.length);
     }
     default:
@@ -150,12 +155,14 @@ function commands(pipes: string[], input: Event[]): Event[] {
     let m: RegExpExecArray | null;
     if ((m = /^eval ([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(cmd))) {
       const [, target, source] = m as unknown as [string, string, string];
-      const value = source.startsWith('"')
-        ? (): string | undefined => readQuoted(source, 0).value
-        : /^[A-Za-z_][A-Za-z0-9_.]*$/.test(source)
-          ? (e: Event): string | undefined => e[source]
-          : null;
-      if (!value) throw new Error(`eval not modelled: ${cmd}`);
+      // The row interpreter's eval expressions; null leaves the field unset.
+      const value = (e: Event): string | undefined => {
+        const v = splWhere(source, e);
+        if (v === null) return undefined;
+        if (typeof v !== 'string' && typeof v !== 'number')
+          throw new Error(`eval to ${JSON.stringify(v)} not modelled`);
+        return String(v);
+      };
       rows = rows.map((e) => {
         const v = value(e);
         const out = { ...e };
@@ -213,9 +220,30 @@ function commands(pipes: string[], input: Event[]): Event[] {
   return rows;
 }
 
+export interface SplTableOptions {
+  /**
+   * The events of each data model dataset (`Endpoint.Processes` → its events, fields named
+   * `Processes.process` …): what `| datamodel Endpoint Processes search` returns. Which events a
+   * dataset holds is its constraint search's business, not modelled here.
+   */
+  datamodels?: Record<string, Event[]>;
+}
+
 /** Runs an SPL correlation search over events; returns its result rows. */
-export function runSplTable(query: string, events: Event[]): Event[] {
+export function runSplTable(query: string, events: Event[], opts: SplTableOptions = {}): Event[] {
   const pipes = splitPipes(query);
+  const dm =
+    pipes[0] === ''
+      ? /^datamodel ([A-Za-z_][A-Za-z0-9_]*) ([A-Za-z_][A-Za-z0-9_.]*) search$/.exec(pipes[1] ?? '')
+      : null;
+  if (dm) {
+    const rows = opts.datamodels?.[`${dm[1]}.${dm[2]}`];
+    if (!rows) throw new Error(`no events given for the data model dataset ${dm[1]}.${dm[2]}`);
+    // `| search <terms>` and its regex/where filters decide each event, as a base search would.
+    const rest = pipes.slice(2);
+    const base = rest[0]?.startsWith('search ') ? rest.shift()!.slice('search '.length) : '*';
+    return search([base, ...rest].join(' | '), rows);
+  }
   if (pipes[0] === '' && pipes[1]?.startsWith('multisearch ')) {
     const rows = subsearches(pipes[1].slice('multisearch '.length)).flatMap((q) => search(q, events));
     return commands(pipes.slice(2), rows);
