@@ -50,7 +50,8 @@ for (const p of builtins) {
       ]
         .filter(Boolean)
         .join('; ');
-      lines.push(`| ${ls(r.logsource)} | ${code(r.table)} | ${cond(r.conditions)} | ${notes} |`);
+      const events = r.eventIds ? `, EventID: ${r.eventIds.join(' / ')}` : '';
+      lines.push(`| ${ls(r.logsource)}${events} | ${code(r.table)} | ${cond(r.conditions)} | ${notes} |`);
     }
     lines.push('', 'A rule whose logsource matches no route is reported per rule (C001).', '');
   }

@@ -471,6 +471,13 @@ export function applyTransformation(t: Transformation, p: Tri, result: Processed
       return r;
     }
     case 'fail': {
+      if (t.except) {
+        const allowed = new Set(t.except);
+        const hit = [...predicateFields(p)].find((f) => !allowed.has(f));
+        if (hit)
+          throw new StepError(conversionError('C004', `${spec.name}: field ${hit}: ${t.reason}`, { field: hit }));
+        if (!t.fields) return p;
+      }
       if (!t.fields) throw new StepError(conversionError('C004', `${spec.name}: ${t.reason}`));
       const used = t.values ? comparedWith(p, new Set(t.fields), t.values) : predicateFields(p);
       const hit = t.fields.find((f) => used.has(f));

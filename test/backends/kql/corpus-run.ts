@@ -7,7 +7,7 @@ import type { LogSource, SigmaDocument } from '../../../src/ast/types.js';
 import { convertDocument } from '../../../src/convert.js';
 import { lookupRule } from '../../../src/parser/index.js';
 import { kqlErrors } from './kusto.js';
-import { logsourceMatches } from '../../../src/pipelines/match.js';
+import { ruleEventIds, selectRoute } from '../../../src/pipelines/routes.js';
 import type { Route } from '../../../src/pipelines/types.js';
 import { parsedCorpus } from '../../helpers/corpus.js';
 
@@ -21,8 +21,8 @@ export interface Outcome {
   /** Converted rules by `product/category-or-service`. */
   byLogsource: Record<string, number>;
   invalid: { file: string; query: string; errors: string[] }[];
-  /** Logsources of the detection rules, with whether each converted (for route coverage). */
-  logsources: { logsource: LogSource; converted: boolean }[];
+  /** Logsources (and EventIDs) of the detection rules, with whether each converted (for route coverage). */
+  logsources: { logsource: LogSource; eventIds: Set<string> | undefined; converted: boolean }[];
 }
 
 /** The three detection folders issue-level counts are measured on (3,754 rules). */
@@ -58,7 +58,8 @@ export function runCorpus(pipeline: string, folders: readonly string[] = ['rules
       o.crashes.push(`${file}: ${(e as Error).stack}`);
       continue;
     }
-    if (doc.kind === 'rule') o.logsources.push({ logsource: doc.logsource, converted: r.ok });
+    if (doc.kind === 'rule')
+      o.logsources.push({ logsource: doc.logsource, eventIds: ruleEventIds(doc), converted: r.ok });
     if (!r.ok) {
       o.failed++;
       const k = r.errors[0]!.code + ' ' + r.errors[0]!.reason;
@@ -95,16 +96,18 @@ export function routeCoverage(
   o: Outcome,
 ): { route: string; table: string; rules: number; converted: number }[] {
   const rows = routes.map((r) => ({
-    route: Object.entries(r.logsource)
-      .map(([k, v]) => `${k}: ${v === '' ? '(none)' : v}`)
-      .join(', '),
+    route: [
+      ...Object.entries(r.logsource).map(([k, v]) => `${k}: ${v === '' ? '(none)' : v}`),
+      ...(r.eventIds ? [`EventID: ${r.eventIds.join('/')}`] : []),
+    ].join(', '),
     table: r.table,
     rules: 0,
     converted: 0,
   }));
-  for (const { logsource, converted } of o.logsources) {
-    const i = routes.findIndex((r) => logsourceMatches(r.logsource, logsource));
-    if (i < 0) continue;
+  for (const { logsource, eventIds, converted } of o.logsources) {
+    const route = selectRoute(routes, logsource, eventIds);
+    if (!route) continue;
+    const i = routes.indexOf(route);
     rows[i]!.rules++;
     if (converted) rows[i]!.converted++;
   }
