@@ -443,7 +443,7 @@ export const defenderXdr: PipelineSpec = {
     {
       logsource: { product: 'windows', service: 'security' },
       table: T.logon,
-      note: 'event 4624 only (ActionType LogonSuccess); other Security events have no Defender table',
+      note: 'event 4624 only (ActionType LogonSuccess); 4697 and 4698-4702 take the routes above; other Security events have no Defender table',
       unverified:
         'LogonType names beyond Interactive, RemoteInteractive, Network, Batch and Service follow the SECURITY_LOGON_TYPE enumeration; the DeviceLogonEvents reference does not list them',
     },
