@@ -306,7 +306,17 @@ const transformations: Transformation[] = [
   {
     type: 'fail',
     when: { table: T.events, logsource: WINDOWS_LOGS },
-    except: ['EventID', 'Provider_Name', 'ServiceName', 'TaskName'],
+    // (The image path and task content fields are refused above, with their own reason.)
+    except: [
+      'EventID',
+      'Provider_Name',
+      'ServiceName',
+      'TaskName',
+      'TaskContent',
+      'TaskContentNew',
+      'ServiceFileName',
+      'ImagePath',
+    ],
     reason:
       'only the event ID, provider, ServiceName and TaskName of these events have a Defender equivalent (ActionType, AdditionalFields)',
   },
