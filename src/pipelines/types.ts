@@ -130,8 +130,8 @@ export type Transformation =
    */
   | { type: 'path_to_name'; when?: When; field: string; column: string }
   /**
-   * Fails the rule (C004) if it uses one of `fields` (with `values`: compares one of them with
-   * one of these values, case-insensitively), or a field not in `except` (a route whose events
+   * Fails the rule (C004) if it uses one of `fields` (with `values`: has a string or regex
+   * condition on one of them that one of these values satisfies), or a field not in `except` (a route whose events
    * have only these fields in the target: any other field of the rule would silently read a
    * table column of the same name), or — without `fields` and `except` — if `when` holds.
    */

@@ -171,6 +171,13 @@ describe('Security 4624 → DeviceLogonEvents', () => {
       'rules/windows/builtin/security/account_management/win_security_successful_external_remote_rdp_login.yml',
     );
     expect(failure(rdp)).toMatchObject({ code: 'C004', message: expect.stringMatching(/IpAddress.*'-'/) });
+    // Any condition that '-' satisfies differs the same way: `not contains '-'` would let Defender's empty RemoteIP through.
+    const logon = (sel: string, condition = 'sel'): SigmaRule =>
+      inline('product: windows, service: security', `  sel: {EventID: 4624}\n  f: {${sel}}\n  condition: ${condition}`);
+    for (const sel of ["IpAddress|contains: '-'", "IpAddress: '*'", "IpAddress|re: '^-$'"])
+      expect(failure(logon(sel, 'sel and not f')), sel).toMatchObject({ code: 'C004' });
+    for (const sel of ["IpAddress|cidr: '10.0.0.0/8'", "IpAddress|startswith: '10.'", "IpAddress: '::1'"])
+      expect(() => kql(logon(sel, 'sel and not f')), sel).not.toThrow();
     const other = inline('product: windows, service: security', '  sel: {EventID: 4688}\n  condition: sel');
     expect(failure(other)).toMatchObject({ code: 'C007', message: expect.stringContaining("'4688'") });
   });
