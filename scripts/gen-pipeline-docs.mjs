@@ -57,8 +57,9 @@ for (const p of builtins) {
         .filter(Boolean)
         .join('; ');
       const tables = [r.table, ...(r.union ?? [])].map(code).join(' + ');
+      const events = r.eventIds ? `, EventID: ${r.eventIds.join(' / ')}` : '';
       lines.push(
-        `| ${ls(r.logsource)} | ${r.union ? `union of ${tables}` : tables} | ${cond(r.conditions)} | ${notes} |`,
+        `| ${ls(r.logsource)}${events} | ${r.union ? `union of ${tables}` : tables} | ${cond(r.conditions)} | ${notes} |`,
       );
     }
     lines.push('', 'A rule whose logsource matches no route is reported per rule (C001).', '');

@@ -19,7 +19,8 @@ import { conversionError, conversionWarning } from '../backends/diagnostics.js';
 import type { ConversionError, ConversionWarning, RewrittenRule } from '../backends/types.js';
 import type { ConditionMap, PipelineSpec, PrefixReplacement, Scalar } from './types.js';
 import { keepsPrefix, prefixReplacements } from './transforms.js';
-import { logsourceMatches, whenHolds } from './match.js';
+import { whenHolds } from './match.js';
+import { ruleEventIds, selectRoute } from './routes.js';
 import { StepError, inScope, renamedField, replacedParts } from './transforms.js';
 
 function conditionMapToNode(map: ConditionMap): DetectionNode {
@@ -161,9 +162,10 @@ export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly Pipelin
   const eachMatch = (f: (m: FieldMatch) => DetectionNode | null): void => {
     identifiers = identifiers.map((i) => ({ ...i, node: mapMatches(i.node, f) ?? { type: 'allOf', items: [] } }));
   };
+  const eventIds = ruleEventIds(rule);
   for (const spec of pipelines) {
     if (table === undefined && spec.routes) {
-      const route = spec.routes.find((r) => logsourceMatches(r.logsource, ls));
+      const route = selectRoute(spec.routes, ls, eventIds);
       if (route) {
         table = route.table;
         if (route.conditions) added.push(conditionMapToNode(route.conditions));
@@ -247,14 +249,18 @@ export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly Pipelin
           break;
         }
         case 'fail': {
-          if (t.keywords) {
-            let keyword = false;
+          let keyword = false;
+          if (t.keywords)
             eachMatch((m) => {
               if (m.field === null) keyword = true;
               return m;
             });
-            if (keyword) errors.push(conversionError('C004', `${spec.name}: keyword search: ${t.reason}`));
-          } else if (!t.fields) errors.push(conversionError('C004', `${spec.name}: ${t.reason}`));
+          const unlisted = t.except ? [...usedFields()].find((f) => !t.except!.includes(f)) : undefined;
+          if (keyword) errors.push(conversionError('C004', `${spec.name}: keyword search: ${t.reason}`));
+          else if (unlisted !== undefined)
+            errors.push(conversionError('C004', `${spec.name}: field ${unlisted}: ${t.reason}`, { field: unlisted }));
+          else if ((t.keywords || t.except) && !t.fields) break;
+          else if (!t.fields) errors.push(conversionError('C004', `${spec.name}: ${t.reason}`));
           else {
             const used = t.values ? comparedWith(t.values) : usedFields();
             const hit = t.fields.find((f) => used.has(f));

@@ -8,7 +8,8 @@ import type { SigmaRule } from '../ast/types.js';
 import { LoweringError, lowerDetection, type Predicate } from '../ast/semantics.js';
 import { conversionError, conversionWarning } from '../backends/diagnostics.js';
 import { conditionMapToPredicate } from './conditions.js';
-import { logsourceMatches, whenHolds } from './match.js';
+import { whenHolds } from './match.js';
+import { eventIdsOf, ruleEventIds, selectRoute } from './routes.js';
 import { StepError, applyTransformation, type Tri } from './transforms.js';
 import type { PipelineSpec, ProcessedRule } from './types.js';
 import type { ConversionError } from '../backends/types.js';
@@ -36,10 +37,11 @@ export function processRule(rule: SigmaRule, pipelines: readonly PipelineSpec[])
     return result;
   }
   const ls = rule.logsource;
+  const eventIds = eventIdsOf(pred);
   let detection: Tri = pred;
   for (const spec of pipelines) {
     if (result.table === undefined && spec.routes) {
-      const route = spec.routes.find((r) => logsourceMatches(r.logsource, ls));
+      const route = selectRoute(spec.routes, ls, eventIds);
       if (route) {
         result.table = route.table;
         if (route.union?.length) result.union = [...route.union];
@@ -105,6 +107,7 @@ export function mapRuleFields(
 ): { fields: Record<string, string>; errors: ConversionError[] } {
   const out: Record<string, string> = {};
   const errors: ConversionError[] = [];
+  const eventIds = ruleEventIds(rule);
   for (const field of new Set(fields)) {
     const scratch: ProcessedRule = {
       rule,
@@ -121,12 +124,13 @@ export function mapRuleFields(
     let failed: string | undefined;
     for (const spec of pipelines) {
       if (scratch.table === undefined && spec.routes) {
-        const route = spec.routes.find((r) => logsourceMatches(r.logsource, rule.logsource));
+        const route = selectRoute(spec.routes, rule.logsource, eventIds);
         if (route) scratch.table = route.table;
       }
       for (const t of spec.transformations) {
         if (failed !== undefined || typeof leaf === 'boolean') break;
-        if (t.type === 'add_condition' || t.type === 'set_state' || (t.type === 'fail' && !t.fields)) continue;
+        if (t.type === 'add_condition' || t.type === 'set_state' || (t.type === 'fail' && !t.fields && !t.except))
+          continue;
         if (!whenHolds(t.when, rule.logsource, scratch.table)) continue;
         try {
           leaf = applyTransformation(t, leaf, scratch, spec);

@@ -5,7 +5,7 @@
  * which the engine turns into a per-rule error.
  */
 import { PlaceholderLimitError, substitutePlaceholders } from '../ast/placeholders.js';
-import { and, not, or, predicateFields, type PatternPart, type Predicate } from '../ast/semantics.js';
+import { and, not, or, patternToRegex, predicateFields, type PatternPart, type Predicate } from '../ast/semantics.js';
 import { conversionError, conversionWarning } from '../backends/diagnostics.js';
 import type { ConversionError } from '../backends/types.js';
 import { conditionMapToPredicate } from './conditions.js';
@@ -333,14 +333,25 @@ function expandLeaf(p: Predicate, vars: Record<string, string[]>): Predicate {
   return or(alts.map((pattern) => ({ ...p, pattern: mergeAdjacentText(pattern) })));
 }
 
-/** The fields among `fields` that a leaf compares with one of `values` (exact text, any case). */
+/**
+ * The fields among `fields` with a string or regex condition that one of `values` satisfies
+ * (Sigma's case rules): `IpAddress: '-'`, but also `IpAddress|contains: '-'`, whose meaning for
+ * that value differs just as much in a target that stores it otherwise.
+ */
 function comparedWith(p: Predicate, fields: ReadonlySet<string>, values: readonly string[]): Set<string> {
-  const wanted = new Set(values.map((v) => v.toLowerCase()));
   const out = new Set<string>();
   mapTri(p, (leaf) => {
-    if (leaf.kind === 'string' && leaf.field !== null && fields.has(leaf.field)) {
-      const shape = textShape(leaf.pattern);
-      if (shape?.op === 'eq' && wanted.has(shape.text.toLowerCase())) out.add(leaf.field);
+    if ((leaf.kind === 'string' || leaf.kind === 'regex') && leaf.field !== null && fields.has(leaf.field)) {
+      let re: RegExp | undefined;
+      try {
+        re =
+          leaf.kind === 'regex'
+            ? new RegExp(leaf.pattern, leaf.flags.replace(/[gy]/g, ''))
+            : new RegExp(patternToRegex(leaf.pattern), leaf.cased ? 's' : 'is');
+      } catch {
+        // A placeholder or a pattern JavaScript cannot compile: it may match the value.
+      }
+      if (!re || values.some((v) => re.test(v))) out.add(leaf.field);
     }
     return leaf;
   });
@@ -484,7 +495,14 @@ export function applyTransformation(t: Transformation, p: Tri, result: Processed
           if (leaf.field === null) keyword = true;
         });
         if (keyword) throw new StepError(conversionError('C004', `${spec.name}: keyword search: ${t.reason}`));
-        return p;
+        if (!t.fields && !t.except) return p;
+      }
+      if (t.except) {
+        const allowed = new Set(t.except);
+        const hit = [...predicateFields(p)].find((f) => !allowed.has(f));
+        if (hit)
+          throw new StepError(conversionError('C004', `${spec.name}: field ${hit}: ${t.reason}`, { field: hit }));
+        if (!t.fields) return p;
       }
       if (!t.fields) throw new StepError(conversionError('C004', `${spec.name}: ${t.reason}`));
       const used = t.values ? comparedWith(p, new Set(t.fields), t.values) : predicateFields(p);

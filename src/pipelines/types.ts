@@ -36,6 +36,12 @@ export type ConditionMap = Record<string, Scalar | Scalar[]>;
 /** Logsource → table routing. The first matching route of the first pipeline that has one wins. */
 export interface Route {
   logsource: LogsourceMatch;
+  /**
+   * Takes a rule only when its detection can match only events with one of these EventIDs
+   * (an exact EventID condition in every alternative); other rules of the logsource go on to the
+   * next route (src/pipelines/routes.ts).
+   */
+  eventIds?: number[];
   table: string;
   /** Conditions the table needs to hold only this logsource's events (EventID, ActionType…). */
   conditions?: ConditionMap;
@@ -138,11 +144,21 @@ export type Transformation =
    */
   | { type: 'path_to_name'; when?: When; field: string; column: string }
   /**
-   * Fails the rule (C004) if it uses one of `fields` (with `values`: compares one of them with
-   * one of these values, case-insensitively), with `keywords` if it has a keyword search (a
-   * value matched against the whole event), or — without either — if `when` holds.
+   * Fails the rule (C004) if it uses one of `fields` (with `values`: has a string or regex
+   * condition on one of them that one of these values satisfies), or a field not in `except` (a
+   * route whose events have only these fields in the target: any other field of the rule would
+   * silently read a table column of the same name), with `keywords` if it has a keyword search (a
+   * value matched against the whole event), or — without any of them — if `when` holds.
    */
-  | { type: 'fail'; when?: When; fields?: string[]; values?: string[]; keywords?: boolean; reason: string }
+  | {
+      type: 'fail';
+      when?: When;
+      fields?: string[];
+      values?: string[];
+      except?: string[];
+      keywords?: boolean;
+      reason: string;
+    }
   /** Sets backend state (e.g. the time column): keys and values a backend declares (src/backends/state.ts). */
   | { type: 'set_state'; when?: When; state: BackendState };
 

@@ -6,7 +6,7 @@
  * docs/pipelines/route-coverage/<pipeline>.md as a golden file.
  */
 import type { LogSource } from '../../src/ast/types.js';
-import { logsourceMatches } from '../../src/pipelines/match.js';
+import { selectRoute } from '../../src/pipelines/routes.js';
 import type { Route } from '../../src/pipelines/types.js';
 
 /** What a corpus run records for route coverage. */
@@ -14,7 +14,7 @@ export interface RouteOutcome {
   /** Documents read (the doc's denominator). */
   documents: number;
   /** Logsources of the detection rules, with whether each converted. */
-  logsources: { logsource: LogSource; converted: boolean }[];
+  logsources: { logsource: LogSource; eventIds?: Set<string> | undefined; converted: boolean }[];
 }
 
 /** Per route: how many corpus rules it receives and how many of them convert. */
@@ -23,16 +23,18 @@ export function routeCoverage(
   o: Pick<RouteOutcome, 'logsources'>,
 ): { route: string; table: string; rules: number; converted: number }[] {
   const rows = routes.map((r) => ({
-    route: Object.entries(r.logsource)
-      .map(([k, v]) => `${k}: ${v === '' ? '(none)' : v}`)
-      .join(', '),
+    route: [
+      ...Object.entries(r.logsource).map(([k, v]) => `${k}: ${v === '' ? '(none)' : v}`),
+      ...(r.eventIds ? [`EventID: ${r.eventIds.join('/')}`] : []),
+    ].join(', '),
     table: [r.table, ...(r.union ?? [])].join(' + '),
     rules: 0,
     converted: 0,
   }));
-  for (const { logsource, converted } of o.logsources) {
-    const i = routes.findIndex((r) => logsourceMatches(r.logsource, logsource));
-    if (i < 0) continue;
+  for (const { logsource, eventIds, converted } of o.logsources) {
+    const route = selectRoute(routes, logsource, eventIds);
+    if (!route) continue;
+    const i = routes.indexOf(route);
     rows[i]!.rules++;
     if (converted) rows[i]!.converted++;
   }

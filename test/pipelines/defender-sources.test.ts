@@ -1,6 +1,7 @@
 /**
  * Defender XDR routes beyond Sysmon-on-Windows (Linux/macOS Device* rows, Security 4624 →
- * DeviceLogonEvents, WMI-Activity 5861 → WmiBindEventFilterToConsumer, ParentImage through the
+ * DeviceLogonEvents, WMI-Activity 5861 → WmiBindEventFilterToConsumer, Security 4697/4698-4702,
+ * System 7045 and DNS-Client 3008 → DeviceEvents actions, ParentImage through the
  * parent's file name) and the mapping defects fixed with them (pipe and hive prefixes inside
  * contains values, hex LogonId, WMI Destination). Each route is cross-checked: the emitted query,
  * run by the KQL test interpreter on a Defender row, agrees with Sigil's evaluator on the Sigma
@@ -170,8 +171,135 @@ describe('Security 4624 → DeviceLogonEvents', () => {
       'rules/windows/builtin/security/account_management/win_security_successful_external_remote_rdp_login.yml',
     );
     expect(failure(rdp)).toMatchObject({ code: 'C004', message: expect.stringMatching(/IpAddress.*'-'/) });
+    // Any condition that '-' satisfies differs the same way: `not contains '-'` would let Defender's empty RemoteIP through.
+    const logon = (sel: string, condition = 'sel'): SigmaRule =>
+      inline('product: windows, service: security', `  sel: {EventID: 4624}\n  f: {${sel}}\n  condition: ${condition}`);
+    for (const sel of ["IpAddress|contains: '-'", "IpAddress: '*'", "IpAddress|re: '^-$'"])
+      expect(failure(logon(sel, 'sel and not f')), sel).toMatchObject({ code: 'C004' });
+    for (const sel of ["IpAddress|cidr: '10.0.0.0/8'", "IpAddress|startswith: '10.'", "IpAddress: '::1'"])
+      expect(() => kql(logon(sel, 'sel and not f')), sel).not.toThrow();
     const other = inline('product: windows, service: security', '  sel: {EventID: 4688}\n  condition: sel');
     expect(failure(other)).toMatchObject({ code: 'C007', message: expect.stringContaining("'4688'") });
+  });
+});
+
+describe('Windows event log services → DeviceEvents actions (routes by event ID)', () => {
+  const action = (ActionType: string, extra: Record<string, unknown>): Row => ({ ActionType, AdditionalFields: extra });
+
+  it('System 7045 → ServiceInstalled, ServiceName in AdditionalFields', () => {
+    const rule = corpusRule(
+      'rules/windows/builtin/system/service_control_manager/win_system_krbrelayup_service_installation.yml',
+    );
+    const { query, table } = kql(rule);
+    expect(table).toBe('DeviceEvents');
+    expect(query).toContain('tostring(AdditionalFields.ServiceName) =~ "KrbSCM"');
+    const scm = { EventID: 7045, Provider_Name: 'Service Control Manager' };
+    crossCheck(rule, [
+      { event: { ...scm, ServiceName: 'KrbSCM' }, row: action('ServiceInstalled', { ServiceName: 'KrbSCM' }) },
+      { event: { ...scm, ServiceName: 'Spooler' }, row: action('ServiceInstalled', { ServiceName: 'Spooler' }) },
+    ]);
+  });
+
+  it('Security 4697 → ServiceInstalled', () => {
+    const rule = corpusRule(
+      'rules-emerging-threats/2017/Malware/CosmicDuke/win_security_mal_cosmik_duke_persistence.yml',
+    );
+    crossCheck(rule, [
+      {
+        event: { EventID: 4697, ServiceName: 'javamtsup' },
+        row: action('ServiceInstalled', { ServiceName: 'javamtsup' }),
+      },
+      { event: { EventID: 4697, ServiceName: 'other' }, row: action('ServiceInstalled', { ServiceName: 'other' }) },
+    ]);
+  });
+
+  it('Security 4698, 4699, 4701, 4702 → ScheduledTask* actions, TaskName in AdditionalFields', () => {
+    const rule = corpusRule(
+      'rules-emerging-threats/2023/TA/Cozy-Bear/win_security_apt_cozy_bear_scheduled_tasks_name.yml',
+    );
+    const name = '\\Microsoft\\Windows\\WiMSDFS';
+    crossCheck(rule, [
+      { event: { EventID: 4698, TaskName: name }, row: action('ScheduledTaskCreated', { TaskName: name }) },
+      { event: { EventID: 4699, TaskName: name }, row: action('ScheduledTaskDeleted', { TaskName: name }) },
+      // 4701 (disabled) is not among the rule's events.
+      { event: { EventID: 4701, TaskName: name }, row: action('ScheduledTaskDisabled', { TaskName: name }) },
+      { event: { EventID: 4698, TaskName: '\\Other' }, row: action('ScheduledTaskCreated', { TaskName: '\\Other' }) },
+    ]);
+    const deletion = corpusRule(
+      'rules-threat-hunting/windows/builtin/security/win_security_scheduled_task_deletion.yml',
+    );
+    const mrt = '\\Microsoft\\Windows\\RemovalTools\\MRT_ERROR_HB';
+    crossCheck(deletion, [
+      { event: { EventID: 4699, TaskName: '\\Evil' }, row: action('ScheduledTaskDeleted', { TaskName: '\\Evil' }) },
+      { event: { EventID: 4699, TaskName: mrt }, row: action('ScheduledTaskDeleted', { TaskName: mrt }) },
+      { event: { EventID: 4698, TaskName: '\\Evil' }, row: action('ScheduledTaskCreated', { TaskName: '\\Evil' }) },
+    ]);
+  });
+
+  it('DNS-Client 3008 → DnsQueryResponse, as Sysmon dns_query', () => {
+    const rule = corpusRule('rules/windows/builtin/dns_client/win_dns_client_mega_nz.yml');
+    const q = (name: string): Row => action('DnsQueryResponse', { DnsQueryString: name });
+    crossCheck(rule, [
+      { event: { EventID: 3008, QueryName: 'x.userstorage.mega.co.nz' }, row: q('x.userstorage.mega.co.nz') },
+      { event: { EventID: 3008, QueryName: 'example.org' }, row: q('example.org') },
+    ]);
+  });
+
+  it('a Security rule on other or mixed event IDs goes on to DeviceLogonEvents', () => {
+    const route = (detection: string): string => {
+      const r = convertDocument(inline('product: windows, service: security', detection), {
+        target: 'kql',
+        pipelines: ['defender-xdr'],
+      });
+      return r.ok ? r.tables![0]! : r.errors[0]!.message;
+    };
+    expect(route('  sel: {EventID: 4624, LogonType: 10}\n  condition: sel')).toBe('DeviceLogonEvents');
+    // 4698 or 4624: no route holds both events; the logon route cannot map 4698.
+    expect(route('  sel: {EventID: [4698, 4624]}\n  condition: sel')).toContain("no mapping for the value '4698'");
+    // An event ID only inside a `not` restricts nothing.
+    expect(route('  sel: {EventID: 4698}\n  condition: not sel')).toContain("no mapping for the value '4698'");
+    expect(route('  a: {EventID: 4698, TaskName: x}\n  b: {EventID: 4699}\n  condition: a or b')).toBe('DeviceEvents');
+    const system = convertDocument(
+      inline('product: windows, service: system', '  sel: {EventID: [7045, 7036]}\n  condition: sel'),
+      { target: 'kql', pipelines: ['defender-xdr'] },
+    );
+    expect(!system.ok && system.errors[0]!.code).toBe('C001');
+  });
+
+  it('refuses the fields Defender holds differently or under a column of the same name (C004)', () => {
+    const cases: [string, string, string, RegExp][] = [
+      ['service: system', 'EventID: 7045, ImagePath|contains: powershell', 'ImagePath', /image path/],
+      [
+        'service: security',
+        "EventID: 4697, ServiceFileName|contains: '\\\\127.0.0.1'",
+        'ServiceFileName',
+        /image path/,
+      ],
+      ['service: security', "EventID: 4698, TaskContent|contains: '<Command>'", 'TaskContent', /JSON/],
+      // DeviceEvents has AccountName and ProcessId columns; 7045's fields of those names are other values.
+      ['service: system', 'EventID: 7045, AccountName: LocalSystem', 'AccountName', /Defender equivalent/],
+      ['service: system', 'EventID: 7045, ProcessId: 0', 'ProcessId', /Defender equivalent/],
+      ['service: security', 'EventID: 4699, SubjectUserName: x', 'SubjectUserName', /Defender equivalent/],
+      ['service: dns-client', 'EventID: 3008, QueryStatus: 0', 'QueryStatus', /query name/],
+    ];
+    for (const [service, sel, field, why] of cases) {
+      const e = failure(inline(`product: windows, ${service}`, `  sel: {${sel}}\n  condition: sel`));
+      expect(e, sel).toMatchObject({ code: 'C004', message: expect.stringContaining(`field ${field}`) });
+      expect(e.message, sel).toMatch(why);
+    }
+    const other = inline(
+      'product: windows, service: system',
+      "  sel: {EventID: 7045, Provider_Name: 'Other Provider', ServiceName: x}\n  condition: sel",
+    );
+    expect(failure(other)).toMatchObject({ code: 'C007', message: expect.stringContaining("'Other Provider'") });
+  });
+
+  it('each of these routes warns that its action names are community-documented (C103)', () => {
+    const r = convertDocument(
+      corpusRule('rules/windows/builtin/system/service_control_manager/win_system_moriya_rootkit.yml'),
+      { target: 'kql', pipelines: ['defender-xdr'] },
+    );
+    expect(r.ok && r.warnings.map((w) => w.code)).toContain('C103');
   });
 });
 
@@ -492,7 +620,7 @@ describe('Defender Antivirus ASR events 1121/1122 → DeviceEvents Asr* action t
     );
     expect(unknown.code).toBe('C007');
     const path = failure(corpusRule('rules/windows/builtin/windefend/win_defender_asr_lsass_access.yml'));
-    expect(path.code).toBe('C002');
+    expect(path).toMatchObject({ code: 'C004', message: expect.stringContaining('field Path') });
   });
 });
 

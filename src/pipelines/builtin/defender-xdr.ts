@@ -45,6 +45,20 @@ const REGISTRY_HIVES = [
   { prefix: 'HKCR\\', with: 'HKEY_CLASSES_ROOT\\' },
 ];
 
+/** Windows event log services some of whose events Defender records as DeviceEvents actions. */
+const WINDOWS_LOGS = [
+  { product: 'windows', service: 'security' },
+  { product: 'windows', service: 'system' },
+];
+
+const DNS_CLIENT = { product: 'windows', service: 'dns-client' };
+const DNS_UNVERIFIED =
+  'the DnsQueryResponse ActionType and its AdditionalFields.DnsQueryString are community-documented, not in the DeviceEvents table reference';
+
+/** Where Defender's service and scheduled task actions are named (none is in the DeviceEvents reference). */
+const DEVICE_EVENTS_ACTIONS_UNVERIFIED =
+  "the ActionType names and AdditionalFields keys (ServiceName, TaskName) are community-documented (published hunting queries), not in Microsoft's DeviceEvents reference";
+
 const T = {
   process: 'DeviceProcessEvents',
   image: 'DeviceImageLoadEvents',
@@ -229,6 +243,26 @@ const transformations: Transformation[] = [
     when: { logsource: windows('dns_query') },
     map: { QueryName: 'AdditionalFields.DnsQueryString', ...INITIATING },
   },
+  // DNS-Client 3008 (a query completed) is the event Sysmon's dns_query is built from: the same
+  // query name, and nothing else of the event has a Defender equivalent.
+  {
+    type: 'fail',
+    when: { table: T.events, logsource: DNS_CLIENT },
+    except: ['EventID', 'QueryName'],
+    reason: 'only the query name of DNS-Client event 3008 has a Defender equivalent (AdditionalFields.DnsQueryString)',
+  },
+  {
+    type: 'value_map',
+    when: { table: T.events, logsource: DNS_CLIENT },
+    field: 'EventID',
+    column: 'ActionType',
+    values: { 3008: ['DnsQueryResponse'] },
+  },
+  {
+    type: 'field_map',
+    when: { table: T.events, logsource: DNS_CLIENT },
+    map: { QueryName: 'AdditionalFields.DnsQueryString' },
+  },
   {
     type: 'field_map',
     when: { logsource: windows('wmi_event') },
@@ -279,6 +313,81 @@ const transformations: Transformation[] = [
       PossibleCause: 'AdditionalFields.PossibleCause',
       Namespace: 'AdditionalFields.Namespace',
     },
+  },
+  // Security 4697 and 4698/4699/4701/4702, System 7045 → DeviceEvents (routes with eventIds).
+  {
+    type: 'fail',
+    when: { table: T.events, logsource: WINDOWS_LOGS },
+    fields: ['TaskContent', 'TaskContentNew'],
+    reason:
+      "Defender's AdditionalFields.TaskContent holds the task as JSON, not the task XML of events 4698 and 4702, so a condition on that text cannot be written",
+  },
+  {
+    type: 'fail',
+    when: { table: T.events, logsource: WINDOWS_LOGS },
+    fields: ['ServiceFileName', 'ImagePath'],
+    reason:
+      "Defender splits the service's image path over FileName and FolderPath (arguments sometimes in FileName), while the event has it as one command line: a condition on it cannot be written exactly",
+  },
+  // The events' other fields (SubjectUserName, AccountName, ProcessId …) have no Defender column
+  // or name another one: DeviceEvents' AccountName and ProcessId are not 7045's.
+  {
+    type: 'fail',
+    when: { table: T.events, logsource: WINDOWS_LOGS },
+    // (The image path and task content fields are refused above, with their own reason.)
+    except: [
+      'EventID',
+      'Provider_Name',
+      'ServiceName',
+      'TaskName',
+      'TaskContent',
+      'TaskContentNew',
+      'ServiceFileName',
+      'ImagePath',
+    ],
+    reason:
+      'only the event ID, provider, ServiceName and TaskName of these events have a Defender equivalent (ActionType, AdditionalFields)',
+  },
+  {
+    type: 'value_map',
+    when: { table: T.events, logsource: { product: 'windows', service: 'security' } },
+    field: 'EventID',
+    column: 'ActionType',
+    values: {
+      4697: ['ServiceInstalled'],
+      4698: ['ScheduledTaskCreated'],
+      4699: ['ScheduledTaskDeleted'],
+      4701: ['ScheduledTaskDisabled'],
+      4702: ['ScheduledTaskUpdated'],
+    },
+  },
+  {
+    type: 'value_map',
+    when: { table: T.events, logsource: { product: 'windows', service: 'system' } },
+    field: 'EventID',
+    column: 'ActionType',
+    values: { 7045: ['ServiceInstalled'] },
+  },
+  // The route already holds only the Service Control Manager's 7045 (ServiceInstalled).
+  {
+    type: 'value_map',
+    when: { table: T.events, logsource: { product: 'windows', service: 'system' } },
+    field: 'Provider_Name',
+    column: 'ActionType',
+    values: { 'Service Control Manager': ['ServiceInstalled'] },
+  },
+  {
+    type: 'field_map',
+    when: { table: T.events, logsource: WINDOWS_LOGS },
+    map: { ServiceName: 'AdditionalFields.ServiceName', TaskName: 'AdditionalFields.TaskName' },
+  },
+  // The events' other fields (Path, Process Name, User …) have no documented DeviceEvents column.
+  {
+    type: 'fail',
+    when: { table: T.events, logsource: { product: 'windows', service: 'windefend' } },
+    except: ['EventID', 'ID'],
+    reason:
+      'only the event ID and the ASR rule GUID (ID) of Defender Antivirus events have a Defender XDR equivalent (the ActionType)',
   },
   // Defender Antivirus 1121 / 1122: an ASR rule blocked / audited an action (Microsoft's ASR
   // event list). Defender names the action type after the rule and the mode, so the event id
@@ -373,8 +482,34 @@ export const defenderXdr: PipelineSpec = {
     })),
     {
       logsource: { product: 'windows', service: 'security' },
+      eventIds: [4698, 4699, 4701, 4702],
+      table: T.events,
+      conditions: {
+        ActionType: ['ScheduledTaskCreated', 'ScheduledTaskDeleted', 'ScheduledTaskDisabled', 'ScheduledTaskUpdated'],
+      },
+      note: 'scheduled task created, deleted, disabled, updated; TaskName in AdditionalFields (TaskContent is JSON there: refused)',
+      unverified: DEVICE_EVENTS_ACTIONS_UNVERIFIED,
+    },
+    {
+      logsource: { product: 'windows', service: 'security' },
+      eventIds: [4697],
+      table: T.events,
+      conditions: { ActionType: 'ServiceInstalled' },
+      note: 'service installed; ServiceName in AdditionalFields (the image path is refused)',
+      unverified: DEVICE_EVENTS_ACTIONS_UNVERIFIED,
+    },
+    {
+      logsource: { product: 'windows', service: 'system' },
+      eventIds: [7045],
+      table: T.events,
+      conditions: { ActionType: 'ServiceInstalled' },
+      note: 'service installed (the same action as Security 4697); ServiceName in AdditionalFields (the image path is refused)',
+      unverified: DEVICE_EVENTS_ACTIONS_UNVERIFIED,
+    },
+    {
+      logsource: { product: 'windows', service: 'security' },
       table: T.logon,
-      note: 'event 4624 only (ActionType LogonSuccess); other Security events have no Defender table',
+      note: 'event 4624 only (ActionType LogonSuccess); 4697 and 4698-4702 take the routes above; other Security events have no Defender table',
       unverified:
         'LogonType names beyond Interactive, RemoteInteractive, Network, Batch and Service follow the SECURITY_LOGON_TYPE enumeration; the DeviceLogonEvents reference does not list them',
     },
@@ -449,8 +584,15 @@ export const defenderXdr: PipelineSpec = {
       logsource: windows('dns_query'),
       table: T.events,
       conditions: { ActionType: 'DnsQueryResponse' },
-      unverified:
-        'the DnsQueryResponse ActionType and its AdditionalFields.DnsQueryString are community-documented, not in the DeviceEvents table reference',
+      unverified: DNS_UNVERIFIED,
+    },
+    {
+      logsource: DNS_CLIENT,
+      eventIds: [3008],
+      table: T.events,
+      conditions: { ActionType: 'DnsQueryResponse' },
+      note: 'DNS-Client 3008 (query completed), the source of Sysmon dns_query; QueryName only',
+      unverified: DNS_UNVERIFIED,
     },
     {
       logsource: windows('wmi_event'),

@@ -7,6 +7,7 @@ import type { LogSource, SigmaDocument } from '../../../src/ast/types.js';
 import { convertDocument } from '../../../src/convert.js';
 import { lookupRule } from '../../../src/parser/index.js';
 import { kqlErrors } from './kusto.js';
+import { ruleEventIds } from '../../../src/pipelines/routes.js';
 import { parsedCorpus } from '../../helpers/corpus.js';
 
 export interface Outcome {
@@ -19,8 +20,8 @@ export interface Outcome {
   /** Converted rules by `product/category-or-service`. */
   byLogsource: Record<string, number>;
   invalid: { file: string; query: string; errors: string[] }[];
-  /** Logsources of the detection rules, with whether each converted (for route coverage). */
-  logsources: { logsource: LogSource; converted: boolean }[];
+  /** Logsources (and EventIDs) of the detection rules, with whether each converted (for route coverage). */
+  logsources: { logsource: LogSource; eventIds: Set<string> | undefined; converted: boolean }[];
 }
 
 /** The three detection folders issue-level counts are measured on (3,754 rules). */
@@ -56,7 +57,8 @@ export function runCorpus(pipeline: string, folders: readonly string[] = ['rules
       o.crashes.push(`${file}: ${(e as Error).stack}`);
       continue;
     }
-    if (doc.kind === 'rule') o.logsources.push({ logsource: doc.logsource, converted: r.ok });
+    if (doc.kind === 'rule')
+      o.logsources.push({ logsource: doc.logsource, eventIds: ruleEventIds(doc), converted: r.ok });
     if (!r.ok) {
       o.failed++;
       const k = r.errors[0]!.code + ' ' + r.errors[0]!.reason;

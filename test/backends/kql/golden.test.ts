@@ -100,9 +100,14 @@ const DEFENDER_ROUTES = [
   'rules/windows/registry/registry_event/registry_event_redmimicry_winnti_reg.yml',
   'rules/windows/process_creation/proc_creation_win_wmiprvse_spawning_process.yml',
   'rules-threat-hunting/windows/process_creation/proc_creation_win_susp_elevated_system_shell.yml',
+  'rules/windows/builtin/system/service_control_manager/win_system_krbrelayup_service_installation.yml',
+  'rules-emerging-threats/2017/Malware/CosmicDuke/win_security_mal_cosmik_duke_persistence.yml',
+  'rules-emerging-threats/2023/TA/Cozy-Bear/win_security_apt_cozy_bear_scheduled_tasks_name.yml',
+  'rules-threat-hunting/windows/builtin/security/win_security_scheduled_task_deletion.yml',
+  'rules/windows/builtin/dns_client/win_dns_client_mega_nz.yml',
 ];
 
-describe('golden: defender-xdr routes for Linux, macOS, Security 4624 and the fixed mapping defects', () => {
+describe('golden: defender-xdr routes for Linux, macOS, Security 4624, DeviceEvents actions and the fixed mapping defects', () => {
   for (const rel of DEFENDER_ROUTES) {
     it(path.basename(rel), (ctx) => {
       const file = path.join(SHARED, 'corpus/sigmahq', rel);

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { convertDocument } from '../../../src/convert.js';
 import { lookupRule } from '../../../src/parser/index.js';
 import { getPipeline } from '../../../src/pipelines/registry.js';
+import { ruleEventIds } from '../../../src/pipelines/routes.js';
 import { parsedCorpus } from '../../helpers/corpus.js';
 import { expectGolden } from '../../helpers/golden.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
@@ -45,7 +46,7 @@ beforeAll(() => {
         pipelines: [pipeline],
         lookup: (ref) => lookupRule(results, ref),
       });
-      o.logsources.push({ logsource: doc.logsource, converted: r.ok });
+      o.logsources.push({ logsource: doc.logsource, eventIds: ruleEventIds(doc), converted: r.ok });
     }
     outcomes[pipeline] = o;
   }
