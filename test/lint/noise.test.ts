@@ -415,6 +415,33 @@ describe('explanation flaws of issue 21', () => {
     );
   });
 
+  it('on a Windows source the benign telemetry measures, its measured volume replaces the fixed high-volume prior', () => {
+    const det = "    selection:\n        ScriptBlockText|contains: 'Invoke-Qzxhelper'\n    condition: selection";
+    const windows = noiseScore(ruleOf(det, 'logsource:\n    category: ps_script\n    product: windows'), {
+      catalog: BUILTIN_CATALOG,
+    })!;
+    // Script blocks are a small share of the lab's benign events: no fixed −2 bits, no volume shift.
+    expect(windows.explanation).not.toContain('PowerShell logging is high-volume');
+    // Where no telemetry measures the source, the fixed table still speaks.
+    const linux = noiseScore(
+      ruleOf(
+        "    selection:\n        CommandLine|contains: 'qzxhelper --run'\n    condition: selection",
+        'logsource:\n    category: process_creation\n    product: linux',
+      ),
+      { catalog: BUILTIN_CATALOG },
+    )!;
+    expect(linux.explanation).toContain('Linux/macOS process creation is high-volume');
+    // A busy measured source lowers the score, and the explanation gives its share.
+    const registry = noiseScore(
+      ruleOf(
+        "    selection:\n        TargetObject|contains: '\\Qzxhelper\\Config'\n    condition: selection",
+        'logsource:\n    category: registry_event\n    product: windows',
+      ),
+      { catalog: BUILTIN_CATALOG },
+    )!;
+    expect(registry.explanation).toMatch(/its log source carries \d+ % of benign Windows events/);
+  });
+
   it('a program that ships with Windows counts by the benign telemetry both ways; a product the lab lacks keeps the cap', () => {
     const image = (name: string) =>
       noiseScore(ruleOf(`    selection:\n        Image|endswith: '\\${name}'\n    condition: selection`), {
