@@ -626,9 +626,8 @@ function makeBranch(literals: Literal[], p: NoiseParams): Branch {
     const bits = Math.min(p.lineage, parent.lineage!.slack, child.lineage!.slack);
     if (bits > 0) lineage = { parent, child, bits };
   }
-  // Filters: at most filterCap bits together (a known-benign exclusion rarely removes more than
-  // about three quarters of what the selection matches); they refine, never make a broad
-  // selection specific.
+  // Filters: at most filterCap bits together (a known-benign exclusion written for one
+  // environment removes less elsewhere); they refine, never make a broad selection specific.
   const raw = together + (lineage?.bits ?? 0) + Math.min(p.filterCap, filterBits);
   const bits = saturate(raw, p.branchSaturation);
   return lineage ? { literals, bits, lineage } : { literals, bits };
@@ -742,9 +741,8 @@ class Scorer {
 
   /**
    * A negated part: the broader what it excludes, the more bits it adds (0.3 … 2.5, times
-   * filterWeight). A part that
-   * can never hold (every branch requires one field to equal two different values) excludes
-   * nothing and adds nothing.
+   * filterWeight). A part that can never hold (every branch requires one field to equal two
+   * different values) excludes nothing and adds nothing.
    */
   filterLiteral(excluded: Branch[], clause: string): Literal {
     const clauses = [...new Set(excluded.flatMap((b) => b.literals.map((l) => l.clause)))];
