@@ -213,6 +213,58 @@ function spearman(a, b) {
 }
 
 /**
+ * Kendall's tau-b (ties in either variable corrected), in O(n log n): sort by a then b, count
+ * the discordant pairs by merge sort on b.
+ * @param {number[]} a @param {number[]} b
+ */
+function kendallTauB(a, b) {
+  const n = a.length;
+  const idx = [...a.keys()].sort((i, j) => a[i] - a[j] || b[i] - b[j]);
+  /** Pairs tied in the values given by key over the sorted order. @param {(i: number) => string} key */
+  const tiedPairs = (/** @type {number[]} */ order, key) => {
+    let t = 0;
+    for (let i = 0; i < order.length;) {
+      let j = i;
+      while (j < order.length && key(order[j]) === key(order[i])) j++;
+      t += ((j - i) * (j - i - 1)) / 2;
+      i = j;
+    }
+    return t;
+  };
+  const n1 = tiedPairs(idx, (i) => String(a[i]));
+  const n3 = tiedPairs(idx, (i) => `${a[i]}|${b[i]}`);
+  // Swaps of a stable merge sort on b = pairs ordered one way by a and the other by b.
+  let swaps = 0;
+  let arr = idx.map((i) => b[i]);
+  for (let width = 1; width < n; width *= 2) {
+    const out = new Array(n);
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        if (arr[j] < arr[i]) {
+          swaps += mid - i;
+          out[k++] = arr[j++];
+        } else out[k++] = arr[i++];
+      }
+      while (i < mid) out[k++] = arr[i++];
+      while (j < hi) out[k++] = arr[j++];
+    }
+    arr = out;
+  }
+  const n2 = tiedPairs(
+    [...b.keys()].sort((i, j) => b[i] - b[j]),
+    (i) => String(b[i]),
+  );
+  const n0 = (n * (n - 1)) / 2;
+  const concordantMinusDiscordant = n0 - n1 - n2 + n3 - 2 * swaps;
+  return concordantMinusDiscordant / Math.sqrt((n0 - n1) * (n0 - n2));
+}
+
+/**
  * A statistic and its 95 % bootstrap interval over items.
  * @template T @param {T[]} items @param {(xs: T[]) => number} stat
  */
@@ -257,6 +309,17 @@ const rho = (/** @type {typeof items} */ xs) =>
     xs.map((r) => r.score),
     xs.map((r) => r.hits),
   );
+const tau = (/** @type {typeof items} */ xs) =>
+  kendallTauB(
+    xs.map((r) => r.score),
+    xs.map((r) => r.hits),
+  );
+// The Spearman a perfect ranking with distinct scores would reach on these hit counts: with most
+// rules at 0 hits, the ranks of the hits are mostly ties, which bounds the coefficient.
+const ceiling = spearman(
+  [...items.keys()].map((i) => items[i].hits * items.length + i),
+  items.map((r) => r.hits),
+);
 const labelled = items.filter((r) => ['low', 'informational', 'high', 'critical'].includes(r.rule.level));
 const labelAuc = (/** @type {typeof items} */ xs) =>
   auc(
@@ -281,6 +344,8 @@ const figures = {
   attackOnly,
   fireAuc: withCi(items, fireAuc),
   spearman: withCi(items, rho),
+  spearmanCeiling: ceiling,
+  kendallTauB: withCi(items, tau),
   labelAuc: { n: labelled.length, ...withCi(labelled, labelAuc) },
   noisiest: [...items]
     .sort((a, b) => b.hits - a.hits)
@@ -300,7 +365,10 @@ else {
   console.log(
     `static score AUC (fires on held-out benign telemetry): ${f(figures.fireAuc)}  n=${items.length} (${firing} firing)`,
   );
-  console.log(`Spearman(score, held-out hits): ${f(figures.spearman)}`);
+  console.log(
+    `Spearman(score, held-out hits): ${f(figures.spearman)} (a perfect ranking with distinct scores: ${ceiling.toFixed(3)})`,
+  );
+  console.log(`Kendall tau-b(score, held-out hits): ${f(figures.kendallTauB)}`);
   console.log(
     `label AUC (low/informational vs high/critical, secondary): ${f(figures.labelAuc)}  n=${labelled.length}`,
   );

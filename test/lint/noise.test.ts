@@ -100,11 +100,11 @@ describe('noise score structure', () => {
 
   it('the explanation says why an indicator alone is common: a legitimate program, an event type', () => {
     const legit = noiseScore(
-      ruleOf("    selection:\n        Image|endswith: '\\diskshadow.exe'\n    condition: selection"),
+      ruleOf("    selection:\n        Image|endswith: '\\anydesk.exe'\n    condition: selection"),
       { catalog: BUILTIN_CATALOG },
     )!;
     expect(legit.explanation).toContain(
-      '(diskshadow.exe is a legitimate program that runs wherever it is used as intended)',
+      '(anydesk.exe is a legitimate program that runs wherever it is used as intended)',
     );
     const unknown = noiseScore(
       ruleOf("    selection:\n        Image|endswith: '\\kerbrute.exe'\n    condition: selection"),
@@ -406,13 +406,64 @@ describe('explanation flaws of issue 21', () => {
       score(
         `    selection:\n        Image|endswith: '\\cmd.exe'\n        TargetFilename|endswith: '\\${name}'\n    condition: selection`,
       );
-    // sethc.exe is a legitimate program's name, qzxhl.exe no program's: as a written file both
-    // count by length (the same here; before, 55 against 10).
-    expect(written('sethc.exe')).toBe(written('qzxhl.exe'));
+    // anydesk.exe is a legitimate program's name, qzxhlpo.exe no program's: as a written file
+    // both count by length (the same here; before, sethc.exe scored 55 against 10).
+    expect(written('anydesk.exe')).toBe(written('qzxhlpo.exe'));
     // On Image the cap still applies: a legitimate program's name alone is common.
-    expect(score("    selection:\n        Image|endswith: '\\sethc.exe'\n    condition: selection")).toBeGreaterThan(
+    expect(score("    selection:\n        Image|endswith: '\\anydesk.exe'\n    condition: selection")).toBeGreaterThan(
       score("    selection:\n        Image|endswith: '\\qzxhelper.exe'\n    condition: selection"),
     );
+  });
+
+  it('on a Windows source the benign telemetry measures, its measured volume replaces the fixed high-volume prior', () => {
+    const det = "    selection:\n        ScriptBlockText|contains: 'Invoke-Qzxhelper'\n    condition: selection";
+    const windows = noiseScore(ruleOf(det, 'logsource:\n    category: ps_script\n    product: windows'), {
+      catalog: BUILTIN_CATALOG,
+    })!;
+    // Script blocks are a small share of the lab's benign events: no fixed −2 bits, no volume shift.
+    expect(windows.explanation).not.toContain('PowerShell logging is high-volume');
+    // Where no telemetry measures the source, the fixed table still speaks.
+    const linux = noiseScore(
+      ruleOf(
+        "    selection:\n        CommandLine|contains: 'qzxhelper --run'\n    condition: selection",
+        'logsource:\n    category: process_creation\n    product: linux',
+      ),
+      { catalog: BUILTIN_CATALOG },
+    )!;
+    expect(linux.explanation).toContain('Linux/macOS process creation is high-volume');
+    // A busy measured source lowers the score, and the explanation gives its share.
+    const registry = noiseScore(
+      ruleOf(
+        "    selection:\n        TargetObject|contains: '\\Qzxhelper\\Config'\n    condition: selection",
+        'logsource:\n    category: registry_event\n    product: windows',
+      ),
+      { catalog: BUILTIN_CATALOG },
+    )!;
+    expect(registry.explanation).toMatch(/its log source carries \d+ % of benign Windows events/);
+  });
+
+  it('a program that ships with Windows counts by the benign telemetry both ways; a product the lab lacks keeps the cap', () => {
+    const image = (name: string) =>
+      noiseScore(ruleOf(`    selection:\n        Image|endswith: '\\${name}'\n    condition: selection`), {
+        catalog: BUILTIN_CATALOG,
+      })!;
+    // Every Windows host has diskshadow.exe and cmdkey.exe; the lab's Windows hosts never ran
+    // them: not routine. wevtutil.exe runs there often: common. AnyDesk is a product the lab
+    // does not have: its absence says nothing, the legitimate-program cap stands.
+    const [diskshadow, cmdkey, wevtutil, anydesk] = ['diskshadow.exe', 'cmdkey.exe', 'wevtutil.exe', 'anydesk.exe'].map(
+      image,
+    );
+    expect(diskshadow!.score).toBeLessThan(anydesk!.score);
+    expect(cmdkey!.score).toBeLessThan(anydesk!.score);
+    expect(wevtutil!.score).toBeGreaterThan(diskshadow!.score);
+    expect(diskshadow!.explanation).toContain('of benign events with such a value');
+    expect(anydesk!.explanation).toContain('legitimate program');
+    // Without the evidence both ways (params), diskshadow.exe is capped like AnyDesk.
+    const capped = noiseScore(
+      ruleOf("    selection:\n        Image|endswith: '\\diskshadow.exe'\n    condition: selection"),
+      { catalog: BUILTIN_CATALOG, params: { ...NOISE_PARAMS, windowsPrograms: 0 } },
+    )!;
+    expect(capped.score).toBeGreaterThan(diskshadow!.score);
   });
 
   it('a filter that can never match excludes nothing, adds nothing and is not claimed to exclude benign activity', () => {

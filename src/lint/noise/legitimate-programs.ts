@@ -52,3 +52,13 @@ const LEGITIMATE_PROGRAMS: ReadonlySet<string> = new Set(
 export function isLegitimateProgram(fileName: string): boolean {
   return LEGITIMATE_PROGRAMS.has(fileName.replace(/\.(exe|com)$/, ''));
 }
+
+const SHIPS_WITH_WINDOWS: ReadonlySet<string> = new Set(WINDOWS.split(/\s+/).filter(Boolean));
+
+/**
+ * True when a file name is one of the executables a Windows installation ships: every Windows
+ * host has it, so how often benign Windows telemetry shows it running says how routine it is.
+ */
+export function shipsWithWindows(fileName: string): boolean {
+  return SHIPS_WITH_WINDOWS.has(fileName.replace(/\.(exe|com)$/, ''));
+}

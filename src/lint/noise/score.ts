@@ -12,18 +12,19 @@
  *     filters add bits according to how much they exclude.
  *  4. optional baseline: matches on benign events measured by the evaluator.
  * Around them: value and branch bits saturate (diminishing returns), a quiet parent starting a
- * shell is an unusual lineage (lineage.ts), and the logsource's volume and a read-only ATT&CK
- * tactic (discovery, collection: tactics.ts) shift the total.
- * The score reads only the detection, the logsource, the ATT&CK tags and the catalog (never
- * level, status, title, description, falsepositives, author, references or path: what it is
- * judged against).
+ * shell is an unusual lineage (lineage.ts), the benign-prevalence index (prevalence.ts) lowers
+ * values common in benign telemetry, and the logsource's volume (measured where the index
+ * places a Windows source, a fixed table elsewhere) shifts the total.
+ * The score reads only the detection, the logsource, the catalog and the prevalence index (never
+ * level, status, title, description, falsepositives, author, references, tags or path: what it
+ * is judged against).
  */
 import type { Condition, Detection, SigmaDocument } from '../../ast/types.js';
 import { lowerNode, type Predicate } from '../../ast/semantics.js';
 import { foldCondition } from '../../ast/fold.js';
 import { leafIndicator, indicatorKey, type Indicator } from './indicators.js';
 import { reachLookup, type NoiseCatalog } from './catalog.js';
-import { isLegitimateProgram } from './legitimate-programs.js';
+import { isLegitimateProgram, shipsWithWindows } from './legitimate-programs.js';
 import { lineageRole, type LineageRole } from './lineage.js';
 import type { TelemetryEvidence } from './telemetry.js';
 import { indicatorShare, sourceShare } from './prevalence.js';
@@ -95,8 +96,14 @@ export const NOISE_PARAMS = Object.freeze({
   /** Operator factor of contains / wildcards, and of starts/ends with. */
   containsFactor: 0.6,
   affixFactor: 0.8,
-  /** Bits all `and not` filters of a branch add together, at most. */
-  filterCap: 2,
+  /**
+   * Bits all `and not` filters of a branch add together, at most: one bit, they at most halve
+   * what the selection matches elsewhere (authors filter the benign sources of their own
+   * environment; issue 21's telemetry shows filtered rules still fire on other hosts).
+   */
+  filterCap: 1,
+  /** Scale of one filter's bits (0.3 … 2.5 by how broad what it excludes is, before the scale). */
+  filterWeight: 0.5,
   /**
    * Saturation of a value's length-based bits, and of a branch's bits: specificity has
    * diminishing returns (see saturate()).
@@ -118,8 +125,17 @@ export const NOISE_PARAMS = Object.freeze({
    */
   prevalenceWeight: 1,
   prevalenceScale: 1,
-  /** Model bits per bit of −log2(the log source's share of benign events), centred on volumeCenter. */
-  volumeWeight: 0.25,
+  /**
+   * 1: for a program that ships with Windows (not an everyday binary), the observed share counts
+   * both ways (a rare or absent one is specific); 0: it only lowers, as for other values.
+   */
+  windowsPrograms: 1,
+  /**
+   * Model bits per bit of −log2(the log source's share of benign events), centred on
+   * volumeCenter: the same rate as an observed match rate's (baselineScale), since a source's
+   * volume bounds how often a rule on it can fire.
+   */
+  volumeWeight: 0.4,
   volumeCenter: 5,
   /** In-scope telemetry events at which the observed rate and the static estimate weigh the same. */
   telemetryHalf: 5,
@@ -610,9 +626,8 @@ function makeBranch(literals: Literal[], p: NoiseParams): Branch {
     const bits = Math.min(p.lineage, parent.lineage!.slack, child.lineage!.slack);
     if (bits > 0) lineage = { parent, child, bits };
   }
-  // Filters: at most filterCap bits together (a known-benign exclusion rarely removes more than
-  // about three quarters of what the selection matches); they refine, never make a broad
-  // selection specific.
+  // Filters: at most filterCap bits together (a known-benign exclusion written for one
+  // environment removes less elsewhere); they refine, never make a broad selection specific.
   const raw = together + (lineage?.bits ?? 0) + Math.min(p.filterCap, filterBits);
   const bits = saturate(raw, p.branchSaturation);
   return lineage ? { literals, bits, lineage } : { literals, bits };
@@ -668,8 +683,14 @@ class Scorer {
       seen === undefined
         ? counted
         : saturate(this.params.prevalenceScale * -Math.log2(seen), this.params.valueSaturation);
+    // Except for a program that ships with Windows (and is not an everyday binary): every
+    // Windows host of the lab has it, so the lab's share of it running counts both ways, and a
+    // system tool Windows itself never ran there is not routine, whatever the cap for
+    // legitimate programs says.
+    const file = seen !== undefined && this.params.windowsPrograms > 0 ? wholeFileName(ind.op, ind.value) : undefined;
+    const bothWays = file !== undefined && shipsWithWindows(file) && !COMMON_BINARIES.has(file);
     const own =
-      observed < counted
+      observed < counted || bothWays
         ? (1 - this.params.prevalenceWeight) * counted + this.params.prevalenceWeight * observed
         : counted;
     const floor =
@@ -719,9 +740,9 @@ class Scorer {
   }
 
   /**
-   * A negated part: the broader what it excludes, the more bits it adds (0.3 … 2.5). A part that
-   * can never hold (every branch requires one field to equal two different values) excludes
-   * nothing and adds nothing.
+   * A negated part: the broader what it excludes, the more bits it adds (0.3 … 2.5, times
+   * filterWeight). A part that can never hold (every branch requires one field to equal two
+   * different values) excludes nothing and adds nothing.
    */
   filterLiteral(excluded: Branch[], clause: string): Literal {
     const clauses = [...new Set(excluded.flatMap((b) => b.literals.map((l) => l.clause)))];
@@ -729,7 +750,9 @@ class Scorer {
     if (possible.length === 0)
       return { bits: 0, clause: clauses.join(', ') || clause, filter: true, excludesNothing: true };
     const broadest = Math.min(...possible.map((b) => b.bits));
-    const bits = Math.max(0.3, Math.min(2.5, 2.5 - 0.15 * broadest)) + 0.1 * Math.log2(possible.length);
+    const bits =
+      this.params.filterWeight *
+      (Math.max(0.3, Math.min(2.5, 2.5 - 0.15 * broadest)) + 0.1 * Math.log2(possible.length));
     return { bits, clause: clauses.join(', ') || clause, filter: true };
   }
 
@@ -891,11 +914,15 @@ export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResu
   if (branches.length === 0) return undefined;
   // The noisiest branch decides.
   const worst = [...branches].sort((a, b) => a.bits - b.bits)[0]!;
-  const source = logsourcePrior(doc);
+  const volume = windows && p.volumeWeight > 0 ? sourceShare(doc.logsource) : undefined;
+  let source = logsourcePrior(doc);
+  // Where the index places a Windows log source, its measured volume replaces the fixed guess
+  // that the source is high-volume (PowerShell logging, image loads, network connections):
+  // measured, those sources carry fewer benign events than registry or Security auditing.
+  if (source && source.bits < 0 && volume !== undefined) source = undefined;
   let bits = Math.max(0, worst.bits + p.prior * (source?.bits ?? 0));
   // What the rule's context adds: the logsource's volume.
   let contextNote = source ? `; ${source.why}` : '';
-  const volume = windows && p.volumeWeight > 0 ? sourceShare(doc.logsource) : undefined;
   if (volume !== undefined) {
     // Measured volume of the log source in benign telemetry: a source that carries many events
     // gives a rule more chances to fire. Only a busy source moves the score: a source the lab
