@@ -319,7 +319,7 @@ function buildEvent(m: ReverseMapping, row: Row): EventObject {
   const ev: EventObject = Object.create(null) as EventObject;
   if (m.template) {
     const raw = column(row, m.template.column);
-    const data = m.template.xml && typeof raw === 'string' ? eventDataXml(raw) : raw;
+    const data = typeof raw === 'string' && m.template.xml ? eventDataXml(raw) : raw;
     if (isObject(data))
       for (const key of Object.keys(data)) if (!m.template.except.has(key) && !blank(data[key])) ev[key] = data[key];
     for (const key of m.template.except) if (!blank(row[key]) && Object.hasOwn(row, key)) ev[key] = row[key];
@@ -445,8 +445,14 @@ export class TableRowMapper {
     for (const s of scopes) {
       const c = this.compiled[s]!;
       let row = base;
+      const xml = c.mapping.template?.xml ? c.mapping.template.column : undefined;
+      if (xml !== undefined && typeof base[xml] === 'string') {
+        // The Event table's XML EventData, read once into its named items: route conditions
+        // (EventData.EventType) and fields read them alike.
+        row = { ...base, [xml]: eventDataXml(base[xml]) };
+      }
       if (c.extend.length) {
-        row = { ...base };
+        row = { ...row };
         for (const [name, e] of c.extend) {
           const v = e(base);
           if (blank(v)) delete row[name];

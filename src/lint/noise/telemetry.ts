@@ -11,7 +11,7 @@ import { forEachLeaf } from '../../ast/fold.js';
 import { compilePredicate, toView, type EventTest, type RuleMatcher } from '../../eval/compile.js';
 import { createEngine, type Engine } from '../../eval/engine.js';
 import type { EventObject } from '../../eval/event-shapes.js';
-import type { EventView } from '../../eval/event-view.js';
+import { EventView } from '../../eval/event-view.js';
 import { logsourcePlaced, logsourceSees } from '../../eval/logsource-map.js';
 
 /** Distinct values counted per field per rule (bounded memory over millions of events). */
@@ -159,7 +159,8 @@ export class TelemetryMeter {
     for (const { scope, event } of events) {
       const s = this.scoped![scope]!;
       s.rows++;
-      this.record(s.engine, toView(event));
+      // Already the flat Sigma event: not normalised again as a Windows event shape.
+      this.record(s.engine, new EventView(event));
     }
   }
 
