@@ -36,6 +36,8 @@ export class CsvParser {
   private pendingCr = false;
   /** The current record holds anything (a blank line is no record). */
   private started = false;
+  /** The current record went over the bound: it is read to its end and reported, not kept. */
+  private overflow = false;
 
   constructor(private readonly maxRecordChars = MAX_CSV_RECORD_CHARS) {}
 
@@ -74,11 +76,20 @@ export class CsvParser {
     this.field = '';
     this.size = 0;
     this.started = false;
+    this.overflow = false;
   }
 
   private finishRecord(out: (CsvRecord | CsvError)[]): void {
-    this.fields.push(this.field);
-    out.push({ fields: this.fields, line: this.recordLine });
+    if (this.overflow)
+      out.push({
+        error: `the record is longer than ${this.maxRecordChars} characters; it is skipped`,
+        line: this.recordLine,
+        column: 1,
+      });
+    else {
+      this.fields.push(this.field);
+      out.push({ fields: this.fields, line: this.recordLine });
+    }
     this.reset();
   }
 
@@ -89,9 +100,13 @@ export class CsvParser {
     this.field = '';
   }
 
-  private add(c: string, out: (CsvRecord | CsvError)[]): void {
+  private add(c: string): void {
+    if (this.overflow) return;
     if (++this.size > this.maxRecordChars) {
-      this.fail(out, `the record is longer than ${this.maxRecordChars} characters; it is skipped`);
+      // Still parsed to its end (quotes decide where that is), but its text is no longer kept.
+      this.overflow = true;
+      this.fields = [];
+      this.field = '';
       return;
     }
     this.field += c;
@@ -106,12 +121,12 @@ export class CsvParser {
         return;
       case 'quoted':
         if (c === '"') this.state = 'afterQuote';
-        else this.add(c, out);
+        else this.add(c);
         return;
       case 'afterQuote':
         if (c === '"') {
-          this.add('"', out);
-          if (this.state === 'afterQuote') this.state = 'quoted';
+          this.add('"');
+          this.state = 'quoted';
         } else if (c === ',') {
           this.fields.push(this.field);
           this.field = '';
@@ -138,7 +153,7 @@ export class CsvParser {
         } else if (eol) this.finishRecord(out);
         else {
           this.state = 'unquoted';
-          this.add(c, out);
+          this.add(c);
         }
     }
   }
