@@ -20,7 +20,7 @@ export interface CsvError {
 
 type State = 'start' | 'unquoted' | 'quoted' | 'afterQuote' | 'skip';
 
-export const MAX_CSV_RECORD_CHARS = 16 * 1024 * 1024;
+const MAX_CSV_RECORD_CHARS = 16 * 1024 * 1024;
 
 export class CsvParser {
   private state: State = 'start';
