@@ -29,7 +29,7 @@ import { getPipeline } from '../../../src/pipelines/registry.js';
 import type { PipelineSpec, Route, Transformation } from '../../../src/pipelines/types.js';
 import { parsedCorpus } from '../../helpers/corpus.js';
 import { CORPUS, REPO_ROOT } from '../../helpers/paths.js';
-import { runs } from '../../helpers/property.js';
+import { FUZZ, runs } from '../../helpers/property.js';
 import { runKql, stringLiterals } from './kql-interpreter.js';
 import { DETECTION_FOLDERS } from './corpus-run.js';
 
@@ -335,6 +335,9 @@ function sigmaEvents(): SigmaEvent[] {
   return out;
 }
 
+/** Each pipeline walks the whole corpus: a minute or two on a loaded 2-core machine (grows with the runs). */
+const ROWS_TIMEOUT = 300_000 * FUZZ;
+
 /** Rows per rule: events of its log source, and generated rows (the Event table's XML is slow to run). */
 const ROWS_PER_RULE: Record<string, { events: number; generated: number }> = {
   'defender-xdr': { events: 6, generated: 5 },
@@ -482,13 +485,17 @@ function expectAgreement(o: Outcome, minRules: number, minMatches: number): void
 }
 
 describe('rule and query agree on table rows (the mapping read forwards by the backend, backwards by the evaluator)', () => {
-  it('defender-xdr', () => {
+  it('defender-xdr', { timeout: ROWS_TIMEOUT }, () => {
     expectAgreement(check('defender-xdr', events), 2350, 600);
   });
-  it('sentinel', () => {
+  it('sentinel', { timeout: ROWS_TIMEOUT }, () => {
     expectAgreement(check('sentinel', events), 3050, 300);
   });
-  it('sentinel-event, rules routed to the Event table (XML EventData; its other routes are the sentinel ones)', () => {
-    expectAgreement(check('sentinel-event', events, 'Event'), 2600, 80);
-  });
+  it(
+    'sentinel-event, rules routed to the Event table (XML EventData; its other routes are the sentinel ones)',
+    { timeout: ROWS_TIMEOUT },
+    () => {
+      expectAgreement(check('sentinel-event', events, 'Event'), 2600, 80);
+    },
+  );
 });
