@@ -215,13 +215,15 @@ interface ReverseMapping {
   template?: { column: string; except: Set<string>; xml: boolean };
   prefixes: { fields: string[]; replacements: readonly PrefixReplacement[] }[];
   conditions: EventTest[];
+  /** Fields read from a file-name column (their value lists both separators). */
+  names: string[];
 }
 
 const single = (vals: unknown[]): unknown => (vals.length === 0 ? undefined : vals.length === 1 ? vals[0] : vals);
 
 function reverseOf(ts: readonly Transformation[]): ReverseMapping | string {
   const claimed = new Set<string>();
-  const r: ReverseMapping = { bindings: [], prefixes: [], conditions: [] };
+  const r: ReverseMapping = { bindings: [], prefixes: [], conditions: [], names: [] };
   let xmlColumn: string | undefined;
   const claim = (field: string, read: Reader): void => {
     // After a template, a field it did not leave out was already templated.
@@ -273,6 +275,7 @@ function reverseOf(ts: readonly Transformation[]): ReverseMapping | string {
         });
         break;
       case 'path_to_name':
+        r.names.push(t.field);
         claim(t.field, (row) => {
           const v = column(row, t.column);
           return blank(v) ? undefined : [`\\${String(v)}`, `/${String(v)}`];
@@ -342,6 +345,11 @@ export interface RowScope {
   table: string;
   route: Route;
   rules: SigmaRule[];
+  /**
+   * Fields whose value is the row's value followed by other forms of it (hive abbreviations,
+   * both path separators): one value, for counting; every form, for matching.
+   */
+  alternatives: string[];
 }
 
 interface CompiledScope extends RowScope {
@@ -410,7 +418,8 @@ export class TableRowMapper {
           continue;
         }
         g = this.compiled.length;
-        const scope: CompiledScope = { table: route.table, route, rules: [], extend, mapping };
+        const alternatives = [...new Set([...mapping.prefixes.flatMap((p) => p.fields), ...mapping.names])];
+        const scope: CompiledScope = { table: route.table, route, rules: [], alternatives, extend, mapping };
         if (route.conditions) scope.routeTest = compilePredicate(conditionMapToPredicate(route.conditions));
         this.compiled.push(scope);
         groups.set(key, g);

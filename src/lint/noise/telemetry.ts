@@ -59,10 +59,12 @@ class RuleHits {
     for (const f of fields) this.values.set(f, { counts: new Map(), other: 0 });
   }
 
-  count(ev: EventView): void {
+  /** `alternatives`: fields whose first value is the event's own and the others its other forms. */
+  count(ev: EventView, alternatives?: ReadonlySet<string>): void {
     this.hits++;
     for (const [field, slot] of this.values) {
-      for (const v of ev.strings(field)) {
+      const forms = ev.strings(field);
+      for (const v of alternatives?.has(field) ? forms.slice(0, 1) : forms) {
         const value = v.length > MAX_VALUE_LENGTH ? v.slice(0, MAX_VALUE_LENGTH - 1) + '…' : v;
         const n = slot.counts.get(value);
         if (n !== undefined) slot.counts.set(value, n + 1);
@@ -101,7 +103,7 @@ function identifierTests(rule: SigmaRule): { name: string; test: EventTest }[] {
 /** What the meter needs of table-shaped telemetry (src/eval/table-rows.ts's TableRowMapper). */
 export interface RowSource {
   pipeline: string;
-  scopes: readonly { table: string; rules: readonly SigmaRule[] }[];
+  scopes: readonly { table: string; rules: readonly SigmaRule[]; alternatives: readonly string[] }[];
   skipped: ReadonlyMap<SigmaRule, string>;
 }
 
@@ -121,7 +123,7 @@ export class TelemetryMeter {
   private total = 0;
 
   /** Table-shaped telemetry: one engine per group of rules that read rows alike, and the rows it saw. */
-  private readonly scoped?: { engine: Engine; rows: number }[];
+  private readonly scoped?: { engine: Engine; rows: number; alternatives: ReadonlySet<string> }[];
   private readonly scopeOf = new Map<SigmaRule, number>();
   private readonly rowSource?: RowSource;
 
@@ -135,7 +137,11 @@ export class TelemetryMeter {
     this.rules.forEach((r, i) => this.indexOf.set(r, i));
     if (rows) {
       this.rowSource = rows;
-      this.scoped = rows.scopes.map((s) => ({ engine: createEngine(s.rules), rows: 0 }));
+      this.scoped = rows.scopes.map((s) => ({
+        engine: createEngine(s.rules),
+        rows: 0,
+        alternatives: new Set(s.alternatives),
+      }));
       rows.scopes.forEach((s, i) => s.rules.forEach((r) => this.scopeOf.set(r, i)));
       // Rules of no scope are never run; an engine without rules keeps the one code path.
       this.engine = createEngine([]);
@@ -160,15 +166,15 @@ export class TelemetryMeter {
       const s = this.scoped![scope]!;
       s.rows++;
       // Already the flat Sigma event: not normalised again as a Windows event shape.
-      this.record(s.engine, new EventView(event));
+      this.record(s.engine, new EventView(event), s.alternatives);
     }
   }
 
-  private record(engine: Engine, ev: EventView): void {
+  private record(engine: Engine, ev: EventView, alternatives?: ReadonlySet<string>): void {
     for (const m of engine.evaluate(ev)) {
       const i = this.indexOf.get(m.rule)!;
       const h = this.hits[i]!;
-      h.count(ev);
+      h.count(ev, alternatives);
       h.identifierTests ??= identifierTests(m.rule);
       const held = h.identifierTests.filter((t) => t.test(ev)).map((t) => t.name);
       const branch = held.join('\u0000');
