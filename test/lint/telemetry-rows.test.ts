@@ -109,6 +109,22 @@ describe('lint --telemetry --rows', () => {
     expect(evidence(told.stdout).get('Cmd Started By A Script Host')).toMatchObject({ inScope: 4, hits: 2 });
   });
 
+  it('the rows key of .sigil.yml, beside telemetry', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigil-rows-'));
+    fs.copyFileSync(`${ROWS}/sentinel-rows.jsonl`, path.join(dir, 'rows.jsonl'));
+    fs.writeFileSync(path.join(dir, '.sigil.yml'), 'telemetry: rows.jsonl\nrows: sentinel\n');
+    const r = sigil(['lint', RULES, '--format', 'json', '--config', path.join(dir, '.sigil.yml')]);
+    expect(evidence(r.stdout).get('Run Key Value Set')).toMatchObject({
+      inScope: 1,
+      hits: 1,
+      rows: { pipeline: 'sentinel' },
+    });
+    fs.writeFileSync(path.join(dir, '.sigil.yml'), 'telemetry: rows.jsonl\nrows: 3\n');
+    const bad = sigil(['lint', RULES, '--config', path.join(dir, '.sigil.yml')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('rows must name a pipeline');
+  });
+
   it('an unknown pipeline or table is a usage error', () => {
     const a = sigil(['lint', RULES, '--telemetry', ROWS, '--rows', 'splunk-nope']);
     expect(a.status).toBe(2);

@@ -143,7 +143,9 @@ export const lintCommand: CommandModule<object, Args> = {
     if (telemetry.length > 0 && argv.noise) {
       // The evaluator is loaded only when there is telemetry to read.
       const { measureTelemetry, telemetryFiles } = await import('../telemetry-input.js');
-      const rows = argv.rows === undefined ? undefined : (await import('../row-input.js')).parseRowsOption(argv.rows);
+      // --rows, else the configuration's `rows:` (PIPELINE[:TABLE]).
+      const rowsText = argv.rows ?? (typeof raw.rows === 'string' ? raw.rows : undefined);
+      const rows = rowsText === undefined ? undefined : (await import('../row-input.js')).parseRowsOption(rowsText);
       const files = telemetryFiles(telemetry, '--telemetry', rows !== undefined);
       const docs = results.flatMap((r) =>
         r.documents.filter((d) => !d.diagnostics.some((x) => x.severity === 'error')).flatMap((d) => d.document ?? []),
