@@ -35,6 +35,16 @@ export const EVAL_DIAGNOSTICS = {
     summary:
       "`sigil tune`: one of the rule's own positive test or regression cases does not pass before tuning, so it cannot guard the proposed filters.",
   },
+  E015: {
+    severity: 'error',
+    summary:
+      'Table rows (--rows PIPELINE) whose table cannot be told: no Type column, a file name that names no table of the pipeline, and no PIPELINE:TABLE; they are not read.',
+  },
+  E016: {
+    severity: 'error',
+    summary:
+      'A CSV telemetry file is malformed at a record (a stray or unclosed quote, a record with more or fewer fields than the header, an over-long record); that record is skipped.',
+  },
   E006: {
     severity: 'warning',
     summary: 'A correlation rule cannot be evaluated (unknown rule reference, missing condition).',

@@ -23,4 +23,6 @@ export interface RawConfig {
   noise?: { medium?: number; high?: number };
   /** Event exports for `lint --telemetry` (paths relative to the configuration file). */
   telemetry?: string | string[];
+  /** The telemetry is table rows of this KQL pipeline (`PIPELINE[:TABLE]`, as `lint --rows`). */
+  rows?: string;
 }

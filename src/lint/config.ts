@@ -110,5 +110,7 @@ export function resolveConfig(
     if (list.length === 0 || list.some((x) => typeof x !== 'string' || x === ''))
       problems.push('telemetry must be a path or a list of paths to event exports');
   }
+  if (raw.rows !== undefined && (typeof raw.rows !== 'string' || raw.rows === ''))
+    problems.push('rows must name a pipeline (PIPELINE or PIPELINE:TABLE), as lint --rows');
   return { config, problems };
 }

@@ -143,14 +143,23 @@ export const lintCommand: CommandModule<object, Args> = {
     if (telemetry.length > 0 && argv.noise) {
       // The evaluator is loaded only when there is telemetry to read.
       const { measureTelemetry, telemetryFiles } = await import('../telemetry-input.js');
-      const files = telemetryFiles(telemetry, '--telemetry');
+      // --rows, else the configuration's `rows:` (PIPELINE[:TABLE]).
+      const rowsText = argv.rows ?? (typeof raw.rows === 'string' ? raw.rows : undefined);
+      const rows = rowsText === undefined ? undefined : (await import('../row-input.js')).parseRowsOption(rowsText);
+      const files = telemetryFiles(telemetry, '--telemetry', rows !== undefined);
       const docs = results.flatMap((r) =>
         r.documents.filter((d) => !d.diagnostics.some((x) => x.severity === 'error')).flatMap((d) => d.document ?? []),
       );
-      const meter = await measureTelemetry(files, docs, (d) => {
-        if (d.severity === 'error') telemetryErrors = true;
-        err(formatDiagnostic(d) + '\n');
-      });
+      const meter = await measureTelemetry(
+        files,
+        docs,
+        (d) => {
+          if (d.severity === 'error') telemetryErrors = true;
+          err(formatDiagnostic(d) + '\n');
+        },
+        [],
+        rows,
+      );
       options.evidence = meter.evidence();
     }
     const report = lint(results, options);

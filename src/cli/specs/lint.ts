@@ -15,6 +15,7 @@ export interface LintArgs {
   corpus?: string;
   baseline?: string;
   telemetry?: string[];
+  rows?: string;
   noise: boolean;
   scores: boolean;
   quiet: boolean;
@@ -72,6 +73,11 @@ export const lintSpec: Pick<CommandModule<object, LintArgs>, 'command' | 'descri
           "event exports (JSON Lines, optionally .gz; files or directories; repeatable) to run every rule over: the noise score rests on the hits where they cover the rule's log source",
         ),
       )
+      .option('rows', {
+        type: 'string',
+        describe:
+          "--telemetry holds rows exported from the tables of this KQL pipeline (defender-xdr, sentinel, sentinel-event; PIPELINE:TABLE names the table of files without a Type column), as JSON or CSV: read through the pipeline's field mapping in reverse",
+      })
       .option('noise', { type: 'boolean', default: true, describe: 'compute noise scores (--no-noise to skip)' })
       .option('scores', {
         type: 'boolean',
@@ -98,5 +104,9 @@ export const lintSpec: Pick<CommandModule<object, LintArgs>, 'command' | 'descri
       .example('$0 lint rule.yml --scores', 'show the noise score and its explanation')
       .example('$0 lint rules/ --fix', 'fix tag case, duplicate and revoked tags and the layout, in place')
       .example('$0 lint rules/ --telemetry exports/ --format json', 'noise measured on your own events')
+      .example(
+        '$0 lint rules/ --telemetry DeviceProcessEvents.csv --rows defender-xdr --format json',
+        'noise measured on Defender XDR advanced hunting rows',
+      )
       .example('$0 lint --explain D009', 'documentation of a check'),
 };

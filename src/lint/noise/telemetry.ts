@@ -8,10 +8,10 @@
 import type { LogSource, SigmaDocument, SigmaRule } from '../../ast/types.js';
 import { lowerDetection, type Predicate } from '../../ast/semantics.js';
 import { forEachLeaf } from '../../ast/fold.js';
-import { compilePredicate, toView, type EventTest } from '../../eval/compile.js';
+import { compilePredicate, toView, type EventTest, type RuleMatcher } from '../../eval/compile.js';
 import { createEngine, type Engine } from '../../eval/engine.js';
 import type { EventObject } from '../../eval/event-shapes.js';
-import type { EventView } from '../../eval/event-view.js';
+import { EventView } from '../../eval/event-view.js';
 import { logsourcePlaced, logsourceSees } from '../../eval/logsource-map.js';
 
 /** Distinct values counted per field per rule (bounded memory over millions of events). */
@@ -36,6 +36,11 @@ export interface TelemetryEvidence {
   perMillion: number;
   /** Whether the telemetry covers the rule's log source: the source is placed and has events. */
   covered: boolean;
+  /**
+   * Table-shaped telemetry (rows read through a pipeline's mapping in reverse): the pipeline and
+   * the table the rule's rows come from, or why the rule is not run on rows.
+   */
+  rows?: { pipeline: string; table?: string; skipped?: string };
   /** Which search identifiers held in the hits (the branch that fired), commonest first. */
   branches: { identifiers: string[]; hits: number }[];
   /** The commonest values among the hits of each field the rule reads. */
@@ -54,10 +59,12 @@ class RuleHits {
     for (const f of fields) this.values.set(f, { counts: new Map(), other: 0 });
   }
 
-  count(ev: EventView): void {
+  /** `alternatives`: fields whose first value is the event's own and the others its other forms. */
+  count(ev: EventView, alternatives?: ReadonlySet<string>): void {
     this.hits++;
     for (const [field, slot] of this.values) {
-      for (const v of ev.strings(field)) {
+      const forms = ev.strings(field);
+      for (const v of alternatives?.has(field) ? forms.slice(0, 1) : forms) {
         const value = v.length > MAX_VALUE_LENGTH ? v.slice(0, MAX_VALUE_LENGTH - 1) + '…' : v;
         const n = slot.counts.get(value);
         if (n !== undefined) slot.counts.set(value, n + 1);
@@ -93,6 +100,13 @@ function identifierTests(rule: SigmaRule): { name: string; test: EventTest }[] {
   return out;
 }
 
+/** What the meter needs of table-shaped telemetry (src/eval/table-rows.ts's TableRowMapper). */
+export interface RowSource {
+  pipeline: string;
+  scopes: readonly { table: string; rules: readonly SigmaRule[]; alternatives: readonly string[] }[];
+  skipped: ReadonlyMap<SigmaRule, string>;
+}
+
 const keyOf = (channel: string | null, eventId: number | null): string => `${channel ?? ''}\u0000${eventId ?? ''}`;
 
 /**
@@ -108,15 +122,64 @@ export class TelemetryMeter {
   private readonly partitions = new Map<string, { channel: string | null; eventId: number | null; n: number }>();
   private total = 0;
 
-  constructor(docs: readonly SigmaDocument[], extraFields: readonly string[] = []) {
+  /** Table-shaped telemetry: one engine per group of rules that read rows alike, and the rows it saw. */
+  private readonly scoped?: { engine: Engine; rows: number; alternatives: ReadonlySet<string> }[];
+  private readonly scopeOf = new Map<SigmaRule, number>();
+  private readonly rowSource?: RowSource;
+
+  /**
+   * Without `rows`, events are Windows-shaped and a rule sees those of its log source (by
+   * Channel and EventID). With `rows`, telemetry comes as `addRow` calls: each row's events for
+   * the groups of rules whose query would read the row (src/eval/table-rows.ts).
+   */
+  constructor(docs: readonly SigmaDocument[], extraFields: readonly string[] = [], rows?: RowSource) {
     this.rules = docs.filter((d): d is SigmaRule => d.kind === 'rule');
-    // A rule sees only events of its log source when the event tells (a Windows channel).
-    this.engine = createEngine(this.rules, { logsourceFilter: true });
     this.rules.forEach((r, i) => this.indexOf.set(r, i));
-    this.hits = this.engine.matchers.map((m) => {
-      const own = m.predicate ? fieldsRead(m.predicate) : [];
+    if (rows) {
+      this.rowSource = rows;
+      this.scoped = rows.scopes.map((s) => ({
+        engine: createEngine(s.rules),
+        rows: 0,
+        alternatives: new Set(s.alternatives),
+      }));
+      rows.scopes.forEach((s, i) => s.rules.forEach((r) => this.scopeOf.set(r, i)));
+      // Rules of no scope are never run; an engine without rules keeps the one code path.
+      this.engine = createEngine([]);
+    } else {
+      // A rule sees only events of its log source when the event tells (a Windows channel).
+      this.engine = createEngine(this.rules, { logsourceFilter: true });
+    }
+    const matcherOf = new Map<SigmaRule, RuleMatcher>();
+    for (const e of [this.engine, ...(this.scoped ?? []).map((s) => s.engine)])
+      for (const m of e.matchers) matcherOf.set(m.rule, m);
+    this.hits = this.rules.map((r) => {
+      const m = matcherOf.get(r);
+      const own = m?.predicate ? fieldsRead(m.predicate) : [];
       return new RuleHits([...new Set([...own, ...extraFields])]);
     });
+  }
+
+  /** One row of table-shaped telemetry: its events per scope (TableRowMapper.map). */
+  addRow(events: readonly { scope: number; event: EventObject }[]): void {
+    this.total++;
+    for (const { scope, event } of events) {
+      const s = this.scoped![scope]!;
+      s.rows++;
+      // Already the flat Sigma event: not normalised again as a Windows event shape.
+      this.record(s.engine, new EventView(event), s.alternatives);
+    }
+  }
+
+  private record(engine: Engine, ev: EventView, alternatives?: ReadonlySet<string>): void {
+    for (const m of engine.evaluate(ev)) {
+      const i = this.indexOf.get(m.rule)!;
+      const h = this.hits[i]!;
+      h.count(ev, alternatives);
+      h.identifierTests ??= identifierTests(m.rule);
+      const held = h.identifierTests.filter((t) => t.test(ev)).map((t) => t.name);
+      const branch = held.join('\u0000');
+      h.branches.set(branch, (h.branches.get(branch) ?? 0) + 1);
+    }
   }
 
   add(event: EventObject): void {
@@ -131,15 +194,7 @@ export class TelemetryMeter {
     const p = this.partitions.get(key);
     if (p) p.n++;
     else this.partitions.set(key, { channel, eventId, n: 1 });
-    for (const m of this.engine.evaluate(ev)) {
-      const i = this.indexOf.get(m.rule)!;
-      const h = this.hits[i]!;
-      h.count(ev);
-      h.identifierTests ??= identifierTests(m.rule);
-      const held = h.identifierTests.filter((t) => t.test(ev)).map((t) => t.name);
-      const branch = held.join('\u0000');
-      h.branches.set(branch, (h.branches.get(branch) ?? 0) + 1);
-    }
+    this.record(this.engine, ev);
   }
 
   /** Events in scope of a log source: those of the channels and EventIDs it covers. */
@@ -156,7 +211,8 @@ export class TelemetryMeter {
     const out = new Map<SigmaRule, TelemetryEvidence>();
     this.rules.forEach((rule, i) => {
       const h = this.hits[i]!;
-      const inScope = this.inScope(rule.logsource);
+      const scope = this.scopeOf.get(rule);
+      const inScope = this.scoped ? (scope === undefined ? 0 : this.scoped[scope]!.rows) : this.inScope(rule.logsource);
       const branches = [...h.branches]
         .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
         .slice(0, TOP)
@@ -171,15 +227,25 @@ export class TelemetryMeter {
             .map(([value, hits]) => ({ value, hits })),
           other: slot.other,
         }));
-      out.set(rule, {
+      const evidence: TelemetryEvidence = {
         events: this.total,
         inScope,
         hits: h.hits,
         perMillion: inScope === 0 ? 0 : Math.round((h.hits / inScope) * 1e6 * 10) / 10,
-        covered: inScope > 0 && logsourcePlaced(rule.logsource),
+        // Rows are in scope exactly when the rule's query reads them: any is coverage.
+        covered: inScope > 0 && (this.scoped !== undefined || logsourcePlaced(rule.logsource)),
         branches,
         values,
-      });
+      };
+      if (this.rowSource) {
+        const skipped = this.rowSource.skipped.get(rule);
+        evidence.rows = {
+          pipeline: this.rowSource.pipeline,
+          ...(scope !== undefined ? { table: this.rowSource.scopes[scope]!.table } : {}),
+          ...(skipped !== undefined ? { skipped } : {}),
+        };
+      }
+      out.set(rule, evidence);
     });
     return out;
   }

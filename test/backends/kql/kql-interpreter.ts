@@ -21,7 +21,7 @@
  *   and their `!` forms, `matches regex` (RE2 via re2js, searching, inline `(?is)` flags);
  * - `< <= > >= == !=` on numbers with Kusto's null rules (null == x → false, null != x → true,
  *   null < x → null; `where` keeps only true; `not(null)` is null; `and`/`or` three-valued);
- * - `isempty isnotempty isnull isnotnull tostring todouble coalesce ipv4_is_in_range` (null for
+ * - `isempty isnotempty isnull isnotnull tostring todouble coalesce strcat ipv4_is_in_range` (null for
  *   text that is no IPv4 address; `ipv6_is_in_range` and `datetime_part` throw); `bag_has_key`
  *   with a `$['a']['b']` path (a key present with a null value counts);
  * - column references `Name`, `['Name']`, dynamic paths `Col.a`, `Col["a"]`; `* contains[_cs]` and
@@ -786,6 +786,11 @@ class Evaluator extends TokenCursor<Tok> {
       }
       case 'pack_array':
         return { t: 'dynamic', v: args.map((a) => a.v) };
+      case 'strcat':
+        // Concatenates the arguments' string forms (the routes' computed registry paths).
+        if (args.length < 1 || args.some((a) => a.t !== 'string'))
+          throw new Error('strcat of non-strings is not modelled');
+        return str(args.map((a) => a.v as string).join(''));
       case 'iff': {
         if (args.length !== 3) throw new Error('iff takes three arguments');
         const c = asBool(args[0]!, name);
