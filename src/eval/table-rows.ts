@@ -25,7 +25,8 @@
  */
 import type { SigmaRule } from '../ast/types.js';
 import { conditionMapToPredicate } from '../pipelines/conditions.js';
-import { logsourceMatches, whenHolds } from '../pipelines/match.js';
+import { whenHolds } from '../pipelines/match.js';
+import { ruleEventIds, selectRoute } from '../pipelines/routes.js';
 import type { PipelineSpec, PrefixReplacement, Route, Transformation } from '../pipelines/types.js';
 import { tableColumns, type KqlProduct } from '../backends/kql/schema.js';
 import { compilePredicate, toView, type EventTest } from './compile.js';
@@ -261,19 +262,27 @@ function reverseOf(ts: readonly Transformation[]): ReverseMapping | string {
           return parts.length ? parts.join(',') : undefined;
         });
         break;
-      case 'value_map':
+      case 'value_map': {
+        // A value mapped to conditions (Defender's ASR `Asr…Blocked`) holds when the row meets them.
+        const tests = Object.entries(t.values).map(([k, mapped]): [string, (row: Row) => boolean] => {
+          if (!Array.isArray(mapped)) {
+            const test = compilePredicate(conditionMapToPredicate(mapped));
+            return [k, (row) => test(toView(row))];
+          }
+          return [
+            k,
+            (row) => {
+              const v = column(row, t.column);
+              return mapped.some((x) => (typeof x === 'number' ? Number(v) === x : String(v) === String(x)));
+            },
+          ];
+        });
         claim(t.field, (row) => {
-          const v = column(row, t.column);
-          if (blank(v)) return undefined;
-          return single(
-            Object.entries(t.values)
-              .filter(([, list]) =>
-                list.some((x) => (typeof x === 'number' ? Number(v) === x : String(v) === String(x))),
-              )
-              .map(([k]) => k),
-          );
+          if (blank(column(row, t.column))) return undefined;
+          return single(tests.filter(([, holds]) => holds(row)).map(([k]) => k));
         });
         break;
+      }
       case 'path_to_name':
         r.names.push(t.field);
         claim(t.field, (row) => {
@@ -387,7 +396,9 @@ export class TableRowMapper {
     const groups = new Map<string, number>();
     const routes = spec.routes ?? [];
     for (const rule of rules) {
-      const routeIndex = routes.findIndex((r) => logsourceMatches(r.logsource, rule.logsource));
+      // The route the backends pick (event-ID routes first, for rules that pin their event IDs).
+      const selected = selectRoute(routes, rule.logsource, ruleEventIds(rule));
+      const routeIndex = selected ? routes.indexOf(selected) : -1;
       if (routeIndex === -1) {
         this.skipped.set(rule, `no route of ${spec.name} takes its log source`);
         continue;

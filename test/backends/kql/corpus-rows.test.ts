@@ -129,7 +129,9 @@ function forwardRow(
         case 'value_map':
           if (t.field === field) {
             const key = Object.keys(t.values).find((k) => k.toLowerCase() === value.toLowerCase());
-            if (key !== undefined) setColumn(row, t.column, String(t.values[key]![0]), columns);
+            const mapped = key === undefined ? undefined : t.values[key]!;
+            // A value mapped to conditions has no single column value to write: the row stays without it.
+            if (Array.isArray(mapped)) setColumn(row, t.column, String(mapped[0]), columns);
             return;
           }
           break;
@@ -489,7 +491,9 @@ describe('rule and query agree on table rows (the mapping read forwards by the b
     expectAgreement(check('defender-xdr', events), 2350, 600);
   });
   it('sentinel', { timeout: ROWS_TIMEOUT }, () => {
-    expectAgreement(check('sentinel', events), 3050, 300);
+    // 3,055 before the sign-in route became a union of SigninLogs and AADNonInteractiveUserSignInLogs:
+    // queries over two tables are not in this check (the tables type some columns differently).
+    expectAgreement(check('sentinel', events), 3040, 300);
   });
   it(
     'sentinel-event, rules routed to the Event table (XML EventData; its other routes are the sentinel ones)',
