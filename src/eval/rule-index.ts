@@ -25,6 +25,27 @@ const NON_ASCII = /[^\x00-\x7f]/;
 const FIELD = 1;
 const KEYWORD = 2;
 
+/** Multiplicative hashing of (gram XOR salt) into the table's bits (Knuth's constant). */
+const HASH = 0x9e3779b1 | 0;
+
+/**
+ * Two bits per hashed (field, gram) pair: FIELD = a literal of the field is anchored there,
+ * KEYWORD = a keyword literal is. Sized to the marks (about 1 in 16 entries set, at least
+ * 2^10 and at most 2^24 entries): a small index (one log source's rules) stays in cache, and a
+ * false positive only costs a map lookup.
+ */
+interface GramTable {
+  bits: Uint8Array;
+  /** 32 − log2(entries): the hash keeps its top bits. */
+  shift: number;
+}
+
+function gramTable(marks: number): GramTable {
+  let log2 = 10;
+  while (log2 < 24 && 1 << log2 < marks * 16) log2++;
+  return { bits: new Uint8Array(1 << (log2 - 2)), shift: 32 - log2 };
+}
+
 /** A 3-character window as a 24-bit integer (8 bits per character: collisions only cost a verification). */
 function gramAt(s: string, i: number): number {
   return ((s.charCodeAt(i) & 0xff) << 16) | ((s.charCodeAt(i + 1) & 0xff) << 8) | (s.charCodeAt(i + 2) & 0xff);
@@ -64,12 +85,12 @@ class LiteralSet {
   }
 
   /** Marks a gram (with the tag of the set whose anchor it is) in this set's space of the table. */
-  mark(g: number, tag: number, table: Uint8Array): void {
-    const h = g ^ this.salt;
-    table[h >>> 2]! |= tag << ((h & 3) << 1);
+  mark(g: number, tag: number, table: GramTable): void {
+    const h = Math.imul(g ^ this.salt, HASH) >>> table.shift;
+    table.bits[h >>> 2]! |= tag << ((h & 3) << 1);
   }
 
-  add(text: string, group: number, anchorOf: (text: string) => number, table: Uint8Array): void {
+  add(text: string, group: number, anchorOf: (text: string) => number, table: GramTable): void {
     let a = this.byText.get(text);
     if (!a) {
       const offset = text.length >= GRAM ? anchorOf(text) : -1;
@@ -106,12 +127,8 @@ export class RuleIndex {
   /** Dotted names can reach nested objects: looked up one by one. */
   private dottedFields: FieldEntry[] = [];
   private keywords: LiteralSet | null = null;
-  /**
-   * Two bits per (field, gram) pair, hashed into 2^24 entries (4 MB): FIELD = a literal of
-   * the field is anchored there, KEYWORD = a keyword literal is (a field's space holds the
-   * keyword grams too, so one lookup per character serves both).
-   */
-  private table = new Uint8Array(1 << 22);
+  /** A field's space holds the keyword grams too, so one lookup per character serves both. */
+  private table: GramTable;
   private generation = 0;
   private literalSets: LiteralSet[] = [];
   /** Per rule: how many trigger groups must fire; per group: its rule. */
@@ -153,8 +170,24 @@ export class RuleIndex {
     let ids = 0;
     const groupRule: number[] = [];
     this.need = new Uint8Array(preds.length);
+    const groupsOf = preds.map((p) => (p ? triggerGroups(p, use) : null));
+    // Table marks: each field literal once, each keyword literal once per field and for keywords.
+    let fieldLiterals = 0;
+    let keywordLiterals = 0;
+    const fields = new Set<string>();
+    for (const groups of groupsOf)
+      for (const t of groups ?? [])
+        for (const a of t.atoms) {
+          if (a.kind !== 'literal') continue;
+          if (a.field === null) keywordLiterals++;
+          else {
+            fieldLiterals++;
+            fields.add(a.field);
+          }
+        }
+    this.table = gramTable(fieldLiterals + keywordLiterals * (fields.size + 1));
     preds.forEach((p, ruleIdx) => {
-      const groups = p ? triggerGroups(p, use) : null;
+      const groups = groupsOf[ruleIdx];
       if (!groups) {
         if (p) this.unindexed.push(ruleIdx);
         return;
@@ -264,11 +297,12 @@ export class RuleIndex {
     if ((!ownAnchors && !kwAnchors) || n < GRAM) return;
     const gen = this.generation;
     const salt = own ? own.salt : kw!.salt;
-    const table = this.table;
+    const table = this.table.bits;
+    const shift = this.table.shift;
     let g = ((s.charCodeAt(0) & 0xff) << 8) | (s.charCodeAt(1) & 0xff);
     for (let i = 2; i < n; i++) {
       g = ((g << 8) | (s.charCodeAt(i) & 0xff)) & 0xffffff;
-      const h = g ^ salt;
+      const h = Math.imul(g ^ salt, HASH) >>> shift;
       const tags = (table[h >>> 2]! >> ((h & 3) << 1)) & 3;
       if (tags === 0) continue;
       if ((tags & FIELD) !== 0 && ownAnchors) this.verify(own!, g, s, i - 2, gen);
