@@ -172,6 +172,7 @@ export async function* lineBlocks(
         size = 0;
         overflow = false;
         start = nl + 1;
+        if (piecesBytes >= blockBytes) yield flush();
       }
       if (start < chunk.length && !overflow) {
         size += chunk.length - start;
@@ -180,7 +181,6 @@ export async function* lineBlocks(
           parts = [];
         } else parts.push(chunk.subarray(start));
       }
-      if (piecesBytes >= blockBytes) yield flush();
     }
   } catch (e) {
     if (line > first) yield flush();
@@ -188,6 +188,19 @@ export async function* lineBlocks(
   }
   if (overflow || size > 0) endLine(overflow ? null : Buffer.concat(parts));
   if (line > first) yield flush();
+}
+
+/** The lines of a block with their numbers, as `lines` gives them (over-long ones as null). */
+export function* blockLines(block: LineBlock): Generator<{ text: string | null; line: number }> {
+  const text = Buffer.from(block.bytes.buffer, block.bytes.byteOffset, block.bytes.length).toString('utf8');
+  const overlong = new Set(block.overlong);
+  let line = block.firstLine;
+  for (let start = 0; ; line++) {
+    const nl = text.indexOf('\n', start);
+    yield { text: overlong.has(line) ? null : text.slice(start, nl === -1 ? text.length : nl), line };
+    if (nl === -1) return;
+    start = nl + 1;
+  }
 }
 
 /** The E008 diagnostic for an events file whose stream failed part-way. */

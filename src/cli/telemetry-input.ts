@@ -11,6 +11,7 @@ import type { SigmaDocument } from '../ast/types.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { TelemetryMeter, type MeterBatch } from '../lint/noise/telemetry.js';
 import {
+  blockLines,
   firstLineIsObject,
   lineBlocks,
   openEvents,
@@ -229,14 +230,9 @@ async function measureInWorkers(
  * is a JSON object, 'document' when it is not (or is over-long), undefined when the block is blank.
  */
 function blockMode(block: LineBlock): 'lines' | 'document' | undefined {
-  const text = Buffer.from(block.bytes.buffer, block.bytes.byteOffset, block.bytes.length).toString('utf8');
-  let line = block.firstLine;
-  for (let start = 0; ; line++) {
-    const nl = text.indexOf('\n', start);
-    if (block.overlong.includes(line)) return 'document';
-    const content = text.slice(start, nl === -1 ? text.length : nl);
-    if (content.trim() !== '') return firstLineIsObject(content) ? 'lines' : 'document';
-    if (nl === -1) return undefined;
-    start = nl + 1;
+  for (const { text } of blockLines(block)) {
+    if (text === null) return 'document';
+    if (text.trim() !== '') return firstLineIsObject(text) ? 'lines' : 'document';
   }
+  return undefined;
 }

@@ -9,7 +9,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { toView } from '../eval/compile.js';
 import type { EventView } from '../eval/event-view.js';
 import { TelemetryMeter } from '../lint/noise/telemetry.js';
-import { lineEvent, openEvents, readEventsSafely } from './event-input.js';
+import { blockLines, lineEvent, openEvents, readEventsSafely, type LineBlock } from './event-input.js';
 import type { TelemetryJob, TelemetryResult } from './telemetry-input.js';
 
 const { docs, extraFields } = workerData as { docs: SigmaDocument[]; extraFields: string[] };
@@ -17,17 +17,10 @@ const meter = new TelemetryMeter(docs, extraFields);
 meter.prepare();
 
 /** The events of a block of lines, reporting bad lines as the sequential reader does. */
-function* blockEvents(job: TelemetryJob & { kind: 'lines' }, report: (d: Diagnostic) => void): Generator<EventView> {
-  const text = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.length).toString('utf8');
-  const overlong = new Set(job.overlong);
-  let line = job.firstLine;
-  for (let start = 0; ; line++) {
-    const nl = text.indexOf('\n', start);
-    const content = overlong.has(line) ? null : text.slice(start, nl === -1 ? text.length : nl);
-    const event = lineEvent(content, line, job.file, report);
+function* blockEvents(block: LineBlock & { file: string }, report: (d: Diagnostic) => void): Generator<EventView> {
+  for (const { text, line } of blockLines(block)) {
+    const event = lineEvent(text, line, block.file, report);
     if (event !== undefined) yield toView(event);
-    if (nl === -1) break;
-    start = nl + 1;
   }
 }
 
