@@ -8,7 +8,7 @@ import { compileRule, toView, type CompileOptions, type RuleMatcher } from './co
 import type { EventObject } from './event-shapes.js';
 import { EventView } from './event-view.js';
 import { logsourceSees } from './logsource-map.js';
-import { RuleIndex } from './rule-index.js';
+import { IndexPlan, RuleIndex } from './rule-index.js';
 
 export interface EngineOptions extends CompileOptions {
   /**
@@ -50,10 +50,11 @@ export function createEngine(rules: readonly SigmaRule[], options: EngineOptions
   const partitions = new Map<string, Map<number | null, Partition>>();
   /** Partitions whose eligible rules are the same share one index (most EventIDs of a channel do). */
   const indexes = new Map<string, RuleIndex>();
+  let plan: IndexPlan | undefined;
   const indexOf = (eligible: Uint8Array): RuleIndex => {
     const key = Buffer.from(eligible.buffer, eligible.byteOffset, eligible.length).toString('latin1');
     let index = indexes.get(key);
-    if (!index) indexes.set(key, (index = new RuleIndex(predicates.map((p, i) => (eligible[i] ? p : undefined)))));
+    if (!index) indexes.set(key, (index = new RuleIndex((plan ??= new IndexPlan(predicates)), eligible)));
     return index;
   };
   let everything: Partition | undefined;

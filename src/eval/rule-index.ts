@@ -15,7 +15,7 @@
 import type { Predicate } from '../ast/semantics.js';
 import { numericValue } from './compile.js';
 import type { EventView } from './event-view.js';
-import { basename, countLiterals, isCommonText, triggerGroups } from './index-atoms.js';
+import { basename, countLiterals, isCommonText, triggerGroups, type Trigger } from './index-atoms.js';
 
 const GRAM = 3;
 
@@ -117,6 +117,45 @@ interface FieldEntry {
 }
 
 /**
+ * What every index over one list of rules shares, chosen once over all of them: each rule's
+ * trigger groups (index-atoms.ts) and the anchor gram of each literal. An engine builds one
+ * index per log source from it (a subset of the rules) without choosing again.
+ */
+export class IndexPlan {
+  readonly groups: (Trigger[] | null)[];
+  private readonly anchors = new Map<string, number>();
+  private readonly gramUses = new Map<number, number>();
+
+  constructor(readonly predicates: readonly (Predicate | undefined)[]) {
+    const ok = predicates.filter((p): p is Predicate => p !== undefined);
+    const uses = countLiterals(ok);
+    const use = (t: string): number => uses.get(t) ?? 0;
+    // Grams many literals share are common in events too: anchor each literal at its rarest.
+    for (const [t, n] of uses)
+      for (let i = 0; i + GRAM <= t.length; i++)
+        this.gramUses.set(gramAt(t, i), (this.gramUses.get(gramAt(t, i)) ?? 0) + n);
+    this.groups = predicates.map((p) => (p ? triggerGroups(p, use) : null));
+  }
+
+  /** Where a literal of three or more characters is anchored: the start of its rarest gram. */
+  readonly anchorOf = (text: string): number => {
+    let best = this.anchors.get(text);
+    if (best !== undefined) return best;
+    best = 0;
+    let bestCost = Infinity;
+    for (let i = 0; i + GRAM <= text.length; i++) {
+      const c = gramCost(text, i, this.gramUses.get(gramAt(text, i)) ?? 0);
+      if (c < bestCost) {
+        best = i;
+        bestCost = c;
+      }
+    }
+    this.anchors.set(text, best);
+    return best;
+  };
+}
+
+/**
  * Maps an event to the candidate rules (by position in the list given at construction).
  * `unindexed` rules have no trigger and are always candidates.
  */
@@ -141,26 +180,9 @@ export class RuleIndex {
   /** The candidates of the current event (the scan only collects; the engine tests after it). */
   private found: number[] = [];
 
-  constructor(preds: readonly (Predicate | undefined)[]) {
-    const ok = preds.filter((p): p is Predicate => p !== undefined);
-    const uses = countLiterals(ok);
-    const use = (t: string): number => uses.get(t) ?? 0;
-    // Grams many literals share are common in events too: anchor each literal at its rarest.
-    const gramUses = new Map<number, number>();
-    for (const [t, n] of uses)
-      for (let i = 0; i + GRAM <= t.length; i++) gramUses.set(gramAt(t, i), (gramUses.get(gramAt(t, i)) ?? 0) + n);
-    const anchorOf = (text: string): number => {
-      let best = 0;
-      let bestCost = Infinity;
-      for (let i = 0; i + GRAM <= text.length; i++) {
-        const c = gramCost(text, i, gramUses.get(gramAt(text, i)) ?? 0);
-        if (c < bestCost) {
-          best = i;
-          bestCost = c;
-        }
-      }
-      return best;
-    };
+  /** An index over the plan's rules, or over those `include` marks (one log source's). */
+  constructor(plan: IndexPlan, include?: Uint8Array) {
+    const preds = plan.predicates;
     const entries = new Map<string, FieldEntry>();
     const entry = (field: string): FieldEntry => {
       let e = entries.get(field);
@@ -170,7 +192,7 @@ export class RuleIndex {
     let ids = 0;
     const groupRule: number[] = [];
     this.need = new Uint8Array(preds.length);
-    const groupsOf = preds.map((p) => (p ? triggerGroups(p, use) : null));
+    const groupsOf = plan.groups.map((g, i) => (include && !include[i] ? null : g));
     // Table marks: each field literal once, each keyword literal once per field and for keywords.
     let fieldLiterals = 0;
     let keywordLiterals = 0;
@@ -189,7 +211,7 @@ export class RuleIndex {
     preds.forEach((p, ruleIdx) => {
       const groups = groupsOf[ruleIdx];
       if (!groups) {
-        if (p) this.unindexed.push(ruleIdx);
+        if (p && (!include || include[ruleIdx])) this.unindexed.push(ruleIdx);
         return;
       }
       this.need[ruleIdx] = groups.length;
@@ -202,7 +224,7 @@ export class RuleIndex {
               a.field === null
                 ? (this.keywords ??= new LiteralSet(ids++, KEYWORD))
                 : (entry(a.field).literals ??= new LiteralSet(ids++, FIELD));
-            set.add(a.text, group, anchorOf, this.table);
+            set.add(a.text, group, plan.anchorOf, this.table);
           } else {
             const m = (entry(a.field).values ??= new Map());
             const l = m.get(a.key);
@@ -251,7 +273,11 @@ export class RuleIndex {
       // keyword searches see inside nested objects, field matches do not.
       const scalar = raw === null || typeof raw !== 'object';
       if (f) this.fieldCandidates(ev.lowered(key), f, scalar ? kw : null);
-      else if (kw && scalar) this.scanValues(ev.lowered(key), null, kw);
+      else if (kw && scalar) {
+        // A field only keywords look at: lowered here, not cached (no rule test is likely to read it).
+        if (typeof raw === 'string') this.scanOne(raw.toLowerCase(), kw);
+        else this.scanValues(ev.lowered(key), null, kw);
+      }
       if (kw && !scalar) this.scanValues(ev.loweredScalarsUnder(key), null, kw);
     }
     for (const f of this.dottedFields) this.fieldCandidates(ev.lowered(f.field), f, null);
@@ -287,6 +313,21 @@ export class RuleIndex {
     if (own) this.findShort(own, values, gen);
     if (kw) this.findShort(kw, values, gen);
     for (let k = 0; k < values.length; k++) this.scanString(values[k]!, own, kw);
+  }
+
+  /** `scanValues` of one lower-cased string for the keywords only. */
+  private scanOne(s: string, kw: LiteralSet): void {
+    const gen = this.generation;
+    for (const a of kw.short) if (a.seen !== gen && s.includes(a.text)) this.foundLiteral(a, gen);
+    if (kw.shortNonAscii.length > 0 && NON_ASCII.test(s))
+      for (const a of kw.shortNonAscii) if (a.seen !== gen && s.includes(a.text)) this.foundLiteral(a, gen);
+    this.scanString(s, null, kw);
+  }
+
+  /** A literal occurs in the event: its groups fire (once per event). */
+  private foundLiteral(a: Anchor, gen: number): void {
+    a.seen = gen;
+    for (const g of a.groups) this.fire(g);
   }
 
   /** The gram scan of one lower-cased string. */
@@ -354,8 +395,7 @@ export class RuleIndex {
     if (a.seen === gen) return;
     for (let k = 0; k < values.length; k++) {
       if (values[k]!.includes(a.text)) {
-        a.seen = gen;
-        for (const g of a.groups) this.fire(g);
+        this.foundLiteral(a, gen);
         return;
       }
     }
