@@ -138,6 +138,7 @@ async function measureInWorkers(
   let nextToRecord = 0;
   let seq = 0;
   let failure: Error | undefined;
+  let finished = false;
   /** Resolved when a result arrives (or a worker fails): the reader waits on it for room. */
   let wake: () => void = () => {};
   const arrived = (): Promise<void> => new Promise((resolve) => (wake = resolve));
@@ -167,6 +168,12 @@ async function measureInWorkers(
     });
     worker.on('error', (e) => {
       failure ??= e;
+      wake();
+    });
+    // A worker that ends before it is terminated (it exited, or ran out of memory) fails the run
+    // rather than leaving its blocks unanswered.
+    worker.on('exit', (code) => {
+      if (!finished) failure ??= new Error(`telemetry worker exited with code ${code}`);
       wake();
     });
     pool.push(w);
@@ -221,6 +228,7 @@ async function measureInWorkers(
       await arrived();
     }
   } finally {
+    finished = true;
     await Promise.all(pool.map((w) => w.worker.terminate()));
   }
 }
