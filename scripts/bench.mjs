@@ -2,15 +2,16 @@
 // `npm run bench`: whole-process figures over the shared corpus (../shared/corpus/sigmahq).
 // Each case runs the CLI as a user would, several times; we report the median wall time,
 // throughput and peak RSS (from the process itself, see SIGIL_BENCH_RUSAGE in src/cli/main.ts).
-// Then two sibling scripts: bench-limits.mjs (the time bounds on worst-case inputs that used to
-// be test assertions) and bench-eval.mjs (the evaluator over a generated event stream).
+// Then three sibling scripts: bench-limits.mjs (the time bounds on worst-case inputs that used to
+// be test assertions), bench-eval.mjs (the evaluator over a generated event stream) and
+// bench-telemetry.mjs (`lint --telemetry`, 1 M events of the shared telemetry × the corpus).
 // Not a test: numbers vary with the machine. Needs `npm run build`.
 //
 //   npm run bench [-- --runs N] [-- --events N] [-- case-name…]
 //
 // --runs N: runs per case (default 3; bench-limits.mjs too); --events N: events for
-// bench-eval.mjs (default 200,000); case names select cases (`limits` and `eval` select the
-// sibling scripts). Everything temporary is removed when the run ends.
+// bench-eval.mjs (default 200,000); case names select cases (`limits`, `eval` and `telemetry`
+// select the sibling scripts). Everything temporary is removed when the run ends.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -248,6 +249,8 @@ for (const c of cases) {
 const siblings = [
   { name: 'limits', script: 'bench-limits.mjs', args: ['--runs', String(runs)] },
   { name: 'eval', script: 'bench-eval.mjs', args: ['--events', String(events)] },
+  // 1 M events × the whole corpus through `lint --telemetry` (a few minutes per run).
+  { name: 'telemetry', script: 'bench-telemetry.mjs', args: ['--runs', String(runs)] },
 ];
 for (const { name, script, args: scriptArgs } of siblings) {
   if (only.length && !only.includes(name)) continue;

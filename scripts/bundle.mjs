@@ -1,4 +1,5 @@
-// Bundles the CLI (dist/sigil.mjs) and the worker of its parse pool (dist/parse-worker.mjs).
+// Bundles the CLI (dist/sigil.mjs), the worker of its parse pool (dist/parse-worker.mjs) and the
+// telemetry worker of `lint --telemetry` (dist/telemetry-worker.mjs).
 // Why a bundle: Node's ESM loader resolves the hundreds of small modules of yargs, chevrotain
 // (lodash-es) and ajv one by one; a bundle starts about 3× faster. Why split into chunks
 // (dist/chunks/): each command's handler is imported when it runs (src/cli/lazy-command.ts),
@@ -37,7 +38,11 @@ const result = await build({
   // literals (string-width's, under yargs) as `new RegExp(…, 'v')`, which compiles \p{RGI_Emoji}
   // at start-up (~15 ms per process) where a literal defers that to first use.
   supported: { 'regexp-set-notation': true },
-  entryPoints: { sigil: 'dist/cli/main.js', 'parse-worker': 'dist/cli/parse-worker.js' },
+  entryPoints: {
+    sigil: 'dist/cli/main.js',
+    'parse-worker': 'dist/cli/parse-worker.js',
+    'telemetry-worker': 'dist/cli/telemetry-worker.js',
+  },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',

@@ -3,7 +3,7 @@
 /**
  * How well the static noise score predicts benign firing, on telemetry it was never tuned on.
  *
- *   npm run build && node scripts/noise-eval.mjs [--cache FILE] [--json]
+ *   npm run build && node scripts/noise-eval.mjs [--cache FILE] [--json] [--write-firing FILE]
  *
  * 1. Every SigmaHQ rule (all rules* folders) runs over ../shared/telemetry (otrf/ and benign/)
  *    with the evaluator (logsource filter on): hits and in-scope events per rule per recording.
@@ -291,6 +291,17 @@ function withCi(items, stat) {
 const held = perRule(arg('--part', 'held-out') !== 'tuning').filter(
   (r) => logsourcePlaced(r.rule.logsource) && r.inScope > 0,
 );
+// --write-firing FILE records, per covered rule (corpus path), its benign hits and in-scope events
+// on the held-out part: the data test/lint/corpus.test.ts checks the static score against.
+const firingFile = arg('--write-firing', '');
+if (firingFile && arg('--part', 'held-out') !== 'tuning') {
+  const out = {
+    source:
+      'npm run noise-eval -- --write-firing FILE: SigmaHQ rules over the held-out part of ../shared/telemetry (scripts/telemetry-split.mjs: recordings of labs other than Mordor and the benign EVTX fixtures), attack hits left out; rules whose log source the part covers',
+    rules: Object.fromEntries(held.map((r) => [r.key, [r.hits, r.inScope]])),
+  };
+  fs.writeFileSync(firingFile, JSON.stringify(out, null, 0) + '\n');
+}
 // --params '{"prevalenceWeight": 0}' scores with other constants (calibration on --part tuning).
 const { NOISE_PARAMS } = await import('../dist/lint/noise/score.js');
 const params = { ...NOISE_PARAMS, ...JSON.parse(arg('--params', '{}')) };

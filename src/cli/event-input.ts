@@ -83,7 +83,140 @@ async function* lines(
   if (overflow || size > 0) yield { text: overflow ? null : Buffer.concat(parts).toString('utf8'), line };
 }
 
-function firstLineIsObject(text: string): boolean {
+/**
+ * The event on one line of a JSON Lines input (`text` null: the line was over-long), or
+ * undefined when the line is blank or reported.
+ */
+export function lineEvent(
+  text: string | null,
+  line: number,
+  file: string,
+  report: (d: Diagnostic) => void,
+  limits: EventLimits = EVENT_LIMITS,
+): EventObject | undefined {
+  if (text === null) {
+    const d = evalDiagnostic(
+      'E003',
+      `The line is longer than ${mb(limits.maxLineBytes)} MB; it is skipped.`,
+      { line, column: 1 },
+      'Each line of a JSON Lines file is one event.',
+    );
+    d.file = file;
+    report(d);
+    return undefined;
+  }
+  const r = parseJsonLine(text, line, file);
+  if (r === null) return undefined;
+  if ('diagnostic' in r) report(r.diagnostic);
+  else if (depthExceeds(r.event, limits.maxDepth)) report(tooDeep(file, line, limits));
+  else return r.event;
+  return undefined;
+}
+
+/**
+ * Lines of a byte stream in blocks of about `blockBytes`, numbered as `lines` numbers them,
+ * for another thread to read: the block's lines joined by LF, over-long lines left empty and
+ * listed in `overlong`. As with `lines`, a fault of the stream ends it after the complete lines
+ * before the fault (they come as a last block, then the error is thrown).
+ */
+export interface LineBlock {
+  bytes: Uint8Array;
+  firstLine: number;
+  /** Numbers of the lines longer than the limit (empty in `bytes`). */
+  overlong: number[];
+}
+
+const LF = Buffer.from([10]);
+
+export async function* lineBlocks(
+  stream: AsyncIterable<Buffer>,
+  blockBytes: number,
+  maxLineBytes: number = EVENT_LIMITS.maxLineBytes,
+): AsyncGenerator<LineBlock> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let overflow = false;
+  let line = 1;
+  let pieces: Buffer[] = [];
+  let piecesBytes = 0;
+  let first = 1;
+  let overlong: number[] = [];
+  const endLine = (content: Buffer | null): void => {
+    if (line > first) pieces.push(LF);
+    if (content === null) overlong.push(line);
+    else {
+      pieces.push(content);
+      piecesBytes += content.length;
+    }
+    line++;
+  };
+  const flush = (): LineBlock => {
+    const block = { bytes: Buffer.concat(pieces), firstLine: first, overlong };
+    pieces = [];
+    piecesBytes = 0;
+    overlong = [];
+    first = line;
+    return block;
+  };
+  try {
+    for await (const chunk of stream) {
+      let start = 0;
+      for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
+        if (overflow) endLine(null);
+        else if (parts.length === 0) endLine(chunk.subarray(start, nl));
+        else {
+          parts.push(chunk.subarray(start, nl));
+          endLine(Buffer.concat(parts));
+        }
+        parts = [];
+        size = 0;
+        overflow = false;
+        start = nl + 1;
+        if (piecesBytes >= blockBytes) yield flush();
+      }
+      if (start < chunk.length && !overflow) {
+        size += chunk.length - start;
+        if (size > maxLineBytes) {
+          overflow = true;
+          parts = [];
+        } else parts.push(chunk.subarray(start));
+      }
+    }
+  } catch (e) {
+    if (line > first) yield flush();
+    throw e;
+  }
+  if (overflow || size > 0) endLine(overflow ? null : Buffer.concat(parts));
+  if (line > first) yield flush();
+}
+
+/** The lines of a block with their numbers, as `lines` gives them (over-long ones as null). */
+export function* blockLines(block: LineBlock): Generator<{ text: string | null; line: number }> {
+  const text = Buffer.from(block.bytes.buffer, block.bytes.byteOffset, block.bytes.length).toString('utf8');
+  const overlong = new Set(block.overlong);
+  let line = block.firstLine;
+  for (let start = 0; ; line++) {
+    const nl = text.indexOf('\n', start);
+    yield { text: overlong.has(line) ? null : text.slice(start, nl === -1 ? text.length : nl), line };
+    if (nl === -1) return;
+    start = nl + 1;
+  }
+}
+
+/** The E008 diagnostic for an events file whose stream failed part-way. */
+export function streamFault(e: unknown, file: string): Diagnostic {
+  const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  const d = evalDiagnostic(
+    'E008',
+    `The events file cannot be read to its end (${reason}); the events before the fault are used.`,
+    { line: 1, column: 1 },
+    'Check that the file is complete (a gzip file cut short, or a file that changed while it was read).',
+  );
+  d.file = file;
+  return d;
+}
+
+export function firstLineIsObject(text: string): boolean {
   const t = text.trim();
   if (!t.startsWith('{')) return false;
   try {
@@ -125,22 +258,8 @@ export async function* readEvents(
       } else document.push(text);
       continue;
     }
-    if (text === null) {
-      const d = evalDiagnostic(
-        'E003',
-        `The line is longer than ${mb(limits.maxLineBytes)} MB; it is skipped.`,
-        { line, column: 1 },
-        'Each line of a JSON Lines file is one event.',
-      );
-      d.file = file;
-      report(d);
-      continue;
-    }
-    const r = parseJsonLine(text, line, file);
-    if (r === null) continue;
-    if ('diagnostic' in r) report(r.diagnostic);
-    else if (depthExceeds(r.event, limits.maxDepth)) report(tooDeep(file, line, limits));
-    else yield r.event;
+    const event = lineEvent(text, line, file, report, limits);
+    if (event !== undefined) yield event;
   }
   if (mode !== 'document') return;
   if (documentTooLarge) {
@@ -196,14 +315,6 @@ export async function* readEventsSafely(
   try {
     yield* readEvents(stream, file, report, limits);
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    const d = evalDiagnostic(
-      'E008',
-      `The events file cannot be read to its end (${reason}); the events before the fault are used.`,
-      { line: 1, column: 1 },
-      'Check that the file is complete (a gzip file cut short, or a file that changed while it was read).',
-    );
-    d.file = file;
-    report(d);
+    report(streamFault(e, file));
   }
 }

@@ -4,11 +4,21 @@
  * TelemetryMeter. Bad lines are located diagnostics; the run goes on.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { SigmaDocument, SigmaRule } from '../ast/types.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { TelemetryMeter } from '../lint/noise/telemetry.js';
-import { openEvents, readEventsSafely } from './event-input.js';
+import { TelemetryMeter, type MeterBatch } from '../lint/noise/telemetry.js';
+import {
+  blockLines,
+  firstLineIsObject,
+  lineBlocks,
+  openEvents,
+  readEventsSafely,
+  streamFault,
+  type LineBlock,
+} from './event-input.js';
 import { UsageError } from './io.js';
 import type { RowsOption } from './row-input.js';
 
@@ -43,7 +53,60 @@ export function telemetryFiles(paths: readonly string[], option: string, rows = 
   return out;
 }
 
-/** Streams every file through a meter for the documents' rules. */
+/** A job for a telemetry worker: a block of JSON Lines, or a whole file that is not JSON Lines. */
+export type TelemetryJob =
+  | { seq: number; kind: 'lines'; file: string; bytes: Uint8Array; firstLine: number; overlong: number[] }
+  | { seq: number; kind: 'file'; file: string };
+
+export interface TelemetryResult {
+  seq: number;
+  batch: MeterBatch;
+  diagnostics: Diagnostic[];
+}
+
+/** Bytes of JSON Lines per job: large enough that messages stay few, small enough to balance. */
+const BLOCK_BYTES = 1 << 20;
+/** Jobs queued per worker: keeps it busy while the next block is read, and memory bounded. */
+const QUEUED_PER_WORKER = 3;
+/** Below this much telemetry (bytes on disk) the workers' start-up costs more than they save. */
+const PARALLEL_THRESHOLD = 4 << 20;
+/** A worker's young generation: the evaluator allocates many short-lived strings (fewer scavenges). */
+const YOUNG_GENERATION_MB = 64;
+
+function workerScript(): URL | undefined {
+  // As parse-pool.ts: bundled, the worker is an entry beside the CLI (dist/telemetry-worker.mjs);
+  // compiled, it sits beside this module. Run from the TypeScript sources (tests), there is none.
+  const names = import.meta.url.endsWith('.mjs')
+    ? ['../telemetry-worker.mjs', './telemetry-worker.mjs']
+    : ['./telemetry-worker.js'];
+  for (const name of names) {
+    const url = new URL(name, import.meta.url);
+    if (fs.existsSync(url)) return url;
+  }
+  return undefined;
+}
+
+/**
+ * Worker threads for the telemetry: one per core (the main thread only reads and merges), at
+ * most 4, and none for small inputs. `SIGIL_WORKERS=N` sets the number whatever the input size
+ * (tests), `SIGIL_NO_WORKERS=1` means none.
+ */
+function telemetryWorkers(files: readonly string[]): number {
+  if (process.env['SIGIL_NO_WORKERS']) return 0;
+  const forced = process.env['SIGIL_WORKERS'];
+  if (forced !== undefined && /^\d+$/.test(forced)) return Math.min(8, Number(forced));
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  if (cores < 2) return 0;
+  let bytes = 0;
+  for (const f of files) bytes += fs.statSync(f, { throwIfNoEntry: false })?.size ?? 0;
+  return bytes < PARALLEL_THRESHOLD ? 0 : Math.min(4, cores);
+}
+
+/**
+ * Streams every file through a meter for the documents' rules. With workers, blocks of lines
+ * are evaluated in parallel and recorded in input order: the evidence and the diagnostics (and
+ * their order) are those of the sequential run.
+ */
 export async function measureTelemetry(
   files: readonly string[],
   docs: readonly SigmaDocument[],
@@ -67,7 +130,140 @@ export async function measureTelemetry(
     return meter;
   }
   const meter = new TelemetryMeter(docs, extraFields);
-  for (const file of files)
-    for await (const event of readEventsSafely(openEvents(file), file, report)) meter.add(event);
+  const workers = telemetryWorkers(files);
+  const script = workers > 0 ? workerScript() : undefined;
+  if (!script) {
+    for (const file of files)
+      for await (const event of readEventsSafely(openEvents(file), file, report)) meter.add(event);
+    return meter;
+  }
+  await measureInWorkers(script, workers, files, docs, extraFields, meter, report);
   return meter;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  queued: number;
+}
+
+async function measureInWorkers(
+  script: URL,
+  count: number,
+  files: readonly string[],
+  docs: readonly SigmaDocument[],
+  extraFields: readonly string[],
+  meter: TelemetryMeter,
+  report: (d: Diagnostic) => void,
+): Promise<void> {
+  const rules = docs.filter((d) => d.kind === 'rule');
+  /** Results by sequence number, recorded as soon as all before them are. */
+  const done = new Map<number, TelemetryResult>();
+  let nextToRecord = 0;
+  let seq = 0;
+  let failure: Error | undefined;
+  let finished = false;
+  /** Resolved when a result arrives (or a worker fails): the reader waits on it for room. */
+  let wake: () => void = () => {};
+  const arrived = (): Promise<void> => new Promise((resolve) => (wake = resolve));
+
+  const recordReady = (): void => {
+    for (let r = done.get(nextToRecord); r; r = done.get(nextToRecord)) {
+      done.delete(nextToRecord++);
+      r.diagnostics.forEach(report);
+      meter.record(r.batch);
+    }
+  };
+  const pool: PoolWorker[] = [];
+  for (let i = 0; i < count; i++) {
+    const worker = new Worker(script, {
+      workerData: { docs: rules, extraFields },
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
+    const w: PoolWorker = { worker, queued: 0 };
+    worker.on('message', (m: TelemetryResult | { seq: number; error: string }) => {
+      w.queued--;
+      if ('error' in m) failure ??= new Error(`telemetry worker: ${m.error}`);
+      else {
+        done.set(m.seq, m);
+        recordReady();
+      }
+      wake();
+    });
+    worker.on('error', (e) => {
+      failure ??= e;
+      wake();
+    });
+    // A worker that ends before it is terminated (it exited, or ran out of memory) fails the run
+    // rather than leaving its blocks unanswered.
+    worker.on('exit', (code) => {
+      if (!finished) failure ??= new Error(`telemetry worker exited with code ${code}`);
+      wake();
+    });
+    pool.push(w);
+  }
+  const submit = async (job: TelemetryJob): Promise<void> => {
+    for (;;) {
+      if (failure) throw failure;
+      const w = pool.reduce((a, b) => (b.queued < a.queued ? b : a));
+      if (w.queued < QUEUED_PER_WORKER) {
+        w.queued++;
+        w.worker.postMessage(job);
+        return;
+      }
+      await arrived();
+    }
+  };
+  /** A diagnostic in sequence, between the jobs before and after it. */
+  const inSequence = (d: Diagnostic): void => {
+    const at = seq++;
+    done.set(at, { seq: at, batch: { events: 0, partitions: [], hits: [] }, diagnostics: [d] });
+    recordReady();
+  };
+
+  try {
+    for (const file of files) {
+      // JSON Lines are read here in blocks; the first line that is not blank tells (as in
+      // readEvents), and a file that is not JSON Lines goes to a worker whole.
+      let mode: 'lines' | 'document' | undefined;
+      const blocks = lineBlocks(openEvents(file), BLOCK_BYTES);
+      for (;;) {
+        let next: IteratorResult<LineBlock>;
+        try {
+          next = await blocks.next();
+        } catch (e) {
+          // A fault before the mode is known: the worker that reads the file whole meets it too.
+          if (mode === 'lines') inSequence(streamFault(e, file));
+          else mode = 'document';
+          break;
+        }
+        if (next.done) break;
+        mode ??= blockMode(next.value);
+        if (mode === 'document') {
+          await blocks.return(undefined);
+          break;
+        }
+        if (mode === 'lines') await submit({ seq: seq++, kind: 'lines', file, ...next.value });
+      }
+      if (mode === 'document') await submit({ seq: seq++, kind: 'file', file });
+    }
+    while (nextToRecord < seq) {
+      if (failure) throw failure;
+      await arrived();
+    }
+  } finally {
+    finished = true;
+    await Promise.all(pool.map((w) => w.worker.terminate()));
+  }
+}
+
+/**
+ * How a file's first lines say it is to be read: 'lines' when the first line that is not blank
+ * is a JSON object, 'document' when it is not (or is over-long), undefined when the block is blank.
+ */
+function blockMode(block: LineBlock): 'lines' | 'document' | undefined {
+  for (const { text } of blockLines(block)) {
+    if (text === null) return 'document';
+    if (text.trim() !== '') return firstLineIsObject(text) ? 'lines' : 'document';
+  }
+  return undefined;
 }

@@ -8,7 +8,7 @@ import { compileRule, toView, type CompileOptions, type RuleMatcher } from './co
 import type { EventObject } from './event-shapes.js';
 import { EventView } from './event-view.js';
 import { logsourceSees } from './logsource-map.js';
-import { RuleIndex } from './rule-index.js';
+import { IndexPlan, RuleIndex } from './rule-index.js';
 
 export interface EngineOptions extends CompileOptions {
   /**
@@ -30,25 +30,40 @@ export interface Engine {
   readonly lastTested: number;
 }
 
+/**
+ * The rules that can see one kind of event, and an index over those rules only: the fields
+ * and keywords of rules for other log sources are not scanned at all for this event.
+ */
 interface Partition {
   eligible: Uint8Array;
-  unindexed: number[];
+  /** Built on first use (an engine without the index never builds one). */
+  index?: RuleIndex;
 }
 
 export function createEngine(rules: readonly SigmaRule[], options: EngineOptions = {}): Engine {
   const matchers = rules.map((r) => compileRule(r, options));
   const useIndex = options.index !== false;
-  const index = new RuleIndex(matchers.map((m) => (m.ok ? m.predicate : undefined)));
+  const predicates = matchers.map((m) => (m.ok ? m.predicate : undefined));
   const all = matchers.map((_, i) => i).filter((i) => matchers[i]!.ok);
   const allEligible = new Uint8Array(matchers.length).fill(1);
   /** By Channel, then EventID (no per-event key string). */
   const partitions = new Map<string, Map<number | null, Partition>>();
-  const everything: Partition = { eligible: allEligible, unindexed: index.unindexed };
+  /** Partitions whose eligible rules are the same share one index (most EventIDs of a channel do). */
+  const indexes = new Map<string, RuleIndex>();
+  let plan: IndexPlan | undefined;
+  const indexOf = (eligible: Uint8Array): RuleIndex => {
+    const key = Buffer.from(eligible.buffer, eligible.byteOffset, eligible.length).toString('latin1');
+    let index = indexes.get(key);
+    if (!index) indexes.set(key, (index = new RuleIndex((plan ??= new IndexPlan(predicates)), eligible)));
+    return index;
+  };
+  let everything: Partition | undefined;
+  const everyRule = (): Partition => (everything ??= { eligible: allEligible });
 
   const partitionFor = (ev: EventView): Partition => {
-    if (!options.logsourceFilter) return everything;
+    if (!options.logsourceFilter) return everyRule();
     const channel = ev.value('Channel');
-    if (typeof channel !== 'string') return everything;
+    if (typeof channel !== 'string') return everyRule();
     const idRaw = ev.value('EventID');
     const eventId =
       typeof idRaw === 'number' ? idRaw : typeof idRaw === 'string' && /^\d+$/.test(idRaw) ? Number(idRaw) : null;
@@ -60,7 +75,7 @@ export function createEngine(rules: readonly SigmaRule[], options: EngineOptions
       matchers.forEach((m, i) => {
         if (logsourceSees(m.rule.logsource, { channel, eventId })) eligible[i] = 1;
       });
-      p = { eligible, unindexed: index.unindexed.filter((i) => eligible[i]) };
+      p = { eligible };
       byId.set(eventId, p);
     }
     return p;
@@ -90,10 +105,10 @@ export function createEngine(rules: readonly SigmaRule[], options: EngineOptions
     },
     evaluate(event) {
       const ev = toView(event);
-      const part = partitionFor(ev);
       hits.length = 0;
       tested = 0;
       if (!useIndex) {
+        const part = partitionFor(ev);
         for (const i of all) {
           if (!part.eligible[i]) continue;
           tested++;
@@ -105,9 +120,11 @@ export function createEngine(rules: readonly SigmaRule[], options: EngineOptions
           mark.fill(0);
           generation = 1;
         }
+        const part = partitionFor(ev);
+        const index = (part.index ??= indexOf(part.eligible));
         current = ev;
         eligible = part.eligible;
-        for (const i of part.unindexed) visit(i);
+        for (const i of index.unindexed) visit(i);
         const found = index.candidates(ev);
         for (let k = 0; k < found.length; k++) visit(found[k]!);
         current = null;

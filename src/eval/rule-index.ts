@@ -15,7 +15,7 @@
 import type { Predicate } from '../ast/semantics.js';
 import { numericValue } from './compile.js';
 import type { EventView } from './event-view.js';
-import { basename, countLiterals, isCommonText, triggerGroups } from './index-atoms.js';
+import { basename, countLiterals, isCommonText, triggerGroups, type Trigger } from './index-atoms.js';
 
 const GRAM = 3;
 
@@ -24,6 +24,27 @@ const NON_ASCII = /[^\x00-\x7f]/;
 /** Tags of a table entry. */
 const FIELD = 1;
 const KEYWORD = 2;
+
+/** Multiplicative hashing of (gram XOR salt) into the table's bits (Knuth's constant). */
+const HASH = 0x9e3779b1 | 0;
+
+/**
+ * Two bits per hashed (field, gram) pair: FIELD = a literal of the field is anchored there,
+ * KEYWORD = a keyword literal is. Sized to the marks (about 1 in 16 entries set, at least
+ * 2^10 and at most 2^24 entries): a small index (one log source's rules) stays in cache, and a
+ * false positive only costs a map lookup.
+ */
+interface GramTable {
+  bits: Uint8Array;
+  /** 32 − log2(entries): the hash keeps its top bits. */
+  shift: number;
+}
+
+function gramTable(marks: number): GramTable {
+  let log2 = 10;
+  while (log2 < 24 && 1 << log2 < marks * 16) log2++;
+  return { bits: new Uint8Array(1 << (log2 - 2)), shift: 32 - log2 };
+}
 
 /** A 3-character window as a 24-bit integer (8 bits per character: collisions only cost a verification). */
 function gramAt(s: string, i: number): number {
@@ -64,12 +85,12 @@ class LiteralSet {
   }
 
   /** Marks a gram (with the tag of the set whose anchor it is) in this set's space of the table. */
-  mark(g: number, tag: number, table: Uint8Array): void {
-    const h = g ^ this.salt;
-    table[h >>> 2]! |= tag << ((h & 3) << 1);
+  mark(g: number, tag: number, table: GramTable): void {
+    const h = Math.imul(g ^ this.salt, HASH) >>> table.shift;
+    table.bits[h >>> 2]! |= tag << ((h & 3) << 1);
   }
 
-  add(text: string, group: number, anchorOf: (text: string) => number, table: Uint8Array): void {
+  add(text: string, group: number, anchorOf: (text: string) => number, table: GramTable): void {
     let a = this.byText.get(text);
     if (!a) {
       const offset = text.length >= GRAM ? anchorOf(text) : -1;
@@ -96,6 +117,45 @@ interface FieldEntry {
 }
 
 /**
+ * What every index over one list of rules shares, chosen once over all of them: each rule's
+ * trigger groups (index-atoms.ts) and the anchor gram of each literal. An engine builds one
+ * index per log source from it (a subset of the rules) without choosing again.
+ */
+export class IndexPlan {
+  readonly groups: (Trigger[] | null)[];
+  private readonly anchors = new Map<string, number>();
+  private readonly gramUses = new Map<number, number>();
+
+  constructor(readonly predicates: readonly (Predicate | undefined)[]) {
+    const ok = predicates.filter((p): p is Predicate => p !== undefined);
+    const uses = countLiterals(ok);
+    const use = (t: string): number => uses.get(t) ?? 0;
+    // Grams many literals share are common in events too: anchor each literal at its rarest.
+    for (const [t, n] of uses)
+      for (let i = 0; i + GRAM <= t.length; i++)
+        this.gramUses.set(gramAt(t, i), (this.gramUses.get(gramAt(t, i)) ?? 0) + n);
+    this.groups = predicates.map((p) => (p ? triggerGroups(p, use) : null));
+  }
+
+  /** Where a literal of three or more characters is anchored: the start of its rarest gram. */
+  readonly anchorOf = (text: string): number => {
+    let best = this.anchors.get(text);
+    if (best !== undefined) return best;
+    best = 0;
+    let bestCost = Infinity;
+    for (let i = 0; i + GRAM <= text.length; i++) {
+      const c = gramCost(text, i, this.gramUses.get(gramAt(text, i)) ?? 0);
+      if (c < bestCost) {
+        best = i;
+        bestCost = c;
+      }
+    }
+    this.anchors.set(text, best);
+    return best;
+  };
+}
+
+/**
  * Maps an event to the candidate rules (by position in the list given at construction).
  * `unindexed` rules have no trigger and are always candidates.
  */
@@ -106,12 +166,8 @@ export class RuleIndex {
   /** Dotted names can reach nested objects: looked up one by one. */
   private dottedFields: FieldEntry[] = [];
   private keywords: LiteralSet | null = null;
-  /**
-   * Two bits per (field, gram) pair, hashed into 2^24 entries (4 MB): FIELD = a literal of
-   * the field is anchored there, KEYWORD = a keyword literal is (a field's space holds the
-   * keyword grams too, so one lookup per character serves both).
-   */
-  private table = new Uint8Array(1 << 22);
+  /** A field's space holds the keyword grams too, so one lookup per character serves both. */
+  private table: GramTable;
   private generation = 0;
   private literalSets: LiteralSet[] = [];
   /** Per rule: how many trigger groups must fire; per group: its rule. */
@@ -124,26 +180,9 @@ export class RuleIndex {
   /** The candidates of the current event (the scan only collects; the engine tests after it). */
   private found: number[] = [];
 
-  constructor(preds: readonly (Predicate | undefined)[]) {
-    const ok = preds.filter((p): p is Predicate => p !== undefined);
-    const uses = countLiterals(ok);
-    const use = (t: string): number => uses.get(t) ?? 0;
-    // Grams many literals share are common in events too: anchor each literal at its rarest.
-    const gramUses = new Map<number, number>();
-    for (const [t, n] of uses)
-      for (let i = 0; i + GRAM <= t.length; i++) gramUses.set(gramAt(t, i), (gramUses.get(gramAt(t, i)) ?? 0) + n);
-    const anchorOf = (text: string): number => {
-      let best = 0;
-      let bestCost = Infinity;
-      for (let i = 0; i + GRAM <= text.length; i++) {
-        const c = gramCost(text, i, gramUses.get(gramAt(text, i)) ?? 0);
-        if (c < bestCost) {
-          best = i;
-          bestCost = c;
-        }
-      }
-      return best;
-    };
+  /** An index over the plan's rules, or over those `include` marks (one log source's). */
+  constructor(plan: IndexPlan, include?: Uint8Array) {
+    const preds = plan.predicates;
     const entries = new Map<string, FieldEntry>();
     const entry = (field: string): FieldEntry => {
       let e = entries.get(field);
@@ -153,10 +192,26 @@ export class RuleIndex {
     let ids = 0;
     const groupRule: number[] = [];
     this.need = new Uint8Array(preds.length);
+    const groupsOf = plan.groups.map((g, i) => (include && !include[i] ? null : g));
+    // Table marks: each field literal once, each keyword literal once per field and for keywords.
+    let fieldLiterals = 0;
+    let keywordLiterals = 0;
+    const fields = new Set<string>();
+    for (const groups of groupsOf)
+      for (const t of groups ?? [])
+        for (const a of t.atoms) {
+          if (a.kind !== 'literal') continue;
+          if (a.field === null) keywordLiterals++;
+          else {
+            fieldLiterals++;
+            fields.add(a.field);
+          }
+        }
+    this.table = gramTable(fieldLiterals + keywordLiterals * (fields.size + 1));
     preds.forEach((p, ruleIdx) => {
-      const groups = p ? triggerGroups(p, use) : null;
+      const groups = groupsOf[ruleIdx];
       if (!groups) {
-        if (p) this.unindexed.push(ruleIdx);
+        if (p && (!include || include[ruleIdx])) this.unindexed.push(ruleIdx);
         return;
       }
       this.need[ruleIdx] = groups.length;
@@ -169,7 +224,7 @@ export class RuleIndex {
               a.field === null
                 ? (this.keywords ??= new LiteralSet(ids++, KEYWORD))
                 : (entry(a.field).literals ??= new LiteralSet(ids++, FIELD));
-            set.add(a.text, group, anchorOf, this.table);
+            set.add(a.text, group, plan.anchorOf, this.table);
           } else {
             const m = (entry(a.field).values ??= new Map());
             const l = m.get(a.key);
@@ -218,7 +273,11 @@ export class RuleIndex {
       // keyword searches see inside nested objects, field matches do not.
       const scalar = raw === null || typeof raw !== 'object';
       if (f) this.fieldCandidates(ev.lowered(key), f, scalar ? kw : null);
-      else if (kw && scalar) this.scanValues(ev.lowered(key), null, kw);
+      else if (kw && scalar) {
+        // A field only keywords look at: lowered here, not cached (no rule test is likely to read it).
+        if (typeof raw === 'string') this.scanOne(raw.toLowerCase(), kw);
+        else this.scanValues(ev.lowered(key), null, kw);
+      }
       if (kw && !scalar) this.scanValues(ev.loweredScalarsUnder(key), null, kw);
     }
     for (const f of this.dottedFields) this.fieldCandidates(ev.lowered(f.field), f, null);
@@ -256,6 +315,21 @@ export class RuleIndex {
     for (let k = 0; k < values.length; k++) this.scanString(values[k]!, own, kw);
   }
 
+  /** `scanValues` of one lower-cased string for the keywords only. */
+  private scanOne(s: string, kw: LiteralSet): void {
+    const gen = this.generation;
+    for (const a of kw.short) if (a.seen !== gen && s.includes(a.text)) this.foundLiteral(a, gen);
+    if (kw.shortNonAscii.length > 0 && NON_ASCII.test(s))
+      for (const a of kw.shortNonAscii) if (a.seen !== gen && s.includes(a.text)) this.foundLiteral(a, gen);
+    this.scanString(s, null, kw);
+  }
+
+  /** A literal occurs in the event: its groups fire (once per event). */
+  private foundLiteral(a: Anchor, gen: number): void {
+    a.seen = gen;
+    for (const g of a.groups) this.fire(g);
+  }
+
   /** The gram scan of one lower-cased string. */
   private scanString(s: string, own: LiteralSet | null, kw: LiteralSet | null): void {
     const ownAnchors = own !== null && own.anchors.size > 0;
@@ -264,11 +338,12 @@ export class RuleIndex {
     if ((!ownAnchors && !kwAnchors) || n < GRAM) return;
     const gen = this.generation;
     const salt = own ? own.salt : kw!.salt;
-    const table = this.table;
+    const table = this.table.bits;
+    const shift = this.table.shift;
     let g = ((s.charCodeAt(0) & 0xff) << 8) | (s.charCodeAt(1) & 0xff);
     for (let i = 2; i < n; i++) {
       g = ((g << 8) | (s.charCodeAt(i) & 0xff)) & 0xffffff;
-      const h = g ^ salt;
+      const h = Math.imul(g ^ salt, HASH) >>> shift;
       const tags = (table[h >>> 2]! >> ((h & 3) << 1)) & 3;
       if (tags === 0) continue;
       if ((tags & FIELD) !== 0 && ownAnchors) this.verify(own!, g, s, i - 2, gen);
@@ -320,8 +395,7 @@ export class RuleIndex {
     if (a.seen === gen) return;
     for (let k = 0; k < values.length; k++) {
       if (values[k]!.includes(a.text)) {
-        a.seen = gen;
-        for (const g of a.groups) this.fire(g);
+        this.foundLiteral(a, gen);
         return;
       }
     }

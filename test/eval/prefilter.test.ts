@@ -228,4 +228,47 @@ describe('literal prefilter', () => {
     expect(e.evaluate({ Image: 'C:\\EVIL.exe', CommandLine: 'a --STEAL b' }).map((m) => m.rule.title)).toEqual(['a']);
     expect(e.lastTested).toBe(2);
   });
+
+  it('with the logsource filter (one index per Channel and EventID), indexed results equal exhaustive results', () => {
+    // Log sources the filter places on a channel (and EventIDs), places nowhere (they see every
+    // Windows event), or keeps off Windows events; events of several channels, EventIDs as numbers
+    // and as text, and events without a channel (every rule sees them).
+    const logsource = fc.constantFrom(
+      '{product: windows, category: process_creation}',
+      '{product: windows, category: registry_event}',
+      '{product: windows, service: security}',
+      '{product: windows, service: sysmon}',
+      '{product: windows}',
+      '{category: webserver}',
+      '{product: linux}',
+      '{product: test}',
+    );
+    const channel = fc.constantFrom(
+      'Microsoft-Windows-Sysmon/Operational',
+      'microsoft-windows-sysmon/operational',
+      'Security',
+      'System',
+      undefined,
+    );
+    const eventId = fc.constantFrom(1, '1', 4688, 12, 13, '13', 3, 'x', undefined);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(ruleText, logsource), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.tuple(event, fc.nat(), fc.boolean(), channel, eventId), { minLength: 1, maxLength: 16 }),
+        (texts, evs) => {
+          const sources = texts.map(([t, ls]) => t.replace('logsource: {product: test}', `logsource: ${ls}`));
+          const rules = sources.map(toRule).filter((r): r is SigmaRule => r !== null);
+          const indexed = createEngine(rules, { logsourceFilter: true });
+          const full = createEngine(rules, { logsourceFilter: true, index: false });
+          for (const [raw, pick, seed, ch, id] of evs) {
+            const ev: Record<string, unknown> = seed ? withLiteral(raw, sources, pick) : { ...raw };
+            if (ch !== undefined) ev['Channel'] = ch;
+            if (id !== undefined) ev['EventID'] = id;
+            expect(indexed.evaluate(ev).map((m) => m.rule.id)).toEqual(full.evaluate(ev).map((m) => m.rule.id));
+          }
+        },
+      ),
+      { numRuns: runs(150) },
+    );
+  });
 });

@@ -109,4 +109,18 @@ describe('SigmaHQ regression data', () => {
     const measured = `regression: ${rules.length} rules (${indexed.diagnostics.length} not evaluable) × ${events.length} events: ${matches} matches; index tested ${tested} rule/event pairs of ${rules.length * events.length}`;
     expect(matches, measured).toBeGreaterThanOrEqual(cases.length);
   });
+
+  it('with the logsource filter (as lint --telemetry runs), the per-channel indexes agree with testing every rule', () => {
+    const events = [...eventsByFile.values()].flat().map(normalizeEvent);
+    const indexed = createEngine(rules, { logsourceFilter: true });
+    const full = createEngine(rules, { logsourceFilter: true, index: false });
+    let matches = 0;
+    for (const ev of events) {
+      const a = indexed.evaluate(ev).map((m) => m.rule.id);
+      expect(a).toEqual(full.evaluate(ev).map((m) => m.rule.id));
+      matches += a.length;
+    }
+    // Most regression cases are Windows events of their rule's own log source.
+    expect(matches).toBeGreaterThanOrEqual(cases.length * 0.9);
+  });
 });

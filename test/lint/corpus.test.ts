@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 /**
  * Corpus-wide tests over the SigmaHQ corpus in ../shared: SigmaHQ's CI selection reports no
  * errors on SigmaHQ's own rules, the noise score separates noisy from specific rules (ROC AUC),
@@ -15,17 +17,25 @@ import { coverageReport } from '../../src/lint/coverage.js';
 import { CORPUS } from '../helpers/paths.js';
 import { RULE_DIRS, parsedCorpus } from '../helpers/corpus.js';
 /**
- * The separation from SigmaHQ's labels the score must keep, on the whole corpus and on the half
- * the constants were not tuned on (docs/noise.md reports the measured values). Since issue 21
- * the label AUC is a secondary figure: the score is judged on benign firing
- * (scripts/noise-eval.mjs), and the read-only tactic prior, which fitted the labels (0.743 →
- * 0.757) while it lowered agreement with firing, was removed; these floors sit just under what
- * the score reaches without it and with the benign-prevalence index (about 0.74), so a change
- * that loses label agreement still fails here.
+ * The separation from SigmaHQ's labels the score keeps, on the whole corpus and on the half the
+ * constants were not tuned on. Since issue 21 the label AUC is a secondary figure: the score is
+ * judged on benign firing (the test below, and scripts/noise-eval.mjs). The behaviour model of
+ * session 6 (measured log-source volume in place of fixed priors, one bit of filter credit,
+ * Windows programs judged by the lab's evidence both ways) raised the held-out firing AUC from
+ * 0.673 to 0.730 and lowered the label AUC from about 0.74 to 0.720 (whole) / 0.728 (held-out
+ * half): the fixed priors were fitting SigmaHQ's levels. These floors (0.735 and 0.74 before)
+ * now only keep the score clearly on the labels' side; the firing floor is the one that guards
+ * the model (docs/noise.md).
  */
-export const MIN_AUC = 0.735;
+export const MIN_AUC = 0.7;
 /** The constants were tuned on the even half only; the odd half is held out. */
-export const MIN_HELD_OUT_AUC = 0.74;
+export const MIN_HELD_OUT_AUC = 0.7;
+/**
+ * "Fires on held-out benign telemetry" (issue 21's target is 0.75; measured 0.730 [0.669, 0.788]
+ * with 75 firing rules of 2,839): a change of the score that ranks the rules that really fire
+ * lower fails here.
+ */
+export const MIN_FIRING_AUC = 0.72;
 
 /**
  * Deterministic split for calibration: rules whose id starts with an even hex digit are the
@@ -127,6 +137,33 @@ describe('SigmaHQ corpus', () => {
     expect(auc['held-out'], measured).toBeGreaterThanOrEqual(MIN_HELD_OUT_AUC);
     // No sign of overfitting: the held-out half is not worse than the half the constants were tuned on.
     expect(auc['held-out'], measured).toBeGreaterThanOrEqual(auc.tuning! - 0.02);
+  });
+
+  it(`noise: rules that fire on held-out benign telemetry score higher than rules that do not (ROC AUC ≥ ${MIN_FIRING_AUC})`, () => {
+    // Per covered rule, its benign hits on the held-out telemetry (recordings and hosts the
+    // constants and the prevalence index never saw), written by `npm run noise-eval --
+    // --write-firing test/lint/fixtures/heldout-firing.json` from ../shared/telemetry.
+    const firing = JSON.parse(
+      fs.readFileSync(path.join(import.meta.dirname, 'fixtures/heldout-firing.json'), 'utf8'),
+    ) as {
+      rules: Record<string, [hits: number, inScope: number]>;
+    };
+    const pos: number[] = [];
+    const neg: number[] = [];
+    for (const { file, doc } of docsOf()) {
+      if (doc.kind !== 'rule') continue;
+      const measuredHits = firing.rules[path.relative(CORPUS, file)];
+      if (!measuredHits) continue;
+      const n = noiseScore(doc, { catalog: BUILTIN_CATALOG });
+      if (!n) continue;
+      (measuredHits[0] > 0 ? pos : neg).push(n.score);
+    }
+    expect(pos.length).toBeGreaterThan(70);
+    expect(neg.length).toBeGreaterThan(2700);
+    expect(
+      rocAuc(pos, neg),
+      `firing AUC over ${pos.length} firing and ${neg.length} silent rules`,
+    ).toBeGreaterThanOrEqual(MIN_FIRING_AUC);
   });
 
   it('the shipped reach index is what scripts/build-noise-index.mjs makes from this corpus', () => {

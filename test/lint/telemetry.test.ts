@@ -21,7 +21,13 @@ interface Doc {
     score: number;
     basis?: string;
     explanation: string;
-    evidence?: { inScope: number; hits: number; covered: boolean; branches: { identifiers: string[]; hits: number }[] };
+    evidence?: {
+      inScope: number;
+      hits: number;
+      covered: boolean;
+      branches: { identifiers: string[]; hits: number }[];
+      values: { field: string; other: number }[];
+    };
   };
 }
 
@@ -70,6 +76,43 @@ describe('lint --telemetry', () => {
     const r = sigil(['lint', RULES, '--telemetry', gz, '--format', 'json']);
     expect(r.stderr).toMatch(/cut\.jsonl\.gz:1:1: error E008/);
     expect(r.status).toBe(1);
+  });
+
+  it('worker threads give the evidence, diagnostics and exit status of the sequential run', () => {
+    // Several blocks per file (over 1 MB of lines), bad lines in them, a file cut short (E008),
+    // a pretty-printed document (read whole by a worker) and an empty file, in one run.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigil-telemetry-'));
+    const lines = fs.readFileSync(EVENTS, 'utf8').trimEnd().split('\n');
+    // Each cmd.exe in a folder of its own: over 256 distinct Image values, so which are counted
+    // (and which go to `other`) depends on the order the events are recorded in.
+    const many = Array.from({ length: 4000 }, (_, i) =>
+      lines[i % lines.length]!.replace('"RecordNumber": 1,', `"RecordNumber": ${i},`).replace(
+        /System32\\\\cmd\.exe/,
+        `System32\\\\d${i}\\\\cmd.exe`,
+      ),
+    );
+    many[1700] = '{"truncated": ';
+    fs.writeFileSync(path.join(dir, 'a-many.jsonl'), many.join('\n') + '\n');
+    const whole = zlib.gzipSync(many.join('\n'));
+    fs.writeFileSync(path.join(dir, 'b-cut.jsonl.gz'), whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const objects = lines.slice(0, 3).map((l) => JSON.parse(l) as unknown);
+    fs.writeFileSync(path.join(dir, 'c-pretty.json'), JSON.stringify(objects, null, 2));
+    fs.writeFileSync(path.join(dir, 'd-empty.jsonl'), '\n\n');
+    fs.copyFileSync(EVENTS, path.join(dir, 'e-fixture.jsonl'));
+    const run = (env: Record<string, string>) =>
+      sigil(['lint', RULES, '--telemetry', dir, '--format', 'json'], {
+        env: { SIGIL_WORKERS: '', SIGIL_NO_WORKERS: '', ...env },
+      });
+    const sequential = run({ SIGIL_NO_WORKERS: '1' });
+    const parallel = run({ SIGIL_WORKERS: '2' });
+    expect(sequential.stderr).toMatch(/a-many\.jsonl:1701:1: error E003/);
+    expect(sequential.stderr).toMatch(/b-cut\.jsonl\.gz:1:1: error E008/);
+    const cmd = docs(sequential.stdout).find((d) => d.title === 'Cmd Started By A Script Host')!.noise.evidence!;
+    expect(cmd.hits).toBeGreaterThan(1000);
+    expect(cmd.values.find((v) => v.field === 'Image')!.other).toBeGreaterThan(0);
+    expect(parallel.stdout).toBe(sequential.stdout);
+    expect(parallel.stderr).toBe(sequential.stderr);
+    expect(parallel.status).toBe(sequential.status);
   });
 
   it('a configuration whose telemetry is not a path is a usage error', () => {

@@ -6,9 +6,9 @@
  * values per field are counted (later new values go to `other`).
  */
 import type { LogSource, SigmaDocument, SigmaRule } from '../../ast/types.js';
-import { lowerDetection, type Predicate } from '../../ast/semantics.js';
+import { LoweringError, lowerDetection, type Predicate } from '../../ast/semantics.js';
 import { forEachLeaf } from '../../ast/fold.js';
-import { compilePredicate, toView, type EventTest, type RuleMatcher } from '../../eval/compile.js';
+import { compilePredicate, toView, type EventTest } from '../../eval/compile.js';
 import { createEngine, type Engine } from '../../eval/engine.js';
 import type { EventObject } from '../../eval/event-shapes.js';
 import { EventView } from '../../eval/event-view.js';
@@ -52,27 +52,61 @@ class RuleHits {
   hits = 0;
   readonly branches = new Map<string, number>();
   readonly values = new Map<string, { counts: Map<string, number>; other: number }>();
-  /** Identifier tests, compiled on the first hit (most rules never fire). */
-  identifierTests?: { name: string; test: EventTest }[];
 
   constructor(readonly fields: readonly string[]) {
     for (const f of fields) this.values.set(f, { counts: new Map(), other: 0 });
   }
 
-  /** `alternatives`: fields whose first value is the event's own and the others its other forms. */
-  count(ev: EventView, alternatives?: ReadonlySet<string>): void {
-    this.hits++;
-    for (const [field, slot] of this.values) {
+  /**
+   * The values of the counted fields in one event, shortened, in the order of `fields`.
+   * `alternatives`: fields whose first value is the event's own and the others its other forms
+   * (table rows: every abbreviation of a registry path), counted once.
+   */
+  valuesIn(ev: EventView, alternatives?: ReadonlySet<string>): string[][] {
+    return this.fields.map((field) => {
       const forms = ev.strings(field);
-      for (const v of alternatives?.has(field) ? forms.slice(0, 1) : forms) {
-        const value = v.length > MAX_VALUE_LENGTH ? v.slice(0, MAX_VALUE_LENGTH - 1) + '…' : v;
+      return (alternatives?.has(field) ? forms.slice(0, 1) : forms).map((v) =>
+        v.length > MAX_VALUE_LENGTH ? v.slice(0, MAX_VALUE_LENGTH - 1) + '…' : v,
+      );
+    });
+  }
+
+  count(hit: RuleHit): void {
+    this.hits++;
+    this.branches.set(hit.branch, (this.branches.get(hit.branch) ?? 0) + 1);
+    this.fields.forEach((field, k) => {
+      const slot = this.values.get(field)!;
+      for (const value of hit.values[k]!) {
         const n = slot.counts.get(value);
         if (n !== undefined) slot.counts.set(value, n + 1);
         else if (slot.counts.size < MAX_VALUES) slot.counts.set(value, 1);
         else slot.other++;
       }
-    }
+    });
   }
+}
+
+/** One rule's hit on one event: the branch that fired and the values of the fields it counts. */
+export interface RuleHit {
+  /** The rule's position among the meter's rules. */
+  rule: number;
+  /** The search identifiers that held, NUL-joined. */
+  branch: string;
+  /** Per counted field (RuleHits.fields), the event's values. */
+  values: string[][];
+}
+
+/**
+ * What some events add to a meter: computed where they are evaluated (a worker thread, see
+ * src/cli/telemetry-input.ts) and recorded in input order by a meter of the same rules, so that
+ * the evidence is the same as if the meter had read the events itself.
+ */
+export interface MeterBatch {
+  events: number;
+  /** (lower-cased Channel or null, EventID or null, events). */
+  partitions: [string | null, number | null, number][];
+  /** In event order, and per event in rule order. */
+  hits: RuleHit[];
 }
 
 /** The fields a detection reads, in order of first use (keywords excluded). */
@@ -109,15 +143,40 @@ export interface RowSource {
 
 const keyOf = (channel: string | null, eventId: number | null): string => `${channel ?? ''}\u0000${eventId ?? ''}`;
 
+/** The event's lower-cased Channel and numeric EventID (null when it has none). */
+function eventKey(ev: EventView): { channel: string | null; eventId: number | null } {
+  const channelRaw = ev.value('Channel');
+  const channel = typeof channelRaw === 'string' ? channelRaw.toLowerCase() : null;
+  const idRaw = ev.value('EventID');
+  const eventId =
+    typeof idRaw === 'number' ? idRaw : typeof idRaw === 'string' && /^\d+$/.test(idRaw) ? Number(idRaw) : null;
+  return { channel, eventId };
+}
+
+/** The fields a rule's hits count: those it reads (when its detection lowers), then the extra ones. */
+function countedFields(rule: SigmaRule, extraFields: readonly string[]): string[] {
+  let own: string[] = [];
+  try {
+    own = fieldsRead(lowerDetection(rule.detection));
+  } catch (e) {
+    if (!(e instanceof LoweringError)) throw e;
+  }
+  return [...new Set([...own, ...extraFields])];
+}
+
 /**
  * Runs rules over events and keeps the evidence. `extraFields` are counted among the hits of
  * every rule besides the fields it reads (what `sigil tune` proposes filters on).
+ * The engine is compiled on the first event: a meter that only records batches evaluated
+ * elsewhere never builds one.
  */
 export class TelemetryMeter {
-  private readonly engine: Engine;
+  private compiled?: Engine;
   private readonly rules: SigmaRule[];
   private readonly hits: RuleHits[];
   private readonly indexOf = new Map<SigmaRule, number>();
+  /** Identifier tests per rule, compiled on its first hit (most rules never fire). */
+  private readonly identifierTests: ({ name: string; test: EventTest }[] | undefined)[];
   /** Events per (lower-cased Channel, EventID); events without a channel under null. */
   private readonly partitions = new Map<string, { channel: string | null; eventId: number | null; n: number }>();
   private total = 0;
@@ -135,66 +194,90 @@ export class TelemetryMeter {
   constructor(docs: readonly SigmaDocument[], extraFields: readonly string[] = [], rows?: RowSource) {
     this.rules = docs.filter((d): d is SigmaRule => d.kind === 'rule');
     this.rules.forEach((r, i) => this.indexOf.set(r, i));
+    this.hits = this.rules.map((r) => new RuleHits(countedFields(r, extraFields)));
+    this.identifierTests = this.rules.map(() => undefined);
     if (rows) {
       this.rowSource = rows;
-      this.scoped = rows.scopes.map((s) => ({
-        engine: createEngine(s.rules),
+      this.scoped = rows.scopes.map((sc) => ({
+        engine: createEngine(sc.rules),
         rows: 0,
-        alternatives: new Set(s.alternatives),
+        alternatives: new Set(sc.alternatives),
       }));
-      rows.scopes.forEach((s, i) => s.rules.forEach((r) => this.scopeOf.set(r, i)));
-      // Rules of no scope are never run; an engine without rules keeps the one code path.
-      this.engine = createEngine([]);
-    } else {
-      // A rule sees only events of its log source when the event tells (a Windows channel).
-      this.engine = createEngine(this.rules, { logsourceFilter: true });
+      rows.scopes.forEach((sc, i) => sc.rules.forEach((r) => this.scopeOf.set(r, i)));
     }
-    const matcherOf = new Map<SigmaRule, RuleMatcher>();
-    for (const e of [this.engine, ...(this.scoped ?? []).map((s) => s.engine)])
-      for (const m of e.matchers) matcherOf.set(m.rule, m);
-    this.hits = this.rules.map((r) => {
-      const m = matcherOf.get(r);
-      const own = m?.predicate ? fieldsRead(m.predicate) : [];
-      return new RuleHits([...new Set([...own, ...extraFields])]);
-    });
+  }
+
+  private get engine(): Engine {
+    // A rule sees only events of its log source when the event tells (a Windows channel).
+    return (this.compiled ??= createEngine(this.rules, { logsourceFilter: true }));
+  }
+
+  /** Compiles the rules now (a worker does so before its first batch arrives). */
+  prepare(): void {
+    void this.engine;
   }
 
   /** One row of table-shaped telemetry: its events per scope (TableRowMapper.map). */
   addRow(events: readonly { scope: number; event: EventObject }[]): void {
     this.total++;
     for (const { scope, event } of events) {
-      const s = this.scoped![scope]!;
-      s.rows++;
+      const sc = this.scoped![scope]!;
+      sc.rows++;
       // Already the flat Sigma event: not normalised again as a Windows event shape.
-      this.record(s.engine, new EventView(event), s.alternatives);
-    }
-  }
-
-  private record(engine: Engine, ev: EventView, alternatives?: ReadonlySet<string>): void {
-    for (const m of engine.evaluate(ev)) {
-      const i = this.indexOf.get(m.rule)!;
-      const h = this.hits[i]!;
-      h.count(ev, alternatives);
-      h.identifierTests ??= identifierTests(m.rule);
-      const held = h.identifierTests.filter((t) => t.test(ev)).map((t) => t.name);
-      const branch = held.join('\u0000');
-      h.branches.set(branch, (h.branches.get(branch) ?? 0) + 1);
+      for (const hit of this.hitsOf(new EventView(event), sc.engine, sc.alternatives)) this.hits[hit.rule]!.count(hit);
     }
   }
 
   add(event: EventObject): void {
     const ev = toView(event);
-    this.total++;
-    const channelRaw = ev.value('Channel');
-    const channel = typeof channelRaw === 'string' ? channelRaw.toLowerCase() : null;
-    const idRaw = ev.value('EventID');
-    const eventId =
-      typeof idRaw === 'number' ? idRaw : typeof idRaw === 'string' && /^\d+$/.test(idRaw) ? Number(idRaw) : null;
+    const { channel, eventId } = eventKey(ev);
+    this.countEvents(channel, eventId, 1);
+    for (const hit of this.hitsOf(ev)) this.hits[hit.rule]!.count(hit);
+  }
+
+  /** Evaluates events for a batch (where `add` would count them, this collects what to count). */
+  collect(events: Iterable<EventView>): MeterBatch {
+    const partitions = new Map<string, [string | null, number | null, number]>();
+    const batch: MeterBatch = { events: 0, partitions: [], hits: [] };
+    for (const ev of events) {
+      batch.events++;
+      const { channel, eventId } = eventKey(ev);
+      const key = keyOf(channel, eventId);
+      const p = partitions.get(key);
+      if (p) p[2]++;
+      else partitions.set(key, [channel, eventId, 1]);
+      for (const hit of this.hitsOf(ev)) batch.hits.push(hit);
+    }
+    batch.partitions = [...partitions.values()];
+    return batch;
+  }
+
+  /** Records a batch collected by a meter of the same documents and extra fields. */
+  record(batch: MeterBatch): void {
+    for (const [channel, eventId, n] of batch.partitions) this.countEvents(channel, eventId, n);
+    for (const hit of batch.hits) this.hits[hit.rule]!.count(hit);
+  }
+
+  private countEvents(channel: string | null, eventId: number | null, n: number): void {
+    this.total += n;
     const key = keyOf(channel, eventId);
     const p = this.partitions.get(key);
-    if (p) p.n++;
-    else this.partitions.set(key, { channel, eventId, n: 1 });
-    this.record(this.engine, ev);
+    if (p) p.n += n;
+    else this.partitions.set(key, { channel, eventId, n });
+  }
+
+  private hitsOf(ev: EventView, engine: Engine = this.engine, alternatives?: ReadonlySet<string>): RuleHit[] {
+    const out: RuleHit[] = [];
+    for (const m of engine.evaluate(ev)) {
+      const i = this.indexOf.get(m.rule)!;
+      const tests = (this.identifierTests[i] ??= identifierTests(m.rule));
+      const branch = tests
+        .filter((t) => t.test(ev))
+        .map((t) => t.name)
+        .join('\u0000');
+      out.push({ rule: i, branch, values: this.hits[i]!.valuesIn(ev, alternatives) });
+    }
+    return out;
   }
 
   /** Events in scope of a log source: those of the channels and EventIDs it covers. */
