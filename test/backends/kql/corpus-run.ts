@@ -6,7 +6,7 @@
 import type { LogSource, SigmaDocument } from '../../../src/ast/types.js';
 import { convertDocument } from '../../../src/convert.js';
 import { lookupRule } from '../../../src/parser/index.js';
-import { kqlErrors } from './kusto.js';
+import { kqlInvalid } from './kusto.js';
 import { ruleEventIds } from '../../../src/pipelines/routes.js';
 import { parsedCorpus } from '../../helpers/corpus.js';
 
@@ -72,17 +72,7 @@ export function runCorpus(pipeline: string, folders: readonly string[] = ['rules
     o.byLogsource[ls] = (o.byLogsource[ls] ?? 0) + 1;
     for (const query of r.queries) queries.push({ file, query });
   }
-  // The language service costs per query; batches of statements amortise its setup.
-  // A batch with errors is re-checked query by query to name the culprit.
-  const BATCH = 40;
-  for (let i = 0; i < queries.length; i += BATCH) {
-    const batch = queries.slice(i, i + BATCH);
-    if (kqlErrors(batch.map((q) => q.query).join(';\n'), product).length === 0) continue;
-    for (const q of batch) {
-      const errors = kqlErrors(q.query, product);
-      if (errors.length) o.invalid.push({ ...q, errors });
-    }
-  }
+  o.invalid.push(...kqlInvalid(queries, product));
   return o;
 }
 

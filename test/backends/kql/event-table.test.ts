@@ -1,81 +1,17 @@
 /**
  * The `sentinel-event` pipeline (Windows events in the Event table, XML EventData) against
- * `sentinel` (WindowsEvent, dynamic EventData): over the SigmaHQ corpus every rule `sentinel`
- * converts via WindowsEvent converts via Event and binds in Microsoft's parser; on generated
+ * `sentinel` (WindowsEvent, dynamic EventData): (the corpus check, every rule `sentinel` converts
+ * via WindowsEvent converts via Event and binds, is in corpus-sentinel-event.test.ts); on generated
  * values the two queries give the same verdicts on the same events (the `has` prefilter on the
  * raw XML never drops a match); keyword rules are refused on Event (C009).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { SigmaDocument } from '../../../src/ast/types.js';
 import { convertDocument } from '../../../src/convert.js';
 import { tableColumns } from '../../../src/backends/kql/schema.js';
-import { lookupRule, parse } from '../../../src/parser/index.js';
-import { parsedCorpus } from '../../helpers/corpus.js';
+import { parse } from '../../../src/parser/index.js';
 import { runs } from '../../helpers/property.js';
 import { runKql, type Row } from './kql-interpreter.js';
-import { kqlErrors } from './kusto.js';
-
-const FOLDERS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'];
-
-interface Tally {
-  windowsEvent: number;
-  event: number;
-  missing: { file: string; code: string; errors: string }[];
-  invalid: { file: string; errors: string[]; query: string }[];
-}
-
-describe('sentinel-event over the SigmaHQ corpus (rules, emerging threats, threat hunting)', () => {
-  let tally: Tally;
-  beforeAll(() => {
-    const results = parsedCorpus(FOLDERS, { schema: false }).map((f) => f.result);
-    const docs: { file: string; doc: SigmaDocument }[] = results.flatMap((r) =>
-      r.documents
-        .filter((d) => d.document && !d.diagnostics.some((x) => x.severity === 'error'))
-        .map((d) => ({ file: r.file!, doc: d.document! })),
-    );
-    tally = { windowsEvent: 0, event: 0, missing: [], invalid: [] };
-    const queries: { file: string; query: string }[] = [];
-    for (const { file, doc } of docs) {
-      if (doc.kind !== 'rule') continue;
-      const lookup = (ref: string) => lookupRule(results, ref);
-      const base = convertDocument(doc, { target: 'kql', pipelines: ['sentinel'], lookup });
-      if (!base.ok || !base.tables.includes('WindowsEvent')) continue;
-      tally.windowsEvent++;
-      const r = convertDocument(doc, { target: 'kql', pipelines: ['sentinel-event'], lookup });
-      if (!r.ok || !r.tables.includes('Event')) {
-        tally.missing.push({
-          file,
-          code: r.ok ? 'table' : r.errors[0]!.code,
-          errors: r.ok ? r.tables.join(',') : r.errors.map((e) => e.message).join('; '),
-        });
-        continue;
-      }
-      tally.event++;
-      queries.push(...r.queries.map((query) => ({ file, query })));
-    }
-    const BATCH = 40;
-    for (let i = 0; i < queries.length; i += BATCH) {
-      const batch = queries.slice(i, i + BATCH);
-      if (kqlErrors(batch.map((q) => q.query).join(';\n'), 'sentinel').length === 0) continue;
-      for (const q of batch) {
-        const errors = kqlErrors(q.query, 'sentinel');
-        if (errors.length) tally.invalid.push({ ...q, errors });
-      }
-    }
-  }, 600_000);
-  it('converts every rule that sentinel converts via WindowsEvent, via Event, but keyword rules (C009)', () => {
-    // 2,638 rules via WindowsEvent; 2,625 via Event; 13 keyword rules refused (the raw XML holds
-    // markup and escaped text, so `* contains` there is not Sigma's keyword match).
-    expect(tally.windowsEvent).toBeGreaterThan(2600);
-    expect(tally.missing.filter((m) => m.code !== 'C009').slice(0, 5)).toEqual([]);
-    expect(tally.missing.length).toBeLessThanOrEqual(13);
-    expect(tally.event + tally.missing.length).toBe(tally.windowsEvent);
-  });
-  it('every query parses and binds in the Kusto language service (Event columns from the schema)', () => {
-    expect(tally.invalid.slice(0, 3)).toEqual([]);
-  });
-});
 
 // ---------------------------------------------------------------------------
 // Same verdicts on WindowsEvent and Event rows

@@ -72,6 +72,38 @@ export function kqlErrors(query: string, product: 'defender' | 'sentinel'): stri
   return [...out];
 }
 
+/** Queries known to parse and bind, by product and text (a batch that binds vouches for each of its queries). */
+const validQueries = new Set<string>();
+
+/**
+ * The queries of a list that do not parse or bind, each with its errors. The language service
+ * costs per call; batches of statements amortise its setup, and a batch with errors is checked
+ * query by query to name the culprits. A query already known valid (another suite of the same
+ * worker bound it, in whatever batch) is not bound again.
+ */
+export function kqlInvalid<T extends { query: string }>(
+  items: readonly T[],
+  product: 'defender' | 'sentinel',
+  batchSize = 40,
+): (T & { errors: string[] })[] {
+  const key = (q: string): string => `${product}\u0000${q}`;
+  const todo = items.filter((x) => !validQueries.has(key(x.query)));
+  const out: (T & { errors: string[] })[] = [];
+  for (let i = 0; i < todo.length; i += batchSize) {
+    const batch = todo.slice(i, i + batchSize);
+    if (analyze(batch.map((x) => x.query).join(';\n'), product).length === 0) {
+      for (const x of batch) validQueries.add(key(x.query));
+      continue;
+    }
+    for (const x of batch) {
+      const errors = kqlErrors(x.query, product);
+      if (errors.length) out.push({ ...x, errors });
+      else validQueries.add(key(x.query));
+    }
+  }
+  return out;
+}
+
 function analyze(query: string, product: 'defender' | 'sentinel'): string[] {
   const K = load();
   const code = K.Language.KustoCode.ParseAndAnalyze(query, globalsFor(product));
