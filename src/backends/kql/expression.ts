@@ -266,7 +266,11 @@ function leaf(p: LeafPredicate, ctx: ExprContext): string | Printed {
       const a = ctx.column(p.field);
       const b = ctx.column(p.ref);
       const cs = p.cased ? 'cs' : 'ci';
-      return `${asString(a)} ${OP[p.position][cs]} ${asString(b)}`;
+      // Sigma compares two present values; Kusto reads an absent string column as "", and "" ==
+      // "" (or contains "") holds: both fields must be present (C118 where a typed string column
+      // cannot tell absent from empty).
+      const present = `${presence('exists', a, p.field, ctx)} and ${presence('exists', b, p.ref, ctx)}`;
+      return `${present} and ${asString(a)} ${OP[p.position][cs]} ${asString(b)}`;
     }
   }
 }
