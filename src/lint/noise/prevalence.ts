@@ -72,6 +72,17 @@ export function indicatorShare(ind: Indicator): number | undefined {
 /** The share of benign events a Windows log source carries, when the tables place it. */
 export function sourceShare(ls: LogSource): number | undefined {
   if (!logsourcePlaced(ls)) return undefined;
+  // The share depends on product, category and service only (logsourceSees reads no more): a
+  // corpus has a few hundred of them, and each walks every source of the index.
+  const key = [ls.product, ls.category, ls.service].map((x) => x?.toLowerCase() ?? '').join('\u0000');
+  let cached = SHARES.get(key);
+  if (cached === undefined) SHARES.set(key, (cached = measuredShare(ls)));
+  return cached;
+}
+
+const SHARES = new Map<string, number>();
+
+function measuredShare(ls: LogSource): number {
   let n = 0;
   for (const [key, c] of Object.entries(INDEX.sources)) {
     const bar = key.lastIndexOf('|');
