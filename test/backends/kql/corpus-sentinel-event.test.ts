@@ -63,7 +63,7 @@ interface Tally {
   invalid: { file: string; errors: string[]; query: string }[];
 }
 
-describe('sentinel-event over the SigmaHQ corpus (rules, emerging threats, threat hunting)', () => {
+describe('the Event table over the SigmaHQ corpus: what sentinel reads from WindowsEvent, sentinel-event reads from Event', () => {
   let tally: Tally;
   beforeAll(() => {
     const results = parsedCorpus(FOLDERS, { schema: false }).map((f) => f.result);
