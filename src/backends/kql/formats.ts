@@ -177,6 +177,12 @@ const CONNECTORS: Record<string, { connectorId: string; dataTypes: string[] }> =
     connectorId: 'AzureActiveDirectory',
     dataTypes: ['AADNonInteractiveUserSignInLogs'],
   },
+  AuditLogs: { connectorId: 'AzureActiveDirectory', dataTypes: ['AuditLogs'] },
+  // The connector ids Azure-Sentinel's own analytics rules give these tables.
+  AzureActivity: { connectorId: 'AzureActivity', dataTypes: ['AzureActivity'] },
+  AWSCloudTrail: { connectorId: 'AWS', dataTypes: ['AWSCloudTrail'] },
+  OfficeActivity: { connectorId: 'Office365', dataTypes: ['OfficeActivity'] },
+  Syslog: { connectorId: 'Syslog', dataTypes: ['Syslog'] },
 };
 
 function requiredDataConnectors(r: ConversionSuccess): { connectorId: string; dataTypes: string[] }[] {

@@ -865,3 +865,28 @@ correlation:
     expect(kqlErrors(r.queries[0]!, 'sentinel'), r.queries[0]).toEqual([]);
   });
 });
+
+describe('Sentinel rules name the data connector of each cloud table they read', () => {
+  const rule = (logsource: string, detection: string): SigmaRule => {
+    const doc = parse(
+      `title: t\nid: 5f0e8a55-0000-4000-8000-000000000002\nstatus: test\nlogsource:\n${logsource}\ndetection:\n  sel:\n${detection}\n  condition: sel\nlevel: low\n`,
+      { file: 'cloud.yml' },
+    ).documents[0]!.document!;
+    if (doc.kind !== 'rule') throw new Error('not a rule');
+    return doc;
+  };
+  const connectors = (r: SigmaRule): unknown => {
+    const c = convertDocument(r, { target: 'kql', pipelines: ['sentinel'] });
+    if (!c.ok) throw new Error(JSON.stringify(c.errors));
+    const format = getBackend('kql')!.formats.find((f) => f.name === 'sentinel-rule')!;
+    return (parseYaml(format.render(c, r, {}).text) as Record<string, unknown>)['requiredDataConnectors'];
+  };
+  it.each([
+    ['  product: aws\n  service: cloudtrail', '    eventName: DeleteTrail', 'AWS', 'AWSCloudTrail'],
+    ['  product: azure\n  service: activitylogs', '    operationName: x', 'AzureActivity', 'AzureActivity'],
+    ['  product: azure\n  service: auditlogs', '    Category: x', 'AzureActiveDirectory', 'AuditLogs'],
+    ['  product: m365\n  service: audit', '    Operation: x', 'Office365', 'OfficeActivity'],
+  ])('%s → %s', (logsource, detection, connectorId, table) => {
+    expect(connectors(rule(logsource, detection))).toEqual([{ connectorId, dataTypes: [table] }]);
+  });
+});
