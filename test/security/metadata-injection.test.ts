@@ -162,7 +162,12 @@ describe('rule metadata reaches every artifact as inert data', () => {
         const plain = parseYaml(render('kql', 'sentinel', 'sentinel-rule', BASE)!) as Record<string, unknown>;
         expect(doc['query']).toBe(plain['query']);
       }),
-      RUNS,
+      {
+        ...RUNS,
+        // Found by this property (seed -532051840): the yaml library's folded double-quoted form
+        // wrote a line of one space as a backslash.
+        examples: [[{ title: '', id: '', description: '\u001b[31m\n ', tags: [], references: ["concat('\n\n"] }]],
+      },
     );
   });
 

@@ -354,6 +354,10 @@ const sentinelYaml: OutputFormat = {
     text: YAML.stringify(sentinelRule(r, rule, sentinelSettingsFor(rule, defaults).settings, 'sentinel-rule'), {
       lineWidth: 0,
       blockQuote: 'literal',
+      // A string that needs double quotes is written as a JSON string: yaml 2.9's folded
+      // double-quoted form turned a line of one space into a backslash (found by the metadata
+      // property test, seed -532051840).
+      doubleQuotedAsJSON: true,
     }),
     extension: '.yaml',
   }),
