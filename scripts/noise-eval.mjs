@@ -24,7 +24,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { RULE_FOLDERS } from './corpus-folders.mjs';
+import { corpusRules } from './corpus-folders.mjs';
 import { events, recordings as splitRecordings } from './telemetry-split.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -38,30 +38,13 @@ const arg = (name, def) => {
 };
 const CACHE = arg('--cache', '/tmp/sigil-noise-eval.json');
 
-const { parse } = await import('../dist/parser/index.js');
 const { createEngine } = await import('../dist/eval/engine.js');
 const { toView } = await import('../dist/eval/compile.js');
 const { logsourceSees, logsourcePlaced } = await import('../dist/eval/logsource-map.js');
 const { noiseScore } = await import('../dist/lint/noise/score.js');
 const { BUILTIN_CATALOG } = await import('../dist/lint/noise/catalog.js');
 
-/** @param {string} dir @param {string[]} out */
-function walk(dir, out = []) {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (/\.ya?ml$/.test(e.name)) out.push(p);
-  }
-  return out;
-}
-
-/** @type {{ rule: any, file: string }[]} */
-const rules = [];
-for (const folder of RULE_FOLDERS)
-  for (const f of walk(path.join(CORPUS, folder)))
-    for (const d of parse(fs.readFileSync(f), { file: f, schema: false }).documents)
-      if (d.document?.kind === 'rule' && !d.diagnostics.some((x) => x.severity === 'error'))
-        rules.push({ rule: d.document, file: path.relative(CORPUS, f) });
+const rules = await corpusRules(CORPUS);
 
 const recordings = splitRecordings();
 

@@ -24,7 +24,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { RULE_FOLDERS } from './corpus-folders.mjs';
+import { corpusRules, yamlFiles } from './corpus-folders.mjs';
 import { events, recordings as splitRecordings } from './telemetry-split.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -48,23 +48,7 @@ const { proposeFilters, filterTest } = await import('../dist/lint/tune/propose.j
 const { tunedRuleYaml } = await import('../dist/lint/tune/yaml.js');
 const { gatherRuleTests } = await import('../dist/cli/commands/test.js');
 
-/** @param {string} dir @param {string[]} out */
-function walk(dir, out = []) {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (/\.ya?ml$/.test(e.name)) out.push(p);
-  }
-  return out;
-}
-
-/** @type {{ rule: any, file: string, path: string }[]} */
-const rules = [];
-for (const folder of RULE_FOLDERS)
-  for (const f of walk(path.join(CORPUS, folder)))
-    for (const d of parse(fs.readFileSync(f), { file: f, schema: false }).documents)
-      if (d.document?.kind === 'rule' && !d.diagnostics.some((x) => x.severity === 'error'))
-        rules.push({ rule: d.document, file: path.relative(CORPUS, f), path: f });
+const rules = await corpusRules(CORPUS);
 
 const recordings = splitRecordings();
 const tuning = recordings.filter((r) => !r.heldOut);
@@ -113,7 +97,7 @@ const tuningHits = rules.map((r) => ({
 const WITH_REGRESSION = process.argv.includes('--with-regression');
 const regressionIds = new Set();
 if (WITH_REGRESSION)
-  for (const info of walk(path.join(CORPUS, 'regression_data')).filter((f) => path.basename(f) === 'info.yml'))
+  for (const info of yamlFiles(path.join(CORPUS, 'regression_data')).filter((f) => path.basename(f) === 'info.yml'))
     for (const id of parseRegressionInfo(fs.readFileSync(info, 'utf8'), info).ruleIds) regressionIds.add(id);
 const chosen = tuningHits
   .filter((r) => r.hits > 0 && (!WITH_REGRESSION || regressionIds.has(r.rule.id)))
