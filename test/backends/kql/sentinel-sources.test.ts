@@ -707,15 +707,19 @@ describe('Sentinel source routes: golden query, Kusto binding, evaluator cross-c
   });
 });
 
+/** A low-level rule of one log source whose detection is `sel` (given with its indentation). */
+function ruleWith(logsource: string, detection: string, extra = ''): SigmaRule {
+  const doc = parse(
+    `title: t\nid: 5f0e8a55-0000-4000-8000-000000000001\nstatus: test\nlogsource:\n${logsource}\ndetection:\n${detection}\n  condition: sel\nlevel: low\n${extra}`,
+    { file: 'rule.yml' },
+  ).documents[0]!.document!;
+  if (doc.kind !== 'rule') throw new Error('not a rule');
+  return doc;
+}
+
 describe('a route over a union of tables (Route.union): Entra ID sign-ins', () => {
-  const signin = (detection: string): SigmaRule => {
-    const doc = parse(
-      `title: t\nid: 5f0e8a55-0000-4000-8000-000000000001\nstatus: test\nlogsource:\n  product: azure\n  service: signinlogs\ndetection:\n${detection}\n  condition: sel\nlevel: low\ntags:\n  - attack.initial-access\n`,
-      { file: 'signin.yml' },
-    ).documents[0]!.document!;
-    if (doc.kind !== 'rule') throw new Error('not a rule');
-    return doc;
-  };
+  const signin = (detection: string): SigmaRule =>
+    ruleWith('  product: azure\n  service: signinlogs', detection, 'tags:\n  - attack.initial-access\n');
 
   it('the Sentinel rule requires both tables of the Entra ID connector and maps entities both tables return', () => {
     const rule = signin(`  sel:\n    ResultType: 50053`);
@@ -867,14 +871,6 @@ correlation:
 });
 
 describe('Sentinel rules name the data connector of each cloud table they read', () => {
-  const rule = (logsource: string, detection: string): SigmaRule => {
-    const doc = parse(
-      `title: t\nid: 5f0e8a55-0000-4000-8000-000000000002\nstatus: test\nlogsource:\n${logsource}\ndetection:\n  sel:\n${detection}\n  condition: sel\nlevel: low\n`,
-      { file: 'cloud.yml' },
-    ).documents[0]!.document!;
-    if (doc.kind !== 'rule') throw new Error('not a rule');
-    return doc;
-  };
   const connectors = (r: SigmaRule): unknown => {
     const c = convertDocument(r, { target: 'kql', pipelines: ['sentinel'] });
     if (!c.ok) throw new Error(JSON.stringify(c.errors));
@@ -887,6 +883,6 @@ describe('Sentinel rules name the data connector of each cloud table they read',
     ['  product: azure\n  service: auditlogs', '    Category: x', 'AzureActiveDirectory', 'AuditLogs'],
     ['  product: m365\n  service: audit', '    Operation: x', 'Office365', 'OfficeActivity'],
   ])('%s → %s', (logsource, detection, connectorId, table) => {
-    expect(connectors(rule(logsource, detection))).toEqual([{ connectorId, dataTypes: [table] }]);
+    expect(connectors(ruleWith(logsource, `  sel:\n${detection}`))).toEqual([{ connectorId, dataTypes: [table] }]);
   });
 });
