@@ -183,6 +183,14 @@ const CONNECTORS: Record<string, { connectorId: string; dataTypes: string[] }> =
   AWSCloudTrail: { connectorId: 'AWS', dataTypes: ['AWSCloudTrail'] },
   OfficeActivity: { connectorId: 'Office365', dataTypes: ['OfficeActivity'] },
   Syslog: { connectorId: 'Syslog', dataTypes: ['Syslog'] },
+  // Connector ids of the Azure-Sentinel data connector definitions that fill these tables
+  // (GCP Pub/Sub Audit Logs, Windows Server DNS, Okta Single Sign-On) and, for IIS, the id
+  // Azure-Sentinel's own W3CIISLog analytics rules list. CommonSecurityLog has none: each CEF
+  // vendor has its own connector, and which one fills the table is the workspace's choice.
+  GCPAuditLogs: { connectorId: 'GCPAuditLogsDefinition', dataTypes: ['GCPAuditLogs'] },
+  DnsEvents: { connectorId: 'DNS', dataTypes: ['DnsEvents'] },
+  W3CIISLog: { connectorId: 'AzureMonitor(IIS)', dataTypes: ['W3CIISLog'] },
+  Okta_CL: { connectorId: 'OktaSSO', dataTypes: ['Okta_CL'] },
 };
 
 function requiredDataConnectors(r: ConversionSuccess): { connectorId: string; dataTypes: string[] }[] {

@@ -882,6 +882,10 @@ describe('Sentinel rules name the data connector of each cloud table they read',
     ['  product: azure\n  service: activitylogs', '    operationName: x', 'AzureActivity', 'AzureActivity'],
     ['  product: azure\n  service: auditlogs', '    Category: x', 'AzureActiveDirectory', 'AuditLogs'],
     ['  product: m365\n  service: audit', '    Operation: x', 'Office365', 'OfficeActivity'],
+    ['  product: gcp\n  service: gcp.audit', '    gcp.audit.method_name: x', 'GCPAuditLogsDefinition', 'GCPAuditLogs'],
+    ['  category: dns', '    query: x', 'DNS', 'DnsEvents'],
+    ['  category: webserver', '    cs-method: POST', 'AzureMonitor(IIS)', 'W3CIISLog'],
+    ['  product: okta\n  service: okta', '    eventType: x', 'OktaSSO', 'Okta_CL'],
   ])('%s → %s', (logsource, detection, connectorId, table) => {
     expect(connectors(ruleWith(logsource, `  sel:\n${detection}`))).toEqual([{ connectorId, dataTypes: [table] }]);
   });
