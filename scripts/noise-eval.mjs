@@ -13,9 +13,12 @@
  *    lab (theshire.local / mordor.local: WORKSTATION5-7, MORDORDC) are the tuning part; the
  *    recordings of other labs (shire.com, Pedro01, pandalab DC01, blacksmith ADFS01) and the
  *    benign EVTX fixtures are held out. No host is in both parts.
- * 3. Attack events are not benign firing: a hit in an OTRF recording counts apart when the
- *    rule's ATT&CK technique tags share a technique (or its parent) with the recording's
- *    (MANIFEST.json; the six recordings without metadata get the technique their name names).
+ * 3. Attack events are not benign firing. A hit counts apart when the event belongs to the
+ *    attacker's processes (scripts/telemetry-split.mjs `attackProcesses`: the processes that talk
+ *    to the lab's C2 server and their descendants), or when the rule's ATT&CK technique tags share
+ *    a technique (or its parent) with the recording's (MANIFEST.json; the recordings without
+ *    metadata get the technique their name names). `--labels technique` uses the second test
+ *    alone (the labelling before session 7), for comparison.
  * 4. Over the SigmaHQ rules whose log source the held-out telemetry covers (placed, in-scope
  *    events > 0): ROC AUC of the static score for "fires on held-out benign telemetry",
  *    Spearman(score, hits), the label AUC (low/informational vs high/critical) as a secondary
@@ -25,7 +28,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { corpusRules } from './corpus-folders.mjs';
-import { events, recordings as splitRecordings } from './telemetry-split.mjs';
+import { attackProcesses, events, isAttackEvent, recordings as splitRecordings } from './telemetry-split.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SHARED = path.resolve(ROOT, '../shared');
@@ -36,7 +39,8 @@ const arg = (name, def) => {
   const i = process.argv.indexOf(name);
   return i === -1 ? def : (process.argv[i + 1] ?? def);
 };
-const CACHE = arg('--cache', '/tmp/sigil-noise-eval.json');
+const CACHE = arg('--cache', '/tmp/sigil-noise-eval-v2.json');
+const PROCESS_LABELS = arg('--labels', 'process') !== 'technique';
 
 const { createEngine } = await import('../dist/eval/engine.js');
 const { toView } = await import('../dist/eval/compile.js');
@@ -52,7 +56,7 @@ const recordings = splitRecordings();
 // 1. Measure (cached)
 
 const ruleKey = (/** @type {{ rule: any, file: string }} */ r) => r.file;
-/** @type {{ recordings: Record<string, { events: number, partitions: [string|null, number|null, number][], hits: Record<string, number> }> }} */
+/** @type {{ recordings: Record<string, { events: number, partitions: [string|null, number|null, number][], hits: Record<string, number>, attackHits: Record<string, number> }> }} */
 let measured;
 if (fs.existsSync(CACHE)) measured = JSON.parse(fs.readFileSync(CACHE, 'utf8'));
 else {
@@ -70,10 +74,14 @@ else {
     const parts = new Map();
     /** @type {Record<string, number>} */
     const hits = {};
+    /** @type {Record<string, number>} */
+    const attackHits = {};
+    const tree = await attackProcesses(rec.path, toView);
     let n = 0;
     for await (const raw of events(rec.path)) {
       n++;
       const ev = toView(raw);
+      const attack = isAttackEvent(raw, ev, tree);
       const ch = ev.value('Channel');
       const channel = typeof ch === 'string' ? ch.toLowerCase() : null;
       const id = ev.value('EventID');
@@ -84,11 +92,12 @@ else {
       else parts.set(k, [channel, eventId, 1]);
       for (const m of engine.evaluate(ev)) {
         const key = ruleKey(rules[/** @type {number} */ (indexOf.get(m.rule))]);
-        hits[key] = (hits[key] ?? 0) + 1;
+        const into = attack ? attackHits : hits;
+        into[key] = (into[key] ?? 0) + 1;
       }
     }
     total += n;
-    measured.recordings[rec.file] = { events: n, partitions: [...parts.values()], hits };
+    measured.recordings[rec.file] = { events: n, partitions: [...parts.values()], hits, attackHits };
   }
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
@@ -127,7 +136,10 @@ function perRule(heldOut) {
       if (!m) continue;
       for (const [channel, eventId, n] of m.partitions)
         if (channel === null || logsourceSees(r.rule.logsource, { channel, eventId })) inScope += n;
-      const h = m.hits[key] ?? 0;
+      const inTree = m.attackHits[key] ?? 0;
+      // --labels technique: the attacker's processes are not told apart (the earlier labelling).
+      const h = (m.hits[key] ?? 0) + (PROCESS_LABELS ? 0 : inTree);
+      if (PROCESS_LABELS) attackHits += inTree;
       if (h > 0 && sharesTechnique(ruleTechniques, rec.techniques)) attackHits += h;
       else hits += h;
     }
@@ -354,7 +366,7 @@ else {
     `rules: ${figures.rules}; tuning events ${tuneEvents}; held-out events ${heldEvents} (${figures.heldOutRecordings} recordings)`,
   );
   console.log(
-    `held-out coverage: ${items.length} rules; ${firing} fire on benign held-out events; ${attackOnly} fire only on their recording's technique (left out)`,
+    `held-out coverage: ${items.length} rules; ${firing} fire on benign held-out events; ${attackOnly} fire only on attack events (left out)`,
   );
   console.log(
     `static score AUC (fires on held-out benign telemetry): ${f(figures.fireAuc)}  n=${items.length} (${firing} firing)`,

@@ -7,9 +7,11 @@
  *
  * 1. Every SigmaHQ rule (all rules* folders) runs over the tuning part of ../shared/telemetry
  *    (scripts/telemetry-split.mjs: split by recording and host, never by event); the 20 rules
- *    with the most benign hits there are taken. Attack events are not benign firing: a rule's
- *    hits in an OTRF recording whose technique it shares (MANIFEST.json; as noise-eval.mjs) are
- *    left out, both when ranking and when tuning.
+ *    with the most benign hits there are taken. Attack events are not benign firing (as
+ *    noise-eval.mjs): events of the attacker's processes (`attackProcesses`: those that talk to
+ *    the lab's C2 server, and their descendants), and a rule's hits in an OTRF recording whose
+ *    technique it shares (MANIFEST.json), are left out when ranking, tuning and measuring.
+ *    `--labels technique` uses the second test alone (the labelling before session 7).
  * 2. Each is tuned on the tuning part only (the hits kept by HitCollector, as `sigil tune`),
  *    guarded by its SigmaHQ regression cases (found as `sigil test` finds them).
  * 3. On the held-out part: the rule's benign hits, and how many of them the proposed filters
@@ -25,7 +27,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { corpusRules, yamlFiles } from './corpus-folders.mjs';
-import { events, recordings as splitRecordings } from './telemetry-split.mjs';
+import { attackProcesses, events, isAttackEvent, recordings as splitRecordings } from './telemetry-split.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CORPUS = path.resolve(ROOT, '../shared/corpus/sigmahq');
@@ -35,7 +37,8 @@ const arg = (name, def) => {
   const i = process.argv.indexOf(name);
   return i === -1 ? def : (process.argv[i + 1] ?? def);
 };
-const CACHE = arg('--cache', '/tmp/sigil-tune-eval-rank.json');
+const PROCESS_LABELS = arg('--labels', 'process') !== 'technique';
+const CACHE = arg('--cache', `/tmp/sigil-tune-eval-rank-${PROCESS_LABELS ? 'process' : 'technique'}.json`);
 const TOP = Number(arg('--rules', '20'));
 const IDENTITY = process.argv.includes('--identity');
 
@@ -64,6 +67,12 @@ const sharesTechnique = (a, b) => a.some((x) => b.some((y) => x === y || x.split
 /** Whether a recording's events count as benign for a rule. @param {any} rule @param {{ techniques: string[] }} rec */
 const benignFor = (rule, rec) => !sharesTechnique(techniquesOf(rule), rec.techniques);
 
+/** The benign events of a recording: the attacker's processes left out (unless --labels technique). @param {string} file */
+async function* benignEvents(file) {
+  const tree = PROCESS_LABELS ? await attackProcesses(file, toView) : new Set();
+  for await (const raw of events(file)) if (!isAttackEvent(raw, toView(raw), tree)) yield raw;
+}
+
 // ---------------------------------------------------------------------------
 // 1. The noisiest rules on the tuning part (benign hits), cached
 
@@ -80,7 +89,7 @@ else {
   for (const rec of tuning) {
     /** @type {Record<string, number>} */
     const hits = {};
-    for await (const raw of events(rec.path))
+    for await (const raw of benignEvents(rec.path))
       for (const m of engine.evaluate(toView(raw))) {
         const key = rules[/** @type {number} */ (indexOf.get(m.rule))].file;
         hits[key] = (hits[key] ?? 0) + 1;
@@ -113,7 +122,7 @@ for (const rec of tuning) {
   const ruleSet = chosen.filter((c) => benignFor(c.rule, rec)).map((c) => c.rule);
   if (ruleSet.length === 0) continue;
   const collector = new HitCollector(ruleSet, IDENTITY);
-  for await (const raw of events(rec.path)) collector.add(raw);
+  for await (const raw of benignEvents(rec.path)) collector.add(raw);
   for (const { rule, hits, rows } of collector.results()) {
     const slot = /** @type {{ hits: number, rows: any[] }} */ (collected.get(rule));
     slot.hits += hits;
@@ -162,7 +171,7 @@ for (const rec of heldOut) {
   const filters = new Map(
     set.map((r) => [r.rule, r.result.proposals.map((p) => filterTest(p.field, p.modifier, p.value))]),
   );
-  for await (const raw of events(rec.path)) {
+  for await (const raw of benignEvents(rec.path)) {
     const ev = toView(raw);
     for (const m of engine.evaluate(ev)) {
       const h = /** @type {{ hits: number, removed: number, fixtureHits: number, fixtureRemoved: number }} */ (

@@ -31,11 +31,13 @@ export const MIN_AUC = 0.7;
 /** The constants were tuned on the even half only; the odd half is held out. */
 export const MIN_HELD_OUT_AUC = 0.7;
 /**
- * "Fires on held-out benign telemetry" (issue 21's target is 0.75; measured 0.730 [0.669, 0.788]
- * with 75 firing rules of 2,839): a change of the score that ranks the rules that really fire
- * lower fails here.
+ * "Fires on held-out benign telemetry", issue 21's target: measured 0.754 [0.686, 0.819] with 56
+ * firing rules of 2,839 once the attacker's own processes are told apart from benign activity
+ * (session 7; 0.730 with 75 firing under the earlier labelling by ATT&CK technique alone, which
+ * counted the C2 agents' beacons as benign). A change of the score that ranks the rules that
+ * really fire lower fails here.
  */
-export const MIN_FIRING_AUC = 0.72;
+export const MIN_FIRING_AUC = 0.75;
 
 /**
  * Deterministic split for calibration: rules whose id starts with an even hex digit are the
@@ -158,7 +160,7 @@ describe('SigmaHQ corpus', () => {
       if (!n) continue;
       (measuredHits[0] > 0 ? pos : neg).push(n.score);
     }
-    expect(pos.length).toBeGreaterThan(70);
+    expect(pos.length).toBeGreaterThan(50);
     expect(neg.length).toBeGreaterThan(2700);
     expect(
       rocAuc(pos, neg),
