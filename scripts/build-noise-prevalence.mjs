@@ -15,17 +15,19 @@
  *     seg   a path segment of a file or registry path (TargetFilename, TargetObject,
  *           ImageLoaded, ObjectName, PipeName)
  *     pre   a path prefix up to each separator (the same fields), up to 6 segments deep
+ * Events of the attacker's processes (telemetry-split.mjs `attackProcesses`) are left out.
  * Values are lower-cased; user-profile names and GUIDs are not kept (counts of identities say
  * nothing about behaviour elsewhere). Needs `npm run build` (it reads events with the evaluator's
  * normalisation).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { events, recordings } from './telemetry-split.mjs';
+import { attackProcesses, events, isAttackEvent, recordings } from './telemetry-split.mjs';
 
 const MIN_COUNT = 3;
 const MAX_DEPTH = 6;
 const { normalizeEvent } = await import('../dist/eval/event-shapes.js');
+const { toView } = await import('../dist/eval/compile.js');
 
 const PROC = [
   'Image',
@@ -47,6 +49,7 @@ const kinds = { proc: 0, pair: 0, tok: 0, seg: 0, pre: 0 };
 /** @type {Record<string, number>} */
 const sources = {};
 let total = 0;
+let attackEvents = 0;
 const used = [];
 
 /** Counts each key once per event. @param {Set<string>} seen @param {string} key */
@@ -63,7 +66,13 @@ const anonymise = (p) => p.replace(/\\users\\[^\\]+\\/, '\\users\\*\\');
 for (const rec of recordings()) {
   if (rec.heldOut) continue;
   used.push(rec.file);
+  // The attacker's own processes are not benign telemetry (docs/noise.md, "Attack events").
+  const tree = await attackProcesses(rec.path, toView);
   for await (const raw of events(rec.path)) {
+    if (isAttackEvent(raw, toView(raw), tree)) {
+      attackEvents++;
+      continue;
+    }
     const e = normalizeEvent(raw);
     total++;
     const ch = str(e['Channel']);
@@ -121,9 +130,10 @@ for (const [k, n] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) if (n >
 const out = path.resolve(import.meta.dirname, '../src/data/noise-prevalence.json');
 const data = {
   source:
-    'OTRF Security-Datasets (github.com/OTRF/Security-Datasets, commit d9d40ef1, MIT), atomic Windows host recordings of the Mordor lab (tuning part of scripts/telemetry-split.mjs): derived counts only',
+    "OTRF Security-Datasets (github.com/OTRF/Security-Datasets, commit d9d40ef1, MIT), atomic Windows host recordings of the Mordor lab (tuning part of scripts/telemetry-split.mjs), events of the attacker's processes left out: derived counts only",
   recordings: used.length,
   events: total,
+  attackEventsLeftOut: attackEvents,
   minCount: MIN_COUNT,
   kinds,
   sources,
@@ -131,5 +141,5 @@ const data = {
 };
 fs.writeFileSync(out, JSON.stringify(data) + '\n');
 console.log(
-  `wrote ${out}: ${total} events of ${used.length} recordings, ${Object.keys(kept).length} counts, ${fs.statSync(out).size} bytes`,
+  `wrote ${out}: ${total} events of ${used.length} recordings (${attackEvents} attack events left out), ${Object.keys(kept).length} counts, ${fs.statSync(out).size} bytes`,
 );
