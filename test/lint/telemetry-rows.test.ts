@@ -16,6 +16,7 @@ const RULES = 'test/fixtures/telemetry/rules';
 const ROWS = 'test/fixtures/telemetry/rows';
 
 interface Evidence {
+  unit: 'events' | 'rows';
   inScope: number;
   hits: number;
   covered: boolean;
@@ -85,6 +86,17 @@ describe('lint --telemetry --rows', () => {
     expect(ev.get('Cmd Started By A Script Host')).toMatchObject({ inScope: 2, hits: 1 });
     expect(ev.get('Run Key Value Set')).toMatchObject({ inScope: 1, hits: 1 });
     expect(ev.get('DNS Query For A Paste Site')).toMatchObject({ inScope: 1, hits: 0, covered: true });
+    // Rows are counted, and named, as rows (the JSON keys keep their names; `unit` says which).
+    const noise = new Map(
+      (JSON.parse(r.stdout) as { documents: { title: string; noise: { explanation: string } }[] }).documents.map(
+        (d) => [d.title, d.noise.explanation],
+      ),
+    );
+    expect(ev.get('Run Key Value Set')).toMatchObject({ unit: 'rows' });
+    expect(noise.get('Run Key Value Set')).toMatch(
+      /^telemetry: 1 hit in 1 row of WindowsEvent that its query reads \(1000000 per million\), mostly through selection; too few rows to outweigh/,
+    );
+    expect([...noise.values()].join('\n')).not.toMatch(/\d events? of its log source|too few events/);
     expectGolden(ctx, path.join(HERE, 'golden/telemetry-rows-sentinel.json'), r.stdout);
   });
 
@@ -169,6 +181,9 @@ describe('lint --telemetry --rows', () => {
       'json',
     ]);
     expect(both.status).toBe(0);
+    expect(both.stdout).toContain(
+      'telemetry: 2 hits in 4 rows of SigninLogs and AADNonInteractiveUserSignInLogs that its query reads',
+    );
     expect(evidence(both.stdout).get('Sign-In From A Non-Compliant Device')).toMatchObject({
       inScope: 4,
       hits: 2,

@@ -27,9 +27,17 @@ interface ValueCount {
 }
 
 export interface TelemetryEvidence {
-  /** Events read in all. */
+  /**
+   * What the counts count: `events` (event exports) or `rows` (table rows read through a
+   * pipeline's mapping in reverse, `--rows`). The keys keep their names either way.
+   */
+  unit: 'events' | 'rows';
+  /** Events (or rows) read in all. */
   events: number;
-  /** Events of the rule's log source (Channel and EventID; see eval/logsource-map.ts). */
+  /**
+   * Events of the rule's log source (Channel and EventID; see eval/logsource-map.ts), or the rows
+   * its query reads (its route's tables and conditions).
+   */
   inScope: number;
   hits: number;
   /** Hits per million in-scope events (0 when nothing is in scope). */
@@ -317,6 +325,7 @@ export class TelemetryMeter {
           other: slot.other,
         }));
       const evidence: TelemetryEvidence = {
+        unit: this.scoped ? 'rows' : 'events',
         events: this.total,
         inScope,
         hits: h.hits,
