@@ -114,6 +114,11 @@ describe('lint --telemetry', () => {
     expect(parallel.stdout).toBe(sequential.stdout);
     expect(parallel.stderr).toBe(sequential.stderr);
     expect(parallel.status).toBe(sequential.status);
+    // Workers replaced after every job (what a growing heap triggers): the same evidence and diagnostics.
+    const recycled = run({ SIGIL_WORKERS: '2', SIGIL_WORKER_RECYCLE: '1' });
+    expect(recycled.stdout).toBe(sequential.stdout);
+    expect(recycled.stderr).toBe(sequential.stderr);
+    expect(recycled.status).toBe(sequential.status);
   });
 
   it('a configuration whose telemetry is not a path is a usage error', () => {
