@@ -82,7 +82,12 @@ const YOUNG_GENERATION_MB = 64;
  * 420 MB per worker: with two workers, a peak RSS of 1.3 GB (docs/evaluator.md, "Memory of `--telemetry`").
  */
 const RECYCLE_HEAP_FACTOR = 2.5;
-/** Jobs a worker runs at least before it may be replaced (its start, compiling the rules, is not free). */
+/**
+ * Jobs a worker runs at least before it may be replaced (its start, compiling the rules, is not
+ * free). Doubled each time a worker is replaced soon after that minimum: if what a worker keeps
+ * really outgrows the factor (many log source partitions, each indexed on first sight), the
+ * replacements thin out instead of costing a compilation every few blocks.
+ */
 const RECYCLE_MIN_JOBS = 64;
 
 function workerScript(): URL | undefined {
@@ -168,12 +173,19 @@ interface PoolWorker {
  * When a worker is replaced: by heap (RECYCLE_HEAP_FACTOR), or — `SIGIL_WORKER_RECYCLE=N`, for
  * tests — after every N jobs.
  */
-function recyclePolicy(): (w: PoolWorker, heapUsed: number) => boolean {
+function recyclePolicy(): { due: (w: PoolWorker, heapUsed: number) => boolean; replaced: (w: PoolWorker) => void } {
   const every = process.env['SIGIL_WORKER_RECYCLE'];
-  if (every !== undefined && /^[1-9]\d*$/.test(every)) return (w) => w.answered >= Number(every);
-  return (w, heapUsed) => {
-    w.baseline ??= heapUsed;
-    return w.answered >= RECYCLE_MIN_JOBS && heapUsed > w.baseline * RECYCLE_HEAP_FACTOR;
+  if (every !== undefined && /^[1-9]\d*$/.test(every))
+    return { due: (w) => w.answered >= Number(every), replaced: () => {} };
+  let minJobs = RECYCLE_MIN_JOBS;
+  return {
+    due: (w, heapUsed) => {
+      w.baseline ??= heapUsed;
+      return w.answered >= minJobs && heapUsed > w.baseline * RECYCLE_HEAP_FACTOR;
+    },
+    replaced: (w) => {
+      if (w.answered < 2 * minJobs) minJobs *= 2;
+    },
   };
 }
 
@@ -221,12 +233,13 @@ async function measureInWorkers(
       else {
         done.set(m.seq, m);
         recordReady();
-        if (!w.retiring && recycle(w, m.heapUsed)) w.retiring = true;
+        if (!w.retiring && recycle.due(w, m.heapUsed)) w.retiring = true;
       }
       if (w.retiring && w.queued === 0 && !stopped && !failure) {
         // Every job it took is answered: a fresh worker takes its place (the results are recorded
         // by sequence number, whichever worker computed them, so the evidence does not change).
         stopped = true;
+        recycle.replaced(w);
         pool.splice(pool.indexOf(w), 1);
         stopping.push(worker.terminate());
         start();
