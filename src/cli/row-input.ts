@@ -38,10 +38,10 @@ export function parseRowsOption(text: string): RowsOption {
         .map((p) => p.name)
         .join(', ')})`,
     );
-  if (table !== undefined && !spec.routes.some((r) => r.table === table))
-    throw new UsageError(
-      `--rows: no route of ${pipeline} reads the table '${table}' (tables: ${[...new Set(spec.routes.map((r) => r.table))].join(', ')})`,
-    );
+  // A route reads its table and its union tables (sign-ins: SigninLogs and AADNonInteractiveUserSignInLogs).
+  const tables = [...new Set(spec.routes.flatMap((r) => [r.table, ...(r.union ?? [])]))];
+  if (table !== undefined && !tables.includes(table))
+    throw new UsageError(`--rows: no route of ${pipeline} reads the table '${table}' (tables: ${tables.join(', ')})`);
   return table === undefined ? { pipeline } : { pipeline, table };
 }
 

@@ -62,6 +62,8 @@ export interface TelemetryResult {
   seq: number;
   batch: MeterBatch;
   diagnostics: Diagnostic[];
+  /** The worker's V8 heap in use after the job (bytes; garbage included), for recycling it. */
+  heapUsed: number;
 }
 
 /** Bytes of JSON Lines per job: large enough that messages stay few, small enough to balance. */
@@ -72,6 +74,21 @@ const QUEUED_PER_WORKER = 3;
 const PARALLEL_THRESHOLD = 4 << 20;
 /** A worker's young generation: the evaluator allocates many short-lived strings (fewer scavenges). */
 const YOUNG_GENERATION_MB = 64;
+/**
+ * A worker is replaced once its heap in use exceeds this multiple of what it used after its first
+ * job (its compiled rules and one block). What a worker keeps between jobs does not grow with the
+ * input (its live heap levels off near 125 MB for the SigmaHQ corpus over 1 M events), but V8
+ * defers major collections while the heap grows, so the garbage of past blocks piled up to about
+ * 420 MB per worker: with two workers, a peak RSS of 1.3 GB (docs/evaluator.md, "Memory of `--telemetry`").
+ */
+const RECYCLE_HEAP_FACTOR = 2.5;
+/**
+ * Jobs a worker runs at least before it may be replaced (its start, compiling the rules, is not
+ * free). Doubled each time a worker is replaced soon after that minimum: if what a worker keeps
+ * really outgrows the factor (many log source partitions, each indexed on first sight), the
+ * replacements thin out instead of costing a compilation every few blocks.
+ */
+const RECYCLE_MIN_JOBS = 64;
 
 function workerScript(): URL | undefined {
   // As parse-pool.ts: bundled, the worker is an entry beside the CLI (dist/telemetry-worker.mjs);
@@ -144,6 +161,32 @@ export async function measureTelemetry(
 interface PoolWorker {
   worker: Worker;
   queued: number;
+  /** Jobs answered. */
+  answered: number;
+  /** Heap in use after the first job. */
+  baseline?: number;
+  /** Takes no more jobs: replaced once those it has are answered. */
+  retiring: boolean;
+}
+
+/**
+ * When a worker is replaced: by heap (RECYCLE_HEAP_FACTOR), or — `SIGIL_WORKER_RECYCLE=N`, for
+ * tests — after every N jobs.
+ */
+function recyclePolicy(): { due: (w: PoolWorker, heapUsed: number) => boolean; replaced: (w: PoolWorker) => void } {
+  const every = process.env['SIGIL_WORKER_RECYCLE'];
+  if (every !== undefined && /^[1-9]\d*$/.test(every))
+    return { due: (w) => w.answered >= Number(every), replaced: () => {} };
+  let minJobs = RECYCLE_MIN_JOBS;
+  return {
+    due: (w, heapUsed) => {
+      w.baseline ??= heapUsed;
+      return w.answered >= minJobs && heapUsed > w.baseline * RECYCLE_HEAP_FACTOR;
+    },
+    replaced: (w) => {
+      if (w.answered < 2 * minJobs) minJobs *= 2;
+    },
+  };
 }
 
 async function measureInWorkers(
@@ -157,7 +200,7 @@ async function measureInWorkers(
 ): Promise<void> {
   const rules = docs.filter((d) => d.kind === 'rule');
   /** Results by sequence number, recorded as soon as all before them are. */
-  const done = new Map<number, TelemetryResult>();
+  const done = new Map<number, Omit<TelemetryResult, 'heapUsed'>>();
   let nextToRecord = 0;
   let seq = 0;
   let failure: Error | undefined;
@@ -174,18 +217,32 @@ async function measureInWorkers(
     }
   };
   const pool: PoolWorker[] = [];
-  for (let i = 0; i < count; i++) {
+  const stopping: Promise<number>[] = [];
+  const recycle = recyclePolicy();
+  const start = (): void => {
     const worker = new Worker(script, {
       workerData: { docs: rules, extraFields },
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
-    const w: PoolWorker = { worker, queued: 0 };
+    const w: PoolWorker = { worker, queued: 0, answered: 0, retiring: false };
+    let stopped = false;
     worker.on('message', (m: TelemetryResult | { seq: number; error: string }) => {
       w.queued--;
+      w.answered++;
       if ('error' in m) failure ??= new Error(`telemetry worker: ${m.error}`);
       else {
         done.set(m.seq, m);
         recordReady();
+        if (!w.retiring && recycle.due(w, m.heapUsed)) w.retiring = true;
+      }
+      if (w.retiring && w.queued === 0 && !stopped && !failure) {
+        // Every job it took is answered: a fresh worker takes its place (the results are recorded
+        // by sequence number, whichever worker computed them, so the evidence does not change).
+        stopped = true;
+        recycle.replaced(w);
+        pool.splice(pool.indexOf(w), 1);
+        stopping.push(worker.terminate());
+        start();
       }
       wake();
     });
@@ -196,16 +253,18 @@ async function measureInWorkers(
     // A worker that ends before it is terminated (it exited, or ran out of memory) fails the run
     // rather than leaving its blocks unanswered.
     worker.on('exit', (code) => {
-      if (!finished) failure ??= new Error(`telemetry worker exited with code ${code}`);
+      if (!finished && !stopped) failure ??= new Error(`telemetry worker exited with code ${code}`);
       wake();
     });
     pool.push(w);
-  }
+  };
+  for (let i = 0; i < count; i++) start();
   const submit = async (job: TelemetryJob): Promise<void> => {
     for (;;) {
       if (failure) throw failure;
-      const w = pool.reduce((a, b) => (b.queued < a.queued ? b : a));
-      if (w.queued < QUEUED_PER_WORKER) {
+      const open = pool.filter((p) => !p.retiring);
+      const w = open.length ? open.reduce((a, b) => (b.queued < a.queued ? b : a)) : undefined;
+      if (w && w.queued < QUEUED_PER_WORKER) {
         w.queued++;
         w.worker.postMessage(job);
         return;
@@ -252,7 +311,7 @@ async function measureInWorkers(
     }
   } finally {
     finished = true;
-    await Promise.all(pool.map((w) => w.worker.terminate()));
+    await Promise.all([...stopping, ...pool.map((w) => w.worker.terminate())]);
   }
 }
 

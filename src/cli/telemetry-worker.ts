@@ -3,6 +3,7 @@
  * whole events file that is not JSON Lines) against the rules and posts back what a meter of
  * the same rules records, with the diagnostics of the block in line order.
  */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SigmaDocument } from '../ast/types.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -27,11 +28,14 @@ function* blockEvents(block: LineBlock & { file: string }, report: (d: Diagnosti
 async function run(job: TelemetryJob): Promise<TelemetryResult> {
   const diagnostics: Diagnostic[] = [];
   const report = (d: Diagnostic): void => void diagnostics.push(d);
-  if (job.kind === 'lines') return { seq: job.seq, batch: meter.collect(blockEvents(job, report)), diagnostics };
+  if (job.kind === 'lines') {
+    const batch = meter.collect(blockEvents(job, report));
+    return { seq: job.seq, batch, diagnostics, heapUsed: getHeapStatistics().used_heap_size };
+  }
   // A file that is not JSON Lines is one document: read whole, as the sequential reader does.
   const views: EventView[] = [];
   for await (const event of readEventsSafely(openEvents(job.file), job.file, report)) views.push(toView(event));
-  return { seq: job.seq, batch: meter.collect(views), diagnostics };
+  return { seq: job.seq, batch: meter.collect(views), diagnostics, heapUsed: getHeapStatistics().used_heap_size };
 }
 
 // Jobs run one at a time, in the order they come.

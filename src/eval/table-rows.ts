@@ -180,6 +180,18 @@ export function typedRow(raw: Row, columns: ReadonlyMap<string, string> | undefi
   return out;
 }
 
+/**
+ * Kusto's `todynamic` (`parse_json`) of a string: the JSON value it holds; text that is no JSON
+ * stays that text (as a dynamic string), and null is absent.
+ */
+export function todynamic(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 /** The `<Data Name="X">v</Data>` items of the Event table's XML EventData, as fields. */
 export function eventDataXml(xml: string): Row {
   const out: Row = Object.create(null) as Row;
@@ -351,7 +363,10 @@ function buildEvent(m: ReverseMapping, row: Row): EventObject {
 
 /** Rules that see the same rows the same way: one route, one set of transformations. */
 export interface RowScope {
+  /** The route's table. */
   table: string;
+  /** Every table whose rows the route's query reads: `table`, then the route's `union` tables. */
+  tables: string[];
   route: Route;
   rules: SigmaRule[];
   /**
@@ -382,6 +397,8 @@ export class TableRowMapper {
   private readonly compiled: CompiledScope[] = [];
   private readonly byTable = new Map<string, number[]>();
   private readonly product: KqlProduct | undefined;
+  /** Per route table and union table, the columns the union's leg parses (jsonTextColumns). */
+  private readonly legColumns = new Map<string, string[]>();
 
   /**
    * `convertible(rule)`: undefined when the pipeline converts the rule, else why not (a rule
@@ -430,20 +447,23 @@ export class TableRowMapper {
         }
         g = this.compiled.length;
         const alternatives = [...new Set([...mapping.prefixes.flatMap((p) => p.fields), ...mapping.names])];
-        const scope: CompiledScope = { table: route.table, route, rules: [], alternatives, extend, mapping };
+        const tables = [route.table, ...(route.union ?? [])];
+        const scope: CompiledScope = { table: route.table, tables, route, rules: [], alternatives, extend, mapping };
         if (route.conditions) scope.routeTest = compilePredicate(conditionMapToPredicate(route.conditions));
         this.compiled.push(scope);
         groups.set(key, g);
-        const list = this.byTable.get(route.table) ?? [];
-        list.push(g);
-        this.byTable.set(route.table, list);
+        for (const table of tables) {
+          const list = this.byTable.get(table) ?? [];
+          list.push(g);
+          this.byTable.set(table, list);
+        }
       }
       this.compiled[g]!.rules.push(rule);
     }
     this.scopes = this.compiled;
   }
 
-  /** The tables some rule is routed to. */
+  /** The tables some rule's query reads (a route's table and its union tables). */
   tables(): string[] {
     return [...this.byTable.keys()];
   }
@@ -454,8 +474,29 @@ export class TableRowMapper {
   }
 
   /**
+   * The columns a row of `member` (a union table of a route on `table`) holds as JSON text where
+   * `table` has a dynamic column: the backend's union leg parses them (`todynamic`), so that one
+   * dynamic column comes out of the union (src/backends/kql/query.ts, unionSource).
+   */
+  private jsonTextColumns(table: string, member: string): string[] {
+    const key = `${table}\u0000${member}`;
+    let cols = this.legColumns.get(key);
+    if (cols === undefined) {
+      const ours = this.columns(table);
+      const theirs = this.columns(member);
+      cols =
+        ours && theirs
+          ? [...ours].filter(([c, t]) => t === 'dynamic' && theirs.get(c) === 'string').map(([c]) => c)
+          : [];
+      this.legColumns.set(key, cols);
+    }
+    return cols;
+  }
+
+  /**
    * The Sigma events of one row of `table`, one per scope whose rules would read the row (the
-   * route's and the pipeline's conditions hold). `raw` as exported: values are typed here.
+   * route's and the pipeline's conditions hold). `raw` as exported: values are typed here, by
+   * the table's own schema; a row of a route's union table is read as the union's leg gives it.
    */
   map(table: string, raw: Row): { scope: number; event: EventObject }[] {
     const scopes = this.byTable.get(table);
@@ -464,17 +505,29 @@ export class TableRowMapper {
     const out: { scope: number; event: EventObject }[] = [];
     for (const s of scopes) {
       const c = this.compiled[s]!;
-      let row = base;
+      let source = base;
+      if (table !== c.table) {
+        const parsed = this.jsonTextColumns(c.table, table).filter((col) => typeof base[col] === 'string');
+        if (parsed.length) {
+          source = { ...base };
+          for (const col of parsed) {
+            const v = todynamic(base[col] as string);
+            if (blank(v)) delete source[col];
+            else source[col] = v;
+          }
+        }
+      }
+      let row = source;
       const xml = c.mapping.template?.xml ? c.mapping.template.column : undefined;
-      if (xml !== undefined && typeof base[xml] === 'string') {
+      if (xml !== undefined && typeof source[xml] === 'string') {
         // The Event table's XML EventData, read once into its named items: route conditions
         // (EventData.EventType) and fields read them alike.
-        row = { ...base, [xml]: eventDataXml(base[xml]) };
+        row = { ...source, [xml]: eventDataXml(source[xml]) };
       }
       if (c.extend.length) {
         row = { ...row };
         for (const [name, e] of c.extend) {
-          const v = e(base);
+          const v = e(source);
           if (blank(v)) delete row[name];
           else row[name] = v;
         }

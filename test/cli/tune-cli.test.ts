@@ -85,8 +85,46 @@ describe('sigil tune', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
+  it('reads the telemetry: key of .sigil.yml (found from the current directory upwards, or --config) as lint does; --telemetry wins', () => {
+    const root = path.join(tmp, 'config');
+    const deep = path.join(root, 'project', 'rules');
+    fs.mkdirSync(deep, { recursive: true });
+    fs.copyFileSync(EVENTS, path.join(root, 'project', 'events.jsonl'));
+    const config = path.join(root, 'project', '.sigil.yml');
+    // Relative to the configuration file, not to the current directory.
+    fs.writeFileSync(config, 'telemetry: events.jsonl\n');
+    const rules = path.resolve(RULES);
+    const found = sigil(['tune', rules], { cwd: deep });
+    expect(found.stderr).toContain('18 hits in 19 events; 3 filters remove 16 (2 left)');
+    expect(found.stderr).toMatch(/events\.jsonl:10:1: error E003/);
+    expect(found.status).toBe(1);
+    const named = sigil(['tune', rules, '--config', config, '--format', 'json'], { cwd: root });
+    expect((JSON.parse(named.stdout) as { telemetry: { events: number } }).telemetry.events).toBe(19);
+    // The flag wins: the configuration's path is not read at all.
+    fs.writeFileSync(config, 'telemetry: [missing.jsonl, also-missing.jsonl]\n');
+    const flag = sigil(['tune', rules, '--telemetry', path.resolve(EVENTS)], { cwd: deep });
+    expect(flag.stderr).toContain('18 hits in 19 events');
+    expect(flag.stderr).not.toContain('cannot read');
+    const missing = sigil(['tune', rules], { cwd: deep });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('cannot read --telemetry');
+    // A configuration without telemetry, a malformed key, and rows (tune reads events, not table rows).
+    fs.writeFileSync(config, 'noise: { high: 80 }\n');
+    const none = sigil(['tune', rules], { cwd: deep });
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/--telemetry EVENTS…, and .*\.sigil\.yml has no telemetry: key/);
+    fs.writeFileSync(config, 'telemetry: 3\n');
+    expect(sigil(['tune', rules], { cwd: deep }).stderr).toContain('telemetry must be a path or a list of paths');
+    fs.writeFileSync(config, 'telemetry: events.jsonl\nrows: sentinel\n');
+    const rows = sigil(['tune', rules], { cwd: deep });
+    expect(rows.status).toBe(2);
+    expect(rows.stderr).toContain('sigil tune reads event exports');
+  });
+
   it('needs --telemetry (usage, exit 2), and a missing telemetry path is a usage error', () => {
-    expect(sigil(['tune', RULES]).status).toBe(2);
+    const r0 = sigil(['tune', path.resolve(RULES)], { cwd: tmp });
+    expect(r0.status).toBe(2);
+    expect(r0.stderr).toContain('name the event exports to tune on: --telemetry EVENTS… (or telemetry: in .sigil.yml)');
     const r = sigil(['tune', RULES, '--telemetry', path.join(tmp, 'nope.jsonl')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('cannot read --telemetry');

@@ -8,7 +8,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SigmaRule } from '../../src/ast/types.js';
 import { CsvParser, isCsvError, type CsvError, type CsvRecord } from '../../src/eval/csv.js';
-import { compileExtend, eventDataXml, TableRowMapper, typedRow, type Row } from '../../src/eval/table-rows.js';
+import {
+  compileExtend,
+  eventDataXml,
+  TableRowMapper,
+  todynamic,
+  typedRow,
+  type Row,
+} from '../../src/eval/table-rows.js';
 import { parse } from '../../src/parser/index.js';
 import { getPipeline } from '../../src/pipelines/registry.js';
 import { runs } from '../helpers/property.js';
@@ -194,6 +201,37 @@ describe('Sentinel rows, read back', () => {
       }),
     ).toBeUndefined();
     expect(eventDataXml(`<Data Name='A'>&#65;&#x42;&lt;</Data>`)).toEqual({ A: 'AB<' });
+  });
+
+  it('sign-ins: a row of either table of the union reaches the route; JSON text of the second is parsed as its leg does', () => {
+    const r = rule(
+      'product: azure\n  service: signinlogs',
+      "selection:\n    DeviceDetail.isCompliant: 'false'\n    ResultType: 0\n  condition: selection",
+    );
+    const mapper = new TableRowMapper(getPipeline('sentinel')!, [r]);
+    expect(mapper.skipped.get(r)).toBeUndefined();
+    expect(mapper.tables()).toEqual(['SigninLogs', 'AADNonInteractiveUserSignInLogs']);
+    expect(mapper.scopes[0]!.tables).toEqual(['SigninLogs', 'AADNonInteractiveUserSignInLogs']);
+    // SigninLogs: DeviceDetail is dynamic (JSON text in a CSV export is parsed by the schema type).
+    expect(
+      eventFor('sentinel', r, 'SigninLogs', { ResultType: '0', DeviceDetail: '{"isCompliant":false}' }),
+    ).toMatchObject({ ResultType: '0', DeviceDetail: { isCompliant: false } });
+    // AADNonInteractiveUserSignInLogs: a string column holding JSON text; the union's leg applies todynamic.
+    expect(
+      eventFor('sentinel', r, 'AADNonInteractiveUserSignInLogs', {
+        ResultType: '0',
+        DeviceDetail: '{"deviceId":"","isCompliant":false}',
+        Status: '{"errorCode":0}',
+      }),
+    ).toMatchObject({ DeviceDetail: { deviceId: '', isCompliant: false }, Status: { errorCode: 0 } });
+    // Text that is no JSON stays text (todynamic keeps it as a dynamic string); "" is absent.
+    const plain = eventFor('sentinel', r, 'AADNonInteractiveUserSignInLogs', { DeviceDetail: 'n/a', Status: '' })!;
+    expect(plain['DeviceDetail']).toBe('n/a');
+    expect(plain).not.toHaveProperty('Status');
+    // A table outside the union gives the rule no rows.
+    expect(mapper.map('AuditLogs', { ResultType: '0' })).toEqual([]);
+    expect(todynamic('[1,"a"]')).toEqual([1, 'a']);
+    expect(todynamic('{bad')).toBe('{bad');
   });
 
   it('Linux Device* routes scope rows through DeviceInfo (a join): skipped, with the reason', () => {

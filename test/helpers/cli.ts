@@ -11,10 +11,14 @@ export interface CliRun {
   stderr: string;
 }
 
-export function sigil(args: string[], options: { input?: string; env?: Record<string, string> } = {}): CliRun {
+export function sigil(
+  args: string[],
+  options: { input?: string; env?: Record<string, string>; cwd?: string } = {},
+): CliRun {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
     ...(options.input !== undefined ? { input: options.input } : {}),
     env: { ...process.env, NO_COLOR: '1', ...options.env },
   });

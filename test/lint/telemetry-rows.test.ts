@@ -16,10 +16,11 @@ const RULES = 'test/fixtures/telemetry/rules';
 const ROWS = 'test/fixtures/telemetry/rows';
 
 interface Evidence {
+  unit: 'events' | 'rows';
   inScope: number;
   hits: number;
   covered: boolean;
-  rows?: { pipeline: string; table?: string; skipped?: string };
+  rows?: { pipeline: string; table?: string; tables?: string[]; skipped?: string };
   values: { field: string; top: { value: string; hits: number }[] }[];
 }
 
@@ -85,6 +86,17 @@ describe('lint --telemetry --rows', () => {
     expect(ev.get('Cmd Started By A Script Host')).toMatchObject({ inScope: 2, hits: 1 });
     expect(ev.get('Run Key Value Set')).toMatchObject({ inScope: 1, hits: 1 });
     expect(ev.get('DNS Query For A Paste Site')).toMatchObject({ inScope: 1, hits: 0, covered: true });
+    // Rows are counted, and named, as rows (the JSON keys keep their names; `unit` says which).
+    const noise = new Map(
+      (JSON.parse(r.stdout) as { documents: { title: string; noise: { explanation: string } }[] }).documents.map(
+        (d) => [d.title, d.noise.explanation],
+      ),
+    );
+    expect(ev.get('Run Key Value Set')).toMatchObject({ unit: 'rows' });
+    expect(noise.get('Run Key Value Set')).toMatch(
+      /^telemetry: 1 hit in 1 row of WindowsEvent that its query reads \(1000000 per million\), mostly through selection; too few rows to outweigh/,
+    );
+    expect([...noise.values()].join('\n')).not.toMatch(/\d events? of its log source|too few events/);
     expectGolden(ctx, path.join(HERE, 'golden/telemetry-rows-sentinel.json'), r.stdout);
   });
 
@@ -123,6 +135,80 @@ describe('lint --telemetry --rows', () => {
     const bad = sigil(['lint', RULES, '--config', path.join(dir, '.sigil.yml')]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('rows must name a pipeline');
+  });
+
+  it('sign-ins: rows of both tables of the union reach the rule (Type column, file name, PIPELINE:TABLE)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigil-rows-'));
+    const rule = path.join(dir, 'rule.yml');
+    fs.writeFileSync(
+      rule,
+      [
+        'title: Sign-In From A Non-Compliant Device',
+        'id: 3f0c2d1e-8b7a-4c5d-9e6f-102132435465',
+        'status: test',
+        'logsource:',
+        '  product: azure',
+        '  service: signinlogs',
+        'detection:',
+        '  selection:',
+        "    DeviceDetail.isCompliant: 'false'",
+        '  condition: selection',
+        'level: medium',
+        '',
+      ].join('\n'),
+    );
+    const row = (type: string | undefined, detail: unknown): string =>
+      JSON.stringify({ ...(type ? { Type: type } : {}), ResultType: '0', DeviceDetail: detail });
+    // SigninLogs holds DeviceDetail as a dynamic object; AADNonInteractiveUserSignInLogs as JSON text.
+    fs.writeFileSync(
+      path.join(dir, 'signins.jsonl'),
+      [
+        row('SigninLogs', { isCompliant: false }),
+        row('SigninLogs', { isCompliant: true }),
+        row('AADNonInteractiveUserSignInLogs', '{"isCompliant":false}'),
+        row('AADNonInteractiveUserSignInLogs', '{"isCompliant":true}'),
+        row('AuditLogs', { isCompliant: false }),
+      ].join('\n') + '\n',
+    );
+    const both = sigil([
+      'lint',
+      rule,
+      '--telemetry',
+      path.join(dir, 'signins.jsonl'),
+      '--rows',
+      'sentinel',
+      '--format',
+      'json',
+    ]);
+    expect(both.status).toBe(0);
+    expect(both.stdout).toContain(
+      'telemetry: 2 hits in 4 rows of SigninLogs and AADNonInteractiveUserSignInLogs that its query reads',
+    );
+    expect(evidence(both.stdout).get('Sign-In From A Non-Compliant Device')).toMatchObject({
+      inScope: 4,
+      hits: 2,
+      covered: true,
+      rows: { pipeline: 'sentinel', table: 'SigninLogs', tables: ['SigninLogs', 'AADNonInteractiveUserSignInLogs'] },
+    });
+    // The table from the file name, or named with PIPELINE:TABLE (a union table is a table the route reads).
+    const csv = path.join(dir, 'AADNonInteractiveUserSignInLogs.csv');
+    fs.writeFileSync(csv, 'ResultType,DeviceDetail\n0,"{""isCompliant"":false}"\n0,n/a\n');
+    const named = sigil(['lint', rule, '--telemetry', csv, '--rows', 'sentinel', '--format', 'json']);
+    expect(evidence(named.stdout).get('Sign-In From A Non-Compliant Device')).toMatchObject({ inScope: 2, hits: 1 });
+    const plain = path.join(dir, 'export.csv');
+    fs.copyFileSync(csv, plain);
+    const told = sigil([
+      'lint',
+      rule,
+      '--telemetry',
+      plain,
+      '--rows',
+      'sentinel:AADNonInteractiveUserSignInLogs',
+      '--format',
+      'json',
+    ]);
+    expect(told.stderr).not.toContain('--rows:');
+    expect(evidence(told.stdout).get('Sign-In From A Non-Compliant Device')).toMatchObject({ inScope: 2, hits: 1 });
   });
 
   it('an unknown pipeline or table is a usage error', () => {

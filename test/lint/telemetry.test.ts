@@ -42,7 +42,8 @@ describe('lint --telemetry', () => {
     const byTitle = new Map(docs(r.stdout).map((d) => [d.title, d.noise]));
     const cmd = byTitle.get('Cmd Started By A Script Host')!;
     // 8 nxlog Sysmon process starts, 1 in the EVTX shape and 1 Winlogbeat Security 4688.
-    expect(cmd.evidence).toMatchObject({ inScope: 10, hits: 6, covered: true });
+    expect(cmd.evidence).toMatchObject({ unit: 'events', inScope: 10, hits: 6, covered: true });
+    expect(cmd.explanation).toMatch(/^telemetry: 6 hits in 10 events of its log source \(600000 per million\)/);
     expect(cmd.evidence!.branches[0]).toEqual({ identifiers: ['selection_img', 'selection_parent'], hits: 6 });
     expect(cmd.basis).toBe('telemetry');
     // Sysmon's EventType restored from the message where nxlog overwrote it with INFO.
@@ -113,6 +114,11 @@ describe('lint --telemetry', () => {
     expect(parallel.stdout).toBe(sequential.stdout);
     expect(parallel.stderr).toBe(sequential.stderr);
     expect(parallel.status).toBe(sequential.status);
+    // Workers replaced after every job (what a growing heap triggers): the same evidence and diagnostics.
+    const recycled = run({ SIGIL_WORKERS: '2', SIGIL_WORKER_RECYCLE: '1' });
+    expect(recycled.stdout).toBe(sequential.stdout);
+    expect(recycled.stderr).toBe(sequential.stderr);
+    expect(recycled.status).toBe(sequential.status);
   });
 
   it('a configuration whose telemetry is not a path is a usage error', () => {

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { SigmaDocument } from '../../ast/types.js';
 import { attackDataFromStix, type AttackData } from '../../lint/attack.js';
@@ -8,7 +7,7 @@ import { allFindings, atLeast, lint, type LintOptions } from '../../lint/engine.
 import { buildCatalog } from '../../lint/noise/catalog.js';
 import { checkDoc, toGithub, toJson, toSarif } from '../../lint/output.js';
 import { checks } from '../../lint/registry.js';
-import { findConfig } from '../config-file.js';
+import { configTelemetry, findConfig, readConfigFile } from '../config-file.js';
 import { formatDiagnostic, summarize } from '../format.js';
 import { err, expandPaths, out, UsageError, writeFileAtomic } from '../io.js';
 import { loadRules } from '../load.js';
@@ -76,16 +75,7 @@ export const lintCommand: CommandModule<object, Args> = {
 
     // Configuration: --config, else .sigil.yml found upwards; --preset on top of the file's preset.
     const configFile = argv.config ?? findConfig(process.cwd());
-    let raw: RawConfig = {};
-    if (configFile) {
-      // The YAML package is loaded only when there is a configuration to read.
-      const YAML = (await import('yaml')).default;
-      try {
-        raw = (YAML.parse(fs.readFileSync(configFile, 'utf8')) ?? {}) as RawConfig;
-      } catch (e) {
-        throw new UsageError(`cannot read configuration ${configFile}: ${(e as Error).message}`);
-      }
-    }
+    let raw: RawConfig = configFile ? await readConfigFile(configFile) : {};
     if (argv.preset) raw = { ...raw, preset: argv.preset };
     const { config, problems } = resolveConfig(raw);
     if (problems.length)
@@ -134,11 +124,7 @@ export const lintCommand: CommandModule<object, Args> = {
     }
 
     // Telemetry: --telemetry, else the configuration's `telemetry:` (relative to the file).
-    let telemetry = argv.telemetry ?? [];
-    if (telemetry.length === 0 && raw.telemetry !== undefined && configFile) {
-      const list = Array.isArray(raw.telemetry) ? raw.telemetry : [raw.telemetry];
-      telemetry = list.map((p) => path.resolve(path.dirname(configFile), String(p)));
-    }
+    const telemetry = argv.telemetry?.length ? argv.telemetry : configFile ? configTelemetry(raw, configFile) : [];
     let telemetryErrors = false;
     if (telemetry.length > 0 && argv.noise) {
       // The evaluator is loaded only when there is telemetry to read.

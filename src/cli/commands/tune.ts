@@ -14,6 +14,8 @@ import { proposeFilters, type GuardCase, type TuneResult } from '../../lint/tune
 import { filterDocumentYaml, tunedRuleYaml, verifyTuned } from '../../lint/tune/yaml.js';
 import { forTerminal, oneLine } from '../../util/inert-text.js';
 import { openEvents, readEventsSafely } from '../event-input.js';
+import { resolveConfig } from '../../lint/config.js';
+import { configTelemetry, findConfig, readConfigFile } from '../config-file.js';
 import { formatDiagnostic } from '../format.js';
 import { displayName, err, out, readInput, STDIN, UsageError, writeFileAtomic } from '../io.js';
 import { loadRules } from '../load.js';
@@ -62,6 +64,30 @@ function summary(t: Tuned, events: number): string {
   return s;
 }
 
+/**
+ * The event exports to read: --telemetry, else the `telemetry:` key of the configuration
+ * (--config, else .sigil.yml found from the current directory upwards), as `lint` reads it.
+ */
+async function telemetryPaths(argv: Args): Promise<string[]> {
+  if (argv.telemetry?.length) return argv.telemetry;
+  const configFile = argv.config ?? findConfig(process.cwd());
+  const where = configFile
+    ? `, and ${displayName(configFile)} has no telemetry: key`
+    : ' (or telemetry: in .sigil.yml)';
+  if (!configFile) throw new UsageError(`name the event exports to tune on: --telemetry EVENTS…${where}`);
+  const raw = await readConfigFile(configFile);
+  const { problems } = resolveConfig(raw);
+  if (problems.length) throw new UsageError(`configuration ${configFile}: ${problems.join('; ')}`);
+  const paths = configTelemetry(raw, configFile);
+  if (paths.length === 0) throw new UsageError(`name the event exports to tune on: --telemetry EVENTS…${where}`);
+  // tune reads events; rows of a KQL table read as events would be measured wrongly, silently.
+  if (raw.rows !== undefined)
+    throw new UsageError(
+      `${displayName(configFile)}: its telemetry is table rows (rows: ${raw.rows}); sigil tune reads event exports: name them with --telemetry`,
+    );
+  return paths;
+}
+
 export const tuneCommand: CommandModule<object, Args> = {
   ...tuneSpec,
   handler: async (argv) => {
@@ -87,7 +113,7 @@ export const tuneCommand: CommandModule<object, Args> = {
       process.exitCode = 1;
       return;
     }
-    const files = telemetryFiles(argv.telemetry, '--telemetry');
+    const files = telemetryFiles(await telemetryPaths(argv), '--telemetry');
 
     // The rules' own positive cases (tests files, regression data): what a filter must not break.
     const gathered = gatherRuleTests(results);

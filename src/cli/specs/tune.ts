@@ -4,7 +4,8 @@ import { repeatable } from './repeatable.js';
 
 export interface TuneArgs {
   rules: string[];
-  telemetry: string[];
+  telemetry?: string[];
+  config?: string;
   output?: string;
   format: 'text' | 'json';
   identity: boolean;
@@ -22,11 +23,17 @@ export const tuneSpec: Pick<CommandModule<object, TuneArgs>, 'command' | 'descri
         demandOption: true,
         describe: 'rule files or directories (recursive *.yml/*.yaml)',
       })
-      .option('telemetry', {
-        ...repeatable(
-          'event exports to run the rules over (JSON Lines / JSON, optionally .gz; files or directories; repeatable)',
+      .option(
+        'telemetry',
+        repeatable(
+          "event exports to run the rules over (JSON Lines / JSON, optionally .gz; files or directories; repeatable); default: the configuration's telemetry:",
         ),
-        demandOption: true,
+      )
+      .option('config', {
+        type: 'string',
+        requiresArg: true,
+        describe:
+          'configuration file whose telemetry: key names the event exports when --telemetry is not given (default: .sigil.yml found from the current directory upwards)',
       })
       .option('output', {
         alias: 'o',

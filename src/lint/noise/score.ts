@@ -962,13 +962,24 @@ export function noiseScore(doc: SigmaDocument, options: NoiseOptions): NoiseResu
     const top = ev.branches[0];
     const branchNote = top && top.identifiers.length > 0 ? `, mostly through ${top.identifiers.join(' and ')}` : '';
     const weight = `weight ${Math.round(w * 100)} %`;
-    evidenceNote = `telemetry: ${ev.hits} hit${ev.hits === 1 ? '' : 's'} in ${ev.inScope} events of its log source (${ev.perMillion} per million)${branchNote}; ${
+    // Table rows are counted as rows (those the rule's query reads), events as events of its log source.
+    const rows = ev.unit === 'rows';
+    const tables = ev.rows?.tables ?? (ev.rows?.table !== undefined ? [ev.rows.table] : []);
+    const inScope = rows
+      ? `${ev.inScope} row${ev.inScope === 1 ? '' : 's'}${tables.length ? ` of ${tables.join(' and ')}` : ''} that its query reads`
+      : `${ev.inScope} event${ev.inScope === 1 ? '' : 's'} of its log source`;
+    evidenceNote = `telemetry: ${ev.hits} hit${ev.hits === 1 ? '' : 's'} in ${inScope} (${ev.perMillion} per million)${branchNote}; ${
       w >= 0.5
         ? `the score rests on this evidence (${weight})`
-        : `too few events to outweigh the static estimate (${weight})`
+        : `too few ${ev.unit} to outweigh the static estimate (${weight})`
     }; static estimate: `;
     basis = w >= 0.5 ? 'telemetry' : 'static';
-  } else if (ev) evidenceNote = 'static estimate (the telemetry has no events of this log source): ';
+  } else if (ev?.unit === 'rows')
+    evidenceNote =
+      ev.rows?.skipped !== undefined
+        ? 'static estimate (the rule is not run on table rows; noise.evidence.rows.skipped says why): '
+        : 'static estimate (the telemetry has no rows its query reads): ';
+  else if (ev) evidenceNote = 'static estimate (the telemetry has no events of this log source): ';
   const score = bitsToScore(bits, p);
   const t = options.thresholds ?? { medium: 40, high: 70 };
   const level = score >= t.high ? 'high' : score >= t.medium ? 'medium' : 'low';

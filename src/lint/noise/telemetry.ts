@@ -27,9 +27,17 @@ interface ValueCount {
 }
 
 export interface TelemetryEvidence {
-  /** Events read in all. */
+  /**
+   * What the counts count: `events` (event exports) or `rows` (table rows read through a
+   * pipeline's mapping in reverse, `--rows`). The keys keep their names either way.
+   */
+  unit: 'events' | 'rows';
+  /** Events (or rows) read in all. */
   events: number;
-  /** Events of the rule's log source (Channel and EventID; see eval/logsource-map.ts). */
+  /**
+   * Events of the rule's log source (Channel and EventID; see eval/logsource-map.ts), or the rows
+   * its query reads (its route's tables and conditions).
+   */
   inScope: number;
   hits: number;
   /** Hits per million in-scope events (0 when nothing is in scope). */
@@ -38,9 +46,10 @@ export interface TelemetryEvidence {
   covered: boolean;
   /**
    * Table-shaped telemetry (rows read through a pipeline's mapping in reverse): the pipeline and
-   * the table the rule's rows come from, or why the rule is not run on rows.
+   * the table the rule's rows come from (`tables`: every table, when its query reads a union of
+   * them), or why the rule is not run on rows.
    */
-  rows?: { pipeline: string; table?: string; skipped?: string };
+  rows?: { pipeline: string; table?: string; tables?: string[]; skipped?: string };
   /** Which search identifiers held in the hits (the branch that fired), commonest first. */
   branches: { identifiers: string[]; hits: number }[];
   /** The commonest values among the hits of each field the rule reads. */
@@ -137,7 +146,12 @@ function identifierTests(rule: SigmaRule): { name: string; test: EventTest }[] {
 /** What the meter needs of table-shaped telemetry (src/eval/table-rows.ts's TableRowMapper). */
 export interface RowSource {
   pipeline: string;
-  scopes: readonly { table: string; rules: readonly SigmaRule[]; alternatives: readonly string[] }[];
+  scopes: readonly {
+    table: string;
+    tables: readonly string[];
+    rules: readonly SigmaRule[];
+    alternatives: readonly string[];
+  }[];
   skipped: ReadonlyMap<SigmaRule, string>;
 }
 
@@ -311,6 +325,7 @@ export class TelemetryMeter {
           other: slot.other,
         }));
       const evidence: TelemetryEvidence = {
+        unit: this.scoped ? 'rows' : 'events',
         events: this.total,
         inScope,
         hits: h.hits,
@@ -322,9 +337,11 @@ export class TelemetryMeter {
       };
       if (this.rowSource) {
         const skipped = this.rowSource.skipped.get(rule);
+        const sc = scope !== undefined ? this.rowSource.scopes[scope] : undefined;
         evidence.rows = {
           pipeline: this.rowSource.pipeline,
-          ...(scope !== undefined ? { table: this.rowSource.scopes[scope]!.table } : {}),
+          ...(sc ? { table: sc.table } : {}),
+          ...(sc && sc.tables.length > 1 ? { tables: [...sc.tables] } : {}),
           ...(skipped !== undefined ? { skipped } : {}),
         };
       }
