@@ -9,12 +9,14 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostics.js';
+import { EVAL_DIAGNOSTICS } from '../../src/eval/codes.js';
 import { compileRule } from '../../src/eval/compile.js';
 import type { EventObject } from '../../src/eval/event-shapes.js';
 import { readEvtxStream, readEvtxSync } from '../../src/eval/evtx/reader.js';
 import { parseJsonEvents } from '../../src/eval/json-events.js';
 import { parseRegressionInfo, runCase } from '../../src/eval/rule-tests.js';
 import { parse } from '../../src/parser/index.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 import { runs } from '../helpers/property.js';
 import { CORPUS, walkFiles } from './corpus.js';
 import { syntheticEvtx } from './evtx/synthetic.js';
@@ -256,5 +258,15 @@ describe('EVTX reader: damaged bytes (fast-check)', () => {
       }),
       { numRuns: runs(50) },
     );
+  });
+});
+
+describe('EVTX reader: documented codes', () => {
+  it('E017–E019 are in the catalogue and in the table of docs/evaluator.md', () => {
+    const doc = fs.readFileSync(path.join(REPO_ROOT, 'docs/evaluator.md'), 'utf8');
+    for (const code of ['E017', 'E018', 'E019'] as const) {
+      expect(EVAL_DIAGNOSTICS[code].summary).toMatch(/EVTX/);
+      expect(doc).toMatch(new RegExp(`^\\| ${code} \\| ${EVAL_DIAGNOSTICS[code].severity} \\|`, 'm'));
+    }
   });
 });

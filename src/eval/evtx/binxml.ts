@@ -16,11 +16,11 @@ export interface XmlElement {
   attributes: XmlAttribute[];
   children: XmlContent[];
 }
-export interface XmlAttribute {
+interface XmlAttribute {
   name: string;
   value: XmlContent[];
 }
-export interface XmlValue {
+interface XmlValue {
   kind: 'value';
   value: JsonValue;
 }

@@ -6,7 +6,7 @@
  */
 import { ByteReader, EvtxFormatError } from './errors.js';
 
-export type JsonScalar = string | number | boolean | null;
+type JsonScalar = string | number | boolean | null;
 export type JsonValue = JsonScalar | JsonValue[] | { [key: string]: JsonValue };
 
 /** Value type codes (MS-EVEN6 / libevtx). */
@@ -45,7 +45,7 @@ const TRAILING_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\
  */
 const substitutedString = (s: string): string => trimNul(s).replace(TRAILING_SPACE, '');
 
-export function formatGuid(r: ByteReader, o: number): string {
+function formatGuid(r: ByteReader, o: number): string {
   r.need(o, 16, 'a GUID');
   const b = r.buf;
   const h = (from: number, to: number): string => b.subarray(from, to).toString('hex');
@@ -64,7 +64,7 @@ export function formatGuid(r: ByteReader, o: number): string {
 const FILETIME_UNIX_EPOCH = 116444736000000000n;
 
 /** FILETIME (100 ns ticks since 1601) → ISO 8601 UTC with microseconds (ticks are truncated). */
-export function formatFiletime(ticks: bigint): string {
+function formatFiletime(ticks: bigint): string {
   const micros = ticks / 10n - FILETIME_UNIX_EPOCH / 10n;
   let ms = micros / 1000n;
   let rest = micros % 1000n;
