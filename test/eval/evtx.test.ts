@@ -53,6 +53,15 @@ async function readStream(
   return { events, diagnostics };
 }
 
+/** Whether a value is plain JSON: strings, finite numbers, booleans, null, arrays and objects of them. */
+function plainJson(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(plainJson);
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.values(v).every(plainJson);
+  return false;
+}
+
 const REGRESSION = path.join(CORPUS, 'regression_data');
 
 /** Rule id → rule file, from the `id:` line of each corpus rule (no parse needed to find one). */
@@ -145,6 +154,8 @@ describe('EVTX reader: value types and Binary XML structures (synthetic file)', 
     const got = readBytes(synthetic.bytes);
     expect(got.diagnostics).toEqual([]);
     expect(got.events).toEqual(synthetic.events);
+    const data = (got.events[0] as { Event: { EventData: object } }).Event.EventData;
+    expect(Object.hasOwn(data, '__proto__') && Object.getPrototypeOf(data) === Object.prototype).toBe(true);
   });
 
   it('reads a stream in any pieces the same', async () => {
@@ -230,6 +241,28 @@ describe('EVTX reader: damaged bytes (fast-check)', () => {
             return bytes[i] !== original[i] && checked(original, i);
           });
           if (touched) expect(got.diagnostics.length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: runs(300) },
+    );
+  });
+
+  it('random changes inside the records (Binary XML, templates, values) never throw; what is read is plain JSON', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: sources.length - 1 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+        (which, changes) => {
+          const bytes = Buffer.from(sources[which]!);
+          // Changes land in the first chunk's records, where the Binary XML parser meets them.
+          const start = 4096 + 512;
+          const end = 4096 + bytes.readUInt32LE(4096 + 48);
+          for (const [pos, value] of changes) bytes[start + (pos % (end - start))] = value;
+          const got = readBytes(bytes);
+          for (const d of got.diagnostics) expect(['E017', 'E018', 'E019']).toContain(d.code);
+          for (const e of got.events) expect(plainJson(e)).toBe(true);
+          // The records checksum no longer matches unless every change wrote the byte already there.
+          if (!bytes.equals(sources[which]!)) expect(got.diagnostics.some((d) => d.code === 'E018')).toBe(true);
         },
       ),
       { numRuns: runs(300) },

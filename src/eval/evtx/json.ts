@@ -18,6 +18,17 @@ type JsonObject = { [key: string]: JsonValue };
 
 const MAX_OUTPUT_NODES = 200_000;
 
+/**
+ * Own keys only: element and attribute names come from the file, and `__proto__` or
+ * `constructor` must be ordinary fields (as JSON.parse makes them), never the prototype's.
+ */
+const get = (o: JsonObject, key: string): JsonValue | undefined => (Object.hasOwn(o, key) ? o[key] : undefined);
+function set(o: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__')
+    Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
+  else o[key] = value;
+}
+
 const isObject = (v: JsonValue | undefined): v is JsonObject =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -36,30 +47,30 @@ class JsonBuilder {
 
   /** Puts a placeholder under `key`, moving an earlier concrete value to the first free `key_N`. */
   private claim(parent: JsonObject, key: string): void {
-    const old = parent[key];
-    parent[key] = null;
+    const old = get(parent, key);
+    set(parent, key, null);
     if (old === undefined || old === null || (isObject(old) && Object.keys(old).length === 0)) return;
     let n = 1;
-    while (parent[`${key}_${n}`] !== undefined) n++;
-    parent[`${key}_${n}`] = old;
+    while (get(parent, `${key}_${n}`) !== undefined) n++;
+    set(parent, `${key}_${n}`, old);
   }
 
   /** Adds text (or a typed value) to the element under `key`. */
   private characters(parent: JsonObject, key: string, value: JsonValue): void {
-    const cur = parent[key];
-    if (cur === undefined || cur === null) parent[key] = value;
+    const cur = get(parent, key);
+    if (cur === undefined || cur === null) set(parent, key, value);
     else if (isObject(cur)) {
       const text = cur['#text'];
       cur['#text'] = text === undefined || text === null ? value : asText(text) + asText(value);
-    } else parent[key] = asText(cur) + asText(value);
+    } else set(parent, key, asText(cur) + asText(value));
   }
 
   /** The object under `key`, turning a placeholder (or text) into one for child elements. */
   private container(parent: JsonObject, key: string): JsonObject {
-    const cur = parent[key];
+    const cur = get(parent, key);
     if (isObject(cur)) return cur;
     const obj: JsonObject = cur === undefined || cur === null ? {} : { '#text': cur };
-    parent[key] = obj;
+    set(parent, key, obj);
     return obj;
   }
 
@@ -68,7 +79,7 @@ class JsonBuilder {
     const attributes: JsonObject = {};
     for (const a of el.attributes) {
       const v = this.attributeValue(a.value);
-      if (v !== null) attributes[a.name] = v;
+      if (v !== null) set(attributes, a.name, v);
     }
     if (el.name === 'Data') {
       const named = el.attributes.find((a) => a.name === 'Name');
@@ -77,7 +88,7 @@ class JsonBuilder {
     }
     if (el.attributes.length === 0) return this.body(parent, el.name, el.children, true);
     if (Object.keys(attributes).length === 0) {
-      parent[el.name] = null;
+      set(parent, el.name, null);
       return this.body(parent, el.name, el.children, false);
     }
     this.container(parent, el.name)['#attributes'] = attributes;

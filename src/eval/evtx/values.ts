@@ -30,6 +30,25 @@ function float32(v: number): number {
   return v;
 }
 
+/**
+ * Windows-1252 (the code page evtx_dump assumes for ANSI strings by default): Latin-1 but for
+ * 0x80–0x9F. Written out because Node's TextDecoder('windows-1252') decodes those as Latin-1.
+ */
+const CP1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+];
+const ANSI = {
+  decode(bytes: Uint8Array): string {
+    let s = '';
+    for (const b of bytes) s += String.fromCharCode(b >= 0x80 && b < 0xa0 ? CP1252_HIGH[b - 0x80]! : b);
+    return s;
+  },
+};
+
+/** JSON has no NaN or infinity: serde_json writes them as null, and so does evtx_dump. */
+const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
 /** Up to the first NUL: fixed-size string fields are NUL-padded. */
 const trimNul = (s: string): string => {
   const i = s.indexOf('\0');
@@ -155,9 +174,9 @@ function fixedValue(r: ByteReader, type: number, o: number, size: number): JsonS
     case 0x0a:
       return Number(b.readBigUInt64LE(o));
     case 0x0b:
-      return float32(b.readFloatLE(o));
+      return finite(float32(b.readFloatLE(o)));
     case 0x0c:
-      return b.readDoubleLE(o);
+      return finite(b.readDoubleLE(o));
     case 0x0d:
       return size >= 4 ? b.readInt32LE(o) !== 0 : b.readUInt8(o) !== 0;
     case 0x0f:
@@ -190,7 +209,7 @@ export function readSizedValue(r: ByteReader, type: number, o: number, size: num
     case 0x01:
       return substitutedString(b.toString('utf16le', o, o + (size & ~1)));
     case 0x02:
-      return substitutedString(b.toString('utf8', o, o + size));
+      return substitutedString(ANSI.decode(b.subarray(o, o + size)));
     case 0x0e:
       return b
         .subarray(o, o + size)
@@ -212,7 +231,7 @@ export function readSizedValue(r: ByteReader, type: number, o: number, size: num
       return parts;
     }
     case 0x82: {
-      const parts = b.toString('utf8', o, o + size).split('\0');
+      const parts = ANSI.decode(b.subarray(o, o + size)).split('\0');
       if (b[o + size - 1] === 0) parts.pop();
       return parts;
     }

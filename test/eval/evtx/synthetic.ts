@@ -158,7 +158,7 @@ const TYPED: [string, Sub, unknown][] = [
     ),
     '0xdead',
   ],
-  ['Ansi', v(0x02, Buffer.from('abc\0', 'latin1')), 'abc'],
+  ['Ansi', v(0x02, Buffer.from('abc\x80\0', 'latin1')), 'abc€'],
   ['StringArray', v(0x81, Buffer.from('a\0b\0', 'utf16le')), ['a', 'b']],
   [
     'UInt16Array',
@@ -219,6 +219,9 @@ const EVENT: Xml = el(
         el('Data', [['Name', text('Empty')]], null),
         el('Data', [['Name', text('Gone')]], [sub(GONE, 0x01, true)]),
         el('Data', [['Name', text('Left')]], [sub(99, 0x00, true)]),
+        // Names from the file are ordinary fields, whatever they are.
+        el('Data', [['Name', text('__proto__')]], [text('p')]),
+        el('Data', [['Name', text('constructor')]], [text('c')]),
       ],
     ),
     el('UserData', [], [sub(USERDATA, 0x21)]),
@@ -274,6 +277,8 @@ function expected(eventId: number): unknown {
         Empty: null,
         Gone: null,
         Left: null,
+        ['__proto__']: 'p',
+        constructor: 'c',
       },
       UserData: { Inner: { '#attributes': { Name: 'x' }, '#text': 'nested' } },
     },
