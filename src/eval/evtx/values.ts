@@ -278,8 +278,9 @@ export function readSizedValue(r: ByteReader, type: number, o: number, size: num
  */
 export function readInlineValue(r: ByteReader, type: number, o: number): [JsonValue, number] {
   if (type === VALUE_TYPE.string) {
+    // Up to a NUL if there is one, but not trimmed: only substituted strings are (as evtx_dump does).
     const chars = r.u16(o, 'a string length');
-    return [r.utf16(o + 2, chars), 2 + chars * 2];
+    return [trimNul(r.utf16(o + 2, chars)), 2 + chars * 2];
   }
   if (type === 0x13) {
     const [s, n] = formatSid(r, o);
