@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readEvents } from '../../src/cli/event-input.js';
+import type { Diagnostic } from '../../src/diagnostics.js';
 import { sigil } from '../helpers/cli.js';
 import { expectGolden, expectGoldenJson } from '../helpers/golden.js';
 
@@ -79,5 +81,34 @@ describe('EVTX on the command line', () => {
     expect(r.stdout).toContain(
       'PASS Cred Dump Tools Dropped Files — Positive Detection Test (EVTX): 3 of 6 events matched',
     );
+  });
+});
+
+describe('readEvents: EVTX by signature', () => {
+  async function collect(pieces: Buffer[]): Promise<{ events: unknown[]; diagnostics: Diagnostic[] }> {
+    async function* stream(): AsyncGenerator<Buffer> {
+      yield* pieces;
+    }
+    const diagnostics: Diagnostic[] = [];
+    const events: unknown[] = [];
+    for await (const e of readEvents(stream(), 'in', (d) => diagnostics.push(d))) events.push(e);
+    return { events, diagnostics };
+  }
+
+  it('tells EVTX by its 8-byte signature even when the first pieces are shorter', async () => {
+    const bytes = fs.readFileSync(EVTX);
+    const pieces = [bytes.subarray(0, 3), bytes.subarray(3, 5), bytes.subarray(5, 9000), bytes.subarray(9000)];
+    const json = JSON.parse(
+      `[${fs
+        .readFileSync(JSON_FILE, 'utf8')
+        .trim()
+        .replace(/\}\s*\{/g, '},{')}]`,
+    ) as unknown[];
+    expect(await collect(pieces)).toEqual({ events: json, diagnostics: [] });
+  });
+
+  it('JSON that merely starts like the signature, and an empty input, are not EVTX', async () => {
+    expect((await collect([Buffer.from('{"ElfFile": 1}\n')])).events).toEqual([{ ElfFile: 1 }]);
+    expect(await collect([])).toEqual({ events: [], diagnostics: [] });
   });
 });
