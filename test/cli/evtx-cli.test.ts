@@ -60,6 +60,14 @@ describe('EVTX on the command line', () => {
     expectGoldenJson(ctx, path.join(GOLDEN, 'lint-telemetry-evidence.json'), evidence(r.stdout));
   });
 
+  it('a telemetry directory gives its .evtx files too (here beside their JSON: every record twice)', () => {
+    const r = sigil(['lint', RULE, '--telemetry', CASE, '--format', 'json']);
+    const evidence = (
+      JSON.parse(r.stdout) as { documents: { noise: { evidence: { events: number; hits: number } } }[] }
+    ).documents[0]!.noise.evidence;
+    expect([evidence.events, evidence.hits]).toEqual([12, 6]);
+  });
+
   it('a damaged record is a located E019 and the other records and files are still read', () => {
     const damaged = path.join(tmp, 'damaged.evtx');
     const bytes = fs.readFileSync(EVTX);
