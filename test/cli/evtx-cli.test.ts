@@ -82,6 +82,20 @@ describe('EVTX on the command line', () => {
     expect(r.status).toBe(1);
   });
 
+  it('a rule test may name an EVTX file as its events_file', () => {
+    const repo = path.join(tmp, 'repo');
+    fs.mkdirSync(path.join(repo, '.git'), { recursive: true });
+    fs.copyFileSync(RULE, path.join(repo, 'rule.yml'));
+    fs.copyFileSync(EVTX, path.join(repo, 'dropped.evtx'));
+    fs.writeFileSync(
+      path.join(repo, 'rule.tests.yml'),
+      'tests:\n  - name: procdump dropped\n    match: true\n    events_file: dropped.evtx\n',
+    );
+    const r = sigil(['test', path.join(repo, 'rule.yml')]);
+    expect(r.stdout).toContain('PASS Cred Dump Tools Dropped Files — procdump dropped: 3 of 6 events matched');
+    expect(r.status).toBe(0);
+  });
+
   it('sigil test runs a type: evtx regression case on the .evtx as well as on its JSON', () => {
     const r = sigil(['test', RULE]);
     expect(r.status).toBe(0);
