@@ -17,12 +17,13 @@ export function isEvtx(head: Uint8Array): boolean {
 
 /** Checks the file header; false when the file cannot be read as EVTX at all. */
 function readFileHeader(ctx: EvtxContext, buf: Buffer, length: number): boolean {
-  if (length < FILE_HEADER_SIZE || !isEvtx(buf)) {
+  const signed = isEvtx(buf.subarray(0, length));
+  if (length < FILE_HEADER_SIZE || !signed) {
     evtxDiagnostic(
       ctx,
       'E017',
-      length < 8 || !isEvtx(buf) ? 0 : length,
-      !isEvtx(buf)
+      signed ? length : 0,
+      !signed
         ? 'Not an EVTX file: the file signature ("ElfFile") is missing; it is not read.'
         : `The EVTX file header is cut short (${length} of ${FILE_HEADER_SIZE} bytes); the file holds no chunk to read.`,
     );
