@@ -123,7 +123,8 @@ export function readChunk(ctx: EvtxContext, buf: Buffer, index: number, base: nu
       events.push(event);
     } catch (e) {
       // Any fault, not only the reader's own: bad bytes must never end the run.
-      const off = e instanceof EvtxFormatError && e.offset >= 0 ? e.offset : p;
+      // At the fault when it lies in the chunk; a reference out of it is located at its record.
+      const off = e instanceof EvtxFormatError && e.offset >= 0 && e.offset < CHUNK_SIZE ? e.offset : p;
       const reason = e instanceof Error ? e.message : String(e);
       evtxDiagnostic(ctx, 'E019', base + off, `${at} (record ${recordId}): ${reason}; the record is skipped.`);
     }
