@@ -48,19 +48,25 @@ export interface Outcome extends CaseResult {
  * file is not EVTX or cannot be opened (then it is read as text, which reports why).
  */
 function readEvtxEvents(file: string, report: (d: Diagnostic) => void): EventObject[] | undefined {
-  let fd: number;
+  let fd: number | undefined;
+  let evtx = false;
   try {
     fd = fs.openSync(file, 'r');
+    const head = Buffer.alloc(8);
+    evtx = fs.readSync(fd, head, 0, 8, 0) === 8 && isEvtx(head);
   } catch {
+    // A directory, a permission error…: reading it as text says so (E005).
+  }
+  if (!evtx || fd === undefined) {
+    if (fd !== undefined) fs.closeSync(fd);
     return undefined;
   }
+  const open = fd;
   const events: EventObject[] = [];
   try {
-    const head = Buffer.alloc(8);
-    if (fs.readSync(fd, head, 0, 8, 0) < 8 || !isEvtx(head)) return undefined;
     let position = 0;
     const read = (buf: Buffer, size: number): number => {
-      const n = fs.readSync(fd, buf, 0, size, position);
+      const n = fs.readSync(open, buf, 0, size, position);
       position += n;
       return n;
     };
@@ -73,7 +79,7 @@ function readEvtxEvents(file: string, report: (d: Diagnostic) => void): EventObj
     d.file = file;
     report(d);
   } finally {
-    fs.closeSync(fd);
+    fs.closeSync(open);
   }
   return events;
 }
