@@ -1,5 +1,6 @@
 /**
- * Events from a file or stdin, in bounded memory: JSON Lines are streamed line by line; input
+ * Events from a file or stdin, in bounded memory: EVTX files (by their signature) are read 64 KiB
+ * chunk by chunk (src/eval/evtx); JSON Lines are streamed line by line; input
  * whose first line is not a complete JSON object (pretty-printed JSON, an array, EVTX records one
  * after another) is one JSON document, read whole up to a size limit. Every problem is a located
  * diagnostic for that line or document only; the rest of the input is still read.
@@ -10,6 +11,7 @@ import zlib from 'node:zlib';
 import type { Diagnostic } from '../diagnostics.js';
 import { evalDiagnostic } from '../eval/codes.js';
 import type { EventObject } from '../eval/event-shapes.js';
+import { isEvtx, readEvtxStream } from '../eval/evtx/reader.js';
 import { parseJsonEvents, parseJsonLine } from '../eval/json-events.js';
 
 export interface EventLimits {
@@ -227,16 +229,54 @@ export function firstLineIsObject(text: string): boolean {
   }
 }
 
+/** The first `size` bytes of a stream (fewer if it is shorter), and the whole stream again. */
+async function peek(
+  input: AsyncIterable<Buffer>,
+  size: number,
+): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {
+  const it = input[Symbol.asyncIterator]();
+  const seen: Buffer[] = [];
+  let bytes = 0;
+  let done = false;
+  while (bytes < size) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    seen.push(r.value);
+    bytes += r.value.length;
+  }
+  async function* again(): AsyncGenerator<Buffer> {
+    let finished = done;
+    try {
+      yield* seen;
+      if (!finished) for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+      finished = true;
+    } finally {
+      // A reader that stops early closes the underlying stream (a file handle).
+      if (!finished) await it.return?.();
+    }
+  }
+  return { head: Buffer.concat(seen).subarray(0, size), stream: again() };
+}
+
 /**
  * The events of one input (`file` names it in diagnostics). `open` gives its bytes as a stream;
  * stdin and files are read the same way.
  */
 export async function* readEvents(
-  stream: AsyncIterable<Buffer>,
+  input: AsyncIterable<Buffer>,
   file: string,
   report: (d: Diagnostic) => void,
   limits: EventLimits = EVENT_LIMITS,
 ): AsyncGenerator<EventObject> {
+  // An EVTX file is told by its signature, whatever its name, and read chunk by chunk.
+  const { head, stream } = await peek(input, 8);
+  if (isEvtx(head)) {
+    yield* readEvtxStream(stream, file, report);
+    return;
+  }
   let mode: 'lines' | 'document' | undefined;
   const document: string[] = [];
   let documentBytes = 0;

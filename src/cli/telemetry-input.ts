@@ -1,6 +1,6 @@
 /**
  * Telemetry for `lint --telemetry` and `tune`: event files and directories (searched
- * recursively for `*.json`, `*.jsonl`, `*.ndjson`, each optionally `.gz`), streamed through a
+ * recursively for `*.json`, `*.jsonl`, `*.ndjson`, `*.evtx`, each optionally `.gz`), streamed through a
  * TelemetryMeter. Bad lines are located diagnostics; the run goes on.
  */
 import fs from 'node:fs';
@@ -22,7 +22,8 @@ import {
 import { UsageError } from './io.js';
 import type { RowsOption } from './row-input.js';
 
-const EVENT_FILE = /\.(jsonl|ndjson|json)(\.gz)?$/i;
+/** In a directory, event files are found by name; a file named on the command line is read whatever its name. */
+const EVENT_FILE = /\.(jsonl|ndjson|json|evtx)(\.gz)?$/i;
 /** Table rows may also be CSV exports. */
 const ROW_FILE = /\.(jsonl|ndjson|json|csv)(\.gz)?$/i;
 

@@ -45,6 +45,21 @@ export const EVAL_DIAGNOSTICS = {
     summary:
       'A CSV telemetry file is malformed at a record (a stray or unclosed quote, a record with more or fewer fields than the header, an over-long record); that record is skipped.',
   },
+  E017: {
+    severity: 'error',
+    summary:
+      'An EVTX file header or chunk header is invalid or cut short (a bad signature, a size or offset out of range); the file or chunk, or the part of it that cannot be located, is skipped. Located at line 1, column = byte offset in the file + 1.',
+  },
+  E018: {
+    severity: 'warning',
+    summary:
+      "An EVTX checksum (CRC32 of the file header, a chunk header or a chunk's records) does not match: the bytes may be damaged; the records that decode are still read.",
+  },
+  E019: {
+    severity: 'error',
+    summary:
+      'An EVTX record cannot be read (a bad record header or size, invalid Binary XML, an unknown token or value type, a size limit exceeded); the record is skipped, and when its size cannot be trusted, the rest of its chunk.',
+  },
   E006: {
     severity: 'warning',
     summary: 'A correlation rule cannot be evaluated (unknown rule reference, missing condition).',

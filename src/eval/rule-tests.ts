@@ -20,6 +20,8 @@ export interface TestCase {
   eventsFile?: string;
   /** regression_data: how many events of the file must match at least, when given. */
   matchCount?: number;
+  /** regression_data `type: evtx`: the .evtx file itself (`eventsFile` is the JSON beside it). */
+  evtxFile?: string;
   line: number;
 }
 
@@ -107,7 +109,10 @@ export function parseTestsFile(text: string, file?: string): TestsFile {
 export interface RegressionInfo {
   /** Rule ids from `rule_metadata`. */
   ruleIds: string[];
-  /** Positive cases; `eventsFile` is the JSON beside the named .evtx, relative to the repository root. */
+  /**
+   * Positive cases; `eventsFile` is the JSON beside the named .evtx, relative to the repository
+   * root, and `evtxFile` the .evtx itself.
+   */
   cases: TestCase[];
   diagnostics: Diagnostic[];
 }
@@ -130,6 +135,7 @@ export function parseRegressionInfo(text: string, file?: string): RegressionInfo
         line: 1,
       };
       if (typeof t['match_count'] === 'number') c.matchCount = t['match_count'];
+      if (t['type'] === 'evtx' || /\.evtx$/i.test(t['path'])) c.evtxFile = t['path'];
       out.cases.push(c);
     }
   }

@@ -10,6 +10,7 @@ import type { Diagnostic } from '../../diagnostics.js';
 import { evalDiagnostic } from '../../eval/codes.js';
 import { compileRule, type RuleMatcher } from '../../eval/compile.js';
 import type { EventObject } from '../../eval/event-shapes.js';
+import { isEvtx, readEvtxSync } from '../../eval/evtx/reader.js';
 import { parseJsonEvents } from '../../eval/json-events.js';
 import {
   describeExplanation,
@@ -40,6 +41,47 @@ export interface Outcome extends CaseResult {
   source: string;
   line: number;
   explanationText?: string[];
+}
+
+/**
+ * The events of an EVTX file (told by its signature), read 64 KiB at a time; undefined when the
+ * file is not EVTX or cannot be opened (then it is read as text, which reports why).
+ */
+function readEvtxEvents(file: string, report: (d: Diagnostic) => void): EventObject[] | undefined {
+  let fd: number | undefined;
+  let evtx = false;
+  try {
+    fd = fs.openSync(file, 'r');
+    const head = Buffer.alloc(8);
+    evtx = fs.readSync(fd, head, 0, 8, 0) === 8 && isEvtx(head);
+  } catch {
+    // A directory, a permission error…: reading it as text says so (E005).
+  }
+  if (!evtx || fd === undefined) {
+    if (fd !== undefined) fs.closeSync(fd);
+    return undefined;
+  }
+  const open = fd;
+  const events: EventObject[] = [];
+  try {
+    let position = 0;
+    const read = (buf: Buffer, size: number): number => {
+      const n = fs.readSync(open, buf, 0, size, position);
+      position += n;
+      return n;
+    };
+    for (const e of readEvtxSync(read, file, report)) events.push(e);
+  } catch (e) {
+    const d = evalDiagnostic(
+      'E008',
+      `The events file cannot be read to its end (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the events before the fault are used.`,
+    );
+    d.file = file;
+    report(d);
+  } finally {
+    fs.closeSync(open);
+  }
+  return events;
 }
 
 function readText(file: string): string | Diagnostic {
@@ -221,6 +263,11 @@ export function gatherRuleTests(
   const eventsCache = new Map<string, EventObject[] | null>();
   const loadEvents = (file: string): EventObject[] | null => {
     if (eventsCache.has(file)) return eventsCache.get(file)!;
+    const evtx = readEvtxEvents(file, (d) => problems.push(d));
+    if (evtx !== undefined) {
+      eventsCache.set(file, evtx);
+      return evtx;
+    }
     const text = readText(file);
     let events: EventObject[] | null = null;
     if (typeof text !== 'string') problems.push(text);
@@ -311,6 +358,12 @@ export function gatherRuleTests(
           const file = eventsPath(root, c.eventsFile!, root, info, c.line);
           if (typeof file !== 'string') problems.push(file);
           else record(entry, c, info, loadEvents(file));
+          // The .evtx the case names is a case of its own, read directly, when it is there.
+          if (c.evtxFile === undefined) continue;
+          const evtx = eventsPath(root, c.evtxFile, root, info, c.line);
+          if (typeof evtx !== 'string') problems.push(evtx);
+          else if (fs.existsSync(evtx))
+            record(entry, { ...c, name: `${c.name} (EVTX)`, eventsFile: c.evtxFile }, info, loadEvents(evtx));
         }
       }
     }

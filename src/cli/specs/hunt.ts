@@ -13,13 +13,13 @@ export interface HuntArgs {
 
 export const huntSpec: Pick<CommandModule<object, HuntArgs>, 'command' | 'describe' | 'builder'> = {
   command: 'hunt [events..]',
-  describe: 'Run rules (and correlations) over events: JSON Lines files, JSON files or - for stdin',
+  describe: 'Run rules (and correlations) over events: JSON Lines files, JSON files, EVTX files or - for stdin',
   builder: (y) =>
     y
       .positional('events', {
         type: 'string',
         array: true,
-        describe: 'JSON Lines / JSON event files; - or none reads stdin',
+        describe: 'JSON Lines / JSON / EVTX event files; - or none reads stdin',
       })
       .option('rules', {
         alias: 'r',
