@@ -907,3 +907,31 @@ describe('GrandParentImage → InitiatingProcessParentFileName on DeviceProcessE
       expect(failure(procRule(v)).code, v).toBe('C022');
   });
 });
+
+describe('Sysmon registry EventID → DeviceRegistryEvents ActionType (as the EventType map)', () => {
+  it('12 is a key created or deleted or a value deleted, 13 a value set', () => {
+    const rule = corpusRule('rules/windows/registry/registry_event/registry_event_mal_azorult.yml');
+    const key = 'HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\services\\localNETService';
+    const target = 'HKLM\\SYSTEM\\CurrentControlSet\\services\\localNETService';
+    crossCheck(rule, [
+      { event: { EventID: 12, TargetObject: target }, row: { ActionType: 'RegistryKeyCreated', RegistryKey: key } },
+      { event: { EventID: 12, TargetObject: target }, row: { ActionType: 'RegistryKeyDeleted', RegistryKey: key } },
+      {
+        event: { EventID: 13, TargetObject: `${target}\\x` },
+        row: { ActionType: 'RegistryValueSet', RegistryKey: key, RegistryValueName: 'x' },
+      },
+      {
+        event: { EventID: 12, TargetObject: `${target}2` },
+        row: { ActionType: 'RegistryKeyCreated', RegistryKey: `${key}2` },
+      },
+    ]);
+  });
+
+  it('14 (rename) has no mapping (C007)', () => {
+    const rule = inline(
+      'product: windows, category: registry_event',
+      "  sel: {EventID: 14, TargetObject|contains: 'Run'}\n  condition: sel",
+    );
+    expect(failure(rule)).toMatchObject({ code: 'C007', message: expect.stringContaining("'14'") });
+  });
+});

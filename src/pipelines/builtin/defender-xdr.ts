@@ -244,6 +244,20 @@ const transformations: Transformation[] = [
       RenameKey: ['RegistryKeyRenamed'],
     },
   },
+  // Sysmon's registry event IDs (Sysmon documentation): 12 a key or value created or deleted
+  // (EventType CreateKey, DeleteKey, DeleteValue), 13 a value set (SetValue), as in the
+  // EventType map above. 14 (a key or value renamed) is not mapped: no source says whether
+  // Defender records a value's rename, nor in which columns a rename's new name is (NewName).
+  {
+    type: 'value_map',
+    when: { table: T.registry },
+    field: 'EventID',
+    column: 'ActionType',
+    values: {
+      12: ['RegistryKeyCreated', 'RegistryKeyDeleted', 'RegistryValueDeleted'],
+      13: ['RegistryValueSet'],
+    },
+  },
   {
     type: 'field_map',
     when: { table: T.network },

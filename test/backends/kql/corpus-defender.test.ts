@@ -23,9 +23,9 @@ describe('defender-xdr over the SigmaHQ corpus (rules/, rules-emerging-threats/,
       o.invalid.slice(0, 3).map((x) => ({ file: x.file, errors: x.errors.slice(0, 3), query: x.query.slice(0, 600) })),
     ).toEqual([]);
   });
-  it('converts at least 2369 rules; every failure has a coded reason', () => {
+  it('converts at least 2370 rules; every failure has a coded reason', () => {
     const tally = JSON.stringify({ converted: o.converted, failed: o.failed, reasons: o.reasons });
-    expect(o.converted, tally).toBeGreaterThanOrEqual(2369);
+    expect(o.converted, tally).toBeGreaterThanOrEqual(2370);
     const reported = Object.values(o.reasons).reduce((a, b) => a + b, 0);
     expect(reported, tally).toBe(o.failed);
   });

@@ -112,6 +112,7 @@ const DEFENDER_ROUTES = [
   'rules-emerging-threats/2019/Exploits/CVE-2019-0708/win_security_exploit_cve_2019_0708_scanner_poc.yml',
   'rules-emerging-threats/2023/Malware/Pikabot/proc_creation_win_malware_pikabot_discovery.yml',
   'rules-emerging-threats/2026/Exploits/RedSun/proc_creation_win_redsun_conhost_via_tiering_engine.yml',
+  'rules/windows/registry/registry_event/registry_event_mal_azorult.yml',
 ];
 
 describe('golden: defender-xdr routes for Linux, macOS, Security 4624/4625, DeviceEvents actions (App Control, accounts), GrandParentImage and the fixed mapping defects', () => {
