@@ -19,7 +19,7 @@ import { parse } from '../../src/parser/index.js';
 import { runKql, type Row } from '../backends/kql/kql-interpreter.js';
 import { REPO_ROOT, SHARED } from '../helpers/paths.js';
 import { runs } from '../helpers/property.js';
-import { loadPipelineSpec } from '../../src/pipelines/index.js';
+import { applyPipelineToRule, loadPipelineSpec } from '../../src/pipelines/index.js';
 
 const CORPUS = path.join(SHARED, 'corpus/sigmahq');
 
@@ -763,6 +763,30 @@ describe('Security 4625 → DeviceLogonEvents LogonFailed', () => {
     crossCheck(list, all);
   });
 
+  it('a Security rule that can match other events than logons is refused (C004), not read as a logon', () => {
+    // The corpus rule deliberately has no EventID: it matches the account names in any Security event.
+    const anyEvent = corpusRule('rules/windows/builtin/security/win_security_susp_computer_name.yml');
+    expect(failure(anyEvent)).toMatchObject({
+      code: 'C004',
+      message: expect.stringContaining('does not restrict EventID'),
+    });
+    for (const [detection, why] of [
+      ["  sel: {TargetUserName: 'admin'}\n  condition: sel", 'no EventID'],
+      ['  sel: {EventID: 4624}\n  condition: not sel', 'only a negated EventID'],
+      [
+        "  a: {EventID: 4625, TargetUserName: x}\n  b: {IpAddress: '10.0.0.1'}\n  condition: a or b",
+        'one branch without',
+      ],
+    ])
+      expect(failure(inline(security, detection)), why).toMatchObject({ code: 'C004' });
+    // Restricted in every alternative, also beside a negated condition: converted.
+    const restricted = inline(
+      security,
+      "  a: {EventID: 4625}\n  b: {TargetUserName: 'guest'}\n  condition: a and not b",
+    );
+    expect(kql(restricted).table).toBe('DeviceLogonEvents');
+  });
+
   it('Status, SubStatus and FailureReason have no exact Defender value (C004); 4776 stays C007', () => {
     for (const sel of ["Status: '0xC0000072'", "SubStatus: '0xC000006F'", "FailureReason: '%%2313'"]) {
       const e = failure(inline(security, `  sel: {EventID: 4625, ${sel}}\n  condition: sel`));
@@ -933,5 +957,61 @@ describe('Sysmon registry EventID → DeviceRegistryEvents ActionType (as the Ev
       "  sel: {EventID: 14, TargetObject|contains: 'Run'}\n  condition: sel",
     );
     expect(failure(rule)).toMatchObject({ code: 'C007', message: expect.stringContaining("'14'") });
+  });
+});
+
+describe('fail with eventIdRequired (pipeline files, KQL and Sigma output)', () => {
+  const spec = loadPipelineSpec(
+    [
+      'name: logons-only',
+      'routes:',
+      '  - logsource: { product: windows, service: security }',
+      '    table: DeviceLogonEvents',
+      'transformations:',
+      '  - type: fail',
+      '    eventIdRequired: true',
+      '    reason: only logons here',
+      '  - type: value_map',
+      '    field: EventID',
+      '    column: ActionType',
+      '    values: { 4624: [LogonSuccess] }',
+    ].join('\n'),
+    'logons.yml',
+  );
+  const rule = (detection: string): SigmaRule => inline('product: windows, service: security', detection);
+
+  it('loads, and refuses a rule that restricts EventID in no alternative on every target', () => {
+    expect(spec.diagnostics).toEqual([]);
+    for (const target of ['kql', 'sigma'] as const) {
+      const free = convertDocument(rule("  sel: {RemoteIP: '10.0.0.1'}\n  condition: sel"), {
+        target,
+        pipelines: [spec.spec!],
+      });
+      expect(!free.ok && free.errors[0], target).toMatchObject({
+        code: 'C004',
+        message: expect.stringContaining('only logons here'),
+      });
+      const bound = convertDocument(rule("  sel: {EventID: 4624, RemoteIP: '10.0.0.1'}\n  condition: sel"), {
+        target,
+        pipelines: [spec.spec!],
+      });
+      expect(bound.ok, target).toBe(true);
+    }
+  });
+
+  it('the rewritten Sigma rule reports the same refusal', () => {
+    const free = applyPipelineToRule(rule("  sel: {RemoteIP: '10.0.0.1'}\n  condition: sel"), [spec.spec!]);
+    expect(free.errors.map((e) => e.code)).toEqual(['C004']);
+    const bound = applyPipelineToRule(rule('  sel: {EventID: 4624}\n  condition: sel'), [spec.spec!]);
+    expect(bound.errors).toEqual([]);
+  });
+
+  it('a non-boolean eventIdRequired is an invalid pipeline file (C013)', () => {
+    const bad = loadPipelineSpec(
+      'name: x\ntransformations:\n  - type: fail\n    eventIdRequired: yes-please\n    reason: r\n',
+      'p.yml',
+    );
+    expect(bad.spec).toBeUndefined();
+    expect(bad.diagnostics[0]!.code).toBe('C013');
   });
 });

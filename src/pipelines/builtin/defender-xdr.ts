@@ -524,6 +524,14 @@ const transformations: Transformation[] = [
     column: 'ActionType',
     values: { 4624: ['LogonSuccess'], 4625: ['LogonFailed'] },
   },
+  // The route takes every Security rule the routes by event ID leave, but holds only logons: a
+  // rule that can match other events (no EventID condition, or only a negated one) fails.
+  {
+    type: 'fail',
+    when: { table: T.logon, logsource: { product: 'windows', service: 'security' } },
+    eventIdRequired: true,
+    reason: 'DeviceLogonEvents holds only the logons of events 4624 and 4625; the rule can match other Security events',
+  },
   // Defender's FailureReason is text ("InvalidUserNameOrPassword" …); no Microsoft source maps
   // the events' NTSTATUS codes onto it, nor 4625's own FailureReason (%%2313 …).
   {
