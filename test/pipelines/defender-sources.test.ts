@@ -1006,6 +1006,17 @@ describe('fail with eventIdRequired (pipeline files, KQL and Sigma output)', () 
     expect(bound.errors).toEqual([]);
   });
 
+  it('defender-xdr guards its WMI-Activity route (5861 only) the same way', () => {
+    const wmi = (detection: string): SigmaRule => inline('product: windows, service: wmi', detection);
+    expect(failure(wmi("  sel: {Namespace: 'root\\subscription'}\n  condition: sel"))).toMatchObject({
+      code: 'C004',
+      message: expect.stringContaining('only event 5861'),
+    });
+    expect(kql(wmi("  sel: {EventID: 5861, Namespace: 'root\\subscription'}\n  condition: sel")).table).toBe(
+      'DeviceEvents',
+    );
+  });
+
   it('a non-boolean eventIdRequired is an invalid pipeline file (C013)', () => {
     const bad = loadPipelineSpec(
       'name: x\ntransformations:\n  - type: fail\n    eventIdRequired: yes-please\n    reason: r\n',

@@ -370,6 +370,14 @@ const transformations: Transformation[] = [
     column: 'ActionType',
     values: { 5861: ['WmiBindEventFilterToConsumer'] },
   },
+  // The route holds 5861 only: a rule that could match the log's other events (5857-5860) fails.
+  {
+    type: 'fail',
+    when: { logsource: { product: 'windows', service: 'wmi' } },
+    eventIdRequired: true,
+    reason:
+      'Defender records only event 5861 of the WMI-Activity log (WmiBindEventFilterToConsumer); the rule can match other events',
+  },
   {
     type: 'field_map',
     when: { logsource: { product: 'windows', service: 'wmi' } },

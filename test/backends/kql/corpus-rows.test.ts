@@ -414,6 +414,13 @@ function check(pipeline: string, events: readonly SigmaEvent[], onlyTable?: stri
       return true;
     }
     const mapped = mapper.map(c.table, row).find((m) => m.scope === c.scope);
+    // A generated value such as `\pipe\x` where Defender writes `\Device\NamedPipe\pipe\x`:
+    // not a row of the table, so neither reading of it is right.
+    if (mapped?.outside) {
+      const why = `${mapped.outside.join(', ')}: an abbreviated value the target never writes`;
+      o.unmodelled[why] = (o.unmodelled[why] ?? 0) + 1;
+      return true;
+    }
     const evaluator = mapped ? c.matcher.matches(new EventView(mapped.event)) : false;
     o.rows++;
     if (kql) o.matches++;
