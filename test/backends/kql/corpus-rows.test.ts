@@ -24,7 +24,8 @@ import { parseJsonEvents } from '../../../src/eval/json-events.js';
 import { parseRegressionInfo, parseTestsFile } from '../../../src/eval/rule-tests.js';
 import { TableRowMapper, type Row } from '../../../src/eval/table-rows.js';
 import { parse } from '../../../src/parser/index.js';
-import { logsourceMatches, whenHolds } from '../../../src/pipelines/match.js';
+import { whenHolds } from '../../../src/pipelines/match.js';
+import { ruleEventIds, selectRoute } from '../../../src/pipelines/routes.js';
 import { getPipeline } from '../../../src/pipelines/registry.js';
 import type { PipelineSpec, Route, Transformation } from '../../../src/pipelines/types.js';
 import { parsedCorpus } from '../../helpers/corpus.js';
@@ -398,7 +399,8 @@ function check(pipeline: string, events: readonly SigmaEvent[], onlyTable?: stri
     if (scope === undefined) continue;
     checked.push({
       ...c,
-      route: spec.routes!.find((r) => logsourceMatches(r.logsource, c.rule.logsource))!,
+      // The route the backends pick: routes by event ID first, for rules that pin their event IDs.
+      route: selectRoute(spec.routes!, c.rule.logsource, ruleEventIds(c.rule))!,
       matcher: compileRule(c.rule),
       scope,
     });
