@@ -339,6 +339,32 @@ function abbreviations(value: unknown, reps: readonly PrefixReplacement[]): unkn
   return alts.length ? [value, ...new Set(alts)] : value;
 }
 
+/**
+ * Whether a row's value lies outside what a prefix rewrite produces: it begins with an
+ * abbreviation (`\pipe\x`, `HKLM\x`) and with none of the long forms the target writes
+ * (`\Device\NamedPipe\…`, `HKEY_LOCAL_MACHINE\…`). The query reads only the long form
+ * where a value is anchored, so no event of the rule's log source is that row.
+ */
+function outsideRewrite(value: unknown, reps: readonly PrefixReplacement[]): boolean {
+  if (typeof value !== 'string') return false;
+  const lower = value.toLowerCase();
+  return (
+    reps.some((r) => lower.startsWith(r.prefix.toLowerCase())) &&
+    !reps.some((r) => lower.startsWith(r.with.toLowerCase()))
+  );
+}
+
+/** The rewritten fields of a read-back event whose row value no rewrite produces (outsideRewrite). */
+function fieldsOutsideRewrite(m: ReverseMapping, ev: EventObject): string[] {
+  const out: string[] = [];
+  for (const p of m.prefixes)
+    for (const f of p.fields) {
+      const v = Object.hasOwn(ev, f) ? ev[f] : undefined;
+      if (outsideRewrite(Array.isArray(v) ? v[0] : v, p.replacements)) out.push(f);
+    }
+  return out;
+}
+
 function buildEvent(m: ReverseMapping, row: Row): EventObject {
   const ev: EventObject = Object.create(null) as EventObject;
   if (m.template) {
@@ -498,11 +524,16 @@ export class TableRowMapper {
    * route's and the pipeline's conditions hold). `raw` as exported: values are typed here, by
    * the table's own schema; a row of a route's union table is read as the union's leg gives it.
    */
-  map(table: string, raw: Row): { scope: number; event: EventObject }[] {
+  /**
+   * `outside`: the rewritten fields whose row value begins with an abbreviation and none of the
+   * long forms (outsideRewrite); such a row is not one the target writes, and its comparison with
+   * the query means nothing.
+   */
+  map(table: string, raw: Row): { scope: number; event: EventObject; outside?: string[] }[] {
     const scopes = this.byTable.get(table);
     if (!scopes) return [];
     const base = typedRow(raw, this.columns(table));
-    const out: { scope: number; event: EventObject }[] = [];
+    const out: { scope: number; event: EventObject; outside?: string[] }[] = [];
     for (const s of scopes) {
       const c = this.compiled[s]!;
       let source = base;
@@ -538,7 +569,8 @@ export class TableRowMapper {
         const view = toView(event);
         if (!c.mapping.conditions.every((t) => t(view))) continue;
       }
-      out.push({ scope: s, event });
+      const outside = fieldsOutsideRewrite(c.mapping, event);
+      out.push(outside.length ? { scope: s, event, outside } : { scope: s, event });
     }
     return out;
   }

@@ -249,6 +249,15 @@ export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly Pipelin
           break;
         }
         case 'fail': {
+          if (t.eventIdRequired && eventIds === undefined) {
+            errors.push(
+              conversionError('C004', `${spec.name}: the detection does not restrict EventID: ${t.reason}`, {
+                field: 'EventID',
+              }),
+            );
+            break;
+          }
+          if (t.eventIdRequired && !t.fields && !t.except && !t.keywords) break;
           let keyword = false;
           if (t.keywords)
             eachMatch((m) => {

@@ -8,11 +8,17 @@ import type { SigmaRule } from '../ast/types.js';
 import { LoweringError, lowerDetection, type Predicate } from '../ast/semantics.js';
 import { conversionError, conversionWarning } from '../backends/diagnostics.js';
 import { conditionMapToPredicate } from './conditions.js';
-import { whenHolds } from './match.js';
+import { logsourceMatches, whenHolds } from './match.js';
 import { eventIdsOf, ruleEventIds, selectRoute } from './routes.js';
 import { StepError, applyTransformation, type Tri } from './transforms.js';
 import type { PipelineSpec, ProcessedRule } from './types.js';
 import type { ConversionError } from '../backends/types.js';
+
+const describeLogsource = (ls: SigmaRule['logsource']): string =>
+  (['product', 'category', 'service'] as const)
+    .filter((k) => ls[k])
+    .map((k) => `${k}: ${ls[k]}`)
+    .join(', ') || 'none';
 
 /** Runs the pipelines in order on a rule. */
 export function processRule(rule: SigmaRule, pipelines: readonly PipelineSpec[]): ProcessedRule {
@@ -73,6 +79,30 @@ export function processRule(rule: SigmaRule, pipelines: readonly PipelineSpec[])
         if (!(e instanceof StepError)) throw e;
         result.errors.push({ ...e.error, ...(at.loc && !e.error.loc ? at : {}) });
       }
+    }
+  }
+  // A log whose routes take only some of its events (`eventIds`): say which, before the
+  // backends' generic "no route" (C001) for the rule.
+  if (result.table === undefined) {
+    const partial = pipelines.flatMap((s) =>
+      (s.routes ?? []).filter((r) => r.eventIds !== undefined && logsourceMatches(r.logsource, ls)),
+    );
+    if (partial.length) {
+      const ids = [...new Set(partial.flatMap((r) => r.eventIds!))].sort((a, b) => a - b).join(', ');
+      const own =
+        eventIds === undefined || eventIds.size === 0
+          ? 'this rule does not restrict EventID to exact values'
+          : `this rule can match ${[...eventIds].sort().join(', ')}`;
+      result.errors.unshift(
+        conversionError(
+          'C001',
+          `no route takes this rule: the routes for (${describeLogsource(ls)}) take only rules that match nothing but their event IDs (${ids}); ${own}`,
+          {
+            ...at,
+            hint: 'this pipeline has no table for the other events; a pipeline file can add a route for them (docs/pipelines/README.md)',
+          },
+        ),
+      );
     }
   }
   if (detection === false) {

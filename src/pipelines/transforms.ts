@@ -12,6 +12,7 @@ import { conditionMapToPredicate } from './conditions.js';
 import type { ConditionMap, PipelineSpec, PrefixReplacement, ProcessedRule, Scalar, Transformation } from './types.js';
 import { mergeAdjacentText } from '../ast/pattern.js';
 import { forEachLeaf } from '../ast/fold.js';
+import { ruleEventIds } from './routes.js';
 
 /** Maps every leaf; a leaf may become `true` (dropped) or stay a predicate. */
 export type Tri = Predicate | boolean;
@@ -489,6 +490,16 @@ export function applyTransformation(t: Transformation, p: Tri, result: Processed
       return r;
     }
     case 'fail': {
+      // Read on the rule as written: a value map may already have turned EventID into a column.
+      if (t.eventIdRequired) {
+        if (ruleEventIds(result.rule) === undefined)
+          throw new StepError(
+            conversionError('C004', `${spec.name}: the detection does not restrict EventID: ${t.reason}`, {
+              field: 'EventID',
+            }),
+          );
+        if (!t.fields && !t.except && !t.keywords) return p;
+      }
       if (t.keywords) {
         let keyword = false;
         forEachLeaf(p, (leaf) => {

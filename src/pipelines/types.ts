@@ -148,7 +148,9 @@ export type Transformation =
    * condition on one of them that one of these values satisfies), or a field not in `except` (a
    * route whose events have only these fields in the target: any other field of the rule would
    * silently read a table column of the same name), with `keywords` if it has a keyword search (a
-   * value matched against the whole event), or — without any of them — if `when` holds.
+   * value matched against the whole event), with `eventIdRequired` if its detection does not
+   * restrict EventID to exact values as a route's `eventIds` reads it (a route taking a log's
+   * rules for some of its events only), or — without any of them — if `when` holds.
    */
   | {
       type: 'fail';
@@ -157,6 +159,7 @@ export type Transformation =
       values?: string[];
       except?: string[];
       keywords?: boolean;
+      eventIdRequired?: boolean;
       reason: string;
     }
   /** Sets backend state (e.g. the time column): keys and values a backend declares (src/backends/state.ts). */

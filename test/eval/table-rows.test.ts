@@ -136,6 +136,26 @@ describe('Defender XDR rows, read back', () => {
     ).toEqual(['\\Device\\NamedPipe\\msagent_12', '\\msagent_12']);
   });
 
+  it('a rewritten field holding an abbreviation and no long form is flagged as outside the rewrite', () => {
+    const pipe = rule(
+      'category: pipe_created\n  product: windows',
+      'selection:\n    PipeName: x\n  condition: selection',
+    );
+    const reg = rule(
+      'category: registry_set\n  product: windows',
+      'selection:\n    TargetObject: x\n  condition: selection',
+    );
+    const outside = (r: SigmaRule, table: string, row: Row): string[] | undefined =>
+      new TableRowMapper(getPipeline('defender-xdr')!, [r]).map(table, row)[0]!.outside;
+    const pipeRow = (name: string): Row => ({ ActionType: 'NamedPipeEvent', AdditionalFields: { PipeName: name } });
+    expect(outside(pipe, 'DeviceEvents', pipeRow('\\pipe\\srvsvc'))).toEqual(['PipeName']);
+    expect(outside(pipe, 'DeviceEvents', pipeRow('\\Device\\NamedPipe\\pipe\\srvsvc'))).toBeUndefined();
+    expect(outside(pipe, 'DeviceEvents', pipeRow('srvsvc'))).toBeUndefined();
+    const regRow = (key: string): Row => ({ ActionType: 'RegistryValueSet', RegistryKey: key, RegistryValueName: 'v' });
+    expect(outside(reg, 'DeviceRegistryEvents', regRow('HKLM\\Software'))).toEqual(['TargetObject']);
+    expect(outside(reg, 'DeviceRegistryEvents', regRow('HKEY_LOCAL_MACHINE\\Software'))).toBeUndefined();
+  });
+
   it('rules that do not convert, or have no route, are skipped with the reason', () => {
     const aws = rule('product: aws\n  service: cloudtrail');
     const mapper = new TableRowMapper(

@@ -1,8 +1,8 @@
 /**
- * Defender XDR routes beyond Sysmon-on-Windows (Linux/macOS Device* rows, Security 4624 →
+ * Defender XDR routes beyond Sysmon-on-Windows (Linux/macOS Device* rows, Security 4624/4625 →
  * DeviceLogonEvents, WMI-Activity 5861 → WmiBindEventFilterToConsumer, Security 4697/4698-4702,
- * System 7045 and DNS-Client 3008 → DeviceEvents actions, ParentImage through the
- * parent's file name) and the mapping defects fixed with them (pipe and hive prefixes inside
+ * the account management events, System 7045, DNS-Client 3008, App Control and AppLocker →
+ * DeviceEvents actions, ParentImage and GrandParentImage through the file name) and the mapping defects fixed with them (pipe and hive prefixes inside
  * contains values, hex LogonId, WMI Destination). Each route is cross-checked: the emitted query,
  * run by the KQL test interpreter on a Defender row, agrees with Sigil's evaluator on the Sigma
  * event that row records.
@@ -19,7 +19,7 @@ import { parse } from '../../src/parser/index.js';
 import { runKql, type Row } from '../backends/kql/kql-interpreter.js';
 import { REPO_ROOT, SHARED } from '../helpers/paths.js';
 import { runs } from '../helpers/property.js';
-import { loadPipelineSpec } from '../../src/pipelines/index.js';
+import { applyPipelineToRule, loadPipelineSpec } from '../../src/pipelines/index.js';
 
 const CORPUS = path.join(SHARED, 'corpus/sigmahq');
 
@@ -643,6 +643,390 @@ describe('pipeline files: a value_map value may map to conditions', () => {
     const r = convertDocument(rule, { target: 'kql', pipelines: [spec!, 'defender-xdr'] });
     expect(r.ok ? r.queries[0] : r.errors[0]!.message).toContain('ProcessIntegrityLevel startswith_cs "High"');
     const bad = loadPipelineSpec(text('re'), 'levels.yml');
+    expect(bad.spec).toBeUndefined();
+    expect(bad.diagnostics[0]!.code).toBe('C013');
+  });
+});
+
+describe('App Control and AppLocker → DeviceEvents actions (Microsoft ActionType ↔ event ID table)', () => {
+  const ci = 'product: windows, service: codeintegrity-operational';
+  const applocker = 'product: windows, service: applocker';
+
+  it('each documented event ID is its ActionType', () => {
+    const rule = corpusRule('rules/windows/builtin/code_integrity/win_codeintegrity_enforced_policy_block.yml');
+    const { query, table } = kql(rule);
+    expect(table).toBe('DeviceEvents');
+    expect(query).toContain('ActionType == "AppControlCodeIntegrityPolicyBlocked"');
+    crossCheck(rule, [
+      { event: { EventID: 3077 }, row: { ActionType: 'AppControlCodeIntegrityPolicyBlocked' } },
+      { event: { EventID: 3076 }, row: { ActionType: 'AppControlCodeIntegrityPolicyAudited' } },
+      { event: { EventID: 3036 }, row: { ActionType: 'AppControlCodeIntegrityImageRevoked' } },
+    ]);
+    const blocked = inline(applocker, '  sel: {EventID: [8004, 8007, 8022]}\n  condition: sel');
+    crossCheck(blocked, [
+      { event: { EventID: 8004 }, row: { ActionType: 'AppControlExecutableBlocked' } },
+      { event: { EventID: 8007 }, row: { ActionType: 'AppControlScriptBlocked' } },
+      { event: { EventID: 8022 }, row: { ActionType: 'AppControlPackagedAppBlocked' } },
+      { event: { EventID: 8003 }, row: { ActionType: 'AppControlExecutableAudited' } },
+      { event: { EventID: 8029 }, row: { ActionType: 'AppControlCIScriptBlocked' } },
+    ]);
+  });
+
+  it('a rule needing an event ID outside the table is not routed (C001); other fields are refused (C004)', () => {
+    // 8025 (packaged app deployment blocked) and 3033 have no Defender action.
+    const prevented = corpusRule(
+      'rules/windows/builtin/applocker/win_applocker_application_was_prevented_from_running.yml',
+    );
+    expect(failure(prevented)).toMatchObject({
+      code: 'C001',
+      message: expect.stringMatching(
+        /take only rules that match nothing but their event IDs \(8001, .*8029\); this rule can match 8004, 8007, 8022, 8025/,
+      ),
+    });
+    expect(failure(inline(ci, '  sel: {EventID: 3033}\n  condition: sel')).code).toBe('C001');
+    // An event ID only inside a `not` restricts nothing: the route does not take the rule.
+    expect(failure(inline(ci, '  sel: {EventID: 3077}\n  condition: not sel')).code).toBe('C001');
+    const file = failure(inline(ci, "  sel: {EventID: 3077, FileNameBuffer|endswith: '\\\\x.sys'}\n  condition: sel"));
+    expect(file).toMatchObject({ code: 'C004', message: expect.stringContaining('field FileNameBuffer') });
+    const keyword = failure(inline(applocker, "  sel: {EventID: 8004}\n  kw: ['evil.exe']\n  condition: sel and kw"));
+    expect(keyword).toMatchObject({ code: 'C004', message: expect.stringContaining('keyword') });
+  });
+
+  it('no C103 warning: the names are in Microsoft documentation', () => {
+    const r = convertDocument(
+      corpusRule('rules/windows/builtin/code_integrity/win_codeintegrity_revoked_image_blocked.yml'),
+      { target: 'kql', pipelines: ['defender-xdr'] },
+    );
+    expect(r.ok && r.warnings).toEqual([]);
+  });
+});
+
+describe('Security 4625 → DeviceLogonEvents LogonFailed', () => {
+  const security = 'product: windows, service: security';
+
+  it('4625 is LogonFailed; TargetUserName is the account of the logon', () => {
+    const rule = corpusRule(
+      'rules-emerging-threats/2019/Exploits/CVE-2019-0708/win_security_exploit_cve_2019_0708_scanner_poc.yml',
+    );
+    crossCheck(rule, [
+      {
+        event: { EventID: 4625, TargetUserName: 'AAAAAAA' },
+        row: { ActionType: 'LogonFailed', AccountName: 'AAAAAAA' },
+      },
+      { event: { EventID: 4625, TargetUserName: 'bob' }, row: { ActionType: 'LogonFailed', AccountName: 'bob' } },
+      {
+        event: { EventID: 4624, TargetUserName: 'AAAAAAA' },
+        row: { ActionType: 'LogonSuccess', AccountName: 'AAAAAAA' },
+      },
+    ]);
+  });
+
+  it('4624 and 4625 rules keep their own conditions, also together in one rule', () => {
+    const success = inline(
+      security,
+      "  sel: {EventID: 4624, LogonType: 10, TargetDomainName: 'CORP'}\n  condition: sel",
+    );
+    const failed = inline(
+      security,
+      "  sel: {EventID: 4625, LogonType: 3, TargetUserSid: 'S-1-5-21-1-500'}\n  condition: sel",
+    );
+    const both = inline(
+      security,
+      "  ok: {EventID: 4624, LogonType: 10}\n  ko: {EventID: 4625, IpAddress: '10.0.0.9'}\n  condition: ok or ko",
+    );
+    const list = inline(security, "  sel: {EventID: [4624, 4625], TargetUserName: 'admin'}\n  condition: sel");
+    for (const r of [success, failed, both, list]) expect(kql(r).table).toBe('DeviceLogonEvents');
+    expect(kql(success).query).not.toContain('LogonFailed');
+    expect(kql(failed).query).not.toContain('LogonSuccess');
+    const rows = {
+      rdpOk: {
+        event: { EventID: 4624, LogonType: 10, TargetDomainName: 'CORP', IpAddress: '10.0.0.9' },
+        row: {
+          ActionType: 'LogonSuccess',
+          LogonType: 'RemoteInteractive',
+          AccountDomain: 'CORP',
+          RemoteIP: '10.0.0.9',
+        },
+      },
+      rdpKo: {
+        event: { EventID: 4625, LogonType: 10, TargetDomainName: 'CORP', IpAddress: '10.0.0.9' },
+        row: { ActionType: 'LogonFailed', LogonType: 'RemoteInteractive', AccountDomain: 'CORP', RemoteIP: '10.0.0.9' },
+      },
+      netKo: {
+        event: { EventID: 4625, LogonType: 3, TargetUserSid: 'S-1-5-21-1-500', TargetUserName: 'admin' },
+        row: { ActionType: 'LogonFailed', LogonType: 'Network', AccountSid: 'S-1-5-21-1-500', AccountName: 'admin' },
+      },
+      netOk: {
+        event: { EventID: 4624, LogonType: 3, TargetUserSid: 'S-1-5-21-1-500', TargetUserName: 'admin' },
+        row: { ActionType: 'LogonSuccess', LogonType: 'Network', AccountSid: 'S-1-5-21-1-500', AccountName: 'admin' },
+      },
+    };
+    const all = Object.values(rows);
+    crossCheck(success, all);
+    crossCheck(failed, all);
+    crossCheck(both, all);
+    crossCheck(list, all);
+  });
+
+  it('a Security rule that can match other events than logons is refused (C004), not read as a logon', () => {
+    // The corpus rule deliberately has no EventID: it matches the account names in any Security event.
+    const anyEvent = corpusRule('rules/windows/builtin/security/win_security_susp_computer_name.yml');
+    expect(failure(anyEvent)).toMatchObject({
+      code: 'C004',
+      message: expect.stringContaining('does not restrict EventID'),
+    });
+    for (const [detection, why] of [
+      ["  sel: {TargetUserName: 'admin'}\n  condition: sel", 'no EventID'],
+      ['  sel: {EventID: 4624}\n  condition: not sel', 'only a negated EventID'],
+      [
+        "  a: {EventID: 4625, TargetUserName: x}\n  b: {IpAddress: '10.0.0.1'}\n  condition: a or b",
+        'one branch without',
+      ],
+    ])
+      expect(failure(inline(security, detection)), why).toMatchObject({ code: 'C004' });
+    // Restricted in every alternative, also beside a negated condition: converted.
+    const restricted = inline(
+      security,
+      "  a: {EventID: 4625}\n  b: {TargetUserName: 'guest'}\n  condition: a and not b",
+    );
+    expect(kql(restricted).table).toBe('DeviceLogonEvents');
+  });
+
+  it('Status, SubStatus and FailureReason have no exact Defender value (C004); 4776 stays C007', () => {
+    for (const sel of ["Status: '0xC0000072'", "SubStatus: '0xC000006F'", "FailureReason: '%%2313'"]) {
+      const e = failure(inline(security, `  sel: {EventID: 4625, ${sel}}\n  condition: sel`));
+      expect(e, sel).toMatchObject({ code: 'C004', message: expect.stringContaining('NTSTATUS') });
+    }
+    const reasons = corpusRule('rules/windows/builtin/security/win_security_susp_failed_logon_reasons.yml');
+    expect(failure(reasons)).toMatchObject({ code: 'C007', message: expect.stringContaining("'4776'") });
+  });
+});
+
+describe('Security account management → DeviceEvents UserAccount* actions', () => {
+  const security = 'product: windows, service: security';
+  const row = (ActionType: string, extra: Row = {}): Row => ({ ActionType, ...extra });
+
+  it('4720 → UserAccountCreated, TargetUserName is AccountName', () => {
+    const rule = corpusRule('rules/windows/builtin/security/win_security_hidden_user_creation.yml');
+    crossCheck(rule, [
+      {
+        event: { EventID: 4720, TargetUserName: 'backdoor$' },
+        row: row('UserAccountCreated', { AccountName: 'backdoor$' }),
+      },
+      {
+        event: { EventID: 4720, TargetUserName: 'HomeGroupUser$' },
+        row: row('UserAccountCreated', { AccountName: 'HomeGroupUser$' }),
+      },
+      { event: { EventID: 4720, TargetUserName: 'alice' }, row: row('UserAccountCreated', { AccountName: 'alice' }) },
+      {
+        event: { EventID: 4726, TargetUserName: 'backdoor$' },
+        row: row('UserAccountDeleted', { AccountName: 'backdoor$' }),
+      },
+    ]);
+  });
+
+  it('4732/4733: the group is the Account* columns, the member AdditionalFields.MemberSid', () => {
+    const rule = inline(
+      security,
+      "  sel: {EventID: [4732, 4733], TargetSid: 'S-1-5-32-544', MemberSid|startswith: 'S-1-5-21-'}\n  condition: sel",
+    );
+    expect(kql(rule).query).toContain('tostring(AdditionalFields.MemberSid) startswith "S-1-5-21-"');
+    const member = (ActionType: string, group: string, sid: string): Row =>
+      row(ActionType, { AccountSid: group, AdditionalFields: { MemberSid: sid } });
+    crossCheck(rule, [
+      {
+        event: { EventID: 4732, TargetSid: 'S-1-5-32-544', MemberSid: 'S-1-5-21-9-1001' },
+        row: member('UserAccountAddedToLocalGroup', 'S-1-5-32-544', 'S-1-5-21-9-1001'),
+      },
+      {
+        event: { EventID: 4733, TargetSid: 'S-1-5-32-544', MemberSid: 'S-1-5-21-9-1001' },
+        row: member('UserAccountRemovedFromLocalGroup', 'S-1-5-32-544', 'S-1-5-21-9-1001'),
+      },
+      {
+        event: { EventID: 4732, TargetSid: 'S-1-5-32-545', MemberSid: 'S-1-5-21-9-1001' },
+        row: member('UserAccountAddedToLocalGroup', 'S-1-5-32-545', 'S-1-5-21-9-1001'),
+      },
+      {
+        event: { EventID: 4720, TargetSid: 'S-1-5-32-544', MemberSid: 'S-1-5-21-9-1001' },
+        row: member('UserAccountCreated', 'S-1-5-32-544', 'S-1-5-21-9-1001'),
+      },
+    ]);
+  });
+
+  it('refuses the fields with no verified column (C004), and the events with no action (C007)', () => {
+    const cases: [string, string][] = [
+      ['rules/windows/builtin/security/win_security_user_added_to_local_administrators.yml', 'SubjectUserName'],
+      ['rules/windows/builtin/security/win_security_susp_local_anon_logon_created.yml', 'SamAccountName'],
+      ['rules/windows/builtin/security/win_security_alert_enable_weak_encryption.yml', 'NewUacValue'],
+    ];
+    for (const [rel, field] of cases)
+      expect(failure(corpusRule(rel)), rel).toMatchObject({
+        code: 'C004',
+        message: expect.stringContaining(`field ${field}`),
+      });
+    // 4722 (enabled) and 4725 (disabled) have no action name in any Microsoft material.
+    for (const id of [4722, 4725, 4781])
+      expect(failure(inline(security, `  sel: {EventID: ${id}}\n  condition: sel`)).code, String(id)).toBe('C007');
+  });
+
+  it('warns that the action names are not in the DeviceEvents reference (C103)', () => {
+    const r = convertDocument(corpusRule('rules/windows/builtin/security/win_security_user_creation.yml'), {
+      target: 'kql',
+      pipelines: ['defender-xdr'],
+    });
+    expect(r.ok && r.warnings.map((w) => w.message).join()).toContain('UserAccountCreated');
+  });
+});
+
+describe('GrandParentImage → InitiatingProcessParentFileName on DeviceProcessEvents', () => {
+  const procRule = (value: string): SigmaRule =>
+    inline('product: windows, category: process_creation', `  sel: {${value}}\n  condition: sel`);
+
+  it("endswith '\\\\name' is the grandparent's file name", () => {
+    const rule = corpusRule(
+      'rules-emerging-threats/2023/Malware/Pikabot/proc_creation_win_malware_pikabot_discovery.yml',
+    );
+    expect(kql(rule).query).toContain('InitiatingProcessParentFileName =~ "rundll32.exe"');
+    crossCheck(rule, [
+      {
+        event: {
+          GrandParentImage: 'C:\\Windows\\System32\\RUNDLL32.EXE',
+          ParentImage: 'C:\\x\\a.exe',
+          CommandLine: 'whoami.exe /all',
+        },
+        row: {
+          InitiatingProcessParentFileName: 'RUNDLL32.EXE',
+          InitiatingProcessFolderPath: 'C:\\x\\a.exe',
+          ProcessCommandLine: 'whoami.exe /all',
+        },
+      },
+      {
+        event: {
+          GrandParentImage: 'C:\\x\\notrundll32.exe',
+          ParentImage: 'C:\\x\\a.exe',
+          CommandLine: 'whoami.exe /all',
+        },
+        row: {
+          InitiatingProcessParentFileName: 'notrundll32.exe',
+          InitiatingProcessFolderPath: 'C:\\x\\a.exe',
+          ProcessCommandLine: 'whoami.exe /all',
+        },
+      },
+      {
+        event: {
+          GrandParentImage: 'C:\\Windows\\System32\\rundll32.exe',
+          ParentImage: 'C:\\x\\a.exe',
+          CommandLine: 'whoami',
+        },
+        row: {
+          InitiatingProcessParentFileName: 'rundll32.exe',
+          InitiatingProcessFolderPath: 'C:\\x\\a.exe',
+          ProcessCommandLine: 'whoami',
+        },
+      },
+    ]);
+  });
+
+  it('other conditions on the grandparent fail the rule with C022', () => {
+    for (const v of [
+      "GrandParentImage|contains: '\\Temp\\'",
+      "GrandParentImage: 'C:\\x.exe'",
+      "GrandParentImage|endswith: '\\Temp\\x.exe'",
+    ])
+      expect(failure(procRule(v)).code, v).toBe('C022');
+  });
+});
+
+describe('Sysmon registry EventID → DeviceRegistryEvents ActionType (as the EventType map)', () => {
+  it('12 is a key created or deleted or a value deleted, 13 a value set', () => {
+    const rule = corpusRule('rules/windows/registry/registry_event/registry_event_mal_azorult.yml');
+    const key = 'HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\services\\localNETService';
+    const target = 'HKLM\\SYSTEM\\CurrentControlSet\\services\\localNETService';
+    crossCheck(rule, [
+      { event: { EventID: 12, TargetObject: target }, row: { ActionType: 'RegistryKeyCreated', RegistryKey: key } },
+      { event: { EventID: 12, TargetObject: target }, row: { ActionType: 'RegistryKeyDeleted', RegistryKey: key } },
+      {
+        event: { EventID: 13, TargetObject: `${target}\\x` },
+        row: { ActionType: 'RegistryValueSet', RegistryKey: key, RegistryValueName: 'x' },
+      },
+      {
+        event: { EventID: 12, TargetObject: `${target}2` },
+        row: { ActionType: 'RegistryKeyCreated', RegistryKey: `${key}2` },
+      },
+    ]);
+  });
+
+  it('14 (rename) has no mapping (C007)', () => {
+    const rule = inline(
+      'product: windows, category: registry_event',
+      "  sel: {EventID: 14, TargetObject|contains: 'Run'}\n  condition: sel",
+    );
+    expect(failure(rule)).toMatchObject({ code: 'C007', message: expect.stringContaining("'14'") });
+  });
+});
+
+describe('fail with eventIdRequired (pipeline files, KQL and Sigma output)', () => {
+  const spec = loadPipelineSpec(
+    [
+      'name: logons-only',
+      'routes:',
+      '  - logsource: { product: windows, service: security }',
+      '    table: DeviceLogonEvents',
+      'transformations:',
+      '  - type: fail',
+      '    eventIdRequired: true',
+      '    reason: only logons here',
+      '  - type: value_map',
+      '    field: EventID',
+      '    column: ActionType',
+      '    values: { 4624: [LogonSuccess] }',
+    ].join('\n'),
+    'logons.yml',
+  );
+  const rule = (detection: string): SigmaRule => inline('product: windows, service: security', detection);
+
+  it('loads, and refuses a rule that restricts EventID in no alternative on every target', () => {
+    expect(spec.diagnostics).toEqual([]);
+    for (const target of ['kql', 'sigma'] as const) {
+      const free = convertDocument(rule("  sel: {RemoteIP: '10.0.0.1'}\n  condition: sel"), {
+        target,
+        pipelines: [spec.spec!],
+      });
+      expect(!free.ok && free.errors[0], target).toMatchObject({
+        code: 'C004',
+        message: expect.stringContaining('only logons here'),
+      });
+      const bound = convertDocument(rule("  sel: {EventID: 4624, RemoteIP: '10.0.0.1'}\n  condition: sel"), {
+        target,
+        pipelines: [spec.spec!],
+      });
+      expect(bound.ok, target).toBe(true);
+    }
+  });
+
+  it('the rewritten Sigma rule reports the same refusal', () => {
+    const free = applyPipelineToRule(rule("  sel: {RemoteIP: '10.0.0.1'}\n  condition: sel"), [spec.spec!]);
+    expect(free.errors.map((e) => e.code)).toEqual(['C004']);
+    const bound = applyPipelineToRule(rule('  sel: {EventID: 4624}\n  condition: sel'), [spec.spec!]);
+    expect(bound.errors).toEqual([]);
+  });
+
+  it('defender-xdr guards its WMI-Activity route (5861 only) the same way', () => {
+    const wmi = (detection: string): SigmaRule => inline('product: windows, service: wmi', detection);
+    expect(failure(wmi("  sel: {Namespace: 'root\\subscription'}\n  condition: sel"))).toMatchObject({
+      code: 'C004',
+      message: expect.stringContaining('only event 5861'),
+    });
+    expect(kql(wmi("  sel: {EventID: 5861, Namespace: 'root\\subscription'}\n  condition: sel")).table).toBe(
+      'DeviceEvents',
+    );
+  });
+
+  it('a non-boolean eventIdRequired is an invalid pipeline file (C013)', () => {
+    const bad = loadPipelineSpec(
+      'name: x\ntransformations:\n  - type: fail\n    eventIdRequired: yes-please\n    reason: r\n',
+      'p.yml',
+    );
     expect(bad.spec).toBeUndefined();
     expect(bad.diagnostics[0]!.code).toBe('C013');
   });

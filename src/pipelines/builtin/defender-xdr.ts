@@ -110,6 +110,58 @@ const ASR_ACTION_TYPES = Object.fromEntries(
   Object.entries(ASR_RULES).map(([guid, name]) => [guid, [`Asr${name}Audited`, `Asr${name}Blocked`]]),
 );
 
+/**
+ * App Control for Business (CodeIntegrity-Operational) and AppLocker events → DeviceEvents
+ * ActionType. Source: Microsoft's "Querying App Control events centrally using Advanced hunting"
+ * (ActionType name ↔ ETW source event ID table, every row). An event ID not listed has no
+ * Defender row: the rule is not taken by the route.
+ */
+const CODE_INTEGRITY_ACTIONS: Record<number, string> = {
+  3023: 'AppControlCodeIntegrityDriverRevoked',
+  3036: 'AppControlCodeIntegrityImageRevoked',
+  3076: 'AppControlCodeIntegrityPolicyAudited',
+  3077: 'AppControlCodeIntegrityPolicyBlocked',
+  3089: 'AppControlCodeIntegritySigningInformation',
+  3090: 'AppControlCodeIntegrityOriginAllowed',
+  3091: 'AppControlCodeIntegrityOriginAudited',
+  3092: 'AppControlCodeIntegrityOriginBlocked',
+  3099: 'AppControlCodeIntegrityPolicyLoaded',
+};
+const APPLOCKER_ACTIONS: Record<number, string> = {
+  8001: 'AppControlPolicyApplied',
+  8003: 'AppControlExecutableAudited',
+  8004: 'AppControlExecutableBlocked',
+  8006: 'AppControlScriptAudited',
+  8007: 'AppControlScriptBlocked',
+  8021: 'AppControlPackagedAppAudited',
+  8022: 'AppControlPackagedAppBlocked',
+  8028: 'AppControlCIScriptAudited',
+  8029: 'AppControlCIScriptBlocked',
+};
+const CODE_INTEGRITY = { product: 'windows', service: 'codeintegrity-operational' };
+const APPLOCKER = { product: 'windows', service: 'applocker' };
+const eventIdValues = (actions: Record<number, string>) =>
+  Object.fromEntries(Object.entries(actions).map(([id, action]) => [id, [action]]));
+
+/**
+ * Security account management events → DeviceEvents actions. The names are not in Microsoft's
+ * DeviceEvents reference: UserAccountCreated (with AccountName/AccountDomain the new account) is
+ * in Microsoft's Microsoft-365-Defender-Hunting-Queries (Persistence/Create account.txt), and
+ * UserAccountAddedToLocalGroup (AccountName/AccountSid the group, AdditionalFields.MemberSid the
+ * member) in a contributed query there (Persistence/LocalAdminGroupChanges.txt); the others only
+ * in community queries.
+ */
+const ACCOUNT_ACTIONS: Record<number, string> = {
+  4720: 'UserAccountCreated',
+  4726: 'UserAccountDeleted',
+  4738: 'UserAccountModified',
+  4732: 'UserAccountAddedToLocalGroup',
+  4733: 'UserAccountRemovedFromLocalGroup',
+};
+const ACCOUNT_FIELDS = ['TargetUserName', 'TargetDomainName', 'TargetSid', 'MemberSid'];
+const ACCOUNT_ACTIONS_UNVERIFIED =
+  "the account ActionType names and their columns (AccountName, AccountDomain, AccountSid the target account or group, AdditionalFields.MemberSid the member) come from published hunting queries (UserAccountCreated and UserAccountAddedToLocalGroup in Microsoft's Microsoft-365-Defender-Hunting-Queries, the others community-only), not Microsoft's DeviceEvents reference";
+
 const transformations: Transformation[] = [
   { type: 'set_state', state: { product: 'defender', timeColumn: 'Timestamp' } },
   // Sysmon writes registry paths with short hive names; Defender with the long ones.
@@ -190,6 +242,20 @@ const transformations: Transformation[] = [
       DeleteKey: ['RegistryKeyDeleted'],
       DeleteValue: ['RegistryValueDeleted'],
       RenameKey: ['RegistryKeyRenamed'],
+    },
+  },
+  // Sysmon's registry event IDs (Sysmon documentation): 12 a key or value created or deleted
+  // (EventType CreateKey, DeleteKey, DeleteValue), 13 a value set (SetValue), as in the
+  // EventType map above. 14 (a key or value renamed) is not mapped: no source says whether
+  // Defender records a value's rename, nor in which columns a rename's new name is (NewName).
+  {
+    type: 'value_map',
+    when: { table: T.registry },
+    field: 'EventID',
+    column: 'ActionType',
+    values: {
+      12: ['RegistryKeyCreated', 'RegistryKeyDeleted', 'RegistryValueDeleted'],
+      13: ['RegistryValueSet'],
     },
   },
   {
@@ -304,6 +370,14 @@ const transformations: Transformation[] = [
     column: 'ActionType',
     values: { 5861: ['WmiBindEventFilterToConsumer'] },
   },
+  // The route holds 5861 only: a rule that could match the log's other events (5857-5860) fails.
+  {
+    type: 'fail',
+    when: { logsource: { product: 'windows', service: 'wmi' } },
+    eventIdRequired: true,
+    reason:
+      'Defender records only event 5861 of the WMI-Activity log (WmiBindEventFilterToConsumer); the rule can match other events',
+  },
   {
     type: 'field_map',
     when: { logsource: { product: 'windows', service: 'wmi' } },
@@ -344,9 +418,12 @@ const transformations: Transformation[] = [
       'TaskContentNew',
       'ServiceFileName',
       'ImagePath',
+      ...ACCOUNT_FIELDS,
     ],
+    // A keyword would be searched in the DeviceEvents row, not in the event's text.
+    keywords: true,
     reason:
-      'only the event ID, provider, ServiceName and TaskName of these events have a Defender equivalent (ActionType, AdditionalFields)',
+      'only the event ID, provider, ServiceName, TaskName and the target account (TargetUserName, TargetDomainName, TargetSid, MemberSid) of these events have a Defender equivalent (ActionType, Account* columns, AdditionalFields)',
   },
   {
     type: 'value_map',
@@ -359,6 +436,7 @@ const transformations: Transformation[] = [
       4699: ['ScheduledTaskDeleted'],
       4701: ['ScheduledTaskDisabled'],
       4702: ['ScheduledTaskUpdated'],
+      ...eventIdValues(ACCOUNT_ACTIONS),
     },
   },
   {
@@ -380,6 +458,43 @@ const transformations: Transformation[] = [
     type: 'field_map',
     when: { table: T.events, logsource: WINDOWS_LOGS },
     map: { ServiceName: 'AdditionalFields.ServiceName', TaskName: 'AdditionalFields.TaskName' },
+  },
+  // The account a 4720/4726/4738 event is about, or the group of a 4732/4733 event, is the row's
+  // Account* columns; the member added or removed is AdditionalFields.MemberSid (ACCOUNT_ACTIONS).
+  {
+    type: 'field_map',
+    when: { table: T.events, logsource: { product: 'windows', service: 'security' } },
+    map: {
+      TargetUserName: 'AccountName',
+      TargetDomainName: 'AccountDomain',
+      TargetSid: 'AccountSid',
+      MemberSid: 'AdditionalFields.MemberSid',
+    },
+  },
+  // App Control (CodeIntegrity-Operational) and AppLocker → DeviceEvents (routes with eventIds).
+  // Microsoft's table gives the event ID of each action; the events' fields (FileNameBuffer is a
+  // \Device\HarddiskVolumeN path, RequestedPolicy, PolicyName …) have no documented column.
+  {
+    type: 'fail',
+    when: { table: T.events, logsource: [CODE_INTEGRITY, APPLOCKER] },
+    except: ['EventID'],
+    keywords: true,
+    reason:
+      'only the event ID of App Control and AppLocker events has a documented Defender equivalent (the ActionType); the file and policy fields have no documented column',
+  },
+  {
+    type: 'value_map',
+    when: { table: T.events, logsource: CODE_INTEGRITY },
+    field: 'EventID',
+    column: 'ActionType',
+    values: eventIdValues(CODE_INTEGRITY_ACTIONS),
+  },
+  {
+    type: 'value_map',
+    when: { table: T.events, logsource: APPLOCKER },
+    field: 'EventID',
+    column: 'ActionType',
+    values: eventIdValues(APPLOCKER_ACTIONS),
   },
   // The events' other fields (Path, Process Name, User …) have no documented DeviceEvents column.
   {
@@ -409,13 +524,30 @@ const transformations: Transformation[] = [
     column: 'ActionType',
     values: ASR_ACTION_TYPES,
   },
-  // Security 4624 (a successful logon) → DeviceLogonEvents.
+  // Security 4624 (a successful logon) and 4625 (a failed one) → DeviceLogonEvents.
   {
     type: 'value_map',
     when: { table: T.logon },
     field: 'EventID',
     column: 'ActionType',
-    values: { 4624: ['LogonSuccess'] },
+    values: { 4624: ['LogonSuccess'], 4625: ['LogonFailed'] },
+  },
+  // The route takes every Security rule the routes by event ID leave, but holds only logons: a
+  // rule that can match other events (no EventID condition, or only a negated one) fails.
+  {
+    type: 'fail',
+    when: { table: T.logon, logsource: { product: 'windows', service: 'security' } },
+    eventIdRequired: true,
+    reason: 'DeviceLogonEvents holds only the logons of events 4624 and 4625; the rule can match other Security events',
+  },
+  // Defender's FailureReason is text ("InvalidUserNameOrPassword" …); no Microsoft source maps
+  // the events' NTSTATUS codes onto it, nor 4625's own FailureReason (%%2313 …).
+  {
+    type: 'fail',
+    when: { table: T.logon },
+    fields: ['Status', 'SubStatus', 'FailureReason'],
+    reason:
+      "Defender's FailureReason is a text reason; no Microsoft source maps the event's NTSTATUS codes (Status, SubStatus) or FailureReason onto its values",
   },
   { type: 'value_map', when: { table: T.logon }, field: 'LogonType', column: 'LogonType', values: LOGON_TYPES },
   {
@@ -425,7 +557,18 @@ const transformations: Transformation[] = [
     values: ['-'],
     reason: "Windows writes '-' for a logon without a network address; Defender leaves RemoteIP empty",
   },
-  { type: 'field_map', when: { table: T.logon }, map: { IpAddress: 'RemoteIP', IpPort: 'RemotePort' } },
+  // The account logged on (or whose logon failed) is the row's Account* columns.
+  {
+    type: 'field_map',
+    when: { table: T.logon },
+    map: {
+      IpAddress: 'RemoteIP',
+      IpPort: 'RemotePort',
+      TargetUserName: 'AccountName',
+      TargetDomainName: 'AccountDomain',
+      TargetUserSid: 'AccountSid',
+    },
+  },
   // A renamed file's former path is SourceFilename in Sigma; Defender keeps its former name
   // (PreviousFileName, "original name of the file that was renamed") apart from its folder.
   {
@@ -433,6 +576,14 @@ const transformations: Transformation[] = [
     when: { table: T.file, logsource: windows('file_rename') },
     field: 'SourceFilename',
     column: 'PreviousFileName',
+  },
+  // The created process's grandparent is its initiating process's parent, of which
+  // DeviceProcessEvents has only the file name.
+  {
+    type: 'path_to_name',
+    when: { table: T.process },
+    field: 'GrandParentImage',
+    column: 'InitiatingProcessParentFileName',
   },
   // ParentImage is a path; the non-process tables have only the parent's file name.
   {
@@ -508,8 +659,16 @@ export const defenderXdr: PipelineSpec = {
     },
     {
       logsource: { product: 'windows', service: 'security' },
+      eventIds: Object.keys(ACCOUNT_ACTIONS).map(Number),
+      table: T.events,
+      conditions: { ActionType: Object.values(ACCOUNT_ACTIONS) },
+      note: 'user account created, deleted, changed, added to or removed from a local group; the target account (or group) in the Account* columns, the member in AdditionalFields.MemberSid',
+      unverified: ACCOUNT_ACTIONS_UNVERIFIED,
+    },
+    {
+      logsource: { product: 'windows', service: 'security' },
       table: T.logon,
-      note: 'event 4624 only (ActionType LogonSuccess); 4697 and 4698-4702 take the routes above; other Security events have no Defender table',
+      note: 'events 4624 (ActionType LogonSuccess) and 4625 (LogonFailed) only; the routes above take 4697, 4698-4702 and the account events; other Security events have no Defender table',
       unverified:
         'LogonType names beyond Interactive, RemoteInteractive, Network, Batch and Service follow the SECURITY_LOGON_TYPE enumeration; the DeviceLogonEvents reference does not list them',
     },
@@ -526,6 +685,20 @@ export const defenderXdr: PipelineSpec = {
       table: T.events,
       conditions: { 'ActionType|startswith': 'Asr' },
       note: 'attack surface reduction events 1121 (block) and 1122 (audit) only, by EventID and the rule GUID (ID)',
+    },
+    {
+      logsource: CODE_INTEGRITY,
+      eventIds: Object.keys(CODE_INTEGRITY_ACTIONS).map(Number),
+      table: T.events,
+      conditions: { ActionType: Object.values(CODE_INTEGRITY_ACTIONS) },
+      note: "App Control events of Microsoft's ActionType table only, by EventID (3023, 3036, 3076, 3077, 3089-3092, 3099)",
+    },
+    {
+      logsource: APPLOCKER,
+      eventIds: Object.keys(APPLOCKER_ACTIONS).map(Number),
+      table: T.events,
+      conditions: { ActionType: Object.values(APPLOCKER_ACTIONS) },
+      note: "AppLocker events of Microsoft's App Control ActionType table only, by EventID (8001, 8003, 8004, 8006, 8007, 8021, 8022, 8028, 8029)",
     },
     { logsource: windows('image_load'), table: T.image },
     {

@@ -24,7 +24,8 @@ import { parseJsonEvents } from '../../../src/eval/json-events.js';
 import { parseRegressionInfo, parseTestsFile } from '../../../src/eval/rule-tests.js';
 import { TableRowMapper, type Row } from '../../../src/eval/table-rows.js';
 import { parse } from '../../../src/parser/index.js';
-import { logsourceMatches, whenHolds } from '../../../src/pipelines/match.js';
+import { whenHolds } from '../../../src/pipelines/match.js';
+import { ruleEventIds, selectRoute } from '../../../src/pipelines/routes.js';
 import { getPipeline } from '../../../src/pipelines/registry.js';
 import type { PipelineSpec, Route, Transformation } from '../../../src/pipelines/types.js';
 import { parsedCorpus } from '../../helpers/corpus.js';
@@ -423,7 +424,8 @@ function check(pipeline: string, events: readonly SigmaEvent[], onlyTable?: stri
     if (scope === undefined) continue;
     checked.push({
       ...c,
-      route: spec.routes!.find((r) => logsourceMatches(r.logsource, c.rule.logsource))!,
+      // The route the backends pick: routes by event ID first, for rules that pin their event IDs.
+      route: selectRoute(spec.routes!, c.rule.logsource, ruleEventIds(c.rule))!,
       matcher: compileRule(c.rule),
       scope,
     });
@@ -453,6 +455,13 @@ function check(pipeline: string, events: readonly SigmaEvent[], onlyTable?: stri
       return;
     }
     const mapped = mapper.map(table, row).find((m) => m.scope === c.scope);
+    // A generated value such as `\pipe\x` where Defender writes `\Device\NamedPipe\pipe\x`:
+    // not a row of the table, so neither reading of it is right.
+    if (mapped?.outside) {
+      const why = `${mapped.outside.join(', ')}: an abbreviated value the target never writes`;
+      o.unmodelled[why] = (o.unmodelled[why] ?? 0) + 1;
+      return;
+    }
     const evaluator = mapped ? c.matcher.matches(new EventView(mapped.event)) : false;
     o.rows++;
     const t = (o.byTable[table] ??= { rows: 0, matches: 0 });

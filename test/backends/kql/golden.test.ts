@@ -105,9 +105,17 @@ const DEFENDER_ROUTES = [
   'rules-emerging-threats/2023/TA/Cozy-Bear/win_security_apt_cozy_bear_scheduled_tasks_name.yml',
   'rules-threat-hunting/windows/builtin/security/win_security_scheduled_task_deletion.yml',
   'rules/windows/builtin/dns_client/win_dns_client_mega_nz.yml',
+  'rules/windows/builtin/code_integrity/win_codeintegrity_enforced_policy_block.yml',
+  'rules/windows/builtin/code_integrity/win_codeintegrity_revoked_driver_blocked.yml',
+  'rules/windows/builtin/security/win_security_hidden_user_creation.yml',
+  'rules/windows/builtin/security/win_security_user_creation.yml',
+  'rules-emerging-threats/2019/Exploits/CVE-2019-0708/win_security_exploit_cve_2019_0708_scanner_poc.yml',
+  'rules-emerging-threats/2023/Malware/Pikabot/proc_creation_win_malware_pikabot_discovery.yml',
+  'rules-emerging-threats/2026/Exploits/RedSun/proc_creation_win_redsun_conhost_via_tiering_engine.yml',
+  'rules/windows/registry/registry_event/registry_event_mal_azorult.yml',
 ];
 
-describe('golden: defender-xdr routes for Linux, macOS, Security 4624, DeviceEvents actions and the fixed mapping defects', () => {
+describe('golden: defender-xdr routes for Linux, macOS, Security 4624/4625, DeviceEvents actions (App Control, accounts), GrandParentImage and the fixed mapping defects', () => {
   for (const rel of DEFENDER_ROUTES) {
     it(path.basename(rel), (ctx) => {
       const file = path.join(SHARED, 'corpus/sigmahq', rel);
