@@ -440,7 +440,8 @@ export class TableRowMapper {
     const routes = spec.routes ?? [];
     for (const rule of rules) {
       // The route the backends pick (event-ID routes first, for rules that pin their event IDs).
-      const selected = selectRoute(routes, rule.logsource, ruleEventIds(rule));
+      const eventIds = ruleEventIds(rule);
+      const selected = selectRoute(routes, rule.logsource, eventIds);
       const routeIndex = selected ? routes.indexOf(selected) : -1;
       if (routeIndex === -1) {
         this.skipped.set(rule, `no route of ${spec.name} takes its log source`);
@@ -453,7 +454,7 @@ export class TableRowMapper {
       }
       const route = routes[routeIndex]!;
       const applicable = spec.transformations
-        .map((t, i) => (whenHolds(t.when, rule.logsource, route.table) ? i : -1))
+        .map((t, i) => (whenHolds(t.when, rule.logsource, route.table, eventIds) ? i : -1))
         .filter((i) => i !== -1);
       const key = `${routeIndex}:${applicable.join(',')}`;
       let g = groups.get(key);

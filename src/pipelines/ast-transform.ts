@@ -172,7 +172,7 @@ export function applyPipelineToRule(rule: SigmaRule, pipelines: readonly Pipelin
       }
     }
     for (const t of spec.transformations) {
-      if (!whenHolds(t.when, ls, table)) continue;
+      if (!whenHolds(t.when, ls, table, eventIds)) continue;
       switch (t.type) {
         case 'field_map':
           eachMatch((m) => {

@@ -57,7 +57,7 @@ export function processRule(rule: SigmaRule, pipelines: readonly PipelineSpec[])
       }
     }
     for (const t of spec.transformations) {
-      if (!whenHolds(t.when, ls, result.table)) continue;
+      if (!whenHolds(t.when, ls, result.table, eventIds)) continue;
       try {
         detection = applyTransformation(t, detection, result, spec);
         // Added conditions and route filters go through later renames and rewrites too — but not
@@ -161,7 +161,7 @@ export function mapRuleFields(
         if (failed !== undefined || typeof leaf === 'boolean') break;
         if (t.type === 'add_condition' || t.type === 'set_state' || (t.type === 'fail' && !t.fields && !t.except))
           continue;
-        if (!whenHolds(t.when, rule.logsource, scratch.table)) continue;
+        if (!whenHolds(t.when, rule.logsource, scratch.table, eventIds)) continue;
         try {
           leaf = applyTransformation(t, leaf, scratch, spec);
         } catch (e) {

@@ -12,8 +12,22 @@ export function logsourceMatches(m: LogsourceMatch, ls: LogSource): boolean {
   return true;
 }
 
-export function whenHolds(when: When | undefined, ls: LogSource, table: string | undefined): boolean {
+/**
+ * Whether a transformation applies. `eventIds` are the rule's (src/pipelines/routes.ts
+ * `eventIdsOf`); undefined when its detection does not restrict EventID to exact values, and then
+ * a `when` with `eventIds` does not hold.
+ */
+export function whenHolds(
+  when: When | undefined,
+  ls: LogSource,
+  table: string | undefined,
+  eventIds?: ReadonlySet<string>,
+): boolean {
   if (!when) return true;
+  if (when.eventIds !== undefined) {
+    const allowed = new Set(when.eventIds.map(String));
+    if (eventIds === undefined || eventIds.size === 0 || ![...eventIds].every((id) => allowed.has(id))) return false;
+  }
   if (when.logsource) {
     const list = Array.isArray(when.logsource) ? when.logsource : [when.logsource];
     if (!list.some((m) => logsourceMatches(m, ls))) return false;

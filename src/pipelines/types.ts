@@ -24,6 +24,12 @@ export interface When {
   logsource?: LogsourceMatch | LogsourceMatch[];
   /** The table the rule was routed to is one of these. */
   table?: string | string[];
+  /**
+   * The rule's detection matches only events with these EventIDs (every alternative requires an
+   * exact EventID from the list, as a route's `eventIds` reads it): for the fields of some of the
+   * events a route by event ID takes, when another route shares its table and logsource.
+   */
+  eventIds?: number[];
 }
 
 /**

@@ -280,6 +280,11 @@ describe('Windows event log services → DeviceEvents actions (routes by event I
       ['service: system', 'EventID: 7045, AccountName: LocalSystem', 'AccountName', /Defender equivalent/],
       ['service: system', 'EventID: 7045, ProcessId: 0', 'ProcessId', /Defender equivalent/],
       ['service: security', 'EventID: 4699, SubjectUserName: x', 'SubjectUserName', /Defender equivalent/],
+      // The target-account fields are the account events' (4720 …) only: a task or service event has
+      // none, and the Account* columns of its DeviceEvents row are another account.
+      ['service: security', 'EventID: 4698, TargetUserName: bob', 'TargetUserName', /no target account/],
+      ['service: security', 'EventID: [4697], TargetSid: S-1-5-18', 'TargetSid', /no target account/],
+      ['service: system', 'EventID: 7045, TargetDomainName: x', 'TargetDomainName', /no target account/],
       ['service: dns-client', 'EventID: 3008, QueryStatus: 0', 'QueryStatus', /query name/],
     ];
     for (const [service, sel, field, why] of cases) {

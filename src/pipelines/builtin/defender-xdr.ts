@@ -461,9 +461,22 @@ const transformations: Transformation[] = [
   },
   // The account a 4720/4726/4738 event is about, or the group of a 4732/4733 event, is the row's
   // Account* columns; the member added or removed is AdditionalFields.MemberSid (ACCOUNT_ACTIONS).
+  // Only for those events: a service or task event has no target account, and DeviceEvents'
+  // Account* columns of its rows are another account.
+  {
+    type: 'fail',
+    when: { table: T.events, logsource: WINDOWS_LOGS, eventIds: [4697, 4698, 4699, 4701, 4702, 7045] },
+    fields: ACCOUNT_FIELDS,
+    reason:
+      "services and scheduled tasks have no target account: DeviceEvents' AccountName, AccountDomain and AccountSid of these rows are not the event's",
+  },
   {
     type: 'field_map',
-    when: { table: T.events, logsource: { product: 'windows', service: 'security' } },
+    when: {
+      table: T.events,
+      logsource: { product: 'windows', service: 'security' },
+      eventIds: Object.keys(ACCOUNT_ACTIONS).map(Number),
+    },
     map: {
       TargetUserName: 'AccountName',
       TargetDomainName: 'AccountDomain',

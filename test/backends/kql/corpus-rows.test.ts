@@ -100,7 +100,8 @@ function forwardRow(
   columns: ReadonlyMap<string, string>,
   finish = true,
 ): Row {
-  const ts = spec.transformations.filter((t) => whenHolds(t.when, rule.logsource, route.table));
+  const eventIds = ruleEventIds(rule);
+  const ts = spec.transformations.filter((t) => whenHolds(t.when, rule.logsource, route.table, eventIds));
   const row: Row = {};
   const place = (field: string, original: string): void => {
     let value = original;
