@@ -626,6 +626,14 @@ describe('Defender Antivirus ASR events 1121/1122 → DeviceEvents Asr* action t
     expect(unknown.code).toBe('C007');
     const path = failure(corpusRule('rules/windows/builtin/windefend/win_defender_asr_lsass_access.yml'));
     expect(path).toMatchObject({ code: 'C004', message: expect.stringContaining('field Path') });
+    // An ASR rule's GUID alone also matches its other events (warn mode 1129 …), which have no action here.
+    const guidOnly = failure(
+      inline(
+        'product: windows, service: windefend',
+        "  sel:\n    ID: 'd4f940ab-401b-4efc-aadc-ad5f3c50688a'\n  condition: sel",
+      ),
+    );
+    expect(guidOnly).toMatchObject({ code: 'C004', message: expect.stringContaining('does not restrict EventID') });
   });
 });
 

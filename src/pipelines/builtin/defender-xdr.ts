@@ -517,6 +517,15 @@ const transformations: Transformation[] = [
     reason:
       'only the event ID and the ASR rule GUID (ID) of Defender Antivirus events have a Defender XDR equivalent (the ActionType)',
   },
+  // The route holds the ASR events 1121 and 1122 only: a rule that could match the log's other
+  // events (an ASR rule's GUID alone also matches its warn-mode 1129 events) fails.
+  {
+    type: 'fail',
+    when: { table: T.events, logsource: { product: 'windows', service: 'windefend' } },
+    eventIdRequired: true,
+    reason:
+      'Defender XDR records only the ASR block and audit events 1121 and 1122 of the Defender Antivirus log as DeviceEvents actions; the rule can match other events',
+  },
   // Defender Antivirus 1121 / 1122: an ASR rule blocked / audited an action (Microsoft's ASR
   // event list). Defender names the action type after the rule and the mode, so the event id
   // is the mode suffix of every ASR action type, and the rule's GUID (ID) is the name.
