@@ -28,7 +28,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { corpusRules } from './corpus-folders.mjs';
-import { attackProcesses, events, isAttackEvent, recordings as splitRecordings } from './telemetry-split.mjs';
+import {
+  attackProcesses,
+  events,
+  isAttackEvent,
+  recordings as splitRecordings,
+  sharesTechnique,
+} from './telemetry-split.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SHARED = path.resolve(ROOT, '../shared');
@@ -110,15 +116,6 @@ else {
 // ---------------------------------------------------------------------------
 // 2. Per rule: held-out benign hits, attack hits, in-scope events
 
-/** @param {any} rule */
-function techniquesOf(rule) {
-  return (rule.tags ?? [])
-    .map((/** @type {string} */ t) => /^attack\.(t\d{4}(\.\d{3})?)$/i.exec(t)?.[1]?.toUpperCase())
-    .filter(Boolean);
-}
-/** @param {string[]} a @param {string[]} b */
-const sharesTechnique = (a, b) => a.some((x) => b.some((y) => x === y || x.split('.')[0] === y.split('.')[0]));
-
 /**
  * @param {boolean} heldOut
  * @returns {{ key: string, rule: any, inScope: number, hits: number, attackHits: number }[]}
@@ -126,7 +123,6 @@ const sharesTechnique = (a, b) => a.some((x) => b.some((y) => x === y || x.split
 function perRule(heldOut) {
   return rules.map((r) => {
     const key = ruleKey(r);
-    const ruleTechniques = techniquesOf(r.rule);
     let inScope = 0;
     let hits = 0;
     let attackHits = 0;
@@ -140,7 +136,7 @@ function perRule(heldOut) {
       // --labels technique: the attacker's processes are not told apart (the earlier labelling).
       const h = (m.hits[key] ?? 0) + (PROCESS_LABELS ? 0 : inTree);
       if (PROCESS_LABELS) attackHits += inTree;
-      if (h > 0 && sharesTechnique(ruleTechniques, rec.techniques)) attackHits += h;
+      if (h > 0 && sharesTechnique(r.rule, rec)) attackHits += h;
       else hits += h;
     }
     return { key, rule: r.rule, inScope, hits, attackHits };

@@ -56,6 +56,18 @@ export async function* events(file) {
 }
 
 /**
+ * Whether a rule's ATT&CK technique tags share a technique (or its parent) with a recording's
+ * simulated ones: its hits there count as attack events, not benign firing.
+ * @param {{ tags?: string[] }} rule @param {{ techniques: string[] }} rec
+ */
+export function sharesTechnique(rule, rec) {
+  const ruleTechniques = (rule.tags ?? [])
+    .map((t) => /^attack\.(t\d{4}(\.\d{3})?)$/i.exec(t)?.[1]?.toUpperCase())
+    .filter((t) => t !== undefined);
+  return ruleTechniques.some((x) => rec.techniques.some((y) => x === y || x.split('.')[0] === y.split('.')[0]));
+}
+
+/**
  * The attackers' command-and-control servers in the OTRF labs. A recording's simulated technique
  * runs through an agent (Empire, Covenant, Metasploit) that calls one of these back; its process
  * tree's events are attack events whatever a rule's ATT&CK tags say. Evidence:
@@ -158,11 +170,21 @@ const lower = (v) => (typeof v === 'string' && v !== '' ? v.toLowerCase() : unde
 /**
  * The attack processes of one recording, as keys (`host|pid`, `host|{guid}`): every process that
  * talks to a C2 address, and its descendants (process creation, remote threads), found in two
- * passes. The keys an event gives one process (its pid and its GUID) are linked both ways.
+ * passes (once per recording and process). The keys an event gives one process (its pid and its
+ * GUID) are linked both ways.
  * @param {string} file @param {(raw: any) => { value(f: string): unknown }} toView
  * @returns {Promise<Set<string>>}
  */
-export async function attackProcesses(file, toView) {
+export function attackProcesses(file, toView) {
+  let tree = trees.get(file);
+  if (tree === undefined) trees.set(file, (tree = buildAttackTree(file, toView)));
+  return tree;
+}
+/** Per recording, its tree: the evaluation scripts read a recording more than once. */
+const trees = new Map();
+
+/** @param {string} file @param {(raw: any) => { value(f: string): unknown }} toView @returns {Promise<Set<string>>} */
+async function buildAttackTree(file, toView) {
   /** @type {Set<string>} */
   const tree = new Set();
   /** @type {Map<string, Set<string>>} */

@@ -27,7 +27,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { corpusRules, yamlFiles } from './corpus-folders.mjs';
-import { attackProcesses, events, isAttackEvent, recordings as splitRecordings } from './telemetry-split.mjs';
+import {
+  attackProcesses,
+  events,
+  isAttackEvent,
+  recordings as splitRecordings,
+  sharesTechnique,
+} from './telemetry-split.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CORPUS = path.resolve(ROOT, '../shared/corpus/sigmahq');
@@ -57,15 +63,8 @@ const recordings = splitRecordings();
 const tuning = recordings.filter((r) => !r.heldOut);
 const heldOut = recordings.filter((r) => r.heldOut);
 
-/** @param {any} rule */
-const techniquesOf = (rule) =>
-  (rule.tags ?? [])
-    .map((/** @type {string} */ t) => /^attack\.(t\d{4}(\.\d{3})?)$/i.exec(t)?.[1]?.toUpperCase())
-    .filter(Boolean);
-/** @param {string[]} a @param {string[]} b */
-const sharesTechnique = (a, b) => a.some((x) => b.some((y) => x === y || x.split('.')[0] === y.split('.')[0]));
 /** Whether a recording's events count as benign for a rule. @param {any} rule @param {{ techniques: string[] }} rec */
-const benignFor = (rule, rec) => !sharesTechnique(techniquesOf(rule), rec.techniques);
+const benignFor = (rule, rec) => !sharesTechnique(rule, rec);
 
 /** The benign events of a recording: the attacker's processes left out (unless --labels technique). @param {string} file */
 async function* benignEvents(file) {
