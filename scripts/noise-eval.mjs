@@ -87,7 +87,8 @@ else {
     for await (const raw of events(rec.path)) {
       n++;
       const ev = toView(raw);
-      const attack = isAttackEvent(raw, ev, tree);
+      /** @type {boolean | undefined} whether the event is the attacker's, asked only of hits */
+      let attack;
       const ch = ev.value('Channel');
       const channel = typeof ch === 'string' ? ch.toLowerCase() : null;
       const id = ev.value('EventID');
@@ -98,6 +99,7 @@ else {
       else parts.set(k, [channel, eventId, 1]);
       for (const m of engine.evaluate(ev)) {
         const key = ruleKey(rules[/** @type {number} */ (indexOf.get(m.rule))]);
+        attack ??= isAttackEvent(raw, ev, tree);
         const into = attack ? attackHits : hits;
         into[key] = (into[key] ?? 0) + 1;
       }
